@@ -1,0 +1,41 @@
+import { UV_VERSION, type PipelineConfig } from "./config";
+import { toArgv } from "./loadConfig";
+import type { Job } from "./plan";
+import { mongoService } from "./mongoService";
+import { thresholdOf } from "./thresholds";
+
+/** Plan the backend job: uv sync on the lock, then pytest with coverage against MongoDB. */
+export function backendJob(c: PipelineConfig): Job {
+  const be = c.backend;
+  return {
+    name: "backend",
+    stage: "fast-tests",
+    image: be.image,
+    workdir: be.path,
+    manifests: ["pyproject.toml", "uv.lock"],
+    install: [{ name: "install", argv: toArgv(be.install, "backend.install") }],
+    steps: [{ name: "pytest", argv: pytestArgv(c) }],
+    caches: [{ key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" }],
+    env: be.env,
+    services: [mongoService(c)],
+    tools: [{ bin: "uv", installHint: `pip install uv==${UV_VERSION}` }],
+    artifacts: ["coverage.xml", "junit.xml"],
+    threshold: thresholdOf(c.thresholds.fastTests),
+  };
+}
+
+/** The pytest command: coverage gate, JUnit report and the deselected (E2E) tests. */
+export function pytestArgv(c: PipelineConfig): string[] {
+  const be = c.backend;
+  const markers = be.deselectMarkers.length ? ["-m", be.deselectMarkers.map((m) => `not ${m}`).join(" and ")] : [];
+  return [
+    ...toArgv(be.test, "backend.test"),
+    ...markers,
+    ...be.deselect.flatMap((id) => ["--deselect", id]),
+    `--cov=${be.coverageSource}`,
+    "--cov-report=term-missing",
+    "--cov-report=xml:coverage.xml",
+    `--cov-fail-under=${c.thresholds.coverage}`,
+    "--junitxml=junit.xml",
+  ];
+}

@@ -1,0 +1,44 @@
+import { ExecError, type Directory } from "@dagger.io/dagger";
+import { jobContainer } from "./daggerJob";
+import { allSteps, type Job, type StagePlan } from "./plan";
+import { explainFailure, formatSummary, stagePassed, type JobResult } from "./summary";
+
+/** A stage that failed: carries every job's result and the failing jobs' output. */
+export class StageFailed extends Error {
+  constructor(readonly results: JobResult[], summary: string) {
+    super(summary);
+    this.name = "StageFailed";
+  }
+}
+
+/** Run every job of a stage in parallel on the engine; return the summary or throw StageFailed. */
+export async function runStage(source: Directory, stage: StagePlan): Promise<string> {
+  const results = await Promise.all(stage.jobs.map((job) => runJob(source, job)));
+  const summary = formatSummary(stage.name, results);
+  if (stagePassed(results)) return summary;
+  const details = results
+    .filter((r) => r.status === "failed")
+    .map((r) => `--- ${r.job} failed at step ${r.failedStep} ---\n${r.output ?? ""}`);
+  throw new StageFailed(results, [summary, ...details].join("\n\n"));
+}
+
+async function runJob(source: Directory, job: Job): Promise<JobResult> {
+  const started = Date.now();
+  const base = { job: job.name, threshold: job.threshold };
+  try {
+    await jobContainer(source, job).sync();
+    return { ...base, status: "passed", seconds: (Date.now() - started) / 1000 };
+  } catch (e) {
+    if (!(e instanceof ExecError)) throw e;
+    const output = `${e.stdout}\n${e.stderr}`;
+    const step = allSteps(job).find((s) => s.argv.join("\u0000") === e.cmd.join("\u0000"));
+    return {
+      ...base,
+      status: "failed",
+      seconds: (Date.now() - started) / 1000,
+      failedStep: step?.name ?? e.cmd.join(" "),
+      reason: `exit ${e.exitCode}\n${explainFailure(output)}`,
+      output,
+    };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The pipeline as plain data. Both runners (Dagger in `dagger/`, host processes in
+ * `scripts/host/`) execute exactly these objects; neither keeps its own commands.
+ */
+
+/** One command of a job, run as argv (never through a shell). */
+export interface Step {
+  name: string;
+  argv: string[];
+  env?: Record<string, string>;
+}
+
+/** A named cache volume mounted at an absolute path inside the job's container. */
+export interface CacheMount {
+  key: string;
+  path: string;
+}
+
+/** How the host runner provides a service that the Dagger runner starts from an image. */
+export interface HostService {
+  /** Candidates tried in order: the first whose `bin` is on PATH is started. */
+  candidates: HostServiceCommand[];
+  /** One line telling how to install a candidate when none is found. */
+  installHint: string;
+}
+
+/** A host command line; `{port}` and `{dataDir}` are filled in by the host runner. */
+export interface HostServiceCommand {
+  bin: string;
+  args: string[];
+}
+
+/** A service the job talks to over the network (e.g. MongoDB bound as `mongo`). */
+export interface ServiceNeed {
+  alias: string;
+  image: string;
+  port: number;
+  /** Env given to the job; `{host}` and `{port}` are filled in by each runner. */
+  env: Record<string, string>;
+  host: HostService;
+}
+
+/** A host tool the job needs; only the host runner checks it (containers bring their own). */
+export interface ToolNeed {
+  bin: string;
+  /** Minimum major version, compared with the first number `bin --version` prints. */
+  minMajor?: number;
+  installHint: string;
+}
+
+/** Target and alert durations for a stage (seed §9.1). */
+export interface Threshold {
+  targetSeconds: number;
+  alertSeconds: number;
+}
+
+/** One job: a container (or a host directory) and the steps run in it. */
+export interface Job {
+  name: string;
+  stage: string;
+  image: string;
+  /** Directory of the job inside the source, relative to the source root. */
+  workdir: string;
+  /** Files (relative to workdir) copied before `install`, so the dependency layer caches. */
+  manifests: string[];
+  install: Step[];
+  steps: Step[];
+  caches: CacheMount[];
+  env: Record<string, string>;
+  services: ServiceNeed[];
+  tools: ToolNeed[];
+  /** Paths (relative to workdir) worth keeping after the job, e.g. coverage reports. */
+  artifacts: string[];
+  threshold: Threshold;
+}
+
+/** A stage: jobs that run in parallel. */
+export interface StagePlan {
+  name: string;
+  jobs: Job[];
+  threshold: Threshold;
+}
+
+/** Where the source is mounted inside every container. */
+export const CONTAINER_SOURCE = "/src";
+
+/** Absolute container directory of a job. */
+export function containerWorkdir(job: Pick<Job, "workdir">): string {
+  return job.workdir === "." ? CONTAINER_SOURCE : `${CONTAINER_SOURCE}/${job.workdir}`;
+}
+
+/** Every step of a job in run order: install first, then the checks. */
+export function allSteps(job: Job): Step[] {
+  return [...job.install, ...job.steps];
+}
+
+/** Fill `{host}`/`{port}` placeholders of a service's env for one runner. */
+export function serviceEnv(service: ServiceNeed, host: string, port: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(service.env)) {
+    out[k] = v.replaceAll("{host}", host).replaceAll("{port}", String(port));
+  }
+  return out;
+}

@@ -1,0 +1,1 @@
+"""AutoAuthor example backend: a small FastAPI + MongoDB books API."""

@@ -1,0 +1,33 @@
+import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const SDK = join(ROOT, "node_modules/@dagger.io/dagger/dist/src");
+
+/** Scan ci/src with the SDK's own introspector (the one the engine runs), without an engine. */
+export async function introspectModule(): Promise<ModuleShape> {
+  // The package's exports map hides the introspector, so load it by file URL.
+  const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
+  // Core types (Directory, Secret, ...) are recognised only from a non-declaration *client.gen.ts file.
+  const gen = join(mkdtempSync(join(tmpdir(), "introspect-")), "client.gen.ts");
+  copyFileSync(join(SDK, "api/client.gen.d.ts"), gen);
+  const srcDir = join(ROOT, "ci/src");
+  const files = readdirSync(srcDir).filter((f) => f.endsWith(".ts")).map((f) => join(srcDir, f));
+  const module = await scan([...files, gen], "ci", false);
+  return JSON.parse(JSON.stringify(module.toJSON())) as ModuleShape;
+}
+
+export interface ModuleShape {
+  name: string;
+  objects: Record<string, { name: string; description: string; methods: Record<string, FunctionShape> }>;
+}
+
+export interface FunctionShape {
+  name: string;
+  description: string;
+  cache?: string;
+  arguments: Record<string, { name: string; description: string; type: unknown; defaultValue?: string; defaultPath?: string; ignore?: string[]; isNullable?: boolean }>;
+  returnType: unknown;
+}

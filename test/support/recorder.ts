@@ -1,0 +1,132 @@
+import { readdirSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Kind, parse, type ArgumentNode, type FieldNode, type SelectionSetNode, type ValueNode } from "graphql";
+
+/**
+ * A recording of the GraphQL requests the real Dagger SDK client sends: an HTTP
+ * endpoint that stores each query and answers with placeholder IDs. It is not an
+ * engine: nothing is built or run; it only shows which container graph a function asks for.
+ */
+
+/** One field call of a query chain, with its arguments; object IDs are resolved to their own chains. */
+export interface Call {
+  field: string;
+  args: Record<string, unknown>;
+}
+
+/** A recorded query as a chain of calls from the root to the leaf. */
+export type Chain = Call[];
+
+export interface Recording {
+  /** Every query received, as chains (one chain per leaf). */
+  chains: Chain[];
+  /** Raw query texts, for secret-leak checks. */
+  queries: string[];
+  close(): Promise<void>;
+  env: { DAGGER_SESSION_PORT: string; DAGGER_SESSION_TOKEN: string };
+}
+
+export async function startRecorder(token = "recorder-token"): Promise<Recording> {
+  const chains: Chain[] = [];
+  const queries: string[] = [];
+  const ids = new Map<string, Chain>();
+  let next = 0;
+
+  const answer = (set: SelectionSetNode, chain: Chain): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const sel of set.selections) {
+      if (sel.kind !== Kind.FIELD) continue;
+      const call: Call = { field: sel.name.value, args: argsOf(sel, ids) };
+      const here = [...chain, call];
+      out[sel.alias?.value ?? sel.name.value] = sel.selectionSet ? answer(sel.selectionSet, here) : leaf(sel, here);
+    }
+    return out;
+  };
+  const leaf = (sel: FieldNode, chain: Chain): unknown => {
+    chains.push(chain);
+    const name = sel.name.value;
+    if (name === "id" || name === "sync") {
+      const id = `ID-${++next}`;
+      ids.set(id, chain.slice(0, -1));
+      return id;
+    }
+    if (name === "exitCode") return 0;
+    if (name === "entries") return hostEntries(chain);
+    return "";
+  };
+
+  const server: Server = createServer((req, res) => {
+    const auth = req.headers.authorization ?? "";
+    if (auth !== `Basic ${Buffer.from(`${token}:`).toString("base64")}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      const { query } = JSON.parse(body) as { query: string };
+      queries.push(query);
+      const doc = parse(query);
+      const op = doc.definitions[0];
+      const data = op.kind === Kind.OPERATION_DEFINITION ? answer(op.selectionSet, []) : {};
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    chains,
+    queries,
+    env: { DAGGER_SESSION_PORT: String(port), DAGGER_SESSION_TOKEN: token },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+function argsOf(field: FieldNode, ids: Map<string, Chain>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of field.arguments ?? []) out[a.name.value] = valueOf(a.value, ids, a);
+  return out;
+}
+
+function valueOf(v: ValueNode, ids: Map<string, Chain>, a: ArgumentNode): unknown {
+  switch (v.kind) {
+    case Kind.STRING:
+      return ids.get(v.value) ?? v.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(v.value);
+    case Kind.BOOLEAN:
+      return v.value;
+    case Kind.ENUM:
+      return v.value;
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return v.values.map((x) => valueOf(x, ids, a));
+    case Kind.OBJECT:
+      return Object.fromEntries(v.fields.map((f) => [f.name.value, valueOf(f.value, ids, a)]));
+    default:
+      return undefined;
+  }
+}
+
+/** `entries` of a host directory chain answer with the real listing, so config reading works. */
+function hostEntries(chain: Chain): string[] {
+  const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
+  if (!host) return [];
+  let dir = host.args.path as string;
+  for (const c of chain.slice(chain.indexOf(host) + 1)) if (c.field === "directory") dir = join(dir, c.args.path as string);
+  try {
+    return readdirSync(dir).map((n) => (statSync(join(dir, n)).isDirectory() ? `${n}/` : n));
+  } catch {
+    return [];
+  }
+}
+
+/** The chain behind a container graph: the calls after `container` up to (not including) the leaf. */
+export function containerCalls(chain: Chain): Call[] {
+  const start = chain.findIndex((c) => c.field === "container");
+  return start < 0 ? [] : chain.slice(start + 1, -1);
+}
