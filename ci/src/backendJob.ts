@@ -18,7 +18,10 @@ export function backendJob(c: PipelineConfig): Job {
     caches: [{ key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" }],
     env: be.env,
     services: [mongoService(c)],
-    tools: [{ bin: "uv", installHint: `pip install uv==${UV_VERSION}` }],
+    tools: [
+      { bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` },
+      { bin: "python3", requiresPython: "pyproject.toml", installHint: "install a matching CPython (apt-get install python3, or pyenv install) or relax requires-python" },
+    ],
     artifacts: ["coverage.xml", "junit.xml"],
     threshold: thresholdOf(c.thresholds.fastTests),
   };

@@ -45,6 +45,8 @@ export interface ToolNeed {
   bin: string;
   /** Minimum major version, compared with the first number `bin --version` prints. */
   minMajor?: number;
+  /** A pyproject.toml (relative to workdir) whose `requires-python` this machine must satisfy. */
+  requiresPython?: string;
   installHint: string;
 }
 
@@ -101,4 +103,9 @@ export function serviceEnv(service: ServiceNeed, host: string, port: number): Re
     out[k] = v.replaceAll("{host}", host).replaceAll("{port}", String(port));
   }
   return out;
+}
+
+/** Show argv as a shell would need it typed, for logs only (steps never run through a shell). */
+export function displayArgv(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
 }

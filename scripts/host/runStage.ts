@@ -1,0 +1,38 @@
+import { delimiter, resolve } from "node:path";
+import type { StagePlan } from "../../ci/src/plan";
+import { formatSummary, stagePassed, type JobResult } from "../../ci/src/summary";
+import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
+import { preflight } from "./preflight";
+import { runHostJob } from "./runJob";
+
+/** Project-local tools (FerretDB built by scripts/setup.sh) come first on PATH. */
+export const TOOLS_BIN = resolve(import.meta.dirname, "../../.tools/bin");
+
+export interface HostStageResult {
+  passed: boolean;
+  results: JobResult[];
+  summary: string;
+  /** With dryRun: every command the stage would run, in order per job. */
+  planned: PlannedCommand[];
+}
+
+/** Run every job of a stage in parallel as host processes; print the summary table at the end. */
+export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { dryRun?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<HostStageResult> {
+  const env = { ...(opts.env ?? process.env) };
+  env.PATH = [TOOLS_BIN, env.PATH ?? ""].join(delimiter);
+  const planned: PlannedCommand[] = [];
+  if (!opts.dryRun) await preflight(stage.jobs, sourceDir, env);
+  const results = await Promise.all(
+    stage.jobs.map((job, index) =>
+      runHostJob(job, {
+        sourceDir,
+        env,
+        index,
+        exec: opts.dryRun ? dryRunExecutor(job.name, planned) : processExecutor,
+        startServices: !opts.dryRun,
+        out: opts.dryRun ? process.stderr : process.stdout,
+      }),
+    ),
+  );
+  return { passed: stagePassed(results), results, summary: formatSummary(stage.name, results), planned };
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { $, which, type ProcessPromise } from "zx";
+import type { ServiceNeed } from "../../ci/src/plan";
+
+/** A service that did not start: names the service, the command and what it said. */
+export class ServiceStartError extends Error {
+  constructor(readonly service: string, message: string) {
+    super(message);
+    this.name = "ServiceStartError";
+  }
+}
+
+/** A running host service; `stop()` ends it and removes its data. */
+export interface RunningService {
+  alias: string;
+  bin: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Which candidate command provides the service here, or undefined when none is on PATH. */
+export async function findServiceBin(svc: ServiceNeed, path: string): Promise<string | undefined> {
+  for (const c of svc.host.candidates) {
+    if (await which(c.bin, { nothrow: true, path })) return c.bin;
+  }
+  return undefined;
+}
+
+/** Start a service's host command on a free loopback port and wait until it accepts connections. */
+export async function startService(svc: ServiceNeed, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<RunningService> {
+  const bin = await findServiceBin(svc, env.PATH ?? "");
+  const cmd = svc.host.candidates.find((c) => c.bin === bin);
+  if (!cmd) throw new ServiceStartError(svc.alias, `${svc.alias}: no ${svc.host.candidates.map((c) => c.bin).join(" or ")} on PATH; ${svc.host.installHint}`);
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), `${svc.alias}-`));
+  const args = cmd.args.map((a) => a.replaceAll("{port}", String(port)).replaceAll("{dataDir}", dataDir));
+  let log = "";
+  const proc: ProcessPromise = $({ env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${[cmd.bin, ...args]}`;
+  proc.stdout.on("data", (d: Buffer) => (log += d));
+  proc.stderr.on("data", (d: Buffer) => (log += d));
+  let exited: number | null | undefined;
+  void proc.then((r) => (exited = r.exitCode));
+  const stop = async () => {
+    if (exited === undefined) {
+      await proc.kill("SIGTERM");
+      // FerretDB drains for seconds after SIGTERM; a test database needs no drain.
+      const killer = setTimeout(() => void proc.kill("SIGKILL").catch(() => {}), 1500);
+      await proc.catch(() => {});
+      clearTimeout(killer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!(await canConnect(port))) {
+    if (exited !== undefined || Date.now() > deadline) {
+      await stop();
+      const why = exited !== undefined ? `exited with code ${exited}` : `did not listen within ${timeoutMs / 1000}s`;
+      const tail = log.trim().split("\n").slice(-5).join("\n");
+      throw new ServiceStartError(svc.alias, `${svc.alias} service (${cmd.bin}) ${why} on 127.0.0.1:${port}${tail ? `:\n${tail}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { alias: svc.alias, bin: cmd.bin, port, stop };
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ port, host: "127.0.0.1" });
+    sock.once("connect", () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once("error", () => resolve(false));
+  });
+}

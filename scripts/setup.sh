@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
+#   system: openssh-server, rsync, chromium (apt)    python: uv (PyPI)
+#   MongoDB wire protocol: FerretDB v1 built from the Go module proxy into .tools/bin
+#   node: the root devDependencies (npm ci)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+UV_VERSION=0.13.9
+FERRETDB_VERSION=v1.24.2
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+need_apt=()
+for pkg in openssh-server:sshd rsync:rsync chromium:chromium curl:curl; do
+  command -v "${pkg#*:}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg#*:} ]] || need_apt+=("${pkg%%:*}")
+done
+if ((${#need_apt[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing ${need_apt[*]}: run 'sudo apt-get install -y ${need_apt[*]}' and re-run scripts/setup.sh" >&2
+    exit 1
+  fi
+  say "apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [[ "$(uv --version 2>/dev/null)" != "uv $UV_VERSION"* ]]; then
+  say "pip install uv==$UV_VERSION"
+  python3 -m pip install -q "uv==$UV_VERSION"
+  hash -r
+fi
+
+if [[ ! -x .tools/bin/ferretdb && -z "$(command -v mongod || true)" ]]; then
+  command -v go >/dev/null || { echo "setup: Go is needed to build FerretDB: install golang (https://go.dev/doc/install) and re-run" >&2; exit 1; }
+  say "building FerretDB $FERRETDB_VERSION (SQLite backend) into .tools/bin"
+  src=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  work=$(mktemp -d)
+  cp -r "$src/." "$work/" && chmod -R u+w "$work"
+  # `go install` leaves build/version/version.txt empty and the binary panics at start; fill it in.
+  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  mkdir -p .tools/bin
+  (cd "$work" && go build -o "$ROOT/.tools/bin/ferretdb" ./cmd/ferretdb)
+  rm -rf "$work"
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+say "ready"
