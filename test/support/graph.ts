@@ -1,0 +1,68 @@
+import { allSteps, serviceEnv, type Job } from "../../ci/src/plan";
+import { containerCalls, type Call, type Chain } from "./recorder";
+
+/** The parts of a container graph the contract compares: what the plan decides. */
+export interface JobGraph {
+  image: string;
+  caches: { path: string; key: string }[];
+  services: { alias: string; image: string; port: number }[];
+  env: Record<string, string>;
+  execs: string[][];
+}
+
+/** Read a recorded container chain (ending in `sync`) as a JobGraph. */
+export function graphOf(calls: Call[]): JobGraph {
+  const g: JobGraph = { image: "", caches: [], services: [], env: {}, execs: [] };
+  for (const c of calls) {
+    switch (c.field) {
+      case "from":
+        g.image = c.args.address as string;
+        break;
+      case "withMountedCache":
+        g.caches.push({ path: c.args.path as string, key: keyOf(c.args.cache as Chain) });
+        break;
+      case "withServiceBinding":
+        g.services.push({ alias: c.args.alias as string, ...serviceOf(c.args.service as Chain) });
+        break;
+      case "withEnvVariable":
+        g.env[c.args.name as string] = c.args.value as string;
+        break;
+      case "withExec":
+        g.execs.push(c.args.args as string[]);
+        break;
+    }
+  }
+  return g;
+}
+
+/** What the plan says a job's graph must be. Env is every variable the job or a step sets. */
+export function expectedGraph(job: Job): JobGraph {
+  const env: Record<string, string> = {};
+  for (const s of job.services) Object.assign(env, serviceEnv(s, s.alias, s.port));
+  Object.assign(env, job.env);
+  for (const s of allSteps(job)) Object.assign(env, s.env ?? {});
+  return {
+    image: job.image,
+    caches: job.caches.map((c) => ({ path: c.path, key: c.key })),
+    services: job.services.map((s) => ({ alias: s.alias, image: s.image, port: s.port })),
+    env,
+    execs: allSteps(job).map((s) => s.argv),
+  };
+}
+
+/** The recorded `sync` chains of containers, one per job run. */
+export function syncedContainers(chains: Chain[]): Call[][] {
+  return chains.filter((ch) => ch.at(-1)?.field === "sync" && ch.some((c) => c.field === "container")).map(containerCalls);
+}
+
+function keyOf(cache: Chain): string {
+  return cache.find((c) => c.field === "cacheVolume")?.args.key as string;
+}
+
+function serviceOf(svc: Chain): { image: string; port: number } {
+  const calls = containerCalls([...svc, { field: "id", args: {} }]);
+  return {
+    image: calls.find((c) => c.field === "from")?.args.address as string,
+    port: calls.find((c) => c.field === "withExposedPort")?.args.port as number,
+  };
+}
