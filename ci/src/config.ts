@@ -116,6 +116,7 @@ export function defaultConfig(): PipelineConfig {
               "--sqlite-url=file:{dataDir}/",
               "--listen-addr=127.0.0.1:{port}",
               "--debug-addr=-",
+              "--state-dir={dataDir}",
               "--telemetry=disable",
               "--log-level=warn",
             ],

@@ -28,7 +28,16 @@ export interface Recording {
   env: { DAGGER_SESSION_PORT: string; DAGGER_SESSION_TOKEN: string };
 }
 
-export async function startRecorder(token = "recorder-token"): Promise<Recording> {
+/** An exec the recording answers with the engine's EXEC_ERROR, as if the command had failed. */
+export interface ExecFailure {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function startRecorder(opts: { token?: string; failExec?: ExecFailure } = {}): Promise<Recording> {
+  const token = opts.token ?? "recorder-token";
   const chains: Chain[] = [];
   const queries: string[] = [];
   const ids = new Map<string, Chain>();
@@ -66,13 +75,26 @@ export async function startRecorder(token = "recorder-token"): Promise<Recording
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
+      try {
+        respond();
+      } catch (e) {
+        // Answer the client instead of leaving it waiting, so a broken recording fails fast.
+        res.writeHead(500).end(String(e));
+      }
+    });
+    const respond = () => {
       const { query } = JSON.parse(body) as { query: string };
       queries.push(query);
       const doc = parse(query);
       const op = doc.definitions[0];
+      const before = chains.length;
       const data = op.kind === Kind.OPERATION_DEFINITION ? answer(op.selectionSet, []) : {};
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data }));
-    });
+      const failed = opts.failExec && chains.slice(before).some((ch) => ch.at(-1)?.field === "sync" && ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)));
+      const reply = failed
+        ? { data: null, errors: [{ message: "process did not complete successfully", extensions: { _type: "EXEC_ERROR", cmd: opts.failExec!.argv, exitCode: opts.failExec!.exitCode, stdout: opts.failExec!.stdout, stderr: opts.failExec!.stderr } }] }
+        : { data };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
+    };
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
@@ -82,6 +104,10 @@ export async function startRecorder(token = "recorder-token"): Promise<Recording
     env: { DAGGER_SESSION_PORT: String(port), DAGGER_SESSION_TOKEN: token },
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+function sameArgv(a: unknown, b: string[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function argsOf(field: FieldNode, ids: Map<string, Chain>): Record<string, unknown> {
