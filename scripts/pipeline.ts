@@ -2,6 +2,9 @@
  * The host runner: the same plans as the Dagger module (ci/src), run as local processes.
  *   npm run pipeline -- fast-tests [--source DIR] [--config FILE] [--dry-run]
  *   npm run pipeline -- frontend-checks | backend-tests   (one job of fast-tests)
+ *   fast-tests also takes --base/--head or --event-file ($GITHUB_EVENT_PATH) to skip jobs nothing touched
+ *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
+ *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -9,9 +12,20 @@ import { CONFIG_FILE } from "../ci/src/config";
 import { planFastTests } from "../ci/src/fastTestsPlan";
 import { ConfigError } from "../ci/src/loadConfig";
 import type { StagePlan } from "../ci/src/plan";
+import { UnknownEventError } from "../ci/src/branchRules";
+import { MissingCommitError } from "../ci/src/diffBase";
+import { EventPayloadError } from "../ci/src/githubEvent";
+import { PlanInputError } from "../ci/src/planRun";
+import { selectFastTests } from "../ci/src/fastTestsSelection";
+import type { JobResult } from "../ci/src/summary";
 import { readHostConfig } from "./host/config";
+import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/tools";
+import { resolveTrigger } from "./host/trigger";
 import { MissingToolError } from "./host/preflight";
 import { runHostStage } from "./host/runStage";
+
+/** Errors whose message already says the fix: print it alone, exit 2. */
+const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError];
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
@@ -21,8 +35,13 @@ const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: s
   "backend-tests": { describe: "the backend job alone", plan: (d, c) => planFastTests(readHostConfig(d, c), "backend") },
 };
 
+const TOOLS: Record<string, { describe: string; run: (flags: ToolFlags, dir: string, config: string) => Promise<number> }> = {
+  plan: { describe: "what would run for --event/--branch and why (--json for data)", run: (f, d, c) => planCommand(f, d, readHostConfig(d, c)) },
+  "check-commits": { describe: "Conventional Commit subjects between --base and --head", run: (f, d) => checkCommitsCommand(f, d) },
+};
+
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(16)} ${c.describe}`);
+  const lines = Object.entries({ ...COMMANDS, ...TOOLS }).map(([n, c]) => `  ${n.padEnd(16)} ${c.describe}`);
   return ["usage: npm run pipeline -- <command> [--source DIR] [--config FILE] [--dry-run]", "commands:", ...lines].join("\n");
 }
 
@@ -34,6 +53,14 @@ async function main(argv: string[]): Promise<number> {
       source: { type: "string", default: DEFAULT_SOURCE },
       config: { type: "string", default: CONFIG_FILE },
       "dry-run": { type: "boolean", default: false },
+      base: { type: "string" },
+      head: { type: "string" },
+      "event-file": { type: "string" },
+      event: { type: "string" },
+      branch: { type: "string" },
+      stage: { type: "string" },
+      changed: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -42,15 +69,26 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return values.help ? 0 : 2;
   }
+  const flags: ToolFlags = { ...values, eventFile: values["event-file"] };
+  const tool = TOOLS[name];
+  if (tool) return tool.run(flags, resolve(values.source), values.config);
   const command = COMMANDS[name];
   if (!command) {
     console.error(`unknown command "${name}"\n${usage()}`);
     return 2;
   }
   const source = resolve(values.source);
-  const stage = command.plan(source, values.config);
-  const result = await runHostStage(stage, source, { dryRun: values["dry-run"] });
+  let stage = command.plan(source, values.config);
+  let skipped: JobResult[] = [];
+  const trigger = await resolveTrigger(flags, source);
+  if (trigger.resolution) {
+    const selected = selectFastTests(stage, { ...trigger, resolution: trigger.resolution }, readHostConfig(source, values.config));
+    for (const w of selected.warnings) console.error(`warning: ${w}`);
+    ({ stage, skipped } = selected);
+  }
+  const result = await runHostStage(stage, source, { dryRun: values["dry-run"], skipped });
   if (values["dry-run"]) {
+    for (const s of skipped) console.error(`skipped ${s.job}: ${s.reason}`);
     for (const c of result.planned) console.log(JSON.stringify(c));
     return 0;
   }
@@ -67,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    if (e instanceof ConfigError || e instanceof MissingToolError) {
+    if (e instanceof ConfigError || e instanceof MissingToolError || KNOWN_ERRORS.some((k) => e instanceof k)) {
       console.error(e.message);
       process.exit(2);
     }

@@ -11,9 +11,9 @@ export class StageFailed extends Error {
   }
 }
 
-/** Run every job of a stage in parallel on the engine; return the summary or throw StageFailed. */
-export async function runStage(source: Directory, stage: StagePlan): Promise<string> {
-  const results = await Promise.all(stage.jobs.map((job) => runJob(source, job)));
+/** Run every job of a stage in parallel on the engine; return the summary (skipped jobs included) or throw StageFailed. */
+export async function runStage(source: Directory, stage: StagePlan, skipped: JobResult[] = []): Promise<string> {
+  const results = [...(await Promise.all(stage.jobs.map((job) => runJob(source, job)))), ...skipped];
   const summary = formatSummary(stage.name, results);
   if (stagePassed(results)) return summary;
   const details = results

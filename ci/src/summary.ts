@@ -54,10 +54,16 @@ function firstLine(s?: string): string {
 
 /** Pick the lines that explain a failure from a step's output; fall back to its last lines. */
 export function explainFailure(output: string, max = 12): string {
-  const lines = output.split("\n").map((l) => l.replace(/\s+$/, ""));
+  const lines = stripAnsi(output).split("\n").map((l) => l.replace(/\s+$/, ""));
   const telling = lines.filter((l) =>
-    /(Required test coverage|error TS\d+|✖ \d+ problems?|\d+:\d+\s+error\s|FAILED |^FAIL |AssertionError|Error:|ERROR|Failed to compile|Type error|ERROR: Coverage|Coverage for .* does not meet)/.test(l),
+    /(Required test coverage|error TS\d+|✖ \d+ problems?|\d+:\d+\s+error\s|FAILED |^\s*FAIL\s|^\s*×\s|AssertionError|Error:|ERROR|Failed to compile|Type error|ERROR: Coverage|Coverage for .* does not meet)/.test(l),
   );
-  const picked = telling.length ? telling : lines.filter((l) => l.trim() !== "").slice(-max);
+  const picked = telling.length ? [...new Set(telling)] : lines.filter((l) => l.trim() !== "").slice(-max);
   return picked.slice(0, max).join("\n");
+}
+
+/** Remove terminal colour codes, which tools print even into pipes when CI=true. */
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, "");
 }

@@ -17,7 +17,7 @@ export interface HostStageResult {
 }
 
 /** Run every job of a stage in parallel as host processes; print the summary table at the end. */
-export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { dryRun?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<HostStageResult> {
+export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { dryRun?: boolean; env?: NodeJS.ProcessEnv; skipped?: JobResult[] } = {}): Promise<HostStageResult> {
   const env = { ...(opts.env ?? process.env) };
   env.PATH = [TOOLS_BIN, env.PATH ?? ""].join(delimiter);
   const planned: PlannedCommand[] = [];
@@ -34,5 +34,6 @@ export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { 
       }),
     ),
   );
-  return { passed: stagePassed(results), results, summary: formatSummary(stage.name, results), planned };
+  const all = [...results, ...(opts.skipped ?? [])];
+  return { passed: stagePassed(all), results: all, summary: formatSummary(stage.name, all), planned };
 }

@@ -38,7 +38,7 @@ export async function startService(svc: ServiceNeed, env: NodeJS.ProcessEnv, tim
   const dataDir = mkdtempSync(join(tmpdir(), `${svc.alias}-`));
   const args = cmd.args.map((a) => a.replaceAll("{port}", String(port)).replaceAll("{dataDir}", dataDir));
   let log = "";
-  const proc: ProcessPromise = $({ env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${[cmd.bin, ...args]}`;
+  const proc: ProcessPromise = $({ cwd: dataDir, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${[cmd.bin, ...args]}`;
   proc.stdout.on("data", (d: Buffer) => (log += d));
   proc.stderr.on("data", (d: Buffer) => (log += d));
   let exited: number | null | undefined;

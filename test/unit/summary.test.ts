@@ -42,6 +42,11 @@ describe("explainFailure", () => {
     expect(explainFailure("> tsc --noEmit\n\nlib/x.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n")).toContain("error TS2322");
   });
 
+  it("picks the failing test's name out of coloured vitest output", () => {
+    const out = "\x1b[31m ❯\x1b[39m lib/format.test.ts (8 tests | 1 failed)\n\x1b[41m\x1b[1m FAIL \x1b[22m\x1b[49m lib/format.test.ts > injected > fails on purpose\n\x1b[31mAssertionError\x1b[22m: expected 2 to be 3\n";
+    expect(explainFailure(out)).toBe(" FAIL  lib/format.test.ts > injected > fails on purpose\nAssertionError: expected 2 to be 3");
+  });
+
   it("falls back to the last lines when nothing is telling", () => {
     expect(explainFailure("a\nb\nc\n", 2)).toBe("b\nc");
   });

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runPipeline } from "../support/cli";
+import { copyExample } from "../support/example";
+
+/** The host runner's entry point, run as a user would, on real npm, uv, Next.js and FerretDB. */
+describe("npm run pipeline -- fast-tests", () => {
+  const copy = copyExample();
+  afterAll(() => copy.remove());
+
+  it("passes on the example app and ends with the summary table", async () => {
+    const r = await runPipeline(["fast-tests", "--source", copy.dir]);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.stdout).toMatch(/\[frontend\] ✓ build/);
+    expect(r.stdout).toMatch(/\[backend\] .*Required test coverage of 85% reached/);
+    expect(r.stdout).toMatch(/\[backend\] mongo \((ferretdb|mongod)\) listening on 127\.0\.0\.1:\d+/);
+    const summary = r.stdout.slice(r.stdout.lastIndexOf("fast-tests: "));
+    expect(summary).toMatch(/^fast-tests: passed\njob\s+status\s+duration\s+threshold/);
+    expect(summary).toMatch(/frontend\s+PASSED\s+[\d.]+s\s+< 5 min \(alert > 7 min\): ok/);
+    expect(summary).toMatch(/backend\s+PASSED\s+[\d.]+s\s+< 5 min \(alert > 7 min\): ok/);
+  }, 300_000);
+});
+
+describe("npm run pipeline: bad input fails before anything runs", () => {
+  it("rejects an unknown command with the usage", async () => {
+    const r = await runPipeline(["fast-test"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "fast-test"\nusage: npm run pipeline -- <command>/);
+  });
+
+  it("rejects a wrong config with the file, the key and the fix, and installs nothing", async () => {
+    const copy = copyExample();
+    try {
+      writeFileSync(join(copy.dir, "pipeline.yaml"), "backend:\n  covrageSource: app\n");
+      const r = await runPipeline(["fast-tests", "--source", copy.dir]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.trim()).toBe("pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, env (did you mean `coverageSource`?)");
+      expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it("names a missing tool and how to install it, in one line", async () => {
+    // A PATH with node and npm but no uv.
+    const bin = mkdtempSync(join(tmpdir(), "bin-"));
+    for (const tool of ["node", "npm"]) symlinkSync(process.execPath.replace(/node$/, tool), join(bin, tool));
+    const r = await runPipeline(["backend-tests"], { ...process.env, PATH: bin });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^missing tool: backend: uv is not on PATH; pip install uv==[\d.]+/m);
+  });
+
+  it("says when no Python here satisfies the backend's requires-python", async () => {
+    const copy = copyExample();
+    try {
+      const pyproject = join(copy.dir, "backend/pyproject.toml");
+      writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace(/requires-python = "[^"]+"/, 'requires-python = ">=3.99"'));
+      const r = await runPipeline(["backend-tests", "--source", copy.dir]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/missing tool: backend: no Python on this machine satisfies requires-python ">=3\.99"/);
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it("names a MongoDB server that is not installed", async () => {
+    const copy = copyExample();
+    try {
+      writeFileSync(join(copy.dir, "pipeline.yaml"), "services:\n  mongo:\n    hostCommands:\n      - { bin: no-such-mongod, args: [] }\n");
+      const r = await runPipeline(["backend-tests", "--source", copy.dir]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/missing tool: backend: mongo server \(no-such-mongod\) not on PATH; install a MongoDB wire-protocol server: `go install github\.com\/FerretDB/);
+    } finally {
+      copy.remove();
+    }
+  });
+});

