@@ -60,11 +60,19 @@ export interface ThresholdsConfig {
   coverage: number;
 }
 
+/** Deploy settings (issue 3): retention and the health policy. */
+export interface DeployConfig {
+  /** Releases kept on the server (current and the rollback target always among them). */
+  keep: number;
+  health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
+}
+
 export interface PipelineConfig {
   frontend: FrontendConfig;
   backend: BackendConfig;
   services: { mongo: MongoServiceConfig };
   thresholds: ThresholdsConfig;
+  deploy: DeployConfig;
   /** Prefix of every cache volume name, so one engine can hold several repos' caches apart. */
   cacheNamespace: string;
 }
@@ -130,6 +138,7 @@ export function defaultConfig(): PipelineConfig {
       e2e: { target: 15, alert: 20 },
       coverage: 85,
     },
+    deploy: { keep: 5, health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 } },
     cacheNamespace: "autoauthor",
   };
 }

@@ -51,6 +51,7 @@ const SCHEMA: Kind = {
     mongo: { image: "string", port: "number", database: "string", hostCommands: "hostCommands" },
   },
   thresholds: { fastTests: threshold, deploy: threshold, e2e: threshold, coverage: "number" },
+  deploy: { keep: "number", health: { attempts: "number", intervalSeconds: "number", failuresBeforeRollback: "number" } },
   cacheNamespace: "string",
 };
 
@@ -145,6 +146,7 @@ function checkValues(c: PipelineConfig, file: string): void {
       throw new ConfigError(file, `thresholds.${name}`, `has target ${t.target} and alert ${t.alert}`, "use minutes with 0 < target <= alert");
     }
   }
+  checkDeploy(c, file);
   const port = c.services.mongo.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new ConfigError(file, "services.mongo.port", `is ${port}`, "use a TCP port between 1 and 65535");
@@ -155,6 +157,15 @@ function checkValues(c: PipelineConfig, file: string): void {
       throw new ConfigError(file, key, `is "${p}", outside the repository`, "use a path relative to the repository root, such as frontend");
     }
   }
+}
+
+function checkDeploy(c: PipelineConfig, file: string): void {
+  const { keep, health } = c.deploy;
+  if (!Number.isInteger(keep) || keep < 1) throw new ConfigError(file, "deploy.keep", `is ${keep}; at least the current release must stay`, "use an integer >= 1, such as 5");
+  for (const k of ["attempts", "failuresBeforeRollback"] as const) {
+    if (!Number.isInteger(health[k]) || health[k] < 1) throw new ConfigError(file, `deploy.health.${k}`, `is ${health[k]}`, "use an integer >= 1");
+  }
+  if (!(health.intervalSeconds > 0)) throw new ConfigError(file, "deploy.health.intervalSeconds", `is ${health.intervalSeconds}`, "use seconds > 0, such as 5");
 }
 
 /** Turn a config command into argv. Strings are split on whitespace; shell syntax is refused. */

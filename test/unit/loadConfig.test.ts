@@ -99,3 +99,13 @@ describe("readHostConfig", () => {
     expect(() => readHostConfig(repo(), "ci/other.yaml")).toThrow(/ci\/other\.yaml: is not in .* pass --config/);
   });
 });
+
+describe("loadConfig deploy section", () => {
+  it("defaults to keep 5 and 10 health attempts 5 s apart", () => {
+    expect(loadConfig(undefined).deploy).toEqual({ keep: 5, health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 } });
+  });
+  it("merges an override and rejects keep 0 naming the key", () => {
+    expect(loadConfig("deploy:\n  health: { intervalSeconds: 0.5 }\n").deploy.health.intervalSeconds).toBe(0.5);
+    expect(() => loadConfig("deploy:\n  keep: 0\n")).toThrow(/`deploy.keep` is 0.*Fix: use an integer >= 1/);
+  });
+});
