@@ -12,6 +12,15 @@ describe("Ci module surface (SDK introspector)", () => {
     expect(Object.keys(mod.objects)).toContain("Ci");
   });
 
+  it("documents every function with a one-line imperative sentence, an example, and every argument", () => {
+    for (const [name, f] of Object.entries(mod.objects.Ci.methods)) {
+      const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      expect(f.description.split("\n")[0], name).toMatch(/^[A-Z][a-z]+ .+\.$/);
+      expect(f.description, name).toMatch(new RegExp(`Example: dagger call ${kebab}\\b`));
+      for (const [arg, a] of Object.entries(f.arguments)) expect(a.description, `${name}(${arg})`).not.toBe("");
+    }
+  });
+
   for (const fn of ["fastTests", "frontendChecks", "backendTests"]) {
     describe(fn, () => {
       it("has a one-line imperative description and an example", () => {
