@@ -5,6 +5,7 @@
  *   fast-tests also takes --base/--head or --event-file ($GITHUB_EVENT_PATH) to skip jobs nothing touched
  *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
  *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
+ *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,9 +24,14 @@ import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/tools";
 import { resolveTrigger } from "./host/trigger";
 import { MissingToolError } from "./host/preflight";
 import { runHostStage } from "./host/runStage";
+import { e2eCommand, type E2eFlags } from "./host/e2e";
+import { E2eInputError } from "../ci/src/e2ePlan";
+import { ShardCountError } from "../ci/src/e2eShards";
+import { MalformedReportError } from "../ci/src/playwrightReport";
+import { NotReadyError } from "../ci/src/readiness";
 
 /** Errors whose message already says the fix: print it alone, exit 2. */
-const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError];
+const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError, E2eInputError, ShardCountError, MalformedReportError, NotReadyError];
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
@@ -38,6 +44,7 @@ const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: s
 const TOOLS: Record<string, { describe: string; run: (flags: ToolFlags, dir: string, config: string) => Promise<number> }> = {
   plan: { describe: "what would run for --event/--branch and why (--json for data)", run: (f, d, c) => planCommand(f, d, readHostConfig(d, c)) },
   "check-commits": { describe: "Conventional Commit subjects between --base and --head", run: (f, d) => checkCommitsCommand(f, d) },
+  e2e: { describe: "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)", run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
 };
 
 function usage(): string {
@@ -61,6 +68,16 @@ async function main(argv: string[]): Promise<number> {
       stage: { type: "string" },
       changed: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
+      shards: { type: "string" },
+      suite: { type: "string" },
+      "base-url": { type: "string" },
+      "api-url": { type: "string" },
+      timings: { type: "string" },
+      "ready-attempts": { type: "string" },
+      "ready-interval": { type: "string" },
+      "state-dir": { type: "string" },
+      commit: { type: "string" },
+      "notify-success": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -69,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return values.help ? 0 : 2;
   }
-  const flags: ToolFlags = { ...values, eventFile: values["event-file"] };
+  const flags: ToolFlags = { ...values, eventFile: values["event-file"], e2e: e2eFlags(values) };
   const tool = TOOLS[name];
   if (tool) return tool.run(flags, resolve(values.source), values.config);
   const command = COMMANDS[name];
@@ -100,6 +117,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   return result.passed ? 0 : 1;
+}
+
+function e2eFlags(v: Record<string, string | boolean | string[] | undefined>): E2eFlags {
+  const s = (k: string) => v[k] as string | undefined;
+  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true };
 }
 
 main(process.argv.slice(2)).then(

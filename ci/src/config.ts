@@ -67,10 +67,26 @@ export interface DeployConfig {
   health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
 }
 
+/** Tier 3: Playwright against a deployed (or locally started) app, plus the backend's E2E pytest. */
+export interface E2eConfig {
+  /** Playwright's testDir, relative to frontend.path. */
+  testDir: string;
+  /** Default shard count. */
+  shards: number;
+  /** The tag `--suite smoke` greps for. */
+  smokeTag: string;
+  /** Readiness: attempts, and seconds between them. */
+  readyAttempts: number;
+  readyIntervalSeconds: number;
+  /** Path under the API URL that answers 200 when the backend (and its database) is up. */
+  healthPath: string;
+}
+
 export interface PipelineConfig {
   frontend: FrontendConfig;
   backend: BackendConfig;
   services: { mongo: MongoServiceConfig };
+  e2e: E2eConfig;
   thresholds: ThresholdsConfig;
   deploy: DeployConfig;
   /** Prefix of every cache volume name, so one engine can hold several repos' caches apart. */
@@ -132,6 +148,7 @@ export function defaultConfig(): PipelineConfig {
         ],
       },
     },
+    e2e: { testDir: "e2e", shards: 4, smokeTag: "@smoke", readyAttempts: 30, readyIntervalSeconds: 10, healthPath: "/api/v1/health" },
     thresholds: {
       fastTests: { target: 5, alert: 7 },
       deploy: { target: 2, alert: 4 },

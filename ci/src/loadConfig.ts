@@ -50,6 +50,7 @@ const SCHEMA: Kind = {
   services: {
     mongo: { image: "string", port: "number", database: "string", hostCommands: "hostCommands" },
   },
+  e2e: { testDir: "string", shards: "number", smokeTag: "string", readyAttempts: "number", readyIntervalSeconds: "number", healthPath: "string" },
   thresholds: { fastTests: threshold, deploy: threshold, e2e: threshold, coverage: "number" },
   deploy: { keep: "number", health: { attempts: "number", intervalSeconds: "number", failuresBeforeRollback: "number" } },
   cacheNamespace: "string",
@@ -146,6 +147,7 @@ function checkValues(c: PipelineConfig, file: string): void {
       throw new ConfigError(file, `thresholds.${name}`, `has target ${t.target} and alert ${t.alert}`, "use minutes with 0 < target <= alert");
     }
   }
+  checkE2e(c, file);
   checkDeploy(c, file);
   const port = c.services.mongo.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -156,6 +158,18 @@ function checkValues(c: PipelineConfig, file: string): void {
     if (p.startsWith("/") || p.split("/").includes("..")) {
       throw new ConfigError(file, key, `is "${p}", outside the repository`, "use a path relative to the repository root, such as frontend");
     }
+  }
+}
+
+function checkE2e(c: PipelineConfig, file: string): void {
+  const e = c.e2e;
+  for (const key of ["shards", "readyAttempts"] as const) {
+    if (!Number.isInteger(e[key]) || e[key] < 1) throw new ConfigError(file, `e2e.${key}`, `is ${e[key]}`, `use a whole number of at least 1, such as ${defaultConfig().e2e[key]}`);
+  }
+  if (e.readyIntervalSeconds < 0) throw new ConfigError(file, "e2e.readyIntervalSeconds", `is ${e.readyIntervalSeconds}`, "use seconds >= 0, such as 10");
+  if (!e.healthPath.startsWith("/")) throw new ConfigError(file, "e2e.healthPath", `is "${e.healthPath}"`, "start it with /, such as /api/v1/health");
+  if (e.testDir.startsWith("/") || e.testDir.split("/").includes("..")) {
+    throw new ConfigError(file, "e2e.testDir", `is "${e.testDir}", outside the frontend`, "use a path relative to frontend.path, such as e2e");
   }
 }
 

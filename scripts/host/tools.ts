@@ -10,6 +10,8 @@ export interface ToolFlags extends TriggerFlags {
   stage?: string;
   changed?: string[];
   json?: boolean;
+  /** The e2e command's flags. */
+  e2e?: import("./e2e").E2eFlags;
 }
 
 /** Print what would run for a trigger and why (text, or JSON with --json); exit 0. */

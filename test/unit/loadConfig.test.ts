@@ -109,3 +109,17 @@ describe("loadConfig deploy section", () => {
     expect(() => loadConfig("deploy:\n  keep: 0\n")).toThrow(/`deploy.keep` is 0.*Fix: use an integer >= 1/);
   });
 });
+
+describe("loadConfig e2e section", () => {
+  it("defaults to 4 shards, @smoke, 30 attempts 10 s apart", () => {
+    expect(loadConfig(undefined).e2e).toEqual({ testDir: "e2e", shards: 4, smokeTag: "@smoke", readyAttempts: 30, readyIntervalSeconds: 10, healthPath: "/api/v1/health" });
+  });
+
+  it("merges an override and rejects bad values naming the key", () => {
+    expect(loadConfig("e2e:\n  shards: 2\n  readyAttempts: 5\n").e2e).toMatchObject({ shards: 2, readyAttempts: 5, smokeTag: "@smoke" });
+    expect(() => loadConfig("e2e:\n  shards: 0\n")).toThrow(/`e2e.shards` is 0\. Fix: use a whole number of at least 1, such as 4/);
+    expect(() => loadConfig("e2e:\n  healthPath: health\n")).toThrow(/`e2e.healthPath`.*start it with \//);
+    expect(() => loadConfig("e2e:\n  testDir: ../e2e\n")).toThrow(/`e2e.testDir`.*outside the frontend/);
+    expect(() => loadConfig("e2e:\n  shardz: 2\n")).toThrow(/did you mean `shards`/);
+  });
+});

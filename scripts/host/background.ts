@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from "node:child_process";
+
+/** A long-running host process (a server) in its own process group, so `stop()` ends its children too. */
+export interface BackgroundProcess {
+  name: string;
+  pid: number;
+  /** The last output lines, for error messages. */
+  tail(lines?: number): string;
+  exited(): number | null | undefined;
+  stop(): Promise<void>;
+}
+
+/** Start argv in cwd with env, detached into a new process group; output is kept, not printed. */
+export function startBackground(name: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): BackgroundProcess {
+  const child: ChildProcess = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  let code: number | null | undefined;
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const done = new Promise<void>((r) => child.once("exit", (c) => ((code = c), r())));
+  child.once("error", (e) => {
+    log += `\n${e.message}`;
+    code = 127;
+  });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    name,
+    pid: child.pid ?? -1,
+    tail: (n = 8) => log.trim().split("\n").slice(-n).join("\n"),
+    exited: () => code,
+    async stop() {
+      if (code !== undefined || child.pid === undefined) return;
+      signal("SIGTERM");
+      const killer = setTimeout(() => signal("SIGKILL"), 3000);
+      await done;
+      clearTimeout(killer);
+      signal("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
+import type { PipelineConfig } from "../../ci/src/config";
+import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../ci/src/e2ePlan";
+import { ShardCountError } from "../../ci/src/e2eShards";
+import { formatE2eSummary } from "../../ci/src/e2eSummary";
+import { fetchProbe, readinessUrls, waitForReady } from "../../ci/src/readiness";
+import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./e2eInputs";
+import { notify, webhookUrls, writeLocalRecord } from "./e2eNotify";
+import { runE2ePlan } from "./e2eRun";
+import { startLocalApp, sleep, type LocalApp } from "./exampleApp";
+import { hostGit } from "./git";
+import { preflight } from "./preflight";
+import { TOOLS_BIN } from "./runStage";
+
+export interface E2eFlags {
+  shards?: string;
+  suite?: string;
+  baseUrl?: string;
+  apiUrl?: string;
+  timings?: string;
+  readyAttempts?: string;
+  readyInterval?: string;
+  stateDir?: string;
+  commit?: string;
+  notifySuccess?: boolean;
+}
+
+/**
+ * `npm run pipeline -- e2e`: check the input and plan before anything starts, wait for the
+ * app (or start the example locally), run the plan, write the report, summary, notification
+ * and promotion record. Exit 1 when the tests are red; the report is written either way.
+ */
+export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+  const stateDir = resolve(f.stateDir ?? ".pipeline");
+  const reportOut = join(stateDir, "e2e-report");
+  const input = await planInput(f, sourceDir, c, reportOut);
+  const dry = planE2e(c, { ...input, baseUrl: input.baseUrl || "http://127.0.0.1", apiUrl: input.apiUrl || "http://127.0.0.1" });
+  for (const w of dry.warnings) console.error(`warning: ${w}`);
+  const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
+  await preflight([...dry.shardJobs.slice(0, 1), dry.backendJob], sourceDir, env);
+  const commit = await commitOf(f, sourceDir);
+  let app: LocalApp | undefined;
+  try {
+    if (!input.baseUrl) app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`));
+    else await waitForStaging(input.baseUrl, input.apiUrl, f, c);
+    const plan = planE2e(c, { ...input, baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl });
+    console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
+    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, notifySuccess: !!f.notifySuccess });
+  } finally {
+    await app?.stop();
+  }
+}
+
+async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv, o: { reportOut: string; stateDir: string; commit?: string; notifySuccess: boolean }): Promise<number> {
+  const { summary, reportDir } = await runE2ePlan(plan, sourceDir, env);
+  rmSync(o.reportOut, { recursive: true, force: true });
+  mkdirSync(o.reportOut, { recursive: true });
+  cpSync(reportDir, o.reportOut, { recursive: true });
+  const text = formatE2eSummary(summary);
+  writeFileSync(join(o.reportOut, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(o.reportOut, "summary.txt"), `${text}\n`);
+  const html = join(o.reportOut, "html/index.html");
+  console.log(`\n${text}\nreport: ${html}`);
+  for (const w of await notify(summary, { commit: o.commit ?? "unknown", report: html }, webhookUrls(env), o.notifySuccess)) console.error(w);
+  if (o.commit) console.log(`promotion record: ${writeLocalRecord(summary, o.commit, html, o.stateDir)}`);
+  else console.error("warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>");
+  return summary.status === "passed" ? 0 : 1;
+}
+
+async function planInput(f: E2eFlags, sourceDir: string, c: PipelineConfig, reportOut: string): Promise<E2eInput> {
+  const shards = f.shards === undefined ? c.e2e.shards : Number(f.shards);
+  if (f.shards !== undefined && (f.shards.trim() === "" || !Number.isInteger(shards) || shards < 1)) throw new ShardCountError(f.shards);
+  if (!!f.baseUrl !== !!f.apiUrl) throw new E2eInputError("pass both --base-url and --api-url (a deployed app), or neither (the example app is started locally)");
+  return {
+    suite: f.suite ?? "full",
+    shards,
+    files: listSpecFiles(sourceDir, c),
+    timings: readTimings(f.timings, join(reportOut, "results.json"), (w) => console.error(w)),
+    baseUrl: f.baseUrl ?? "",
+    apiUrl: f.apiUrl ?? "",
+    playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
+  };
+}
+
+async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: PipelineConfig): Promise<void> {
+  const attempts = f.readyAttempts === undefined ? c.e2e.readyAttempts : Number(f.readyAttempts);
+  const intervalSeconds = f.readyInterval === undefined ? c.e2e.readyIntervalSeconds : Number(f.readyInterval);
+  if (!Number.isInteger(attempts) || attempts < 1 || !(intervalSeconds >= 0)) {
+    throw new E2eInputError(`--ready-attempts must be a whole number >= 1 and --ready-interval seconds >= 0 (got ${f.readyAttempts}, ${f.readyInterval})`);
+  }
+  console.log(`waiting for ${baseUrl} and ${apiUrl} (${attempts} attempts, ${intervalSeconds}s apart)`);
+  await waitForReady(readinessUrls(baseUrl, apiUrl, c.e2e.healthPath), { attempts, intervalSeconds }, fetchProbe(), sleep);
+}
+
+async function commitOf(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
+  if (f.commit) return f.commit;
+  const r = await hostGit(sourceDir)(["rev-parse", "HEAD"]);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
