@@ -5,6 +5,7 @@
  *   fast-tests also takes --base/--head or --event-file ($GITHUB_EVENT_PATH) to skip jobs nothing touched
  *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
  *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
+ *   npm run pipeline -- staging-server start|stop|status; deploy-staging | deploy-production | rollback (see scripts/host/deployCommand.ts)
  *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA]
  */
 import { resolve } from "node:path";
@@ -24,6 +25,7 @@ import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/tools";
 import { resolveTrigger } from "./host/trigger";
 import { MissingToolError } from "./host/preflight";
 import { runHostStage } from "./host/runStage";
+import { DEPLOY_OPTIONS, DEPLOY_TOOLS, deployExitCode } from "./host/deployCommand";
 import { e2eCommand, type E2eFlags } from "./host/e2e";
 import { E2eInputError } from "../ci/src/e2ePlan";
 import { ShardCountError } from "../ci/src/e2eShards";
@@ -44,6 +46,7 @@ const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: s
 const TOOLS: Record<string, { describe: string; run: (flags: ToolFlags, dir: string, config: string) => Promise<number> }> = {
   plan: { describe: "what would run for --event/--branch and why (--json for data)", run: (f, d, c) => planCommand(f, d, readHostConfig(d, c)) },
   "check-commits": { describe: "Conventional Commit subjects between --base and --head", run: (f, d) => checkCommitsCommand(f, d) },
+  ...DEPLOY_TOOLS,
   e2e: { describe: "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)", run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
 };
 
@@ -68,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       stage: { type: "string" },
       changed: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
+      ...DEPLOY_OPTIONS,
       shards: { type: "string" },
       suite: { type: "string" },
       "base-url": { type: "string" },
@@ -127,6 +131,10 @@ function e2eFlags(v: Record<string, string | boolean | string[] | undefined>): E
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
+    if (deployExitCode(e)) {
+      console.error(e.message);
+      process.exit(deployExitCode(e));
+    }
     if (e instanceof ConfigError || e instanceof MissingToolError || KNOWN_ERRORS.some((k) => e instanceof k)) {
       console.error(e.message);
       process.exit(2);

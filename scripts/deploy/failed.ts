@@ -1,0 +1,44 @@
+import { DeployLockedError } from "./tasks/lock";
+import { appendLog, sh, type DeployContext } from "./context";
+import { switchTo } from "./tasks/switch";
+import { reload } from "./tasks/reload";
+import { checkPublicHealth } from "./tasks/health";
+import { unlock } from "./tasks/unlock";
+
+/**
+ * The failure path: a release that went live is rolled back to the previous one and marked BAD;
+ * one that never went live is removed and logged failed; the lock is always released.
+ * Returns one line saying where `current` stands.
+ */
+export async function deployFailed(ctx: DeployContext, error: Error): Promise<string> {
+  if (error instanceof DeployLockedError) return "nothing was changed on the server";
+  const id = ctx.plan.releaseId;
+  const reason = error.message.split("\n")[0];
+  try {
+    if (ctx.state.switched && ctx.state.previous) return await autoRollback(ctx, ctx.state.previous, reason);
+    if (ctx.state.switched) {
+      await appendLog(ctx, id, "bad", { reason });
+      return `current still points at ${id}, the first release; there is nothing to roll back to. Fix it and deploy again.`;
+    }
+    if (ctx.state.created) {
+      await sh(ctx, "failure path", 'rm -rf -- "releases/$1"', [id]);
+      await appendLog(ctx, id, "failed", { reason });
+    }
+    return `current is untouched${ctx.state.previous ? ` (still ${ctx.state.previous})` : ""}; releases/${id} was removed.`;
+  } catch (e) {
+    return `the failure path itself failed (${(e as Error).message.split("\n")[0]}); inspect ${ctx.base} on ${ctx.remote.where}`;
+  } finally {
+    await unlock(ctx).catch(() => ctx.log(`could not unlock: run ${ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`)}`));
+  }
+}
+
+async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {
+  ctx.log(`automatic rollback to ${previous}: ${reason}`);
+  await switchTo(ctx, previous);
+  await appendLog(ctx, ctx.plan.releaseId, "bad", { reason });
+  await reload(ctx);
+  await checkPublicHealth(ctx);
+  await appendLog(ctx, previous, "rollback", { from: ctx.plan.releaseId, commit: previous.split("-").pop() });
+  ctx.state.rolledBackTo = previous;
+  return `rolled back automatically: current is ${previous} again and healthy; ${ctx.plan.releaseId} is marked BAD.`;
+}

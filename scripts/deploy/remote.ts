@@ -1,0 +1,90 @@
+import { $ } from "zx";
+
+/** What a remote script gave. */
+export interface RemoteResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Where the deploy tasks run their shell: over SSH from the pipeline, or on the server itself (scripts/deploy.ts by hand). */
+export interface Remote {
+  /** user@host:port, for messages. */
+  where: string;
+  /** Run a bash script with positional args; `input` goes to its stdin (the only way secrets travel). */
+  run(script: string, args?: string[], input?: string): Promise<RemoteResult>;
+  /** rsync's `-e` shell and the destination prefix for a remote path. */
+  rsync: { shell?: string; dest(path: string): string };
+  /** The exact command a person types to run `cmd` there. */
+  typed(cmd: string): string;
+  /** End the shared connection, if any. */
+  close(): Promise<void>;
+}
+
+/** A remote step that exited non-zero: names the task and what the server said (never secrets: they only go to stdin). */
+export class RemoteError extends Error {
+  constructor(readonly task: string, readonly where: string, readonly result: RemoteResult, hint = "") {
+    const said = (result.stderr || result.stdout).trim().split("\n").slice(-6).join("\n");
+    super(`${task} failed on ${where} (exit ${result.code})${said ? `:\n${said}` : ""}${hint ? `\n${hint}` : ""}`);
+    this.name = "RemoteError";
+  }
+}
+
+/** Quote one word for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+export interface SshOptions {
+  host: string;
+  port: number;
+  user: string;
+  keyFile: string;
+  knownHostsFile: string;
+  /** A private dir for one multiplexed connection (ControlMaster), so each task costs no new handshake. */
+  controlDir?: string;
+}
+
+/** ssh argv pinned to one known_hosts file: StrictHostKeyChecking=yes, no agent, no passwords, no ssh-keyscan. */
+export function sshArgv(o: SshOptions): string[] {
+  return [
+    "ssh", "-i", o.keyFile, "-p", String(o.port),
+    "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", `UserKnownHostsFile=${o.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null",
+    "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR",
+    "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
+    ...(o.controlDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${o.controlDir}/cm-%C`, "-o", "ControlPersist=60"] : []),
+  ];
+}
+
+/** Run scripts on a server over SSH. */
+export function sshRemote(o: SshOptions): Remote {
+  const base = sshArgv(o);
+  const login = `${o.user}@${o.host}`;
+  return {
+    where: `${login}:${o.port}`,
+    async run(script, args = [], input) {
+      const remoteCmd = ["bash", "-c", script, "_", ...args].map(shellQuote).join(" ");
+      const r = await $({ quiet: true, nothrow: true, input: input ?? "" })`${[...base, "--", login, remoteCmd]}`;
+      return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+    rsync: { shell: base.map(shellQuote).join(" "), dest: (p) => `${login}:${p}` },
+    typed: (cmd) => `ssh -p ${o.port} ${login} ${shellQuote(cmd)}`,
+    async close() {
+      if (o.controlDir) await $({ quiet: true, nothrow: true })`${[...base, "-O", "exit", login]}`;
+    },
+  };
+}
+
+/** Run scripts on this machine: the server itself, when scripts/deploy.ts or scripts/rollback.ts is run by hand. */
+export function localRemote(): Remote {
+  return {
+    where: "localhost",
+    async run(script, args = [], input) {
+      const r = await $({ quiet: true, nothrow: true, input: input ?? "" })`bash -c ${script} _ ${args}`;
+      return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+    rsync: { dest: (p) => p },
+    typed: (cmd) => cmd,
+    close: async () => {},
+  };
+}

@@ -1,0 +1,52 @@
+/** Rollback: back to the previous good release (never a BAD one), or to a named one; the abandoned release is marked BAD. */
+import { chooseRollbackTarget } from "../../ci/src/deployPlan";
+import { validateReleaseId } from "../../ci/src/releaseId";
+import { badReleases } from "../../ci/src/releaseLog";
+import { appendLog, readReleaseState, type DeployContext, type ReleaseState } from "./context";
+import { checkPublicHealth } from "./tasks/health";
+import { lock } from "./tasks/lock";
+import { reload } from "./tasks/reload";
+import { switchTo } from "./tasks/switch";
+import { unlock } from "./tasks/unlock";
+
+/** A rollback that cannot go anywhere: thrown before the lock is taken. */
+export class RollbackInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RollbackInputError";
+  }
+}
+
+/** Pick the release to return to, or throw RollbackInputError saying what exists. Pure. */
+export function rollbackTarget(st: ReleaseState, to: string | undefined): string {
+  const list = `releases on the server: ${st.existing.join(", ") || "none"} (current ${st.current ?? "none"})`;
+  if (to) {
+    validateReleaseId(to);
+    if (!st.existing.includes(to)) throw new RollbackInputError(`release ${to} does not exist; ${list}`);
+    if (badReleases(st.log).has(to)) throw new RollbackInputError(`release ${to} is marked BAD and is never a rollback target; ${list}`);
+    if (to === st.current) throw new RollbackInputError(`release ${to} is already current`);
+    return to;
+  }
+  const target = chooseRollbackTarget(st.log, st.existing, st.current);
+  if (!target) throw new RollbackInputError(`no previous good release to roll back to; ${list}. Deploy a fixed commit instead.`);
+  return target;
+}
+
+/** Roll back: check the target (no side effect yet), lock, switch, reload, health, log, unlock. Returns the release now current. */
+export async function rollback(ctx: DeployContext, to?: string): Promise<string> {
+  const target = rollbackTarget(await readReleaseState(ctx), to);
+  ctx.plan = { ...ctx.plan, releaseId: target, commit: target.split("-").pop() ?? "" };
+  await lock(ctx);
+  try {
+    const st = await readReleaseState(ctx);
+    await switchTo(ctx, target);
+    await reload(ctx);
+    await checkPublicHealth(ctx);
+    if (st.current) await appendLog(ctx, st.current, "bad", { reason: "abandoned by rollback", commit: st.current.split("-").pop() });
+    await appendLog(ctx, target, "rollback", { from: st.current });
+    ctx.log(`rollback: current is ${target}${st.current ? `; ${st.current} marked BAD` : ""}`);
+    return target;
+  } finally {
+    await unlock(ctx);
+  }
+}

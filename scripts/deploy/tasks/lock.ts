@@ -1,0 +1,28 @@
+import { sh, type DeployContext, type ServerInfo } from "../context";
+
+/** Another deploy or rollback holds the lock: who, since when, and the exact command to unlock. */
+export class DeployLockedError extends Error {
+  constructor(readonly holder: string, readonly since: string, readonly unlockCommand: string) {
+    super(`Deploy locked by ${holder} since ${since}. Wait for it to finish, or if it died, unlock with:\n  ${unlockCommand}`);
+    this.name = "DeployLockedError";
+  }
+}
+
+/** Take .dep/deploy.lock atomically (noclobber), recording the holder; read shared/server.json first. */
+export async function lock(ctx: DeployContext): Promise<void> {
+  const info = await sh(ctx, "lock", 'test -f shared/server.json || { echo "no $BASE/shared/server.json: prepare the server first (see README: Deploy)" >&2; exit 3; }; cat shared/server.json');
+  ctx.server = JSON.parse(info) as ServerInfo;
+  const holder = JSON.stringify({ by: ctx.by, since: new Date().toISOString(), release: ctx.plan.releaseId });
+  const out = await sh(ctx, "lock", 'mkdir -p .dep && if (set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>/dev/null; then echo LOCKED; else cat .dep/deploy.lock; fi', [holder]);
+  if (out.trim() === "LOCKED") {
+    ctx.state.locked = true;
+    return;
+  }
+  let held: { by?: string; since?: string } = {};
+  try {
+    held = JSON.parse(out);
+  } catch {
+    held = { by: out.trim() || "an unknown holder" };
+  }
+  throw new DeployLockedError(held.by ?? "?", held.since ?? "?", ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`));
+}

@@ -1,0 +1,19 @@
+import { latestStatuses } from "../../../ci/src/releaseLog";
+import { appendLog, readReleaseState, sh, type DeployContext } from "../context";
+
+/** Remove releases a crashed run left unfinished (never current), then create releases/<id>. */
+export async function release(ctx: DeployContext): Promise<void> {
+  const state = await readReleaseState(ctx);
+  ctx.state.previous = state.current;
+  const status = latestStatuses(state.log);
+  const unfinished = state.existing.filter((id) => id !== state.current && (status.get(id) ?? "started") === "started");
+  for (const id of unfinished) {
+    ctx.log(`release: removing ${id}, left unfinished by an earlier run`);
+    await sh(ctx, "release", 'rm -rf -- "releases/$1"', [id]);
+    await appendLog(ctx, id, "failed", { reason: "unfinished (removed by the next deploy)", commit: id.split("-").pop() ?? "" });
+  }
+  const id = ctx.plan.releaseId;
+  await sh(ctx, "release", 'if [ -e "releases/$1" ]; then echo "releases/$1 already exists" >&2; exit 4; fi; mkdir -p "releases/$1" shared/env', [id]);
+  ctx.state.created = true;
+  await appendLog(ctx, id, "started", ctx.plan.forceReason ? { reason: `forced: ${ctx.plan.forceReason}` } : {});
+}

@@ -1,0 +1,21 @@
+import { $ } from "zx";
+import { RemoteError } from "../remote";
+import type { DeployContext } from "../context";
+
+/** Paths never shipped: VCS, dev installs and caches (the seed's excludes). */
+export const UPLOAD_EXCLUDES = [".git", ".venv", "__pycache__", "*.pyc", ".pytest_cache", ".next/cache", ".env", ".env.*", "coverage"];
+
+/** rsync the built release into releases/<id>, hard-linking unchanged files to the current release; count bytes sent. */
+export async function upload(ctx: DeployContext): Promise<void> {
+  const id = ctx.plan.releaseId;
+  const argv = ["rsync", "-a", "--delete", "--stats", ...UPLOAD_EXCLUDES.map((e) => `--exclude=${e}`)];
+  if (ctx.state.previous) argv.push(`--link-dest=../${ctx.state.previous}`);
+  if (ctx.remote.rsync.shell) argv.push("-e", ctx.remote.rsync.shell);
+  argv.push(`${ctx.artifactDir.replace(/\/$/, "")}/`, ctx.remote.rsync.dest(`${ctx.base}/releases/${id}/`));
+  const r = await $({ quiet: true, nothrow: true })`${argv}`;
+  if (r.exitCode !== 0) {
+    throw new RemoteError("upload", ctx.remote.where, { code: r.exitCode ?? 1, stdout: "", stderr: r.stderr }, "nothing was switched; re-run the deploy");
+  }
+  ctx.state.bytesSent = Number(/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1].replace(/[,.]/g, "") ?? NaN);
+  ctx.log(`upload: ${ctx.state.bytesSent} bytes sent${ctx.state.previous ? ` (unchanged files linked to ${ctx.state.previous})` : ""}`);
+}
