@@ -6,10 +6,12 @@
  *   fast-tests      Tier 1: frontend checks ‖ backend tests      (fastTestsPlan.ts)
  *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
  *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
+ *   e2e             Tier 3: Playwright shards, merged report      (e2ePlan.ts, e2eShards.ts, daggerE2e.ts)
  */
-import { argument, func, object, type Directory, type File } from "@dagger.io/dagger";
+import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { CONFIG_FILE } from "./config";
 import { readConfig } from "./daggerConfig";
+import { runE2e } from "./daggerE2e";
 import { runStage } from "./daggerStage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./daggerTriggers";
 import { planFastTests } from "./fastTestsPlan";
@@ -108,5 +110,43 @@ export class Ci {
   @func()
   async checkCommits(base: string, @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"] }) repo: Directory, head: string = "HEAD"): Promise<string> {
     return checkCommitRange(base, head, repo);
+  }
+
+  /**
+   * Run Playwright in N parallel shards against staging, merge one report, add the backend E2E, and return the report directory.
+   * Example: dagger call e2e --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
+   * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status` (passed or failed), also when tests fail.
+   * @param baseUrl the deployed frontend, e.g. https://staging.example.com
+   * @param apiUrl the deployed API, e.g. https://api.staging.example.com
+   * @param source the application repository (defaults to the embedded example app)
+   * @param shards how many Playwright containers run in parallel; more than the spec files is clamped with a warning
+   * @param suite smoke (the @smoke-tagged tests, after each deploy) or full (nightly)
+   * @param timings the results.json of a previous run: shards are then balanced by file duration, else Playwright's --shard
+   * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
+   * @param discordWebhook a Discord-compatible webhook URL, notified on failure
+   * @param notifySuccess notify the webhooks on success too
+   * @param commit the full sha under test; its promotion record is written to promotion/<sha>.json
+   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
+   * @param readyInterval seconds between readiness attempts (default from the config: 10)
+   * @param config path of the pipeline config inside the source
+   */
+  @func({ cache: "never" })
+  async e2e(
+    baseUrl: string,
+    apiUrl: string,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    shards: number = 4,
+    suite: string = "full",
+    timings?: File,
+    slackWebhook?: Secret,
+    discordWebhook?: Secret,
+    notifySuccess: boolean = false,
+    commit?: string,
+    readyAttempts?: number,
+    readyInterval?: number,
+    config: string = CONFIG_FILE,
+  ): Promise<Directory> {
+    const webhooks = { slack: slackWebhook, discord: discordWebhook };
+    return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess });
   }
 }

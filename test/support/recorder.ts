@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -63,6 +63,7 @@ export async function startRecorder(opts: { token?: string; failExec?: ExecFailu
     }
     if (name === "exitCode") return 0;
     if (name === "entries") return hostEntries(chain);
+    if (name === "contents") return hostContents(chain);
     return "";
   };
 
@@ -148,6 +149,20 @@ function hostEntries(chain: Chain): string[] {
     return readdirSync(dir).map((n) => (statSync(join(dir, n)).isDirectory() ? `${n}/` : n));
   } catch {
     return [];
+  }
+}
+
+/** `contents` of a host file chain (`host.directory(p).file(f)`) answer with the real file, so plans can read manifests. */
+function hostContents(chain: Chain): string {
+  const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
+  const file = [...chain].reverse().find((c) => c.field === "file");
+  if (!host || !file || chain.some((c) => c.field === "container")) return "";
+  let dir = host.args.path as string;
+  for (const c of chain.slice(chain.indexOf(host) + 1, chain.indexOf(file))) if (c.field === "directory") dir = join(dir, c.args.path as string);
+  try {
+    return readFileSync(join(dir, file.args.path as string), "utf8");
+  } catch {
+    return "";
   }
 }
 

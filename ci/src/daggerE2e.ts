@@ -1,0 +1,133 @@
+import { dag, ReturnType, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { readConfig } from "./daggerConfig";
+import { jobContainer } from "./daggerJob";
+import { promotionRecordOf } from "./e2eRecord";
+import { E2E_PATHS, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "./e2ePlan";
+import { formatE2eSummary, summarizeE2e, type E2eSummary } from "./e2eSummary";
+import { notificationText, shouldNotify, webhookPayload, webhookWarning, type WebhookKind } from "./notify";
+import { containerWorkdir, type Job } from "./plan";
+import { fileTimings, parseReport } from "./playwrightReport";
+import { parsePytestJunit } from "./pytestJunit";
+import { fetchProbe, readinessUrls, waitForReady } from "./readiness";
+
+/** The image that posts webhooks: curl reads the URL from a secret variable, never from argv. */
+export const CURL_IMAGE = "curlimages/curl:8.11.1";
+
+export interface DaggerE2eArgs {
+  source: Directory;
+  config: string;
+  shards: number;
+  suite: string;
+  baseUrl: string;
+  apiUrl: string;
+  timings?: File;
+  readyAttempts?: number;
+  readyInterval?: number;
+  commit?: string;
+  webhooks: Partial<Record<WebhookKind, Secret>>;
+  notifySuccess: boolean;
+}
+
+/** Plan, wait for staging, run the shards ‖ backend E2E, merge, summarise, notify; return the report directory. */
+export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
+  const c = await readConfig(a.source, a.config);
+  const fe = c.frontend.path;
+  const [files, pkg, lock, timings] = await Promise.all([
+    listSpecs(a.source.directory(`${fe}/${c.e2e.testDir}`)),
+    a.source.file(`${fe}/package.json`).contents(),
+    a.source.file(`${fe}/package-lock.json`).contents().catch(() => undefined),
+    a.timings ? a.timings.contents().then((t) => fileTimings(parseReport(t, "--timings"))) : Promise.resolve(new Map<string, number>()),
+  ]);
+  const plan = planE2e(c, { suite: a.suite, shards: a.shards, files, timings, baseUrl: a.baseUrl, apiUrl: a.apiUrl, playwrightVersion: playwrightVersion(pkg, lock) });
+  for (const w of plan.warnings) console.error(`warning: ${w}`);
+  const ready = { attempts: a.readyAttempts ?? c.e2e.readyAttempts, intervalSeconds: a.readyInterval ?? c.e2e.readyIntervalSeconds };
+  await waitForReady(readinessUrls(a.baseUrl, a.apiUrl, c.e2e.healthPath), ready, fetchProbe(), (ms) => new Promise((r) => setTimeout(r, ms)));
+  const { summary, report } = await runPlan(a.source, plan);
+  const warnings = await notifyAll(summary, a, plan.suite);
+  return withSummary(report, summary, [...plan.warnings, ...warnings], a.commit);
+}
+
+/** Run the shards and the backend E2E in parallel, keeping failing runs (ReturnType.Any), then merge. */
+async function runPlan(source: Directory, plan: E2ePlan): Promise<{ summary: E2eSummary; report: Directory }> {
+  const shards = plan.shardJobs.map((job) => keepGoing(source, job));
+  const backend = keepGoing(source, plan.backendJob);
+  const started = Date.now();
+  const [codes, backendCode] = await Promise.all([Promise.all(shards.map((s) => s.exitCode())), backend.exitCode()]);
+  const seconds = (Date.now() - started) / 1000;
+  const dir = containerWorkdir(plan.mergeJob);
+  let merge = jobContainer(source, { ...plan.mergeJob, steps: [] });
+  shards.forEach((s, i) => (merge = merge.withDirectory(`${dir}/${E2E_PATHS.blobs}`, s.directory(`${dir}/${E2E_PATHS.blobDir(i + 1)}`))));
+  merge = withLastStep(merge, plan.mergeJob);
+  await merge.exitCode();
+  const report = merge.directory(`${dir}/${E2E_PATHS.report}`);
+  const [json, junit] = await Promise.all([
+    report.file("results.json").contents().catch(() => ""),
+    backend.file(`${containerWorkdir(plan.backendJob)}/${E2E_PATHS.backendJunit}`).contents().catch(() => undefined),
+  ]);
+  const summary = summarizeE2e({
+    suite: plan.suite,
+    mode: plan.assignment.mode,
+    modeReason: plan.assignment.reason,
+    // The engine runs shards concurrently and reports no per-container time; each gets the batch's wall time.
+    shards: plan.assignment.shards.map((s, i) => ({ index: s.index, files: s.files, exitCode: codes[i], seconds })),
+    report: tryParse(json),
+    backend: parsePytestJunit(junit, backendCode),
+  });
+  return { summary, report };
+}
+
+/** A job's container whose last step may fail without failing the pipeline: its exit code is read instead. */
+function keepGoing(source: Directory, job: Job): Container {
+  return withLastStep(jobContainer(source, { ...job, steps: job.steps.slice(0, -1) }), job);
+}
+
+function withLastStep(c: Container, job: Job): Container {
+  const step = job.steps[job.steps.length - 1];
+  for (const [k, v] of Object.entries(step.env ?? {})) c = c.withEnvVariable(k, v);
+  return c.withExec(step.argv, { expect: ReturnType.Any });
+}
+
+async function notifyAll(s: E2eSummary, a: DaggerE2eArgs, suite: string): Promise<string[]> {
+  if (!shouldNotify(s, a.notifySuccess)) return [];
+  const text = notificationText(s, { commit: a.commit ?? "unknown", report: `the e2e Directory (dagger call e2e ... export --path e2e-report), ${suite} suite` });
+  const posts = (Object.entries(a.webhooks) as [WebhookKind, Secret | undefined][]).filter((e): e is [WebhookKind, Secret] => !!e[1]);
+  const codes = await Promise.all(posts.map(([kind, secret]) => postWebhook(secret, JSON.stringify(webhookPayload(kind, text)))));
+  return posts.flatMap(([kind], i) => (codes[i] === 0 ? [] : [webhookWarning(kind, `curl exit ${codes[i]}`)]));
+}
+
+/** POST a JSON body to a webhook whose URL is a Secret; the shell reads it from $WEBHOOK_URL. */
+export function postWebhook(url: Secret, body: string): Promise<number> {
+  return dag
+    .container()
+    .from(CURL_IMAGE)
+    .withNewFile("/tmp/payload.json", body)
+    .withSecretVariable("WEBHOOK_URL", url)
+    .withExec(["sh", "-c", 'curl -fsS -m 10 -X POST -H "content-type: application/json" --data @/tmp/payload.json "$WEBHOOK_URL" >/dev/null'], { expect: ReturnType.Any })
+    .exitCode();
+}
+
+function withSummary(report: Directory, s: E2eSummary, warnings: string[], commit?: string): Directory {
+  let d = report
+    .withNewFile("summary.json", `${JSON.stringify({ ...s, warnings }, null, 2)}\n`)
+    .withNewFile("summary.txt", `${[formatE2eSummary(s), ...warnings].join("\n")}\n`)
+    .withNewFile("status", `${s.status}\n`);
+  if (commit) d = d.withNewFile(`promotion/${commit}.json`, `${JSON.stringify(promotionRecordOf(s, commit, "html/index.html", new Date()), null, 2)}\n`);
+  return d;
+}
+
+async function listSpecs(dir: Directory, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await dir.entries()) {
+    if (e.endsWith("/")) out.push(...(await listSpecs(dir.directory(e.slice(0, -1)), `${prefix}${e}`)));
+    else if (isSpecFile(e)) out.push(`${prefix}${e}`);
+  }
+  return out.sort();
+}
+
+function tryParse(json: string) {
+  try {
+    return parseReport(json);
+  } catch {
+    return undefined;
+  }
+}
