@@ -24,6 +24,7 @@ import { readHostConfig } from "./host/config";
 import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/tools";
 import { resolveTrigger } from "./host/trigger";
 import { MissingToolError } from "./host/preflight";
+import { reportStage } from "./host/report";
 import { runHostStage } from "./host/runStage";
 import { DEPLOY_OPTIONS, DEPLOY_TOOLS, deployExitCode } from "./host/deployCommand";
 import { e2eCommand, type E2eFlags } from "./host/e2e";
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
       source: { type: "string", default: DEFAULT_SOURCE },
       config: { type: "string", default: CONFIG_FILE },
       "dry-run": { type: "boolean", default: false },
+      "report-dir": { type: "string", default: ".pipeline/reports" },
       base: { type: "string" },
       head: { type: "string" },
       "event-file": { type: "string" },
@@ -113,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
     for (const c of result.planned) console.log(JSON.stringify(c));
     return 0;
   }
-  console.log(`\n${result.summary}`);
+  console.log(`\n${result.summary}\n\n${reportStage(result.metrics, result.results, resolve(values["report-dir"]))}`);
   if (!result.passed) {
     for (const r of result.results.filter((x) => x.status === "failed")) {
       console.error(`\n${r.job} failed at ${r.failedStep}:\n${r.reason ?? ""}`);

@@ -60,13 +60,6 @@ export interface ThresholdsConfig {
   coverage: number;
 }
 
-/** Deploy settings (issue 3): retention and the health policy. */
-export interface DeployConfig {
-  /** Releases kept on the server (current and the rollback target always among them). */
-  keep: number;
-  health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
-}
-
 /** Tier 3: Playwright against a deployed (or locally started) app, plus the backend's E2E pytest. */
 export interface E2eConfig {
   /** Playwright's testDir, relative to frontend.path. */
@@ -82,6 +75,13 @@ export interface E2eConfig {
   healthPath: string;
 }
 
+/** Deploy settings (issue 3): retention and the health policy. */
+export interface DeployConfig {
+  /** Releases kept on the server (current and the rollback target always among them). */
+  keep: number;
+  health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
+}
+
 export interface PipelineConfig {
   frontend: FrontendConfig;
   backend: BackendConfig;
@@ -91,6 +91,8 @@ export interface PipelineConfig {
   deploy: DeployConfig;
   /** Prefix of every cache volume name, so one engine can hold several repos' caches apart. */
   cacheNamespace: string;
+  /** The GitHub Actions rate used for the per-run cost estimate (seed §4.3). */
+  billing: { ratePerMinute: number };
 }
 
 /** The file a target repo may carry at its root. */
@@ -157,5 +159,6 @@ export function defaultConfig(): PipelineConfig {
     },
     deploy: { keep: 5, health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 } },
     cacheNamespace: "autoauthor",
+    billing: { ratePerMinute: 0.008 },
   };
 }

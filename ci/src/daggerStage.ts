@@ -1,6 +1,7 @@
 import { ExecError, type Directory } from "@dagger.io/dagger";
 import { jobContainer } from "./daggerJob";
 import { allSteps, type Job, type StagePlan } from "./plan";
+import { coverageFrom, formatMetrics, measureStage } from "./metrics";
 import { explainFailure, formatSummary, stagePassed, type JobResult } from "./summary";
 
 /** A stage that failed: carries every job's result and the failing jobs' output. */
@@ -13,8 +14,10 @@ export class StageFailed extends Error {
 
 /** Run every job of a stage in parallel on the engine; return the summary (skipped jobs included) or throw StageFailed. */
 export async function runStage(source: Directory, stage: StagePlan, skipped: JobResult[] = []): Promise<string> {
+  const started = Date.now();
   const results = [...(await Promise.all(stage.jobs.map((job) => runJob(source, job)))), ...skipped];
-  const summary = formatSummary(stage.name, results);
+  const metrics = measureStage(stage.name, results, (Date.now() - started) / 1000, stage.threshold, stage.metrics);
+  const summary = `${formatSummary(stage.name, results)}\n\n${formatMetrics(metrics)}`;
   if (stagePassed(results)) return summary;
   const details = results
     .filter((r) => r.status === "failed")
@@ -26,8 +29,9 @@ async function runJob(source: Directory, job: Job): Promise<JobResult> {
   const started = Date.now();
   const base = { job: job.name, threshold: job.threshold };
   try {
-    await jobContainer(source, job).sync();
-    return { ...base, status: "passed", seconds: (Date.now() - started) / 1000 };
+    // The last step's stdout carries what the summary measures (pytest-cov's total).
+    const coverage = coverageFrom(await jobContainer(source, job).stdout());
+    return { ...base, status: "passed", seconds: (Date.now() - started) / 1000, ...(coverage === undefined ? {} : { coverage }) };
   } catch (e) {
     if (!(e instanceof ExecError)) throw e;
     const output = `${e.stdout}\n${e.stderr}`;
@@ -39,6 +43,7 @@ async function runJob(source: Directory, job: Job): Promise<JobResult> {
       failedStep: step?.name ?? e.cmd.join(" "),
       reason: `exit ${e.exitCode}\n${explainFailure(output)}`,
       output,
+      ...(coverageFrom(output) === undefined ? {} : { coverage: coverageFrom(output) }),
     };
   }
 }

@@ -54,6 +54,7 @@ const SCHEMA: Kind = {
   thresholds: { fastTests: threshold, deploy: threshold, e2e: threshold, coverage: "number" },
   deploy: { keep: "number", health: { attempts: "number", intervalSeconds: "number", failuresBeforeRollback: "number" } },
   cacheNamespace: "string",
+  billing: { ratePerMinute: "number" },
 };
 
 const EXAMPLES: Record<string, string> = {
@@ -139,6 +140,7 @@ function check(value: unknown, kind: Kind, key: string, file: string): void {
 }
 
 function checkValues(c: PipelineConfig, file: string): void {
+  if (c.billing.ratePerMinute < 0) throw new ConfigError(file, "billing.ratePerMinute", `is ${c.billing.ratePerMinute}`, "use dollars per minute >= 0, such as 0.008");
   const cov = c.thresholds.coverage;
   if (cov < 0 || cov > 100) throw new ConfigError(file, "thresholds.coverage", `is ${cov}, outside 0..100`, "use a percentage such as 85");
   for (const name of ["fastTests", "deploy", "e2e"] as const) {

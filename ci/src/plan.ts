@@ -81,6 +81,8 @@ export interface StagePlan {
   name: string;
   jobs: Job[];
   threshold: Threshold;
+  /** What the run summary measures besides durations (seed §9.1). */
+  metrics: { coverageMin: number; ratePerMinute: number };
 }
 
 /** Where the source is mounted inside every container. */

@@ -14,6 +14,8 @@ export interface JobResult {
   reason?: string;
   /** The failing step's full output (stdout then stderr). */
   output?: string;
+  /** Line coverage the job's tests printed, percent. */
+  coverage?: number;
 }
 
 /** A stage fails when any job failed. */

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { allSteps, displayArgv, serviceEnv, type Job } from "../../ci/src/plan";
+import { coverageFrom } from "../../ci/src/metrics";
 import { explainFailure, type JobResult } from "../../ci/src/summary";
 import type { StepExecutor } from "./exec";
 import { prefixedWriter } from "./prefix";
@@ -42,19 +43,22 @@ export async function runHostJob(job: Job, o: HostJobOptions): Promise<JobResult
       }
     }
     const cwd = join(o.sourceDir, job.workdir);
+    let coverage: number | undefined;
     for (const step of allSteps(job)) {
       const t = Date.now();
       out.write(`$ ${displayArgv(step.argv)}\n`);
       const r = await o.exec(step, cwd, { ...env, ...step.env }, (s) => out.write(s));
       out.flush();
       const took = ((Date.now() - t) / 1000).toFixed(1);
+      coverage = coverageFrom(r.output) ?? coverage;
+      const measured = coverage === undefined ? {} : { coverage };
       if (r.exitCode !== 0) {
         out.write(`✗ ${step.name} failed (exit ${r.exitCode}, ${took}s)\n`);
-        return { ...base, status: "failed", seconds: seconds(), failedStep: step.name, reason: `exit ${r.exitCode}\n${explainFailure(r.output)}`, output: r.output };
+        return { ...base, status: "failed", seconds: seconds(), failedStep: step.name, reason: `exit ${r.exitCode}\n${explainFailure(r.output)}`, output: r.output, ...measured };
       }
       out.write(`✓ ${step.name} (${took}s)\n`);
     }
-    return { ...base, status: "passed", seconds: seconds() };
+    return { ...base, status: "passed", seconds: seconds(), ...(coverage === undefined ? {} : { coverage }) };
   } finally {
     out.flush();
     await Promise.all(services.map((s) => s.stop()));

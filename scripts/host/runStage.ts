@@ -1,5 +1,6 @@
 import { delimiter, resolve } from "node:path";
 import type { StagePlan } from "../../ci/src/plan";
+import { measureStage, type StageMetrics } from "../../ci/src/metrics";
 import { formatSummary, stagePassed, type JobResult } from "../../ci/src/summary";
 import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
 import { preflight } from "./preflight";
@@ -12,6 +13,7 @@ export interface HostStageResult {
   passed: boolean;
   results: JobResult[];
   summary: string;
+  metrics: StageMetrics;
   /** With dryRun: every command the stage would run, in order per job. */
   planned: PlannedCommand[];
 }
@@ -21,6 +23,7 @@ export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { 
   const env = { ...(opts.env ?? process.env) };
   env.PATH = [TOOLS_BIN, env.PATH ?? ""].join(delimiter);
   const planned: PlannedCommand[] = [];
+  const started = Date.now();
   if (!opts.dryRun) await preflight(stage.jobs, sourceDir, env);
   const results = await Promise.all(
     stage.jobs.map((job, index) =>
@@ -35,5 +38,6 @@ export async function runHostStage(stage: StagePlan, sourceDir: string, opts: { 
     ),
   );
   const all = [...results, ...(opts.skipped ?? [])];
-  return { passed: stagePassed(all), results: all, summary: formatSummary(stage.name, all), planned };
+  const metrics = measureStage(stage.name, all, (Date.now() - started) / 1000, stage.threshold, stage.metrics);
+  return { passed: stagePassed(all), results: all, summary: formatSummary(stage.name, all), metrics, planned };
 }

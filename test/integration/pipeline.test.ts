@@ -10,17 +10,38 @@ describe("npm run pipeline -- fast-tests", () => {
   const copy = copyExample();
   afterAll(() => copy.remove());
 
-  it("passes on the example app and ends with the summary table", async () => {
-    const r = await runPipeline(["fast-tests", "--source", copy.dir]);
+  it("passes on the example app and ends with the summary table, metrics and reports", async () => {
+    const reports = mkdtempSync(join(tmpdir(), "reports-"));
+    const stepSummary = join(reports, "step-summary.md");
+    const r = await runPipeline(["fast-tests", "--source", copy.dir, "--report-dir", reports], { ...process.env, GITHUB_STEP_SUMMARY: stepSummary });
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout).toMatch(/\[frontend\] ✓ build/);
     expect(r.stdout).toMatch(/\[backend\] .*Required test coverage of 85% reached/);
     expect(r.stdout).toMatch(/\[backend\] mongo \((ferretdb|mongod)\) listening on 127\.0\.0\.1:\d+/);
-    const summary = r.stdout.slice(r.stdout.lastIndexOf("fast-tests: "));
+    const summary = r.stdout.slice(r.stdout.lastIndexOf("\nfast-tests: ") + 1);
     expect(summary).toMatch(/^fast-tests: passed\njob\s+status\s+duration\s+threshold/);
     expect(summary).toMatch(/frontend\s+PASSED\s+[\d.]+s\s+< 5 min \(alert > 7 min\): ok/);
     expect(summary).toMatch(/backend\s+PASSED\s+[\d.]+s\s+< 5 min \(alert > 7 min\): ok/);
+    expect(summary).toMatch(/^stage fast-tests: [\d.]+s \(target < 5 min, alert > 7 min\): ok$/m);
+    expect(summary).toMatch(/^coverage: \d+\.\d\d% \(minimum 85%\): ok$/m);
+    expect(summary).toMatch(/^GitHub Actions estimate: \d+ min × \$0\.008 = \$0\.\d{3}$/m);
+    expect(readFileSync(stepSummary, "utf8")).toMatch(/### fast-tests: passed[\s\S]*\| frontend \| ✅ passed \|/);
+    expect(readFileSync(join(reports, "fast-tests/junit.xml"), "utf8")).toMatch(/<testsuite name="fast-tests" tests="2" failures="0" skipped="0"/);
   }, 300_000);
+
+  it("warns, without failing, when a stage runs over its thresholds", async () => {
+    const slow = copyExample();
+    try {
+      writeFileSync(join(slow.dir, "pipeline.yaml"), "thresholds:\n  fastTests: { target: 0.001, alert: 0.002 }\nbilling:\n  ratePerMinute: 0.016\n");
+      const r = await runPipeline(["backend-tests", "--source", slow.dir, "--report-dir", mkdtempSync(join(tmpdir(), "reports-"))]);
+      expect(r.exitCode, r.output).toBe(0);
+      expect(r.stdout).toMatch(/backend\s+PASSED\s+[\d.]+s\s+< 0 min \(alert > 0 min\): ALERT/);
+      expect(r.stdout).toMatch(/^warning: ALERT, stage fast-tests: [\d.]+s \(target < 0 min, alert > 0 min\): ALERT$/m);
+      expect(r.stdout).toMatch(/^GitHub Actions estimate: 1 min × \$0\.016 = \$0\.016$/m);
+    } finally {
+      slow.remove();
+    }
+  }, 120_000);
 });
 
 describe("npm run pipeline: bad input fails before anything runs", () => {

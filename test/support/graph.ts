@@ -50,9 +50,9 @@ export function expectedGraph(job: Job): JobGraph {
   };
 }
 
-/** The recorded `sync` chains of containers, one per job run. */
+/** The recorded chains of containers that were run (`sync` or `stdout`), one per job run. */
 export function syncedContainers(chains: Chain[]): Call[][] {
-  return chains.filter((ch) => ch.at(-1)?.field === "sync" && ch.some((c) => c.field === "container")).map(containerCalls);
+  return chains.filter((ch) => ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.some((c) => c.field === "container")).map(containerCalls);
 }
 
 function keyOf(cache: Chain): string {

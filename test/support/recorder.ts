@@ -90,7 +90,7 @@ export async function startRecorder(opts: { token?: string; failExec?: ExecFailu
       const op = doc.definitions[0];
       const before = chains.length;
       const data = op.kind === Kind.OPERATION_DEFINITION ? answer(op.selectionSet, []) : {};
-      const failed = opts.failExec && chains.slice(before).some((ch) => ch.at(-1)?.field === "sync" && ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)));
+      const failed = opts.failExec && chains.slice(before).some((ch) => ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)));
       const reply = failed
         ? { data: null, errors: [{ message: "process did not complete successfully", extensions: { _type: "EXEC_ERROR", cmd: opts.failExec!.argv, exitCode: opts.failExec!.exitCode, stdout: opts.failExec!.stdout, stderr: opts.failExec!.stderr } }] }
         : { data };
