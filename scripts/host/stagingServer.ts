@@ -43,13 +43,19 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub, ports.fe, ports.be));
   mkdirSync("/run/sshd", { recursive: true });
   await $({ quiet: true })`/usr/sbin/sshd -f ${join(dir, "ssh/sshd_config")} -E ${join(dir, "ssh/sshd.log")}`;
-  s.pids.sshd = Number(readFileSync(join(dir, "ssh/sshd.pid"), "utf8"));
+  s.pids.sshd = await pidFile(join(dir, "ssh/sshd.pid"));
   await $({ quiet: true })`nginx -c ${join(dir, "nginx/nginx.conf")} -p ${join(dir, "nginx")}`;
-  s.pids.nginx = Number(readFileSync(join(dir, "nginx/nginx.pid"), "utf8"));
+  s.pids.nginx = await pidFile(join(dir, "nginx/nginx.pid"));
   s.pids.mongo = startMongo(dir, ports.mongo);
   writeFileSync(join(dir, "state.json"), JSON.stringify(s, null, 2));
   writeFileSync(join(dir, "deploy.env"), deployEnv(s), { mode: 0o600 });
   return s;
+}
+
+/** Daemons write their pid file after forking: wait for it. */
+async function pidFile(file: string): Promise<number> {
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  return Number(readFileSync(file, "utf8"));
 }
 
 async function toolDirs(): Promise<string[]> {
