@@ -38,6 +38,7 @@ function byHandScript(dir: string): string {
     `data=$(mktemp -d); port=$((20000 + RANDOM % 20000))`,
     `${join(ROOT, ".tools/bin")}/ferretdb --handler=sqlite --sqlite-url=file:$data/ --listen-addr=127.0.0.1:$port --debug-addr=- --state-dir=$data --telemetry=disable --log-level=warn &`,
     "fdb=$!",
+    "trap 'kill $fdb 2>/dev/null; rm -rf $data' EXIT",
     "until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do sleep 0.1; done",
     "export NEXT_TELEMETRY_DISABLED=1 CI=true UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy NEXT_PUBLIC_API_URL=http://localhost:8000",
     "export DATABASE_URI=mongodb://127.0.0.1:$port/autoauthor_test",
@@ -45,7 +46,7 @@ function byHandScript(dir: string): string {
     "fe=$!",
     job("backend"),
     "be=$!",
-    "wait $fe; wait $be; kill $fdb; rm -rf $data",
+    "wait $fe; wait $be",
   ].join("\n");
 }
 
