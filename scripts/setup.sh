@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
-#   system: openssh-server, rsync, chromium (apt)    python: uv (PyPI)
+#   system: openssh-server, rsync, chromium, curl, nginx (apt; nginx fronts the deployed app)    python: uv (PyPI)
 #   MongoDB wire protocol: FerretDB v1 built from the Go module proxy into .tools/bin
 #   node: the root devDependencies (npm ci)
 set -euo pipefail
@@ -11,7 +11,7 @@ FERRETDB_VERSION=v1.24.2
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 need_apt=()
-for pkg in openssh-server:sshd rsync:rsync chromium:chromium curl:curl; do
+for pkg in openssh-server:sshd rsync:rsync chromium:chromium curl:curl nginx:nginx; do
   command -v "${pkg#*:}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg#*:} ]] || need_apt+=("${pkg%%:*}")
 done
 if ((${#need_apt[@]})); then
