@@ -6,7 +6,7 @@
  *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
  *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
  *   npm run pipeline -- staging-server start|stop|status; deploy-staging | deploy-production | rollback (see scripts/host/deployCommand.ts)
- *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA]
+ *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA] [--record auto|local|staging]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       "state-dir": { type: "string" },
       commit: { type: "string" },
       "notify-success": { type: "boolean", default: false },
+      record: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -127,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
 
 function e2eFlags(v: Record<string, string | boolean | string[] | undefined>): E2eFlags {
   const s = (k: string) => v[k] as string | undefined;
-  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true };
+  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true, record: s("record") };
 }
 
 main(process.argv.slice(2)).then(

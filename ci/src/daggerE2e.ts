@@ -1,8 +1,9 @@
 import { dag, ReturnType, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { readConfig } from "./daggerConfig";
 import { jobContainer } from "./daggerJob";
-import { promotionRecordOf } from "./e2eRecord";
-import { E2E_PATHS, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "./e2ePlan";
+import { validateTarget, type DeployTarget } from "./deployPlan";
+import { promotionRecordOf, RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "./e2eRecord";
+import { E2E_PATHS, E2eInputError, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "./e2ePlan";
 import { formatE2eSummary, summarizeE2e, type E2eSummary } from "./e2eSummary";
 import { notificationText, shouldNotify, webhookPayload, webhookWarning, type WebhookKind } from "./notify";
 import { containerWorkdir, type Job } from "./plan";
@@ -26,6 +27,8 @@ export interface DaggerE2eArgs {
   commit?: string;
   webhooks: Partial<Record<WebhookKind, Secret>>;
   notifySuccess: boolean;
+  /** When given, the promotion record is also written on staging over ssh. */
+  staging?: { target: DeployTarget; sshKey: Secret; knownHosts: Secret };
 }
 
 /** Plan, wait for staging, run the shards ‖ backend E2E, merge, summarise, notify; return the report directory. */
@@ -43,8 +46,8 @@ export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
   const ready = { attempts: a.readyAttempts ?? c.e2e.readyAttempts, intervalSeconds: a.readyInterval ?? c.e2e.readyIntervalSeconds };
   await waitForReady(readinessUrls(a.baseUrl, a.apiUrl, c.e2e.healthPath), ready, fetchProbe(), (ms) => new Promise((r) => setTimeout(r, ms)));
   const { summary, report } = await runPlan(a.source, plan);
-  const warnings = await notifyAll(summary, a, plan.suite);
-  return withSummary(report, summary, [...plan.warnings, ...warnings], a.commit);
+  const [warnings, recordWarnings] = await Promise.all([notifyAll(summary, a, plan.suite), writeStagingRecord(summary, a)]);
+  return withSummary(report, summary, [...plan.warnings, ...warnings, ...recordWarnings], a.commit);
 }
 
 /** Run the shards and the backend E2E in parallel, keeping failing runs (ReturnType.Any), then merge. */
@@ -106,6 +109,23 @@ export function postWebhook(url: Secret, body: string): Promise<number> {
     .exitCode();
 }
 
+/** Write the record to staging's `.dep/e2e/<sha>.json`; a failure is a warning (production then stays refused). */
+async function writeStagingRecord(s: E2eSummary, a: DaggerE2eArgs): Promise<string[]> {
+  if (!a.staging || !a.commit) return [];
+  const record = promotionRecordOf(s, a.commit, "the e2e Directory's html/index.html", new Date());
+  const code = await dag
+    .container()
+    .from(SSH_IMAGE)
+    .withExec(["apk", "add", "--no-cache", "openssh-client"])
+    .withMountedSecret(RECORD_SSH.key, a.staging.sshKey, { mode: 0o600 })
+    .withMountedSecret(RECORD_SSH.knownHosts, a.staging.knownHosts, { mode: 0o600 })
+    .withNewFile(RECORD_SSH.record, `${JSON.stringify(record, null, 2)}\n`)
+    .withExec(recordWriteArgv(a.staging.target, a.commit), { expect: ReturnType.Any })
+    .exitCode();
+  const where = `${a.staging.target.user}@${a.staging.target.host}:${a.staging.target.basePath}/.dep/e2e/${a.commit}.json`;
+  return code === 0 ? [] : [`warning: the promotion record was not written to ${where} (ssh exit ${code}); deploy-production will refuse ${a.commit}`];
+}
+
 function withSummary(report: Directory, s: E2eSummary, warnings: string[], commit?: string): Directory {
   let d = report
     .withNewFile("summary.json", `${JSON.stringify({ ...s, warnings }, null, 2)}\n`)
@@ -130,4 +150,13 @@ function tryParse(json: string) {
   } catch {
     return undefined;
   }
+}
+
+/** The staging target for the record, or undefined without --staging-host; half a target is an input error. */
+export function e2eStaging(a: { host?: string; user: string; basePath?: string; port: number; sshKey?: Secret; knownHosts?: Secret; commit?: string }): DaggerE2eArgs["staging"] {
+  if (!a.host) return undefined;
+  if (!a.basePath || !a.sshKey || !a.knownHosts || !a.commit) {
+    throw new E2eInputError("--staging-host needs --staging-base-path, --staging-ssh-key, --staging-known-hosts and --commit to write the promotion record there");
+  }
+  return { target: validateTarget({ name: "staging", host: a.host, user: a.user, port: a.port, basePath: a.basePath }), sshKey: a.sshKey, knownHosts: a.knownHosts };
 }

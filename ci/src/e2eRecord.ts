@@ -1,5 +1,6 @@
 import type { E2eSummary } from "./e2eSummary";
-import type { PromotionRecord } from "./promotionRecord";
+import type { DeployTarget } from "./deployPlan";
+import { promotionRecordPath, type PromotionRecord } from "./promotionRecord";
 
 /** The promotion record deploy-production reads, from a run's summary. Pure. */
 export function promotionRecordOf(s: E2eSummary, commit: string, report: string, finishedAt: Date): PromotionRecord {
@@ -14,4 +15,22 @@ export function promotionRecordOf(s: E2eSummary, commit: string, report: string,
     finishedAt: finishedAt.toISOString(),
     report,
   };
+}
+
+/** Where the Dagger runner mounts staging's SSH files and the record before writing it over ssh. */
+export const RECORD_SSH = { key: "/run/e2e/ssh_key", knownHosts: "/run/e2e/known_hosts", record: "/tmp/promotion-record.json" } as const;
+
+/** The image that writes the record over ssh (openssh-client is added by `apk`). */
+export const SSH_IMAGE = "alpine:3.21";
+
+/**
+ * The command that writes the record to `<DEPLOY_BASE>/.dep/e2e/<sha>.json` on staging, atomically
+ * (tmp + mv), ssh pinned to the mounted known_hosts. The base path is validated plain characters.
+ */
+export function recordWriteArgv(t: DeployTarget, commit: string): string[] {
+  const file = `${t.basePath}/${promotionRecordPath(commit)}`;
+  const opts = ["IdentitiesOnly=yes", `UserKnownHostsFile=${RECORD_SSH.knownHosts}`, "GlobalKnownHostsFile=/dev/null", "StrictHostKeyChecking=yes", "BatchMode=yes", "ConnectTimeout=5", "LogLevel=ERROR"];
+  const remote = `mkdir -p ${file.slice(0, file.lastIndexOf("/"))} && cat > ${file}.tmp && mv -f ${file}.tmp ${file}`;
+  const ssh = ["ssh", "-i", RECORD_SSH.key, "-p", String(t.port), ...opts.flatMap((o) => ["-o", o]), "--", `${t.user}@${t.host}`, remote];
+  return ["sh", "-c", `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`];
 }

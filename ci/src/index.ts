@@ -11,7 +11,7 @@
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { CONFIG_FILE } from "./config";
 import { readConfig } from "./daggerConfig";
-import { runE2e } from "./daggerE2e";
+import { e2eStaging, runE2e } from "./daggerE2e";
 import { runStage } from "./daggerStage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./daggerTriggers";
 import { planFastTests } from "./fastTestsPlan";
@@ -129,6 +129,12 @@ export class Ci {
    * @param readyAttempts how often to try staging before giving up (default from the config: 30)
    * @param readyInterval seconds between readiness attempts (default from the config: 10)
    * @param config path of the pipeline config inside the source
+   * @param stagingHost the staging server: the promotion record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json
+   * @param stagingUser the SSH login on staging
+   * @param stagingBasePath DEPLOY_BASE on staging
+   * @param stagingPort the SSH port of staging
+   * @param stagingSshKey the SSH private key for staging
+   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
    */
   @func({ cache: "never" })
   async e2e(
@@ -145,8 +151,15 @@ export class Ci {
     readyAttempts?: number,
     readyInterval?: number,
     config: string = CONFIG_FILE,
+    stagingHost?: string,
+    stagingUser: string = "deploy",
+    stagingBasePath?: string,
+    stagingPort: number = 22,
+    stagingSshKey?: Secret,
+    stagingKnownHosts?: Secret,
   ): Promise<Directory> {
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
-    return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess });
+    const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
+    return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
   }
 }

@@ -6,7 +6,8 @@ import { ShardCountError } from "../../ci/src/e2eShards";
 import { formatE2eSummary } from "../../ci/src/e2eSummary";
 import { fetchProbe, readinessUrls, waitForReady } from "../../ci/src/readiness";
 import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./e2eInputs";
-import { notify, webhookUrls, writeLocalRecord } from "./e2eNotify";
+import { notify, webhookUrls } from "./e2eNotify";
+import { recordMode, writeRecord, type RecordMode } from "./e2eRecord";
 import { runE2ePlan } from "./e2eRun";
 import { startLocalApp, sleep, type LocalApp } from "./exampleApp";
 import { hostGit } from "./git";
@@ -24,6 +25,8 @@ export interface E2eFlags {
   stateDir?: string;
   commit?: string;
   notifySuccess?: boolean;
+  /** auto | local | staging: where the promotion record goes. */
+  record?: string;
 }
 
 /**
@@ -40,19 +43,20 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
   const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
   await preflight([...dry.shardJobs.slice(0, 1), dry.backendJob], sourceDir, env);
   const commit = await commitOf(f, sourceDir);
+  const record = recordMode(f.record);
   let app: LocalApp | undefined;
   try {
     if (!input.baseUrl) app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`));
     else await waitForStaging(input.baseUrl, input.apiUrl, f, c);
     const plan = planE2e(c, { ...input, baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl });
     console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
-    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, notifySuccess: !!f.notifySuccess });
+    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, record, notifySuccess: !!f.notifySuccess });
   } finally {
     await app?.stop();
   }
 }
 
-async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv, o: { reportOut: string; stateDir: string; commit?: string; notifySuccess: boolean }): Promise<number> {
+async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv, o: { reportOut: string; stateDir: string; commit?: string; record: RecordMode; notifySuccess: boolean }): Promise<number> {
   const { summary, reportDir } = await runE2ePlan(plan, sourceDir, env);
   rmSync(o.reportOut, { recursive: true, force: true });
   mkdirSync(o.reportOut, { recursive: true });
@@ -63,8 +67,14 @@ async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.Proces
   const html = join(o.reportOut, "html/index.html");
   console.log(`\n${text}\nreport: ${html}`);
   for (const w of await notify(summary, { commit: o.commit ?? "unknown", report: html }, webhookUrls(env), o.notifySuccess)) console.error(w);
-  if (o.commit) console.log(`promotion record: ${writeLocalRecord(summary, o.commit, html, o.stateDir)}`);
-  else console.error("warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>");
+  if (!o.commit) console.error("warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>");
+  else {
+    const where = await writeRecord(summary, o.commit, html, { stateDir: o.stateDir, mode: o.record, env }).catch((e: Error) => {
+      console.error(`warning: no promotion record written (${e.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- e2e --commit ${o.commit}\` writes one`);
+      return undefined;
+    });
+    if (where) console.log(`promotion record: ${where}`);
+  }
   return summary.status === "passed" ? 0 : 1;
 }
 
@@ -94,6 +104,7 @@ async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: P
 }
 
 async function commitOf(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
+  if (f.commit && !/^[0-9a-f]{40}$/.test(f.commit)) throw new E2eInputError(`--commit ${f.commit} is not a full 40-hex sha. Pass --commit $(git rev-parse HEAD)`);
   if (f.commit) return f.commit;
   const r = await hostGit(sourceDir)(["rev-parse", "HEAD"]);
   return r.code === 0 ? r.stdout.trim() : undefined;

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "dotenv";
 import type { E2eSummary } from "../../ci/src/e2eSummary";
-import { promotionRecordOf } from "../../ci/src/e2eRecord";
 import { notificationText, redact, shouldNotify, webhookPayload, webhookWarning, type NotifyContext, type WebhookKind } from "../../ci/src/notify";
 
 const WEBHOOK_VARS: Record<WebhookKind, string> = { slack: "SLACK_WEBHOOK_URL", discord: "DISCORD_WEBHOOK_URL" };
@@ -39,12 +38,4 @@ async function post(url: string, body: unknown): Promise<string | undefined> {
     // The error text of fetch can quote the URL; report only the cause's code.
     return err.cause?.code ?? err.name;
   }
-}
-
-/** Write the promotion record for a commit under `<stateDir>/e2e/<sha>.json`; return its path. */
-export function writeLocalRecord(s: E2eSummary, commit: string, report: string, stateDir: string): string {
-  const file = join(stateDir, "e2e", `${commit}.json`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(promotionRecordOf(s, commit, report, new Date()), null, 2)}\n`);
-  return file;
 }

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../ci/src/config";
 import { CURL_IMAGE } from "../../ci/src/daggerE2e";
+import { RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "../../ci/src/e2eRecord";
 import { planE2e, type E2ePlan } from "../../ci/src/e2ePlan";
 import { expectedGraph, graphOf } from "../support/graph";
 import { containerCalls, startRecorder, type Chain, type Recording } from "../support/recorder";
@@ -31,12 +32,13 @@ describe("e2e container graph (recorded GraphQL requests)", () => {
     plan = planE2e(defaultConfig(), { suite: "smoke", shards: 3, files, timings: new Map(), baseUrl: url, apiUrl: url, playwrightVersion: "1.65.1" });
     rec = await startRecorder();
     const saved = { ...process.env };
-    Object.assign(process.env, rec.env, { E2E_SLACK: TOKEN });
+    Object.assign(process.env, rec.env, { E2E_SLACK: TOKEN, E2E_KEY: "PRIVATE-KEY-PLAINTEXT", E2E_KNOWN: "KNOWN-HOSTS-PLAINTEXT" });
     try {
       const { connection, dag } = await import("@dagger.io/dagger");
       const { Ci } = await import("../../ci/src/index");
       await connection(async () => {
-        await new Ci().e2e(url, url, dag.host().directory(EXAMPLE), 3, "smoke", undefined, dag.secret("env://E2E_SLACK"), undefined, false, SHA, 1, 0).then((d) => d.sync());
+        const ci = new Ci();
+        await ci.e2e(url, url, dag.host().directory(EXAMPLE), 3, "smoke", undefined, dag.secret("env://E2E_SLACK"), undefined, false, SHA, 1, 0, "pipeline.yaml", "staging.example.com", "deploy", "/srv/app", 2222, dag.secret("env://E2E_KEY"), dag.secret("env://E2E_KNOWN")).then((d) => d.sync());
       });
     } finally {
       process.env = saved;
@@ -89,5 +91,16 @@ describe("e2e container graph (recorded GraphQL requests)", () => {
   it("returns the report with the summary, the status and the promotion record", () => {
     const files = rec.chains.flatMap((ch) => ch.filter((c) => c.field === "withNewFile").map((c) => c.args.path));
     expect(files).toEqual(expect.arrayContaining(["summary.json", "summary.txt", "status", `promotion/${SHA}.json`]));
+  });
+
+  it("writes the promotion record to staging over ssh, the key and known_hosts only as mounted secrets", () => {
+    const ssh = run.find((ch) => image(ch) === SSH_IMAGE);
+    expect(ssh).toBeDefined();
+    const calls = containerCalls(ssh!);
+    expect(calls.filter((c) => c.field === "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([[RECORD_SSH.key, 0o600], [RECORD_SSH.knownHosts, 0o600]]);
+    expect(calls.find((c) => c.field === "withNewFile")?.args.path).toBe(RECORD_SSH.record);
+    expect(execs(ssh!).at(-1)).toEqual(recordWriteArgv({ name: "staging", host: "staging.example.com", port: 2222, user: "deploy", basePath: "/srv/app" }, SHA));
+    const all = rec.queries.join("\n");
+    for (const plain of ["PRIVATE-KEY-PLAINTEXT", "KNOWN-HOSTS-PLAINTEXT"]) expect(all).not.toContain(plain);
   });
 });

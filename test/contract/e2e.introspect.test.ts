@@ -27,8 +27,8 @@ describe("e2e function surface (SDK introspector)", () => {
     }
   });
 
-  it("takes the webhooks as optional Secrets", () => {
-    for (const a of ["slackWebhook", "discordWebhook"]) {
+  it("takes the webhooks and staging's SSH files as optional Secrets", () => {
+    for (const a of ["slackWebhook", "discordWebhook", "stagingSshKey", "stagingKnownHosts"]) {
       expect(e2e.arguments[a].type).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
       expect((e2e.arguments[a] as { isOptional?: boolean }).isOptional).toBe(true);
     }

@@ -59,4 +59,14 @@ describe("e2e on bad input", () => {
     expect(lone.stderr).toMatch(/pass both --base-url and --api-url/);
     noBrowserRan();
   });
+
+  it("refuses a short --commit and an unknown --record place", async () => {
+    const short = await e2e(["--commit", "abc123"]);
+    expect(short.exitCode).toBe(2);
+    expect(short.stderr).toMatch(/--commit abc123 is not a full 40-hex sha\. Pass --commit \$\(git rev-parse HEAD\)/);
+    const place = await e2e(["--record", "s3"]);
+    expect(place.exitCode).toBe(2);
+    expect(place.stderr).toMatch(/--record s3 is not a place\. Use --record staging/);
+    noBrowserRan();
+  });
 });

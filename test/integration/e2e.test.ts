@@ -11,6 +11,8 @@ import { freePort } from "../../scripts/host/services";
 import { runPipeline } from "../support/cli";
 import { BROKEN_SPEC, flakySpec, linkFrontendDeps, startReceiver } from "../support/e2eFixtures";
 import { copyExample } from "../support/example";
+import { checkPromotion, parsePromotionRecord } from "../../ci/src/promotionRecord";
+import { startStagingServer, stopStagingServer } from "../../scripts/host/stagingServer";
 
 const SHA = "1111111111111111111111111111111111111111";
 const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH].join(delimiter), SLACK_WEBHOOK_URL: "", DISCORD_WEBHOOK_URL: "" };
@@ -25,7 +27,7 @@ describe("e2e on the running example app", () => {
   let app: LocalApp;
   const state = () => mkdtempSync(join(tmpdir(), "e2e-state-"));
   const e2e = (args: string[], stateDir: string, extraEnv: NodeJS.ProcessEnv = {}) =>
-    runPipeline(["e2e", "--source", copy.dir, "--base-url", app.baseUrl, "--api-url", app.apiUrl, "--state-dir", stateDir, "--commit", SHA, ...args], { ...env, ...extraEnv });
+    runPipeline(["e2e", "--source", copy.dir, "--base-url", app.baseUrl, "--api-url", app.apiUrl, "--state-dir", stateDir, "--commit", SHA, ...(args.includes("--record") ? [] : ["--record", "local"]), ...args], { ...env, ...extraEnv });
   const merged = (stateDir: string) => parseReport(readFileSync(join(stateDir, "e2e-report/results.json"), "utf8"));
   const ids = (stateDir: string) => reportedTests(merged(stateDir)).map((t) => `${t.file} › ${t.title}`);
   const record = (stateDir: string) => JSON.parse(readFileSync(join(stateDir, "e2e", `${SHA}.json`), "utf8"));
@@ -109,6 +111,23 @@ describe("e2e on the running example app", () => {
     } finally {
       rmSync(join(fe, "e2e/broken.spec.ts"));
       await receiver.close();
+    }
+  }, 180_000);
+
+  it("writes the promotion record on the staging server over ssh, where deploy-production reads it", async () => {
+    const dir = state();
+    const staging = await startStagingServer(join(dir, "staging"));
+    try {
+      const r = await e2e(["--shards", "1", "--suite", "smoke", "--record", "staging"], dir, { STAGING_SERVER_DIR: staging.dir, STAGING_SECRET_DATABASE_URI: "mongodb://unused" });
+      expect(r.exitCode, r.output).toBe(0);
+      const file = join(staging.base, ".dep/e2e", `${SHA}.json`);
+      expect(r.stdout).toContain(`promotion record: root@127.0.0.1:${staging.sshPort}:${file}`);
+      const record = parsePromotionRecord(readFileSync(file, "utf8"));
+      expect(record).toMatchObject({ commit: SHA, status: "passed", suite: "smoke", passed: 7, failed: 0 });
+      expect(checkPromotion(record, SHA)).toEqual({ ok: true });
+      expect(existsSync(join(dir, "e2e", `${SHA}.json`))).toBe(false);
+    } finally {
+      await stopStagingServer(staging.dir);
     }
   }, 180_000);
 });

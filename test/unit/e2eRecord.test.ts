@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { promotionRecordOf } from "../../ci/src/e2eRecord";
+import { promotionRecordOf, RECORD_SSH, recordWriteArgv } from "../../ci/src/e2eRecord";
 import { summarizeE2e } from "../../ci/src/e2eSummary";
 import { checkPromotion } from "../../ci/src/promotionRecord";
 import { fail, flaky, pass, reportOf } from "../support/pwReport";
@@ -19,5 +19,21 @@ describe("promotionRecordOf", () => {
     const r = promotionRecordOf(run({ "a.spec.ts": [fail("x")] }, 1), sha, "/r", new Date());
     expect(r.status).toBe("failed");
     expect(checkPromotion(r, sha).ok).toBe(false);
+  });
+});
+
+describe("recordWriteArgv", () => {
+  it("writes .dep/e2e/<sha>.json under DEPLOY_BASE atomically, over ssh pinned to the mounted known_hosts, from the mounted record", () => {
+    const [sh, c, script] = recordWriteArgv({ name: "staging", host: "staging.example.com", port: 2222, user: "deploy", basePath: "/srv/app" }, sha);
+    expect([sh, c]).toEqual(["sh", "-c"]);
+    expect(script).toContain(`'ssh' '-i' '${RECORD_SSH.key}' '-p' '2222'`);
+    expect(script).toContain(`'UserKnownHostsFile=${RECORD_SSH.knownHosts}'`);
+    expect(script).toContain("'StrictHostKeyChecking=yes'");
+    expect(script).toContain(`'deploy@staging.example.com' 'mkdir -p /srv/app/.dep/e2e && cat > /srv/app/.dep/e2e/${sha}.json.tmp && mv -f /srv/app/.dep/e2e/${sha}.json.tmp /srv/app/.dep/e2e/${sha}.json'`);
+    expect(script.endsWith(`< ${RECORD_SSH.record}`)).toBe(true);
+  });
+
+  it("refuses a short sha", () => {
+    expect(() => recordWriteArgv({ name: "staging", host: "h", port: 22, user: "d", basePath: "/b" }, "abc")).toThrow(/not a full 40-hex commit sha/);
   });
 });
