@@ -7,10 +7,13 @@
  *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
  *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
  *   e2e             Tier 3: Playwright shards, merged report      (e2ePlan.ts, e2eShards.ts, daggerE2e.ts)
+ *   deploy-*        Tier 2: build once, the host runner's deploy over SSH (deployCall.ts, daggerDeploy.ts)
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { CONFIG_FILE } from "./config";
+import { targetName } from "./deployCall";
 import { readConfig } from "./daggerConfig";
+import { runDeploy, runPromotion, runRollback } from "./daggerDeploy";
 import { e2eStaging, runE2e } from "./daggerE2e";
 import { runStage } from "./daggerStage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./daggerTriggers";
@@ -161,5 +164,130 @@ export class Ci {
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
     const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
     return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
+  }
+
+  /**
+   * Build the app once and deploy it to staging over SSH, with health checks and automatic rollback; return the deploy log.
+   * Example: dagger call deploy-staging --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI --commit $GITHUB_SHA
+   * @param host the staging server (hostname or IP the engine can reach)
+   * @param user the SSH login on it
+   * @param basePath DEPLOY_BASE on the server: releases/, current, shared/, .dep/
+   * @param sshKey the SSH private key
+   * @param knownHosts the server's pinned known_hosts line(s); StrictHostKeyChecking=yes, never ssh-keyscan
+   * @param databaseUri the app's DATABASE_URI, written byte for byte to shared/env/DATABASE_URI (mode 600)
+   * @param commit the sha being deployed (its release id is a timestamp plus the short sha)
+   * @param source the application (defaults to the embedded example app)
+   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this repository)
+   * @param port the SSH port
+   * @param keep releases kept on the server (default from the config: 5)
+   * @param apiKey an optional API key, written to shared/env/API_KEY
+   * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
+   * @param config path of the pipeline config inside the source
+   */
+  @func({ cache: "never" })
+  async deployStaging(
+    host: string,
+    user: string,
+    basePath: string,
+    sshKey: Secret,
+    knownHosts: Secret,
+    databaseUri: Secret,
+    commit: string,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    port: number = 22,
+    keep?: number,
+    apiKey?: Secret,
+    publicUrl?: string,
+    config: string = CONFIG_FILE,
+  ): Promise<string> {
+    return runDeploy("staging", { host, user, port, basePath, sshKey, knownHosts, source, repo, config, commit, keep, publicUrl, secrets: { databaseUri, apiKey } });
+  }
+
+  /**
+   * Promote a commit to production: refuse unless its E2E record on staging passed (or --force-reason says why), then build once and deploy.
+   * Example: dagger call deploy-production --host prod.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://PRODUCTION_SSH_KEY --known-hosts env://PRODUCTION_KNOWN_HOSTS --database-uri env://PRODUCTION_DATABASE_URI --commit $GITHUB_SHA --staging-host staging.example.com
+   * @param host the production server (hostname or IP the engine can reach)
+   * @param user the SSH login on it
+   * @param basePath DEPLOY_BASE on the server
+   * @param sshKey the SSH private key for production
+   * @param knownHosts production's pinned known_hosts line(s) (may hold staging's too)
+   * @param databaseUri the app's DATABASE_URI for production
+   * @param commit the full 40-hex sha to promote; its record is .dep/e2e/<sha>.json on staging
+   * @param source the application (defaults to the embedded example app)
+   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this repository)
+   * @param stagingHost the staging server holding the E2E record (not needed with --force-reason)
+   * @param stagingUser the SSH login on staging (default: user)
+   * @param stagingBasePath DEPLOY_BASE on staging (default: base-path)
+   * @param stagingPort the SSH port of staging
+   * @param stagingSshKey the SSH private key for staging (default: ssh-key)
+   * @param stagingKnownHosts staging's pinned known_hosts line(s) (default: known-hosts)
+   * @param forceReason skip the E2E gate, saying why; logged and recorded in releases.jsonl
+   * @param port the SSH port of production
+   * @param keep releases kept on the server (default from the config: 5)
+   * @param apiKey an optional API key, written to shared/env/API_KEY
+   * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
+   * @param config path of the pipeline config inside the source
+   */
+  @func({ cache: "never" })
+  async deployProduction(
+    host: string,
+    user: string,
+    basePath: string,
+    sshKey: Secret,
+    knownHosts: Secret,
+    databaseUri: Secret,
+    commit: string,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    stagingHost?: string,
+    stagingUser?: string,
+    stagingBasePath?: string,
+    stagingPort: number = 22,
+    stagingSshKey?: Secret,
+    stagingKnownHosts?: Secret,
+    forceReason?: string,
+    port: number = 22,
+    keep?: number,
+    apiKey?: Secret,
+    publicUrl?: string,
+    config: string = CONFIG_FILE,
+  ): Promise<string> {
+    const staging = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts };
+    return runPromotion({ host, user, port, basePath, sshKey, knownHosts, source, repo, config, commit, keep, publicUrl, secrets: { databaseUri, apiKey }, staging, forceReason });
+  }
+
+  /**
+   * Roll a target back to its previous good release (never a BAD one), or to --to; return the rollback log.
+   * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI
+   * @param host the server (hostname or IP the engine can reach)
+   * @param user the SSH login on it
+   * @param basePath DEPLOY_BASE on the server
+   * @param sshKey the SSH private key
+   * @param knownHosts the server's pinned known_hosts line(s)
+   * @param databaseUri the app's DATABASE_URI: the host runner asks for it on every target; rollback does not rewrite env files
+   * @param source the application, for its config (defaults to the embedded example app)
+   * @param repo this pipeline's repository: the container runs its scripts/pipeline.ts (defaults to this repository)
+   * @param target staging or production
+   * @param to a release id to return to instead of the previous good one (e.g. 20261126T231501Z-3520442)
+   * @param port the SSH port
+   * @param config path of the pipeline config inside the source
+   */
+  @func({ cache: "never" })
+  async rollback(
+    host: string,
+    user: string,
+    basePath: string,
+    sshKey: Secret,
+    knownHosts: Secret,
+    databaseUri: Secret,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    target: string = "staging",
+    to?: string,
+    port: number = 22,
+    config: string = CONFIG_FILE,
+  ): Promise<string> {
+    return runRollback(targetName(target), { host, user, port, basePath, sshKey, knownHosts, source, repo, config, secrets: { databaseUri } }, to);
   }
 }

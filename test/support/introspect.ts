@@ -8,6 +8,11 @@ const SDK = join(ROOT, "node_modules/@dagger.io/dagger/dist/src");
 
 /** Scan ci/src with the SDK's own introspector (the one the engine runs), without an engine. */
 export async function introspectModule(): Promise<ModuleShape> {
+  return JSON.parse(JSON.stringify((await scanModule()).toJSON())) as ModuleShape;
+}
+
+/** The introspector's own scan result (not its JSON, which leaves out each function's cache policy), for the SDK's Register. */
+export async function scanModule(): Promise<{ toJSON(): unknown }> {
   // The package's exports map hides the introspector, so load it by file URL.
   const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
   // Core types (Directory, Secret, ...) are recognised only from a non-declaration *client.gen.ts file.
@@ -15,8 +20,12 @@ export async function introspectModule(): Promise<ModuleShape> {
   copyFileSync(join(SDK, "api/client.gen.d.ts"), gen);
   const srcDir = join(ROOT, "ci/src");
   const files = readdirSync(srcDir).filter((f) => f.endsWith(".ts")).map((f) => join(srcDir, f));
-  const module = await scan([...files, gen], "ci", false);
-  return JSON.parse(JSON.stringify(module.toJSON())) as ModuleShape;
+  return scan([...files, gen], "ci", false);
+}
+
+/** Load the SDK's Register: what the module runtime calls to send the scanned functions (with cache policies) to the engine. */
+export async function loadRegister(): Promise<new (scan: unknown) => { run(): Promise<string> }> {
+  return (await import(pathToFileURL(join(SDK, "module/entrypoint/register.js")).href)).Register;
 }
 
 export interface ModuleShape {

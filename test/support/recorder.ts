@@ -36,7 +36,13 @@ export interface ExecFailure {
   stderr: string;
 }
 
-export async function startRecorder(opts: { token?: string; failExec?: ExecFailure } = {}): Promise<Recording> {
+/**
+ * Answers a leaf (e.g. `stdout` of an exec) with a value of the test's choosing, as a command's output would;
+ * undefined keeps the default answer. Only for outputs a function reads back, such as a record on a server.
+ */
+export type LeafAnswer = (field: string, chain: Chain) => unknown;
+
+export async function startRecorder(opts: { token?: string; failExec?: ExecFailure; answer?: LeafAnswer } = {}): Promise<Recording> {
   const token = opts.token ?? "recorder-token";
   const chains: Chain[] = [];
   const queries: string[] = [];
@@ -56,6 +62,8 @@ export async function startRecorder(opts: { token?: string; failExec?: ExecFailu
   const leaf = (sel: FieldNode, chain: Chain): unknown => {
     chains.push(chain);
     const name = sel.name.value;
+    const given = opts.answer?.(name, chain);
+    if (given !== undefined) return given;
     if (name === "id" || name === "sync") {
       const id = `ID-${++next}`;
       ids.set(id, chain.slice(0, -1));

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { introspectModule, loadRegister, scanModule, type FunctionShape } from "../support/introspect";
+import { startRecorder, type Chain, type Recording } from "../support/recorder";
+
+const DEPLOY_FUNCTIONS = ["deployStaging", "deployProduction", "rollback"] as const;
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** `dagger call deploy-staging | deploy-production | rollback` as the engine's own introspector sees the module. */
+describe("deploy function surface (SDK introspector)", () => {
+  let methods: Record<string, FunctionShape>;
+  beforeAll(async () => {
+    methods = (await introspectModule()).objects.Ci.methods;
+  }, 60_000);
+
+  for (const fn of DEPLOY_FUNCTIONS) {
+    describe(fn, () => {
+      it("exists, with a one-line imperative description and a `dagger call` example using env:// secrets", () => {
+        const f = methods[fn];
+        expect(f, `${fn} is not a @func()`).toBeDefined();
+        const [first, ...rest] = f.description.split("\n");
+        expect(first).toMatch(/^[A-Z][a-z]+ .+\.$/);
+        expect(rest.join("\n")).toMatch(new RegExp(`Example: dagger call ${kebab(fn)} .*--ssh-key env://\\w+ --known-hosts env://\\w+`));
+      });
+
+      it("takes host, user and base path as required strings, and the port as an Int defaulting to 22", () => {
+        const a = methods[fn].arguments;
+        for (const n of ["host", "user", "basePath"]) {
+          expect(a[n].type, n).toEqual({ kind: "STRING_KIND" });
+          expect(a[n].isNullable ?? false, n).toBe(false);
+        }
+        expect(a.port.type).toEqual({ kind: "INTEGER_KIND" });
+        expect(a.port.defaultValue).toBe(22);
+      });
+
+      it("takes the SSH key, the pinned known_hosts and the database URI as required Secrets", () => {
+        const a = methods[fn].arguments as Record<string, { type: unknown; isOptional?: boolean }>;
+        for (const n of ["sshKey", "knownHosts", "databaseUri"]) {
+          expect(a[n].type, n).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
+          expect(a[n].isOptional ?? false, n).toBe(false);
+        }
+      });
+
+      it("takes the app from /examples/app and this repository (for scripts/pipeline.ts) from /, without .env or dependencies", () => {
+        const a = methods[fn].arguments;
+        expect(a.source.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+        expect(a.source.defaultPath).toBe("/examples/app");
+        expect(a.repo.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+        expect(a.repo.defaultPath).toBe("/");
+        expect(a.repo.ignore).toEqual(expect.arrayContaining([".env", ".pipeline", "**/node_modules", ".git"]));
+      });
+
+      it("documents every argument", () => {
+        for (const [name, a] of Object.entries(methods[fn].arguments)) expect(a.description, `${fn}(${name}) has no @param`).not.toBe("");
+      });
+
+      it("returns the log as a String", () => {
+        expect(methods[fn].returnType).toEqual({ kind: "STRING_KIND" });
+      });
+    });
+  }
+
+  it("deploy functions take the commit; deployProduction also the staging target, its secrets and an optional force reason", () => {
+    for (const fn of ["deployStaging", "deployProduction"]) expect(methods[fn].arguments.commit.type).toEqual({ kind: "STRING_KIND" });
+    const a = methods.deployProduction.arguments as Record<string, { type: unknown; isOptional?: boolean; defaultValue?: unknown }>;
+    for (const n of ["stagingHost", "stagingUser", "stagingBasePath", "forceReason"]) expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "STRING_KIND" }, true]);
+    for (const n of ["stagingSshKey", "stagingKnownHosts", "apiKey"]) expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "OBJECT_KIND", name: "Secret" }, true]);
+    expect(a.stagingPort.defaultValue).toBe(22);
+  });
+
+  it.each(["deploy-staging", "deploy-production"])("%s.yml passes only flags the function has, and every required one", (wf) => {
+    const doc = parse(readFileSync(resolve(import.meta.dirname, `../../.github/workflows/${wf}.yml`), "utf8")) as { jobs: Record<string, { steps: { with?: { call?: string } }[] }> };
+    const call = Object.values(doc.jobs)[0].steps.find((st) => st.with?.call)!.with!.call!;
+    const [fn, ...rest] = call.trim().split(/\s+/);
+    const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    const flags = rest.filter((w) => w.startsWith("--")).map((w) => w.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+    for (const flag of flags) expect(Object.keys(f.arguments), `--${flag} in ${wf}.yml`).toContain(flag);
+    const required = Object.values(f.arguments as Record<string, { name: string; isOptional?: boolean; defaultValue?: unknown; defaultPath?: string }>).filter((a) => !a.isOptional && a.defaultValue === undefined && !a.defaultPath);
+    expect(required.map((a) => a.name).filter((n) => !flags.includes(n))).toEqual([]);
+  });
+
+  it("rollback takes the target (default staging) and an optional release id", () => {
+    const a = methods.rollback.arguments as Record<string, { type: unknown; isOptional?: boolean; defaultValue?: unknown }>;
+    expect(a.target.defaultValue).toBe("staging");
+    expect([a.to.type, a.to.isOptional]).toEqual([{ kind: "STRING_KIND" }, true]);
+  });
+});
+
+/**
+ * The cache policy is not in the introspector's JSON, so this runs the SDK's own Register (what the
+ * module runtime sends the engine at load) against the recorder and reads the policy it declares.
+ */
+describe("deploy functions' cache policy (SDK Register, recorded)", () => {
+  let rec: Recording;
+  let fns: Chain[];
+  beforeAll(async () => {
+    const [scan, Register] = await Promise.all([scanModule(), loadRegister()]);
+    rec = await startRecorder();
+    const saved = { ...process.env };
+    Object.assign(process.env, rec.env);
+    try {
+      const { connection } = await import("@dagger.io/dagger");
+      await connection(async () => void (await new Register(scan).run()));
+    } finally {
+      process.env = saved;
+    }
+    fns = rec.chains.filter((ch) => ch[0]?.field === "function");
+  }, 60_000);
+  afterAll(() => rec?.close());
+
+  const policyOf = (name: string) => {
+    const ch = fns.find((c) => c[0].args.name === name);
+    expect(ch, `${name} was not registered`).toBeDefined();
+    return ch!.find((c) => c.field === "withCachePolicy")?.args.policy;
+  };
+
+  it.each(DEPLOY_FUNCTIONS)("registers %s with cache policy Never, so every call deploys", (fn) => {
+    expect(policyOf(fn)).toBe("Never");
+  });
+
+  it("leaves fast-tests on the Default policy (so the Never above is read, not assumed)", () => {
+    expect(policyOf("fastTests")).toBe("Default");
+  });
+});
