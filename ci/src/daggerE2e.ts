@@ -55,8 +55,9 @@ async function runPlan(source: Directory, plan: E2ePlan): Promise<{ summary: E2e
   const shards = plan.shardJobs.map((job) => keepGoing(source, job));
   const backend = keepGoing(source, plan.backendJob);
   const started = Date.now();
-  const [codes, backendCode] = await Promise.all([Promise.all(shards.map((s) => s.exitCode())), backend.exitCode()]);
-  const seconds = (Date.now() - started) / 1000;
+  // Each exitCode resolves when its own container is done; all started together, so that is the shard's time.
+  const timed = (c: Container) => c.exitCode().then((code) => ({ code, seconds: (Date.now() - started) / 1000 }));
+  const [runs, backendCode] = await Promise.all([Promise.all(shards.map(timed)), backend.exitCode()]);
   const dir = containerWorkdir(plan.mergeJob);
   let merge = jobContainer(source, { ...plan.mergeJob, steps: [] });
   shards.forEach((s, i) => (merge = merge.withDirectory(`${dir}/${E2E_PATHS.blobs}`, s.directory(`${dir}/${E2E_PATHS.blobDir(i + 1)}`))));
@@ -71,8 +72,7 @@ async function runPlan(source: Directory, plan: E2ePlan): Promise<{ summary: E2e
     suite: plan.suite,
     mode: plan.assignment.mode,
     modeReason: plan.assignment.reason,
-    // The engine runs shards concurrently and reports no per-container time; each gets the batch's wall time.
-    shards: plan.assignment.shards.map((s, i) => ({ index: s.index, files: s.files, exitCode: codes[i], seconds })),
+    shards: plan.assignment.shards.map((s, i) => ({ index: s.index, files: s.files, exitCode: runs[i].code, seconds: runs[i].seconds })),
     report: tryParse(json),
     backend: parsePytestJunit(junit, backendCode),
   });
