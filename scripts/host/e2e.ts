@@ -50,7 +50,9 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
     else await waitForStaging(input.baseUrl, input.apiUrl, f, c);
     const plan = planE2e(c, { ...input, baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl });
     console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
-    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, record, notifySuccess: !!f.notifySuccess });
+    // A run against the locally started example tested no deployed staging: its record stays local unless asked.
+    const where = app && record === "auto" ? "local" : record;
+    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess });
   } finally {
     await app?.stop();
   }
