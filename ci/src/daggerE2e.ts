@@ -4,7 +4,7 @@ import { jobContainer } from "./daggerJob";
 import { validateTarget, type DeployTarget } from "./deployPlan";
 import { promotionRecordOf, RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "./e2eRecord";
 import { E2E_PATHS, E2eInputError, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "./e2ePlan";
-import { formatE2eSummary, summarizeE2e, type E2eSummary } from "./e2eSummary";
+import { formatE2eSummary, summarizeE2e, type E2eSummary, type ShardRun } from "./e2eSummary";
 import { notificationText, shouldNotify, webhookPayload, webhookWarning, type WebhookKind } from "./notify";
 import { containerWorkdir, type Job } from "./plan";
 import { fileTimings, parseReport } from "./playwrightReport";
@@ -14,9 +14,11 @@ import { fetchProbe, readinessUrls, waitForReady } from "./readiness";
 /** The image that posts webhooks: curl reads the URL from a secret variable, never from argv. */
 export const CURL_IMAGE = "curlimages/curl:8.11.1";
 
-export interface DaggerE2eArgs {
+/** What every E2E function plans from: the same inputs give the same plan, on one engine or across machines. */
+export interface E2eBase {
   source: Directory;
   config: string;
+  /** The shard count the plan is cut for (`--shards` of e2e, `--total` of e2e-shard and e2e-merge). */
   shards: number;
   suite: string;
   baseUrl: string;
@@ -24,6 +26,9 @@ export interface DaggerE2eArgs {
   timings?: File;
   readyAttempts?: number;
   readyInterval?: number;
+}
+
+export interface DaggerE2eArgs extends E2eBase {
   commit?: string;
   webhooks: Partial<Record<WebhookKind, Secret>>;
   notifySuccess: boolean;
@@ -33,6 +38,21 @@ export interface DaggerE2eArgs {
 
 /** Plan, wait for staging, run the shards ‖ backend E2E, merge, summarise, notify; return the report directory. */
 export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
+  const plan = await planFromSource(a);
+  const shards = plan.shardJobs.map((job) => shardContainer(a.source, job));
+  const backend = backendContainer(a.source, plan);
+  const started = Date.now();
+  // Each exitCode resolves when its own container is done; all started together, so that is the shard's time.
+  const timed = (c: Container) => c.exitCode().then((code) => ({ code, seconds: (Date.now() - started) / 1000 }));
+  const [runs, backendCode] = await Promise.all([Promise.all(shards.map(timed)), backend.exitCode()]);
+  const merge = mergeContainer(a.source, plan, shards.map((s, i) => shardBlob(s, plan, i + 1)));
+  await merge.exitCode();
+  const shardRuns = plan.assignment.shards.map((s, i) => ({ index: s.index, files: s.files, exitCode: runs[i].code, seconds: runs[i].seconds }));
+  return finishE2e(a, plan, await summarise(plan, merge, backend, { runs: shardRuns, backendCode, problems: [] }));
+}
+
+/** Read the config, the spec files, the Playwright version and the timings, plan, and wait for staging. Every E2E function starts here. */
+export async function planFromSource(a: E2eBase): Promise<E2ePlan> {
   const c = await readConfig(a.source, a.config);
   const fe = c.frontend.path;
   const [files, pkg, lock, timings] = await Promise.all([
@@ -45,25 +65,35 @@ export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
   for (const w of plan.warnings) console.error(`warning: ${w}`);
   const ready = { attempts: a.readyAttempts ?? c.e2e.readyAttempts, intervalSeconds: a.readyInterval ?? c.e2e.readyIntervalSeconds };
   await waitForReady(readinessUrls(a.baseUrl, a.apiUrl, c.e2e.healthPath), ready, fetchProbe(), (ms) => new Promise((r) => setTimeout(r, ms)));
-  const { summary, report } = await runPlan(a.source, plan);
-  const [warnings, recordWarnings] = await Promise.all([notifyAll(summary, a, plan.suite), writeStagingRecord(summary, a)]);
-  return withSummary(report, summary, [...plan.warnings, ...warnings, ...recordWarnings], a.commit);
+  return plan;
 }
 
-/** Run the shards and the backend E2E in parallel, keeping failing runs (ReturnType.Any), then merge. */
-async function runPlan(source: Directory, plan: E2ePlan): Promise<{ summary: E2eSummary; report: Directory }> {
-  const shards = plan.shardJobs.map((job) => keepGoing(source, job));
-  const backend = keepGoing(source, plan.backendJob);
-  const started = Date.now();
-  // Each exitCode resolves when its own container is done; all started together, so that is the shard's time.
-  const timed = (c: Container) => c.exitCode().then((code) => ({ code, seconds: (Date.now() - started) / 1000 }));
-  const [runs, backendCode] = await Promise.all([Promise.all(shards.map(timed)), backend.exitCode()]);
+/** A shard job's container, its Playwright step allowed to fail (the blob holds the failures). */
+export function shardContainer(source: Directory, job: Job): Container {
+  return keepGoing(source, job);
+}
+
+/** The blob report directory shard `index` wrote: `report-<index>.zip`. */
+export function shardBlob(shard: Container, plan: E2ePlan, index: number): Directory {
+  return shard.directory(`${containerWorkdir(plan.mergeJob)}/${E2E_PATHS.blobDir(index)}`);
+}
+
+/** The backend's E2E pytest container, allowed to fail (its JUnit is read instead). */
+export function backendContainer(source: Directory, plan: E2ePlan): Container {
+  return keepGoing(source, plan.backendJob);
+}
+
+/** The merge job's container: every given blob directory gathered into one folder, then merge-reports. */
+export function mergeContainer(source: Directory, plan: E2ePlan, blobs: Directory[]): Container {
   const dir = containerWorkdir(plan.mergeJob);
   let merge = jobContainer(source, { ...plan.mergeJob, steps: [] });
-  shards.forEach((s, i) => (merge = merge.withDirectory(`${dir}/${E2E_PATHS.blobs}`, s.directory(`${dir}/${E2E_PATHS.blobDir(i + 1)}`))));
-  merge = withLastStep(merge, plan.mergeJob);
-  await merge.exitCode();
-  const report = merge.directory(`${dir}/${E2E_PATHS.report}`);
+  for (const b of blobs) merge = merge.withDirectory(`${dir}/${E2E_PATHS.blobs}`, b);
+  return withLastStep(merge, plan.mergeJob);
+}
+
+/** The summary of a run whose merge (and backend) containers are done, and the merged report directory. */
+export async function summarise(plan: E2ePlan, merge: Container, backend: Container, r: { runs: ShardRun[]; backendCode: number; problems: string[] }): Promise<{ summary: E2eSummary; report: Directory }> {
+  const report = merge.directory(`${containerWorkdir(plan.mergeJob)}/${E2E_PATHS.report}`);
   const [json, junit] = await Promise.all([
     report.file("results.json").contents().catch(() => ""),
     backend.file(`${containerWorkdir(plan.backendJob)}/${E2E_PATHS.backendJunit}`).contents().catch(() => undefined),
@@ -72,11 +102,18 @@ async function runPlan(source: Directory, plan: E2ePlan): Promise<{ summary: E2e
     suite: plan.suite,
     mode: plan.assignment.mode,
     modeReason: plan.assignment.reason,
-    shards: plan.assignment.shards.map((s, i) => ({ index: s.index, files: s.files, exitCode: runs[i].code, seconds: runs[i].seconds })),
+    shards: r.runs,
     report: tryParse(json),
-    backend: parsePytestJunit(junit, backendCode),
+    backend: parsePytestJunit(junit, r.backendCode),
+    problems: r.problems,
   });
   return { summary, report };
+}
+
+/** Notify, write the promotion record, and add the summary, status and record to the report. */
+export async function finishE2e(a: DaggerE2eArgs, plan: E2ePlan, r: { summary: E2eSummary; report: Directory }): Promise<Directory> {
+  const [warnings, recordWarnings] = await Promise.all([notifyAll(r.summary, a, plan.suite), writeStagingRecord(r.summary, a)]);
+  return withSummary(r.report, r.summary, [...plan.warnings, ...warnings, ...recordWarnings], a.commit);
 }
 
 /** A job's container whose last step may fail without failing the pipeline: its exit code is read instead. */

@@ -46,14 +46,16 @@ export function validateShardCount(shards: unknown, fileCount: number): { shards
  * Playwright's `--shard`.
  */
 export function assignShards(files: string[], n: number, timings: ReadonlyMap<string, number>): ShardAssignment {
-  const known = files.filter((f) => timings.has(f));
+  // Sorted, so the float sum (and every tie after it) is the same on each machine that plans one shard alone.
+  const known = files.filter((f) => timings.has(f)).sort();
   if (known.length === 0) {
     const why = timings.size === 0 ? "no previous report" : "the previous report times none of the current spec files";
     return { mode: "playwright", shards: range(n).map((i) => ({ index: i + 1, files: [], seconds: 0 })), reason: `${why}: Playwright's --shard=i/${n} (by test count)` };
   }
   const mean = known.reduce((s, f) => s + (timings.get(f) ?? 0), 0) / known.length;
   const weight = (f: string) => timings.get(f) ?? mean;
-  const order = [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+  // Code-unit order, not localeCompare: a tie must break the same way under every machine's locale.
+  const order = [...files].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : a > b ? 1 : 0));
   const shards: Shard[] = range(n).map((i) => ({ index: i + 1, files: [], seconds: 0 }));
   for (const f of order) {
     const target = shards.reduce((best, s) => (s.seconds < best.seconds || (s.seconds === best.seconds && s.files.length < best.files.length) ? s : best));

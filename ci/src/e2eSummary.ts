@@ -4,12 +4,12 @@ import type { BackendE2eResult } from "./pytestJunit";
 
 export type Suite = "smoke" | "full";
 
-/** What one shard did: its files (balanced mode), exit code and wall seconds. */
+/** What one shard did: its files (balanced mode), exit code and wall seconds (null: it ran on its own machine, untimed here). */
 export interface ShardRun {
   index: number;
   files: string[];
   exitCode: number;
-  seconds: number;
+  seconds: number | null;
 }
 
 /** The E2E result as both runners report it, and as the summary file in the report holds it. */
@@ -40,6 +40,8 @@ export interface SummaryInput {
   /** The merged report; undefined when merge-reports produced none. */
   report?: PwReport;
   backend?: BackendE2eResult;
+  /** Problems the runner found itself, e.g. a shard whose blob report never arrived. */
+  problems?: string[];
 }
 
 /** Summarise a run. Flaky (passed on the retry) does not fail it; a test failing every attempt does. */
@@ -47,14 +49,16 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
   const tests = input.report ? reportedTests(input.report) : [];
   const named = (status: string) => tests.filter((t) => t.test.status === status).map((t) => `${t.file} › ${t.title}`);
   const failedTests = named("unexpected");
-  const problems: string[] = [];
+  const problems: string[] = [...(input.problems ?? [])];
   if (!input.report) problems.push("no merged report: merge-reports failed or no shard wrote a blob");
   for (const e of input.report?.errors ?? []) problems.push(`Playwright error: ${firstLine(e.message)}`);
   if (input.report && failedTests.length === 0) {
-    for (const s of input.shards.filter((x) => x.exitCode !== 0)) problems.push(`shard ${s.index} exited ${s.exitCode} without a failed test`);
+    // An untimed shard ran elsewhere: its exit code is inferred from its blob, and a missing blob is already a runner problem.
+    for (const s of input.shards.filter((x) => x.exitCode !== 0 && x.seconds !== null)) problems.push(`shard ${s.index} exited ${s.exitCode} without a failed test`);
   }
   if (input.backend?.problem) problems.push(`backend E2E: ${input.backend.problem}`);
-  const slowest = input.shards.reduce<ShardRun | undefined>((a, s) => (!a || s.seconds > a.seconds ? s : a), undefined);
+  const timed = input.shards.filter((s): s is ShardRun & { seconds: number } => s.seconds !== null);
+  const slowest = timed.reduce<(typeof timed)[number] | undefined>((a, s) => (!a || s.seconds > a.seconds ? s : a), undefined);
   const backendRed = !!input.backend && (input.backend.failed > 0 || input.backend.exitCode !== 0);
   const red = failedTests.length > 0 || problems.length > 0 || backendRed;
   return {
@@ -82,7 +86,7 @@ export function formatE2eSummary(s: E2eSummary): string {
     `e2e (${s.suite}): ${s.status === "passed" ? "passed" : "FAILED"}`,
     `playwright: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped in ${s.durationSeconds.toFixed(1)}s`,
     `shards: ${s.shards.length}, mode ${s.mode} (${s.modeReason})`,
-    ...s.shards.map((x) => `  shard ${x.index}: ${x.seconds.toFixed(1)}s, exit ${x.exitCode}${x.files.length ? `, ${x.files.join(" ")}` : ""}`),
+    ...s.shards.map((x) => `  shard ${x.index}: ${x.seconds === null ? "ran on its own runner" : `${x.seconds.toFixed(1)}s`}, exit ${x.exitCode}${x.files.length ? `, ${x.files.join(" ")}` : ""}`),
   ];
   if (s.slowestShard) lines.push(`slowest shard: ${s.slowestShard.index} (${s.slowestShard.seconds.toFixed(1)}s)`);
   if (s.backend) {

@@ -7,6 +7,7 @@
  *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
  *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
  *   e2e             Tier 3: Playwright shards, merged report      (e2ePlan.ts, e2eShards.ts, daggerE2e.ts)
+ *   e2e-shard/-merge the same plan, one shard per CI machine     (e2eSplit.ts, daggerE2eSplit.ts); e2e-verdict (e2eVerdict.ts)
  *   deploy-*        Tier 2: build once, the host runner's deploy over SSH (deployCall.ts, daggerDeploy.ts)
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
@@ -15,6 +16,7 @@ import { targetName } from "./deployCall";
 import { readConfig } from "./daggerConfig";
 import { runDeploy, runPromotion, runRollback } from "./daggerDeploy";
 import { e2eStaging, runE2e } from "./daggerE2e";
+import { runE2eMerge, runE2eShard, runE2eVerdict } from "./daggerE2eSplit";
 import { runStage } from "./daggerStage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./daggerTriggers";
 import { planFastTests } from "./fastTestsPlan";
@@ -164,6 +166,100 @@ export class Ci {
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
     const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
     return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
+  }
+
+  /**
+   * Run one Playwright shard of the E2E plan against staging and return its blob report directory, for e2e-merge.
+   * Example: dagger call e2e-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
+   * The plan is the one `e2e --shards <total>` makes from the same source, suite and timings, so shard <index> runs the same tests here as there.
+   * @param index which shard to run, 1 to total
+   * @param baseUrl the deployed frontend, e.g. https://staging.example.com
+   * @param apiUrl the deployed API, e.g. https://api.staging.example.com
+   * @param source the application repository (defaults to the embedded example app)
+   * @param total how many shards the plan is cut into; every shard and the merge must be given the same
+   * @param suite smoke (the @smoke-tagged tests) or full
+   * @param timings the results.json of a previous run, the same file for every shard and the merge (balanced shards)
+   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
+   * @param readyInterval seconds between readiness attempts (default from the config: 10)
+   * @param config path of the pipeline config inside the source
+   */
+  @func({ cache: "never" })
+  async e2eShard(
+    index: number,
+    baseUrl: string,
+    apiUrl: string,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    total: number = 4,
+    suite: string = "full",
+    timings?: File,
+    readyAttempts?: number,
+    readyInterval?: number,
+    config: string = CONFIG_FILE,
+  ): Promise<Directory> {
+    return runE2eShard({ source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval }, index);
+  }
+
+  /**
+   * Merge the shards' blob reports, add the backend E2E, and return the same report directory as e2e, with its summary, notification and promotion record.
+   * Example: dagger call e2e-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
+   * A shard whose report-<index>.zip is missing makes the run red, naming the e2e-shard call to re-run.
+   * @param blobs a directory holding the shards' report-<index>.zip files (e2e-shard exports)
+   * @param baseUrl the deployed frontend the shards tested
+   * @param apiUrl the deployed API; the backend E2E runs against it here
+   * @param source the application repository (defaults to the embedded example app)
+   * @param total how many shards the plan was cut into (the shards' --total)
+   * @param suite smoke or full, as given to the shards
+   * @param timings the results.json the shards were given, if any
+   * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
+   * @param discordWebhook a Discord-compatible webhook URL, notified on failure
+   * @param notifySuccess notify the webhooks on success too
+   * @param commit the full sha under test; its promotion record is written to promotion/<sha>.json
+   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
+   * @param readyInterval seconds between readiness attempts (default from the config: 10)
+   * @param config path of the pipeline config inside the source
+   * @param stagingHost the staging server: the promotion record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json
+   * @param stagingUser the SSH login on staging
+   * @param stagingBasePath DEPLOY_BASE on staging
+   * @param stagingPort the SSH port of staging
+   * @param stagingSshKey the SSH private key for staging
+   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
+   */
+  @func({ cache: "never" })
+  async e2eMerge(
+    blobs: Directory,
+    baseUrl: string,
+    apiUrl: string,
+    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    total: number = 4,
+    suite: string = "full",
+    timings?: File,
+    slackWebhook?: Secret,
+    discordWebhook?: Secret,
+    notifySuccess: boolean = false,
+    commit?: string,
+    readyAttempts?: number,
+    readyInterval?: number,
+    config: string = CONFIG_FILE,
+    stagingHost?: string,
+    stagingUser: string = "deploy",
+    stagingBasePath?: string,
+    stagingPort: number = 22,
+    stagingSshKey?: Secret,
+    stagingKnownHosts?: Secret,
+  ): Promise<Directory> {
+    const webhooks = { slack: slackWebhook, discord: discordWebhook };
+    const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
+    return runE2eMerge({ source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging }, blobs);
+  }
+
+  /**
+   * Fail with the summary when an exported E2E report is red; print the summary when it passed.
+   * Example: dagger call e2e-verdict --report ./report
+   * @param report the directory `dagger call e2e ... export --path report` (or e2e-merge) wrote
+   */
+  @func()
+  async e2eVerdict(report: Directory): Promise<string> {
+    return runE2eVerdict(report);
   }
 
   /**
