@@ -12,10 +12,16 @@ const DIR = resolve(import.meta.dirname, "../../.github/workflows");
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
 const DAGGER = "dagger/dagger-for-github@v8.4.1";
 /** Actions a job may use besides the dagger step, pinned to a full commit sha. */
-const ALLOWED = /^actions\/(checkout|upload-artifact)@[0-9a-f]{40}$/;
+const ALLOWED = /^actions\/(checkout|upload-artifact|download-artifact)@[0-9a-f]{40}$/;
+/**
+ * The optional persistent engine (README "Persistent engine"): with vars.DAGGER_ENGINE set, the job env holds
+ * _EXPERIMENTAL_DAGGER_RUNNER_HOST; unset, the env var must not exist at all (the CLI reads it with os.LookupEnv,
+ * so an empty one would count as set). toJSON quotes the value, so it cannot break the JSON.
+ */
+const ENGINE_ENV = `\${{ fromJSON(vars.DAGGER_ENGINE && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE)) || '{}') }}`;
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string; if?: string }
+interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string; if?: string; env?: unknown; needs?: string | string[]; strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown> } }
 interface Workflow { name: string; on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; "cancel-in-progress"?: boolean }; jobs: Record<string, Job> }
 
 const load = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
@@ -51,6 +57,10 @@ describe("workflows", () => {
         }
       });
 
+      it("lets every job use the persistent engine of vars.DAGGER_ENGINE, and only then", () => {
+        for (const [name, job] of Object.entries(wf.jobs)) expect(job.env, `${f} ${name}`).toBe(ENGINE_ENV);
+      });
+
       it("grants least privilege: nothing at the top, read-only contents per job", () => {
         expect(wf.permissions).toEqual({});
         for (const job of Object.values(wf.jobs)) expect(job.permissions).toEqual({ contents: "read" });
@@ -77,6 +87,42 @@ describe("workflows", () => {
       expect(call).toMatch(/--ssh-key env:\/\/SSH_KEY/);
       expect(call).not.toMatch(/SSH_KEY }}/);
     }
+  });
+
+  it("evaluates the engine expression to no env var when unset and to the quoted host when set (GitHub's ||, && and format)", () => {
+    // A model of the three functions the expression uses: falsy '' short-circuits, {{ }} escape braces, {0} is the argument.
+    const format = (f: string, a: string) => f.replace(/\{\{|\}\}|\{0\}/g, (m) => (m === "{0}" ? a : m[0]));
+    const engineEnv = (v: string) => JSON.parse((v && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', JSON.stringify(v))) || "{}");
+    expect(ENGINE_ENV).toContain(`format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE))`);
+    expect(engineEnv("")).toEqual({});
+    expect("_EXPERIMENTAL_DAGGER_RUNNER_HOST" in engineEnv("")).toBe(false);
+    expect(engineEnv("tcp://dagger.internal:8080")).toEqual({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: "tcp://dagger.internal:8080" });
+    expect(engineEnv('kube-pod://dagger-engine-0?namespace=ci&x="q"')).toEqual({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'kube-pod://dagger-engine-0?namespace=ci&x="q"' });
+  });
+
+  it("offers one runner per shard behind vars.E2E_MATRIX or the matrix input: 4 e2e-shard jobs, then one e2e-merge", () => {
+    const wf = load("e2e-staging.yml");
+    const { e2e, "e2e-shard": shard, "e2e-merge": merge } = wf.jobs;
+    const call = (j: Job) => String(j.steps.find((s) => s.uses === DAGGER)!.with!.call);
+    expect(e2e.if).toContain("!(vars.E2E_MATRIX == 'true' || inputs.matrix)");
+    expect(shard.if).toContain("&& (vars.E2E_MATRIX == 'true' || inputs.matrix)");
+    expect(shard.strategy).toEqual({ "fail-fast": false, matrix: { index: [1, 2, 3, 4] } });
+    expect(call(shard)).toMatch(/^e2e-shard --index \$\{\{ matrix\.index \}\} --total 4 .* export --path blob$/s);
+    expect(shard.steps.at(-1)).toMatchObject({ uses: expect.stringMatching(/^actions\/upload-artifact@/), with: { path: "blob", name: "e2e-blob-${{ github.run_id }}-${{ matrix.index }}" } });
+    expect(merge.needs).toBe("e2e-shard");
+    expect(merge.if).toContain("!cancelled()");
+    expect(merge.steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/download-artifact@/), with: { pattern: "e2e-blob-${{ github.run_id }}-*", "merge-multiple": true, path: "blobs" } });
+    expect(call(merge)).toMatch(/^e2e-merge --blobs blobs --total 4 .* export --path report$/s);
+    expect(call(merge).replace(/^e2e-merge --blobs blobs --total 4/, "")).toBe(call(e2e).replace(/^e2e --shards 4/, ""));
+  });
+
+  it("turns a red report into a red verdict job, and never rolls staging back", () => {
+    const wf = load("e2e-staging.yml");
+    const v = wf.jobs.verdict;
+    expect(v.needs).toEqual(["e2e", "e2e-merge"]);
+    expect(v.steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/download-artifact@/), with: { name: "e2e-report-${{ github.run_id }}", path: "report" } });
+    expect(v.steps.find((s) => s.uses === DAGGER)!.with!.call).toBe("e2e-verdict --report report");
+    expect(readFileSync(join(DIR, "e2e-staging.yml"), "utf8")).not.toMatch(/rollback|deploy-/);
   });
 
   it("runs e2e with 4 shards, nightly in full, and uploads the exported report", () => {
