@@ -6,6 +6,7 @@
  *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
  *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
  *   npm run pipeline -- staging-server start|stop|status; deploy-staging | deploy-production | rollback (see scripts/host/deployCommand.ts)
+ *   npm run pipeline -- e2e-shard --index I --total N --out DIR --base-url U --api-url A; e2e-merge --blobs DIR --total N --base-url U --api-url A (one shard per machine, then the merge)
  *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA] [--record auto|local|staging]
  */
 import { resolve } from "node:path";
@@ -28,13 +29,15 @@ import { reportStage } from "./host/report";
 import { runHostStage } from "./host/runStage";
 import { DEPLOY_OPTIONS, DEPLOY_TOOLS, deployExitCode } from "./host/deployCommand";
 import { e2eCommand, type E2eFlags } from "./host/e2e";
+import { e2eMergeCommand, e2eShardCommand } from "./host/e2eSplit";
+import { ShardIndexError } from "../ci/src/e2eSplit";
 import { E2eInputError } from "../ci/src/e2ePlan";
 import { ShardCountError } from "../ci/src/e2eShards";
 import { MalformedReportError } from "../ci/src/playwrightReport";
 import { NotReadyError } from "../ci/src/readiness";
 
 /** Errors whose message already says the fix: print it alone, exit 2. */
-const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError, E2eInputError, ShardCountError, MalformedReportError, NotReadyError];
+const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError, E2eInputError, ShardCountError, MalformedReportError, NotReadyError, ShardIndexError];
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
@@ -49,6 +52,8 @@ const TOOLS: Record<string, { describe: string; run: (flags: ToolFlags, dir: str
   "check-commits": { describe: "Conventional Commit subjects between --base and --head", run: (f, d) => checkCommitsCommand(f, d) },
   ...DEPLOY_TOOLS,
   e2e: { describe: "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)", run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
+  "e2e-shard": { describe: "one shard of e2e's plan (--index I --total N), its blob zip into --out DIR", run: (f, d, c) => e2eShardCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
+  "e2e-merge": { describe: "merge the shards' blob zips in --blobs DIR into e2e's report, summary and record", run: (f, d, c) => e2eMergeCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
 };
 
 function usage(): string {
@@ -85,6 +90,10 @@ async function main(argv: string[]): Promise<number> {
       commit: { type: "string" },
       "notify-success": { type: "boolean", default: false },
       record: { type: "string" },
+      index: { type: "string" },
+      total: { type: "string" },
+      out: { type: "string" },
+      blobs: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -128,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
 
 function e2eFlags(v: Record<string, string | boolean | string[] | undefined>): E2eFlags {
   const s = (k: string) => v[k] as string | undefined;
-  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true, record: s("record") };
+  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true, record: s("record"), index: s("index"), total: s("total"), out: s("out"), blobs: s("blobs") };
 }
 
 main(process.argv.slice(2)).then(

@@ -112,7 +112,9 @@ function shardStep(c: PipelineConfig, suite: Suite, a: ShardAssignment, index: n
 function mergeStep(): Step {
   return {
     name: "merge-reports",
-    argv: ["npx", "playwright", "merge-reports", "--reporter=html,json,junit", E2E_PATHS.blobs],
+    // `--config .` (the frontend's own Playwright config) gives merge-reports the local testDir, so blobs
+    // recorded under another machine's checkout path still merge ("recorded with different test directories").
+    argv: ["npx", "playwright", "merge-reports", "--config", ".", "--reporter=html,json,junit", E2E_PATHS.blobs],
     env: { PLAYWRIGHT_HTML_OUTPUT_DIR: E2E_PATHS.html, PLAYWRIGHT_HTML_OPEN: "never", PLAYWRIGHT_JSON_OUTPUT_FILE: E2E_PATHS.json, PLAYWRIGHT_JUNIT_OUTPUT_FILE: E2E_PATHS.junit },
   };
 }

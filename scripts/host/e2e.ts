@@ -1,14 +1,14 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../ci/src/config";
-import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../ci/src/e2ePlan";
+import { E2eInputError, planE2e, type E2eInput } from "../../ci/src/e2ePlan";
 import { ShardCountError } from "../../ci/src/e2eShards";
 import { formatE2eSummary } from "../../ci/src/e2eSummary";
 import { fetchProbe, readinessUrls, waitForReady } from "../../ci/src/readiness";
 import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./e2eInputs";
 import { notify, webhookUrls } from "./e2eNotify";
 import { recordMode, writeRecord, type RecordMode } from "./e2eRecord";
-import { runE2ePlan } from "./e2eRun";
+import { runE2ePlan, type E2eRunResult } from "./e2eRun";
 import { startLocalApp, sleep, type LocalApp } from "./exampleApp";
 import { hostGit } from "./git";
 import { preflight } from "./preflight";
@@ -27,6 +27,12 @@ export interface E2eFlags {
   notifySuccess?: boolean;
   /** auto | local | staging: where the promotion record goes. */
   record?: string;
+  /** e2e-shard: which shard, of how many (e2e-merge: --total too), and where its blob goes. */
+  index?: string;
+  total?: string;
+  out?: string;
+  /** e2e-merge: the directory holding the shards' report-<i>.zip files. */
+  blobs?: string;
 }
 
 /**
@@ -52,14 +58,14 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
     console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
     // A run against the locally started example tested no deployed staging: its record stays local unless asked.
     const where = app && record === "auto" ? "local" : record;
-    return await runAndReport(plan, sourceDir, env, { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess });
+    return await writeReport(await runE2ePlan(plan, sourceDir, env), { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess }, env);
   } finally {
     await app?.stop();
   }
 }
 
-async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv, o: { reportOut: string; stateDir: string; commit?: string; record: RecordMode; notifySuccess: boolean }): Promise<number> {
-  const { summary, reportDir } = await runE2ePlan(plan, sourceDir, env);
+/** Copy the merged report out, add the summary, notify, write the promotion record; exit 1 when red. e2e and e2e-merge end here. */
+export async function writeReport({ summary, reportDir }: E2eRunResult, o: { reportOut: string; stateDir: string; commit?: string; record: RecordMode; notifySuccess: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
   rmSync(o.reportOut, { recursive: true, force: true });
   mkdirSync(o.reportOut, { recursive: true });
   cpSync(reportDir, o.reportOut, { recursive: true });
@@ -80,7 +86,8 @@ async function runAndReport(plan: E2ePlan, sourceDir: string, env: NodeJS.Proces
   return summary.status === "passed" ? 0 : 1;
 }
 
-async function planInput(f: E2eFlags, sourceDir: string, c: PipelineConfig, reportOut: string): Promise<E2eInput> {
+/** The plan's input from the flags; `reportOut` (the last run's report) is the timings fallback, none for a split run. */
+export async function planInput(f: E2eFlags, sourceDir: string, c: PipelineConfig, reportOut: string | undefined): Promise<E2eInput> {
   const shards = f.shards === undefined ? c.e2e.shards : Number(f.shards);
   if (f.shards !== undefined && (f.shards.trim() === "" || !Number.isInteger(shards) || shards < 1)) throw new ShardCountError(f.shards);
   if (!!f.baseUrl !== !!f.apiUrl) throw new E2eInputError("pass both --base-url and --api-url (a deployed app), or neither (the example app is started locally)");
@@ -88,14 +95,15 @@ async function planInput(f: E2eFlags, sourceDir: string, c: PipelineConfig, repo
     suite: f.suite ?? "full",
     shards,
     files: listSpecFiles(sourceDir, c),
-    timings: readTimings(f.timings, join(reportOut, "results.json"), (w) => console.error(w)),
+    // Machines of a split run must not each fall back to their own last report: only an explicit file is shared.
+    timings: reportOut || f.timings ? readTimings(f.timings, join(reportOut ?? "", "results.json"), (w) => console.error(w)) : new Map(),
     baseUrl: f.baseUrl ?? "",
     apiUrl: f.apiUrl ?? "",
     playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
   };
 }
 
-async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: PipelineConfig): Promise<void> {
+export async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: PipelineConfig): Promise<void> {
   const attempts = f.readyAttempts === undefined ? c.e2e.readyAttempts : Number(f.readyAttempts);
   const intervalSeconds = f.readyInterval === undefined ? c.e2e.readyIntervalSeconds : Number(f.readyInterval);
   if (!Number.isInteger(attempts) || attempts < 1 || !(intervalSeconds >= 0)) {
@@ -105,7 +113,7 @@ async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: P
   await waitForReady(readinessUrls(baseUrl, apiUrl, c.e2e.healthPath), { attempts, intervalSeconds }, fetchProbe(), sleep);
 }
 
-async function commitOf(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
+export async function commitOf(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
   if (f.commit && !/^[0-9a-f]{40}$/.test(f.commit)) throw new E2eInputError(`--commit ${f.commit} is not a full 40-hex sha. Pass --commit $(git rev-parse HEAD)`);
   if (f.commit) return f.commit;
   const r = await hostGit(sourceDir)(["rev-parse", "HEAD"]);

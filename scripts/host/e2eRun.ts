@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { E2E_PATHS, E2E_WORK, type E2ePlan } from "../../ci/src/e2ePlan";
+import { blobShardRuns } from "../../ci/src/e2eSplit";
 import { summarizeE2e, type E2eSummary, type ShardRun } from "../../ci/src/e2eSummary";
 import type { Job, Step } from "../../ci/src/plan";
 import { displayArgv } from "../../ci/src/plan";
@@ -19,27 +20,56 @@ export interface E2eRunResult {
  * Run an E2E plan as host processes: install once, then the shards (each its own Playwright
  * process, blob dir and output dir) beside the backend's E2E pytest, then gather the blobs
  * and merge them with Playwright's own merge-reports. A red shard never stops the merge.
+ * The same builders run one shard alone (runShardAlone) and the merge alone (runMergeAlone).
  */
 export async function runE2ePlan(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv): Promise<E2eRunResult> {
-  const fe = join(sourceDir, plan.mergeJob.workdir);
-  const be = join(sourceDir, plan.backendJob.workdir);
+  const { fe, be } = dirsOf(plan, sourceDir);
   rmSync(join(fe, E2E_WORK), { recursive: true, force: true });
   rmSync(join(be, E2E_PATHS.backendJunit), { force: true });
   await installOnce(plan.mergeJob, fe, env);
   const [shards, backend] = await Promise.all([
-    Promise.all(plan.shardJobs.map((job, i) => runShard(job, fe, env, i, plan.assignment.shards[i].files))),
+    Promise.all(plan.shardJobs.map((_, i) => runShard(plan, i + 1, fe, env))),
     runBackend(plan.backendJob, be, env, plan.shardJobs.length),
   ]);
-  gatherBlobs(fe, shards.length);
-  const merge = plan.mergeJob.steps[0];
-  await runStep(plan.mergeJob, merge, fe, env, shards.length + 1);
+  return mergeAndSummarise(plan, fe, env, { blobDirs: shards.map((s) => join(fe, E2E_PATHS.blobDir(s.index))), shards, backend, problems: [] });
+}
+
+/** Run shard `index` of the plan alone, as one CI machine would; return its run and its blob zip (absent if Playwright wrote none). */
+export async function runShardAlone(plan: E2ePlan, index: number, sourceDir: string, env: NodeJS.ProcessEnv): Promise<{ run: ShardRun; blob?: string }> {
+  const { fe } = dirsOf(plan, sourceDir);
+  for (const d of [E2E_PATHS.blobDir(index), E2E_PATHS.resultsDir(index)]) rmSync(join(fe, d), { recursive: true, force: true });
+  await installOnce(plan.mergeJob, fe, env);
+  const run = await runShard(plan, index, fe, env);
+  const blob = join(fe, E2E_PATHS.blobDir(index), E2E_PATHS.blobName(index));
+  return { run, blob: existsSync(blob) ? blob : undefined };
+}
+
+/** Merge the blob zips in `blobsDir` (from other machines) beside the backend E2E, as e2e's merge does. */
+export async function runMergeAlone(plan: E2ePlan, blobsDir: string, total: number, sourceDir: string, env: NodeJS.ProcessEnv): Promise<E2eRunResult> {
+  const { fe, be } = dirsOf(plan, sourceDir);
+  for (const d of [E2E_PATHS.blobs, E2E_PATHS.report]) rmSync(join(fe, d), { recursive: true, force: true });
+  rmSync(join(be, E2E_PATHS.backendJunit), { force: true });
+  const { runs, problems } = blobShardRuns(plan, existsSync(blobsDir) ? readdirSync(blobsDir) : [], total);
+  await installOnce(plan.mergeJob, fe, env);
+  const backend = await runBackend(plan.backendJob, be, env, 1);
+  return mergeAndSummarise(plan, fe, env, { blobDirs: [blobsDir], shards: runs, backend, problems });
+}
+
+function dirsOf(plan: E2ePlan, sourceDir: string): { fe: string; be: string } {
+  return { fe: join(sourceDir, plan.mergeJob.workdir), be: join(sourceDir, plan.backendJob.workdir) };
+}
+
+async function mergeAndSummarise(plan: E2ePlan, fe: string, env: NodeJS.ProcessEnv, r: { blobDirs: string[]; shards: ShardRun[]; backend: BackendE2eResult; problems: string[] }): Promise<E2eRunResult> {
+  gatherBlobs(fe, r.blobDirs);
+  await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
   const summary = summarizeE2e({
     suite: plan.suite,
     mode: plan.assignment.mode,
     modeReason: plan.assignment.reason,
-    shards,
+    shards: r.shards,
     report: readMerged(join(fe, E2E_PATHS.json)),
-    backend,
+    backend: r.backend,
+    problems: r.problems,
   });
   return { summary, reportDir: join(fe, E2E_PATHS.report) };
 }
@@ -54,10 +84,12 @@ async function installOnce(job: Job, cwd: string, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-async function runShard(job: Job, cwd: string, env: NodeJS.ProcessEnv, index: number, files: string[]): Promise<ShardRun> {
+/** Run shard `index` (1-based) of the plan: its one Playwright step, timed. */
+async function runShard(plan: E2ePlan, index: number, cwd: string, env: NodeJS.ProcessEnv): Promise<ShardRun> {
+  const job = plan.shardJobs[index - 1];
   const t = Date.now();
-  const r = await runStep(job, job.steps[0], cwd, env, index);
-  return { index: index + 1, files, exitCode: r.exitCode, seconds: (Date.now() - t) / 1000 };
+  const r = await runStep(job, job.steps[0], cwd, env, index - 1);
+  return { index, files: plan.assignment.shards[index - 1].files, exitCode: r.exitCode, seconds: (Date.now() - t) / 1000 };
 }
 
 async function runBackend(job: Job, cwd: string, env: NodeJS.ProcessEnv, index: number): Promise<BackendE2eResult> {
@@ -78,12 +110,11 @@ async function runStep(job: Job, step: Step, cwd: string, env: NodeJS.ProcessEnv
   return r;
 }
 
-/** Copy every shard's blob zip into one folder, as merge-reports wants them. */
-function gatherBlobs(fe: string, shards: number): void {
+/** Copy every blob zip of the given dirs into one folder, as merge-reports wants them. */
+function gatherBlobs(fe: string, dirs: string[]): void {
   const into = join(fe, E2E_PATHS.blobs);
   mkdirSync(into, { recursive: true });
-  for (let i = 1; i <= shards; i++) {
-    const dir = join(fe, E2E_PATHS.blobDir(i));
+  for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) copyFileSync(join(dir, f), join(into, f));
   }

@@ -48,7 +48,7 @@ describe("planE2e", () => {
 
   it("merges every blob with Playwright's merge-reports into HTML, JSON and JUnit in one report dir", () => {
     const step = planE2e(c, input).mergeJob.steps[0];
-    expect(step.argv).toEqual(["npx", "playwright", "merge-reports", "--reporter=html,json,junit", E2E_PATHS.blobs]);
+    expect(step.argv).toEqual(["npx", "playwright", "merge-reports", "--config", ".", "--reporter=html,json,junit", E2E_PATHS.blobs]);
     expect(step.env).toMatchObject({ PLAYWRIGHT_HTML_OUTPUT_DIR: ".e2e/report/html", PLAYWRIGHT_JSON_OUTPUT_FILE: ".e2e/report/results.json", PLAYWRIGHT_JUNIT_OUTPUT_FILE: ".e2e/report/junit.xml", PLAYWRIGHT_HTML_OPEN: "never" });
   });
 
