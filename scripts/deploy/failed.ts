@@ -1,8 +1,6 @@
 import { DeployLockedError } from "./tasks/lock";
-import { appendLog, sh, type DeployContext } from "./context";
-import { switchTo } from "./tasks/switch";
-import { reload } from "./tasks/reload";
-import { checkPublicHealth } from "./tasks/health";
+import { appendLog, appendLogs, sh, type DeployContext } from "./context";
+import { goLive, readSlots, stopSlot } from "./slots";
 import { unlock } from "./tasks/unlock";
 
 /**
@@ -34,11 +32,14 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
 
 async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {
   ctx.log(`automatic rollback to ${previous}: ${reason}`);
-  await switchTo(ctx, previous);
-  await appendLog(ctx, ctx.plan.releaseId, "bad", { reason });
-  await reload(ctx);
-  await checkPublicHealth(ctx);
-  await appendLog(ctx, previous, "rollback", { from: ctx.plan.releaseId, commit: previous.split("-").pop() });
+  const slots = await readSlots(ctx);
+  const { warm } = await goLive(ctx, previous, slots, true);
+  const bad = slots.releases.indexOf(ctx.plan.releaseId);
+  if (bad >= 0 && bad !== slots.active) await stopSlot(ctx, bad, slots);
+  await appendLogs(ctx, [
+    { id: ctx.plan.releaseId, status: "bad", reason },
+    { id: previous, status: "rollback", from: ctx.plan.releaseId, commit: previous.split("-").pop() },
+  ]);
   ctx.state.rolledBackTo = previous;
-  return `rolled back automatically: current is ${previous} again and healthy; ${ctx.plan.releaseId} is marked BAD.`;
+  return `rolled back automatically: current is ${previous} again and healthy; ${ctx.plan.releaseId} is marked BAD${warm ? ` (nginx never stopped routing to ${previous})` : ""}.`;
 }

@@ -2,11 +2,9 @@
 import { chooseRollbackTarget } from "../../ci/src/deployPlan";
 import { validateReleaseId } from "../../ci/src/releaseId";
 import { badReleases } from "../../ci/src/releaseLog";
-import { appendLog, readReleaseState, type DeployContext, type ReleaseState } from "./context";
-import { checkPublicHealth } from "./tasks/health";
+import { appendLogs, readReleaseState, type DeployContext, type ReleaseState } from "./context";
 import { lock } from "./tasks/lock";
-import { reload } from "./tasks/reload";
-import { switchTo } from "./tasks/switch";
+import { goLive, readSlots } from "./slots";
 import { unlock } from "./tasks/unlock";
 
 /** A rollback that cannot go anywhere: thrown before the lock is taken. */
@@ -32,18 +30,25 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
   return target;
 }
 
-/** Roll back: check the target (no side effect yet), lock, switch, reload, health, log, unlock. Returns the release now current. */
+/**
+ * Roll back: check the target (no side effect yet), lock, then in one round trip route nginx to the
+ * target's warm slot, see it healthy through nginx and switch `current`; log, unlock. The abandoned
+ * release stays up, unrouted, until the next deploy reuses its slot. Returns the release now current.
+ */
 export async function rollback(ctx: DeployContext, to?: string): Promise<string> {
   const target = rollbackTarget(await readReleaseState(ctx), to);
   ctx.plan = { ...ctx.plan, releaseId: target, commit: target.split("-").pop() ?? "" };
   await lock(ctx);
   try {
-    const st = await readReleaseState(ctx);
-    await switchTo(ctx, target);
-    await reload(ctx);
-    await checkPublicHealth(ctx);
-    if (st.current) await appendLog(ctx, st.current, "bad", { reason: "abandoned by rollback", commit: st.current.split("-").pop() });
-    await appendLog(ctx, target, "rollback", { from: st.current });
+    const started = Date.now();
+    const st = ctx.state.snapshot!;
+    if (rollbackTarget(st, to) !== target) throw new RollbackInputError(`the releases changed while taking the lock; run the rollback again`);
+    const { warm } = await goLive(ctx, target, await readSlots(ctx, st.slotsText), true);
+    ctx.log(`rollback: ${target} live and healthy ${((Date.now() - started) / 1000).toFixed(2)} s after the lock (${warm ? "warm standby" : "cold start"})`);
+    await appendLogs(ctx, [
+      ...(st.current ? [{ id: st.current, status: "bad" as const, reason: "abandoned by rollback", commit: st.current.split("-").pop() }] : []),
+      { id: target, status: "rollback", from: st.current },
+    ]);
     ctx.log(`rollback: current is ${target}${st.current ? `; ${st.current} marked BAD` : ""}`);
     return target;
   } finally {

@@ -10,12 +10,12 @@ export function sshdConf(dir: string, port: number): string {
 }
 
 /**
- * nginx in front of two instances each of frontend and backend. A request to an instance that is
- * restarting (connection refused or reset) is retried on the other one, so a rolling restart drops nothing.
+ * nginx in front of the app's blue/green slots. The upstreams live in an include the deploy
+ * rewrites (ci/src/slotPlan.ts upstreamsConf) before a graceful `nginx -s reload`; every
+ * response carries X-Release, the release that served it.
  */
-export function nginxConf(dir: string, publicPort: number, fe: number[], be: number[]): string {
+export function nginxConf(dir: string, publicPort: number): string {
   const ngx = join(dir, "nginx");
-  const upstream = (name: string, ports: number[]) => `  upstream ${name} {\n${ports.map((p) => `    server 127.0.0.1:${p} max_fails=0;`).join("\n")}\n  }`;
   const proxy = (name: string) =>
     `proxy_pass http://${name}; proxy_next_upstream error timeout http_502 http_504; proxy_next_upstream_tries 6; proxy_connect_timeout 2s; proxy_set_header Host $host;`;
   return `user root;
@@ -26,10 +26,10 @@ events { worker_connections 1024; }
 http {
   access_log off;
   client_body_temp_path ${ngx}/tmp/body; proxy_temp_path ${ngx}/tmp/proxy; fastcgi_temp_path ${ngx}/tmp/fcgi; uwsgi_temp_path ${ngx}/tmp/uwsgi; scgi_temp_path ${ngx}/tmp/scgi;
-${upstream("frontend", fe)}
-${upstream("backend", be)}
+  include ${ngx}/upstreams.conf;
   server {
     listen 127.0.0.1:${publicPort};
+    add_header X-Release $deploy_release always;
     location /api/ { ${proxy("backend")} }
     location / { ${proxy("frontend")} }
   }

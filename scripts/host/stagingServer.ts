@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { defaultConfig } from "../../ci/src/config";
 import { freePort } from "./services";
+import { upstreamsConf } from "../../ci/src/slotPlan";
 import { nginxConf, sshdConf } from "./stagingConfigs";
 
 export const DEFAULT_STAGING_DIR = resolve(import.meta.dirname, "../../.pipeline/staging");
@@ -33,14 +34,20 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   const ports = { ssh: await freePort(), pub: await freePort(), fe: [await freePort(), await freePort()], be: [await freePort(), await freePort()], mongo: await freePort() };
   const s: StagingServer = { dir, base: join(dir, "base"), pm2Home: join(dir, "pm2"), sshPort: ports.ssh, publicPort: ports.pub, mongoPort: ports.mongo, keyFile: join(dir, "ssh/client_key"), knownHosts: "", pids: {} };
   for (const d of ["ssh", "base/shared/env", "base/releases", "base/.dep/e2e", "pm2", "nginx/tmp", "mongo"]) mkdirSync(join(dir, d), { recursive: true });
+  // Fresh keys on every start: ssh-keygen would stop to ask before overwriting the last run's.
+  for (const k of ["host_key", "host_key.pub", "client_key", "client_key.pub"]) rmSync(join(dir, "ssh", k), { force: true });
   await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${""} -f ${join(dir, "ssh/host_key")} -C staging-host`;
   await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${""} -f ${s.keyFile} -C staging-deploy`;
   writeFileSync(join(dir, "ssh/authorized_keys"), readFileSync(`${s.keyFile}.pub`));
   s.knownHosts = `[127.0.0.1]:${ports.ssh} ${readFileSync(join(dir, "ssh/host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ")}`;
-  const server = { path: [dirname(process.execPath), dirname(PM2), ...(await toolDirs())].join(":"), pm2Home: s.pm2Home, pm2: PM2, publicPort: ports.pub, frontendPorts: ports.fe, backendPorts: ports.be };
+  const ngx = join(dir, "nginx");
+  const nginx = { upstreamsFile: join(ngx, "upstreams.conf"), reload: ["nginx", "-c", join(ngx, "nginx.conf"), "-p", ngx, "-s", "reload"] };
+  const slots = ports.fe.map((p, i) => ({ frontendPorts: [p], backendPorts: [ports.be[i]] }));
+  const server = { path: [dirname(process.execPath), dirname(PM2), ...(await toolDirs())].join(":"), pm2Home: s.pm2Home, pm2: PM2, publicPort: ports.pub, frontendPorts: ports.fe, backendPorts: ports.be, slots, nginx };
   writeFileSync(join(s.base, "shared/server.json"), JSON.stringify(server, null, 2));
   writeFileSync(join(dir, "ssh/sshd_config"), sshdConf(dir, ports.ssh));
-  writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub, ports.fe, ports.be));
+  writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub));
+  writeFileSync(nginx.upstreamsFile, upstreamsConf(slots[0], "none"));
   mkdirSync("/run/sshd", { recursive: true });
   await $({ quiet: true })`/usr/sbin/sshd -f ${join(dir, "ssh/sshd_config")} -E ${join(dir, "ssh/sshd.log")}`;
   s.pids.sshd = await pidFile(join(dir, "ssh/sshd.pid"));

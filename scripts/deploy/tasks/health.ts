@@ -1,5 +1,5 @@
 import { appendLog, sh, type DeployContext } from "../context";
-import { PROBE, probeArgs } from "./reload";
+import { PROBE, probeArgs } from "../probe";
 
 /** Probe the public frontend root and backend /api/v1/health through nginx; `failuresBeforeRollback` failures in a row throw. */
 export async function checkPublicHealth(ctx: DeployContext): Promise<void> {

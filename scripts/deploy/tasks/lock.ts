@@ -1,4 +1,4 @@
-import { sh, type DeployContext, type ServerInfo } from "../context";
+import { parseReleaseState, READ_STATE, sh, type DeployContext, type ServerInfo } from "../context";
 
 /** Another deploy or rollback holds the lock: who, since when, and the exact command to unlock. */
 export class DeployLockedError extends Error {
@@ -8,21 +8,27 @@ export class DeployLockedError extends Error {
   }
 }
 
-/** Take .dep/deploy.lock atomically (noclobber), recording the holder; read shared/server.json first. */
+/** Take .dep/deploy.lock atomically (noclobber), recording the holder, and read shared/server.json and the release state: one round trip. */
 export async function lock(ctx: DeployContext): Promise<void> {
-  const info = await sh(ctx, "lock", 'test -f shared/server.json || { echo "no $BASE/shared/server.json: prepare the server first (see README: Deploy)" >&2; exit 3; }; cat shared/server.json');
-  ctx.server = JSON.parse(info) as ServerInfo;
   const holder = JSON.stringify({ by: ctx.by, since: new Date().toISOString(), release: ctx.plan.releaseId });
-  const out = await sh(ctx, "lock", 'mkdir -p .dep && if (set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>/dev/null; then echo LOCKED; else cat .dep/deploy.lock; fi', [holder]);
-  if (out.trim() === "LOCKED") {
+  const out = await sh(
+    ctx,
+    "lock",
+    `test -f shared/server.json || { echo "no $BASE/shared/server.json: prepare the server first (see README: Deploy)" >&2; exit 3; }\nmkdir -p .dep && if (set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>/dev/null; then echo LOCKED; else cat .dep/deploy.lock; fi\necho "@@@"; cat shared/server.json; echo; echo "@@@"; ${READ_STATE}`,
+    [holder],
+  );
+  const [result, info, snapshot] = out.split("@@@\n");
+  ctx.server = JSON.parse(info) as ServerInfo;
+  ctx.state.snapshot = parseReleaseState(snapshot);
+  if (result.trim() === "LOCKED") {
     ctx.state.locked = true;
     return;
   }
   let held: { by?: string; since?: string } = {};
   try {
-    held = JSON.parse(out);
+    held = JSON.parse(result);
   } catch {
-    held = { by: out.trim() || "an unknown holder" };
+    held = { by: result.trim() || "an unknown holder" };
   }
   throw new DeployLockedError(held.by ?? "?", held.since ?? "?", ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`));
 }

@@ -3,7 +3,7 @@ import { appendLog, readReleaseState, sh, type DeployContext } from "../context"
 
 /** Remove releases a crashed run left unfinished (never current), then create releases/<id>. */
 export async function release(ctx: DeployContext): Promise<void> {
-  const state = await readReleaseState(ctx);
+  const state = ctx.state.snapshot ?? (await readReleaseState(ctx));
   ctx.state.previous = state.current;
   const status = latestStatuses(state.log);
   const unfinished = state.existing.filter((id) => id !== state.current && (status.get(id) ?? "started") === "started");
