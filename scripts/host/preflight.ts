@@ -12,21 +12,20 @@ export class MissingToolError extends Error {
   }
 }
 
-/** Check every tool and service command the jobs need, before anything starts. */
+/** Check every tool and service command the jobs need, before anything starts; the checks run concurrently. */
 export async function preflight(jobs: Job[], sourceDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const problems: string[] = [];
-  for (const job of jobs) {
+  const checks = jobs.flatMap((job) => {
     const cwd = join(sourceDir, job.workdir);
-    for (const tool of job.tools) {
+    const tools = job.tools.map(async (tool) => {
       const p = await checkTool(tool, cwd, env);
-      if (p) problems.push(`${job.name}: ${p}`);
-    }
-    for (const svc of job.services) {
-      if (!(await findServiceBin(svc, env.PATH ?? ""))) {
-        problems.push(`${job.name}: ${svc.alias} server (${svc.host.candidates.map((c) => c.bin).join(" or ")}) not on PATH; ${svc.host.installHint}`);
-      }
-    }
-  }
+      return p && `${job.name}: ${p}`;
+    });
+    const services = job.services.map(async (svc) =>
+      (await findServiceBin(svc, env.PATH ?? "")) ? undefined : `${job.name}: ${svc.alias} server (${svc.host.candidates.map((c) => c.bin).join(" or ")}) not on PATH; ${svc.host.installHint}`,
+    );
+    return [...tools, ...services];
+  });
+  const problems = (await Promise.all(checks)).filter((p): p is string => Boolean(p));
   if (problems.length) throw new MissingToolError([...new Set(problems)]);
 }
 
