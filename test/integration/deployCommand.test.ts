@@ -50,7 +50,7 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     expect(r.output).not.toContain("second line");
   }, 180_000);
 
-  it("rejects a missing secret and a bad port before touching the server", async () => {
+  it("rejects a missing secret, a bad port, a bad host and keep = 0 before touching the server", async () => {
     const before = releases();
     const missing = await deploy([], { STAGING_SECRET_DATABASE_URI: "" });
     expect(missing.exitCode).toBe(2);
@@ -58,6 +58,13 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     const port = await deploy([], { STAGING_SSH_PORT: "99999" });
     expect(port.exitCode).toBe(2);
     expect(port.stderr).toMatch(/port 99999 is not a TCP port/);
+    const host = await deploy([], { STAGING_SSH_HOST: "-oProxyCommand=touch /tmp/pwned" });
+    expect(host.exitCode).toBe(2);
+    expect(host.stderr).toMatch(/"-oProxyCommand=touch \/tmp\/pwned" is not a hostname or IP address/);
+    expect(existsSync("/tmp/pwned")).toBe(false);
+    const keep = await deploy(["--keep", "0"]);
+    expect(keep.exitCode).toBe(2);
+    expect(keep.stderr).toMatch(/keep.*is 0; at least the current release must stay.*--keep 5/);
     expect(releases()).toEqual(before);
     expect(existsSync(join(s.base, ".dep/deploy.lock"))).toBe(false);
   }, 60_000);
