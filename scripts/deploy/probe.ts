@@ -23,9 +23,12 @@ export function probeArgs(ctx: DeployContext, maxFail: number): string[] {
   return [String(h.attempts), String(maxFail), healthDelays(h).join(",") || "0"];
 }
 
-/** Args for waiting on a starting instance: polls every 0.2 s for as long as the health policy's whole backoff. */
+/** A cold Next.js or uvicorn start on a busy 2-core server takes seconds; never wait less than this for one. */
+export const MIN_STARTUP_SECONDS = 20;
+
+/** Args for waiting on a starting instance: polls every 0.2 s for the health policy's whole backoff, and at least MIN_STARTUP_SECONDS. */
 export function startupProbeArgs(ctx: DeployContext): string[] {
-  const budget = healthDelays(ctx.plan.health).reduce((a, b) => a + b, 0);
+  const budget = Math.max(MIN_STARTUP_SECONDS, healthDelays(ctx.plan.health).reduce((a, b) => a + b, 0));
   const n = Math.max(1, Math.ceil(budget / 0.2));
   return [String(n), String(n), Array(n).fill("0.2").join(",")];
 }
