@@ -6,6 +6,7 @@
  */
 import { DeployInputError, validateTarget, type DeployTarget } from "./deployPlan";
 import { promotionRecordPath } from "./promotionRecord";
+import { pinnedSshArgv } from "./pinnedSsh";
 
 export type TargetName = "staging" | "production";
 
@@ -71,8 +72,8 @@ export function rollbackArgv(name: TargetName, to?: string): string[] {
  */
 export function recordReadArgv(t: DeployTarget, commit: string): string[] {
   const file = `${t.basePath}/${promotionRecordPath(commit)}`;
-  const opts = ["IdentitiesOnly=yes", `UserKnownHostsFile=${knownHostsPath("staging")}`, "GlobalKnownHostsFile=/dev/null", "StrictHostKeyChecking=yes", "BatchMode=yes", "ConnectTimeout=5", "LogLevel=ERROR"];
-  return ["ssh", "-i", keyPath("staging"), "-p", String(t.port), ...opts.flatMap((o) => ["-o", o]), "--", `${t.user}@${t.host}`, `cat ${file} 2>/dev/null || true`];
+  const ssh = pinnedSshArgv({ keyFile: keyPath("staging"), knownHostsFile: knownHostsPath("staging"), port: t.port });
+  return [...ssh, "--", `${t.user}@${t.host}`, `cat ${file} 2>/dev/null || true`];
 }
 
 /** A forced promotion needs a reason, and a gated one needs the staging host to read the record from. */

@@ -1,6 +1,7 @@
 import type { E2eSummary } from "./e2eSummary";
 import type { DeployTarget } from "./deployPlan";
 import { promotionRecordPath, type PromotionRecord } from "./promotionRecord";
+import { pinnedSshArgv } from "./pinnedSsh";
 
 /** The promotion record deploy-production reads, from a run's summary. Pure. */
 export function promotionRecordOf(s: E2eSummary, commit: string, report: string, finishedAt: Date): PromotionRecord {
@@ -29,8 +30,7 @@ export const SSH_IMAGE = "alpine:3.21";
  */
 export function recordWriteArgv(t: DeployTarget, commit: string): string[] {
   const file = `${t.basePath}/${promotionRecordPath(commit)}`;
-  const opts = ["IdentitiesOnly=yes", `UserKnownHostsFile=${RECORD_SSH.knownHosts}`, "GlobalKnownHostsFile=/dev/null", "StrictHostKeyChecking=yes", "BatchMode=yes", "ConnectTimeout=5", "LogLevel=ERROR"];
   const remote = `mkdir -p ${file.slice(0, file.lastIndexOf("/"))} && cat > ${file}.tmp && mv -f ${file}.tmp ${file}`;
-  const ssh = ["ssh", "-i", RECORD_SSH.key, "-p", String(t.port), ...opts.flatMap((o) => ["-o", o]), "--", `${t.user}@${t.host}`, remote];
+  const ssh = [...pinnedSshArgv({ keyFile: RECORD_SSH.key, knownHostsFile: RECORD_SSH.knownHosts, port: t.port }), "--", `${t.user}@${t.host}`, remote];
   return ["sh", "-c", `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`];
 }

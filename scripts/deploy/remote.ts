@@ -1,4 +1,5 @@
 import { $ } from "zx";
+import { pinnedSshArgv } from "../../ci/src/pinnedSsh";
 
 /** What a remote script gave. */
 export interface RemoteResult {
@@ -47,13 +48,8 @@ export interface SshOptions {
 
 /** ssh argv pinned to one known_hosts file: StrictHostKeyChecking=yes, no agent, no passwords, no ssh-keyscan. */
 export function sshArgv(o: SshOptions): string[] {
-  return [
-    "ssh", "-i", o.keyFile, "-p", String(o.port),
-    "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", `UserKnownHostsFile=${o.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR",
-    "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
-    ...(o.controlDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${o.controlDir}/cm-%C`, "-o", "ControlPersist=60"] : []),
-  ];
+  const control = o.controlDir ? ["ControlMaster=auto", `ControlPath=${o.controlDir}/cm-%C`, "ControlPersist=60"] : [];
+  return pinnedSshArgv(o, ["ServerAliveInterval=5", "ServerAliveCountMax=3", ...control]);
 }
 
 /** Run scripts on a server over SSH. */
