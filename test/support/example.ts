@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const EXAMPLE = join(ROOT, "examples/app");
@@ -12,8 +12,4 @@ export function copyExample(): { dir: string; remove(): void } {
   const dir = join(mkdtempSync(join(tmpdir(), "example-")), "app");
   cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
   return { dir, remove: () => rmSync(dirname(dir), { recursive: true, force: true }) };
-}
-
-function dirname(p: string): string {
-  return p.slice(0, p.lastIndexOf("/"));
 }
