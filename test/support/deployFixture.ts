@@ -45,12 +45,21 @@ export async function deployFixture(opts: { tmpfsBase?: boolean } = {}): Promise
   const tmpfs = !!opts.tmpfsBase && (await $({ quiet: true, nothrow: true })`mount -t tmpfs -o size=1g deploy-fx ${base}`).exitCode === 0;
   const s = await startStagingServer(join(root, "staging"));
   const app = copyExample();
-  await $({ quiet: true })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
-  writeFileSync(join(app.dir, "pipeline.yaml"), "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n");
-  const buildEnv = { ...process.env, NEXT_PUBLIC_API_URL: `http://127.0.0.1:${s.publicPort}`, NEXT_TELEMETRY_DISABLED: "1" };
-  await $({ cwd: join(app.dir, "frontend"), quiet: true, env: buildEnv })`npm run build`;
-  const artifact = assembleArtifact(app.dir, join(root, "artifact"), SHA);
-  return fixture(s, root, artifact, app, tmpfs);
+  try {
+    await $({ quiet: true })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
+    writeFileSync(join(app.dir, "pipeline.yaml"), "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n");
+    const buildEnv = { ...process.env, NEXT_PUBLIC_API_URL: `http://127.0.0.1:${s.publicPort}`, NEXT_TELEMETRY_DISABLED: "1" };
+    await $({ cwd: join(app.dir, "frontend"), quiet: true, env: buildEnv })`npm run build`;
+    const artifact = assembleArtifact(app.dir, join(root, "artifact"), SHA);
+    return fixture(s, root, artifact, app, tmpfs);
+  } catch (e) {
+    // No fixture reaches afterAll when set-up fails: stop what was started here, then fail.
+    await stopStagingServer(s.dir);
+    app.remove();
+    if (tmpfs) await $({ quiet: true, nothrow: true })`umount ${base}`;
+    rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 function fixture(s: StagingServer, root: string, artifact: string, app: { dir: string; remove(): void }, tmpfs: boolean): DeployFixture {
