@@ -26,7 +26,10 @@ function bytesSent(output: string): number {
 }
 
 /** Run `fn` while both generators load nginx; return what each saw. */
-async function underBothLoads<T>(f: DeployFixture, fn: () => Promise<T>): Promise<{ result: T; close: LoadReport; keepAlive: LoadReport }> {
+async function underBothLoads<T>(
+  f: DeployFixture,
+  fn: () => Promise<T>,
+): Promise<{ result: T; close: LoadReport; keepAlive: LoadReport }> {
   const urls = [`http://127.0.0.1:${f.s.publicPort}/`, `http://127.0.0.1:${f.s.publicPort}/api/v1/health`];
   const close = startLoad({ urls, keepAlive: false, concurrency: 1, pauseMs: 5, maxSeconds: 300 });
   const keep = startLoad({ urls, keepAlive: true, concurrency: 1, pauseMs: 5, maxSeconds: 300 });
@@ -61,7 +64,9 @@ async function main(): Promise<number> {
     const first = await timed(() => f.deploy(f.artifact, SHA));
     must(first.result.exitCode === 0, "first deploy", first.result.output);
     const previous = f.currentId();
-    const next = f.variant("one-file", { "backend/app/__init__.py": '"""Backend package (bench: one changed file)."""\n' });
+    const next = f.variant("one-file", {
+      "backend/app/__init__.py": '"""Backend package (bench: one changed file)."""\n',
+    });
     const change = await underBothLoads(f, () => timed(() => f.deploy(next, "1111111aaaa")));
     must(change.result.result.exitCode === 0, "one-file deploy", change.result.result.output);
     const rb = await underBothLoads(f, async () => {
@@ -80,8 +85,12 @@ async function main(): Promise<number> {
       `P6 rollback to healthy: ${rb.result.healthy.toFixed(2)} s seen from outside (command start until nginx answers 200 from ${previous}); command wall time ${rb.result.r.seconds.toFixed(2)} s; on the server ${inner ?? "?"} s after the lock (goal <= 3 s): ${rb.result.healthy <= GOALS.p6 ? "met" : "MISSED"}`,
       `P7 failed requests through nginx, Connection: close: deploy ${p7.deploy}, rollback ${p7.rollback} (goal 0): ${p7.deploy + p7.rollback === 0 ? "met" : "MISSED"}`,
       `   with keep-alive connections: deploy ${change.keepAlive.failed}, rollback ${rb.keepAlive.failed} (nginx's reload closes idle kept-alive connections)`,
-      "load during the deploy:", formatLoad(change.close), formatLoad(change.keepAlive),
-      "load during the rollback:", formatLoad(rb.close), formatLoad(rb.keepAlive),
+      "load during the deploy:",
+      formatLoad(change.close),
+      formatLoad(change.keepAlive),
+      "load during the rollback:",
+      formatLoad(rb.close),
+      formatLoad(rb.keepAlive),
     ];
     console.log(lines.join("\n"));
     return p5 <= GOALS.p5 && rb.result.healthy <= GOALS.p6 && p7.deploy + p7.rollback === 0 ? 0 : 1;

@@ -5,60 +5,79 @@
  *   fast-tests also takes --base/--head or --event-file ($GITHUB_EVENT_PATH) to skip jobs nothing touched
  *   npm run pipeline -- plan --event push --branch develop [--changed PATH]... [--json]
  *   npm run pipeline -- check-commits --base origin/develop [--head HEAD]
- *   npm run pipeline -- staging-server start|stop|status; deploy-staging | deploy-production | rollback (see scripts/host/deployCommand.ts)
- *   npm run pipeline -- e2e-shard --index I --total N --out DIR --base-url U --api-url A; e2e-merge --blobs DIR --total N --base-url U --api-url A (one shard per machine, then the merge)
- *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json] [--commit SHA] [--record auto|local|staging]
+ *   npm run pipeline -- staging-server start|stop|status; deploy-staging | deploy-production | rollback (see
+ * scripts/host/deploy.ts)
+ *   npm run pipeline -- e2e-shard --index I --total N --out DIR --base-url U --api-url A; e2e-merge --blobs DIR --total
+ * N --base-url U --api-url A (one shard per machine, then the merge)
+ *   npm run pipeline -- e2e [--shards 4] [--suite smoke|full] [--base-url U --api-url A] [--timings results.json]
+ * [--commit SHA] [--record auto|local|staging]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_FILE } from "../ci/src/config";
-import { planFastTests } from "../ci/src/fastTestsPlan";
-import { ConfigError } from "../ci/src/loadConfig";
-import type { StagePlan } from "../ci/src/plan";
-import { UnknownEventError } from "../ci/src/branchRules";
-import { MissingCommitError } from "../ci/src/diffBase";
-import { EventPayloadError } from "../ci/src/githubEvent";
-import { PlanInputError } from "../ci/src/planRun";
-import { selectFastTests } from "../ci/src/fastTestsSelection";
-import type { JobResult } from "../ci/src/summary";
-import { readHostConfig } from "./host/config";
-import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/tools";
-import { resolveTrigger } from "./host/trigger";
-import { MissingToolError } from "./host/preflight";
+import { CONFIG_FILE } from "../ci/src/plan/config/defaults";
+import { planFastTests } from "../ci/src/plan/fastTests/stage";
+import type { StagePlan } from "../ci/src/plan/job";
+import { selectFastTests } from "../ci/src/plan/fastTests/selection";
+import type { JobResult } from "../ci/src/plan/report/summary";
+import { readConfig } from "./host/config";
+import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/triggers";
+import { resolveTrigger } from "./host/triggers";
 import { reportStage } from "./host/report";
-import { runHostStage } from "./host/runStage";
-import { DEPLOY_OPTIONS, DEPLOY_TOOLS, deployExitCode } from "./host/deployCommand";
-import { e2eCommand, type E2eFlags } from "./host/e2e";
-import { e2eMergeCommand, e2eShardCommand } from "./host/e2eSplit";
-import { ShardIndexError } from "../ci/src/e2eSplit";
-import { E2eInputError } from "../ci/src/e2ePlan";
-import { ShardCountError } from "../ci/src/e2eShards";
-import { MalformedReportError } from "../ci/src/playwrightReport";
-import { NotReadyError } from "../ci/src/readiness";
-
-/** Errors whose message already says the fix: print it alone, exit 2. */
-const KNOWN_ERRORS = [UnknownEventError, EventPayloadError, MissingCommitError, PlanInputError, E2eInputError, ShardCountError, MalformedReportError, NotReadyError, ShardIndexError];
+import { runHostStage } from "./host/stage";
+import { DEPLOY_OPTIONS, DEPLOY_TOOLS } from "./host/deploy";
+import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
+import { e2eCommand, type E2eFlags } from "./host/e2e/run";
+import { e2eMergeCommand, e2eShardCommand } from "./host/e2e/split";
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
 const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: string) => StagePlan }> = {
-  "fast-tests": { describe: "frontend checks and backend tests in parallel", plan: (d, c) => planFastTests(readHostConfig(d, c)) },
-  "frontend-checks": { describe: "the frontend job alone", plan: (d, c) => planFastTests(readHostConfig(d, c), "frontend") },
-  "backend-tests": { describe: "the backend job alone", plan: (d, c) => planFastTests(readHostConfig(d, c), "backend") },
+  "fast-tests": {
+    describe: "frontend checks and backend tests in parallel",
+    plan: (d, c) => planFastTests(readConfig(d, c)),
+  },
+  "frontend-checks": {
+    describe: "the frontend job alone",
+    plan: (d, c) => planFastTests(readConfig(d, c), "frontend"),
+  },
+  "backend-tests": { describe: "the backend job alone", plan: (d, c) => planFastTests(readConfig(d, c), "backend") },
 };
 
-const TOOLS: Record<string, { describe: string; run: (flags: ToolFlags, dir: string, config: string) => Promise<number> }> = {
-  plan: { describe: "what would run for --event/--branch and why (--json for data)", run: (f, d, c) => planCommand(f, d, readHostConfig(d, c)) },
-  "check-commits": { describe: "Conventional Commit subjects between --base and --head", run: (f, d) => checkCommitsCommand(f, d) },
+const TOOLS: Record<
+  string,
+  { describe: string; run: (flags: ToolFlags, dir: string, config: string) => Promise<number> }
+> = {
+  plan: {
+    describe: "what would run for --event/--branch and why (--json for data)",
+    run: (f, d, c) => planCommand(f, d, readConfig(d, c)),
+  },
+  "check-commits": {
+    describe: "Conventional Commit subjects between --base and --head",
+    run: (f, d) => checkCommitsCommand(f, d),
+  },
   ...DEPLOY_TOOLS,
-  e2e: { describe: "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)", run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
-  "e2e-shard": { describe: "one shard of e2e's plan (--index I --total N), its blob zip into --out DIR", run: (f, d, c) => e2eShardCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
-  "e2e-merge": { describe: "merge the shards' blob zips in --blobs DIR into e2e's report, summary and record", run: (f, d, c) => e2eMergeCommand(f.e2e ?? {}, d, readHostConfig(d, c)) },
+  e2e: {
+    describe:
+      "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)",
+    run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readConfig(d, c)),
+  },
+  "e2e-shard": {
+    describe: "one shard of e2e's plan (--index I --total N), its blob zip into --out DIR",
+    run: (f, d, c) => e2eShardCommand(f.e2e ?? {}, d, readConfig(d, c)),
+  },
+  "e2e-merge": {
+    describe: "merge the shards' blob zips in --blobs DIR into e2e's report, summary and record",
+    run: (f, d, c) => e2eMergeCommand(f.e2e ?? {}, d, readConfig(d, c)),
+  },
 };
 
 function usage(): string {
   const lines = Object.entries({ ...COMMANDS, ...TOOLS }).map(([n, c]) => `  ${n.padEnd(16)} ${c.describe}`);
-  return ["usage: npm run pipeline -- <command> [--source DIR] [--config FILE] [--dry-run]", "commands:", ...lines].join("\n");
+  return [
+    "usage: npm run pipeline -- <command> [--source DIR] [--config FILE] [--dry-run]",
+    "commands:",
+    ...lines,
+  ].join("\n");
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -115,7 +134,11 @@ async function main(argv: string[]): Promise<number> {
   let skipped: JobResult[] = [];
   const trigger = await resolveTrigger(flags, source);
   if (trigger.resolution) {
-    const selected = selectFastTests(stage, { ...trigger, resolution: trigger.resolution }, readHostConfig(source, values.config));
+    const selected = selectFastTests(
+      stage,
+      { ...trigger, resolution: trigger.resolution },
+      readConfig(source, values.config),
+    );
     for (const w of selected.warnings) console.error(`warning: ${w}`);
     ({ stage, skipped } = selected);
   }
@@ -129,7 +152,9 @@ async function main(argv: string[]): Promise<number> {
   if (!result.passed) {
     for (const r of result.results.filter((x) => x.status === "failed")) {
       console.error(`\n${r.job} failed at ${r.failedStep}:\n${r.reason ?? ""}`);
-      console.error(`re-run it alone: npm run pipeline -- ${r.job === "frontend" ? "frontend-checks" : "backend-tests"} --source ${source}`);
+      console.error(
+        `re-run it alone: npm run pipeline -- ${r.job === "frontend" ? "frontend-checks" : "backend-tests"} --source ${source}`,
+      );
     }
   }
   return result.passed ? 0 : 1;
@@ -137,21 +162,30 @@ async function main(argv: string[]): Promise<number> {
 
 function e2eFlags(v: Record<string, string | boolean | string[] | undefined>): E2eFlags {
   const s = (k: string) => v[k] as string | undefined;
-  return { shards: s("shards"), suite: s("suite"), baseUrl: s("base-url"), apiUrl: s("api-url"), timings: s("timings"), readyAttempts: s("ready-attempts"), readyInterval: s("ready-interval"), stateDir: s("state-dir"), commit: s("commit"), notifySuccess: v["notify-success"] === true, record: s("record"), index: s("index"), total: s("total"), out: s("out"), blobs: s("blobs") };
+  return {
+    shards: s("shards"),
+    suite: s("suite"),
+    baseUrl: s("base-url"),
+    apiUrl: s("api-url"),
+    timings: s("timings"),
+    readyAttempts: s("ready-attempts"),
+    readyInterval: s("ready-interval"),
+    stateDir: s("state-dir"),
+    commit: s("commit"),
+    notifySuccess: v["notify-success"] === true,
+    record: s("record"),
+    index: s("index"),
+    total: s("total"),
+    out: s("out"),
+    blobs: s("blobs"),
+  };
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    if (deployExitCode(e)) {
-      console.error(e.message);
-      process.exit(deployExitCode(e));
-    }
-    if (e instanceof ConfigError || e instanceof MissingToolError || KNOWN_ERRORS.some((k) => e instanceof k)) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-    process.exit(1);
+    // InputError (2) and StageFailure (1) carry their fix in the message; anything else is a bug: show the stack.
+    console.error(isExpected(e) ? e.message : e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(exitCodeOf(e));
   },
 );

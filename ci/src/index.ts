@@ -7,19 +7,20 @@
  *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
  *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
  *   e2e             Tier 3: Playwright shards, merged report      (e2ePlan.ts, e2eShards.ts, daggerE2e.ts)
- *   e2e-shard/-merge the same plan, one shard per CI machine     (e2eSplit.ts, daggerE2eSplit.ts); e2e-verdict (e2eVerdict.ts)
+ *   e2e-shard/-merge the same plan, one shard per CI machine     (e2eSplit.ts, daggerE2eSplit.ts); e2e-verdict
+ * (e2eVerdict.ts)
  *   deploy-*        Tier 2: build once, the host runner's deploy over SSH (deployCall.ts, daggerDeploy.ts)
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
-import { CONFIG_FILE } from "./config";
-import { targetName } from "./deployCall";
-import { readConfig } from "./daggerConfig";
-import { runDeploy, runPromotion, runRollback } from "./daggerDeploy";
-import { e2eStaging, runE2e } from "./daggerE2e";
-import { runE2eMerge, runE2eShard, runE2eVerdict } from "./daggerE2eSplit";
-import { runStage } from "./daggerStage";
-import { checkCommitRange, planText, runFilteredFastTests } from "./daggerTriggers";
-import { planFastTests } from "./fastTestsPlan";
+import { CONFIG_FILE } from "./plan/config/defaults";
+import { targetName } from "./plan/deploy/call";
+import { readConfig } from "./dagger/config";
+import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
+import { e2eStaging, runE2e } from "./dagger/e2e/run";
+import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
+import { runStage } from "./dagger/stage";
+import { checkCommitRange, planText, runFilteredFastTests } from "./dagger/triggers";
+import { planFastTests } from "./plan/fastTests/stage";
 
 /** The Auto-Author pipeline: fast tests, deploys, E2E, rollback and the plan, one function each. */
 @object()
@@ -37,9 +38,17 @@ export class Ci {
    */
   @func()
   async fastTests(
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"] }) source: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+    })
+    source: Directory,
     config: string = CONFIG_FILE,
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"] }) repo?: Directory,
+    @argument({
+      defaultPath: "/",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+    })
+    repo?: Directory,
     base?: string,
     head?: string,
     eventFile?: File,
@@ -57,7 +66,14 @@ export class Ci {
    * @param config path of the pipeline config inside the source
    */
   @func()
-  async frontendChecks(@argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"] }) source: Directory, config: string = CONFIG_FILE): Promise<string> {
+  async frontendChecks(
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+    })
+    source: Directory,
+    config: string = CONFIG_FILE,
+  ): Promise<string> {
     return runStage(source, planFastTests(await readConfig(source, config), "frontend"));
   }
 
@@ -68,7 +84,14 @@ export class Ci {
    * @param config path of the pipeline config inside the source
    */
   @func()
-  async backendTests(@argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"] }) source: Directory, config: string = CONFIG_FILE): Promise<string> {
+  async backendTests(
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+    })
+    source: Directory,
+    config: string = CONFIG_FILE,
+  ): Promise<string> {
     return runStage(source, planFastTests(await readConfig(source, config), "backend"));
   }
 
@@ -91,8 +114,16 @@ export class Ci {
   async plan(
     event: string,
     branch: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"] }) source: Directory,
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"] }) repo: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+    })
+    source: Directory,
+    @argument({
+      defaultPath: "/",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+    })
+    repo: Directory,
     changedPaths?: string[],
     base?: string,
     head?: string,
@@ -113,20 +144,31 @@ export class Ci {
    * @param repo the git repository (defaults to this repository)
    */
   @func()
-  async checkCommits(base: string, @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"] }) repo: Directory, head: string = "HEAD"): Promise<string> {
+  async checkCommits(
+    base: string,
+    @argument({
+      defaultPath: "/",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+    })
+    repo: Directory,
+    head: string = "HEAD",
+  ): Promise<string> {
     return checkCommitRange(base, head, repo);
   }
 
   /**
-   * Run Playwright in N parallel shards against staging, merge one report, add the backend E2E, and return the report directory.
+   * Run Playwright in N parallel shards against staging, merge one report, add the backend E2E, and return the report
+   * directory.
    * Example: dagger call e2e --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
-   * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status` (passed or failed), also when tests fail.
+   * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status`
+   * (passed or failed), also when tests fail.
    * @param baseUrl the deployed frontend, e.g. https://staging.example.com
    * @param apiUrl the deployed API, e.g. https://api.staging.example.com
    * @param source the application repository (defaults to the embedded example app)
    * @param shards how many Playwright containers run in parallel; more than the spec files is clamped with a warning
    * @param suite smoke (the @smoke-tagged tests, after each deploy) or full (nightly)
-   * @param timings the results.json of a previous run: shards are then balanced by file duration, else Playwright's --shard
+   * @param timings the results.json of a previous run: shards are then balanced by file duration, else Playwright's
+   * --shard
    * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
    * @param discordWebhook a Discord-compatible webhook URL, notified on failure
    * @param notifySuccess notify the webhooks on success too
@@ -134,7 +176,8 @@ export class Ci {
    * @param readyAttempts how often to try staging before giving up (default from the config: 30)
    * @param readyInterval seconds between readiness attempts (default from the config: 10)
    * @param config path of the pipeline config inside the source
-   * @param stagingHost the staging server: the promotion record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json
+   * @param stagingHost the staging server: the promotion record is also written there, to
+   * <staging-base-path>/.dep/e2e/<commit>.json
    * @param stagingUser the SSH login on staging
    * @param stagingBasePath DEPLOY_BASE on staging
    * @param stagingPort the SSH port of staging
@@ -145,7 +188,11 @@ export class Ci {
   async e2e(
     baseUrl: string,
     apiUrl: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
     shards: number = 4,
     suite: string = "full",
     timings?: File,
@@ -164,14 +211,37 @@ export class Ci {
     stagingKnownHosts?: Secret,
   ): Promise<Directory> {
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
-    const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
-    return runE2e({ source, config, shards, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
+    const staging = e2eStaging({
+      host: stagingHost,
+      user: stagingUser,
+      basePath: stagingBasePath,
+      port: stagingPort,
+      sshKey: stagingSshKey,
+      knownHosts: stagingKnownHosts,
+      commit,
+    });
+    return runE2e({
+      source,
+      config,
+      shards,
+      suite,
+      baseUrl,
+      apiUrl,
+      timings,
+      readyAttempts,
+      readyInterval,
+      commit,
+      webhooks,
+      notifySuccess,
+      staging,
+    });
   }
 
   /**
    * Run one Playwright shard of the E2E plan against staging and return its blob report directory, for e2e-merge.
    * Example: dagger call e2e-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
-   * The plan is the one `e2e --shards <total>` makes from the same source, suite and timings, so shard <index> runs the same tests here as there.
+   * The plan is the one `e2e --shards <total>` makes from the same source, suite and timings, so shard <index> runs the
+   * same tests here as there.
    * @param index which shard to run, 1 to total
    * @param baseUrl the deployed frontend, e.g. https://staging.example.com
    * @param apiUrl the deployed API, e.g. https://api.staging.example.com
@@ -188,7 +258,11 @@ export class Ci {
     index: number,
     baseUrl: string,
     apiUrl: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
     total: number = 4,
     suite: string = "full",
     timings?: File,
@@ -196,11 +270,15 @@ export class Ci {
     readyInterval?: number,
     config: string = CONFIG_FILE,
   ): Promise<Directory> {
-    return runE2eShard({ source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval }, index);
+    return runE2eShard(
+      { source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval },
+      index,
+    );
   }
 
   /**
-   * Merge the shards' blob reports, add the backend E2E, and return the same report directory as e2e, with its summary, notification and promotion record.
+   * Merge the shards' blob reports, add the backend E2E, and return the same report directory as e2e, with its summary,
+   * notification and promotion record.
    * Example: dagger call e2e-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
    * A shard whose report-<index>.zip is missing makes the run red, naming the e2e-shard call to re-run.
    * @param blobs a directory holding the shards' report-<index>.zip files (e2e-shard exports)
@@ -217,7 +295,8 @@ export class Ci {
    * @param readyAttempts how often to try staging before giving up (default from the config: 30)
    * @param readyInterval seconds between readiness attempts (default from the config: 10)
    * @param config path of the pipeline config inside the source
-   * @param stagingHost the staging server: the promotion record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json
+   * @param stagingHost the staging server: the promotion record is also written there, to
+   * <staging-base-path>/.dep/e2e/<commit>.json
    * @param stagingUser the SSH login on staging
    * @param stagingBasePath DEPLOY_BASE on staging
    * @param stagingPort the SSH port of staging
@@ -229,7 +308,11 @@ export class Ci {
     blobs: Directory,
     baseUrl: string,
     apiUrl: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
     total: number = 4,
     suite: string = "full",
     timings?: File,
@@ -248,8 +331,33 @@ export class Ci {
     stagingKnownHosts?: Secret,
   ): Promise<Directory> {
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
-    const staging = e2eStaging({ host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
-    return runE2eMerge({ source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging }, blobs);
+    const staging = e2eStaging({
+      host: stagingHost,
+      user: stagingUser,
+      basePath: stagingBasePath,
+      port: stagingPort,
+      sshKey: stagingSshKey,
+      knownHosts: stagingKnownHosts,
+      commit,
+    });
+    return runE2eMerge(
+      {
+        source,
+        config,
+        shards: total,
+        suite,
+        baseUrl,
+        apiUrl,
+        timings,
+        readyAttempts,
+        readyInterval,
+        commit,
+        webhooks,
+        notifySuccess,
+        staging,
+      },
+      blobs,
+    );
   }
 
   /**
@@ -263,7 +371,8 @@ export class Ci {
   }
 
   /**
-   * Build the app once and deploy it to staging over SSH, with health checks and automatic rollback; return the deploy log.
+   * Build the app once and deploy it to staging over SSH, with health checks and automatic rollback; return the deploy
+   * log.
    * Example: dagger call deploy-staging --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI --commit $GITHUB_SHA
    * @param host the staging server (hostname or IP the engine can reach)
    * @param user the SSH login on it
@@ -273,7 +382,8 @@ export class Ci {
    * @param databaseUri the app's DATABASE_URI, written byte for byte to shared/env/DATABASE_URI (mode 600)
    * @param commit the sha being deployed (its release id is a timestamp plus the short sha)
    * @param source the application (defaults to the embedded example app)
-   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this repository)
+   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this
+   * repository)
    * @param port the SSH port
    * @param keep releases kept on the server (default from the config: 5)
    * @param apiKey an optional API key, written to shared/env/API_KEY
@@ -289,19 +399,55 @@ export class Ci {
     knownHosts: Secret,
     databaseUri: Secret,
     commit: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
+    @argument({
+      defaultPath: "/",
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".git",
+        ".env",
+        ".pipeline",
+        ".tools",
+        ".scratch",
+        "examples",
+        "test",
+        "bench",
+      ],
+    })
+    repo: Directory,
     port: number = 22,
     keep?: number,
     apiKey?: Secret,
     publicUrl?: string,
     config: string = CONFIG_FILE,
   ): Promise<string> {
-    return runDeploy("staging", { host, user, port, basePath, sshKey, knownHosts, source, repo, config, commit, keep, publicUrl, secrets: { databaseUri, apiKey } });
+    return runDeploy("staging", {
+      host,
+      user,
+      port,
+      basePath,
+      sshKey,
+      knownHosts,
+      source,
+      repo,
+      config,
+      commit,
+      keep,
+      publicUrl,
+      secrets: { databaseUri, apiKey },
+    });
   }
 
   /**
-   * Promote a commit to production: refuse unless its E2E record on staging passed (or --force-reason says why), then build once and deploy.
+   * Promote a commit to production: refuse unless its E2E record on staging passed (or --force-reason says why), then
+   * build once and deploy.
    * Example: dagger call deploy-production --host prod.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://PRODUCTION_SSH_KEY --known-hosts env://PRODUCTION_KNOWN_HOSTS --database-uri env://PRODUCTION_DATABASE_URI --commit $GITHUB_SHA --staging-host staging.example.com
    * @param host the production server (hostname or IP the engine can reach)
    * @param user the SSH login on it
@@ -311,7 +457,8 @@ export class Ci {
    * @param databaseUri the app's DATABASE_URI for production
    * @param commit the full 40-hex sha to promote; its record is .dep/e2e/<sha>.json on staging
    * @param source the application (defaults to the embedded example app)
-   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this repository)
+   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this
+   * repository)
    * @param stagingHost the staging server holding the E2E record (not needed with --force-reason)
    * @param stagingUser the SSH login on staging (default: user)
    * @param stagingBasePath DEPLOY_BASE on staging (default: base-path)
@@ -334,8 +481,29 @@ export class Ci {
     knownHosts: Secret,
     databaseUri: Secret,
     commit: string,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
+    @argument({
+      defaultPath: "/",
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".git",
+        ".env",
+        ".pipeline",
+        ".tools",
+        ".scratch",
+        "examples",
+        "test",
+        "bench",
+      ],
+    })
+    repo: Directory,
     stagingHost?: string,
     stagingUser?: string,
     stagingBasePath?: string,
@@ -349,8 +517,31 @@ export class Ci {
     publicUrl?: string,
     config: string = CONFIG_FILE,
   ): Promise<string> {
-    const staging = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort, sshKey: stagingSshKey, knownHosts: stagingKnownHosts };
-    return runPromotion({ host, user, port, basePath, sshKey, knownHosts, source, repo, config, commit, keep, publicUrl, secrets: { databaseUri, apiKey }, staging, forceReason });
+    const staging = {
+      host: stagingHost,
+      user: stagingUser,
+      basePath: stagingBasePath,
+      port: stagingPort,
+      sshKey: stagingSshKey,
+      knownHosts: stagingKnownHosts,
+    };
+    return runPromotion({
+      host,
+      user,
+      port,
+      basePath,
+      sshKey,
+      knownHosts,
+      source,
+      repo,
+      config,
+      commit,
+      keep,
+      publicUrl,
+      secrets: { databaseUri, apiKey },
+      staging,
+      forceReason,
+    });
   }
 
   /**
@@ -361,7 +552,8 @@ export class Ci {
    * @param basePath DEPLOY_BASE on the server
    * @param sshKey the SSH private key
    * @param knownHosts the server's pinned known_hosts line(s)
-   * @param databaseUri the app's DATABASE_URI: the host runner asks for it on every target; rollback does not rewrite env files
+   * @param databaseUri the app's DATABASE_URI: the host runner asks for it on every target; rollback does not rewrite
+   * env files
    * @param source the application, for its config (defaults to the embedded example app)
    * @param repo this pipeline's repository: the container runs its scripts/pipeline.ts (defaults to this repository)
    * @param target staging or production
@@ -377,13 +569,38 @@ export class Ci {
     sshKey: Secret,
     knownHosts: Secret,
     databaseUri: Secret,
-    @argument({ defaultPath: "/examples/app", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"] }) source: Directory,
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git", ".env", ".pipeline", ".tools", ".scratch", "examples", "test", "bench"] }) repo: Directory,
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+    })
+    source: Directory,
+    @argument({
+      defaultPath: "/",
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".git",
+        ".env",
+        ".pipeline",
+        ".tools",
+        ".scratch",
+        "examples",
+        "test",
+        "bench",
+      ],
+    })
+    repo: Directory,
     target: string = "staging",
     to?: string,
     port: number = 22,
     config: string = CONFIG_FILE,
   ): Promise<string> {
-    return runRollback(targetName(target), { host, user, port, basePath, sshKey, knownHosts, source, repo, config, secrets: { databaseUri } }, to);
+    return runRollback(
+      targetName(target),
+      { host, user, port, basePath, sshKey, knownHosts, source, repo, config, secrets: { databaseUri } },
+      to,
+    );
   }
 }

@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const base = process.env.DEPLOY_BASE;
-if (!base) throw new Error("DEPLOY_BASE is not set: run pm2 through scripts/deploy.ts or set DEPLOY_BASE");
+if (!base) throw new Error("DEPLOY_BASE is not set: run pm2 through scripts/serverDeploy.ts or set DEPLOY_BASE");
 const server = JSON.parse(fs.readFileSync(path.join(base, "shared/server.json"), "utf8"));
 const slots = server.slots ?? server.frontendPorts.map((p, i) => ({ frontendPorts: [p], backendPorts: [server.backendPorts[i]] }));
 const slotIndex = Number(process.env.DEPLOY_SLOT ?? "0");

@@ -1,6 +1,11 @@
-import type { DeployPlan, HealthPolicy } from "../../ci/src/deployPlan";
-import { formatLogEntry, parseReleaseLog, type ReleaseLogEntry, type ReleaseStatus } from "../../ci/src/releaseLog";
-import type { SlotPorts } from "../../ci/src/slotPlan";
+import type { DeployPlan, HealthPolicy } from "../../ci/src/plan/deploy/stage";
+import {
+  formatLogEntry,
+  parseReleaseLog,
+  type ReleaseLogEntry,
+  type ReleaseStatus,
+} from "../../ci/src/plan/deploy/releaseLog";
+import type { SlotPorts } from "../../ci/src/plan/deploy/slots";
 import { RemoteError, type Remote } from "./remote";
 
 /** What the server's admin (or `staging-server start`) wrote to shared/server.json: tools and ports. */
@@ -30,17 +35,44 @@ export interface DeployContext {
   by: string;
   log: (line: string) => void;
   server?: ServerInfo;
-  state: { locked: boolean; created: boolean; switched: boolean; previous?: string; bytesSent?: number; rolledBackTo?: string; routed?: boolean; snapshot?: ReleaseState };
+  state: {
+    locked: boolean;
+    created: boolean;
+    switched: boolean;
+    previous?: string;
+    bytesSent?: number;
+    rolledBackTo?: string;
+    routed?: boolean;
+    snapshot?: ReleaseState;
+  };
 }
 
-/** Run a task's bash body in DEPLOY_BASE with the server's PATH and PM2_HOME; throw RemoteError naming the task on failure. */
-export async function sh(ctx: DeployContext, task: string, body: string, args: string[] = [], input?: string, hint?: string): Promise<string> {
-  const env = ctx.server ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n` : "";
+/**
+ * Run a task's bash body in DEPLOY_BASE with the server's PATH and PM2_HOME; throw RemoteError naming the task on
+ * failure.
+ */
+export async function sh(
+  ctx: DeployContext,
+  task: string,
+  body: string,
+  args: string[] = [],
+  input?: string,
+  hint?: string,
+): Promise<string> {
+  const env = ctx.server
+    ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n`
+    : "";
   const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${body}`;
   const t = performance.now();
   const r = await ctx.remote.run(script, [ctx.base, ...args], input);
   if (process.env.DEPLOY_TRACE) ctx.log(`trace: ${task} ${Math.round(performance.now() - t)} ms`);
-  if (r.code === 255) throw new RemoteError(task, ctx.remote.where, r, `could not reach the server over SSH; check the connection with: ${ctx.remote.typed("true")}`);
+  if (r.code === 255)
+    throw new RemoteError(
+      task,
+      ctx.remote.where,
+      r,
+      `could not reach the server over SSH; check the connection with: ${ctx.remote.typed("true")}`,
+    );
   if (r.code !== 0) throw new RemoteError(task, ctx.remote.where, r, hint);
   return r.stdout;
 }
@@ -50,13 +82,25 @@ function q(s: string): string {
 }
 
 /** Append one line to .dep/releases.jsonl. */
-export async function appendLog(ctx: DeployContext, id: string, status: ReleaseStatus, extra: Partial<ReleaseLogEntry> = {}): Promise<void> {
+export async function appendLog(
+  ctx: DeployContext,
+  id: string,
+  status: ReleaseStatus,
+  extra: Partial<ReleaseLogEntry> = {},
+): Promise<void> {
   await appendLogs(ctx, [{ id, status, ...extra }]);
 }
 
 /** Append several lines in one round trip. */
-export async function appendLogs(ctx: DeployContext, entries: (Partial<ReleaseLogEntry> & Pick<ReleaseLogEntry, "id" | "status">)[]): Promise<void> {
-  const text = entries.map(({ id, status, ...extra }) => formatLogEntry({ id, commit: ctx.plan.commit, time: new Date().toISOString(), status, by: ctx.by, ...extra })).join("");
+export async function appendLogs(
+  ctx: DeployContext,
+  entries: (Partial<ReleaseLogEntry> & Pick<ReleaseLogEntry, "id" | "status">)[],
+): Promise<void> {
+  const text = entries
+    .map(({ id, status, ...extra }) =>
+      formatLogEntry({ id, commit: ctx.plan.commit, time: new Date().toISOString(), status, by: ctx.by, ...extra }),
+    )
+    .join("");
   await sh(ctx, "release log", 'mkdir -p .dep && printf "%s" "$1" >> .dep/releases.jsonl', [text]);
 }
 
@@ -69,12 +113,18 @@ export interface ReleaseState {
 }
 
 /** The bash that prints what parseReleaseState reads. */
-export const READ_STATE = 'ls -1 releases 2>/dev/null || true; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
+export const READ_STATE =
+  'ls -1 releases 2>/dev/null || true; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
 
 export function parseReleaseState(out: string): ReleaseState {
   const [dirs, cur, log, slots] = out.split("@@\n");
   const current = (cur ?? "").trim().split("/").pop() || undefined;
-  return { existing: dirs.split("\n").filter(Boolean), current, log: parseReleaseLog(log ?? ""), slotsText: slots ?? "" };
+  return {
+    existing: dirs.split("\n").filter(Boolean),
+    current,
+    log: parseReleaseLog(log ?? ""),
+    slotsText: slots ?? "",
+  };
 }
 
 export async function readReleaseState(ctx: DeployContext): Promise<ReleaseState> {

@@ -26,7 +26,9 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
   } catch (e) {
     return `the failure path itself failed (${(e as Error).message.split("\n")[0]}); inspect ${ctx.base} on ${ctx.remote.where}`;
   } finally {
-    await unlock(ctx).catch(() => ctx.log(`could not unlock: run ${ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`)}`));
+    await unlock(ctx).catch(() =>
+      ctx.log(`could not unlock: run ${ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`)}`),
+    );
   }
 }
 

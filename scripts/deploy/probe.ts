@@ -1,4 +1,4 @@
-import { healthDelays } from "../../ci/src/deployPlan";
+import { healthDelays } from "../../ci/src/plan/deploy/stage";
 import type { DeployContext } from "./context";
 
 /** The bash probe loop: every URL must answer 200; `$2` consecutive failed rounds or `$1` rounds in all give up. */
@@ -26,9 +26,15 @@ export function probeArgs(ctx: DeployContext, maxFail: number): string[] {
 /** A cold Next.js or uvicorn start on a busy 2-core server takes seconds; never wait less than this for one. */
 export const MIN_STARTUP_SECONDS = 20;
 
-/** Args for waiting on a starting instance: polls every 0.2 s for the health policy's whole backoff, and at least MIN_STARTUP_SECONDS. */
+/**
+ * Args for waiting on a starting instance: polls every 0.2 s for the health policy's whole backoff, and at least
+ * MIN_STARTUP_SECONDS.
+ */
 export function startupProbeArgs(ctx: DeployContext): string[] {
-  const budget = Math.max(MIN_STARTUP_SECONDS, healthDelays(ctx.plan.health).reduce((a, b) => a + b, 0));
+  const budget = Math.max(
+    MIN_STARTUP_SECONDS,
+    healthDelays(ctx.plan.health).reduce((a, b) => a + b, 0),
+  );
   const n = Math.max(1, Math.ceil(budget / 0.2));
   return [String(n), String(n), Array(n).fill("0.2").join(",")];
 }
@@ -38,5 +44,8 @@ export const ONCE = ["1", "1", "0"];
 
 /** The health URLs of a set of ports: frontend root and backend /api/v1/health. */
 export function healthUrls(ports: { frontendPorts: number[]; backendPorts: number[] }): string[] {
-  return [...ports.frontendPorts.map((p) => `http://127.0.0.1:${p}/`), ...ports.backendPorts.map((p) => `http://127.0.0.1:${p}/api/v1/health`)];
+  return [
+    ...ports.frontendPorts.map((p) => `http://127.0.0.1:${p}/`),
+    ...ports.backendPorts.map((p) => `http://127.0.0.1:${p}/api/v1/health`),
+  ];
 }

@@ -1,5 +1,6 @@
+import { StageFailure } from "../../ci/src/plan/errors";
 import { $ } from "zx";
-import { pinnedSshArgv } from "../../ci/src/pinnedSsh";
+import { pinnedSshArgv } from "../../ci/src/plan/deploy/ssh";
 
 /** What a remote script gave. */
 export interface RemoteResult {
@@ -8,7 +9,10 @@ export interface RemoteResult {
   stderr: string;
 }
 
-/** Where the deploy tasks run their shell: over SSH from the pipeline, or on the server itself (scripts/deploy.ts by hand). */
+/**
+ * Where the deploy tasks run their shell: over SSH from the pipeline, or on the server itself (scripts/serverDeploy.ts
+ * by hand).
+ */
 export interface Remote {
   /** user@host:port, for messages. */
   where: string;
@@ -22,12 +26,18 @@ export interface Remote {
   close(): Promise<void>;
 }
 
-/** A remote step that exited non-zero: names the task and what the server said (never secrets: they only go to stdin). */
-export class RemoteError extends Error {
-  constructor(readonly task: string, readonly where: string, readonly result: RemoteResult, hint = "") {
+/**
+ * A remote step that exited non-zero: names the task and what the server said (never secrets: they only go to stdin).
+ */
+export class RemoteError extends StageFailure {
+  constructor(
+    readonly task: string,
+    readonly where: string,
+    readonly result: RemoteResult,
+    hint = "",
+  ) {
     const said = (result.stderr || result.stdout).trim().split("\n").slice(-6).join("\n");
     super(`${task} failed on ${where} (exit ${result.code})${said ? `:\n${said}` : ""}${hint ? `\n${hint}` : ""}`);
-    this.name = "RemoteError";
   }
 }
 
@@ -71,7 +81,10 @@ export function sshRemote(o: SshOptions): Remote {
   };
 }
 
-/** Run scripts on this machine: the server itself, when scripts/deploy.ts or scripts/rollback.ts is run by hand. */
+/**
+ * Run scripts on this machine: the server itself, when scripts/serverDeploy.ts or scripts/serverRollback.ts is run by
+ * hand.
+ */
 export function localRemote(): Remote {
   return {
     where: "localhost",

@@ -1,17 +1,20 @@
-/** Rollback: back to the previous good release (never a BAD one), or to a named one; the abandoned release is marked BAD. */
-import { chooseRollbackTarget } from "../../ci/src/deployPlan";
-import { validateReleaseId } from "../../ci/src/releaseId";
-import { badReleases } from "../../ci/src/releaseLog";
+/**
+ * Rollback: back to the previous good release (never a BAD one), or to a named one; the abandoned release is marked
+ * BAD.
+ */
+import { InputError } from "../../ci/src/plan/errors";
+import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
+import { validateReleaseId } from "../../ci/src/plan/deploy/releaseId";
+import { badReleases } from "../../ci/src/plan/deploy/releaseLog";
 import { appendLogs, readReleaseState, type DeployContext, type ReleaseState } from "./context";
 import { lock } from "./tasks/lock";
 import { goLive, readSlots } from "./slots";
 import { unlock } from "./tasks/unlock";
 
 /** A rollback that cannot go anywhere: thrown before the lock is taken. */
-export class RollbackInputError extends Error {
+export class RollbackInputError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = "RollbackInputError";
   }
 }
 
@@ -21,12 +24,14 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
   if (to) {
     validateReleaseId(to);
     if (!st.existing.includes(to)) throw new RollbackInputError(`release ${to} does not exist; ${list}`);
-    if (badReleases(st.log).has(to)) throw new RollbackInputError(`release ${to} is marked BAD and is never a rollback target; ${list}`);
+    if (badReleases(st.log).has(to))
+      throw new RollbackInputError(`release ${to} is marked BAD and is never a rollback target; ${list}`);
     if (to === st.current) throw new RollbackInputError(`release ${to} is already current`);
     return to;
   }
   const target = chooseRollbackTarget(st.log, st.existing, st.current);
-  if (!target) throw new RollbackInputError(`no previous good release to roll back to; ${list}. Deploy a fixed commit instead.`);
+  if (!target)
+    throw new RollbackInputError(`no previous good release to roll back to; ${list}. Deploy a fixed commit instead.`);
   return target;
 }
 
@@ -42,11 +47,23 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<string>
   try {
     const started = Date.now();
     const st = ctx.state.snapshot!;
-    if (rollbackTarget(st, to) !== target) throw new RollbackInputError(`the releases changed while taking the lock; run the rollback again`);
+    if (rollbackTarget(st, to) !== target)
+      throw new RollbackInputError(`the releases changed while taking the lock; run the rollback again`);
     const { warm } = await goLive(ctx, target, await readSlots(ctx, st.slotsText), true);
-    ctx.log(`rollback: ${target} live and healthy ${((Date.now() - started) / 1000).toFixed(2)} s after the lock (${warm ? "warm standby" : "cold start"})`);
+    ctx.log(
+      `rollback: ${target} live and healthy ${((Date.now() - started) / 1000).toFixed(2)} s after the lock (${warm ? "warm standby" : "cold start"})`,
+    );
     await appendLogs(ctx, [
-      ...(st.current ? [{ id: st.current, status: "bad" as const, reason: "abandoned by rollback", commit: st.current.split("-").pop() }] : []),
+      ...(st.current
+        ? [
+            {
+              id: st.current,
+              status: "bad" as const,
+              reason: "abandoned by rollback",
+              commit: st.current.split("-").pop(),
+            },
+          ]
+        : []),
       { id: target, status: "rollback", from: st.current },
     ]);
     ctx.log(`rollback: current is ${target}${st.current ? `; ${st.current} marked BAD` : ""}`);

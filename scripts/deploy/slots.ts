@@ -1,16 +1,26 @@
 /**
- * Blue/green slots on the server (planning in ci/src/slotPlan.ts): start a release in a slot
+ * Blue/green slots on the server (planning in ci/src/plan/deploy/slots.ts): start a release in a slot
  * under PM2, route nginx to a slot with a graceful `nginx -s reload`, stop a slot. nginx's old
  * workers finish their in-flight requests on the old slot, which keeps running, so no request drops.
  */
-import { chooseSlot, parseSlotState, slotAppNames, slotsOf, upstreamsConf, type SlotPorts, type SlotState } from "../../ci/src/slotPlan";
+import {
+  chooseSlot,
+  parseSlotState,
+  slotAppNames,
+  slotsOf,
+  upstreamsConf,
+  type SlotPorts,
+  type SlotState,
+} from "../../ci/src/plan/deploy/slots";
 import { sh, type DeployContext, type ServerInfo } from "./context";
 import { healthUrls, PROBE, startupProbeArgs } from "./probe";
 
 /** The slots the server declares, and its nginx settings (a missing one is named). */
 export function serverSlots(server: ServerInfo): { slots: SlotPorts[]; nginx: NonNullable<ServerInfo["nginx"]> } {
   if (!server.nginx?.upstreamsFile || !server.nginx.reload?.length) {
-    throw new Error('shared/server.json has no "nginx": {"upstreamsFile", "reload"}; blue/green routing needs them (see README: Deploy)');
+    throw new Error(
+      'shared/server.json has no "nginx": {"upstreamsFile", "reload"}; blue/green routing needs them (see README: Deploy)',
+    );
   }
   return { slots: slotsOf(server), nginx: server.nginx };
 }
@@ -22,10 +32,17 @@ export async function readSlots(ctx: DeployContext, text?: string): Promise<Slot
 }
 
 async function writeSlots(ctx: DeployContext, state: SlotState): Promise<void> {
-  await sh(ctx, "slots", 'mkdir -p .dep && printf "%s" "$1" > .dep/slots.json.tmp && mv -f .dep/slots.json.tmp .dep/slots.json', [JSON.stringify(state)]);
+  await sh(
+    ctx,
+    "slots",
+    'mkdir -p .dep && printf "%s" "$1" > .dep/slots.json.tmp && mv -f .dep/slots.json.tmp .dep/slots.json',
+    [JSON.stringify(state)],
+  );
 }
 
-/** (Re)start `id` in `slot` under PM2 from the release's own ecosystem file; wait until its own ports answer healthy. */
+/**
+ * (Re)start `id` in `slot` under PM2 from the release's own ecosystem file; wait until its own ports answer healthy.
+ */
 export async function startSlot(ctx: DeployContext, slot: number, id: string, state: SlotState): Promise<void> {
   const { slots } = serverSlots(ctx.server!);
   const names = slotAppNames(slot, slots[slot]);
@@ -75,11 +92,25 @@ restore "$@"; echo "nginx did not serve $id healthy within 5 s of the reload (la
  * 200 through nginx with X-Release: id, record slots.json; on failure restore the old route. One round trip.
  * Returns false (nothing changed) when `ifWarm` and the slot no longer answers.
  */
-export async function routeTo(ctx: DeployContext, slot: number, id: string, state: SlotState, o: RouteOptions = {}): Promise<boolean> {
+export async function routeTo(
+  ctx: DeployContext,
+  slot: number,
+  id: string,
+  state: SlotState,
+  o: RouteOptions = {},
+): Promise<boolean> {
   const { slots, nginx } = serverSlots(ctx.server!);
   const next = { ...state, active: slot };
   const warm = o.ifWarm ? healthUrls(slots[slot]).join(" ") : "";
-  const args = [nginx.upstreamsFile, id, String(ctx.server!.publicPort), JSON.stringify(next), warm, o.switchCurrent ? "1" : "0", ...nginx.reload];
+  const args = [
+    nginx.upstreamsFile,
+    id,
+    String(ctx.server!.publicPort),
+    JSON.stringify(next),
+    warm,
+    o.switchCurrent ? "1" : "0",
+    ...nginx.reload,
+  ];
   const out = await sh(ctx, "route", ROUTE, args, upstreamsConf(slots[slot], id));
   if (out.trim() !== "ROUTED") return false;
   state.active = slot;
@@ -98,7 +129,12 @@ export async function stopSlot(ctx: DeployContext, slot: number, state: SlotStat
  * Make nginx serve `id` healthy: if a slot runs it warm (it answers now), only switch the route;
  * else start it in the standby slot first. `switchCurrent` also moves `current` once it is live.
  */
-export async function goLive(ctx: DeployContext, id: string, state: SlotState, switchCurrent = false): Promise<{ slot: number; warm: boolean }> {
+export async function goLive(
+  ctx: DeployContext,
+  id: string,
+  state: SlotState,
+  switchCurrent = false,
+): Promise<{ slot: number; warm: boolean }> {
   const { slot, warm } = chooseSlot(state, id);
   if (warm && (await routeTo(ctx, slot, id, state, { ifWarm: true, switchCurrent }))) {
     ctx.log(`live: ${id} in slot ${slot} (warm standby: route switch only)`);

@@ -12,7 +12,12 @@ export interface BackgroundProcess {
 
 /** Start argv in cwd with env, detached into a new process group; output is kept, not printed. */
 export function startBackground(name: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): BackgroundProcess {
-  const child: ChildProcess = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(argv[0], argv.slice(1), {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   let code: number | null | undefined;
   const keep = (d: Buffer) => {

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/config";
-import { ConfigError, loadConfig, missingPathError, requiredPaths } from "../../ci/src/loadConfig";
+import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/plan/config/defaults";
+import { ConfigError, parseConfig, missingPathError, requiredPaths } from "../../ci/src/plan/config/parse";
 
 /** Read and validate a source directory's config file (optional), and check its paths exist. */
-export function readHostConfig(sourceDir: string, file = CONFIG_FILE): PipelineConfig {
+export function readConfig(sourceDir: string, file = CONFIG_FILE): PipelineConfig {
   const path = join(sourceDir, file);
   if (!existsSync(path) && file !== CONFIG_FILE) {
     throw new ConfigError(file, "", `is not in ${sourceDir}`, `add ${file}, or pass --config with the right path`);
   }
-  const config = loadConfig(existsSync(path) ? readFileSync(path, "utf8") : undefined, file);
+  const config = parseConfig(existsSync(path) ? readFileSync(path, "utf8") : undefined, file);
   for (const { key, path: p } of requiredPaths(config)) {
     if (!existsSync(join(sourceDir, p))) throw missingPathError(file, key, p);
   }

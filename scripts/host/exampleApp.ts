@@ -1,9 +1,10 @@
 import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
-import type { PipelineConfig } from "../../ci/src/config";
-import { mongoService } from "../../ci/src/mongoService";
-import { fetchProbe, readinessUrls, waitForReady } from "../../ci/src/readiness";
+import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
+import { planMongoService } from "../../ci/src/plan/fastTests/mongo";
+import { fetchProbe } from "../../ci/src/io/probe";
+import { readinessUrls, waitForReady } from "../../ci/src/plan/e2e/readiness";
 import { startBackground, type BackgroundProcess } from "./background";
 import { freePort, startService, type RunningService } from "./services";
 
@@ -19,26 +20,49 @@ export interface LocalApp {
  * then `next build` with the API URL baked in and the standalone server. Everything started
  * is stopped again if a later part fails.
  */
-export async function startLocalApp(sourceDir: string, c: PipelineConfig, env: NodeJS.ProcessEnv, log: (s: string) => void): Promise<LocalApp> {
+export async function startLocalApp(
+  sourceDir: string,
+  c: PipelineConfig,
+  env: NodeJS.ProcessEnv,
+  log: (s: string) => void,
+): Promise<LocalApp> {
   const started: (BackgroundProcess | RunningService)[] = [];
   const stop = async () => {
     await Promise.all(started.reverse().map((p) => p.stop()));
   };
   try {
-    const mongo = await startService(mongoService(c), env);
+    const mongo = await startService(planMongoService(c), env);
     started.push(mongo);
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const dbUri = `mongodb://127.0.0.1:${mongo.port}/${c.services.mongo.database}`;
     log(`starting the API on ${apiUrl} (${mongo.bin} on ${mongo.port})`);
-    started.push(startBackground("uvicorn", ["uv", "run", "--frozen", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(apiPort)], join(sourceDir, c.backend.path), { ...env, ...c.backend.env, DATABASE_URI: dbUri }));
+    started.push(
+      startBackground(
+        "uvicorn",
+        ["uv", "run", "--frozen", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(apiPort)],
+        join(sourceDir, c.backend.path),
+        { ...env, ...c.backend.env, DATABASE_URI: dbUri },
+      ),
+    );
     const fe = join(sourceDir, c.frontend.path);
     await buildFrontend(fe, apiUrl, { ...env, ...c.frontend.env }, log);
     const webPort = await freePort();
     const baseUrl = `http://127.0.0.1:${webPort}`;
     log(`starting the frontend on ${baseUrl}`);
-    started.push(startBackground("next", ["node", join(fe, ".next/standalone/server.js")], fe, { ...env, PORT: String(webPort), HOSTNAME: "127.0.0.1" }));
-    await waitForReady(readinessUrls(baseUrl, apiUrl, c.e2e.healthPath), { attempts: 60, intervalSeconds: 0.5 }, fetchProbe(), sleep).catch((e: Error) => {
+    started.push(
+      startBackground("next", ["node", join(fe, ".next/standalone/server.js")], fe, {
+        ...env,
+        PORT: String(webPort),
+        HOSTNAME: "127.0.0.1",
+      }),
+    );
+    await waitForReady(
+      readinessUrls(baseUrl, apiUrl, c.e2e.healthPath),
+      { attempts: 60, intervalSeconds: 0.5 },
+      fetchProbe(),
+      sleep,
+    ).catch((e: Error) => {
       const tails = started.filter((p): p is BackgroundProcess => "tail" in p).map((p) => `[${p.name}] ${p.tail()}`);
       throw new Error(`the local example app did not start: ${e.message}\n${tails.join("\n")}`);
     });
@@ -49,7 +73,12 @@ export async function startLocalApp(sourceDir: string, c: PipelineConfig, env: N
   }
 }
 
-async function buildFrontend(fe: string, apiUrl: string, env: NodeJS.ProcessEnv, log: (s: string) => void): Promise<void> {
+async function buildFrontend(
+  fe: string,
+  apiUrl: string,
+  env: NodeJS.ProcessEnv,
+  log: (s: string) => void,
+): Promise<void> {
   if (!existsSync(join(fe, "node_modules/.package-lock.json"))) {
     log("npm ci (frontend)");
     await $({ cwd: fe, env, quiet: true })`npm ci --no-audit --no-fund`;
@@ -58,7 +87,8 @@ async function buildFrontend(fe: string, apiUrl: string, env: NodeJS.ProcessEnv,
   await $({ cwd: fe, env: { ...env, NEXT_PUBLIC_API_URL: apiUrl }, quiet: true })`npm run build`;
   // The standalone server serves static files and public/ only when they are copied beside it.
   cpSync(join(fe, ".next/static"), join(fe, ".next/standalone/.next/static"), { recursive: true });
-  if (existsSync(join(fe, "public"))) cpSync(join(fe, "public"), join(fe, ".next/standalone/public"), { recursive: true });
+  if (existsSync(join(fe, "public")))
+    cpSync(join(fe, "public"), join(fe, ".next/standalone/public"), { recursive: true });
 }
 
 export function sleep(ms: number): Promise<void> {

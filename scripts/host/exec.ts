@@ -1,5 +1,5 @@
 import { $ } from "zx";
-import type { Step } from "../../ci/src/plan";
+import type { Step } from "../../ci/src/plan/job";
 
 /** What running one step gave. */
 export interface StepOutcome {
@@ -8,7 +8,12 @@ export interface StepOutcome {
 }
 
 /** Runs one planned step in a directory with an env; the seam between the runner and the OS. */
-export type StepExecutor = (step: Step, cwd: string, env: NodeJS.ProcessEnv, onOutput: (chunk: string) => void) => Promise<StepOutcome>;
+export type StepExecutor = (
+  step: Step,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onOutput: (chunk: string) => void,
+) => Promise<StepOutcome>;
 
 /** Run a step as a real host process (argv, no shell), streaming its output. */
 export const processExecutor: StepExecutor = async (step, cwd, env, onOutput) => {

@@ -4,6 +4,7 @@
  * A request fails when it gets no response (refused, reset, timeout) or a status other than 200.
  * Each response's X-Release header is counted, which shows the switch happened under load.
  */
+import { InputError } from "../../ci/src/plan/errors";
 import http from "node:http";
 
 export interface LoadOptions {
@@ -38,16 +39,16 @@ export interface LoadReport {
 }
 
 /** A URL that is not on this machine: the generator only loads loopback servers. */
-export class NotLoopbackError extends Error {
+export class NotLoopbackError extends InputError {
   constructor(readonly url: string) {
     super(`load generator: ${url} is not a loopback URL (use 127.0.0.1, ::1 or localhost)`);
-    this.name = "NotLoopbackError";
   }
 }
 
 export function checkLoopback(url: string): URL {
   const u = new URL(url);
-  if (u.protocol !== "http:" || !["127.0.0.1", "localhost", "[::1]"].includes(u.hostname)) throw new NotLoopbackError(url);
+  if (u.protocol !== "http:" || !["127.0.0.1", "localhost", "[::1]"].includes(u.hostname))
+    throw new NotLoopbackError(url);
   return u;
 }
 
@@ -70,11 +71,13 @@ export function startLoad(o: LoadOptions): { stop(): Promise<LoadReport>; done: 
       if (o.pauseMs) await new Promise((ok) => setTimeout(ok, o.pauseMs));
     }
   };
-  const done = Promise.all(urls.flatMap((u) => Array.from({ length: o.concurrency ?? 2 }, () => worker(u)))).then(() => {
-    agent.destroy();
-    r.seconds = (performance.now() - started) / 1000;
-    return r;
-  });
+  const done = Promise.all(urls.flatMap((u) => Array.from({ length: o.concurrency ?? 2 }, () => worker(u)))).then(
+    () => {
+      agent.destroy();
+      r.seconds = (performance.now() - started) / 1000;
+      return r;
+    },
+  );
   return { done, stop: () => ((stopped = true), done) };
 }
 
@@ -107,6 +110,17 @@ function get(u: URL, agent: http.Agent, keepAlive: boolean, timeoutMs: number): 
 
 /** One line: totals, then each URL's failures and the releases that answered. */
 export function formatLoad(r: LoadReport): string {
-  const urls = Object.entries(r.perUrl).map(([u, c]) => `  ${u}: ${c.ok} ok, ${c.failed} failed; served by ${Object.entries(c.releases).map(([k, v]) => `${k} ×${v}`).join(", ") || "nobody"}`);
-  return [`${r.sent} requests in ${r.seconds.toFixed(1)} s (${r.keepAlive ? "keep-alive" : "Connection: close"}): ${r.ok} ok, ${r.failed} failed`, ...urls, ...r.failures.map((f) => `  failure: ${f}`)].join("\n");
+  const urls = Object.entries(r.perUrl).map(
+    ([u, c]) =>
+      `  ${u}: ${c.ok} ok, ${c.failed} failed; served by ${
+        Object.entries(c.releases)
+          .map(([k, v]) => `${k} ×${v}`)
+          .join(", ") || "nobody"
+      }`,
+  );
+  return [
+    `${r.sent} requests in ${r.seconds.toFixed(1)} s (${r.keepAlive ? "keep-alive" : "Connection: close"}): ${r.ok} ok, ${r.failed} failed`,
+    ...urls,
+    ...r.failures.map((f) => `  failure: ${f}`),
+  ].join("\n");
 }

@@ -1,10 +1,18 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatJunit, formatMarkdown, formatMetrics, type StageMetrics } from "../../ci/src/metrics";
-import type { JobResult } from "../../ci/src/summary";
+import { formatJunit, formatMarkdown, formatMetrics, type StageMetrics } from "../../ci/src/plan/report/metrics";
+import type { JobResult } from "../../ci/src/plan/report/summary";
 
-/** Write a stage's summary as Markdown and JUnit under `dir`, and to $GITHUB_STEP_SUMMARY when set; return the metric lines. */
-export function reportStage(m: StageMetrics, results: JobResult[], dir: string, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Write a stage's summary as Markdown and JUnit under `dir`, and to $GITHUB_STEP_SUMMARY when set; return the metric
+ * lines.
+ */
+export function reportStage(
+  m: StageMetrics,
+  results: JobResult[],
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const out = join(dir, m.stage);
   mkdirSync(out, { recursive: true });
   const markdown = formatMarkdown(m, results);

@@ -1,15 +1,18 @@
+import { StageFailure } from "../../ci/src/plan/errors";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $, which, type ProcessPromise } from "zx";
-import type { ServiceNeed } from "../../ci/src/plan";
+import type { ServiceNeed } from "../../ci/src/plan/job";
 
 /** A service that did not start: names the service, the command and what it said. */
-export class ServiceStartError extends Error {
-  constructor(readonly service: string, message: string) {
+export class ServiceStartError extends StageFailure {
+  constructor(
+    readonly service: string,
+    message: string,
+  ) {
     super(message);
-    this.name = "ServiceStartError";
   }
 }
 
@@ -30,15 +33,29 @@ export async function findServiceBin(svc: ServiceNeed, path: string): Promise<st
 }
 
 /** Start a service's host command on a free loopback port and wait until it accepts connections. */
-export async function startService(svc: ServiceNeed, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<RunningService> {
+export async function startService(
+  svc: ServiceNeed,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+): Promise<RunningService> {
   const bin = await findServiceBin(svc, env.PATH ?? "");
   const cmd = svc.host.candidates.find((c) => c.bin === bin);
-  if (!cmd) throw new ServiceStartError(svc.alias, `${svc.alias}: no ${svc.host.candidates.map((c) => c.bin).join(" or ")} on PATH; ${svc.host.installHint}`);
+  if (!cmd)
+    throw new ServiceStartError(
+      svc.alias,
+      `${svc.alias}: no ${svc.host.candidates.map((c) => c.bin).join(" or ")} on PATH; ${svc.host.installHint}`,
+    );
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `${svc.alias}-`));
   const args = cmd.args.map((a) => a.replaceAll("{port}", String(port)).replaceAll("{dataDir}", dataDir));
   let log = "";
-  const proc: ProcessPromise = $({ cwd: dataDir, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${[cmd.bin, ...args]}`;
+  const proc: ProcessPromise = $({
+    cwd: dataDir,
+    env,
+    quiet: true,
+    nothrow: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  })`${[cmd.bin, ...args]}`;
   proc.stdout.on("data", (d: Buffer) => (log += d));
   proc.stderr.on("data", (d: Buffer) => (log += d));
   let exited: number | null | undefined;
@@ -59,7 +76,10 @@ export async function startService(svc: ServiceNeed, env: NodeJS.ProcessEnv, tim
       await stop();
       const why = exited !== undefined ? `exited with code ${exited}` : `did not listen within ${timeoutMs / 1000}s`;
       const tail = log.trim().split("\n").slice(-5).join("\n");
-      throw new ServiceStartError(svc.alias, `${svc.alias} service (${cmd.bin}) ${why} on 127.0.0.1:${port}${tail ? `:\n${tail}` : ""}`);
+      throw new ServiceStartError(
+        svc.alias,
+        `${svc.alias} service (${cmd.bin}) ${why} on 127.0.0.1:${port}${tail ? `:\n${tail}` : ""}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

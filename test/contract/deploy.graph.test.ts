@@ -1,7 +1,15 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildArgv, deployArgv, gateRecordPath, keyPath, knownHostsPath, recordReadArgv, rollbackArgv } from "../../ci/src/deployCall";
-import { DeployInputError } from "../../ci/src/deployPlan";
+import {
+  buildArgv,
+  deployArgv,
+  gateRecordPath,
+  keyPath,
+  knownHostsPath,
+  recordReadArgv,
+  rollbackArgv,
+} from "../../ci/src/plan/deploy/call";
+import { DeployInputError } from "../../ci/src/plan/deploy/stage";
 import { containerCalls, startRecorder, type Call, type Chain, type Recording } from "../support/recorder";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -11,17 +19,31 @@ const STAGING = { host: "staging.example.com", user: "deploy", port: 2222, baseP
 
 /** Secret values made to break naive quoting; each carries a marker that must never reach a non-setSecret query. */
 const SECRETS = {
-  key: "-----BEGIN OPENSSH PRIVATE KEY-----\nMRK1KEY b3BlbnNzaC1rZXktdjEAAAAA \"q\" $HOME \\x\n-----END OPENSSH PRIVATE KEY-----\n",
+  key: '-----BEGIN OPENSSH PRIVATE KEY-----\nMRK1KEY b3BlbnNzaC1rZXktdjEAAAAA "q" $HOME \\x\n-----END OPENSSH PRIVATE KEY-----\n',
   knownHosts: '[staging.example.com]:2222 ssh-ed25519 MRK2KH AAAAC3Nz "x" $y \\z',
-  db: 'mongodb://app:p"w $HOME \\ \'q\'@db:27017/app?tls=true\nMRK3DB second line',
+  db: "mongodb://app:p\"w $HOME \\ 'q'@db:27017/app?tls=true\nMRK3DB second line",
   apiKey: "MRK4API 'single' \"double\" $(rm -rf /) `tick` \\n trailing ",
 };
 
 type Run = { rec: Recording; error?: unknown; execs: Chain[] };
 
 /** Run one Ci function through the real SDK client against the recorder; secrets handed in via dag.setSecret. */
-async function record(call: (ci: import("../../ci/src/index").Ci, s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>, dirs: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory }) => Promise<string>, stagingRecord?: string): Promise<Run> {
-  const rec = await startRecorder({ answer: (field, chain) => (field === "stdout" && lastExec(chain)?.[0] === "ssh" ? (stagingRecord ?? "") : field === "plaintext" ? revealed(chain) : undefined) });
+async function record(
+  call: (
+    ci: import("../../ci/src/index").Ci,
+    s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+    dirs: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+  ) => Promise<string>,
+  stagingRecord?: string,
+): Promise<Run> {
+  const rec = await startRecorder({
+    answer: (field, chain) =>
+      field === "stdout" && lastExec(chain)?.[0] === "ssh"
+        ? (stagingRecord ?? "")
+        : field === "plaintext"
+          ? revealed(chain)
+          : undefined,
+  });
   const saved = { ...process.env };
   Object.assign(process.env, rec.env);
   let error: unknown;
@@ -29,8 +51,13 @@ async function record(call: (ci: import("../../ci/src/index").Ci, s: Record<keyo
     const { connection, dag } = await import("@dagger.io/dagger");
     const { Ci } = await import("../../ci/src/index");
     await connection(async () => {
-      const s = Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, dag.setSecret(k, v)])) as Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>;
-      await call(new Ci(), s, { app: dag.host().directory(EXAMPLE), repo: dag.host().directory(ROOT) }).catch((e) => (error = e));
+      const s = Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, dag.setSecret(k, v)])) as Record<
+        keyof typeof SECRETS,
+        import("@dagger.io/dagger").Secret
+      >;
+      await call(new Ci(), s, { app: dag.host().directory(EXAMPLE), repo: dag.host().directory(ROOT) }).catch(
+        (e) => (error = e),
+      );
     });
   } finally {
     process.env = saved;
@@ -39,7 +66,9 @@ async function record(call: (ci: import("../../ci/src/index").Ci, s: Record<keyo
   return { rec, error, execs };
 }
 
-/** As the engine would: a secret's plaintext, so a function that reads one and passes it on would show in the recording. */
+/**
+ * As the engine would: a secret's plaintext, so a function that reads one and passes it on would show in the recording.
+ */
 function revealed(chain: Chain): unknown {
   return chain.find((c) => c.field === "setSecret")?.args.plaintext;
 }
@@ -51,18 +80,47 @@ const calls = (ch: Chain, field: string): Call[] => containerCalls(ch).filter((c
 const setSecretName = (ch: unknown): unknown => (ch as Chain).find((c) => c.field === "setSecret")?.args.name;
 const runOf = (r: Run, argv: string[]) => r.execs.filter((ch) => JSON.stringify(lastExec(ch)) === JSON.stringify(argv));
 
-/** No query but the setSecret ones holds a secret: not raw, not GraphQL/JSON-escaped, not any line of it, not its marker. */
+/**
+ * No query but the setSecret ones holds a secret: not raw, not GraphQL/JSON-escaped, not any line of it, not its
+ * marker.
+ */
 function expectNoPlaintext(rec: Recording): void {
   const others = rec.queries.filter((q) => !/^\s*\{\s*setSecret\s*\(/.test(q));
   expect(others.length).toBeGreaterThan(0);
   for (const [name, v] of Object.entries(SECRETS)) {
-    const forms = [v, JSON.stringify(v).slice(1, -1), ...v.split("\n").filter((l) => l.length >= 8), v.match(/MRK\d\w+/)![0]];
-    for (const q of others) for (const f of forms) expect(q.includes(f), `${name} (${JSON.stringify(f)}) leaked into: ${q.slice(0, 300)}`).toBe(false);
+    const forms = [
+      v,
+      JSON.stringify(v).slice(1, -1),
+      ...v.split("\n").filter((l) => l.length >= 8),
+      v.match(/MRK\d\w+/)![0],
+    ];
+    for (const q of others)
+      for (const f of forms)
+        expect(q.includes(f), `${name} (${JSON.stringify(f)}) leaked into: ${q.slice(0, 300)}`).toBe(false);
   }
 }
 
-const stagingArgs = (ci: import("../../ci/src/index").Ci, s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>, d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory }, port = 2222) =>
-  ci.deployStaging(STAGING.host, STAGING.user, STAGING.basePath, s.key, s.knownHosts, s.db, SHA, d.app, d.repo, port, 3, s.apiKey, "https://api.staging.example.com");
+const stagingArgs = (
+  ci: import("../../ci/src/index").Ci,
+  s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+  d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+  port = 2222,
+) =>
+  ci.deployStaging(
+    STAGING.host,
+    STAGING.user,
+    STAGING.basePath,
+    s.key,
+    s.knownHosts,
+    s.db,
+    SHA,
+    d.app,
+    d.repo,
+    port,
+    3,
+    s.apiKey,
+    "https://api.staging.example.com",
+  );
 
 /**
  * The Dagger path of the deploy functions, recorded through the real SDK client (no engine):
@@ -96,7 +154,12 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
   });
 
   it("mounts the SSH key and the pinned known_hosts as secrets, mode 0600", () => {
-    const mounts = calls(deploy, "withMountedSecret").map((c) => ({ path: c.args.path, secret: setSecretName(c.args.source), mode: c.args.mode, owner: c.args.owner }));
+    const mounts = calls(deploy, "withMountedSecret").map((c) => ({
+      path: c.args.path,
+      secret: setSecretName(c.args.source),
+      mode: c.args.mode,
+      owner: c.args.owner,
+    }));
     expect(mounts).toEqual([
       { path: keyPath("staging"), secret: "key", mode: 0o600, owner: "root" },
       { path: knownHostsPath("staging"), secret: "knownHosts", mode: 0o600, owner: "root" },
@@ -105,12 +168,23 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
 
   it("gives the app secrets as secret variables named as the host runner reads them", () => {
     const vars = calls(deploy, "withSecretVariable").map((c) => [c.args.name, setSecretName(c.args.secret)]);
-    expect(vars).toEqual([["STAGING_SECRET_DATABASE_URI", "db"], ["STAGING_SECRET_API_KEY", "apiKey"]]);
+    expect(vars).toEqual([
+      ["STAGING_SECRET_DATABASE_URI", "db"],
+      ["STAGING_SECRET_API_KEY", "apiKey"],
+    ]);
   });
 
   it("sets the plain STAGING_* settings, pointing at the mounted files, and a per-call value so the engine never serves the deploy from cache", () => {
     const env = Object.fromEntries(calls(deploy, "withEnvVariable").map((c) => [c.args.name, c.args.value]));
-    expect(env).toMatchObject({ STAGING_SSH_HOST: STAGING.host, STAGING_SSH_PORT: "2222", STAGING_SSH_USER: "deploy", STAGING_DEPLOY_PATH: STAGING.basePath, STAGING_SSH_KEY_FILE: keyPath("staging"), STAGING_KNOWN_HOSTS_FILE: knownHostsPath("staging"), STAGING_PUBLIC_URL: "https://api.staging.example.com" });
+    expect(env).toMatchObject({
+      STAGING_SSH_HOST: STAGING.host,
+      STAGING_SSH_PORT: "2222",
+      STAGING_SSH_USER: "deploy",
+      STAGING_DEPLOY_PATH: STAGING.basePath,
+      STAGING_SSH_KEY_FILE: keyPath("staging"),
+      STAGING_KNOWN_HOSTS_FILE: knownHostsPath("staging"),
+      STAGING_PUBLIC_URL: "https://api.staging.example.com",
+    });
     expect(env.DEPLOY_REQUESTED_AT).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
@@ -130,33 +204,90 @@ describe("deployStaging bad input", () => {
 });
 
 describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
-  const PASSED = JSON.stringify({ commit: SHA, status: "passed", suite: "full", passed: 12, failed: 0, flaky: 0, finishedAt: "2026-11-26T23:15:01Z", report: "html/index.html" });
-  const FAILED = JSON.stringify({ commit: SHA, status: "failed", suite: "full", passed: 10, failed: 2, flaky: 0, finishedAt: "2026-11-26T23:15:01Z", report: "html/index.html" });
-  const promote = (forceReason?: string, stagingHost: string | undefined = STAGING.host) => (ci: import("../../ci/src/index").Ci, s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>, d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory }) =>
-    ci.deployProduction("prod.example.com", "deploy", "/srv/autoauthor", s.key, s.knownHosts, s.db, SHA, d.app, d.repo, stagingHost, undefined, STAGING.basePath, 2222, undefined, undefined, forceReason);
+  const PASSED = JSON.stringify({
+    commit: SHA,
+    status: "passed",
+    suite: "full",
+    passed: 12,
+    failed: 0,
+    flaky: 0,
+    finishedAt: "2026-11-26T23:15:01Z",
+    report: "html/index.html",
+  });
+  const FAILED = JSON.stringify({
+    commit: SHA,
+    status: "failed",
+    suite: "full",
+    passed: 10,
+    failed: 2,
+    flaky: 0,
+    finishedAt: "2026-11-26T23:15:01Z",
+    report: "html/index.html",
+  });
+  const promote =
+    (forceReason?: string, stagingHost: string | undefined = STAGING.host) =>
+    (
+      ci: import("../../ci/src/index").Ci,
+      s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+      d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+    ) =>
+      ci.deployProduction(
+        "prod.example.com",
+        "deploy",
+        "/srv/autoauthor",
+        s.key,
+        s.knownHosts,
+        s.db,
+        SHA,
+        d.app,
+        d.repo,
+        stagingHost,
+        undefined,
+        STAGING.basePath,
+        2222,
+        undefined,
+        undefined,
+        forceReason,
+      );
   const prodDeploys = (r: Run) => r.execs.filter((ch) => lastExec(ch)?.includes("deploy-production"));
-  const builds = (r: Run) => r.rec.chains.filter((ch) => ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/build-artifact.ts")));
+  const builds = (r: Run) =>
+    r.rec.chains.filter((ch) =>
+      ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/buildArtifact.ts")),
+    );
 
   it.each([
     ["no record", ""],
     ["a failed record", FAILED],
     ["a record of another commit", PASSED.replace(SHA, "f".repeat(40))],
-  ])("refuses with %s on staging, before any build or deploy exec", async (_, text) => {
-    const r = await record(promote(), text);
-    await r.rec.close();
-    expect(r.error).toBeInstanceOf(DeployInputError);
-    expect(String(r.error)).toMatch(/deploy-production refused.*--force-reason/s);
-    expect(r.execs.map(lastExec)).toEqual([recordReadArgv({ ...STAGING, user: "deploy" }, SHA)]);
-    expect(prodDeploys(r)).toHaveLength(0);
-    expect(builds(r)).toHaveLength(0);
-  }, 60_000);
+  ])(
+    "refuses with %s on staging, before any build or deploy exec",
+    async (_, text) => {
+      const r = await record(promote(), text);
+      await r.rec.close();
+      expect(r.error).toBeInstanceOf(DeployInputError);
+      expect(String(r.error)).toMatch(/deploy-production refused.*--force-reason/s);
+      expect(r.execs.map(lastExec)).toEqual([recordReadArgv({ ...STAGING, user: "deploy" }, SHA)]);
+      expect(prodDeploys(r)).toHaveLength(0);
+      expect(builds(r)).toHaveLength(0);
+    },
+    60_000,
+  );
 
   it("reads the record over ssh pinned to the mounted known_hosts (StrictHostKeyChecking=yes), with the key mounted 0600", async () => {
     const r = await record(promote(), "");
     await r.rec.close();
     const read = r.execs[0];
-    expect(lastExec(read)).toEqual(expect.arrayContaining(["StrictHostKeyChecking=yes", `UserKnownHostsFile=${knownHostsPath("staging")}`, `cat ${STAGING.basePath}/.dep/e2e/${SHA}.json 2>/dev/null || true`]));
-    expect(calls(read, "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([[keyPath("staging"), 0o600], [knownHostsPath("staging"), 0o600]]);
+    expect(lastExec(read)).toEqual(
+      expect.arrayContaining([
+        "StrictHostKeyChecking=yes",
+        `UserKnownHostsFile=${knownHostsPath("staging")}`,
+        `cat ${STAGING.basePath}/.dep/e2e/${SHA}.json 2>/dev/null || true`,
+      ]),
+    );
+    expect(calls(read, "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([
+      [keyPath("staging"), 0o600],
+      [knownHostsPath("staging"), 0o600],
+    ]);
     expectNoPlaintext(r.rec);
   }, 60_000);
 
@@ -166,7 +297,9 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     expect(r.error).toBeUndefined();
     const [deploy] = prodDeploys(r);
     expect(lastExec(deploy)).toEqual(deployArgv("production", { commit: SHA }));
-    expect(calls(deploy, "withNewFile").map((c) => [c.args.path, c.args.contents])).toEqual([[gateRecordPath(SHA), PASSED]]);
+    expect(calls(deploy, "withNewFile").map((c) => [c.args.path, c.args.contents])).toEqual([
+      [gateRecordPath(SHA), PASSED],
+    ]);
     expect(calls(deploy, "withSecretVariable").map((c) => c.args.name)).toEqual(["PRODUCTION_SECRET_DATABASE_URI"]);
     expectNoPlaintext(r.rec);
   }, 60_000);
@@ -176,7 +309,9 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     await r.rec.close();
     expect(r.error).toBeUndefined();
     expect(r.execs.some((ch) => lastExec(ch)?.[0] === "ssh")).toBe(false);
-    expect(lastExec(prodDeploys(r)[0])).toEqual(deployArgv("production", { commit: SHA, forceReason: "hotfix INC-42" }));
+    expect(lastExec(prodDeploys(r)[0])).toEqual(
+      deployArgv("production", { commit: SHA, forceReason: "hotfix INC-42" }),
+    );
   }, 60_000);
 
   it("refuses without a staging host or a force reason, naming both options", async () => {
@@ -190,17 +325,39 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
 
 describe("rollback container graph (recorded GraphQL requests)", () => {
   it("runs the host runner's rollback for the target with the SSH files mounted 0600, and builds nothing", async () => {
-    const r = await record((ci, s, d) => ci.rollback("prod.example.com", "deploy", "/srv/autoauthor", s.key, s.knownHosts, s.db, d.app, d.repo, "production", "20261126T231501Z-3520442"));
+    const r = await record((ci, s, d) =>
+      ci.rollback(
+        "prod.example.com",
+        "deploy",
+        "/srv/autoauthor",
+        s.key,
+        s.knownHosts,
+        s.db,
+        d.app,
+        d.repo,
+        "production",
+        "20261126T231501Z-3520442",
+      ),
+    );
     await r.rec.close();
     expect(r.error).toBeUndefined();
     expect(r.execs.map(lastExec)).toEqual([rollbackArgv("production", "20261126T231501Z-3520442")]);
-    expect(calls(r.execs[0], "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([[keyPath("production"), 0o600], [knownHostsPath("production"), 0o600]]);
-    expect(r.rec.chains.some((ch) => ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/build-artifact.ts")))).toBe(false);
+    expect(calls(r.execs[0], "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([
+      [keyPath("production"), 0o600],
+      [knownHostsPath("production"), 0o600],
+    ]);
+    expect(
+      r.rec.chains.some((ch) =>
+        ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/buildArtifact.ts")),
+      ),
+    ).toBe(false);
     expectNoPlaintext(r.rec);
   }, 60_000);
 
   it("rejects an unknown target before any container runs", async () => {
-    const r = await record((ci, s, d) => ci.rollback("prod.example.com", "deploy", "/srv/autoauthor", s.key, s.knownHosts, s.db, d.app, d.repo, "prod"));
+    const r = await record((ci, s, d) =>
+      ci.rollback("prod.example.com", "deploy", "/srv/autoauthor", s.key, s.knownHosts, s.db, d.app, d.repo, "prod"),
+    );
     await r.rec.close();
     expect(r.error).toBeInstanceOf(DeployInputError);
     expect(r.execs).toHaveLength(0);

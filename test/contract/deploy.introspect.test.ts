@@ -22,7 +22,9 @@ describe("deploy function surface (SDK introspector)", () => {
         expect(f, `${fn} is not a @func()`).toBeDefined();
         const [first, ...rest] = f.description.split("\n");
         expect(first).toMatch(/^[A-Z][a-z]+ .+\.$/);
-        expect(rest.join("\n")).toMatch(new RegExp(`Example: dagger call ${kebab(fn)} .*--ssh-key env://\\w+ --known-hosts env://\\w+`));
+        expect(rest.join("\n")).toMatch(
+          new RegExp(`Example: dagger call ${kebab(fn)} .*--ssh-key env://\\w+ --known-hosts env://\\w+`),
+        );
       });
 
       it("takes host, user and base path as required strings, and the port as an Int defaulting to 22", () => {
@@ -53,7 +55,8 @@ describe("deploy function surface (SDK introspector)", () => {
       });
 
       it("documents every argument", () => {
-        for (const [name, a] of Object.entries(methods[fn].arguments)) expect(a.description, `${fn}(${name}) has no @param`).not.toBe("");
+        for (const [name, a] of Object.entries(methods[fn].arguments))
+          expect(a.description, `${fn}(${name}) has no @param`).not.toBe("");
       });
 
       it("returns the log as a String", () => {
@@ -63,26 +66,47 @@ describe("deploy function surface (SDK introspector)", () => {
   }
 
   it("deploy functions take the commit; deployProduction also the staging target, its secrets and an optional force reason", () => {
-    for (const fn of ["deployStaging", "deployProduction"]) expect(methods[fn].arguments.commit.type).toEqual({ kind: "STRING_KIND" });
-    const a = methods.deployProduction.arguments as Record<string, { type: unknown; isOptional?: boolean; defaultValue?: unknown }>;
-    for (const n of ["stagingHost", "stagingUser", "stagingBasePath", "forceReason"]) expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "STRING_KIND" }, true]);
-    for (const n of ["stagingSshKey", "stagingKnownHosts", "apiKey"]) expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "OBJECT_KIND", name: "Secret" }, true]);
+    for (const fn of ["deployStaging", "deployProduction"])
+      expect(methods[fn].arguments.commit.type).toEqual({ kind: "STRING_KIND" });
+    const a = methods.deployProduction.arguments as Record<
+      string,
+      { type: unknown; isOptional?: boolean; defaultValue?: unknown }
+    >;
+    for (const n of ["stagingHost", "stagingUser", "stagingBasePath", "forceReason"])
+      expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "STRING_KIND" }, true]);
+    for (const n of ["stagingSshKey", "stagingKnownHosts", "apiKey"])
+      expect([n, a[n].type, a[n].isOptional]).toEqual([n, { kind: "OBJECT_KIND", name: "Secret" }, true]);
     expect(a.stagingPort.defaultValue).toBe(22);
   });
 
-  it.each(["deploy-staging", "deploy-production"])("%s.yml passes only flags the function has, and every required one", (wf) => {
-    const doc = parse(readFileSync(resolve(import.meta.dirname, `../../.github/workflows/${wf}.yml`), "utf8")) as { jobs: Record<string, { steps: { with?: { call?: string } }[] }> };
-    const call = Object.values(doc.jobs)[0].steps.find((st) => st.with?.call)!.with!.call!;
-    const [fn, ...rest] = call.trim().split(/\s+/);
-    const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
-    const flags = rest.filter((w) => w.startsWith("--")).map((w) => w.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
-    for (const flag of flags) expect(Object.keys(f.arguments), `--${flag} in ${wf}.yml`).toContain(flag);
-    const required = Object.values(f.arguments as Record<string, { name: string; isOptional?: boolean; defaultValue?: unknown; defaultPath?: string }>).filter((a) => !a.isOptional && a.defaultValue === undefined && !a.defaultPath);
-    expect(required.map((a) => a.name).filter((n) => !flags.includes(n))).toEqual([]);
-  });
+  it.each(["deploy-staging", "deploy-production"])(
+    "%s.yml passes only flags the function has, and every required one",
+    (wf) => {
+      const doc = parse(readFileSync(resolve(import.meta.dirname, `../../.github/workflows/${wf}.yml`), "utf8")) as {
+        jobs: Record<string, { steps: { with?: { call?: string } }[] }>;
+      };
+      const call = Object.values(doc.jobs)[0].steps.find((st) => st.with?.call)!.with!.call!;
+      const [fn, ...rest] = call.trim().split(/\s+/);
+      const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+      const flags = rest
+        .filter((w) => w.startsWith("--"))
+        .map((w) => w.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+      for (const flag of flags) expect(Object.keys(f.arguments), `--${flag} in ${wf}.yml`).toContain(flag);
+      const required = Object.values(
+        f.arguments as Record<
+          string,
+          { name: string; isOptional?: boolean; defaultValue?: unknown; defaultPath?: string }
+        >,
+      ).filter((a) => !a.isOptional && a.defaultValue === undefined && !a.defaultPath);
+      expect(required.map((a) => a.name).filter((n) => !flags.includes(n))).toEqual([]);
+    },
+  );
 
   it("rollback takes the target (default staging) and an optional release id", () => {
-    const a = methods.rollback.arguments as Record<string, { type: unknown; isOptional?: boolean; defaultValue?: unknown }>;
+    const a = methods.rollback.arguments as Record<
+      string,
+      { type: unknown; isOptional?: boolean; defaultValue?: unknown }
+    >;
     expect(a.target.defaultValue).toBe("staging");
     expect([a.to.type, a.to.isOptional]).toEqual([{ kind: "STRING_KIND" }, true]);
   });

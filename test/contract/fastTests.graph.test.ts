@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planFastTests } from "../../ci/src/fastTestsPlan";
-import { loadConfig } from "../../ci/src/loadConfig";
-import { allSteps } from "../../ci/src/plan";
-import { runHostStage } from "../../scripts/host/runStage";
+import { planFastTests } from "../../ci/src/plan/fastTests/stage";
+import { parseConfig } from "../../ci/src/plan/config/parse";
+import { allSteps } from "../../ci/src/plan/job";
+import { runHostStage } from "../../scripts/host/stage";
 import { expectedGraph, graphOf, syncedContainers, type JobGraph } from "../support/graph";
 import { startRecorder, type Recording } from "../support/recorder";
 
@@ -15,7 +15,7 @@ const EXAMPLE = resolve(import.meta.dirname, "../../examples/app");
  * service bindings and env. The host runner's dry run must hold exactly the plan's steps.
  */
 describe("fastTests container graph (recorded GraphQL requests)", () => {
-  const plan = planFastTests(loadConfig(undefined));
+  const plan = planFastTests(parseConfig(undefined));
   let rec: Recording;
   let summary: string;
   let graphs: JobGraph[];
@@ -61,8 +61,12 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
   });
 
   it("copies the lockfiles before installing and the source after", () => {
-    const frontendChain = syncedContainers(rec.chains).find((calls) => calls.some((c) => c.field === "from" && c.args.address === plan.jobs[0].image));
-    const fields = (frontendChain ?? []).map((c) => (c.field === "withExec" ? `exec:${(c.args.args as string[]).join(" ")}` : c.field));
+    const frontendChain = syncedContainers(rec.chains).find((calls) =>
+      calls.some((c) => c.field === "from" && c.args.address === plan.jobs[0].image),
+    );
+    const fields = (frontendChain ?? []).map((c) =>
+      c.field === "withExec" ? `exec:${(c.args.args as string[]).join(" ")}` : c.field,
+    );
     expect(fields.indexOf("withFile")).toBeLessThan(fields.indexOf("exec:npm ci"));
     expect(fields.indexOf("exec:npm ci")).toBeLessThan(fields.indexOf("withDirectory"));
     expect(fields.indexOf("withDirectory")).toBeLessThan(fields.indexOf("exec:npm run lint"));
@@ -71,7 +75,7 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
 
 describe("host runner (dry run) against the same plan", () => {
   it("runs exactly the plan's steps, in order, in each job's directory", async () => {
-    const plan = planFastTests(loadConfig(undefined));
+    const plan = planFastTests(parseConfig(undefined));
     const r = await runHostStage(plan, EXAMPLE, { dryRun: true });
     for (const job of plan.jobs) {
       const ran = r.planned.filter((c) => c.job === job.name);
@@ -83,7 +87,7 @@ describe("host runner (dry run) against the same plan", () => {
 
 describe("graphOf against expectedGraph", () => {
   it("notices a step that only one runner adds", () => {
-    const job = planFastTests(loadConfig(undefined)).jobs[0];
+    const job = planFastTests(parseConfig(undefined)).jobs[0];
     const g = expectedGraph(job);
     expect({ ...g, execs: [...g.execs, ["npm", "run", "extra"]] }).not.toEqual(expectedGraph(job));
   });
@@ -92,8 +96,10 @@ describe("graphOf against expectedGraph", () => {
 describe("fastTests when a step fails on the engine", () => {
   it("fails with the failing job's name, step and output, and still reports the other job", async () => {
     const coverage = "FAIL Required test coverage of 85% not reached. Total coverage: 61.54%";
-    const pytest = planFastTests(loadConfig(undefined)).jobs[1].steps[0].argv;
-    const rec = await startRecorder({ failExec: { argv: pytest, exitCode: 1, stdout: `31 passed\n${coverage}\n`, stderr: "" } });
+    const pytest = planFastTests(parseConfig(undefined)).jobs[1].steps[0].argv;
+    const rec = await startRecorder({
+      failExec: { argv: pytest, exitCode: 1, stdout: `31 passed\n${coverage}\n`, stderr: "" },
+    });
     const saved = { ...process.env };
     Object.assign(process.env, rec.env);
     try {
@@ -104,9 +110,11 @@ describe("fastTests when a step fails on the engine", () => {
         run = new Ci().fastTests(dag.host().directory(EXAMPLE), "pipeline.yaml");
         await run.catch(() => undefined);
       });
-      const { StageFailed } = await import("../../ci/src/daggerStage");
+      const { StageFailed } = await import("../../ci/src/dagger/stage");
       await expect(run).rejects.toThrow(StageFailed);
-      await expect(run).rejects.toThrow(/fast-tests: FAILED[\s\S]*frontend\s+PASSED[\s\S]*backend\s+FAILED.*step pytest: exit 1[\s\S]*--- backend failed at step pytest ---[\s\S]*Total coverage: 61\.54%/);
+      await expect(run).rejects.toThrow(
+        /fast-tests: FAILED[\s\S]*frontend\s+PASSED[\s\S]*backend\s+FAILED.*step pytest: exit 1[\s\S]*--- backend failed at step pytest ---[\s\S]*Total coverage: 61\.54%/,
+      );
     } finally {
       process.env = saved;
       await rec.close();

@@ -28,7 +28,9 @@ describe("Ci module surface (SDK introspector)", () => {
         expect(f, `${fn} is not a @func()`).toBeDefined();
         const [first, ...rest] = f.description.split("\n");
         expect(first).toMatch(/^[A-Z][a-z]+ .+\.$/);
-        expect(rest.join("\n")).toMatch(new RegExp(`Example: dagger call ${fn.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+        expect(rest.join("\n")).toMatch(
+          new RegExp(`Example: dagger call ${fn.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+        );
       });
 
       it("takes the source as a Directory defaulting to the example app, without node_modules", () => {

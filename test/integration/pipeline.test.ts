@@ -13,7 +13,10 @@ describe("npm run pipeline -- fast-tests", () => {
   it("passes on the example app and ends with the summary table, metrics and reports", async () => {
     const reports = mkdtempSync(join(tmpdir(), "reports-"));
     const stepSummary = join(reports, "step-summary.md");
-    const r = await runPipeline(["fast-tests", "--source", copy.dir, "--report-dir", reports], { ...process.env, GITHUB_STEP_SUMMARY: stepSummary });
+    const r = await runPipeline(["fast-tests", "--source", copy.dir, "--report-dir", reports], {
+      ...process.env,
+      GITHUB_STEP_SUMMARY: stepSummary,
+    });
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout).toMatch(/\[frontend\] ✓ build/);
     expect(r.stdout).toMatch(/\[backend\] .*Required test coverage of 85% reached/);
@@ -26,14 +29,25 @@ describe("npm run pipeline -- fast-tests", () => {
     expect(summary).toMatch(/^coverage: \d+\.\d\d% \(minimum 85%\): ok$/m);
     expect(summary).toMatch(/^GitHub Actions estimate: \d+ min × \$0\.008 = \$0\.\d{3}$/m);
     expect(readFileSync(stepSummary, "utf8")).toMatch(/### fast-tests: passed[\s\S]*\| frontend \| ✅ passed \|/);
-    expect(readFileSync(join(reports, "fast-tests/junit.xml"), "utf8")).toMatch(/<testsuite name="fast-tests" tests="2" failures="0" skipped="0"/);
+    expect(readFileSync(join(reports, "fast-tests/junit.xml"), "utf8")).toMatch(
+      /<testsuite name="fast-tests" tests="2" failures="0" skipped="0"/,
+    );
   }, 300_000);
 
   it("warns, without failing, when a stage runs over its thresholds", async () => {
     const slow = copyExample();
     try {
-      writeFileSync(join(slow.dir, "pipeline.yaml"), "thresholds:\n  fastTests: { target: 0.001, alert: 0.002 }\nbilling:\n  ratePerMinute: 0.016\n");
-      const r = await runPipeline(["backend-tests", "--source", slow.dir, "--report-dir", mkdtempSync(join(tmpdir(), "reports-"))]);
+      writeFileSync(
+        join(slow.dir, "pipeline.yaml"),
+        "thresholds:\n  fastTests: { target: 0.001, alert: 0.002 }\nbilling:\n  ratePerMinute: 0.016\n",
+      );
+      const r = await runPipeline([
+        "backend-tests",
+        "--source",
+        slow.dir,
+        "--report-dir",
+        mkdtempSync(join(tmpdir(), "reports-")),
+      ]);
       expect(r.exitCode, r.output).toBe(0);
       expect(r.stdout).toMatch(/backend\s+PASSED\s+[\d.]+s\s+< 0 min \(alert > 0 min\): ALERT/);
       expect(r.stdout).toMatch(/^warning: ALERT, stage fast-tests: [\d.]+s \(target < 0 min, alert > 0 min\): ALERT$/m);
@@ -57,7 +71,9 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       writeFileSync(join(copy.dir, "pipeline.yaml"), "backend:\n  covrageSource: app\n");
       const r = await runPipeline(["fast-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr.trim()).toBe("pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, env (did you mean `coverageSource`?)");
+      expect(r.stderr.trim()).toBe(
+        "pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, env (did you mean `coverageSource`?)",
+      );
       expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
     } finally {
       copy.remove();
@@ -77,7 +93,10 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
     const copy = copyExample();
     try {
       const pyproject = join(copy.dir, "backend/pyproject.toml");
-      writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace(/requires-python = "[^"]+"/, 'requires-python = ">=3.99"'));
+      writeFileSync(
+        pyproject,
+        readFileSync(pyproject, "utf8").replace(/requires-python = "[^"]+"/, 'requires-python = ">=3.99"'),
+      );
       const r = await runPipeline(["backend-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/missing tool: backend: no Python on this machine satisfies requires-python ">=3\.99"/);
@@ -89,10 +108,15 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
   it("names a MongoDB server that is not installed", async () => {
     const copy = copyExample();
     try {
-      writeFileSync(join(copy.dir, "pipeline.yaml"), "services:\n  mongo:\n    hostCommands:\n      - { bin: no-such-mongod, args: [] }\n");
+      writeFileSync(
+        join(copy.dir, "pipeline.yaml"),
+        "services:\n  mongo:\n    hostCommands:\n      - { bin: no-such-mongod, args: [] }\n",
+      );
       const r = await runPipeline(["backend-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toMatch(/missing tool: backend: mongo server \(no-such-mongod\) not on PATH; install a MongoDB wire-protocol server: `go install github\.com\/FerretDB/);
+      expect(r.stderr).toMatch(
+        /missing tool: backend: mongo server \(no-such-mongod\) not on PATH; install a MongoDB wire-protocol server: `go install github\.com\/FerretDB/,
+      );
     } finally {
       copy.remove();
     }

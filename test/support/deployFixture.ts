@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { $ } from "zx";
-import { assembleArtifact } from "../../scripts/host/buildArtifact";
+import { assembleArtifact } from "../../scripts/host/artifact";
 import { startLoad, type LoadReport } from "../../scripts/host/loadGenerator";
-import { startStagingServer, stopStagingServer, type StagingServer } from "../../scripts/host/stagingServer";
+import { startStagingServer, stopStagingServer, type StagingServer } from "../../scripts/host/staging/server";
 import { runPipeline, type CliResult } from "./cli";
 import { copyExample, EXAMPLE } from "./example";
 
@@ -42,13 +42,21 @@ export async function deployFixture(opts: { tmpfsBase?: boolean } = {}): Promise
   const root = mkdtempSync(join(tmpdir(), "deploy-fx-"));
   const base = join(root, "staging/base");
   mkdirSync(base, { recursive: true });
-  const tmpfs = !!opts.tmpfsBase && (await $({ quiet: true, nothrow: true })`mount -t tmpfs -o size=1g deploy-fx ${base}`).exitCode === 0;
+  const tmpfs =
+    !!opts.tmpfsBase &&
+    (await $({ quiet: true, nothrow: true })`mount -t tmpfs -o size=1g deploy-fx ${base}`).exitCode === 0;
   const s = await startStagingServer(join(root, "staging"));
   const app = copyExample();
   try {
-    await $({ quiet: true })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
+    await $({
+      quiet: true,
+    })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
     writeFileSync(join(app.dir, "pipeline.yaml"), "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n");
-    const buildEnv = { ...process.env, NEXT_PUBLIC_API_URL: `http://127.0.0.1:${s.publicPort}`, NEXT_TELEMETRY_DISABLED: "1" };
+    const buildEnv = {
+      ...process.env,
+      NEXT_PUBLIC_API_URL: `http://127.0.0.1:${s.publicPort}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
     await $({ cwd: join(app.dir, "frontend"), quiet: true, env: buildEnv })`npm run build`;
     const artifact = assembleArtifact(app.dir, join(root, "artifact"), SHA);
     return fixture(s, root, artifact, app, tmpfs);
@@ -62,12 +70,29 @@ export async function deployFixture(opts: { tmpfsBase?: boolean } = {}): Promise
   }
 }
 
-function fixture(s: StagingServer, root: string, artifact: string, app: { dir: string; remove(): void }, tmpfs: boolean): DeployFixture {
-  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, STAGING_SERVER_DIR: s.dir, STAGING_SECRET_DATABASE_URI: `mongodb://127.0.0.1:${s.mongoPort}/autoauthor_staging`, ...extra });
+function fixture(
+  s: StagingServer,
+  root: string,
+  artifact: string,
+  app: { dir: string; remove(): void },
+  tmpfs: boolean,
+): DeployFixture {
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({
+    ...process.env,
+    STAGING_SERVER_DIR: s.dir,
+    STAGING_SECRET_DATABASE_URI: `mongodb://127.0.0.1:${s.mongoPort}/autoauthor_staging`,
+    ...extra,
+  });
   const publicUrls = [`http://127.0.0.1:${s.publicPort}/`, `http://127.0.0.1:${s.publicPort}/api/v1/health`];
   return {
-    s, root, artifact, appDir: app.dir, tmpfs, env,
-    deploy: (a, commit = SHA, extra = {}, args = []) => runPipeline(["deploy-staging", "--artifact", a, "--commit", commit, "--source", app.dir, ...args], env(extra)),
+    s,
+    root,
+    artifact,
+    appDir: app.dir,
+    tmpfs,
+    env,
+    deploy: (a, commit = SHA, extra = {}, args = []) =>
+      runPipeline(["deploy-staging", "--artifact", a, "--commit", commit, "--source", app.dir, ...args], env(extra)),
     rollback: (args = [], extra = {}) => runPipeline(["rollback", "--source", app.dir, ...args], env(extra)),
     releases: () => readdirSync(join(s.base, "releases")).sort(),
     currentId: () => readlinkSync(join(s.base, "current")).split("/").pop() ?? "",

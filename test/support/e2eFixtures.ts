@@ -33,7 +33,11 @@ export async function startReceiver(): Promise<{ url: string; received: Received
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /** A spec that fails on its first attempt and passes on the retry: a marker file remembers the attempt. */

@@ -1,4 +1,4 @@
-import { allSteps, serviceEnv, type Job } from "../../ci/src/plan";
+import { allSteps, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { containerCalls, type Call, type Chain } from "./recorder";
 
 /** The parts of a container graph the contract compares: what the plan decides. */
@@ -52,7 +52,9 @@ export function expectedGraph(job: Job): JobGraph {
 
 /** The recorded chains of containers that were run (`sync` or `stdout`), one per job run. */
 export function syncedContainers(chains: Chain[]): Call[][] {
-  return chains.filter((ch) => ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.some((c) => c.field === "container")).map(containerCalls);
+  return chains
+    .filter((ch) => ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.some((c) => c.field === "container"))
+    .map(containerCalls);
 }
 
 function keyOf(cache: Chain): string {

@@ -11,7 +11,10 @@ export async function introspectModule(): Promise<ModuleShape> {
   return JSON.parse(JSON.stringify((await scanModule()).toJSON())) as ModuleShape;
 }
 
-/** The introspector's own scan result (not its JSON, which leaves out each function's cache policy), for the SDK's Register. */
+/**
+ * The introspector's own scan result (not its JSON, which leaves out each function's cache policy), for the SDK's
+ * Register.
+ */
 export async function scanModule(): Promise<{ toJSON(): unknown }> {
   // The package's exports map hides the introspector, so load it by file URL.
   const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
@@ -19,11 +22,16 @@ export async function scanModule(): Promise<{ toJSON(): unknown }> {
   const gen = join(mkdtempSync(join(tmpdir(), "introspect-")), "client.gen.ts");
   copyFileSync(join(SDK, "api/client.gen.d.ts"), gen);
   const srcDir = join(ROOT, "ci/src");
-  const files = readdirSync(srcDir).filter((f) => f.endsWith(".ts")).map((f) => join(srcDir, f));
+  const files = readdirSync(srcDir)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(srcDir, f));
   return scan([...files, gen], "ci", false);
 }
 
-/** Load the SDK's Register: what the module runtime calls to send the scanned functions (with cache policies) to the engine. */
+/**
+ * Load the SDK's Register: what the module runtime calls to send the scanned functions (with cache policies) to the
+ * engine.
+ */
 export async function loadRegister(): Promise<new (scan: unknown) => { run(): Promise<string> }> {
   return (await import(pathToFileURL(join(SDK, "module/entrypoint/register.js")).href)).Register;
 }
@@ -37,6 +45,17 @@ export interface FunctionShape {
   name: string;
   description: string;
   cache?: string;
-  arguments: Record<string, { name: string; description: string; type: unknown; defaultValue?: string; defaultPath?: string; ignore?: string[]; isNullable?: boolean }>;
+  arguments: Record<
+    string,
+    {
+      name: string;
+      description: string;
+      type: unknown;
+      defaultValue?: string;
+      defaultPath?: string;
+      ignore?: string[];
+      isNullable?: boolean;
+    }
+  >;
   returnType: unknown;
 }

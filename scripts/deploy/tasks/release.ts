@@ -1,4 +1,4 @@
-import { latestStatuses } from "../../../ci/src/releaseLog";
+import { latestStatuses } from "../../../ci/src/plan/deploy/releaseLog";
 import { appendLog, readReleaseState, sh, type DeployContext } from "../context";
 
 /** Remove releases a crashed run left unfinished (never current), then create releases/<id>. */
@@ -10,10 +10,18 @@ export async function release(ctx: DeployContext): Promise<void> {
   for (const id of unfinished) {
     ctx.log(`release: removing ${id}, left unfinished by an earlier run`);
     await sh(ctx, "release", 'rm -rf -- "releases/$1"', [id]);
-    await appendLog(ctx, id, "failed", { reason: "unfinished (removed by the next deploy)", commit: id.split("-").pop() ?? "" });
+    await appendLog(ctx, id, "failed", {
+      reason: "unfinished (removed by the next deploy)",
+      commit: id.split("-").pop() ?? "",
+    });
   }
   const id = ctx.plan.releaseId;
-  await sh(ctx, "release", 'if [ -e "releases/$1" ]; then echo "releases/$1 already exists" >&2; exit 4; fi; mkdir -p "releases/$1" shared/env', [id]);
+  await sh(
+    ctx,
+    "release",
+    'if [ -e "releases/$1" ]; then echo "releases/$1 already exists" >&2; exit 4; fi; mkdir -p "releases/$1" shared/env',
+    [id],
+  );
   ctx.state.created = true;
   await appendLog(ctx, id, "started", ctx.plan.forceReason ? { reason: `forced: ${ctx.plan.forceReason}` } : {});
 }

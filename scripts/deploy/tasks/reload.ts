@@ -10,5 +10,7 @@ export async function reload(ctx: DeployContext): Promise<void> {
   const state = await readSlots(ctx);
   const { slot } = await goLive(ctx, ctx.plan.releaseId, state);
   ctx.state.routed = true;
-  ctx.log(`reload: nginx routes to slot ${slot}; the other slot keeps ${ctx.state.previous ?? "nothing"} warm for a rollback`);
+  ctx.log(
+    `reload: nginx routes to slot ${slot}; the other slot keeps ${ctx.state.previous ?? "nothing"} warm for a rollback`,
+  );
 }

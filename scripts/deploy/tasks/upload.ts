@@ -3,9 +3,21 @@ import { RemoteError } from "../remote";
 import type { DeployContext } from "../context";
 
 /** Paths never shipped: VCS, dev installs and caches (the seed's excludes). */
-export const UPLOAD_EXCLUDES = [".git", ".venv", "__pycache__", "*.pyc", ".pytest_cache", ".next/cache", ".env", ".env.*", "coverage"];
+export const UPLOAD_EXCLUDES = [
+  ".git",
+  ".venv",
+  "__pycache__",
+  "*.pyc",
+  ".pytest_cache",
+  ".next/cache",
+  ".env",
+  ".env.*",
+  "coverage",
+];
 
-/** rsync the built release into releases/<id>, hard-linking unchanged files to the current release; count bytes sent. */
+/**
+ * rsync the built release into releases/<id>, hard-linking unchanged files to the current release; count bytes sent.
+ */
 export async function upload(ctx: DeployContext): Promise<void> {
   const id = ctx.plan.releaseId;
   const argv = ["rsync", "-a", "--delete", "--stats", ...UPLOAD_EXCLUDES.map((e) => `--exclude=${e}`)];
@@ -14,8 +26,15 @@ export async function upload(ctx: DeployContext): Promise<void> {
   argv.push(`${ctx.artifactDir.replace(/\/$/, "")}/`, ctx.remote.rsync.dest(`${ctx.base}/releases/${id}/`));
   const r = await $({ quiet: true, nothrow: true })`${argv}`;
   if (r.exitCode !== 0) {
-    throw new RemoteError("upload", ctx.remote.where, { code: r.exitCode ?? 1, stdout: "", stderr: r.stderr }, "nothing was switched; re-run the deploy");
+    throw new RemoteError(
+      "upload",
+      ctx.remote.where,
+      { code: r.exitCode ?? 1, stdout: "", stderr: r.stderr },
+      "nothing was switched; re-run the deploy",
+    );
   }
   ctx.state.bytesSent = Number(/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1].replace(/[,.]/g, "") ?? NaN);
-  ctx.log(`upload: ${ctx.state.bytesSent} bytes sent${ctx.state.previous ? ` (unchanged files linked to ${ctx.state.previous})` : ""}`);
+  ctx.log(
+    `upload: ${ctx.state.bytesSent} bytes sent${ctx.state.previous ? ` (unchanged files linked to ${ctx.state.previous})` : ""}`,
+  );
 }

@@ -1,0 +1,171 @@
+/**
+ * The pipeline config: what a target repo may put in `pipeline.yaml`, and the
+ * defaults that follow the Auto-Author conventions (so the example needs no file).
+ */
+
+/** A command as YAML gives it: a whitespace-separated string or an argv list. */
+export type Command = string | string[];
+
+export interface FrontendConfig {
+  path: string;
+  nodeVersion: string;
+  image: string;
+  install: Command;
+  /** Ordered checks: name → command. */
+  steps: Record<string, Command>;
+  env: Record<string, string>;
+  /** Dummy public env for `next build`, given to the `build` step only. */
+  buildEnv: Record<string, string>;
+}
+
+export interface BackendConfig {
+  path: string;
+  pythonVersion: string;
+  image: string;
+  install: Command;
+  test: Command;
+  /** Package measured by pytest-cov. */
+  coverageSource: string;
+  /** Markers fast-tests deselects (`-m "not e2e"`). */
+  deselectMarkers: string[];
+  /** Test node ids fast-tests deselects (`--deselect`). */
+  deselect: string[];
+  env: Record<string, string>;
+}
+
+export interface HostCommandConfig {
+  bin: string;
+  args: string[];
+}
+
+export interface MongoServiceConfig {
+  image: string;
+  port: number;
+  database: string;
+  hostCommands: HostCommandConfig[];
+}
+
+export interface ThresholdConfig {
+  /** Minutes. */
+  target: number;
+  /** Minutes. */
+  alert: number;
+}
+
+export interface ThresholdsConfig {
+  fastTests: ThresholdConfig;
+  deploy: ThresholdConfig;
+  e2e: ThresholdConfig;
+  /** Minimum backend line coverage, percent. */
+  coverage: number;
+}
+
+/** Tier 3: Playwright against a deployed (or locally started) app, plus the backend's E2E pytest. */
+export interface E2eConfig {
+  /** Playwright's testDir, relative to frontend.path. */
+  testDir: string;
+  /** Default shard count. */
+  shards: number;
+  /** The tag `--suite smoke` greps for. */
+  smokeTag: string;
+  /** Readiness: attempts, and seconds between them. */
+  readyAttempts: number;
+  readyIntervalSeconds: number;
+  /** Path under the API URL that answers 200 when the backend (and its database) is up. */
+  healthPath: string;
+}
+
+/** Deploy settings (issue 3): retention and the health policy. */
+export interface DeployConfig {
+  /** Releases kept on the server (current and the rollback target always among them). */
+  keep: number;
+  health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
+}
+
+export interface PipelineConfig {
+  frontend: FrontendConfig;
+  backend: BackendConfig;
+  services: { mongo: MongoServiceConfig };
+  e2e: E2eConfig;
+  thresholds: ThresholdsConfig;
+  deploy: DeployConfig;
+  /** Prefix of every cache volume name, so one engine can hold several repos' caches apart. */
+  cacheNamespace: string;
+  /** The GitHub Actions rate used for the per-run cost estimate (seed §4.3). */
+  billing: { ratePerMinute: number };
+}
+
+/** The file a target repo may carry at its root. */
+export const CONFIG_FILE = "pipeline.yaml";
+
+export const UV_VERSION = "0.13.9";
+
+/** The Auto-Author conventions; a `pipeline.yaml` overrides any part of them. */
+export function defaultConfig(): PipelineConfig {
+  return {
+    frontend: {
+      path: "frontend",
+      nodeVersion: "20",
+      image: "node:20-bookworm-slim",
+      install: "npm ci",
+      steps: {
+        lint: "npm run lint",
+        typecheck: "npm run typecheck",
+        unit: "npm run test:coverage",
+        build: "npm run build",
+      },
+      env: { NEXT_TELEMETRY_DISABLED: "1", CI: "true" },
+      buildEnv: { NEXT_PUBLIC_API_URL: "http://localhost:8000" },
+    },
+    backend: {
+      path: "backend",
+      pythonVersion: "3.12",
+      image: `ghcr.io/astral-sh/uv:${UV_VERSION}-python3.12-bookworm-slim`,
+      install: "uv sync --frozen",
+      test: "uv run --frozen pytest",
+      coverageSource: "app",
+      deselectMarkers: ["e2e"],
+      deselect: [],
+      env: { UV_PYTHON_DOWNLOADS: "never", UV_LINK_MODE: "copy", CI: "true" },
+    },
+    services: {
+      mongo: {
+        image: "mongo:7",
+        port: 27017,
+        database: "autoauthor_test",
+        hostCommands: [
+          { bin: "mongod", args: ["--port", "{port}", "--bind_ip", "127.0.0.1", "--dbpath", "{dataDir}", "--quiet"] },
+          {
+            bin: "ferretdb",
+            args: [
+              "--handler=sqlite",
+              "--sqlite-url=file:{dataDir}/",
+              "--listen-addr=127.0.0.1:{port}",
+              "--debug-addr=-",
+              "--state-dir={dataDir}",
+              "--telemetry=disable",
+              "--log-level=warn",
+            ],
+          },
+        ],
+      },
+    },
+    e2e: {
+      testDir: "e2e",
+      shards: 4,
+      smokeTag: "@smoke",
+      readyAttempts: 30,
+      readyIntervalSeconds: 10,
+      healthPath: "/api/v1/health",
+    },
+    thresholds: {
+      fastTests: { target: 5, alert: 7 },
+      deploy: { target: 2, alert: 4 },
+      e2e: { target: 15, alert: 20 },
+      coverage: 85,
+    },
+    deploy: { keep: 5, health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 } },
+    cacheNamespace: "autoauthor",
+    billing: { ratePerMinute: 0.008 },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The release log: `.dep/releases.jsonl` on the server, one JSON object per line,
+ * appended by every deploy and rollback. Pure reading and folding here.
+ */
+import { isReleaseId } from "./releaseId";
+
+/**
+ * started: dir created; deployed: switched and healthy; failed: died before the switch; bad: failed after the switch.
+ */
+export type ReleaseStatus = "started" | "deployed" | "failed" | "bad" | "rollback";
+
+export interface ReleaseLogEntry {
+  id: string;
+  commit: string;
+  time: string;
+  status: ReleaseStatus;
+  /** Who ran it (user@host). */
+  by?: string;
+  /** Why: a failure's message, or a production deploy's --force-reason. */
+  reason?: string;
+  /** For `rollback`: the release current left. */
+  from?: string;
+}
+
+/** Parse the JSON-lines text; malformed lines (a crash mid-write) are skipped. */
+export function parseReleaseLog(text: string): ReleaseLogEntry[] {
+  const out: ReleaseLogEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as ReleaseLogEntry;
+      if (typeof e.id === "string" && isReleaseId(e.id) && typeof e.status === "string") out.push(e);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
+/** One line of the log, newline-terminated. */
+export function formatLogEntry(e: ReleaseLogEntry): string {
+  return `${JSON.stringify(e)}\n`;
+}
+
+/** The latest status of each release (a rollback entry leaves its release's status as it was). */
+export function latestStatuses(log: ReleaseLogEntry[]): Map<string, ReleaseStatus> {
+  const m = new Map<string, ReleaseStatus>();
+  for (const e of log) if (e.status !== "rollback") m.set(e.id, e.status);
+  return m;
+}
+
+/** Release ids ever marked BAD (BAD is sticky: a later entry never clears it). */
+export function badReleases(log: ReleaseLogEntry[]): Set<string> {
+  return new Set(log.filter((e) => e.status === "bad").map((e) => e.id));
+}

@@ -1,0 +1,165 @@
+/**
+ * Deploy planning, pure: the task list, the release id, the target's validation,
+ * which releases cleanup removes and which release a rollback returns to.
+ * The tasks themselves (I/O over SSH) live in scripts/deploy/, one per file.
+ */
+import { InputError } from "../errors";
+import { makeReleaseId } from "./releaseId";
+import { badReleases, latestStatuses, type ReleaseLogEntry } from "./releaseLog";
+
+/** The deploy tasks in run order (Deployer v7 style); scripts/deploy/recipe.ts lists the same names. */
+export const DEPLOY_TASKS = [
+  "lock",
+  "release",
+  "upload",
+  "install",
+  "shared",
+  "switch",
+  "reload",
+  "health",
+  "cleanup",
+  "unlock",
+] as const;
+export type DeployTaskName = (typeof DEPLOY_TASKS)[number];
+
+export interface HealthPolicy {
+  /** Probes before giving up on a release. */
+  attempts: number;
+  /** The longest wait between probes; waits back off from 0.5 s up to this. */
+  intervalSeconds: number;
+  /** Consecutive failed probes after the switch that trigger the automatic rollback. */
+  failuresBeforeRollback: number;
+}
+
+export const defaultHealthPolicy = (): HealthPolicy => ({
+  attempts: 10,
+  intervalSeconds: 5,
+  failuresBeforeRollback: 3,
+});
+export const DEFAULT_KEEP = 5;
+
+/** Where to deploy: an SSH endpoint and the DEPLOY_BASE on it. */
+export interface DeployTarget {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  basePath: string;
+}
+
+/** A deploy input that is wrong; thrown before anything touches the server. */
+export class DeployInputError extends InputError {
+  constructor(
+    readonly key: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`${key} ${problem}. Fix: ${fix}`);
+  }
+}
+
+/** Check host, port, user and base path; return the target unchanged or throw DeployInputError. */
+export function validateTarget(t: DeployTarget): DeployTarget {
+  if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9a-fA-F:]+\]?$/.test(t.host)) {
+    throw new DeployInputError(
+      "host",
+      `"${t.host}" is not a hostname or IP address`,
+      "pass a host such as staging.example.com or 127.0.0.1",
+    );
+  }
+  if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) {
+    throw new DeployInputError("port", `${t.port} is not a TCP port`, "pass a port between 1 and 65535, e.g. 22");
+  }
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(t.user)) {
+    throw new DeployInputError("user", `"${t.user}" is not a user name`, "pass a login such as deploy");
+  }
+  if (!/^\/[A-Za-z0-9._/-]*$/.test(t.basePath) || t.basePath.split("/").includes("..") || t.basePath === "/") {
+    throw new DeployInputError(
+      "base path",
+      `"${t.basePath}" is not an absolute path of plain characters`,
+      "pass the DEPLOY_BASE, e.g. /srv/autoauthor",
+    );
+  }
+  return t;
+}
+
+/** Check a retention count. */
+export function validateKeep(keep: number): number {
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new DeployInputError(
+      "keep",
+      `is ${keep}; at least the current release must stay`,
+      `pass --keep ${DEFAULT_KEEP} (or any integer >= 1)`,
+    );
+  return keep;
+}
+
+export interface DeployPlan {
+  target: DeployTarget;
+  releaseId: string;
+  commit: string;
+  keep: number;
+  health: HealthPolicy;
+  tasks: readonly DeployTaskName[];
+  /** Set for a production deploy that skipped the E2E gate; logged into releases.jsonl. */
+  forceReason?: string;
+}
+
+/** Plan one deploy: validated inputs, the release id and the task list. */
+export function planDeploy(input: {
+  target: DeployTarget;
+  commit: string;
+  now: Date;
+  keep?: number;
+  health?: Partial<HealthPolicy>;
+  forceReason?: string;
+}): DeployPlan {
+  if (!/^[0-9a-f]{7,40}$/.test(input.commit))
+    throw new DeployInputError(
+      "commit",
+      `"${input.commit}" is not a commit sha`,
+      "pass the sha being deployed (git rev-parse HEAD)",
+    );
+  return {
+    target: validateTarget(input.target),
+    releaseId: makeReleaseId(input.now, input.commit),
+    commit: input.commit,
+    keep: validateKeep(input.keep ?? DEFAULT_KEEP),
+    health: { ...defaultHealthPolicy(), ...input.health },
+    tasks: DEPLOY_TASKS,
+    forceReason: input.forceReason,
+  };
+}
+
+/** Waits between health probes, in seconds: 0.5, 1, 2, 4 … capped at the interval; one fewer than attempts. */
+export function healthDelays(p: HealthPolicy): number[] {
+  return Array.from({ length: Math.max(0, p.attempts - 1) }, (_, i) => Math.min(p.intervalSeconds, 0.5 * 2 ** i));
+}
+
+/**
+ * The release a rollback returns to: the newest release before `current` that was
+ * deployed healthy, still exists and was never marked BAD. Undefined when none.
+ */
+export function chooseRollbackTarget(
+  log: ReleaseLogEntry[],
+  existing: string[],
+  current: string | undefined,
+): string | undefined {
+  const status = latestStatuses(log);
+  const bad = badReleases(log);
+  const have = new Set(existing);
+  const candidates = [...have].filter((id) => id !== current && !bad.has(id) && status.get(id) === "deployed");
+  const older = current ? candidates.filter((id) => id < current) : candidates;
+  return (older.length ? older : candidates).sort().at(-1);
+}
+
+/** Release dirs cleanup removes: all but the newest `keep`, never current nor the rollback target. */
+export function chooseCleanup(existing: string[], keep: number, protect: (string | undefined)[]): string[] {
+  validateKeep(keep);
+  const kept = new Set(protect.filter((x): x is string => !!x && existing.includes(x)));
+  for (const id of [...existing].sort().reverse()) {
+    if (kept.size >= keep) break;
+    kept.add(id);
+  }
+  return existing.filter((id) => !kept.has(id)).sort();
+}

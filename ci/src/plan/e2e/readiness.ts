@@ -1,0 +1,64 @@
+/**
+ * Waiting for a deployed app before any browser starts. The loop is pure apart from the
+ * probe and the sleep it is given, so both runners (and the tests) share it.
+ */
+import { StageFailure } from "../errors";
+
+/** What one request to a URL gave: a status and the start of the body, or a connection error. */
+export interface ProbeResult {
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+export type Probe = (url: string) => Promise<ProbeResult>;
+
+export interface ReadinessOptions {
+  attempts: number;
+  intervalSeconds: number;
+}
+
+/** Staging never became ready: names the URL, the attempts and the last response. */
+export class NotReadyError extends StageFailure {
+  constructor(
+    readonly url: string,
+    readonly attempts: number,
+    readonly last: ProbeResult,
+  ) {
+    super(
+      `${url} was not ready after ${attempts} attempt${attempts === 1 ? "" : "s"}; last response: ${describeProbe(last)}. ` +
+        "Check the deploy (npm run pipeline -- deploy-staging), or wait longer with --ready-attempts/--ready-interval.",
+    );
+  }
+}
+
+/** Describe a probe result in one line, e.g. `HTTP 503 "starting"` or `connect ECONNREFUSED`. */
+export function describeProbe(r: ProbeResult): string {
+  if (r.error) return r.error;
+  const body = (r.body ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
+  return `HTTP ${r.status}${body ? ` ${JSON.stringify(body)}` : ""}`;
+}
+
+/** Wait until every URL answers 2xx, one after the other; throw NotReadyError naming the first that never did. */
+export async function waitForReady(
+  urls: string[],
+  o: ReadinessOptions,
+  probe: Probe,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  for (const url of urls) {
+    let last: ProbeResult = { error: "not tried" };
+    let ready = false;
+    for (let i = 1; i <= o.attempts && !ready; i++) {
+      last = await probe(url);
+      ready = last.status !== undefined && last.status >= 200 && last.status < 300;
+      if (!ready && i < o.attempts) await sleep(o.intervalSeconds * 1000);
+    }
+    if (!ready) throw new NotReadyError(url, o.attempts, last);
+  }
+}
+
+/** The URLs to wait for: the frontend, and the API's health endpoint. */
+export function readinessUrls(baseUrl: string, apiUrl: string, healthPath: string): string[] {
+  return [baseUrl, `${apiUrl.replace(/\/+$/, "")}${healthPath}`];
+}

@@ -1,0 +1,45 @@
+import type { E2eSummary } from "./summary";
+import type { DeployTarget } from "../deploy/stage";
+import { promotionRecordPath, type PromotionRecord } from "../deploy/promotion";
+import { pinnedSshArgv } from "../deploy/ssh";
+
+/** The promotion record deploy-production reads, from a run's summary. Pure. */
+export function promotionRecordOf(s: E2eSummary, commit: string, report: string, finishedAt: Date): PromotionRecord {
+  const backendFailed = s.backend?.failed ?? 0;
+  return {
+    commit,
+    status: s.status,
+    suite: s.suite,
+    passed: s.passed + (s.backend?.passed ?? 0),
+    failed: s.failed + backendFailed,
+    flaky: s.flaky,
+    finishedAt: finishedAt.toISOString(),
+    report,
+  };
+}
+
+/** Where the Dagger runner mounts staging's SSH files and the record before writing it over ssh. */
+export const RECORD_SSH = {
+  key: "/run/e2e/ssh_key",
+  knownHosts: "/run/e2e/known_hosts",
+  record: "/tmp/promotion-record.json",
+} as const;
+
+/** The image that writes the record over ssh (openssh-client is added by `apk`). */
+export const SSH_IMAGE = "alpine:3.21";
+
+/**
+ * The command that writes the record to `<DEPLOY_BASE>/.dep/e2e/<sha>.json` on staging, atomically
+ * (tmp + mv), ssh pinned to the mounted known_hosts. The base path is validated plain characters.
+ */
+export function recordWriteArgv(t: DeployTarget, commit: string): string[] {
+  const file = `${t.basePath}/${promotionRecordPath(commit)}`;
+  const remote = `mkdir -p ${file.slice(0, file.lastIndexOf("/"))} && cat > ${file}.tmp && mv -f ${file}.tmp ${file}`;
+  const ssh = [
+    ...pinnedSshArgv({ keyFile: RECORD_SSH.key, knownHostsFile: RECORD_SSH.knownHosts, port: t.port }),
+    "--",
+    `${t.user}@${t.host}`,
+    remote,
+  ];
+  return ["sh", "-c", `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`];
+}

@@ -1,0 +1,93 @@
+/**
+ * Shard planning for Playwright, pure like Playwright's own `filterForShard`: whole spec
+ * files are packed into N shards by their previous durations (LPT), because Playwright's
+ * `--shard` balances by test count only (microsoft/playwright #17969, #20116).
+ */
+import { InputError } from "../errors";
+
+/** How the shards were cut: by previous timings, or by Playwright's own `--shard=i/N`. */
+export type BalanceMode = "balanced" | "playwright";
+
+/** One shard: its 1-based index, the spec files it runs (balanced mode) and their expected seconds. */
+export interface Shard {
+  index: number;
+  files: string[];
+  seconds: number;
+}
+
+export interface ShardAssignment {
+  mode: BalanceMode;
+  /** In playwright mode each shard's `files` is empty: `--shard=i/N` picks its tests. */
+  shards: Shard[];
+  /** Why the mode was chosen, and how many files got the mean weight. */
+  reason: string;
+}
+
+/** A shard count that cannot be used: says which value and what to pass instead. */
+export class ShardCountError extends InputError {
+  constructor(readonly shards: unknown) {
+    super(
+      `--shards ${String(shards)} is not a whole number of at least 1. Run e.g. \`npm run pipeline -- e2e --shards 4\` (or \`dagger call e2e --shards 4\`).`,
+    );
+  }
+}
+
+/** Check a shard count and clamp it to the number of spec files; a clamp comes with a warning. */
+export function validateShardCount(shards: unknown, fileCount: number): { shards: number; warning?: string } {
+  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1) throw new ShardCountError(shards);
+  if (fileCount > 0 && shards > fileCount) {
+    return {
+      shards: fileCount,
+      warning: `--shards ${shards} is more than the ${fileCount} spec files; using ${fileCount} shards, one file each`,
+    };
+  }
+  return { shards };
+}
+
+/**
+ * Assign spec files to `n` shards. With timings for at least one current file, longest file
+ * first goes to the least-loaded shard (ties: fewest files, then lowest index, so no shard is
+ * empty while files remain); files without a timing weigh the mean. With none, fall back to
+ * Playwright's `--shard`.
+ */
+export function assignShards(files: string[], n: number, timings: ReadonlyMap<string, number>): ShardAssignment {
+  // Sorted, so the float sum (and every tie after it) is the same on each machine that plans one shard alone.
+  const known = files.filter((f) => timings.has(f)).sort();
+  if (known.length === 0) {
+    const why = timings.size === 0 ? "no previous report" : "the previous report times none of the current spec files";
+    return {
+      mode: "playwright",
+      shards: range(n).map((i) => ({ index: i + 1, files: [], seconds: 0 })),
+      reason: `${why}: Playwright's --shard=i/${n} (by test count)`,
+    };
+  }
+  const mean = known.reduce((s, f) => s + (timings.get(f) ?? 0), 0) / known.length;
+  const weight = (f: string) => timings.get(f) ?? mean;
+  // Code-unit order, not localeCompare: a tie must break the same way under every machine's locale.
+  const order = [...files].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : a > b ? 1 : 0));
+  const shards: Shard[] = range(n).map((i) => ({ index: i + 1, files: [], seconds: 0 }));
+  for (const f of order) {
+    const target = shards.reduce((best, s) =>
+      s.seconds < best.seconds || (s.seconds === best.seconds && s.files.length < best.files.length) ? s : best,
+    );
+    target.files.push(f);
+    target.seconds += weight(f);
+  }
+  const unknown = files.length - known.length;
+  return {
+    mode: "balanced",
+    shards,
+    reason: `previous timings for ${known.length}/${files.length} files${unknown ? ` (${unknown} at the mean, ${mean.toFixed(1)}s)` : ""}: LPT by file`,
+  };
+}
+
+/** The longest shard's expected seconds ÷ the ideal (total ÷ N): 1.00 is perfect balance. */
+export function balanceRatio(loads: number[]): number {
+  const total = loads.reduce((s, x) => s + x, 0);
+  if (total === 0 || loads.length === 0) return 1;
+  return Math.max(...loads) / (total / loads.length);
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,64 @@
+/**
+ * One E2E plan, split across machines: `e2e-shard` runs one shard job of the plan and
+ * `e2e-merge` runs its merge and backend jobs on the blobs the shards sent. Pure.
+ */
+import { InputError } from "../errors";
+import { E2E_PATHS, type E2ePlan } from "./stage";
+import type { ShardRun } from "./summary";
+import type { Job } from "../job";
+
+/** A shard index outside 1..total: says which and what to pass. */
+export class ShardIndexError extends InputError {
+  constructor(
+    readonly index: unknown,
+    readonly total: number,
+  ) {
+    super(
+      `--index ${String(index)} is not a shard of --total ${total}: pass a whole number from 1 to ${total}, e.g. \`dagger call e2e-shard --index 1 --total ${total}\` (or \`npm run pipeline -- e2e-shard --index 1 --total ${total} --out blob\`).`,
+    );
+  }
+}
+
+/**
+ * The job of shard `index` of a plan made for `total` shards, or undefined when the plan clamped
+ * the count below `index` (fewer spec files than shards): that shard has nothing to run.
+ */
+export function selectShard(plan: E2ePlan, index: unknown, total: number): Job | undefined {
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 1 || index > total)
+    throw new ShardIndexError(index, total);
+  return plan.shardJobs[index - 1];
+}
+
+/** The shard index of a blob report's file name (`report-3.zip` → 3), else undefined. */
+export function blobIndex(name: string): number | undefined {
+  const m = /^report-(\d+)\.zip$/.exec(name.split("/").pop() ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The shard runs a merge can tell from the blob files it received: each planned shard with its
+ * files, exit 0 when its blob is there (its failures are in the report), and a problem naming
+ * the command to re-run for each missing one. Their seconds were measured on other machines.
+ */
+export function blobShardRuns(
+  plan: E2ePlan,
+  blobNames: string[],
+  total: number,
+): { runs: ShardRun[]; problems: string[] } {
+  const got = new Set(blobNames.map(blobIndex).filter((i): i is number => i !== undefined));
+  const runs = plan.assignment.shards.map((s) => ({
+    index: s.index,
+    files: s.files,
+    exitCode: got.has(s.index) ? 0 : 1,
+    seconds: null,
+  }));
+  const problems = runs
+    .filter((r) => r.exitCode !== 0)
+    .map(
+      (r) =>
+        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`dagger call e2e-shard --index ${r.index} --total ${total} ... export --path blob\``,
+    );
+  if (got.size === 0)
+    problems.push("no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip");
+  return { runs, problems };
+}

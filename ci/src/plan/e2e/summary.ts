@@ -1,0 +1,121 @@
+import type { BalanceMode } from "./shards";
+import { reportedTests, type PwReport } from "./playwrightReport";
+import type { BackendE2eResult } from "./pytestJunit";
+
+export type Suite = "smoke" | "full";
+
+/**
+ * What one shard did: its files (balanced mode), exit code and wall seconds (null: it ran on its own machine, untimed
+ * here).
+ */
+export interface ShardRun {
+  index: number;
+  files: string[];
+  exitCode: number;
+  seconds: number | null;
+}
+
+/** The E2E result as both runners report it, and as the summary file in the report holds it. */
+export interface E2eSummary {
+  status: "passed" | "failed";
+  suite: Suite;
+  mode: BalanceMode;
+  modeReason: string;
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  durationSeconds: number;
+  failedTests: string[];
+  flakyTests: string[];
+  shards: ShardRun[];
+  slowestShard?: { index: number; seconds: number };
+  backend?: BackendE2eResult;
+  /** Why the run is red besides failed tests: no merged report, a shard that crashed. */
+  problems: string[];
+}
+
+export interface SummaryInput {
+  suite: Suite;
+  mode: BalanceMode;
+  modeReason: string;
+  shards: ShardRun[];
+  /** The merged report; undefined when merge-reports produced none. */
+  report?: PwReport;
+  backend?: BackendE2eResult;
+  /** Problems the runner found itself, e.g. a shard whose blob report never arrived. */
+  problems?: string[];
+}
+
+/** Summarise a run. Flaky (passed on the retry) does not fail it; a test failing every attempt does. */
+export function summarizeE2e(input: SummaryInput): E2eSummary {
+  const tests = input.report ? reportedTests(input.report) : [];
+  const named = (status: string) => tests.filter((t) => t.test.status === status).map((t) => `${t.file} › ${t.title}`);
+  const failedTests = named("unexpected");
+  const problems: string[] = [...(input.problems ?? [])];
+  if (!input.report) problems.push("no merged report: merge-reports failed or no shard wrote a blob");
+  for (const e of input.report?.errors ?? []) problems.push(`Playwright error: ${firstLine(e.message)}`);
+  if (input.report && failedTests.length === 0) {
+    // An untimed shard ran elsewhere: its exit code is inferred from its blob, and a missing blob is already a runner
+    // problem.
+    for (const s of input.shards.filter((x) => x.exitCode !== 0 && x.seconds !== null))
+      problems.push(`shard ${s.index} exited ${s.exitCode} without a failed test`);
+  }
+  if (input.backend?.problem) problems.push(`backend E2E: ${input.backend.problem}`);
+  const timed = input.shards.filter((s): s is ShardRun & { seconds: number } => s.seconds !== null);
+  const slowest = timed.reduce<(typeof timed)[number] | undefined>(
+    (a, s) => (!a || s.seconds > a.seconds ? s : a),
+    undefined,
+  );
+  const backendRed = !!input.backend && (input.backend.failed > 0 || input.backend.exitCode !== 0);
+  const red = failedTests.length > 0 || problems.length > 0 || backendRed;
+  return {
+    status: red ? "failed" : "passed",
+    suite: input.suite,
+    mode: input.mode,
+    modeReason: input.modeReason,
+    passed: named("expected").length,
+    failed: failedTests.length,
+    flaky: named("flaky").length,
+    skipped: named("skipped").length,
+    durationSeconds: (input.report?.stats.duration ?? 0) / 1000,
+    failedTests,
+    flakyTests: named("flaky"),
+    shards: input.shards,
+    slowestShard: slowest && { index: slowest.index, seconds: slowest.seconds },
+    backend: input.backend,
+    problems,
+  };
+}
+
+/** The summary as text: verdict, counts, shards and their balance, failed and flaky names. */
+export function formatE2eSummary(s: E2eSummary): string {
+  const lines = [
+    `e2e (${s.suite}): ${s.status === "passed" ? "passed" : "FAILED"}`,
+    `playwright: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped in ${s.durationSeconds.toFixed(1)}s`,
+    `shards: ${s.shards.length}, mode ${s.mode} (${s.modeReason})`,
+    ...s.shards.map(
+      (x) =>
+        `  shard ${x.index}: ${x.seconds === null ? "ran on its own runner" : `${x.seconds.toFixed(1)}s`}, exit ${x.exitCode}${x.files.length ? `, ${x.files.join(" ")}` : ""}`,
+    ),
+  ];
+  if (s.slowestShard) lines.push(`slowest shard: ${s.slowestShard.index} (${s.slowestShard.seconds.toFixed(1)}s)`);
+  if (s.backend) {
+    const b = s.backend;
+    lines.push(`backend e2e: ${b.passed} passed, ${b.failed} failed, ${b.skipped} skipped (pytest exit ${b.exitCode})`);
+  }
+  for (const t of s.failedTests) lines.push(`FAILED ${t}`);
+  for (const t of s.backend?.failedTests ?? []) lines.push(`FAILED backend ${t}`);
+  for (const t of s.flakyTests) lines.push(`FLAKY ${t} (passed on retry)`);
+  for (const p of s.problems) lines.push(`PROBLEM ${p}`);
+  return lines.join("\n");
+}
+
+function firstLine(s?: string): string {
+  return (
+    (s ?? "")
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? ""
+  );
+}

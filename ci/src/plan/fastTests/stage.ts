@@ -1,0 +1,11 @@
+import { planBackendJob } from "./backend";
+import type { PipelineConfig } from "../config/defaults";
+import { planFrontendJob } from "./frontend";
+import type { StagePlan } from "../job";
+import { metricsOf, thresholdOf } from "../config/thresholds";
+
+/** Plan Tier 1, fast feedback: the frontend and backend jobs, run in parallel. */
+export function planFastTests(c: PipelineConfig, only?: "frontend" | "backend"): StagePlan {
+  const jobs = [planFrontendJob(c), planBackendJob(c)].filter((j) => !only || j.name === only);
+  return { name: "fast-tests", jobs, threshold: thresholdOf(c.thresholds.fastTests), metrics: metricsOf(c) };
+}

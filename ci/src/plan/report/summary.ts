@@ -1,0 +1,88 @@
+import type { Threshold } from "../job";
+
+export type JobStatus = "passed" | "failed" | "skipped";
+
+/** What one job did, as both runners report it. */
+export interface JobResult {
+  job: string;
+  status: JobStatus;
+  seconds: number;
+  threshold: Threshold;
+  /** Failing step, when the job failed. */
+  failedStep?: string;
+  /** Why: the telling lines of the failing step's output, or why the job was skipped. */
+  reason?: string;
+  /** The failing step's full output (stdout then stderr). */
+  output?: string;
+  /** Line coverage the job's tests printed, percent. */
+  coverage?: number;
+}
+
+/** A stage fails when any job failed. */
+export function stagePassed(results: JobResult[]): boolean {
+  return results.every((r) => r.status !== "failed");
+}
+
+/** Rate a duration against its threshold: ok, over target, or over the alert line. */
+export function rate(seconds: number, t: Threshold): "ok" | "over target" | "ALERT" {
+  if (seconds > t.alertSeconds) return "ALERT";
+  if (seconds > t.targetSeconds) return "over target";
+  return "ok";
+}
+
+/** Format the summary table: job, status, duration against its threshold, and the reason. */
+export function formatSummary(stage: string, results: JobResult[]): string {
+  const rows = results.map((r) => [
+    r.job,
+    r.status.toUpperCase(),
+    `${r.seconds.toFixed(1)}s`,
+    `< ${fmtMin(r.threshold.targetSeconds)} (alert > ${fmtMin(r.threshold.alertSeconds)}): ${r.status === "skipped" ? "-" : rate(r.seconds, r.threshold)}`,
+    r.status === "failed"
+      ? `step ${r.failedStep}: ${firstLine(r.reason)}`
+      : r.status === "skipped"
+        ? (r.reason ?? "")
+        : "",
+  ]);
+  const head = ["job", "status", "duration", "threshold", "detail"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  const verdict = stagePassed(results) ? "passed" : "FAILED";
+  return [`${stage}: ${verdict}`, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function fmtMin(seconds: number): string {
+  return `${+(seconds / 60).toFixed(2)} min`;
+}
+
+function firstLine(s?: string): string {
+  return (
+    (s ?? "")
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? ""
+  );
+}
+
+/** Pick the lines that explain a failure from a step's output; fall back to its last lines. */
+export function explainFailure(output: string, max = 12): string {
+  const lines = stripAnsi(output)
+    .split("\n")
+    .map((l) => l.replace(/\s+$/, ""));
+  const telling = lines.filter((l) =>
+    /(Required test coverage|error TS\d+|✖ \d+ problems?|\d+:\d+\s+error\s|FAILED |^\s*FAIL\s|^\s*×\s|AssertionError|Error:|ERROR|Failed to compile|Type error|ERROR: Coverage|Coverage for .* does not meet)/.test(
+      l,
+    ),
+  );
+  const picked = telling.length ? [...new Set(telling)] : lines.filter((l) => l.trim() !== "").slice(-max);
+  return picked.slice(0, max).join("\n");
+}
+
+/** Remove terminal colour codes, which tools print even into pipes when CI=true. */
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, "");
+}

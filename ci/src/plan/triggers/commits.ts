@@ -1,0 +1,76 @@
+/**
+ * Conventional Commit subjects (quality gate §6.1): `type(scope)!: subject`. Pure.
+ */
+import { StageFailure } from "../errors";
+
+/** The commit types the gate accepts. */
+export const COMMIT_TYPES = [
+  "feat",
+  "fix",
+  "docs",
+  "style",
+  "refactor",
+  "perf",
+  "test",
+  "build",
+  "ci",
+  "chore",
+  "revert",
+] as const;
+
+/** A commit as `git log` lists it. */
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+}
+
+/** A commit whose subject breaks the convention, and how. */
+export interface BadCommit extends CommitInfo {
+  problem: string;
+}
+
+const PATTERN = /^(?<type>[A-Za-z]+)(?<scope>\([^()]*\))?(?<bang>!)?(?<colon>:?)(?<space>\s?)(?<subject>.*)$/;
+
+/** What is wrong with one subject, or undefined when it follows `type(scope)!: subject`. */
+export function subjectProblem(subject: string): string | undefined {
+  const m = PATTERN.exec(subject);
+  const types = COMMIT_TYPES.join(", ");
+  if (!m?.groups) return `does not start with a type; write "<type>(<scope>): <subject>" with type one of ${types}`;
+  const g = m.groups;
+  if (!(COMMIT_TYPES as readonly string[]).includes(g.type))
+    return `type "${g.type}" is not one of ${types} (lowercase)`;
+  if (g.scope === "()") return 'empty scope "()"; drop the parentheses or name the scope';
+  if (!g.colon) return `missing ": " after "${g.type}${g.scope ?? ""}${g.bang ?? ""}"`;
+  if (!g.space || g.subject.trim() === "") return "needs a space and a subject after the colon";
+  return undefined;
+}
+
+/** The commits whose subjects break the convention. */
+export function findBadCommits(commits: CommitInfo[]): BadCommit[] {
+  return commits.flatMap((c) => {
+    const problem = subjectProblem(c.subject);
+    return problem ? [{ ...c, problem }] : [];
+  });
+}
+
+/** A report listing each offending commit (short sha, subject, problem), or the count checked. */
+export function formatCommitReport(checked: number, bad: BadCommit[]): string {
+  if (!bad.length) return `conventional commits: ${checked} commit(s) checked, all follow type(scope)!: subject`;
+  const lines = bad.map((b) => `  ${b.sha.slice(0, 7)}  "${b.subject}"\n           ${b.problem}`);
+  const fix = "Fix: reword them (git rebase -i <base>, then `reword`) and push again";
+  return [
+    `conventional commits: ${bad.length} of ${checked} commit(s) break type(scope)!: subject`,
+    ...lines,
+    fix,
+  ].join("\n");
+}
+
+/** Commits that break the convention: carries them, and the report as the message. */
+export class BadCommitsError extends StageFailure {
+  constructor(
+    readonly bad: BadCommit[],
+    checked: number,
+  ) {
+    super(formatCommitReport(checked, bad));
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Read a GitHub event payload ($GITHUB_EVENT_PATH) into the event, branch and diff request.
+ * Pure: the caller reads the file.
+ */
+import { InputError } from "../errors";
+import { EVENTS, parseEvent, type EventName } from "./rules";
+import type { DiffRequest } from "./diffRequest";
+
+/** A payload that is not what its event needs: names the file, the field and the fix. */
+export class EventPayloadError extends InputError {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(
+      `${file}: ${problem}. Fix: pass the event file GitHub wrote ($GITHUB_EVENT_PATH) for one of ${EVENTS.join(", ")}, or give --base and --head instead`,
+    );
+  }
+}
+
+/** What a trigger says: the event, the branch it concerns, and what to diff. */
+export interface EventContext {
+  event: EventName;
+  branch?: string;
+  request: DiffRequest;
+}
+
+type Json = Record<string, unknown>;
+
+/** Parse an event payload; `event` (GITHUB_EVENT_NAME) wins over guessing from the payload's shape. */
+export function parseEventPayload(text: string, event?: string, file = "event file"): EventContext {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new EventPayloadError(file, `is not JSON (${(e as Error).message})`);
+  }
+  if (!isObj(raw)) throw new EventPayloadError(file, "is not a JSON object");
+  const name = event ? parseEvent(event) : guessEvent(raw, file);
+  const at = (path: string) => field(raw as Json, path, file);
+  const defaultBranch = opt(raw, "repository.default_branch");
+  switch (name) {
+    case "pull_request":
+      return {
+        event: name,
+        branch: at("pull_request.head.ref"),
+        request: {
+          kind: "pull_request",
+          base: at("pull_request.base.sha"),
+          baseRef: opt(raw, "pull_request.base.ref"),
+          head: at("pull_request.head.sha"),
+        },
+      };
+    case "push":
+      return {
+        event: name,
+        branch: branchOf(at("ref")),
+        request: { kind: "push", before: at("before"), head: at("after"), defaultBranch },
+      };
+    case "workflow_run": {
+      const prs = (raw.workflow_run as Json | undefined)?.pull_requests;
+      const prBase = Array.isArray(prs) && isObj(prs[0]) ? opt(prs[0], "base.sha") : undefined;
+      const headBranch = opt(raw, "workflow_run.head_branch");
+      return {
+        event: name,
+        branch: headBranch,
+        request: {
+          kind: "workflow_run",
+          head: at("workflow_run.head_sha"),
+          headBranch,
+          pullRequestBase: prBase,
+          defaultBranch,
+        },
+      };
+    }
+    default:
+      return {
+        event: name,
+        branch: branchOf(opt(raw, "ref") ?? ""),
+        request: { kind: "none", reason: `${name} has no base commit` },
+      };
+  }
+}
+
+function guessEvent(raw: Json, file: string): EventName {
+  if ("pull_request" in raw) return "pull_request";
+  if ("workflow_run" in raw) return "workflow_run";
+  if ("schedule" in raw) return "schedule";
+  if ("before" in raw && "after" in raw) return "push";
+  if ("inputs" in raw) return "workflow_dispatch";
+  throw new EventPayloadError(
+    file,
+    "has none of pull_request, workflow_run, schedule, before/after or inputs, so its event is unknown (pass --event)",
+  );
+}
+
+function field(raw: Json, path: string, file: string): string {
+  const v = opt(raw, path);
+  if (v === undefined || v === "") throw new EventPayloadError(file, `lacks \`${path}\``);
+  return v;
+}
+
+function opt(raw: unknown, path: string): string | undefined {
+  let cur: unknown = raw;
+  for (const k of path.split(".")) cur = isObj(cur) ? cur[k] : undefined;
+  return typeof cur === "string" ? cur : undefined;
+}
+
+function branchOf(ref: string): string | undefined {
+  return ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
+}
+
+function isObj(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

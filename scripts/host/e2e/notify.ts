@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "dotenv";
+import type { E2eSummary } from "../../../ci/src/plan/e2e/summary";
+import {
+  notificationText,
+  redact,
+  shouldNotify,
+  webhookPayload,
+  webhookWarning,
+  type NotifyContext,
+  type WebhookKind,
+} from "../../../ci/src/plan/e2e/notify";
+
+const WEBHOOK_VARS: Record<WebhookKind, string> = { slack: "SLACK_WEBHOOK_URL", discord: "DISCORD_WEBHOOK_URL" };
+
+/** Webhook URLs from the environment, else from `.env` in the working directory; both optional. */
+export function webhookUrls(
+  env: NodeJS.ProcessEnv,
+  dotenvFile = join(process.cwd(), ".env"),
+): Partial<Record<WebhookKind, string>> {
+  const file = existsSync(dotenvFile) ? parse(readFileSync(dotenvFile)) : {};
+  const out: Partial<Record<WebhookKind, string>> = {};
+  for (const [kind, name] of Object.entries(WEBHOOK_VARS) as [WebhookKind, string][]) {
+    const url = env[name] || file[name];
+    if (url) out[kind] = url;
+  }
+  return out;
+}
+
+/** Post the summary to each configured webhook; a webhook that fails only returns a warning. */
+export async function notify(
+  s: E2eSummary,
+  ctx: NotifyContext,
+  urls: Partial<Record<WebhookKind, string>>,
+  onSuccess: boolean,
+): Promise<string[]> {
+  if (!shouldNotify(s, onSuccess)) return [];
+  const text = redact(notificationText(s, ctx), Object.values(urls));
+  const warnings: string[] = [];
+  for (const [kind, url] of Object.entries(urls) as [WebhookKind, string][]) {
+    const why = await post(url, webhookPayload(kind, text));
+    if (why) warnings.push(webhookWarning(kind, why));
+  }
+  return warnings;
+}
+
+async function post(url: string, body: unknown): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return res.ok ? undefined : `HTTP ${res.status}`;
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    // The error text of fetch can quote the URL; report only the cause's code.
+    return err.cause?.code ?? err.name;
+  }
+}

@@ -1,0 +1,106 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { basename, delimiter, join, resolve } from "node:path";
+import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
+import { E2eInputError, planE2e, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
+import { selectShard, ShardIndexError } from "../../../ci/src/plan/e2e/split";
+import { commitOf, planInput, waitForStaging, writeReport, type E2eFlags } from "./run";
+import { recordMode } from "./record";
+import { runMergeAlone, runShardAlone } from "./execute";
+import { preflight } from "../preflight";
+import { TOOLS_BIN } from "../stage";
+
+/**
+ * `npm run pipeline -- e2e-shard --index I --total N --out DIR`: run one shard of the plan that
+ * `e2e --shards N` makes, as one CI machine would, and put its blob zip in DIR. Exit 0 when the
+ * blob was written (its failures are the merge's to report), 1 when Playwright wrote none.
+ */
+export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+  const total = totalOf(f);
+  const index = Number(f.index);
+  if (f.index === undefined || f.index.trim() === "") throw new ShardIndexError(f.index, total);
+  if (!f.out)
+    throw new E2eInputError(
+      `e2e-shard needs --out DIR, where its blob zip goes. Run e.g. \`npm run pipeline -- e2e-shard --index ${f.index} --total ${total} --out blob-${f.index} --base-url URL --api-url URL\``,
+    );
+  const { plan, env } = await splitPlan(f, sourceDir, c, total);
+  const job = selectShard(plan, index, total);
+  if (!job) {
+    console.error(
+      `warning: shard ${index} has nothing to run: the plan has ${plan.shardJobs.length} shards for its spec files`,
+    );
+    return 0;
+  }
+  await preflight([job], sourceDir, env);
+  await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
+  const { run, blob } = await runShardAlone(plan, index, sourceDir, env);
+  console.log(
+    `e2e-shard ${index}/${total}: playwright exit ${run.exitCode} in ${run.seconds?.toFixed(1)}s${run.files.length ? `, ${run.files.join(" ")}` : ""}`,
+  );
+  if (!blob) {
+    console.error(
+      `shard ${index} wrote no blob report. Re-run it: npm run pipeline -- e2e-shard --index ${index} --total ${total} --out ${f.out}`,
+    );
+    return 1;
+  }
+  mkdirSync(resolve(f.out), { recursive: true });
+  copyFileSync(blob, join(resolve(f.out), basename(blob)));
+  console.log(`blob: ${join(resolve(f.out), basename(blob))}`);
+  return 0;
+}
+
+/**
+ * `npm run pipeline -- e2e-merge --blobs DIR --total N`: merge the shards' blob zips beside the
+ * backend E2E into the same report, summary, notification and promotion record as `e2e`.
+ */
+export async function e2eMergeCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+  const total = totalOf(f);
+  if (!f.blobs)
+    throw new E2eInputError(
+      `e2e-merge needs --blobs DIR, the directory holding every shard's report-<i>.zip. Run e.g. \`npm run pipeline -- e2e-merge --blobs blobs --total ${total} --base-url URL --api-url URL\``,
+    );
+  const stateDir = resolve(f.stateDir ?? ".pipeline");
+  const { plan, env } = await splitPlan(f, sourceDir, c, total);
+  await preflight([plan.mergeJob, plan.backendJob], sourceDir, env);
+  const commit = await commitOf(f, sourceDir);
+  await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
+  const result = await runMergeAlone(plan, resolve(f.blobs), total, sourceDir, env);
+  return writeReport(
+    result,
+    {
+      reportOut: join(stateDir, "e2e-report"),
+      stateDir,
+      commit,
+      record: recordMode(f.record),
+      notifySuccess: !!f.notifySuccess,
+    },
+    env,
+  );
+}
+
+function totalOf(f: E2eFlags): number {
+  const total = f.total === undefined ? 4 : Number(f.total);
+  if (f.total !== undefined && (f.total.trim() === "" || !Number.isInteger(total) || total < 1))
+    throw new ShardCountError(f.total);
+  return total;
+}
+
+/**
+ * The plan every machine of a split run makes alike: the deployed URLs, --total, and only an explicit --timings file.
+ */
+async function splitPlan(
+  f: E2eFlags,
+  sourceDir: string,
+  c: PipelineConfig,
+  total: number,
+): Promise<{ plan: E2ePlan; env: NodeJS.ProcessEnv }> {
+  if (!f.baseUrl || !f.apiUrl)
+    throw new E2eInputError(
+      "e2e-shard and e2e-merge need --base-url and --api-url: the deployed app every machine tests (`npm run pipeline -- e2e` starts the example locally instead)",
+    );
+  recordMode(f.record);
+  const input = await planInput({ ...f, shards: String(total) }, sourceDir, c, undefined);
+  const plan = planE2e(c, input);
+  for (const w of plan.warnings) console.error(`warning: ${w}`);
+  return { plan, env: { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) } };
+}

@@ -1,0 +1,49 @@
+import { join } from "node:path";
+
+/** sshd listening on loopback only, keys only, its own host key and authorized_keys. */
+export function sshdConf(dir: string, port: number): string {
+  const ssh = join(dir, "ssh");
+  return [
+    `Port ${port}`,
+    "ListenAddress 127.0.0.1",
+    `HostKey ${ssh}/host_key`,
+    `PidFile ${ssh}/sshd.pid`,
+    `AuthorizedKeysFile ${ssh}/authorized_keys`,
+    "PermitRootLogin prohibit-password",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    "StrictModes no",
+    "MaxStartups 50:30:100",
+    "MaxSessions 50",
+    "",
+  ].join("\n");
+}
+
+/**
+ * nginx in front of the app's blue/green slots. The upstreams live in an include the deploy
+ * rewrites (ci/src/plan/deploy/slots.ts upstreamsConf) before a graceful `nginx -s reload`; every
+ * response carries X-Release, the release that served it.
+ */
+export function nginxConf(dir: string, publicPort: number): string {
+  const ngx = join(dir, "nginx");
+  const proxy = (name: string) =>
+    `proxy_pass http://${name}; proxy_next_upstream error timeout http_502 http_504; proxy_next_upstream_tries 6; proxy_connect_timeout 2s; proxy_set_header Host $host;`;
+  return `user root;
+worker_processes 1;
+pid ${ngx}/nginx.pid;
+error_log ${ngx}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${ngx}/tmp/body; proxy_temp_path ${ngx}/tmp/proxy; fastcgi_temp_path ${ngx}/tmp/fcgi; uwsgi_temp_path ${ngx}/tmp/uwsgi; scgi_temp_path ${ngx}/tmp/scgi;
+  include ${ngx}/upstreams.conf;
+  server {
+    listen 127.0.0.1:${publicPort};
+    add_header X-Release $deploy_release always;
+    location /api/ { ${proxy("backend")} }
+    location / { ${proxy("frontend")} }
+  }
+}
+`;
+}

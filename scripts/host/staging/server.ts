@@ -1,0 +1,174 @@
+/**
+ * The bundled local "staging server": sshd on a loopback port with its own host key and
+ * authorized key, nginx in front of the app ports, a FerretDB database, a DEPLOY_BASE and
+ * its own PM2_HOME, all under one directory (default .pipeline/staging). Started detached;
+ * `stop` ends every process by its recorded pid.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { $ } from "zx";
+import { defaultConfig } from "../../../ci/src/plan/config/defaults";
+import { freePort } from "../services";
+import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
+import { nginxConf, sshdConf } from "./configs";
+
+export const DEFAULT_STAGING_DIR = resolve(import.meta.dirname, "../../../.pipeline/staging");
+const PM2 = resolve(import.meta.dirname, "../../node_modules/.bin/pm2");
+
+export interface StagingServer {
+  dir: string;
+  base: string;
+  pm2Home: string;
+  sshPort: number;
+  publicPort: number;
+  mongoPort: number;
+  keyFile: string;
+  knownHosts: string;
+  pids: { sshd?: number; nginx?: number; mongo?: number };
+}
+
+/** Start sshd, nginx and FerretDB under `dir`; write deploy.env with the STAGING_* settings. */
+export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<StagingServer> {
+  if (existsSync(join(dir, "state.json"))) await stopStagingServer(dir);
+  const ports = {
+    ssh: await freePort(),
+    pub: await freePort(),
+    fe: [await freePort(), await freePort()],
+    be: [await freePort(), await freePort()],
+    mongo: await freePort(),
+  };
+  const s: StagingServer = {
+    dir,
+    base: join(dir, "base"),
+    pm2Home: join(dir, "pm2"),
+    sshPort: ports.ssh,
+    publicPort: ports.pub,
+    mongoPort: ports.mongo,
+    keyFile: join(dir, "ssh/client_key"),
+    knownHosts: "",
+    pids: {},
+  };
+  for (const d of ["ssh", "base/shared/env", "base/releases", "base/.dep/e2e", "pm2", "nginx/tmp", "mongo"])
+    mkdirSync(join(dir, d), { recursive: true });
+  // Fresh keys on every start: ssh-keygen would stop to ask before overwriting the last run's.
+  for (const k of ["host_key", "host_key.pub", "client_key", "client_key.pub"])
+    rmSync(join(dir, "ssh", k), { force: true });
+  await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${""} -f ${join(dir, "ssh/host_key")} -C staging-host`;
+  await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${""} -f ${s.keyFile} -C staging-deploy`;
+  writeFileSync(join(dir, "ssh/authorized_keys"), readFileSync(`${s.keyFile}.pub`));
+  s.knownHosts = `[127.0.0.1]:${ports.ssh} ${readFileSync(join(dir, "ssh/host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ")}`;
+  const ngx = join(dir, "nginx");
+  const nginx = {
+    upstreamsFile: join(ngx, "upstreams.conf"),
+    reload: ["nginx", "-c", join(ngx, "nginx.conf"), "-p", ngx, "-s", "reload"],
+  };
+  const slots = ports.fe.map((p, i) => ({ frontendPorts: [p], backendPorts: [ports.be[i]] }));
+  const server = {
+    path: [dirname(process.execPath), dirname(PM2), ...(await toolDirs())].join(":"),
+    pm2Home: s.pm2Home,
+    pm2: PM2,
+    publicPort: ports.pub,
+    frontendPorts: ports.fe,
+    backendPorts: ports.be,
+    slots,
+    nginx,
+  };
+  writeFileSync(join(s.base, "shared/server.json"), JSON.stringify(server, null, 2));
+  writeFileSync(join(dir, "ssh/sshd_config"), sshdConf(dir, ports.ssh));
+  writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub));
+  writeFileSync(nginx.upstreamsFile, upstreamsConf(slots[0], "none"));
+  mkdirSync("/run/sshd", { recursive: true });
+  await $({ quiet: true })`/usr/sbin/sshd -f ${join(dir, "ssh/sshd_config")} -E ${join(dir, "ssh/sshd.log")}`;
+  s.pids.sshd = await pidFile(join(dir, "ssh/sshd.pid"));
+  await $({ quiet: true })`nginx -c ${join(dir, "nginx/nginx.conf")} -p ${join(dir, "nginx")}`;
+  s.pids.nginx = await pidFile(join(dir, "nginx/nginx.pid"));
+  s.pids.mongo = startMongo(dir, ports.mongo);
+  writeFileSync(join(dir, "state.json"), JSON.stringify(s, null, 2));
+  writeFileSync(join(dir, "deploy.env"), deployEnv(s), { mode: 0o600 });
+  return s;
+}
+
+/** Daemons write their pid file after forking: wait for it. */
+async function pidFile(file: string): Promise<number> {
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  return Number(readFileSync(file, "utf8"));
+}
+
+async function toolDirs(): Promise<string[]> {
+  const uv = (await $({ quiet: true, nothrow: true })`which uv`).stdout.trim();
+  return [uv ? dirname(uv) : "", "/usr/local/bin", "/usr/bin", "/bin"].filter(Boolean);
+}
+
+function startMongo(dir: string, port: number): number | undefined {
+  const path = `${resolve(import.meta.dirname, "../../../.tools/bin")}:${process.env.PATH}`;
+  const cmd = defaultConfig().services.mongo.hostCommands.find((c) =>
+    path.split(":").some((p) => existsSync(join(p, c.bin))),
+  );
+  if (!cmd) return undefined;
+  const bin = path
+    .split(":")
+    .map((p) => join(p, cmd.bin))
+    .find(existsSync)!;
+  const args = cmd.args.map((a) => a.replaceAll("{port}", String(port)).replaceAll("{dataDir}", join(dir, "mongo")));
+  const log = openSync(join(dir, "mongo/log"), "a");
+  const child = spawn(bin, args, { cwd: join(dir, "mongo"), detached: true, stdio: ["ignore", log, log] });
+  child.unref();
+  return child.pid;
+}
+
+function deployEnv(s: StagingServer): string {
+  return [
+    `STAGING_SSH_HOST=127.0.0.1`,
+    `STAGING_SSH_PORT=${s.sshPort}`,
+    `STAGING_SSH_USER=${process.env.USER || "root"}`,
+    `STAGING_DEPLOY_PATH=${s.base}`,
+    `STAGING_SSH_KEY_FILE=${s.keyFile}`,
+    `STAGING_KNOWN_HOSTS="${s.knownHosts}"`,
+    `STAGING_PUBLIC_URL=http://127.0.0.1:${s.publicPort}`,
+    `STAGING_SECRET_DATABASE_URI=mongodb://127.0.0.1:${s.mongoPort}/autoauthor_staging`,
+    "",
+  ].join("\n");
+}
+
+/** Stop PM2 (its own PM2_HOME), nginx, sshd and the database by their pids; keep nothing running. */
+export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void> {
+  const file = join(dir, "state.json");
+  if (!existsSync(file)) return;
+  const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
+  await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: s.pm2Home } })`${PM2} kill`;
+  for (const pid of [s.pids.nginx, s.pids.sshd, s.pids.mongo]) if (pid) kill(pid);
+  rmSync(file);
+}
+
+/** One line per part: running or not, and where. */
+export function stagingStatus(dir = DEFAULT_STAGING_DIR): string {
+  const file = join(dir, "state.json");
+  if (!existsSync(file)) return `staging server: stopped (start it: npm run pipeline -- staging-server start)`;
+  const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
+  const alive = (pid?: number) => (pid && isAlive(pid) ? `running (pid ${pid})` : "NOT running");
+  return [
+    `staging server under ${dir}`,
+    `  sshd   ${alive(s.pids.sshd)} on 127.0.0.1:${s.sshPort}`,
+    `  nginx  ${alive(s.pids.nginx)}: the app at http://127.0.0.1:${s.publicPort}/`,
+    `  mongo  ${alive(s.pids.mongo)} on 127.0.0.1:${s.mongoPort}`,
+    `  DEPLOY_BASE ${s.base}, PM2_HOME ${s.pm2Home}; settings in ${join(dir, "deploy.env")}`,
+  ].join("\n");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+}

@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Ci } from "../../../ci/src/index";
+import { graphOf, type JobGraph } from "../../support/graph";
+import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
+
+const EXAMPLE = resolve(import.meta.dirname, "../../../examples/app");
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+
+/**
+ * A run container as the contract compares it: its JobGraph and where directories are mounted (IDs normalised away).
+ */
+type RunGraph = JobGraph & { mounts: string[] };
+
+type Dag = typeof import("@dagger.io/dagger").dag;
+
+/** Record one Dagger function call; return the graphs of the containers it ran (exitCode leaves), sorted. */
+async function record(call: (ci: Ci, dag: Dag) => Promise<unknown>): Promise<RunGraph[]> {
+  const rec = await startRecorder();
+  const saved = { ...process.env };
+  Object.assign(process.env, rec.env, { E2E_SLACK: "slack-token", E2E_KEY: "key", E2E_KNOWN: "known" });
+  try {
+    const { connection, dag } = await import("@dagger.io/dagger");
+    const { Ci } = await import("../../../ci/src/index");
+    await connection(() => call(new Ci(), dag).then(() => undefined));
+  } finally {
+    process.env = saved;
+    await rec.close();
+  }
+  const runs = rec.chains.filter((ch) => ch.at(-1)?.field === "exitCode" && ch.some((c) => c.field === "container"));
+  return runs.map(runGraph).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function runGraph(ch: Chain): RunGraph {
+  const calls = containerCalls(ch);
+  const mounts = [
+    ...new Set(calls.filter((c) => c.field === "withDirectory").map((c) => c.args.path as string)),
+  ].sort();
+  return { ...graphOf(calls), mounts };
+}
+
+/**
+ * One plan, on one engine or across machines: the containers `e2e --shards 4` runs are exactly
+ * those of `e2e-shard --index 1..4 --total 4` plus `e2e-merge --total 4`, recorded with the real
+ * SDK client (no engine), compared as graphs with the object IDs normalised away.
+ */
+describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL requests)", () => {
+  let staging: Server;
+  let url: string;
+  let whole: RunGraph[];
+  let shards: RunGraph[][];
+  let merge: RunGraph[];
+
+  beforeAll(async () => {
+    staging = createServer((_, res) => res.writeHead(200).end("ok"));
+    await new Promise<void>((r) => staging.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(staging.address() as AddressInfo).port}`;
+    const blobs = mkdtempSync(join(tmpdir(), "blobs-"));
+    for (let i = 1; i <= 4; i++) writeFileSync(join(blobs, `report-${i}.zip`), "");
+    const src = (dag: Dag) => dag.host().directory(EXAMPLE);
+    const notifyAndRecord = (dag: Dag) =>
+      [
+        dag.secret("env://E2E_SLACK"),
+        undefined,
+        false,
+        SHA,
+        1,
+        0,
+        "pipeline.yaml",
+        "staging.example.com",
+        "deploy",
+        "/srv/app",
+        2222,
+        dag.secret("env://E2E_KEY"),
+        dag.secret("env://E2E_KNOWN"),
+      ] as const;
+    whole = await record((ci, dag) =>
+      ci.e2e(url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag)).then((d) => d.sync()),
+    );
+    shards = [];
+    for (let i = 1; i <= 4; i++)
+      shards.push(
+        await record((ci, dag) =>
+          ci.e2eShard(i, url, url, src(dag), 4, "smoke", undefined, 1, 0).then((d) => d.sync()),
+        ),
+      );
+    merge = await record((ci, dag) =>
+      ci
+        .e2eMerge(dag.host().directory(blobs), url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag))
+        .then((d) => d.sync()),
+    );
+  }, 120_000);
+  afterAll(() => staging?.close());
+
+  it("runs exactly one Playwright shard container per e2e-shard call, each a different shard", () => {
+    expect(shards.map((s) => s.length)).toEqual([1, 1, 1, 1]);
+    expect(shards.map((s) => s[0].execs.at(-1)?.find((a) => a.startsWith("--shard=")))).toEqual([
+      "--shard=1/4",
+      "--shard=2/4",
+      "--shard=3/4",
+      "--shard=4/4",
+    ]);
+  });
+
+  it("runs the merge (fed at .e2e/blobs), the backend E2E, the notification and the ssh record in e2e-merge", () => {
+    expect(merge.find((g) => g.execs.some((a) => a.includes("merge-reports")))?.mounts).toContain(
+      "/src/frontend/.e2e/blobs",
+    );
+    expect(merge.some((g) => g.execs.some((a) => a.includes("pytest")))).toBe(true);
+    expect(merge).toHaveLength(4);
+  });
+
+  it("records for e2e --shards 4 exactly the union of the e2e-shard 1..4 and e2e-merge graphs", () => {
+    const union = [...shards.flat(), ...merge].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(whole).toHaveLength(8);
+    expect(whole).toEqual(union);
+  });
+});

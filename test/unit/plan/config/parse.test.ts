@@ -1,0 +1,151 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../../../ci/src/plan/config/defaults";
+import { ConfigError, parseConfig, toArgv } from "../../../../ci/src/plan/config/parse";
+import { readConfig } from "../../../../scripts/host/config";
+
+describe("parseConfig", () => {
+  it("returns the Auto-Author defaults when there is no file", () => {
+    expect(parseConfig(undefined)).toEqual(defaultConfig());
+    expect(parseConfig("# only a comment\n")).toEqual(defaultConfig());
+  });
+
+  it("merges a partial file over the defaults", () => {
+    const c = parseConfig("frontend:\n  path: web\nthresholds:\n  coverage: 90\n");
+    expect(c.frontend.path).toBe("web");
+    expect(c.frontend.steps).toEqual(defaultConfig().frontend.steps);
+    expect(c.thresholds.coverage).toBe(90);
+    expect(c.thresholds.fastTests).toEqual({ target: 5, alert: 7 });
+  });
+
+  it("replaces the step list whole, keeping the given order", () => {
+    const c = parseConfig("frontend:\n  steps:\n    build: npm run build\n    lint: [npx, eslint, .]\n");
+    expect(Object.entries(c.frontend.steps)).toEqual([
+      ["build", "npm run build"],
+      ["lint", ["npx", "eslint", "."]],
+    ]);
+  });
+
+  it("derives the image from a changed node or python version", () => {
+    const c = parseConfig("frontend:\n  nodeVersion: '22'\nbackend:\n  pythonVersion: '3.13'\n");
+    expect(c.frontend.image).toBe("node:22-bookworm-slim");
+    expect(c.backend.image).toMatch(/^ghcr\.io\/astral-sh\/uv:[\d.]+-python3\.13-bookworm-slim$/);
+  });
+
+  it("rejects an unknown key with the file, the key and a suggestion", () => {
+    expect(() => parseConfig("frontend:\n  lnit: x\n", "ci/pipeline.yaml")).toThrow(ConfigError);
+    expect(() => parseConfig("frontend:\n  patth: web\n", "ci/pipeline.yaml")).toThrow(
+      /ci\/pipeline\.yaml: `frontend\.patth` is not a known key\. Fix: use one of: .*\(did you mean `path`\?\)/,
+    );
+  });
+
+  it("rejects a wrong type and shows how to write it", () => {
+    expect(() => parseConfig("thresholds:\n  coverage: high\n")).toThrow(
+      /`thresholds\.coverage` must be a number\. Fix: write it like coverage: 85/,
+    );
+    expect(() => parseConfig("backend:\n  deselect: tests/x.py\n")).toThrow(
+      /`backend\.deselect` must be a list of strings/,
+    );
+    expect(() => parseConfig("frontend: [1, 2]\n")).toThrow(/`frontend` must be a mapping/);
+  });
+
+  it("rejects values out of range", () => {
+    expect(() => parseConfig("thresholds:\n  coverage: 185\n")).toThrow(
+      /thresholds\.coverage` is 185, outside 0\.\.100/,
+    );
+    expect(() => parseConfig("thresholds:\n  deploy: { target: 5, alert: 2 }\n")).toThrow(/0 < target <= alert/);
+    expect(() => parseConfig("services:\n  mongo:\n    port: 70000\n")).toThrow(/services\.mongo\.port/);
+    expect(() => parseConfig("backend:\n  path: ../elsewhere\n")).toThrow(/outside the repository/);
+  });
+
+  it("names the file when the YAML does not parse", () => {
+    expect(() => parseConfig("frontend:\n  path: [unclosed\n", "pipeline.yaml")).toThrow(
+      /pipeline\.yaml: is not valid YAML/,
+    );
+  });
+});
+
+describe("toArgv", () => {
+  it("splits a plain command on whitespace", () => {
+    expect(toArgv("npm  run lint")).toEqual(["npm", "run", "lint"]);
+  });
+
+  it("keeps an argv list as it is", () => {
+    expect(toArgv(["pytest", "-m", "not e2e"])).toEqual(["pytest", "-m", "not e2e"]);
+  });
+
+  it("refuses shell syntax, since steps run without a shell", () => {
+    expect(() => toArgv("npm test && rm -rf /", "frontend.steps.unit")).toThrow(/uses shell syntax.*argv list/);
+    expect(() => toArgv("", "frontend.install")).toThrow(ConfigError);
+  });
+});
+
+describe("readConfig", () => {
+  const repo = () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    mkdirSync(join(dir, "frontend"));
+    mkdirSync(join(dir, "backend"));
+    return dir;
+  };
+
+  it("reads pipeline.yaml from the source root", () => {
+    const dir = repo();
+    mkdirSync(join(dir, "web"));
+    writeFileSync(join(dir, "pipeline.yaml"), "frontend:\n  path: web\n");
+    expect(readConfig(dir).frontend.path).toBe("web");
+  });
+
+  it("fails on a configured path that is not in the source", () => {
+    const dir = repo();
+    writeFileSync(join(dir, "pipeline.yaml"), "backend:\n  path: api\n");
+    expect(() => readConfig(dir)).toThrow(
+      /pipeline\.yaml: `backend\.path` points at "api", which is not in the source\. Fix: create it, or set backend\.path/,
+    );
+  });
+
+  it("fails when an explicitly named config file is absent", () => {
+    expect(() => readConfig(repo(), "ci/other.yaml")).toThrow(/ci\/other\.yaml: is not in .* pass --config/);
+  });
+});
+
+describe("parseConfig deploy section", () => {
+  it("defaults to keep 5 and 10 health attempts 5 s apart", () => {
+    expect(parseConfig(undefined).deploy).toEqual({
+      keep: 5,
+      health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 },
+    });
+  });
+  it("merges an override and rejects keep 0 naming the key", () => {
+    expect(parseConfig("deploy:\n  health: { intervalSeconds: 0.5 }\n").deploy.health.intervalSeconds).toBe(0.5);
+    expect(() => parseConfig("deploy:\n  keep: 0\n")).toThrow(/`deploy.keep` is 0.*Fix: use an integer >= 1/);
+  });
+});
+
+describe("parseConfig e2e section", () => {
+  it("defaults to 4 shards, @smoke, 30 attempts 10 s apart", () => {
+    expect(parseConfig(undefined).e2e).toEqual({
+      testDir: "e2e",
+      shards: 4,
+      smokeTag: "@smoke",
+      readyAttempts: 30,
+      readyIntervalSeconds: 10,
+      healthPath: "/api/v1/health",
+    });
+  });
+
+  it("merges an override and rejects bad values naming the key", () => {
+    expect(parseConfig("e2e:\n  shards: 2\n  readyAttempts: 5\n").e2e).toMatchObject({
+      shards: 2,
+      readyAttempts: 5,
+      smokeTag: "@smoke",
+    });
+    expect(() => parseConfig("e2e:\n  shards: 0\n")).toThrow(
+      /`e2e.shards` is 0\. Fix: use a whole number of at least 1, such as 4/,
+    );
+    expect(() => parseConfig("e2e:\n  healthPath: health\n")).toThrow(/`e2e.healthPath`.*start it with \//);
+    expect(() => parseConfig("e2e:\n  testDir: ../e2e\n")).toThrow(/`e2e.testDir`.*outside the frontend/);
+    expect(() => parseConfig("e2e:\n  shardz: 2\n")).toThrow(/did you mean `shards`/);
+  });
+});

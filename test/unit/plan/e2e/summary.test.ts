@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { formatE2eSummary, summarizeE2e, type SummaryInput } from "../../../../ci/src/plan/e2e/summary";
+import { fail, flaky, pass, reportOf, skip } from "../../../support/pwReport";
+
+const base: Omit<SummaryInput, "report"> = {
+  suite: "full",
+  mode: "balanced",
+  modeReason: "previous timings for 2/2 files: LPT by file",
+  shards: [
+    { index: 1, files: ["a.spec.ts"], exitCode: 0, seconds: 12 },
+    { index: 2, files: ["b.spec.ts"], exitCode: 1, seconds: 15 },
+  ],
+};
+
+describe("summarizeE2e", () => {
+  it("counts passed, failed, flaky and skipped, and finds the slowest shard", () => {
+    const s = summarizeE2e({
+      ...base,
+      report: reportOf({ "a.spec.ts": [pass("one"), skip("later")], "b.spec.ts": [fail("two"), flaky("three")] }, 9000),
+    });
+    expect(s).toMatchObject({
+      status: "failed",
+      passed: 1,
+      failed: 1,
+      flaky: 1,
+      skipped: 1,
+      durationSeconds: 9,
+      slowestShard: { index: 2, seconds: 15 },
+      problems: [],
+    });
+    expect(s.failedTests).toEqual(["b.spec.ts › b page › two"]);
+    expect(s.flakyTests).toEqual(["b.spec.ts › b page › three"]);
+  });
+
+  it("keeps a run with only flaky tests green", () => {
+    const s = summarizeE2e({
+      ...base,
+      shards: base.shards.map((x) => ({ ...x, exitCode: 0 })),
+      report: reportOf({ "a.spec.ts": [pass("one")], "b.spec.ts": [flaky("three")] }),
+    });
+    expect(s.status).toBe("passed");
+    expect(s.flaky).toBe(1);
+  });
+
+  it("is red without a merged report, saying so", () => {
+    const s = summarizeE2e({ ...base });
+    expect(s.status).toBe("failed");
+    expect(s.problems).toEqual([expect.stringMatching(/no merged report/)]);
+  });
+
+  it("is red when a shard crashed without a failed test", () => {
+    const s = summarizeE2e({ ...base, report: reportOf({ "a.spec.ts": [pass("one")] }) });
+    expect(s.status).toBe("failed");
+    expect(s.problems).toEqual(["shard 2 exited 1 without a failed test"]);
+  });
+
+  it("is red when the backend E2E failed, though every Playwright test passed", () => {
+    const green = base.shards.map((x) => ({ ...x, exitCode: 0 }));
+    const s = summarizeE2e({
+      ...base,
+      shards: green,
+      report: reportOf({ "a.spec.ts": [pass("one")] }),
+      backend: { passed: 2, failed: 1, skipped: 0, failedTests: ["t::x"], exitCode: 1 },
+    });
+    expect(s.status).toBe("failed");
+  });
+});
+
+describe("formatE2eSummary", () => {
+  it("shows the verdict, counts, shards and balance mode, the slowest shard and the names", () => {
+    const s = summarizeE2e({
+      ...base,
+      report: reportOf({ "a.spec.ts": [pass("one")], "b.spec.ts": [fail("two"), flaky("three")] }),
+      backend: { passed: 3, failed: 0, skipped: 0, failedTests: [], exitCode: 0 },
+    });
+    const text = formatE2eSummary(s);
+    expect(text).toMatch(/^e2e \(full\): FAILED\n/);
+    expect(text).toContain("playwright: 1 passed, 1 failed, 1 flaky, 0 skipped");
+    expect(text).toContain("shards: 2, mode balanced (previous timings");
+    expect(text).toContain("  shard 2: 15.0s, exit 1, b.spec.ts");
+    expect(text).toContain("slowest shard: 2 (15.0s)");
+    expect(text).toContain("backend e2e: 3 passed, 0 failed");
+    expect(text).toContain("FAILED b.spec.ts › b page › two");
+    expect(text).toContain("FLAKY b.spec.ts › b page › three (passed on retry)");
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import {
+  BadCommitsError,
+  findBadCommits,
+  formatCommitReport,
+  subjectProblem,
+} from "../../../../ci/src/plan/triggers/commits";
+
+describe("subjectProblem", () => {
+  it("accepts type: subject, with an optional scope and breaking-change bang", () => {
+    for (const s of [
+      "feat: add login",
+      "fix(api): handle empty title",
+      "refactor(ci)!: drop node 18",
+      "revert: feat: add login",
+      "chore!: bump",
+    ]) {
+      expect(subjectProblem(s), s).toBeUndefined();
+    }
+  });
+
+  it("names the wrong type and lists the valid ones", () => {
+    expect(subjectProblem("Add login")).toMatch(
+      /type "Add" is not one of feat, fix, docs, style, refactor, perf, test, build, ci, chore, revert/,
+    );
+    expect(subjectProblem("Feat: add login")).toMatch(/type "Feat"/);
+    expect(subjectProblem("feature: add login")).toMatch(/type "feature"/);
+  });
+
+  it("says what is missing after the type", () => {
+    expect(subjectProblem("feat add login")).toMatch(/missing ": " after "feat"/);
+    expect(subjectProblem("feat:add login")).toMatch(/needs a space and a subject/);
+    expect(subjectProblem("feat: ")).toMatch(/needs a space and a subject/);
+    expect(subjectProblem("feat(): x")).toMatch(/empty scope/);
+    expect(subjectProblem("123")).toMatch(/does not start with a type/);
+  });
+});
+
+describe("findBadCommits and formatCommitReport", () => {
+  const commits = [
+    { sha: "a".repeat(40), subject: "feat: ok" },
+    { sha: "b".repeat(40), subject: "WIP" },
+    { sha: "c".repeat(40), subject: "fix stuff" },
+  ];
+
+  it("lists each offending commit with its short sha, subject and problem, and the fix", () => {
+    const bad = findBadCommits(commits);
+    expect(bad.map((b) => b.sha[0])).toEqual(["b", "c"]);
+    const report = formatCommitReport(commits.length, bad);
+    expect(report).toMatch(/2 of 3 commit\(s\) break/);
+    expect(report).toContain('bbbbbbb  "WIP"');
+    expect(report).toContain('ccccccc  "fix stuff"');
+    expect(report).toMatch(/git rebase -i/);
+  });
+
+  it("reports the count when all are fine", () => {
+    expect(formatCommitReport(1, findBadCommits(commits.slice(0, 1)))).toMatch(/1 commit\(s\) checked, all follow/);
+  });
+
+  it("throws BadCommitsError carrying the offenders", async () => {
+    const p = Promise.reject(new BadCommitsError(findBadCommits(commits), 3));
+    await expect(p).rejects.toThrow(BadCommitsError);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { classifyPath, filterPaths } from "../../../../ci/src/plan/triggers/paths";
+
+const config = parseConfig(undefined);
+
+describe("classifyPath", () => {
+  it("sorts paths under the configured frontend and backend directories", () => {
+    expect(classifyPath("frontend/src/app/page.tsx", config)).toBe("frontend");
+    expect(classifyPath("backend/app/main.py", config)).toBe("backend");
+  });
+
+  it("treats the config, root lockfiles, the pipeline and its workflows as both", () => {
+    for (const p of [
+      "pipeline.yaml",
+      "package.json",
+      "package-lock.json",
+      "dagger.json",
+      "ci/src/index.ts",
+      ".github/workflows/test-suite.yml",
+    ]) {
+      expect(classifyPath(p, config), p).toBe("both");
+    }
+  });
+
+  it("treats docs and other files as neither", () => {
+    expect(classifyPath("README.md", config)).toBe("other");
+    expect(classifyPath("docs/setup.md", config)).toBe("other");
+    expect(classifyPath("frontendish/x.ts", config)).toBe("other");
+  });
+
+  it("matches under the source prefix when the app sits inside the repository", () => {
+    expect(classifyPath("examples/app/frontend/x.ts", config, { prefix: "examples/app" })).toBe("frontend");
+    expect(classifyPath("examples/app/pipeline.yaml", config, { prefix: "examples/app/" })).toBe("both");
+    expect(classifyPath("frontend/x.ts", config, { prefix: "examples/app" })).toBe("other");
+  });
+
+  it("follows frontend.path and backend.path from the config", () => {
+    const custom = parseConfig("frontend:\n  path: web\nbackend:\n  path: services/api\n");
+    expect(classifyPath("web/a.ts", custom)).toBe("frontend");
+    expect(classifyPath("services/api/a.py", custom)).toBe("backend");
+    expect(classifyPath("frontend/a.ts", custom)).toBe("other");
+  });
+});
+
+describe("filterPaths", () => {
+  it("runs only the backend job when only backend paths changed, and says why frontend is skipped", () => {
+    const d = filterPaths(["backend/app/main.py"], config);
+    expect(d.run).toEqual(["backend"]);
+    expect(d.skipped).toEqual([{ job: "frontend", reason: expect.stringContaining("no change under frontend/") }]);
+  });
+
+  it("runs both jobs when a both-path changed", () => {
+    const d = filterPaths(["pipeline.yaml"], config);
+    expect(d.run).toEqual(["frontend", "backend"]);
+    expect(d.because.frontend).toMatch(/pipeline.yaml changed, which affects both jobs/);
+  });
+
+  it("skips both jobs for docs-only changes and names the paths in the reason", () => {
+    const d = filterPaths(["README.md", "docs/a.md"], config);
+    expect(d.run).toEqual([]);
+    expect(d.skipped.map((s) => s.reason)).toEqual([
+      expect.stringContaining("outside both apps: README.md, docs/a.md"),
+      expect.stringContaining("README.md"),
+    ]);
+  });
+
+  it("skips both jobs with a reason when nothing changed", () => {
+    expect(filterPaths([], config).skipped.map((s) => s.reason)).toEqual([
+      "nothing changed between base and head",
+      "nothing changed between base and head",
+    ]);
+  });
+
+  it("runs everything with a warning when the changed paths are unknown", () => {
+    const d = filterPaths(undefined, config);
+    expect(d.run).toEqual(["frontend", "backend"]);
+    expect(d.warnings[0]).toMatch(/unknown.*running every job/);
+  });
+
+  it("never skips without a reason", () => {
+    for (const paths of [[], ["README.md"], ["frontend/a.ts"], ["backend/a.py"]]) {
+      for (const s of filterPaths(paths, config).skipped) expect(s.reason.length).toBeGreaterThan(10);
+    }
+  });
+});
