@@ -137,7 +137,7 @@ export class Ci {
   }
 
   /**
-   * Check that every commit between base and head has a Conventional Commit subject; fail listing those that do not.
+   * Check every commit subject between base and head is a Conventional Commit; fail listing those that are not.
    * Example: dagger call check-commits --base origin/develop --head HEAD
    * @param base the pull request's target branch or its sha
    * @param head the pull request's head (defaults to HEAD)
@@ -157,8 +157,7 @@ export class Ci {
   }
 
   /**
-   * Run Playwright in N parallel shards against staging, merge one report, add the backend E2E, and return the report
-   * directory.
+   * Run Playwright in N shards against staging, merge one report, add the backend E2E; return the report directory.
    * Example: dagger call e2e --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
    * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status`
    * (passed or failed), also when tests fail.
@@ -277,8 +276,7 @@ export class Ci {
   }
 
   /**
-   * Merge the shards' blob reports, add the backend E2E, and return the same report directory as e2e, with its summary,
-   * notification and promotion record.
+   * Merge the shards' blob reports and add the backend E2E; return e2e's report directory, notification and record.
    * Example: dagger call e2e-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
    * A shard whose report-<index>.zip is missing makes the run red, naming the e2e-shard call to re-run.
    * @param blobs a directory holding the shards' report-<index>.zip files (e2e-shard exports)
@@ -371,8 +369,7 @@ export class Ci {
   }
 
   /**
-   * Build the app once and deploy it to staging over SSH, with health checks and automatic rollback; return the deploy
-   * log.
+   * Build the app once and deploy it to staging over SSH, health-checked, rolled back on failure; return the log.
    * Example: dagger call deploy-staging --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI --commit $GITHUB_SHA
    * @param host the staging server (hostname or IP the engine can reach)
    * @param user the SSH login on it
@@ -446,8 +443,7 @@ export class Ci {
   }
 
   /**
-   * Promote a commit to production: refuse unless its E2E record on staging passed (or --force-reason says why), then
-   * build once and deploy.
+   * Promote a commit to production once its E2E record on staging passed (or --force-reason says why); return the log.
    * Example: dagger call deploy-production --host prod.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://PRODUCTION_SSH_KEY --known-hosts env://PRODUCTION_KNOWN_HOSTS --database-uri env://PRODUCTION_DATABASE_URI --commit $GITHUB_SHA --staging-host staging.example.com
    * @param host the production server (hostname or IP the engine can reach)
    * @param user the SSH login on it
