@@ -29,6 +29,10 @@ if [[ "$(uv --version 2>/dev/null)" != "uv $UV_VERSION"* ]]; then
   python3 -m pip install -q "uv==$UV_VERSION"
   hash -r
 fi
+# uv's own binary, first on the host runner's PATH: a pyenv shim for uv fails in any directory whose
+# .python-version selects another Python ("pyenv: uv: command not found").
+mkdir -p .tools/bin
+ln -sf "$(python3 -c 'import uv; print(uv.find_uv_bin())')" .tools/bin/uv
 
 if [[ ! -x .tools/bin/ferretdb && -z "$(command -v mongod || true)" ]]; then
   command -v go >/dev/null || { echo "setup: Go is needed to build FerretDB: install golang (https://go.dev/doc/install) and re-run" >&2; exit 1; }

@@ -16,6 +16,8 @@ export interface HostJobOptions {
   startServices: boolean;
   /** Where the prefixed live output goes. */
   out: NodeJS.WritableStream;
+  /** What this machine narrows in the job's own env (e.g. UV_PYTHON as a path); applied after it. */
+  overrides?: Record<string, string>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function runHostJob(job: Job, o: HostJobOptions): Promise<JobResult
   const seconds = () => (Date.now() - started) / 1000;
   const services: RunningService[] = [];
   try {
-    let env: NodeJS.ProcessEnv = { ...o.env, ...job.env };
+    let env: NodeJS.ProcessEnv = { ...o.env, ...job.env, ...o.overrides };
     for (const svc of job.services) {
       if (!o.startServices) {
         env = { ...env, ...serviceEnv(svc, "127.0.0.1", svc.port) };

@@ -1,9 +1,10 @@
 import { InputError } from "../../ci/src/plan/errors";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { $, which } from "zx";
 import type { Job, ToolNeed } from "../../ci/src/plan/job";
 import { findServiceBin } from "./services";
+import { findPython, uvBroken } from "./python";
+import { UV_VERSION } from "../../ci/src/plan/config/defaults";
 
 /** A host tool that is missing or too old: one line saying what and how to install it. */
 export class MissingToolError extends InputError {
@@ -40,24 +41,14 @@ async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): P
     if (!(major >= tool.minMajor))
       return `${tool.bin} ${out.stdout.trim()} is older than ${tool.minMajor}; ${tool.installHint}`;
   }
-  if (tool.requiresPython) {
-    const spec = requiresPython(join(cwd, tool.requiresPython));
-    if (spec) {
-      const found = await $({
-        cwd,
-        env: { ...env, UV_PYTHON_DOWNLOADS: "never" },
-        quiet: true,
-        nothrow: true,
-      })`uv python find ${spec}`;
-      if (found.exitCode !== 0)
-        return `no Python on this machine satisfies requires-python "${spec}" (${tool.requiresPython}); ${tool.installHint}`;
+  if (tool.bin === "uv") {
+    const broken = await uvBroken(env, cwd);
+    if (broken) {
+      return `uv is on PATH but does not run in ${cwd}: "${broken}". Use uv's own binary, not a pyenv shim (scripts/setup.sh links it into .tools/bin), or pip install uv==${UV_VERSION} for the Python that directory selects`;
     }
   }
+  if (tool.python && !(await findPython(tool.python, env))) {
+    return `no CPython ${tool.python} on this machine for uv; ${tool.installHint}`;
+  }
   return undefined;
-}
-
-/** The `requires-python` of a pyproject.toml, if it has one. */
-export function requiresPython(pyproject: string): string | undefined {
-  if (!existsSync(pyproject)) return undefined;
-  return /^\s*requires-python\s*=\s*["']([^"']+)["']/m.exec(readFileSync(pyproject, "utf8"))?.[1];
 }

@@ -19,7 +19,7 @@ interface Rule {
   forbidCode?: RegExp[];
 }
 
-const PLAN_ALLOWED_PACKAGES = new Set(["yaml"]);
+const PLAN_ALLOWED_PACKAGES = new Set(["yaml", "smol-toml"]);
 const RULES: Rule[] = [
   {
     folder: "ci/src/plan",

@@ -45,8 +45,8 @@ export interface ToolNeed {
   bin: string;
   /** Minimum major version, compared with the first number `bin --version` prints. */
   minMajor?: number;
-  /** A pyproject.toml (relative to workdir) whose `requires-python` this machine must satisfy. */
-  requiresPython?: string;
+  /** A Python minor version (e.g. "3.13") this machine must have for `bin` (uv) to use. */
+  python?: string;
   installHint: string;
 }
 

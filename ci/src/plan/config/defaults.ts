@@ -30,6 +30,10 @@ export interface BackendConfig {
   deselectMarkers: string[];
   /** Test node ids fast-tests deselects (`--deselect`). */
   deselect: string[];
+  /** `uv sync --extra` names; unset: the test extras pyproject.toml declares (test, tests, testing, dev). */
+  extras?: string[];
+  /** `uv sync --group` names; unset: the test groups pyproject.toml declares (uv adds dev itself). */
+  groups?: string[];
   env: Record<string, string>;
 }
 
@@ -42,6 +46,8 @@ export interface MongoServiceConfig {
   image: string;
   port: number;
   database: string;
+  /** Env given to the backend: name → template with {host}, {port} and {database}. */
+  env: Record<string, string>;
   hostCommands: HostCommandConfig[];
 }
 
@@ -80,6 +86,20 @@ export interface DeployConfig {
   /** Releases kept on the server (current and the rollback target always among them). */
   keep: number;
   health: { attempts: number; intervalSeconds: number; failuresBeforeRollback: number };
+  /** bluegreen: all traffic moves at once; canary: nginx weights move it through `canary.steps`. */
+  strategy: "bluegreen" | "canary";
+  /** The watch window after the switch (ci/src/plan/deploy/watch.ts); windowSeconds 0 turns it off. */
+  watch: {
+    windowSeconds: number;
+    errorRatePercent: number;
+    minRequests: number;
+    p95RollbackSeconds: number;
+    p95AlertSeconds: number;
+  };
+  /** Percent of requests the new release gets at each canary step; the last is 100. */
+  canary: { steps: number[] };
+  /** A shell command run once per release on the server, in the release dir, before traffic moves ("" = none). */
+  migrate: string;
 }
 
 export interface PipelineConfig {
@@ -93,6 +113,8 @@ export interface PipelineConfig {
   cacheNamespace: string;
   /** The GitHub Actions rate used for the per-run cost estimate (seed §4.3). */
   billing: { ratePerMinute: number };
+  /** What was taken from the repository's own files where pipeline.yaml is silent, and why. */
+  detected?: string[];
 }
 
 /** The file a target repo may carry at its root. */
@@ -133,6 +155,7 @@ export function defaultConfig(): PipelineConfig {
         image: "mongo:7",
         port: 27017,
         database: "autoauthor_test",
+        env: { DATABASE_URI: "mongodb://{host}:{port}/{database}" },
         hostCommands: [
           { bin: "mongod", args: ["--port", "{port}", "--bind_ip", "127.0.0.1", "--dbpath", "{dataDir}", "--quiet"] },
           {
@@ -164,7 +187,14 @@ export function defaultConfig(): PipelineConfig {
       e2e: { target: 15, alert: 20 },
       coverage: 85,
     },
-    deploy: { keep: 5, health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 } },
+    deploy: {
+      keep: 5,
+      health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 },
+      strategy: "bluegreen",
+      watch: { windowSeconds: 60, errorRatePercent: 5, minRequests: 20, p95RollbackSeconds: 5, p95AlertSeconds: 2 },
+      canary: { steps: [5, 25, 50, 100] },
+      migrate: "",
+    },
     cacheNamespace: "autoauthor",
     billing: { ratePerMinute: 0.008 },
   };

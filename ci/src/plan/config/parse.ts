@@ -1,6 +1,7 @@
 import { InputError } from "../errors";
 import { parse } from "yaml";
 import { CONFIG_FILE, defaultConfig, type PipelineConfig } from "./defaults";
+import { detectBackend, type RepoFacts } from "./repoFacts";
 
 /** A config that is wrong: names the file, the key and the fix. */
 export class ConfigError extends InputError {
@@ -19,9 +20,11 @@ type Kind =
   | "number"
   | "command"
   | "stringList"
+  | "numberList"
   | "stringMap"
   | "commandMap"
   | "hostCommands"
+  | "serviceEnv"
   | { [key: string]: Kind };
 
 const threshold: Kind = { target: "number", alert: "number" };
@@ -45,10 +48,12 @@ const SCHEMA: Kind = {
     coverageSource: "string",
     deselectMarkers: "stringList",
     deselect: "stringList",
+    extras: "stringList",
+    groups: "stringList",
     env: "stringMap",
   },
   services: {
-    mongo: { image: "string", port: "number", database: "string", hostCommands: "hostCommands" },
+    mongo: { image: "string", port: "number", database: "string", env: "serviceEnv", hostCommands: "hostCommands" },
   },
   e2e: {
     testDir: "string",
@@ -62,6 +67,16 @@ const SCHEMA: Kind = {
   deploy: {
     keep: "number",
     health: { attempts: "number", intervalSeconds: "number", failuresBeforeRollback: "number" },
+    strategy: "string",
+    watch: {
+      windowSeconds: "number",
+      errorRatePercent: "number",
+      minRequests: "number",
+      p95RollbackSeconds: "number",
+      p95AlertSeconds: "number",
+    },
+    canary: { steps: "numberList" },
+    migrate: "string",
   },
   cacheNamespace: "string",
   billing: { ratePerMinute: "number" },
@@ -72,13 +87,22 @@ const EXAMPLES: Record<string, string> = {
   number: "85",
   command: '"npm run lint" or ["npm", "run", "lint"]',
   stringList: '["e2e"]',
+  numberList: "[5, 25, 50, 100]",
   stringMap: "{ NAME: value }",
   commandMap: '{ lint: "npm run lint" }',
   hostCommands: '[{ bin: ferretdb, args: ["--listen-addr=127.0.0.1:{port}"] }]',
+  serviceEnv: '{ TEST_MONGO_URI: "mongodb://{host}:{port}/{database}" }',
 };
 
-/** Parse and validate `pipeline.yaml` text, merged over the defaults. Pure: no I/O. */
-export function parseConfig(text: string | undefined, file = CONFIG_FILE): PipelineConfig {
+/**
+ * Parse and validate `pipeline.yaml` text, merged over the defaults, then fill what the file leaves
+ * unset from the repository's own files (`facts`: Python version, test extras). Pure: no I/O.
+ */
+export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts: RepoFacts = {}): PipelineConfig {
+  return withRepoFacts(parseFile(text, file), rawBackend(text), facts);
+}
+
+function parseFile(text: string | undefined, file: string): PipelineConfig {
   const defaults = defaultConfig();
   if (text === undefined || text.trim() === "") return defaults;
   let raw: unknown;
@@ -105,6 +129,32 @@ export function parseConfig(text: string | undefined, file = CONFIG_FILE): Pipel
   }
   checkValues(merged, file);
   return merged;
+}
+
+/** The backend keys pipeline.yaml sets, so that the repository's files only fill the rest. */
+function rawBackend(text: string | undefined): Record<string, unknown> {
+  try {
+    const raw = text ? (parse(text) as { backend?: unknown }) : undefined;
+    return isRecord(raw?.backend) ? raw.backend : {};
+  } catch {
+    return {};
+  }
+}
+
+function withRepoFacts(c: PipelineConfig, set: Record<string, unknown>, facts: RepoFacts): PipelineConfig {
+  const found = detectBackend(facts);
+  const detected: string[] = [];
+  if (set.pythonVersion === undefined && found.pythonVersion) {
+    c.backend.pythonVersion = found.pythonVersion.value;
+    if (set.image === undefined) c.backend.image = `ghcr.io/astral-sh/uv:${defaultUvTag(found.pythonVersion.value)}`;
+    detected.push(`backend.pythonVersion: ${found.pythonVersion.value} (${found.pythonVersion.why})`);
+  }
+  for (const key of ["extras", "groups"] as const) {
+    if (set[key] !== undefined || found[key].value.length === 0) continue;
+    c.backend[key] = found[key].value;
+    detected.push(`backend.${key}: ${found[key].value.join(", ")} (${found[key].why})`);
+  }
+  return detected.length ? { ...c, detected } : c;
 }
 
 function defaultUvTag(pythonVersion: string): string {
@@ -151,6 +201,10 @@ function check(value: unknown, kind: Kind, key: string, file: string): void {
     case "stringList":
       if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw fail("a list of strings");
       return;
+    case "numberList":
+      if (!Array.isArray(value) || value.some((v) => typeof v !== "number" || !Number.isFinite(v)))
+        throw fail("a list of numbers");
+      return;
     case "stringMap":
       if (!isRecord(value) || Object.values(value).some((v) => typeof v !== "string")) {
         throw fail("a mapping of names to quoted strings");
@@ -161,10 +215,34 @@ function check(value: unknown, kind: Kind, key: string, file: string): void {
         throw fail("a non-empty mapping of step names to commands");
       for (const [k, v] of Object.entries(value)) toArgv(v, `${key}.${k}`, file);
       return;
+    case "serviceEnv":
+      checkServiceEnv(value, key, file);
+      return;
     case "hostCommands":
       if (!Array.isArray(value) || value.length === 0) throw fail("a non-empty list");
       value.forEach((v, i) => check(v, { bin: "string", args: "stringList" }, `${key}[${i}]`, file));
       return;
+  }
+}
+
+function checkServiceEnv(value: unknown, key: string, file: string): void {
+  if (!isRecord(value) || Object.keys(value).length === 0) {
+    throw new ConfigError(file, key, "must be a non-empty mapping", `write it like env: ${EXAMPLES.serviceEnv}`);
+  }
+  for (const [name, template] of Object.entries(value)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ConfigError(
+        file,
+        `${key}.${name}`,
+        "is not a variable name",
+        "use letters, digits and _, like TEST_MONGO_URI",
+      );
+    }
+    const unknown = typeof template === "string" ? template.match(/\{(?!host\}|port\}|database\})[^}]*\}/) : null;
+    if (typeof template !== "string" || template === "" || unknown) {
+      const what = unknown ? `uses ${unknown[0]}` : "must be a string";
+      throw new ConfigError(file, `${key}.${name}`, what, "use a template with {host}, {port} and {database} only");
+    }
   }
 }
 
@@ -241,6 +319,7 @@ function checkE2e(c: PipelineConfig, file: string): void {
 
 function checkDeploy(c: PipelineConfig, file: string): void {
   const { keep, health } = c.deploy;
+  checkAfterSwitch(c, file);
   if (!Number.isInteger(keep) || keep < 1)
     throw new ConfigError(
       file,
@@ -258,6 +337,39 @@ function checkDeploy(c: PipelineConfig, file: string): void {
       "deploy.health.intervalSeconds",
       `is ${health.intervalSeconds}`,
       "use seconds > 0, such as 5",
+    );
+}
+
+/** deploy.strategy, deploy.watch and deploy.canary.steps (issue 13). */
+function checkAfterSwitch(c: PipelineConfig, file: string): void {
+  const { strategy, watch, canary } = c.deploy;
+  if (strategy !== "bluegreen" && strategy !== "canary")
+    throw new ConfigError(file, "deploy.strategy", `is "${strategy}"`, "use bluegreen or canary");
+  for (const k of ["windowSeconds", "errorRatePercent", "p95RollbackSeconds", "p95AlertSeconds"] as const) {
+    if (!(watch[k] >= 0)) throw new ConfigError(file, `deploy.watch.${k}`, `is ${watch[k]}`, "use a number >= 0");
+  }
+  if (!Number.isInteger(watch.minRequests) || watch.minRequests < 1)
+    throw new ConfigError(
+      file,
+      "deploy.watch.minRequests",
+      `is ${watch.minRequests}`,
+      "use an integer >= 1, such as 20",
+    );
+  if (watch.p95AlertSeconds > watch.p95RollbackSeconds)
+    throw new ConfigError(
+      file,
+      "deploy.watch.p95AlertSeconds",
+      `is ${watch.p95AlertSeconds}, above p95RollbackSeconds ${watch.p95RollbackSeconds}`,
+      "alert below the rollback threshold, such as 2 and 5",
+    );
+  const s = canary.steps;
+  const rising = s.every((v, i) => Number.isInteger(v) && v > 0 && v <= 100 && (i === 0 || v > s[i - 1]));
+  if (!s.length || !rising || s.at(-1) !== 100)
+    throw new ConfigError(
+      file,
+      "deploy.canary.steps",
+      `is [${s.join(", ")}]`,
+      "use rising whole percents ending at 100, such as [5, 25, 50, 100]",
     );
 }
 

@@ -13,22 +13,32 @@ export function planBackendJob(c: PipelineConfig): Job {
     image: be.image,
     workdir: be.path,
     manifests: ["pyproject.toml", "uv.lock"],
-    install: [{ name: "install", argv: toArgv(be.install, "backend.install") }],
+    install: [{ name: "install", argv: installArgv(c) }],
     steps: [{ name: "pytest", argv: pytestArgv(c) }],
     caches: [{ key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" }],
-    env: be.env,
+    // uv picks this interpreter (the image's in Dagger; the host runner narrows it to a path it found).
+    env: { ...be.env, UV_PYTHON: be.pythonVersion },
     services: [planMongoService(c)],
     tools: [
       { bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` },
       {
-        bin: "python3",
-        requiresPython: "pyproject.toml",
-        installHint: "install a matching CPython (apt-get install python3, or pyenv install) or relax requires-python",
+        bin: "uv",
+        python: be.pythonVersion,
+        installHint: `install CPython ${be.pythonVersion} (pyenv install ${be.pythonVersion}, or apt-get install python${be.pythonVersion}), or set backend.pythonVersion in pipeline.yaml`,
       },
     ],
     artifacts: ["coverage.xml", "junit.xml"],
     threshold: thresholdOf(c.thresholds.fastTests),
   };
+}
+
+/** `uv sync` plus the extras and groups that hold the test tools (other install commands run as written). */
+export function installArgv(c: PipelineConfig): string[] {
+  const argv = toArgv(c.backend.install, "backend.install");
+  if (argv[0] !== "uv" || argv[1] !== "sync") return argv;
+  const extras = (c.backend.extras ?? []).flatMap((e) => ["--extra", e]);
+  const groups = (c.backend.groups ?? []).flatMap((g) => ["--group", g]);
+  return [...argv, ...extras, ...groups];
 }
 
 /** The pytest command: coverage gate, JUnit report and the deselected (E2E) tests. */

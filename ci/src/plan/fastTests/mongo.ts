@@ -8,7 +8,8 @@ export function planMongoService(c: PipelineConfig): ServiceNeed {
     alias: "mongo",
     image: m.image,
     port: m.port,
-    env: { DATABASE_URI: `mongodb://{host}:{port}/${m.database}` },
+    // {database} is known now; {host} and {port} are filled in by each runner (serviceEnv).
+    env: Object.fromEntries(Object.entries(m.env).map(([k, v]) => [k, v.replaceAll("{database}", m.database)])),
     host: {
       candidates: m.hostCommands,
       installHint:

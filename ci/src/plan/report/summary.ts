@@ -78,7 +78,39 @@ export function explainFailure(output: string, max = 12): string {
     ),
   );
   const picked = telling.length ? [...new Set(telling)] : lines.filter((l) => l.trim() !== "").slice(-max);
-  return picked.slice(0, max).join("\n");
+  const hint = hintFor(output);
+  return [...(hint ? [`hint: ${hint}`] : []), ...picked.slice(0, max)].join("\n");
+}
+
+/** Root causes a tool's output shows but does not say, each with its fix in one line. */
+const HINTS: { when: RegExp; hint: (m: RegExpMatchArray) => string }[] = [
+  {
+    when: /pyenv: (pytest|py\.test): command not found|Failed to spawn: `(pytest)`/,
+    hint: (m) =>
+      `${m[1] ?? m[2]} is not installed in the project's environment: add it to a test extra or dependency group ` +
+      "(backend.extras / backend.groups in pipeline.yaml, found by default when named test, tests, testing or dev)",
+  },
+  {
+    when: /(fonts\.googleapis\.com|fonts\.gstatic\.com|Failed to fetch font|Failed to fetch `[^`]+` from Google Fonts)/,
+    hint: () =>
+      "the build fetched from the network (Google Fonts through next/font) and this machine is offline: " +
+      "self-host the font with next/font/local, or allow the fetch",
+  },
+  {
+    when: /(getaddrinfo (ENOTFOUND|EAI_AGAIN) ([\w.-]+)|ENETUNREACH|request to https?:\/\/([\w.-]+)[^ ]* failed)/,
+    hint: (m) =>
+      `the step tried to reach ${m[3] ?? m[4] ?? "the network"} and could not: vendor what it fetches, or allow the fetch`,
+  },
+];
+
+/** The one-line fix for a failure whose cause the output shows, if it is one we know. */
+export function hintFor(output: string): string | undefined {
+  const text = stripAnsi(output);
+  for (const h of HINTS) {
+    const m = text.match(h.when);
+    if (m) return h.hint(m);
+  }
+  return undefined;
 }
 
 /** Remove terminal colour codes, which tools print even into pipes when CI=true. */

@@ -112,7 +112,7 @@ describe("readConfig", () => {
 
 describe("parseConfig deploy section", () => {
   it("defaults to keep 5 and 10 health attempts 5 s apart", () => {
-    expect(parseConfig(undefined).deploy).toEqual({
+    expect(parseConfig(undefined).deploy).toMatchObject({
       keep: 5,
       health: { attempts: 10, intervalSeconds: 5, failuresBeforeRollback: 3 },
     });
@@ -147,5 +147,51 @@ describe("parseConfig e2e section", () => {
     expect(() => parseConfig("e2e:\n  healthPath: health\n")).toThrow(/`e2e.healthPath`.*start it with \//);
     expect(() => parseConfig("e2e:\n  testDir: ../e2e\n")).toThrow(/`e2e.testDir`.*outside the frontend/);
     expect(() => parseConfig("e2e:\n  shardz: 2\n")).toThrow(/did you mean `shards`/);
+  });
+});
+
+describe("parseConfig: services.mongo.env", () => {
+  it("adds the variables a repository reads, as templates, keeping DATABASE_URI", () => {
+    const c = parseConfig(
+      'services:\n  mongo:\n    env:\n      TEST_MONGO_URI: "mongodb://{host}:{port}/{database}"\n      MONGODB_URI: "mongodb://{host}:{port}"\n',
+    );
+    expect(c.services.mongo.env).toEqual({
+      DATABASE_URI: "mongodb://{host}:{port}/{database}",
+      TEST_MONGO_URI: "mongodb://{host}:{port}/{database}",
+      MONGODB_URI: "mongodb://{host}:{port}",
+    });
+  });
+
+  it("rejects an unknown placeholder and a name that is no variable, naming the key", () => {
+    expect(() => parseConfig('services:\n  mongo:\n    env:\n      URI: "mongodb://{hostname}:{port}"\n')).toThrow(
+      /`services.mongo.env.URI` uses \{hostname\}\. Fix: use a template with \{host\}, \{port\} and \{database\} only/,
+    );
+    expect(() => parseConfig('services:\n  mongo:\n    env:\n      "MONGO-URI": "x"\n')).toThrow(ConfigError);
+    expect(() => parseConfig("services:\n  mongo:\n    env: []\n")).toThrow(/must be a non-empty mapping/);
+  });
+});
+
+describe("parseConfig: the repository's own files fill what pipeline.yaml leaves unset", () => {
+  const facts = {
+    pythonVersionFile: "3.13\n",
+    pyproject: '[project]\nname="a"\n[project.optional-dependencies]\ntest=["pytest"]\n',
+  };
+
+  it("takes the Python version and the image from .python-version, and the test extra, saying why", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", facts);
+    expect(c.backend.pythonVersion).toBe("3.13");
+    expect(c.backend.image).toMatch(/^ghcr\.io\/astral-sh\/uv:[\d.]+-python3\.13-trixie-slim$/);
+    expect(c.backend.extras).toEqual(["test"]);
+    expect(c.detected).toEqual([
+      "backend.pythonVersion: 3.13 (.python-version says 3.13)",
+      "backend.extras: test (pyproject.toml [project.optional-dependencies])",
+    ]);
+  });
+
+  it("never overrides what pipeline.yaml says", () => {
+    const c = parseConfig('backend:\n  pythonVersion: "3.12"\n  extras: []\n', "pipeline.yaml", facts);
+    expect(c.backend.pythonVersion).toBe("3.12");
+    expect(c.backend.extras).toEqual([]);
+    expect(c.detected).toBeUndefined();
   });
 });

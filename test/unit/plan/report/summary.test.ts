@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   explainFailure,
+  hintFor,
   formatSummary,
   rate,
   stagePassed,
@@ -72,5 +73,22 @@ describe("explainFailure", () => {
 
   it("falls back to the last lines when nothing is telling", () => {
     expect(explainFailure("a\nb\nc\n", 2)).toBe("b\nc");
+  });
+});
+
+describe("hintFor", () => {
+  it("says pytest is missing from the project's environment, not what pyenv's shim printed", () => {
+    const out = "pyenv: pytest: command not found\n\nThe `pytest' command exists in these Python versions:\n  3.11.7\n";
+    expect(hintFor(out)).toMatch(/^pytest is not installed in the project's environment: add it to a test extra/);
+    expect(explainFailure(out).split("\n")[0]).toMatch(/^hint: pytest is not installed/);
+  });
+
+  it("names an offline build's Google Fonts fetch and its fix", () => {
+    const out = "Failed to fetch font `Inter`.\nURL: https://fonts.googleapis.com/css2?family=Inter\n";
+    expect(hintFor(out)).toMatch(/Google Fonts .* self-host the font with next\/font\/local, or allow the fetch/);
+  });
+
+  it("stays silent on an ordinary test failure", () => {
+    expect(hintFor("FAILED tests/test_books.py::test_create - AssertionError")).toBeUndefined();
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * What the repository itself says about its backend (`.python-version`, `pyproject.toml`), applied
+ * where `pipeline.yaml` is silent. Each runner reads the two files; the deciding is pure and shared.
+ */
+import { parse } from "smol-toml";
+
+/** The backend's own files, as text (absent when the repository has none). */
+export interface RepoFacts {
+  pythonVersionFile?: string;
+  pyproject?: string;
+}
+
+/** Where each fact lives, relative to the source root, for a backend at `backendPath`. */
+export function factPaths(backendPath: string): Record<keyof RepoFacts, string> {
+  const at = (f: string) => (backendPath === "." ? f : `${backendPath}/${f}`);
+  return { pythonVersionFile: at(".python-version"), pyproject: at("pyproject.toml") };
+}
+
+/** A value taken from the repository, and why. */
+export interface Detected<T> {
+  value: T;
+  why: string;
+}
+
+/** What the backend's files decide. */
+export interface BackendFacts {
+  pythonVersion?: Detected<string>;
+  /** `[project.optional-dependencies]` names that hold test tools (`uv sync --extra`). */
+  extras: Detected<string[]>;
+  /** `[dependency-groups]` names that hold test tools (`uv sync --group`); uv adds `dev` by itself. */
+  groups: Detected<string[]>;
+}
+
+/** The extra and group names that conventionally hold a project's test tools. */
+export const TEST_EXTRA_NAMES = ["test", "tests", "testing", "dev"];
+
+/** Decide the backend's Python minor version and test extras/groups from its files. */
+export function detectBackend(facts: RepoFacts): BackendFacts {
+  const toml = parsePyproject(facts.pyproject);
+  const project = (toml.project ?? {}) as { "requires-python"?: string; "optional-dependencies"?: object };
+  const extras = Object.keys(project["optional-dependencies"] ?? {}).filter((n) => TEST_EXTRA_NAMES.includes(n));
+  const groups = Object.keys((toml["dependency-groups"] ?? {}) as object).filter(
+    (n) => TEST_EXTRA_NAMES.includes(n) && n !== "dev",
+  );
+  return {
+    pythonVersion: pythonFrom(facts.pythonVersionFile, project["requires-python"]),
+    extras: { value: extras, why: extras.length ? "pyproject.toml [project.optional-dependencies]" : "none found" },
+    groups: { value: groups, why: groups.length ? "pyproject.toml [dependency-groups]" : "none found" },
+  };
+}
+
+function parsePyproject(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch {
+    // A pyproject.toml uv cannot read fails loudly at `uv sync`; here it only means nothing is detected.
+    return {};
+  }
+}
+
+function pythonFrom(file: string | undefined, requires: string | undefined): Detected<string> | undefined {
+  const pinned = /^\s*(\d+)\.(\d+)/.exec(file ?? "");
+  if (pinned) return { value: `${pinned[1]}.${pinned[2]}`, why: `.python-version says ${file?.trim()}` };
+  const floor = requires ? lowestAllowedMinor(requires) : undefined;
+  return floor ? { value: floor, why: `pyproject.toml requires-python "${requires}"` } : undefined;
+}
+
+/** The lowest Python 3 minor version a `requires-python` specifier allows, e.g. ">=3.11,<4" → "3.11". */
+export function lowestAllowedMinor(spec: string): string | undefined {
+  const clauses = spec.split(",").map((c) => c.trim());
+  for (let minor = 8; minor <= 20; minor++) {
+    if (clauses.every((c) => allows(c, 3, minor))) return `3.${minor}`;
+  }
+  return undefined;
+}
+
+function allows(clause: string, major: number, minor: number): boolean {
+  const m = /^(>=|<=|==|!=|~=|>|<)\s*(\d+)(?:\.(\d+|\*))?/.exec(clause);
+  if (!m) return true;
+  const [, op, maj, min] = m;
+  const v = major * 100 + minor;
+  const w = Number(maj) * 100 + (min === undefined || min === "*" ? 0 : Number(min));
+  const exactMinor = min !== undefined && min !== "*";
+  switch (op) {
+    case ">=":
+    case "~=":
+      return v >= w;
+    case ">":
+      // ">3.11" still allows 3.11.1; only a bare major excludes the whole series.
+      return exactMinor ? v >= w : v > w + 99;
+    case "<":
+      return v < w;
+    case "<=":
+      return v <= w;
+    case "==":
+      return exactMinor ? v === w : Math.floor(v / 100) === Number(maj);
+    case "!=":
+      return !exactMinor || v !== w || /\.\d+\.\d+/.test(clause);
+  }
+  return true;
+}

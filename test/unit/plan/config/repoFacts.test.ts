@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { detectBackend, factPaths, lowestAllowedMinor } from "../../../../ci/src/plan/config/repoFacts";
+
+const PYPROJECT = `
+[project]
+name = "api"
+requires-python = ">=3.11,<3.14"
+dependencies = ["fastapi"]
+
+[project.optional-dependencies]
+test = ["pytest", "pytest-cov"]
+docs = ["mkdocs"]
+
+[dependency-groups]
+dev = ["ruff"]
+testing = ["httpx"]
+`;
+
+describe("detectBackend", () => {
+  it("takes the Python minor from .python-version before requires-python", () => {
+    const f = detectBackend({ pythonVersionFile: "3.13.1\n", pyproject: PYPROJECT });
+    expect(f.pythonVersion).toEqual({ value: "3.13", why: ".python-version says 3.13.1" });
+  });
+
+  it("falls back to the lowest minor requires-python allows", () => {
+    expect(detectBackend({ pyproject: PYPROJECT }).pythonVersion?.value).toBe("3.11");
+  });
+
+  it("finds the test extras and groups, leaving out docs and the dev group uv installs by itself", () => {
+    const f = detectBackend({ pyproject: PYPROJECT });
+    expect(f.extras.value).toEqual(["test"]);
+    expect(f.groups.value).toEqual(["testing"]);
+  });
+
+  it("detects nothing from a repository without the files, or with a pyproject.toml that is not TOML", () => {
+    expect(detectBackend({})).toEqual({
+      pythonVersion: undefined,
+      extras: { value: [], why: "none found" },
+      groups: { value: [], why: "none found" },
+    });
+    expect(detectBackend({ pyproject: "[project\nname=" }).extras.value).toEqual([]);
+  });
+});
+
+describe("lowestAllowedMinor", () => {
+  it.each([
+    [">=3.13", "3.13"],
+    ["~=3.12", "3.12"],
+    [">=3.10,<3.13", "3.10"],
+    ["==3.11.*", "3.11"],
+    [">3.11", "3.11"],
+    ["<3.10", "3.8"],
+    ["!=3.8,>=3.8", "3.9"],
+  ])("%s → %s", (spec, minor) => {
+    expect(lowestAllowedMinor(spec)).toBe(minor);
+  });
+});
+
+describe("factPaths", () => {
+  it("puts the files under the backend path", () => {
+    expect(factPaths("api")).toEqual({ pythonVersionFile: "api/.python-version", pyproject: "api/pyproject.toml" });
+    expect(factPaths(".")).toEqual({ pythonVersionFile: ".python-version", pyproject: "pyproject.toml" });
+  });
+});
