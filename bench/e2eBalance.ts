@@ -1,33 +1,37 @@
 /**
- * P4: shard balance on a deliberately skewed Playwright suite: 16 spec files, one 5× longer
- * than the others. In one run, on Debian Chromium, with the plan's own shard commands:
- *   1. 1 shard (its merged JSON report gives the timings, and the 1-shard wall time);
- *   2. 4 shards, Playwright's own --shard=i/4 (no timings);
- *   3. 4 shards, balanced by the plan's LPT over the first run's file timings.
- * A shard's load is the sum of the 1-shard run's durations of the files it ran (read from its
- * own blob, merged alone), so both modes are weighed with the same uncontended clock and the
- * ratio measures balance, not this 2-core machine's contention; the loads as each 4-shard run
- * itself reported them (4 Chromiums on 2 cores) are printed too.
- * Ratio = the longest shard ÷ the ideal (total ÷ N); goal for balanced <= 1.10.
- *   npm run bench:p4            (add -- --unit-ms 1000 to change the short file's length)
+ * P4: shard balance, out of sample, on a deliberately skewed Playwright suite (16 spec files, one 5× longer than
+ * the others), on Debian Chromium, with the plan's own shard commands. Each round runs two 4-shard runs in turn:
+ *   1. Playwright's own --shard=i/4 (no timings); its reports record each file's duration;
+ *   2. the plan's LPT balance over THOSE timings: the timings of one run balance the next, independent run.
+ * What is reported is each run's observed makespan (the longest shard's wall time, process start to exit, the
+ * 4 shards started together) against the ideal (the sum of the 4 shard wall times ÷ 4); goal for balanced <= 1.10.
+ *   npm run bench:p4            (-- --runs 5 for more rounds, default 3; --unit-ms 1000 the short file's length)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultConfig } from "../ci/src/plan/config/defaults";
 import { E2E_PATHS, planE2e, type E2ePlan } from "../ci/src/plan/e2e/stage";
 import { balanceRatio } from "../ci/src/plan/e2e/shards";
-import { fileTimings, parseReport, reportedTests } from "../ci/src/plan/e2e/playwrightReport";
+import { fileTimings, parseReport } from "../ci/src/plan/e2e/playwrightReport";
+import type { Step } from "../ci/src/plan/job";
 import { processExecutor } from "../scripts/host/exec";
 import { linkFrontendDeps } from "../test/support/e2eFixtures";
 import { copyExample } from "../test/support/example";
+import { formatSpread, pairRatios, runsOption, spread } from "./support/stats";
 
 const { values } = parseArgs({
-  options: { "unit-ms": { type: "string", default: "1000" }, files: { type: "string", default: "16" } },
+  options: {
+    runs: { type: "string" },
+    "unit-ms": { type: "string", default: "1000" },
+    files: { type: "string", default: "16" },
+  },
 });
+const RUNS = runsOption(values.runs, 3);
 const UNIT = Number(values["unit-ms"]);
 const FILES = Number(values.files);
+const SHARDS = 4;
 const c = defaultConfig();
 
 /** One test per file, a page and a wait: file 01 is 5× longer than the rest. */
@@ -45,46 +49,45 @@ function writeSkewedSuite(e2eDir: string): string[] {
   return names;
 }
 
-/** Run every shard of a plan in parallel (the plan's own argv and env); return wall seconds and each shard's load. */
-async function runShards(
-  plan: E2ePlan,
-  fe: string,
-): Promise<{ wall: number; loads: number[]; files: string[][]; json: string[] }> {
-  rmSync(join(fe, ".e2e"), { recursive: true, force: true });
+/** Run one step to the end; its wall seconds (throws with the output's tail when it failed). */
+async function timedStep(step: Step, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const t = performance.now();
-  const codes = await Promise.all(
-    plan.shardJobs.map((job) =>
-      processExecutor(job.steps[0], fe, { ...process.env, ...job.env, ...job.steps[0].env }, () => {}),
-    ),
-  );
-  const wall = (performance.now() - t) / 1000;
-  codes.forEach((r, i) => {
-    if (r.exitCode !== 0) throw new Error(`shard ${i + 1} failed (exit ${r.exitCode}):\n${r.output.slice(-2000)}`);
-  });
-  const json: string[] = [];
-  for (let i = 1; i <= plan.shardJobs.length; i++) {
-    const out = join(fe, `.e2e/shard-${i}.json`);
-    const merged = await processExecutor(
-      { name: "merge", argv: ["npx", "playwright", "merge-reports", "--reporter=json", E2E_PATHS.blobDir(i)] },
-      fe,
-      { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: out },
-      () => {},
-    );
-    if (merged.exitCode !== 0) throw new Error(`merge of shard ${i} failed:\n${merged.output}`);
-    json.push(readFileSync(out, "utf8"));
-  }
-  const loads = json.map(
-    (j) =>
-      reportedTests(parseReport(j)).reduce((s, x) => s + x.test.results.reduce((a, r) => a + r.duration, 0), 0) / 1000,
-  );
-  const files = json.map((j) => [...new Set(reportedTests(parseReport(j)).map((x) => x.file))]);
-  return { wall, loads, files, json };
+  const r = await processExecutor(step, cwd, { ...process.env, ...env, ...step.env }, () => {});
+  if (r.exitCode !== 0) throw new Error(`${step.name} failed (exit ${r.exitCode}):\n${r.output.slice(-2000)}`);
+  return (performance.now() - t) / 1000;
 }
 
-function plan(files: string[], shards: number, timings: Map<string, number>): E2ePlan {
+/** The file timings a shard's blob report records (what the runner's record keeps for the next run). */
+async function shardTimings(fe: string, index: number): Promise<Map<string, number>> {
+  const out = join(fe, `.e2e/shard-${index}.json`);
+  const merge = {
+    name: "merge",
+    argv: ["npx", "playwright", "merge-reports", "--reporter=json", E2E_PATHS.blobDir(index)],
+  };
+  await timedStep(merge, fe, { PLAYWRIGHT_JSON_OUTPUT_FILE: out });
+  return fileTimings(parseReport(readFileSync(out, "utf8")));
+}
+
+interface ShardRun {
+  /** Each shard's wall seconds, all started together. */
+  walls: number[];
+  /** Every file's duration as this run recorded it. */
+  timings: Map<string, number>;
+}
+
+/** Start every shard of a plan at once (the plan's argv and env); each shard's wall time and the run's timings. */
+async function runShards(plan: E2ePlan, fe: string): Promise<ShardRun> {
+  rmSync(join(fe, ".e2e"), { recursive: true, force: true });
+  const walls = await Promise.all(plan.shardJobs.map((job) => timedStep(job.steps[0], fe, job.env)));
+  const timings = new Map<string, number>();
+  for (let i = 1; i <= plan.shardJobs.length; i++) for (const [f, s] of await shardTimings(fe, i)) timings.set(f, s);
+  return { walls, timings };
+}
+
+function plan(files: string[], timings: Map<string, number>): E2ePlan {
   return planE2e(c, {
     suite: "full",
-    shards,
+    shards: SHARDS,
     files,
     timings,
     baseUrl: "http://127.0.0.1:9",
@@ -93,41 +96,53 @@ function plan(files: string[], shards: number, timings: Map<string, number>): E2
   });
 }
 
-const copy = copyExample();
-try {
-  linkFrontendDeps(copy.dir);
-  const fe = join(copy.dir, "frontend");
-  const files = writeSkewedSuite(join(fe, "e2e"));
-  console.log(
-    `skewed suite: ${files.length} files, ${files[0]} waits ${5 * UNIT} ms, the others ${UNIT} ms; machine: ${cpus().length} cores`,
-  );
-  const one = await runShards(plan(files, 1, new Map()), fe);
-  const timings = fileTimings(parseReport(one.json[0]));
-  const pw = await runShards(plan(files, 4, new Map()), fe);
-  const balancedPlan = plan(files, 4, timings);
-  const lpt = await runShards(balancedPlan, fe);
-  const fmt = (l: number[]) => l.map((x) => x.toFixed(1)).join(" / ");
-  const weigh = (shardFiles: string[][]) => shardFiles.map((fs) => fs.reduce((s, f) => s + (timings.get(f) ?? 0), 0));
-  const [pwRef, lptRef] = [weigh(pw.files), weigh(lpt.files)];
-  console.log(`1 shard:                 load ${fmt(one.loads)} s, wall ${one.wall.toFixed(1)} s`);
-  console.log(
-    `4 shards, --shard=i/4:   loads ${fmt(pwRef)} s by the 1-shard clock (${fmt(pw.loads)} s as reported), wall ${pw.wall.toFixed(1)} s`,
-  );
-  console.log(
-    `4 shards, balanced LPT:  loads ${fmt(lptRef)} s by the 1-shard clock (${fmt(lpt.loads)} s as reported), wall ${lpt.wall.toFixed(1)} s`,
-  );
-  console.log(
-    `  (${balancedPlan.assignment.reason}; every file ran once: ${lpt.files.flat().length === files.length && pw.files.flat().length === files.length})`,
-  );
-  console.log(
-    `P4 balanced makespan ÷ ideal = ${balanceRatio(lptRef).toFixed(3)} (goal <= 1.10); as reported under contention ${balanceRatio(lpt.loads).toFixed(3)}`,
-  );
-  console.log(
-    `P4 Playwright --shard makespan ÷ ideal = ${balanceRatio(pwRef).toFixed(3)} (same suite, same run); as reported ${balanceRatio(pw.loads).toFixed(3)}`,
-  );
-  console.log(
-    `wall 4 shards (balanced) ÷ 1 shard = ${(lpt.wall / one.wall).toFixed(3)} (on ${cpus().length} cores: 4 Chromiums share 2 cores)`,
-  );
-} finally {
-  copy.remove();
+const makespan = (walls: number[]) => Math.max(...walls);
+const ideal = (walls: number[]) => walls.reduce((s, x) => s + x, 0) / walls.length;
+
+/** Rounds of (a Playwright --shard run, then an LPT run balanced by the timings that run just recorded). */
+async function measure(files: string[], fe: string): Promise<{ pw: ShardRun[]; lpt: ShardRun[] }> {
+  const pw: ShardRun[] = [];
+  const lpt: ShardRun[] = [];
+  const show = (name: string, r: ShardRun) =>
+    console.log(`  ${name.padEnd(12)} shard walls ${r.walls.map((w) => w.toFixed(1)).join(" / ")} s`);
+  for (let round = 1; round <= RUNS; round++) {
+    pw.push(await runShards(plan(files, new Map()), fe));
+    show(`${round} --shard`, pw[pw.length - 1]);
+    const balanced = plan(files, pw[pw.length - 1].timings);
+    if (round === 1) console.log(`  (balanced: ${balanced.assignment.reason})`);
+    lpt.push(await runShards(balanced, fe));
+    show(`${round} balanced`, lpt[lpt.length - 1]);
+  }
+  return { pw, lpt };
 }
+
+function report(pw: ShardRun[], lpt: ShardRun[]): void {
+  const ms = (rs: ShardRun[]) => rs.map((r) => makespan(r.walls));
+  const ratio = (rs: ShardRun[]) => rs.map((r) => balanceRatio(r.walls));
+  console.log(
+    `rounds: ${RUNS}, ${SHARDS} shards, machine: ${cpus().length} cores, load average now ${loadavg()[0].toFixed(2)}`,
+  );
+  console.log(formatSpread("makespan, balanced (next run)", spread(ms(lpt))));
+  console.log(formatSpread("makespan, Playwright --shard", spread(ms(pw))));
+  console.log(formatSpread("ideal (sum ÷ 4), balanced", spread(lpt.map((r) => ideal(r.walls)))));
+  console.log(formatSpread("ideal (sum ÷ 4), Playwright --shard", spread(pw.map((r) => ideal(r.walls)))));
+  console.log(formatSpread("P4 balanced makespan ÷ ideal (goal <= 1.10)", spread(ratio(lpt)), "", 3));
+  console.log(formatSpread("P4 --shard makespan ÷ ideal", spread(ratio(pw)), "", 3));
+  console.log(formatSpread("balanced ÷ --shard makespan, per round", spread(pairRatios(ms(lpt), ms(pw))), "", 3));
+}
+
+async function main(): Promise<void> {
+  const copy = copyExample();
+  try {
+    linkFrontendDeps(copy.dir);
+    const fe = join(copy.dir, "frontend");
+    const files = writeSkewedSuite(join(fe, "e2e"));
+    console.log(`skewed suite: ${files.length} files, ${files[0]} waits ${5 * UNIT} ms, the others ${UNIT} ms`);
+    const { pw, lpt } = await measure(files, fe);
+    report(pw, lpt);
+  } finally {
+    copy.remove();
+  }
+}
+
+await main();
