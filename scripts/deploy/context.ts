@@ -1,4 +1,4 @@
-import type { DeployPlan, HealthPolicy } from "../../ci/src/plan/deploy/stage";
+import type { AfterSwitchPlan, DeployPlan, HealthPolicy } from "../../ci/src/plan/deploy/stage";
 import {
   formatLogEntry,
   parseReleaseLog,
@@ -6,6 +6,7 @@ import {
   type ReleaseStatus,
 } from "../../ci/src/plan/deploy/releaseLog";
 import type { SlotPorts } from "../../ci/src/plan/deploy/slots";
+import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
 import { RemoteError, type Remote } from "./remote";
 
 /** What the server's admin (or `staging-server start`) wrote to shared/server.json: tools and ports. */
@@ -19,15 +20,21 @@ export interface ServerInfo {
   backendPorts: number[];
   /** Blue/green slots of app ports; without it, the i-th frontend and backend port form slot i. */
   slots?: SlotPorts[];
-  /** The nginx include the deploy rewrites to route to a slot, and the argv that reloads nginx gracefully. */
-  nginx?: { upstreamsFile: string; reload: string[] };
+  /**
+   * The nginx include the deploy rewrites to route to a slot, the argv that reloads nginx gracefully, and the access
+   * log the watch reads (default: access.log beside upstreamsFile), in WATCH_LOG_FORMAT.
+   */
+  nginx?: { upstreamsFile: string; reload: string[]; accessLog?: string };
 }
 
 /** Everything a task reads or records; one per deploy or rollback run. */
 export interface DeployContext {
   remote: Remote;
   base: string;
-  plan: Pick<DeployPlan, "releaseId" | "commit" | "keep" | "forceReason"> & { health: HealthPolicy };
+  plan: Pick<DeployPlan, "releaseId" | "commit" | "keep" | "forceReason"> & {
+    health: HealthPolicy;
+    afterSwitch?: AfterSwitchPlan;
+  };
   /** The built release (frontend standalone + backend source), rsynced as is. */
   artifactDir: string;
   /** App secrets: NAME → exact bytes for shared/env/NAME. Never logged. */
@@ -44,6 +51,16 @@ export interface DeployContext {
     rolledBackTo?: string;
     routed?: boolean;
     snapshot?: ReleaseState;
+    /** Date.now() when the deploy began (for the release log's seconds). */
+    startedAt?: number;
+    /** Byte offset of the access log before traffic moved: the watch reads from there. */
+    accessLogFrom?: number;
+    /** Date.now() when the watch saw a threshold crossed (the breach-to-rollback bench). */
+    breachAt?: number;
+    /** Date.now() when the old release served again after a breach. */
+    restoredAt?: number;
+    /** The watch verdict, for the summary and the alerts. */
+    watch?: ReleaseWatchRecord;
   };
 }
 

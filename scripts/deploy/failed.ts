@@ -36,10 +36,11 @@ async function autoRollback(ctx: DeployContext, previous: string, reason: string
   ctx.log(`automatic rollback to ${previous}: ${reason}`);
   const slots = await readSlots(ctx);
   const { warm } = await goLive(ctx, previous, slots, true);
+  ctx.state.restoredAt = Date.now();
   const bad = slots.releases.indexOf(ctx.plan.releaseId);
   if (bad >= 0 && bad !== slots.active) await stopSlot(ctx, bad, slots);
   await appendLogs(ctx, [
-    { id: ctx.plan.releaseId, status: "bad", reason },
+    { id: ctx.plan.releaseId, status: "bad", reason, ...(ctx.state.watch ? { watch: ctx.state.watch } : {}) },
     { id: previous, status: "rollback", from: ctx.plan.releaseId, commit: previous.split("-").pop() },
   ]);
   ctx.state.rolledBackTo = previous;

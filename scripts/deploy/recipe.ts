@@ -10,12 +10,14 @@ import { cleanup } from "./tasks/cleanup";
 import { health } from "./tasks/health";
 import { install } from "./tasks/install";
 import { lock } from "./tasks/lock";
+import { migrate } from "./tasks/migrate";
 import { release } from "./tasks/release";
 import { reload } from "./tasks/reload";
 import { shared } from "./tasks/shared";
 import { switchCurrent } from "./tasks/switch";
 import { unlock } from "./tasks/unlock";
 import { upload } from "./tasks/upload";
+import { watch } from "./tasks/watch";
 
 export const TASKS: Record<DeployTaskName, (ctx: DeployContext) => Promise<void>> = {
   lock,
@@ -23,9 +25,11 @@ export const TASKS: Record<DeployTaskName, (ctx: DeployContext) => Promise<void>
   upload,
   install,
   shared,
+  migrate,
   switch: switchCurrent,
   reload,
   health,
+  watch,
   cleanup,
   unlock,
 };

@@ -6,13 +6,16 @@ import { $ } from "zx";
 import { DeployInputError, planDeploy, type DeployPlan } from "../../ci/src/plan/deploy/stage";
 import { checkPromotion, parsePromotionRecord, promotionRecordPath } from "../../ci/src/plan/deploy/promotion";
 import type { DeployContext } from "../deploy/context";
-import { deploy } from "../deploy/recipe";
+import { deploy, DeployFailedError } from "../deploy/recipe";
+import { reportDeploy } from "../deploy/report";
 import { sshRemote } from "../deploy/remote";
 import { rollback } from "../deploy/rollback";
 import { buildArtifact } from "./artifact";
 import { readConfig } from "./config";
 import { deployEnv, redact, resolveTarget, type TargetSettings } from "./target";
 import { startStagingServer, stagingStatus, stopStagingServer } from "./staging/server";
+import { METRICS_OPTIONS, metricsCommand } from "./metrics";
+import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 
 export interface DeployFlags {
   source: string;
@@ -22,6 +25,7 @@ export interface DeployFlags {
   to?: string;
   keep?: string;
   "force-reason"?: string;
+  strategy?: string;
 }
 
 /** Flags the deploy commands add to the host runner's parser. */
@@ -32,6 +36,8 @@ export const DEPLOY_OPTIONS = {
   keep: { type: "string" },
   target: { type: "string" },
   "force-reason": { type: "string" },
+  strategy: { type: "string" },
+  ...METRICS_OPTIONS,
 } as const;
 
 type Flags = Record<string, unknown>;
@@ -43,6 +49,7 @@ const flagsOf = (f: Flags, source: string, config: string): DeployFlags => ({
   to: f.to as string,
   keep: f.keep as string,
   "force-reason": f["force-reason"] as string,
+  strategy: f.strategy as string,
 });
 
 /** The commands scripts/pipeline.ts lists beside its own tools. */
@@ -66,6 +73,10 @@ export const DEPLOY_TOOLS: Record<
     describe: "back to the previous good release (--target staging|production, --to ID)",
     run: (f, d, c) => rollbackCommand(f.target === "production" ? "production" : "staging", flagsOf(f, d, c)),
   },
+  metrics: {
+    describe: "the pipeline's §11 success metrics for a period, from release logs and E2E records (+ --html page)",
+    run: (f, d, c) => metricsCommand(f, d, c),
+  },
 };
 
 /** `deploy-staging` / `deploy-production`: build once (or take --artifact), then run the deploy tasks over SSH. */
@@ -83,6 +94,7 @@ export async function deployCommand(name: "staging" | "production", f: DeployFla
       keep,
       health: cfg.deploy.health,
       forceReason: f["force-reason"],
+      afterSwitch: afterSwitchOf(cfg, f.strategy),
     });
     if (name === "production") await checkGate(plan, env, f["force-reason"]);
     const started = Date.now();
@@ -94,7 +106,15 @@ export async function deployCommand(name: "staging" | "production", f: DeployFla
           log: say,
         });
     const ctx = context(t, plan, artifactDir);
-    await runRedacted(t, () => deploy(ctx));
+    ctx.state.startedAt = started;
+    try {
+      await runRedacted(t, () => deploy(ctx));
+    } catch (e) {
+      const message = (e as Error).message.replace(/^deploy failed at \w+: /, "");
+      if (e instanceof DeployFailedError) await reportDeploy(ctx, name, env, { message, task: e.task });
+      throw e;
+    }
+    await reportDeploy(ctx, name, env);
     say(
       `deployed ${plan.releaseId} to ${name} (${t.target.host}:${t.target.basePath}) in ${((Date.now() - started) / 1000).toFixed(1)}s, ${ctx.state.bytesSent} bytes sent`,
     );
@@ -102,6 +122,15 @@ export async function deployCommand(name: "staging" | "production", f: DeployFla
   } finally {
     t.dispose();
   }
+}
+
+/** deploy.strategy (or --strategy), deploy.watch, deploy.canary.steps and deploy.migrate from pipeline.yaml. */
+function afterSwitchOf(cfg: PipelineConfig, strategy?: string): DeployPlan["afterSwitch"] {
+  const s = strategy ?? cfg.deploy.strategy;
+  if (s !== "bluegreen" && s !== "canary")
+    throw new DeployInputError("--strategy", `is "${s}"`, "pass --strategy bluegreen or --strategy canary");
+  const { watch, canary, migrate } = cfg.deploy;
+  return { watch, strategy: s, canarySteps: canary.steps, migrate };
 }
 
 /** `rollback`: back to the previous good release of the target (--target staging|production), or to --to <id>. */

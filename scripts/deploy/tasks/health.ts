@@ -1,4 +1,4 @@
-import { appendLog, sh, type DeployContext } from "../context";
+import { sh, type DeployContext } from "../context";
 import { PROBE, probeArgs } from "../probe";
 
 /**
@@ -14,14 +14,8 @@ export async function checkPublicHealth(ctx: DeployContext): Promise<void> {
   ]);
 }
 
-/** Check the live release's health, then log it deployed. */
+/** Check the live release's health (the watch task then logs it deployed). */
 export async function health(ctx: DeployContext): Promise<void> {
   await checkPublicHealth(ctx);
-  await appendLog(
-    ctx,
-    ctx.plan.releaseId,
-    "deployed",
-    ctx.plan.forceReason ? { reason: `forced: ${ctx.plan.forceReason}` } : {},
-  );
   ctx.log(`health: frontend and backend healthy on port ${ctx.server!.publicPort}`);
 }

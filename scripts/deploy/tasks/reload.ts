@@ -1,5 +1,6 @@
 import type { DeployContext } from "../context";
 import { goLive, readSlots } from "../slots";
+import { accessLogOffset } from "../watch";
 
 /**
  * Blue/green reload: start the new release in the standby slot (its own ports, PM2), wait until it
@@ -8,6 +9,7 @@ import { goLive, readSlots } from "../slots";
  */
 export async function reload(ctx: DeployContext): Promise<void> {
   const state = await readSlots(ctx);
+  ctx.state.accessLogFrom = await accessLogOffset(ctx);
   const { slot } = await goLive(ctx, ctx.plan.releaseId, state);
   ctx.state.routed = true;
   ctx.log(

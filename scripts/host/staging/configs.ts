@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { WATCH_LOG_FORMAT } from "../../../ci/src/plan/deploy/watch";
 
 /** sshd listening on loopback only, keys only, its own host key and authorized_keys. */
 export function sshdConf(dir: string, port: number): string {
@@ -23,7 +24,8 @@ export function sshdConf(dir: string, port: number): string {
 /**
  * nginx in front of the app's blue/green slots. The upstreams live in an include the deploy
  * rewrites (ci/src/plan/deploy/slots.ts upstreamsConf) before a graceful `nginx -s reload`; every
- * response carries X-Release, the release that served it.
+ * response carries X-Release, the release that served it. The access log (status, $request_time,
+ * release) is what the deploy's watch window reads (ci/src/plan/deploy/watch.ts).
  */
 export function nginxConf(dir: string, publicPort: number): string {
   const ngx = join(dir, "nginx");
@@ -35,7 +37,8 @@ pid ${ngx}/nginx.pid;
 error_log ${ngx}/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  log_format deploy_watch '${WATCH_LOG_FORMAT}';
+  access_log ${ngx}/access.log deploy_watch;
   client_body_temp_path ${ngx}/tmp/body; proxy_temp_path ${ngx}/tmp/proxy; fastcgi_temp_path ${ngx}/tmp/fcgi; uwsgi_temp_path ${ngx}/tmp/uwsgi; scgi_temp_path ${ngx}/tmp/scgi;
   include ${ngx}/upstreams.conf;
   server {

@@ -3,6 +3,7 @@
  * appended by every deploy and rollback. Pure reading and folding here.
  */
 import { isReleaseId } from "./releaseId";
+import type { ReleaseWatchRecord } from "./watch";
 
 /**
  * started: dir created; deployed: switched and healthy; failed: died before the switch; bad: failed after the switch.
@@ -20,6 +21,10 @@ export interface ReleaseLogEntry {
   reason?: string;
   /** For `rollback`: the release current left. */
   from?: string;
+  /** The watch window's verdict and figures (deployed after it, or bad when it rolled back). */
+  watch?: ReleaseWatchRecord;
+  /** Seconds from the start of the deploy to this entry (deployed, failed, bad). */
+  seconds?: number;
 }
 
 /** Parse the JSON-lines text; malformed lines (a crash mid-write) are skipped. */

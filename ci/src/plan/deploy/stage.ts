@@ -6,6 +6,7 @@
 import { InputError } from "../errors";
 import { makeReleaseId } from "./releaseId";
 import { badReleases, latestStatuses, type ReleaseLogEntry } from "./releaseLog";
+import { defaultWatchPolicy, type WatchPolicy } from "./watch";
 
 /** The deploy tasks in run order (Deployer v7 style); scripts/deploy/recipe.ts lists the same names. */
 export const DEPLOY_TASKS = [
@@ -14,9 +15,11 @@ export const DEPLOY_TASKS = [
   "upload",
   "install",
   "shared",
+  "migrate",
   "switch",
   "reload",
   "health",
+  "watch",
   "cleanup",
   "unlock",
 ] as const;
@@ -103,7 +106,25 @@ export interface DeployPlan {
   tasks: readonly DeployTaskName[];
   /** Set for a production deploy that skipped the E2E gate; logged into releases.jsonl. */
   forceReason?: string;
+  /** What happens after the switch (issue 13). */
+  afterSwitch: AfterSwitchPlan;
 }
+
+/** The watch window, the traffic strategy and the migration command. */
+export interface AfterSwitchPlan {
+  watch: WatchPolicy;
+  strategy: "bluegreen" | "canary";
+  canarySteps: number[];
+  /** Shell command run once in releases/<id> before traffic moves; "" for none. */
+  migrate: string;
+}
+
+export const defaultAfterSwitch = (): AfterSwitchPlan => ({
+  watch: defaultWatchPolicy(),
+  strategy: "bluegreen",
+  canarySteps: [5, 25, 50, 100],
+  migrate: "",
+});
 
 /** Plan one deploy: validated inputs, the release id and the task list. */
 export function planDeploy(input: {
@@ -113,6 +134,7 @@ export function planDeploy(input: {
   keep?: number;
   health?: Partial<HealthPolicy>;
   forceReason?: string;
+  afterSwitch?: Partial<AfterSwitchPlan>;
 }): DeployPlan {
   if (!/^[0-9a-f]{7,40}$/.test(input.commit))
     throw new DeployInputError(
@@ -128,6 +150,7 @@ export function planDeploy(input: {
     health: { ...defaultHealthPolicy(), ...input.health },
     tasks: DEPLOY_TASKS,
     forceReason: input.forceReason,
+    afterSwitch: { ...defaultAfterSwitch(), ...input.afterSwitch },
   };
 }
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from app.config import Settings, get_settings
 from app.db import Database
+from app.fault import add_fault
 from app.models import Book, BookCreate, Health
 
 router = APIRouter(prefix="/api/v1")
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
     )
     app.include_router(router)
+    add_fault(app)
     return app
 
 

@@ -22,7 +22,7 @@ const entry = (id: string, status: ReleaseLogEntry["status"]): ReleaseLogEntry =
 });
 
 describe("planDeploy", () => {
-  it("lists the ten tasks in Deployer order and names the release after the time and the short commit", () => {
+  it("lists the twelve tasks in Deployer order and names the release after the time and the short commit", () => {
     const p = planDeploy({ target, commit: SHA, now: new Date("2026-11-26T23:15:01.123Z") });
     expect(p.tasks).toEqual([
       "lock",
@@ -30,9 +30,11 @@ describe("planDeploy", () => {
       "upload",
       "install",
       "shared",
+      "migrate",
       "switch",
       "reload",
       "health",
+      "watch",
       "cleanup",
       "unlock",
     ]);

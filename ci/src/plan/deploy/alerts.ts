@@ -1,0 +1,92 @@
+/**
+ * Alert routing by severity (seed §9.2), pure: each pipeline event has a severity, each
+ * severity has its channels (webhook URLs from ALERT_WEBHOOK_CRITICAL / _WARNING / _INFO,
+ * secrets in both runners). A message never carries a URL; a channel is named by its
+ * severity and number only.
+ */
+
+export type Severity = "critical" | "warning" | "info";
+
+/** The events the pipeline raises. */
+export type AlertKind =
+  | "rollback"
+  | "health-failing"
+  | "deploy-failed"
+  | "migration-failed"
+  | "watch-alert"
+  | "e2e-failed"
+  | "coverage-drop"
+  | "webhook-down"
+  | "deploy-done";
+
+/** §9.2: critical = rollback, health failing; warning = E2E failing, coverage drop; informational = deploy done. */
+export const SEVERITY_OF: Record<AlertKind, Severity> = {
+  rollback: "critical",
+  "health-failing": "critical",
+  "deploy-failed": "critical",
+  "migration-failed": "critical",
+  "watch-alert": "warning",
+  "e2e-failed": "warning",
+  "coverage-drop": "warning",
+  "webhook-down": "warning",
+  "deploy-done": "info",
+};
+
+/** The env variables (host) and Secret names (Dagger) of each severity's channels. */
+export const ALERT_ENV: Record<Severity, string> = {
+  critical: "ALERT_WEBHOOK_CRITICAL",
+  warning: "ALERT_WEBHOOK_WARNING",
+  info: "ALERT_WEBHOOK_INFO",
+};
+
+export interface AlertEvent {
+  kind: AlertKind;
+  /** One or a few lines, with no secret in them (release ids, figures, the target's name). */
+  text: string;
+}
+
+export type AlertChannels = Record<Severity, string[]>;
+
+/** Each severity's webhook URLs: one per line of its variable (blank lines skipped); an unset variable has none. */
+export function alertChannels(env: Record<string, string | undefined>): AlertChannels {
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(/\r?\n/)
+      .map((u) => u.trim())
+      .filter(Boolean);
+  return {
+    critical: list(env[ALERT_ENV.critical]),
+    warning: list(env[ALERT_ENV.warning]),
+    info: list(env[ALERT_ENV.info]),
+  };
+}
+
+/** Where an event goes: its severity and that severity's channels. */
+export function routeAlert(e: AlertEvent, channels: AlertChannels): { severity: Severity; urls: string[] } {
+  const severity = SEVERITY_OF[e.kind];
+  return { severity, urls: channels[severity] };
+}
+
+/** The JSON body: `text` for Slack-compatible, `content` for Discord-compatible webhooks, plus the routing fields. */
+export function alertPayload(e: AlertEvent, severity: Severity, secrets: string[]): Record<string, string> {
+  const text = redactAll(`[${severity}] ${e.kind}: ${e.text}`, secrets);
+  return { text, content: text.length > 2000 ? `${text.slice(0, 1990)}\n…` : text, severity, event: e.kind };
+}
+
+/** A channel that did not take an alert, named by severity and position, never by URL. */
+export function channelDownText(severity: Severity, index: number, why: string): string {
+  return `the ${severity} alert channel #${index + 1} (${ALERT_ENV[severity]}) did not take an alert (${why}); the pipeline's result stands. Check that webhook.`;
+}
+
+/** Remove every secret (and its URL-encoded forms, and each of its lines) from a text. */
+export function redactAll(text: string, secrets: string[]): string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    for (const part of [s, ...s.split(/\r?\n/)].map((x) => x.trim()).filter((x) => x.length >= 4)) {
+      for (const f of [part, encodeURI(part), encodeURIComponent(part)]) forms.add(f);
+    }
+  }
+  let out = text;
+  for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join("***");
+  return out;
+}
