@@ -1,0 +1,180 @@
+/**
+ * `init`: guess a repository's pipeline.yaml from its files, and say why each guess was made.
+ * Pure: the runners list the files (initListing) and read the ones initWanted names.
+ */
+import { parse as parseToml } from "smol-toml";
+import { stringify } from "yaml";
+import { detectBackend, factPaths } from "./repoFacts";
+
+/** A repository as init sees it: every path (relative, `/`-separated) and the text of the wanted ones. */
+export interface InitInput {
+  paths: string[];
+  read: Record<string, string>;
+}
+
+/** One guess: the key it fills, the value, and why. */
+export interface InitGuess {
+  key: string;
+  value: unknown;
+  why: string;
+}
+
+export interface InitResult {
+  guesses: InitGuess[];
+  /** The commented pipeline.yaml text. */
+  yaml: string;
+}
+
+/** Directories init never descends into. */
+export const INIT_SKIP = ["node_modules", ".git", ".venv", ".next", "__pycache__", "dist", "build", "coverage"];
+
+const SCRIPT_NAMES: Record<string, string[]> = {
+  lint: ["lint", "eslint"],
+  typecheck: ["typecheck", "type-check", "check-types", "types", "tsc"],
+  unit: ["test:coverage", "test:ci", "coverage", "test:cov", "test:unit", "test"],
+  build: ["build"],
+};
+const MONGO_VAR = /(MONGO|DATABASE|DB_(URL|URI))/;
+
+/** The files init reads, from the listing: manifests, version pins and the backend's Python sources. */
+export function initWanted(paths: string[]): string[] {
+  const manifests = /(^|\/)(package\.json|pyproject\.toml|\.python-version|\.nvmrc)$/;
+  return paths.filter((p) => manifests.test(p) || (p.endsWith(".py") && p.split("/").length <= 4));
+}
+
+/** Guess the layout, commands, Python version, test extras and Mongo variables; return them and the file. */
+export function planInit(input: InitInput): InitResult {
+  const guesses: InitGuess[] = [];
+  const fe = frontendDir(input);
+  const be = backendDir(input);
+  if (fe) guesses.push(...frontendGuesses(fe, input));
+  if (be) guesses.push(...backendGuesses(be, input));
+  return { guesses, yaml: renderYaml(guesses) };
+}
+
+function dirOf(path: string): string {
+  return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+}
+
+function frontendDir(input: InitInput): string | undefined {
+  const pkgs = input.paths.filter((p) => p.endsWith("package.json") && input.read[p]);
+  const next = pkgs.find((p) => /"next"\s*:/.test(input.read[p]));
+  return next ? dirOf(next) : undefined;
+}
+
+function backendDir(input: InitInput): string | undefined {
+  const pys = input.paths.filter((p) => p.endsWith("pyproject.toml") && input.read[p]);
+  const api = pys.find((p) => /fastapi/i.test(input.read[p])) ?? pys[0];
+  return api ? dirOf(api) : undefined;
+}
+
+function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
+  const pkgPath = dir === "." ? "package.json" : `${dir}/package.json`;
+  const pkg = JSON.parse(input.read[pkgPath]) as { scripts?: Record<string, string>; engines?: { node?: string } };
+  const scripts = pkg.scripts ?? {};
+  const out: InitGuess[] = [{ key: "frontend.path", value: dir, why: `${pkgPath} depends on next` }];
+  const steps: Record<string, string> = {};
+  const found: string[] = [];
+  for (const [step, names] of Object.entries(SCRIPT_NAMES)) {
+    const name = names.find((n) => scripts[n]);
+    if (name) {
+      steps[step] = `npm run ${name}`;
+      found.push(`${step}: "${name}"`);
+    }
+  }
+  out.push({ key: "frontend.steps", value: steps, why: `npm scripts in ${pkgPath}: ${found.join(", ") || "none"}` });
+  const node = /(\d+)/.exec(pkg.engines?.node ?? input.read[dir === "." ? ".nvmrc" : `${dir}/.nvmrc`] ?? "")?.[1];
+  if (node) out.push({ key: "frontend.nodeVersion", value: node, why: `engines.node / .nvmrc says ${node}` });
+  return out;
+}
+
+function backendGuesses(dir: string, input: InitInput): InitGuess[] {
+  const paths = factPaths(dir);
+  const pyproject = input.read[paths.pyproject];
+  const facts = detectBackend({ pythonVersionFile: input.read[paths.pythonVersionFile], pyproject });
+  const out: InitGuess[] = [{ key: "backend.path", value: dir, why: `${paths.pyproject} is the Python project` }];
+  if (facts.pythonVersion) out.push({ key: "backend.pythonVersion", ...facts.pythonVersion });
+  if (facts.extras.value.length) out.push({ key: "backend.extras", ...facts.extras });
+  if (facts.groups.value.length) out.push({ key: "backend.groups", ...facts.groups });
+  const cov = coverageSource(dir, input);
+  if (cov) out.push({ key: "backend.coverageSource", ...cov });
+  out.push(markerGuess(pyproject));
+  const vars = mongoVariables(dir, input);
+  if (vars.length) {
+    const env = Object.fromEntries(vars.map((v) => [v.name, "mongodb://{host}:{port}/{database}"]));
+    const why = vars.map((v) => `${v.name} (${v.file})`).join(", ");
+    out.push({ key: "services.mongo.env", value: env, why: `the backend reads ${why}` });
+  }
+  return out;
+}
+
+function coverageSource(dir: string, input: InitInput): { value: string; why: string } | undefined {
+  const prefix = dir === "." ? "" : `${dir}/`;
+  const packages = input.paths
+    .filter((p) => p.startsWith(prefix) && p.endsWith("/__init__.py"))
+    .map((p) => p.slice(prefix.length).split("/"))
+    .filter((parts) => parts.length === 2 && !/^tests?$/.test(parts[0]))
+    .map((parts) => parts[0]);
+  const name = packages.includes("app") ? "app" : packages[0];
+  return name ? { value: name, why: `${prefix}${name}/__init__.py is the package under test` } : undefined;
+}
+
+function markerGuess(pyproject: string | undefined): InitGuess {
+  let markers: string[];
+  try {
+    const toml = parseToml(pyproject ?? "") as { tool?: { pytest?: { ini_options?: { markers?: string[] } } } };
+    markers = toml.tool?.pytest?.ini_options?.markers ?? [];
+  } catch {
+    markers = [];
+  }
+  const e2e = markers.some((m) => /^e2e\b/.test(m));
+  return {
+    key: "backend.deselectMarkers",
+    value: e2e ? ["e2e"] : [],
+    why: e2e ? "pyproject.toml declares the pytest marker e2e" : "no e2e marker declared",
+  };
+}
+
+function mongoVariables(dir: string, input: InitInput): { name: string; file: string }[] {
+  const prefix = dir === "." ? "" : `${dir}/`;
+  const seen = new Map<string, string>();
+  const reads = [
+    /os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']/g,
+    /os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]/g,
+    /os\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']/g,
+  ];
+  for (const path of input.paths.filter((p) => p.startsWith(prefix) && p.endsWith(".py"))) {
+    const text = input.read[path] ?? "";
+    for (const re of reads) {
+      for (const m of text.matchAll(re)) if (MONGO_VAR.test(m[1]) && !seen.has(m[1])) seen.set(m[1], path);
+    }
+  }
+  return [...seen].map(([name, file]) => ({ name, file }));
+}
+
+/** The guesses as a pipeline.yaml, each key preceded by a comment saying why. */
+function renderYaml(guesses: InitGuess[]): string {
+  const lines = ["# pipeline.yaml written by `init`; every key is optional and merges over the defaults.", ""];
+  const tree: Record<string, Record<string, unknown>> = {};
+  const why: Record<string, string[]> = {};
+  for (const g of guesses) {
+    const [top, ...rest] = g.key.split(".");
+    tree[top] ??= {};
+    (why[top] ??= []).push(`${rest.join(".")}: ${g.why}`);
+    setPath(tree[top], rest, g.value);
+  }
+  for (const [top, value] of Object.entries(tree)) {
+    lines.push(...why[top].map((w) => `# ${w}`), stringify({ [top]: value }).trimEnd(), "");
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  const [head, ...rest] = path;
+  if (!rest.length) {
+    obj[head] = value;
+    return;
+  }
+  obj[head] ??= {};
+  setPath(obj[head] as Record<string, unknown>, rest, value);
+}

@@ -1,0 +1,42 @@
+/** The host side of `init` (mirrors ci/src/dagger/init.ts): list the source, read what it wants, write the file. */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { CONFIG_FILE } from "../../ci/src/plan/config/defaults";
+import { INIT_SKIP, initWanted, planInit, type InitResult } from "../../ci/src/plan/config/init";
+import { InputError } from "../../ci/src/plan/errors";
+
+/** Every file under `dir`, relative and `/`-separated, skipping dependency and build folders. */
+export function listSource(dir: string, root = dir, depth = 0): string[] {
+  if (depth > 5) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (INIT_SKIP.includes(e.name)) return [];
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return listSource(path, root, depth + 1);
+    return e.isFile() ? [relative(root, path).split("\\").join("/")] : [];
+  });
+}
+
+/** Guess `sourceDir`'s pipeline.yaml and write it (never over an existing one unless `force`). */
+export function runInit(sourceDir: string, opts: { force?: boolean; out?: string } = {}): InitResult {
+  const target = join(sourceDir, opts.out ?? CONFIG_FILE);
+  if (existsSync(target) && !opts.force) {
+    throw new InputError(
+      `${target} exists already; move it away, or run: npm run pipeline -- init --source ${sourceDir} --force`,
+    );
+  }
+  const paths = listSource(sourceDir);
+  const read = Object.fromEntries(initWanted(paths).map((p) => [p, readFileSync(join(sourceDir, p), "utf8")]));
+  const result = planInit({ paths, read });
+  writeFileSync(target, result.yaml);
+  return result;
+}
+
+/** The init command: write the file, then say what was guessed and why. */
+export async function initCommand(sourceDir: string, force: boolean): Promise<number> {
+  const r = runInit(sourceDir, { force });
+  for (const g of r.guesses) console.log(`${g.key}: ${JSON.stringify(g.value)}  (${g.why})`);
+  console.log(
+    `\nwrote ${join(sourceDir, CONFIG_FILE)}; run it with: npm run pipeline -- fast-tests --source ${sourceDir}`,
+  );
+  return 0;
+}

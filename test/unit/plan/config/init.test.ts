@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { initWanted, planInit } from "../../../../ci/src/plan/config/init";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
+
+/** A repository shaped like a real one, not like the defaults: web/ and api/, jest, an optional test extra. */
+const REPO = {
+  "web/package.json": JSON.stringify({
+    engines: { node: ">=22" },
+    dependencies: { next: "16.4.6" },
+    scripts: {
+      lint: "eslint .",
+      "type-check": "tsc --noEmit",
+      test: "jest",
+      "test:ci": "jest --ci --coverage",
+      build: "next build",
+    },
+  }),
+  "api/pyproject.toml": [
+    "[project]",
+    'name = "library"',
+    'requires-python = ">=3.13"',
+    'dependencies = ["fastapi", "pymongo"]',
+    "[project.optional-dependencies]",
+    'test = ["pytest", "pytest-cov"]',
+    "[tool.pytest.ini_options]",
+    'markers = ["e2e: against a deployed API"]',
+  ].join("\n"),
+  "api/.python-version": "3.13\n",
+  "api/library/__init__.py": "",
+  "api/library/settings.py":
+    'import os\nURI = os.environ.get("MONGODB_URI") or os.getenv("DATABASE_URL")\nDEBUG = os.getenv("DEBUG")\n',
+  "api/tests/__init__.py": "",
+  "api/tests/conftest.py": 'import os\nuri = os.environ["TEST_MONGO_URI"]\n',
+  "README.md": "# library",
+};
+
+describe("planInit", () => {
+  const result = planInit({ paths: Object.keys(REPO), read: REPO });
+  const byKey = Object.fromEntries(result.guesses.map((g) => [g.key, g]));
+
+  it("finds the frontend and backend directories and says why", () => {
+    expect(byKey["frontend.path"]).toEqual({
+      key: "frontend.path",
+      value: "web",
+      why: "web/package.json depends on next",
+    });
+    expect(byKey["backend.path"].value).toBe("api");
+  });
+
+  it("maps the repository's own npm script names onto the steps", () => {
+    expect(byKey["frontend.steps"].value).toEqual({
+      lint: "npm run lint",
+      typecheck: "npm run type-check",
+      unit: "npm run test:ci",
+      build: "npm run build",
+    });
+    expect(byKey["frontend.nodeVersion"].value).toBe("22");
+  });
+
+  it("takes the Python version, the test extra, the package, the e2e marker and the Mongo variables", () => {
+    expect(byKey["backend.pythonVersion"].value).toBe("3.13");
+    expect(byKey["backend.extras"].value).toEqual(["test"]);
+    expect(byKey["backend.coverageSource"].value).toBe("library");
+    expect(byKey["backend.deselectMarkers"].value).toEqual(["e2e"]);
+    expect(Object.keys(byKey["services.mongo.env"].value as object)).toEqual([
+      "MONGODB_URI",
+      "DATABASE_URL",
+      "TEST_MONGO_URI",
+    ]);
+  });
+
+  it("writes a commented pipeline.yaml that the config parser accepts with the same values", () => {
+    expect(result.yaml).toMatch(/^# pipeline\.yaml written by `init`/);
+    expect(result.yaml).toContain("# path: web/package.json depends on next");
+    const c = parseConfig(result.yaml);
+    expect(c.frontend.path).toBe("web");
+    expect(c.frontend.steps.typecheck).toBe("npm run type-check");
+    expect(c.backend.extras).toEqual(["test"]);
+    expect(c.services.mongo.env.TEST_MONGO_URI).toBe("mongodb://{host}:{port}/{database}");
+  });
+
+  it("guesses nothing for a repository with neither a Next.js app nor a Python project", () => {
+    expect(planInit({ paths: ["README.md"], read: {} }).guesses).toEqual([]);
+  });
+});
+
+describe("initWanted", () => {
+  it("reads manifests, version pins and shallow Python files only", () => {
+    expect(
+      initWanted([
+        "a/package.json",
+        "a/src/x.ts",
+        "b/pyproject.toml",
+        "b/.python-version",
+        "b/x/y/z/deep.py",
+        "b/app/c.py",
+      ]),
+    ).toEqual(["a/package.json", "b/pyproject.toml", "b/.python-version", "b/app/c.py"]);
+  });
+});
