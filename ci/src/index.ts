@@ -6,9 +6,9 @@
  *   fast-tests      Tier 1: frontend checks ‖ backend tests      (fastTestsPlan.ts)
  *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
  *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
- *   e2e             Tier 3: Playwright shards, merged report      (e2ePlan.ts, e2eShards.ts, daggerE2e.ts)
- *   e2e-shard/-merge the same plan, one shard per CI machine     (e2eSplit.ts, daggerE2eSplit.ts); e2e-verdict
- * (e2eVerdict.ts)
+ *   end-to-end      Tier 3: Playwright shards, merged report      (plan/e2e/, dagger/e2e/run.ts)
+ *   end-to-end-shard/-merge/-verdict  one shard per CI machine   (plan/e2e/split.ts, dagger/e2e/split.ts)
+ * Names carry no digits: the CLI kebab-cases them with strcase, which splits digits (e2e → e-2-e, dagger/dagger#7276).
  *   deploy-*        Tier 2: build once, the host runner's deploy over SSH (deployCall.ts, daggerDeploy.ts)
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
@@ -158,7 +158,7 @@ export class Ci {
 
   /**
    * Run Playwright in N shards against staging, merge one report, add the backend E2E; return the report directory.
-   * Example: dagger call e2e --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
+   * Example: dagger call end-to-end --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
    * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status`
    * (passed or failed), also when tests fail.
    * @param baseUrl the deployed frontend, e.g. https://staging.example.com
@@ -184,7 +184,7 @@ export class Ci {
    * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
    */
   @func({ cache: "never" })
-  async e2e(
+  async endToEnd(
     baseUrl: string,
     apiUrl: string,
     @argument({
@@ -237,10 +237,10 @@ export class Ci {
   }
 
   /**
-   * Run one Playwright shard of the E2E plan against staging and return its blob report directory, for e2e-merge.
-   * Example: dagger call e2e-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
-   * The plan is the one `e2e --shards <total>` makes from the same source, suite and timings, so shard <index> runs the
-   * same tests here as there.
+   * Run one Playwright shard of the E2E plan against staging; return its blob report directory for end-to-end-merge.
+   * Example: dagger call end-to-end-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
+   * The plan is the one `end-to-end --shards <total>` makes from the same source, suite and timings, so shard <index>
+   * runs the same tests here as there.
    * @param index which shard to run, 1 to total
    * @param baseUrl the deployed frontend, e.g. https://staging.example.com
    * @param apiUrl the deployed API, e.g. https://api.staging.example.com
@@ -253,7 +253,7 @@ export class Ci {
    * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
-  async e2eShard(
+  async endToEndShard(
     index: number,
     baseUrl: string,
     apiUrl: string,
@@ -276,10 +276,10 @@ export class Ci {
   }
 
   /**
-   * Merge the shards' blob reports and add the backend E2E; return e2e's report directory, notification and record.
-   * Example: dagger call e2e-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
-   * A shard whose report-<index>.zip is missing makes the run red, naming the e2e-shard call to re-run.
-   * @param blobs a directory holding the shards' report-<index>.zip files (e2e-shard exports)
+   * Merge the shards' blobs, add the backend E2E; return end-to-end's report directory, notification and record.
+   * Example: dagger call end-to-end-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
+   * A shard whose report-<index>.zip is missing makes the run red, naming the end-to-end-shard call to re-run.
+   * @param blobs a directory holding the shards' report-<index>.zip files (end-to-end-shard exports)
    * @param baseUrl the deployed frontend the shards tested
    * @param apiUrl the deployed API; the backend E2E runs against it here
    * @param source the application repository (defaults to the embedded example app)
@@ -302,7 +302,7 @@ export class Ci {
    * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
    */
   @func({ cache: "never" })
-  async e2eMerge(
+  async endToEndMerge(
     blobs: Directory,
     baseUrl: string,
     apiUrl: string,
@@ -360,11 +360,11 @@ export class Ci {
 
   /**
    * Fail with the summary when an exported E2E report is red; print the summary when it passed.
-   * Example: dagger call e2e-verdict --report ./report
-   * @param report the directory `dagger call e2e ... export --path report` (or e2e-merge) wrote
+   * Example: dagger call end-to-end-verdict --report ./report
+   * @param report the directory `dagger call end-to-end ... export --path report` (or end-to-end-merge) wrote
    */
   @func()
-  async e2eVerdict(report: Directory): Promise<string> {
+  async endToEndVerdict(report: Directory): Promise<string> {
     return runE2eVerdict(report);
   }
 

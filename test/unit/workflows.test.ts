@@ -135,14 +135,16 @@ describe("workflows", () => {
     });
   });
 
-  it("offers one runner per shard behind vars.E2E_MATRIX or the matrix input: 4 e2e-shard jobs, then one e2e-merge", () => {
+  it("offers one runner per shard behind vars.E2E_MATRIX or the matrix input: 4 end-to-end-shard jobs, then one end-to-end-merge", () => {
     const wf = load("e2e-staging.yml");
     const { e2e, "e2e-shard": shard, "e2e-merge": merge } = wf.jobs;
     const call = (j: Job) => String(j.steps.find((s) => s.uses === DAGGER)!.with!.call);
     expect(e2e.if).toContain("!(vars.E2E_MATRIX == 'true' || inputs.matrix)");
     expect(shard.if).toContain("&& (vars.E2E_MATRIX == 'true' || inputs.matrix)");
     expect(shard.strategy).toEqual({ "fail-fast": false, matrix: { index: [1, 2, 3, 4] } });
-    expect(call(shard)).toMatch(/^e2e-shard --index \$\{\{ matrix\.index \}\} --total 4 .* export --path blob$/s);
+    expect(call(shard)).toMatch(
+      /^end-to-end-shard --index \$\{\{ matrix\.index \}\} --total 4 .* export --path blob$/s,
+    );
     expect(shard.steps.at(-1)).toMatchObject({
       uses: expect.stringMatching(/^actions\/upload-artifact@/),
       with: { path: "blob", name: "e2e-blob-${{ github.run_id }}-${{ matrix.index }}" },
@@ -153,9 +155,9 @@ describe("workflows", () => {
       uses: expect.stringMatching(/^actions\/download-artifact@/),
       with: { pattern: "e2e-blob-${{ github.run_id }}-*", "merge-multiple": true, path: "blobs" },
     });
-    expect(call(merge)).toMatch(/^e2e-merge --blobs blobs --total 4 .* export --path report$/s);
-    expect(call(merge).replace(/^e2e-merge --blobs blobs --total 4/, "")).toBe(
-      call(e2e).replace(/^e2e --shards 4/, ""),
+    expect(call(merge)).toMatch(/^end-to-end-merge --blobs blobs --total 4 .* export --path report$/s);
+    expect(call(merge).replace(/^end-to-end-merge --blobs blobs --total 4/, "")).toBe(
+      call(e2e).replace(/^end-to-end --shards 4/, ""),
     );
   });
 
@@ -167,16 +169,16 @@ describe("workflows", () => {
       uses: expect.stringMatching(/^actions\/download-artifact@/),
       with: { name: "e2e-report-${{ github.run_id }}", path: "report" },
     });
-    expect(v.steps.find((s) => s.uses === DAGGER)!.with!.call).toBe("e2e-verdict --report report");
+    expect(v.steps.find((s) => s.uses === DAGGER)!.with!.call).toBe("end-to-end-verdict --report report");
     expect(readFileSync(join(DIR, "e2e-staging.yml"), "utf8")).not.toMatch(/rollback|deploy-/);
   });
 
-  it("runs e2e with 4 shards, nightly in full, and uploads the exported report", () => {
+  it("runs end-to-end with 4 shards, nightly in full, and uploads the exported report", () => {
     const wf = load("e2e-staging.yml");
     expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch", "workflow_run"]);
     const steps = wf.jobs.e2e.steps;
     expect(String(steps.find((s) => s.uses === DAGGER)!.with!.call)).toMatch(
-      /^e2e --shards 4 .*'full'.* export --path report$/s,
+      /^end-to-end --shards 4 .*'full'.* export --path report$/s,
     );
     expect(steps.at(-1)).toMatchObject({
       uses: expect.stringMatching(/^actions\/upload-artifact@/),

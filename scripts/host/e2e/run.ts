@@ -37,7 +37,7 @@ export interface E2eFlags {
 }
 
 /**
- * `npm run pipeline -- e2e`: check the input and plan before anything starts, wait for the
+ * `npm run pipeline -- end-to-end`: check the input and plan before anything starts, wait for the
  * app (or start the example locally), run the plan, write the report, summary, notification
  * and promotion record. Exit 1 when the tests are red; the report is written either way.
  */
@@ -105,7 +105,7 @@ export async function writeReport(
     const where = await writeRecord(summary, o.commit, html, { stateDir: o.stateDir, mode: o.record, env }).catch(
       (e: Error) => {
         console.error(
-          `warning: no promotion record written (${e.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- e2e --commit ${o.commit}\` writes one`,
+          `warning: no promotion record written (${e.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- end-to-end --commit ${o.commit}\` writes one`,
         );
         return undefined;
       },

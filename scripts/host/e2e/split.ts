@@ -11,7 +11,7 @@ import { preflight } from "../preflight";
 import { TOOLS_BIN } from "../stage";
 
 /**
- * `npm run pipeline -- e2e-shard --index I --total N --out DIR`: run one shard of the plan that
+ * `npm run pipeline -- end-to-end-shard --index I --total N --out DIR`: run one shard of the plan that
  * `e2e --shards N` makes, as one CI machine would, and put its blob zip in DIR. Exit 0 when the
  * blob was written (its failures are the merge's to report), 1 when Playwright wrote none.
  */
@@ -21,7 +21,7 @@ export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: Pipelin
   if (f.index === undefined || f.index.trim() === "") throw new ShardIndexError(f.index, total);
   if (!f.out)
     throw new E2eInputError(
-      `e2e-shard needs --out DIR, where its blob zip goes. Run e.g. \`npm run pipeline -- e2e-shard --index ${f.index} --total ${total} --out blob-${f.index} --base-url URL --api-url URL\``,
+      `end-to-end-shard needs --out DIR, where its blob zip goes. Run e.g. \`npm run pipeline -- end-to-end-shard --index ${f.index} --total ${total} --out blob-${f.index} --base-url URL --api-url URL\``,
     );
   const { plan, env } = await splitPlan(f, sourceDir, c, total);
   const job = selectShard(plan, index, total);
@@ -39,7 +39,7 @@ export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: Pipelin
   );
   if (!blob) {
     console.error(
-      `shard ${index} wrote no blob report. Re-run it: npm run pipeline -- e2e-shard --index ${index} --total ${total} --out ${f.out}`,
+      `shard ${index} wrote no blob report. Re-run it: npm run pipeline -- end-to-end-shard --index ${index} --total ${total} --out ${f.out}`,
     );
     return 1;
   }
@@ -50,14 +50,14 @@ export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: Pipelin
 }
 
 /**
- * `npm run pipeline -- e2e-merge --blobs DIR --total N`: merge the shards' blob zips beside the
+ * `npm run pipeline -- end-to-end-merge --blobs DIR --total N`: merge the shards' blob zips beside the
  * backend E2E into the same report, summary, notification and promotion record as `e2e`.
  */
 export async function e2eMergeCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
   const total = totalOf(f);
   if (!f.blobs)
     throw new E2eInputError(
-      `e2e-merge needs --blobs DIR, the directory holding every shard's report-<i>.zip. Run e.g. \`npm run pipeline -- e2e-merge --blobs blobs --total ${total} --base-url URL --api-url URL\``,
+      `end-to-end-merge needs --blobs DIR, the directory holding every shard's report-<i>.zip. Run e.g. \`npm run pipeline -- end-to-end-merge --blobs blobs --total ${total} --base-url URL --api-url URL\``,
     );
   const stateDir = resolve(f.stateDir ?? ".pipeline");
   const { plan, env } = await splitPlan(f, sourceDir, c, total);
@@ -96,7 +96,7 @@ async function splitPlan(
 ): Promise<{ plan: E2ePlan; env: NodeJS.ProcessEnv }> {
   if (!f.baseUrl || !f.apiUrl)
     throw new E2eInputError(
-      "e2e-shard and e2e-merge need --base-url and --api-url: the deployed app every machine tests (`npm run pipeline -- e2e` starts the example locally instead)",
+      "end-to-end-shard and end-to-end-merge need --base-url and --api-url: the deployed app every machine tests (`npm run pipeline -- end-to-end` starts the example locally instead)",
     );
   recordMode(f.record);
   const input = await planInput({ ...f, shards: String(total) }, sourceDir, c, undefined);

@@ -51,7 +51,7 @@ describe("e2e container graph (recorded GraphQL requests)", () => {
       await connection(async () => {
         const ci = new Ci();
         await ci
-          .e2e(
+          .endToEnd(
             url,
             url,
             dag.host().directory(EXAMPLE),

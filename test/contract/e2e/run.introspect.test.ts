@@ -5,14 +5,14 @@ import { introspectModule, type FunctionShape } from "../../support/introspect";
 describe("e2e function surface (SDK introspector)", () => {
   let e2e: FunctionShape;
   beforeAll(async () => {
-    e2e = (await introspectModule()).objects.Ci.methods.e2e;
+    e2e = (await introspectModule()).objects.Ci.methods.endToEnd;
   }, 60_000);
 
   it("exists, with a one-line imperative description and a `dagger call e2e --shards 4` example", () => {
     expect(e2e, "e2e is not a @func()").toBeDefined();
     const [first, ...rest] = e2e.description.split("\n");
     expect(first).toMatch(/^Run Playwright .+\.$/);
-    expect(rest.join("\n")).toMatch(/Example: dagger call e2e --shards 4/);
+    expect(rest.join("\n")).toMatch(/Example: dagger call end-to-end --shards 4/);
   });
 
   it("takes shards as an Int defaulting to 4", () => {

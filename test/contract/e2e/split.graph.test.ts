@@ -79,18 +79,18 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
         dag.secret("env://E2E_KNOWN"),
       ] as const;
     whole = await record((ci, dag) =>
-      ci.e2e(url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag)).then((d) => d.sync()),
+      ci.endToEnd(url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag)).then((d) => d.sync()),
     );
     shards = [];
     for (let i = 1; i <= 4; i++)
       shards.push(
         await record((ci, dag) =>
-          ci.e2eShard(i, url, url, src(dag), 4, "smoke", undefined, 1, 0).then((d) => d.sync()),
+          ci.endToEndShard(i, url, url, src(dag), 4, "smoke", undefined, 1, 0).then((d) => d.sync()),
         ),
       );
     merge = await record((ci, dag) =>
       ci
-        .e2eMerge(dag.host().directory(blobs), url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag))
+        .endToEndMerge(dag.host().directory(blobs), url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag))
         .then((d) => d.sync()),
     );
   }, 120_000);

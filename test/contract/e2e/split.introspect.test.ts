@@ -13,27 +13,27 @@ describe("e2e-shard, e2e-merge and e2e-verdict surface (SDK introspector)", () =
   }, 60_000);
 
   it("takes the shard's --index as a required Int and --total as an Int defaulting to 4 (e2e's --shards)", () => {
-    const a = m.e2eShard.arguments;
+    const a = m.endToEndShard.arguments;
     expect(a.index.type).toEqual({ kind: "INTEGER_KIND" });
     expect(a.index.isNullable ?? false).toBe(false);
     expect(a.total.defaultValue).toBe(4);
-    expect(m.e2eShard.description).toMatch(/Example: dagger call e2e-shard --index 1 --total 4 /);
+    expect(m.endToEndShard.description).toMatch(/Example: dagger call end-to-end-shard --index 1 --total 4 /);
   });
 
   it("returns the shard's blob and the merged report as Directories, the verdict as a String", () => {
-    expect(m.e2eShard.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
-    expect(m.e2eMerge.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
-    expect(m.e2eVerdict.returnType).toEqual({ kind: "STRING_KIND" });
+    expect(m.endToEndShard.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(m.endToEndMerge.returnType).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(m.endToEndVerdict.returnType).toEqual({ kind: "STRING_KIND" });
   });
 
   it("takes the blobs and the report as required Directories", () => {
-    expect(m.e2eMerge.arguments.blobs.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
-    expect(m.e2eVerdict.arguments.report.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(m.endToEndMerge.arguments.blobs.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
+    expect(m.endToEndVerdict.arguments.report.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
   });
 
   it("gives e2e-merge every argument e2e has for notifying and recording, besides --total for --shards", () => {
-    const e2e = Object.keys(m.e2e.arguments).filter((n) => n !== "shards");
-    expect(Object.keys(m.e2eMerge.arguments).sort()).toEqual([...e2e, "blobs", "total"].sort());
+    const e2e = Object.keys(m.endToEnd.arguments).filter((n) => n !== "shards");
+    expect(Object.keys(m.endToEndMerge.arguments).sort()).toEqual([...e2e, "blobs", "total"].sort());
   });
 });
 
@@ -57,7 +57,7 @@ describe("e2e-verdict (recorded GraphQL requests)", () => {
       const { Ci } = await import("../../../ci/src/index");
       let out = "";
       await connection(async () => {
-        out = await new Ci().e2eVerdict(dag.host().directory(dir));
+        out = await new Ci().endToEndVerdict(dag.host().directory(dir));
       });
       return out;
     } finally {

@@ -189,7 +189,7 @@ async function notifyAll(s: E2eSummary, a: DaggerE2eArgs, suite: string): Promis
   if (!shouldNotify(s, a.notifySuccess)) return [];
   const text = notificationText(s, {
     commit: a.commit ?? "unknown",
-    report: `the e2e Directory (dagger call e2e ... export --path e2e-report), ${suite} suite`,
+    report: `the end-to-end Directory (dagger call end-to-end ... export --path e2e-report), ${suite} suite`,
   });
   const posts = (Object.entries(a.webhooks) as [WebhookKind, Secret | undefined][]).filter(
     (e): e is [WebhookKind, Secret] => !!e[1],

@@ -28,7 +28,7 @@ export type PromotionCheck = { ok: true } | { ok: false; reason: string };
 
 /** Decide whether `commit` may go to production, from its record on staging (undefined when absent). Pure. */
 export function checkPromotion(record: PromotionRecord | undefined, commit: string): PromotionCheck {
-  const rerun = `run the E2E stage for ${commit.slice(0, 7)} on staging (dagger call e2e / npm run pipeline -- e2e), or pass --force-reason "..."`;
+  const rerun = `run the E2E stage for ${commit.slice(0, 7)} on staging (\`dagger call end-to-end\` or \`npm run pipeline -- end-to-end\`), or pass --force-reason "..."`;
   if (!record) return { ok: false, reason: `no E2E record for commit ${commit} on staging; ${rerun}` };
   if (record.commit !== commit)
     return { ok: false, reason: `the E2E record is for commit ${record.commit}, not ${commit}; ${rerun}` };

@@ -51,7 +51,7 @@ export class MalformedReportError extends InputError {
     problem: string,
   ) {
     super(
-      `${file} is not a Playwright JSON report (${problem}). Pass the results.json of a previous \`npm run pipeline -- e2e\` run with --timings, or leave --timings out to shard with Playwright's --shard.`,
+      `${file} is not a Playwright JSON report (${problem}). Pass the results.json of a previous \`npm run pipeline -- end-to-end\` run with --timings, or leave --timings out to shard with Playwright's --shard.`,
     );
   }
 }

@@ -27,7 +27,7 @@ export interface ShardAssignment {
 export class ShardCountError extends InputError {
   constructor(readonly shards: unknown) {
     super(
-      `--shards ${String(shards)} is not a whole number of at least 1. Run e.g. \`npm run pipeline -- e2e --shards 4\` (or \`dagger call e2e --shards 4\`).`,
+      `--shards ${String(shards)} is not a whole number of at least 1. Run e.g. \`npm run pipeline -- end-to-end --shards 4\` (or \`dagger call end-to-end --shards 4\`).`,
     );
   }
 }

@@ -1,6 +1,6 @@
 /**
- * One E2E plan, split across machines: `e2e-shard` runs one shard job of the plan and
- * `e2e-merge` runs its merge and backend jobs on the blobs the shards sent. Pure.
+ * One E2E plan, split across machines: `end-to-end-shard` runs one shard job of the plan and
+ * `end-to-end-merge` runs its merge and backend jobs on the blobs the shards sent. Pure.
  */
 import { InputError } from "../errors";
 import { E2E_PATHS, type E2ePlan } from "./stage";
@@ -14,7 +14,7 @@ export class ShardIndexError extends InputError {
     readonly total: number,
   ) {
     super(
-      `--index ${String(index)} is not a shard of --total ${total}: pass a whole number from 1 to ${total}, e.g. \`dagger call e2e-shard --index 1 --total ${total}\` (or \`npm run pipeline -- e2e-shard --index 1 --total ${total} --out blob\`).`,
+      `--index ${String(index)} is not a shard of --total ${total}: pass a whole number from 1 to ${total}, e.g. \`dagger call end-to-end-shard --index 1 --total ${total}\` (or \`npm run pipeline -- end-to-end-shard --index 1 --total ${total} --out blob\`).`,
     );
   }
 }
@@ -56,7 +56,7 @@ export function blobShardRuns(
     .filter((r) => r.exitCode !== 0)
     .map(
       (r) =>
-        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`dagger call e2e-shard --index ${r.index} --total ${total} ... export --path blob\``,
+        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`dagger call end-to-end-shard --index ${r.index} --total ${total} ... export --path blob\``,
     );
   if (got.size === 0)
     problems.push("no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip");

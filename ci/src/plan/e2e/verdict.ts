@@ -14,7 +14,7 @@ export class E2eRedError extends StageFailure {
 export class E2eReportError extends InputError {
   constructor(what: string) {
     super(
-      `${what}: --report must be the directory \`dagger call e2e ... export --path report\` (or e2e-merge) wrote, holding status and summary.txt.`,
+      `${what}: --report must be the directory \`dagger call end-to-end ... export --path report\` (or end-to-end-merge) wrote, holding status and summary.txt.`,
     );
   }
 }

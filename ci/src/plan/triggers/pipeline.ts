@@ -50,6 +50,8 @@ export interface PlannedStage extends Omit<StageRule, "stage" | "pathFiltered"> 
   name: StageName;
   blocks: StageName[];
   jobs: PlannedJob[];
+  /** The `dagger call` that runs the stage (its workflow's call, with placeholders for secrets and targets). */
+  call: string;
 }
 
 /** The whole plan: plain data, printed as text by formatPlan or as JSON as is. */
@@ -74,6 +76,24 @@ const STAGE_JOBS: Record<Exclude<StageName, "fast-tests">, string[]> = {
   experimental: ["experimental"],
 };
 
+const TARGET = "--host HOST --user USER --base-path PATH --ssh-key env://SSH_KEY --known-hosts env://KNOWN_HOSTS";
+const FAST_TESTS = "dagger call fast-tests --event-file $GITHUB_EVENT_PATH";
+
+/** The command each stage runs, typed as its workflow job types it (test/unit/cliNames.test.ts resolves each one). */
+function stageCall(stage: StageName, suite: string | undefined, shards: number): string {
+  switch (stage) {
+    case "fast-tests":
+    case "experimental":
+      return FAST_TESTS;
+    case "deploy-staging":
+      return `dagger call deploy-staging ${TARGET} --database-uri env://DATABASE_URI --commit SHA`;
+    case "e2e":
+      return `dagger call end-to-end --shards ${shards} --suite ${suite ?? "full"} --base-url URL --api-url URL export --path report`;
+    case "deploy-production":
+      return `dagger call deploy-production ${TARGET} --database-uri env://DATABASE_URI --commit SHA --staging-host HOST`;
+  }
+}
+
 /** Plan a trigger: the matching row's stages, their blockers, and the jobs path filtering skips. */
 export function planPipeline(input: PlanInput, config: PipelineConfig): PipelinePlan {
   const event = parseEvent(input.event);
@@ -92,7 +112,10 @@ export function planPipeline(input: PlanInput, config: PipelineConfig): Pipeline
   const decision = filterPaths(codeEvent ? changed : undefined, config, input);
   const resolvedToAll = res?.kind === "all" && !input.changedPaths;
   if (codeEvent && stages.some((s) => s.pathFiltered) && !resolvedToAll) warnings.push(...decision.warnings);
-  const planned = stages.map((s) => planStage(s, stages, decision, codeEvent));
+  const planned = stages.map((s) => ({
+    ...planStage(s, stages, decision, codeEvent),
+    call: stageCall(s.stage, s.suite, config.e2e.shards),
+  }));
   return {
     event,
     branch: input.branch,
@@ -148,7 +171,12 @@ function pickRows(
   };
 }
 
-function planStage(s: StageRule, all: StageRule[], decision: PathDecision, codeEvent: boolean): PlannedStage {
+function planStage(
+  s: StageRule,
+  all: StageRule[],
+  decision: PathDecision,
+  codeEvent: boolean,
+): Omit<PlannedStage, "call"> {
   const { stage, pathFiltered, ...rest } = s;
   const blocks = all.filter((o) => o.blockedBy.includes(stage)).map((o) => o.stage);
   let jobs: PlannedJob[];
@@ -192,6 +220,7 @@ export function formatPlan(p: PipelinePlan): string {
     ].filter(Boolean);
     out.push(`${i + 1}. ${s.name}${s.suite ? ` (${s.suite} suite)` : ""}: ${facts.join("; ")}`);
     for (const j of s.jobs) out.push(`     ${j.run ? "run " : "skip"}  ${j.name.padEnd(12)} ${j.reason}`);
+    out.push(`     call  ${s.call}`);
   });
   if (p.skipped.length)
     out.push(`skipped by path filtering: ${p.skipped.map((s) => `${s.job} (${s.reason})`).join("; ")}`);

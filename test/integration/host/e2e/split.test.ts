@@ -151,7 +151,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     );
     expect(red.exitCode, red.output).toBe(1);
     expect(red.stdout).toMatch(
-      /PROBLEM shard 2 of 2 sent no blob report \(report-2\.zip\): re-run its job, or `dagger call e2e-shard --index 2 --total 2/,
+      /PROBLEM shard 2 of 2 sent no blob report \(report-2\.zip\): re-run its job, or `dagger call end-to-end-shard --index 2 --total 2/,
     );
   }, 240_000);
 
@@ -167,6 +167,6 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
       env,
     );
     expect(noOut.exitCode, noOut.output).toBe(2);
-    expect(noOut.stderr).toMatch(/e2e-shard needs --out DIR/);
+    expect(noOut.stderr).toMatch(/end-to-end-shard needs --out DIR/);
   }, 60_000);
 });

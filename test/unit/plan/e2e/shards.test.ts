@@ -7,7 +7,7 @@ describe("validateShardCount", () => {
   it.each([0, -1, 1.5, Number.NaN, "4"])("refuses %s, naming the value and the command to run", (n) => {
     expect(() => validateShardCount(n, 5)).toThrow(ShardCountError);
     expect(() => validateShardCount(n, 5)).toThrow(
-      /--shards .* is not a whole number of at least 1\. Run e\.g\. `npm run pipeline -- e2e --shards 4`/,
+      /--shards .* is not a whole number of at least 1\. Run e\.g\. `npm run pipeline -- end-to-end --shards 4`/,
     );
   });
 

@@ -59,7 +59,7 @@ describe("selectShard", () => {
     const plan = planE2e(c, { ...base, shards: 4, files: sorted, timings: new Map() });
     expect(() => selectShard(plan, i, 4)).toThrow(ShardIndexError);
     expect(() => selectShard(plan, i, 4)).toThrow(
-      /pass a whole number from 1 to 4, e\.g\. `dagger call e2e-shard --index 1 --total 4`/,
+      /pass a whole number from 1 to 4, e\.g\. `dagger call end-to-end-shard --index 1 --total 4`/,
     );
   });
 
@@ -94,7 +94,7 @@ describe("blobShardRuns", () => {
     expect(r.runs[1].exitCode).toBe(1);
     expect(r.problems).toEqual([
       expect.stringMatching(
-        /^shard 2 of 3 sent no blob report \(report-2\.zip\): re-run its job, or `dagger call e2e-shard --index 2 --total 3/,
+        /^shard 2 of 3 sent no blob report \(report-2\.zip\): re-run its job, or `dagger call end-to-end-shard --index 2 --total 3/,
       ),
     ]);
   });

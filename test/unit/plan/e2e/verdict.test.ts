@@ -16,7 +16,7 @@ describe("verdictOf", () => {
   it("refuses a directory that is not an exported report", () => {
     expect(() => verdictOf(undefined, undefined)).toThrow(E2eReportError);
     expect(() => verdictOf(undefined, undefined)).toThrow(
-      /no status file: --report must be the directory `dagger call e2e \.\.\. export --path report`/,
+      /no status file: --report must be the directory `dagger call end-to-end \.\.\. export --path report`/,
     );
     expect(() => verdictOf("maybe", "")).toThrow(/status is "maybe"/);
   });
