@@ -142,7 +142,7 @@ function rawBackend(text: string | undefined): Record<string, unknown> {
 }
 
 function withRepoFacts(c: PipelineConfig, set: Record<string, unknown>, facts: RepoFacts): PipelineConfig {
-  const found = detectBackend(facts);
+  const found = detectBackend(facts, c.backend.pythonVersion);
   const detected: string[] = [];
   if (set.pythonVersion === undefined && found.pythonVersion) {
     c.backend.pythonVersion = found.pythonVersion.value;

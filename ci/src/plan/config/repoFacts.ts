@@ -34,8 +34,11 @@ export interface BackendFacts {
 /** The extra and group names that conventionally hold a project's test tools. */
 export const TEST_EXTRA_NAMES = ["test", "tests", "testing", "dev"];
 
-/** Decide the backend's Python minor version and test extras/groups from its files. */
-export function detectBackend(facts: RepoFacts): BackendFacts {
+/**
+ * Decide the backend's Python minor version and test extras/groups from its files. A requires-python
+ * that allows `defaultPython` keeps it; one that does not picks the lowest minor it allows.
+ */
+export function detectBackend(facts: RepoFacts, defaultPython = "3.12"): BackendFacts {
   const toml = parsePyproject(facts.pyproject);
   const project = (toml.project ?? {}) as { "requires-python"?: string; "optional-dependencies"?: object };
   const extras = Object.keys(project["optional-dependencies"] ?? {}).filter((n) => TEST_EXTRA_NAMES.includes(n));
@@ -43,7 +46,7 @@ export function detectBackend(facts: RepoFacts): BackendFacts {
     (n) => TEST_EXTRA_NAMES.includes(n) && n !== "dev",
   );
   return {
-    pythonVersion: pythonFrom(facts.pythonVersionFile, project["requires-python"]),
+    pythonVersion: pythonFrom(facts.pythonVersionFile, project["requires-python"], defaultPython),
     extras: { value: extras, why: extras.length ? "pyproject.toml [project.optional-dependencies]" : "none found" },
     groups: { value: groups, why: groups.length ? "pyproject.toml [dependency-groups]" : "none found" },
   };
@@ -59,10 +62,11 @@ function parsePyproject(text: string | undefined): Record<string, unknown> {
   }
 }
 
-function pythonFrom(file: string | undefined, requires: string | undefined): Detected<string> | undefined {
+function pythonFrom(file?: string, requires?: string, fallback?: string): Detected<string> | undefined {
   const pinned = /^\s*(\d+)\.(\d+)/.exec(file ?? "");
   if (pinned) return { value: `${pinned[1]}.${pinned[2]}`, why: `.python-version says ${file?.trim()}` };
-  const floor = requires ? lowestAllowedMinor(requires) : undefined;
+  if (!requires || (fallback && allowsMinor(requires, fallback))) return undefined;
+  const floor = lowestAllowedMinor(requires);
   return floor ? { value: floor, why: `pyproject.toml requires-python "${requires}"` } : undefined;
 }
 
@@ -73,6 +77,11 @@ export function lowestAllowedMinor(spec: string): string | undefined {
     if (clauses.every((c) => allows(c, 3, minor))) return `3.${minor}`;
   }
   return undefined;
+}
+
+function allowsMinor(spec: string, version: string): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return spec.split(",").every((c) => allows(c.trim(), major, minor));
 }
 
 function allows(clause: string, major: number, minor: number): boolean {

@@ -22,8 +22,14 @@ describe("detectBackend", () => {
     expect(f.pythonVersion).toEqual({ value: "3.13", why: ".python-version says 3.13.1" });
   });
 
-  it("falls back to the lowest minor requires-python allows", () => {
-    expect(detectBackend({ pyproject: PYPROJECT }).pythonVersion?.value).toBe("3.11");
+  it("keeps the default Python when requires-python allows it, else takes the lowest minor it allows", () => {
+    expect(detectBackend({ pyproject: PYPROJECT }, "3.12").pythonVersion).toBeUndefined();
+    expect(detectBackend({ pyproject: PYPROJECT }, "3.10").pythonVersion?.value).toBe("3.11");
+    const only313 = '[project]\nname = "a"\nrequires-python = ">=3.13"\n';
+    expect(detectBackend({ pyproject: only313 }, "3.12").pythonVersion).toEqual({
+      value: "3.13",
+      why: 'pyproject.toml requires-python ">=3.13"',
+    });
   });
 
   it("finds the test extras and groups, leaving out docs and the dev group uv installs by itself", () => {
