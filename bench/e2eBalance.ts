@@ -73,6 +73,8 @@ interface ShardRun {
   walls: number[];
   /** Every file's duration as this run recorded it. */
   timings: Map<string, number>;
+  /** Each shard's test time as its own report says (the sum of its files' durations). */
+  testLoads: number[];
 }
 
 /** Start every shard of a plan at once (the plan's argv and env); each shard's wall time and the run's timings. */
@@ -80,8 +82,13 @@ async function runShards(plan: E2ePlan, fe: string): Promise<ShardRun> {
   rmSync(join(fe, ".e2e"), { recursive: true, force: true });
   const walls = await Promise.all(plan.shardJobs.map((job) => timedStep(job.steps[0], fe, job.env)));
   const timings = new Map<string, number>();
-  for (let i = 1; i <= plan.shardJobs.length; i++) for (const [f, s] of await shardTimings(fe, i)) timings.set(f, s);
-  return { walls, timings };
+  const testLoads: number[] = [];
+  for (let i = 1; i <= plan.shardJobs.length; i++) {
+    const shard = await shardTimings(fe, i);
+    for (const [f, s] of shard) timings.set(f, s);
+    testLoads.push([...shard.values()].reduce((a, b) => a + b, 0));
+  }
+  return { walls, timings, testLoads };
 }
 
 function plan(files: string[], timings: Map<string, number>): E2ePlan {
@@ -104,7 +111,9 @@ async function measure(files: string[], fe: string): Promise<{ pw: ShardRun[]; l
   const pw: ShardRun[] = [];
   const lpt: ShardRun[] = [];
   const show = (name: string, r: ShardRun) =>
-    console.log(`  ${name.padEnd(12)} shard walls ${r.walls.map((w) => w.toFixed(1)).join(" / ")} s`);
+    console.log(
+      `  ${name.padEnd(12)} shard walls ${r.walls.map((w) => w.toFixed(1)).join(" / ")} s; test time ${r.testLoads.map((w) => w.toFixed(1)).join(" / ")} s`,
+    );
   for (let round = 1; round <= RUNS; round++) {
     pw.push(await runShards(plan(files, new Map()), fe));
     show(`${round} --shard`, pw[pw.length - 1]);
@@ -128,6 +137,9 @@ function report(pw: ShardRun[], lpt: ShardRun[]): void {
   console.log(formatSpread("ideal (sum ÷ 4), Playwright --shard", spread(pw.map((r) => ideal(r.walls)))));
   console.log(formatSpread("P4 balanced makespan ÷ ideal (goal <= 1.10)", spread(ratio(lpt)), "", 3));
   console.log(formatSpread("P4 --shard makespan ÷ ideal", spread(ratio(pw)), "", 3));
+  const tl = (rs: ShardRun[]) => rs.map((r) => balanceRatio(r.testLoads));
+  console.log(formatSpread("   test time only (each shard's report), balanced", spread(tl(lpt)), "", 3));
+  console.log(formatSpread("   test time only (each shard's report), --shard", spread(tl(pw)), "", 3));
   console.log(formatSpread("balanced ÷ --shard makespan, per round", spread(pairRatios(ms(lpt), ms(pw))), "", 3));
 }
 

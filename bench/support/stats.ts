@@ -36,7 +36,7 @@ export function pairRatios(a: number[], b: number[]): number[] {
 /** One line: `label  min 1.00 / median 1.20 / max 1.30 s (n=3)`. */
 export function formatSpread(label: string, s: Spread, unit = "s", digits = 2): string {
   const f = (x: number) => x.toFixed(digits);
-  return `${label.padEnd(40)} min ${f(s.min)} / median ${f(s.median)} / max ${f(s.max)}${unit ? ` ${unit}` : ""} (n=${s.n})`;
+  return `${label.padEnd(46)} min ${f(s.min)} / median ${f(s.median)} / max ${f(s.max)}${unit ? ` ${unit}` : ""} (n=${s.n})`;
 }
 
 /**
