@@ -6,11 +6,14 @@
  *   install   `npm ci --prefer-offline` of the frontend in a fresh copy (warm ~/.npm: what a persistent engine gives);
  *   merge     merge-reports (html, json, junit) of 1 blob and of 4 blobs: fixed part + per blob;
  *   contention the example's full suite against the running example app, 1 shard vs 4 shards at once.
- * Every command is the plan's own (planE2e). Run: npx tsx bench/e2eOverhead.ts
+ * Every command is the plan's own (planE2e). Each quantity is measured --runs times (default 3), in turn, round
+ * after round; each prints min/median/max and the model uses the medians.
+ *   npx tsx bench/e2eOverhead.ts [--runs N]
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { delimiter, join } from "node:path";
+import { parseArgs } from "node:util";
 import { defaultConfig } from "../ci/src/plan/config/defaults";
 import { E2E_PATHS, planE2e, type E2ePlan } from "../ci/src/plan/e2e/stage";
 import { parseReport } from "../ci/src/plan/e2e/playwrightReport";
@@ -21,8 +24,10 @@ import { startLocalApp } from "../scripts/host/exampleApp";
 import { TOOLS_BIN } from "../scripts/host/stage";
 import { linkFrontendDeps } from "../test/support/e2eFixtures";
 import { copyExample } from "../test/support/example";
+import { formatSpread, runsOption, spread } from "./support/stats";
 
 const SERIAL_MINUTES = 15;
+const RUNS = runsOption(parseArgs({ options: { runs: { type: "string" } } }).values.runs, 3);
 const c = defaultConfig();
 const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter), CI: "true" };
 
@@ -106,27 +111,62 @@ async function measureStartup(fe: string): Promise<{ wall: number; test: number 
   return { wall, test };
 }
 
-const copy = copyExample();
-let stop: (() => Promise<void>) | undefined;
-try {
-  linkFrontendDeps(copy.dir);
-  const fe = join(copy.dir, "frontend");
+/** One round: every quantity once, the plan's own commands against the running example app. */
+async function measureRound(fe: string, files: string[], app: { baseUrl: string; apiUrl: string }): Promise<Measured> {
   const install = await measureInstall();
   const startup = await measureStartup(fe);
   rmSync(join(fe, "e2e/zz-startup.spec.ts"));
-  const app = await startLocalApp(copy.dir, c, env, () => {});
-  stop = app.stop;
-  const files = listSpecFiles(copy.dir, c);
   const one = plan(files, 1, app);
   const wall1 = await runShards(one, fe);
   const merge1 = await gatherAndMerge(one, fe);
   const four = plan(files, 4, app);
   const wall4 = await runShards(four, fe);
   const merge4 = await gatherAndMerge(four, fe);
-  report({ install, startup, wall1, wall4, merge1, merge4, files: files.length });
-} finally {
-  await stop?.();
-  copy.remove();
+  return { install, startup, wall1, wall4, merge1, merge4, files: files.length };
+}
+
+async function main(): Promise<void> {
+  const copy = copyExample();
+  let stop: (() => Promise<void>) | undefined;
+  try {
+    linkFrontendDeps(copy.dir);
+    const fe = join(copy.dir, "frontend");
+    const app = await startLocalApp(copy.dir, c, env, () => {});
+    stop = app.stop;
+    const files = listSpecFiles(copy.dir, c);
+    const rounds: Measured[] = [];
+    for (let r = 1; r <= RUNS; r++) {
+      rounds.push(await measureRound(fe, files, app));
+      console.log(
+        `  round ${r}: ${JSON.stringify(rounds[r - 1], (_, v: unknown) => (typeof v === "number" ? +v.toFixed(2) : v))}`,
+      );
+    }
+    report(medians(rounds));
+  } finally {
+    await stop?.();
+    copy.remove();
+  }
+}
+
+/** Print each quantity's spread; return the medians the model uses. */
+function medians(rs: Measured[]): Measured {
+  const m = (what: string, pick: (r: Measured) => number) => {
+    const s = spread(rs.map(pick), what);
+    console.log(formatSpread(what, s));
+    return s.median;
+  };
+  return {
+    install: m("install (npm ci --prefer-offline)", (r) => r.install),
+    startup: {
+      wall: m("start-up, one trivial test shard", (r) => r.startup.wall),
+      test: m("   its own clock", (r) => r.startup.test),
+    },
+    wall1: m("example suite, 1 shard", (r) => r.wall1),
+    wall4: m("example suite, 4 shards at once", (r) => r.wall4),
+    merge1: m("merge, 1 blob", (r) => r.merge1),
+    merge4: m("merge, 4 blobs", (r) => r.merge4),
+    files: rs[0].files,
+  };
 }
 
 interface Measured {
@@ -146,7 +186,9 @@ function report(m: Measured): void {
   const perBlob = Math.max(0, (m.merge4 - m.merge1) / 3);
   const mergeFixed = m.merge1 - perBlob;
   const speedup4 = m.wall1 / m.wall4;
-  console.log(`machine: ${cpus().length} cores`);
+  console.log(
+    `medians of ${RUNS} rounds; machine: ${cpus().length} cores, load average now ${loadavg()[0].toFixed(2)}`,
+  );
   console.log(`install (npm ci --prefer-offline, warm ~/.npm): ${m.install.toFixed(1)} s`);
   console.log(
     `start-up per shard: ${start.toFixed(1)} s (a one-trivial-test shard; Playwright's own clock for it: ${m.startup.test.toFixed(1)} s)`,
@@ -171,3 +213,5 @@ function report(m: Measured): void {
       `| ${n} | ${minutes(single(n))} | ${minutes(runner(n))} | ${minutes(n * (m.install + start + W / n) + m.install + merge(n))} |`,
     );
 }
+
+await main();
