@@ -1,8 +1,9 @@
 import { dag, ReturnType, type Container, type Directory } from "@dagger.io/dagger";
+import { IMAGES } from "../plan/images";
 import type { Git } from "../plan/triggers/diffBase";
 
 /** Image with git for diff-base work; alpine keeps the pull small. */
-export const GIT_IMAGE = "alpine:3.21";
+export const GIT_IMAGE = IMAGES.alpine.ref;
 
 /**
  * Run diffBase.ts's git commands in a container holding the repository; fetched history carries over to later calls.

@@ -2,6 +2,7 @@
  * The pipeline config: what a target repo may put in `pipeline.yaml`, and the
  * defaults that follow the Auto-Author conventions (so the example needs no file).
  */
+import { IMAGES } from "../images";
 
 /** A command as YAML gives it: a whitespace-separated string or an argv list. */
 export type Command = string | string[];
@@ -120,7 +121,7 @@ export interface PipelineConfig {
 /** The file a target repo may carry at its root. */
 export const CONFIG_FILE = "pipeline.yaml";
 
-export const UV_VERSION = "0.13.9";
+export { UV_VERSION } from "../images";
 
 /** The Auto-Author conventions; a `pipeline.yaml` overrides any part of them. */
 export function defaultConfig(): PipelineConfig {
@@ -128,7 +129,7 @@ export function defaultConfig(): PipelineConfig {
     frontend: {
       path: "frontend",
       nodeVersion: "20",
-      image: "node:20-bookworm-slim",
+      image: IMAGES.node.ref,
       install: "npm ci",
       steps: {
         lint: "npm run lint",
@@ -142,7 +143,7 @@ export function defaultConfig(): PipelineConfig {
     backend: {
       path: "backend",
       pythonVersion: "3.12",
-      image: `ghcr.io/astral-sh/uv:${UV_VERSION}-python3.12-bookworm-slim`,
+      image: IMAGES.uv.ref,
       install: "uv sync --frozen",
       test: "uv run --frozen pytest",
       coverageSource: "app",
@@ -152,7 +153,7 @@ export function defaultConfig(): PipelineConfig {
     },
     services: {
       mongo: {
-        image: "mongo:7",
+        image: IMAGES.mongo.ref,
         port: 27017,
         database: "autoauthor_test",
         env: { DATABASE_URI: "mongodb://{host}:{port}/{database}" },

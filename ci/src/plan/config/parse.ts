@@ -1,6 +1,7 @@
 import { InputError } from "../errors";
 import { parse } from "yaml";
 import { CONFIG_FILE, defaultConfig, type PipelineConfig } from "./defaults";
+import { nodeImage } from "../images";
 import { detectBackend, type RepoFacts } from "./repoFacts";
 
 /** A config that is wrong: names the file, the key and the fix. */
@@ -121,7 +122,7 @@ function parseFile(text: string | undefined, file: string): PipelineConfig {
   const merged = merge(defaults, raw) as PipelineConfig;
   const fe = (raw as { frontend?: Record<string, unknown> }).frontend;
   if (fe?.nodeVersion !== undefined && fe.image === undefined) {
-    merged.frontend.image = `node:${merged.frontend.nodeVersion}-bookworm-slim`;
+    merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
   }
   const be = (raw as { backend?: Record<string, unknown> }).backend;
   if (be?.pythonVersion !== undefined && be.image === undefined) {

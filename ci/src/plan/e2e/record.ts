@@ -2,6 +2,7 @@ import type { E2eSummary } from "./summary";
 import type { DeployTarget } from "../deploy/stage";
 import { promotionRecordPath, type PromotionRecord } from "../deploy/promotion";
 import { pinnedSshArgv } from "../deploy/ssh";
+import { IMAGES } from "../images";
 
 /** The promotion record deploy-production reads, from a run's summary. Pure. */
 export function promotionRecordOf(s: E2eSummary, commit: string, report: string, finishedAt: Date): PromotionRecord {
@@ -26,7 +27,7 @@ export const RECORD_SSH = {
 } as const;
 
 /** The image that writes the record over ssh (openssh-client is added by `apk`). */
-export const SSH_IMAGE = "alpine:3.21";
+export const SSH_IMAGE = IMAGES.alpine.ref;
 
 /**
  * The command that writes the record to `<DEPLOY_BASE>/.dep/e2e/<sha>.json` on staging, atomically

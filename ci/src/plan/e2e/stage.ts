@@ -1,5 +1,6 @@
 import { InputError } from "../errors";
 import { UV_VERSION, type PipelineConfig } from "../config/defaults";
+import { playwrightImage } from "../images";
 import { assignShards, validateShardCount, type ShardAssignment } from "./shards";
 import type { Suite } from "./summary";
 import { toArgv } from "../config/parse";
@@ -79,10 +80,7 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
   };
 }
 
-/** The official Playwright image whose browsers match the repo's @playwright/test. */
-export function playwrightImage(version: string): string {
-  return `mcr.microsoft.com/playwright:v${version}-noble`;
-}
+export { playwrightImage } from "../images";
 
 /** The installed @playwright/test version: the lockfile's, else an exact package.json pin. */
 export function playwrightVersion(packageJson: string, packageLock?: string): string {

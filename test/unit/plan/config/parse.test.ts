@@ -31,7 +31,7 @@ describe("parseConfig", () => {
   it("derives the image from a changed node or python version", () => {
     const c = parseConfig("frontend:\n  nodeVersion: '22'\nbackend:\n  pythonVersion: '3.13'\n");
     expect(c.frontend.image).toBe("node:22-bookworm-slim");
-    expect(c.backend.image).toMatch(/^ghcr\.io\/astral-sh\/uv:[\d.]+-python3\.13-bookworm-slim$/);
+    expect(c.backend.image).toMatch(/^ghcr\.io\/astral-sh\/uv:[\d.]+-python3\.13-trixie-slim$/);
   });
 
   it("rejects an unknown key with the file, the key and a suggestion", () => {
