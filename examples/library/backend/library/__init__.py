@@ -1,0 +1,1 @@
+"""Library backend: books, loans and per-author stats over FastAPI + MongoDB."""
