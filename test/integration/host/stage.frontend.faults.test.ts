@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPipeline } from "../../support/cli";
@@ -48,4 +48,22 @@ describe("frontend-checks on a broken frontend", () => {
     expect(r.stdout).toMatch(/frontend\s+FAILED\s+.*step unit: exit 1/);
     expect(r.stderr).toMatch(/frontend failed at unit:[\s\S]*fails on purpose/);
   }, 240_000);
+});
+
+describe("frontend-checks on a build that needs the network", () => {
+  it("says in one line under the table that next/font fetched Google Fonts offline, and how to fix it", async () => {
+    const r = await frontendWith((fe) => {
+      const layout = join(fe, "app/layout.tsx");
+      const text = readFileSync(layout, "utf8");
+      writeFileSync(
+        layout,
+        `import { Inter } from "next/font/google";\nconst inter = Inter({ subsets: ["latin"] });\nexport const fontClass = inter.className;\n${text}`,
+      );
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/frontend\s+FAILED\s+.*step build: exit 1/);
+    expect(r.stdout).toMatch(
+      /^frontend: the build fetched from the network \(Google Fonts through next\/font\).*next\/font\/local/m,
+    );
+  }, 480_000);
 });

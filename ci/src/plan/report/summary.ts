@@ -51,7 +51,13 @@ export function formatSummary(stage: string, results: JobResult[]): string {
       .join("  ")
       .trimEnd();
   const verdict = stagePassed(results) ? "passed" : "FAILED";
-  return [`${stage}: ${verdict}`, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  // A known root cause (an offline fetch, a missing test runner) gets one line under the table, with its fix.
+  const hints = results.flatMap((r) => {
+    const hint = r.status === "failed" ? /^hint: (.*)$/m.exec(r.reason ?? "")?.[1] : undefined;
+    return hint ? [`${r.job}: ${hint}`] : [];
+  });
+  const table = [`${stage}: ${verdict}`, line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  return [...table, ...hints].join("\n");
 }
 
 function fmtMin(seconds: number): string {

@@ -92,3 +92,24 @@ describe("hintFor", () => {
     expect(hintFor("FAILED tests/test_books.py::test_create - AssertionError")).toBeUndefined();
   });
 });
+
+describe("formatSummary with a known root cause", () => {
+  it("puts the failed job's hint under the table in one line", () => {
+    const threshold = { targetSeconds: 300, alertSeconds: 420 };
+    const output = "Error: Failed to fetch font `Inter` from Google Fonts.\n";
+    const text = formatSummary("fast-tests", [
+      {
+        job: "frontend",
+        status: "failed",
+        seconds: 9,
+        threshold,
+        failedStep: "build",
+        reason: `exit 1\n${explainFailure(output)}`,
+      },
+      { job: "backend", status: "passed", seconds: 5, threshold },
+    ]);
+    expect(text.split("\n").at(-1)).toMatch(
+      /^frontend: the build fetched from the network \(Google Fonts through next\/font\).*self-host/,
+    );
+  });
+});
