@@ -40,13 +40,44 @@ export class Ci {
   async fastTests(
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     config: string = CONFIG_FILE,
     @argument({
       defaultPath: "/",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+    // The ignore lists differ on purpose, and each function repeats its own (the introspector reads decorator
+    // arguments as source text, so a shared constant cannot stand in). All leave out local secrets (.env*, *.pem,
+    // .npmrc) and dependency/build dirs. source (the app) also drops .git and .e2e. repo here diffs base..head, so it
+    // keeps .git and drops only this pipeline's .tools/.pipeline. The deploy's repo only runs scripts/ and ci/, so it
+    // drops .git, examples, test and bench too.
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".tools",
+        ".pipeline",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     repo?: Directory,
     base?: string,
@@ -69,7 +100,20 @@ export class Ci {
   async frontendChecks(
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     config: string = CONFIG_FILE,
@@ -87,7 +131,20 @@ export class Ci {
   async backendTests(
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     config: string = CONFIG_FILE,
@@ -116,12 +173,38 @@ export class Ci {
     branch: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     @argument({
       defaultPath: "/",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".tools",
+        ".pipeline",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     repo: Directory,
     changedPaths?: string[],
@@ -148,7 +231,20 @@ export class Ci {
     base: string,
     @argument({
       defaultPath: "/",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        ".tools",
+        ".pipeline",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     repo: Directory,
     head: string = "HEAD",
@@ -189,7 +285,20 @@ export class Ci {
     apiUrl: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     shards: number = 4,
@@ -259,7 +368,20 @@ export class Ci {
     apiUrl: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     total: number = 4,
@@ -308,7 +430,20 @@ export class Ci {
     apiUrl: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     total: number = 4,
@@ -334,6 +469,7 @@ export class Ci {
       user: stagingUser,
       basePath: stagingBasePath,
       port: stagingPort,
+    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
       sshKey: stagingSshKey,
       knownHosts: stagingKnownHosts,
       commit,
@@ -364,7 +500,9 @@ export class Ci {
    * @param report the directory `dagger call end-to-end ... export --path report` (or end-to-end-merge) wrote
    */
   @func()
-  async endToEndVerdict(report: Directory): Promise<string> {
+  async endToEndVerdict(
+    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] }) report: Directory,
+  ): Promise<string> {
     return runE2eVerdict(report);
   }
 
@@ -398,7 +536,20 @@ export class Ci {
     commit: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     @argument({
@@ -409,7 +560,6 @@ export class Ci {
         "**/.venv",
         "**/__pycache__",
         ".git",
-        ".env",
         ".pipeline",
         ".tools",
         ".scratch",
@@ -460,6 +610,12 @@ export class Ci {
    * @param stagingBasePath DEPLOY_BASE on staging (default: base-path)
    * @param stagingPort the SSH port of staging
    * @param stagingSshKey the SSH private key for staging (default: ssh-key)
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
    * @param stagingKnownHosts staging's pinned known_hosts line(s) (default: known-hosts)
    * @param forceReason skip the E2E gate, saying why; logged and recorded in releases.jsonl
    * @param port the SSH port of production
@@ -479,7 +635,20 @@ export class Ci {
     commit: string,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     @argument({
@@ -490,7 +659,6 @@ export class Ci {
         "**/.venv",
         "**/__pycache__",
         ".git",
-        ".env",
         ".pipeline",
         ".tools",
         ".scratch",
@@ -541,6 +709,12 @@ export class Ci {
   }
 
   /**
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
    * Roll a target back to its previous good release (never a BAD one), or to --to; return the rollback log.
    * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI
    * @param host the server (hostname or IP the engine can reach)
@@ -567,7 +741,20 @@ export class Ci {
     databaseUri: Secret,
     @argument({
       defaultPath: "/examples/app",
-      ignore: ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git"],
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
     })
     source: Directory,
     @argument({
@@ -578,7 +765,6 @@ export class Ci {
         "**/.venv",
         "**/__pycache__",
         ".git",
-        ".env",
         ".pipeline",
         ".tools",
         ".scratch",
@@ -600,3 +786,9 @@ export class Ci {
     );
   }
 }
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",

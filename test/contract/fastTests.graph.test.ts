@@ -71,6 +71,15 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     expect(fields.indexOf("exec:npm ci")).toBeLessThan(fields.indexOf("withDirectory"));
     expect(fields.indexOf("withDirectory")).toBeLessThan(fields.indexOf("exec:npm run lint"));
   });
+
+  it("mounts .next/cache with Locked sharing, so two builds on one engine never write it at once", () => {
+    const mounts = syncedContainers(rec.chains)
+      .flat()
+      .filter((c) => c.field === "withMountedCache");
+    const next = mounts.filter((c) => String(c.args.path).endsWith("/.next/cache"));
+    expect(next.length).toBeGreaterThan(0);
+    for (const m of next) expect(m.args.sharing).toBe("LOCKED");
+  });
 });
 
 describe("host runner (dry run) against the same plan", () => {

@@ -1,11 +1,27 @@
-import { dag, type Container, type Directory, type Service } from "@dagger.io/dagger";
-import { CONTAINER_SOURCE, containerWorkdir, serviceEnv, type Job, type ServiceNeed, type Step } from "../plan/job";
+import { CacheSharingMode, dag, type Container, type Directory, type Service } from "@dagger.io/dagger";
+import {
+  CONTAINER_SOURCE,
+  containerWorkdir,
+  serviceEnv,
+  type CacheMount,
+  type Job,
+  type ServiceNeed,
+  type Step,
+} from "../plan/job";
+
+const SHARING: Record<NonNullable<CacheMount["sharing"]>, CacheSharingMode> = {
+  shared: CacheSharingMode.Shared,
+  locked: CacheSharingMode.Locked,
+  private: CacheSharingMode.Private,
+};
 
 /** Build a job's container from its plan: image, caches, services, env, lockfiles, install, source, steps. */
 export function jobContainer(source: Directory, job: Job): Container {
   const dir = containerWorkdir(job);
   let c = dag.container().from(job.image);
-  for (const cache of job.caches) c = c.withMountedCache(cache.path, dag.cacheVolume(cache.key));
+  for (const m of job.caches) {
+    c = c.withMountedCache(m.path, dag.cacheVolume(m.key), m.sharing ? { sharing: SHARING[m.sharing] } : {});
+  }
   for (const svc of job.services) {
     c = c.withServiceBinding(svc.alias, serviceContainer(svc));
     c = withEnv(c, serviceEnv(svc, svc.alias, svc.port));

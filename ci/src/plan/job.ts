@@ -14,6 +14,8 @@ export interface Step {
 export interface CacheMount {
   key: string;
   path: string;
+  /** locked: one writer at a time (Dagger's default is shared); the host runner has one process per cache anyway. */
+  sharing?: "shared" | "locked" | "private";
 }
 
 /** How the host runner provides a service that the Dagger runner starts from an image. */

@@ -20,7 +20,12 @@ export function planFrontendJob(c: PipelineConfig): Job {
     })),
     caches: [
       { key: `${c.cacheNamespace}-npm`, path: "/root/.npm" },
-      { key: `${c.cacheNamespace}-next-cache`, path: `${containerWorkdir({ workdir: fe.path })}/.next/cache` },
+      // next build rewrites .next/cache in place; two builds writing it at once on a shared engine corrupt it.
+      {
+        key: `${c.cacheNamespace}-next-cache`,
+        path: `${containerWorkdir({ workdir: fe.path })}/.next/cache`,
+        sharing: "locked",
+      },
     ],
     env: fe.env,
     services: [],
