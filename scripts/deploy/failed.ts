@@ -37,6 +37,10 @@ async function autoRollback(ctx: DeployContext, previous: string, reason: string
   const slots = await readSlots(ctx);
   const { warm } = await goLive(ctx, previous, slots, true);
   ctx.state.restoredAt = Date.now();
+  if (ctx.state.breachAt)
+    ctx.log(
+      `rollback: ${previous} serves again ${((ctx.state.restoredAt - ctx.state.breachAt) / 1000).toFixed(2)} s after the watch saw the breach`,
+    );
   const bad = slots.releases.indexOf(ctx.plan.releaseId);
   if (bad >= 0 && bad !== slots.active) await stopSlot(ctx, bad, slots);
   await appendLogs(ctx, [

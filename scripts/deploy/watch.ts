@@ -73,6 +73,7 @@ export async function watchRelease(
   release: string,
   policy: WatchPolicy,
   seconds = policy.windowSeconds,
+  seen?: AccessLine[],
 ): Promise<WatchVerdict> {
   const lines: AccessLine[] = [];
   let offset = ctx.state.accessLogFrom ?? 0;
@@ -82,6 +83,7 @@ export async function watchRelease(
     const r = await readAccessLog(ctx, offset);
     offset = r.offset;
     lines.push(...r.lines);
+    seen?.push(...r.lines);
     const v = judgeWatch(watchFigures(lines, release, r.now), policy);
     if (v.outcome === "rollback") {
       ctx.state.breachAt = Date.now();

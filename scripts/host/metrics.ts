@@ -5,9 +5,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { InputError } from "../../ci/src/plan/errors";
-import { computeMetrics, formatMetricsTable, type E2eRun } from "../../ci/src/plan/deploy/metrics";
+import { computeMetrics, formatMetricsTable, periodText, type E2eRun } from "../../ci/src/plan/deploy/metrics";
 import { dailySeries, durations, metricsPage } from "../../ci/src/plan/deploy/metricsPage";
+import { MetricsInputError, metricsPeriod, parseE2eRuns } from "../../ci/src/plan/deploy/period";
 import { parseReleaseLog, type ReleaseLogEntry } from "../../ci/src/plan/deploy/releaseLog";
 import { sshRemote } from "../deploy/remote";
 import { readConfig } from "./config";
@@ -22,22 +22,6 @@ export const METRICS_OPTIONS = {
   html: { type: "string" },
 } as const;
 
-/** A period or a file that cannot be read. */
-export class MetricsInputError extends InputError {}
-
-/** [since, until): --since/--until as YYYY-MM-DD (UTC), default the 30 days up to now. */
-export function metricsPeriod(since?: string, until?: string, now = new Date()): { from: Date; to: Date } {
-  const day = (s: string, flag: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)))
-      throw new MetricsInputError(`${flag} "${s}" is not a date; pass YYYY-MM-DD, e.g. ${flag} 2026-11-01`);
-    return new Date(`${s}T00:00:00Z`);
-  };
-  const to = until ? new Date(day(until, "--until").getTime() + 864e5) : now;
-  const from = since ? day(since, "--since") : new Date(to.getTime() - 30 * 864e5);
-  if (from >= to) throw new MetricsInputError(`--since ${since} is not before --until ${until ?? "now"}`);
-  return { from, to };
-}
-
 /** Release logs and E2E records from files, or from the targets over SSH. */
 async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[] }> {
   const files = (f["release-log"] as string[] | undefined) ?? [];
@@ -50,22 +34,9 @@ async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseL
           .filter((n) => n.endsWith(".json"))
           .map((n) => readFileSync(join(dir, n), "utf8"))
       : [];
-    return { logs: files.map((p) => parseReleaseLog(readFileSync(p, "utf8"))), e2e: parseRecords(e2e) };
+    return { logs: files.map((p) => parseReleaseLog(readFileSync(p, "utf8"))), e2e: parseE2eRuns(e2e) };
   }
   return readTargets();
-}
-
-function parseRecords(texts: string[]): E2eRun[] {
-  return texts.flatMap((t) => {
-    try {
-      const r = JSON.parse(t) as Partial<E2eRun>;
-      return typeof r.commit === "string" && (r.status === "passed" || r.status === "failed")
-        ? [{ passed: 0, failed: 0, flaky: 0, finishedAt: "", suite: "", report: "", ...r } as E2eRun]
-        : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 const READ =
@@ -92,7 +63,7 @@ async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[]
     throw new MetricsInputError(
       "no release log: pass --release-log FILE (and --e2e-records DIR), or set STAGING_*/PRODUCTION_* (see docs/deploy.md)",
     );
-  return { logs, e2e: parseRecords(e2e) };
+  return { logs, e2e: parseE2eRuns(e2e) };
 }
 
 /** `metrics [--since D] [--until D] [--release-log F]... [--e2e-records DIR] [--html FILE] [--json]`. */
@@ -106,7 +77,7 @@ export async function metricsCommand(f: Record<string, unknown>, source: string,
     const file = resolve(f.html as string);
     mkdirSync(dirname(file), { recursive: true });
     const t = cfg.thresholds.deploy;
-    const period = `${from.toISOString().slice(0, 10)} .. ${to.toISOString().slice(0, 10)}`;
+    const period = periodText(from, to);
     writeFileSync(
       file,
       metricsPage({

@@ -51,7 +51,11 @@ export async function deployFixture(opts: { tmpfsBase?: boolean } = {}): Promise
     await $({
       quiet: true,
     })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
-    writeFileSync(join(app.dir, "pipeline.yaml"), "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n");
+    // The watch window (issue 13) is off here; test/integration/host/deploy.watch.test.ts turns it on.
+    writeFileSync(
+      join(app.dir, "pipeline.yaml"),
+      "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n  watch: { windowSeconds: 0 }\n",
+    );
     const buildEnv = {
       ...process.env,
       NEXT_PUBLIC_API_URL: `http://127.0.0.1:${s.publicPort}`,

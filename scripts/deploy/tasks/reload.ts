@@ -1,6 +1,7 @@
 import type { DeployContext } from "../context";
 import { goLive, readSlots } from "../slots";
 import { accessLogOffset } from "../watch";
+import { canary } from "../canary";
 
 /**
  * Blue/green reload: start the new release in the standby slot (its own ports, PM2), wait until it
@@ -10,7 +11,10 @@ import { accessLogOffset } from "../watch";
 export async function reload(ctx: DeployContext): Promise<void> {
   const state = await readSlots(ctx);
   ctx.state.accessLogFrom = await accessLogOffset(ctx);
-  const { slot } = await goLive(ctx, ctx.plan.releaseId, state);
+  const { slot } =
+    ctx.plan.afterSwitch?.strategy === "canary"
+      ? await canary(ctx, state)
+      : await goLive(ctx, ctx.plan.releaseId, state);
   ctx.state.routed = true;
   ctx.log(
     `reload: nginx routes to slot ${slot}; the other slot keeps ${ctx.state.previous ?? "nothing"} warm for a rollback`,

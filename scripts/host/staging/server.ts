@@ -14,7 +14,7 @@ import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { nginxConf, sshdConf } from "./configs";
 
 export const DEFAULT_STAGING_DIR = resolve(import.meta.dirname, "../../../.pipeline/staging");
-const PM2 = resolve(import.meta.dirname, "../../node_modules/.bin/pm2");
+const PM2 = resolve(import.meta.dirname, "../../../node_modules/.bin/pm2");
 
 export interface StagingServer {
   dir: string;

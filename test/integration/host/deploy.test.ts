@@ -38,7 +38,10 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     await $({
       quiet: true,
     })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
-    writeFileSync(join(app.dir, "pipeline.yaml"), "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n");
+    writeFileSync(
+      join(app.dir, "pipeline.yaml"),
+      "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n  watch: { windowSeconds: 0 }\n",
+    );
     await $({
       cwd: join(app.dir, "frontend"),
       quiet: true,

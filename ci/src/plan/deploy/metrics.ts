@@ -188,11 +188,16 @@ export function formatMetricsTable(rows: MetricRow[], from: Date, to: Date): str
       .map((v, c) => v.padEnd(w[c]))
       .join("  ")
       .trimEnd();
-  const period = `${from.toISOString().slice(0, 10)} .. ${to.toISOString().slice(0, 10)}`;
+  const period = periodText(from, to);
   return [
     `success metrics (seed §11), ${period}`,
     line(head),
     line(w.map((n) => "-".repeat(n))),
     ...cells.map(line),
   ].join("\n");
+}
+
+/** "2026-11-01 .. 2026-11-10": the first and the last day the period includes. */
+export function periodText(from: Date, to: Date): string {
+  return `${from.toISOString().slice(0, 10)} .. ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}`;
 }

@@ -59,7 +59,7 @@ describe("computeMetrics on a generated history", () => {
 
   it("prints the table: value, target, status", () => {
     const t = formatMetricsTable(rows(), PERIOD.from, PERIOD.to);
-    expect(t).toContain("success metrics (seed §11), 2026-11-01 .. 2026-11-11");
+    expect(t).toContain("success metrics (seed §11), 2026-11-01 .. 2026-11-10");
     expect(t).toMatch(/deployment success rate +84\.6 % +≥ 95\.0 % +missed/);
     expect(t).toMatch(/MTTR +12\.5 min +≤ 15\.0 min +ok/);
     expect(t).toMatch(/cost per deployment +\$0\.089 +≤ \$0\.200 +ok/);

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatLogEntry } from "../../../ci/src/plan/deploy/releaseLog";
+import { runPipeline } from "../../support/cli";
+import { e2eRuns, productionLog, stagingLog } from "../../support/metricsHistory";
+
+/** `npm run pipeline -- metrics` on a generated history (test/support/metricsHistory.ts) written to files. */
+describe("metrics host command", () => {
+  let dir: string;
+  const args = () => [
+    "metrics",
+    "--release-log",
+    join(dir, "staging.jsonl"),
+    "--release-log",
+    join(dir, "production.jsonl"),
+    "--e2e-records",
+    join(dir, "e2e"),
+    "--since",
+    "2026-11-01",
+    "--until",
+    "2026-11-10",
+  ];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "metrics-"));
+    writeFileSync(join(dir, "staging.jsonl"), stagingLog().map(formatLogEntry).join("") + "torn {\n");
+    writeFileSync(join(dir, "production.jsonl"), productionLog().map(formatLogEntry).join(""));
+    mkdirSync(join(dir, "e2e"));
+    for (const r of e2eRuns()) writeFileSync(join(dir, "e2e", `${r.commit}.json`), JSON.stringify(r));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints the §11 table for the period and writes a self-contained HTML page", async () => {
+    const html = join(dir, "out/metrics.html");
+    const r = await runPipeline([...args(), "--html", html]);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.stdout).toContain("success metrics (seed §11), 2026-11-01 .. 2026-11-10");
+    expect(r.stdout).toMatch(/deployment success rate +84\.6 % +≥ 95\.0 % +missed/);
+    expect(r.stdout).toMatch(/change failure rate +16\.7 % +≤ 15\.0 % +missed/);
+    expect(r.stdout).toMatch(/MTTR +12\.5 min +≤ 15\.0 min +ok/);
+    expect(r.stdout).toMatch(/rollback count +2 +≤ 2 +ok/);
+    expect(r.stdout).toMatch(/E2E pass rate +90\.0 % .*missed/);
+    expect(r.stdout).toMatch(/E2E flaky rate +1\.5 % .*ok/);
+    expect(r.stdout).toMatch(/GitHub minutes per deployment +11\.1 min .*ok/);
+    expect(existsSync(html)).toBe(true);
+    const page = readFileSync(html, "utf8");
+    expect(page.match(/<svg /g)).toHaveLength(3);
+    expect(page).not.toMatch(/<script|src=|href=/);
+  }, 120_000);
+
+  it("refuses a period that is not a date, saying the format (exit 2)", async () => {
+    const r = await runPipeline([...args().slice(0, -4), "--since", "last week"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--since "last week" is not a date; pass YYYY-MM-DD/);
+  }, 120_000);
+});
