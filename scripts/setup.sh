@@ -2,7 +2,7 @@
 # Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
 #   system: openssh-server, rsync, chromium, curl, nginx (apt; nginx fronts the deployed app)    python: uv (PyPI)
 #   MongoDB wire protocol: FerretDB v1 built from the Go module proxy into .tools/bin
-#   node: the root devDependencies and the example frontend's (npm ci)
+#   node: the root devDependencies and both example frontends' (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -55,6 +55,12 @@ fi
 # The deploy and E2E tests hard-link the example frontend's node_modules into their temp copies
 # (one install instead of one per test file, and no parallel installs racing each other).
 fe=examples/app/frontend
+if [[ ! -d $fe/node_modules || $fe/package-lock.json -nt $fe/node_modules/.package-lock.json ]]; then
+  say "npm ci in $fe"
+  (cd "$fe" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# The second fixture (jest, not vitest): installed once here for the tests that run the pipeline on it.
+fe=examples/library/frontend
 if [[ ! -d $fe/node_modules || $fe/package-lock.json -nt $fe/node_modules/.package-lock.json ]]; then
   say "npm ci in $fe"
   (cd "$fe" && npm ci --no-audit --no-fund --loglevel=error)
