@@ -7,7 +7,7 @@ import { runPipeline } from "../../../support/cli";
 import { copyExample } from "../../../support/example";
 
 /**
- * Bad input to `npm run pipeline -- e2e` fails clearly (exit 2, one message naming the value
+ * Bad input to `npm run pipeline -- end-to-end` fails clearly (exit 2, one message naming the value
  * and the next command) before any browser starts: no shard ever wrote its `.e2e` folder.
  */
 describe("e2e on bad input", () => {
@@ -18,7 +18,7 @@ describe("e2e on bad input", () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     return runPipeline([
-      "e2e",
+      "end-to-end",
       "--source",
       copy.dir,
       "--base-url",
@@ -76,7 +76,7 @@ describe("e2e on bad input", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--suite nightly is not a suite\. Use --suite smoke/);
     const lone = await runPipeline([
-      "e2e",
+      "end-to-end",
       "--source",
       copy.dir,
       "--base-url",

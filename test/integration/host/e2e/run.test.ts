@@ -23,7 +23,7 @@ const env = {
 };
 
 /**
- * `npm run pipeline -- e2e` on real parts: the example app (FerretDB, uvicorn, next standalone)
+ * `npm run pipeline -- end-to-end` on real parts: the example app (FerretDB, uvicorn, next standalone)
  * started once for the file from a temp copy, Playwright on Debian Chromium, merge-reports.
  */
 describe("e2e on the running example app", () => {
@@ -34,7 +34,7 @@ describe("e2e on the running example app", () => {
   const e2e = (args: string[], stateDir: string, extraEnv: NodeJS.ProcessEnv = {}) =>
     runPipeline(
       [
-        "e2e",
+        "end-to-end",
         "--source",
         copy.dir,
         "--base-url",

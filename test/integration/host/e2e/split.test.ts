@@ -49,7 +49,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
       machines.map((m, i) =>
         runPipeline(
           [
-            "e2e-shard",
+            "end-to-end-shard",
             "--index",
             String(i + 1),
             "--total",
@@ -74,7 +74,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     const mergeState = tmp();
     const merge = await runPipeline(
       [
-        "e2e-merge",
+        "end-to-end-merge",
         "--blobs",
         blobs,
         "--total",
@@ -132,7 +132,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     copyFileSync(join(outs[0], "report-1.zip"), join(partial, "report-1.zip"));
     const red = await runPipeline(
       [
-        "e2e-merge",
+        "end-to-end-merge",
         "--blobs",
         partial,
         "--total",
@@ -157,13 +157,13 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
 
   it("refuses a shard index outside --total and a shard without --out, before any browser starts", async () => {
     const bad = await runPipeline(
-      ["e2e-shard", "--index", "3", "--total", "2", "--out", tmp(), "--source", machines[0].dir, ...urls()],
+      ["end-to-end-shard", "--index", "3", "--total", "2", "--out", tmp(), "--source", machines[0].dir, ...urls()],
       env,
     );
     expect(bad.exitCode, bad.output).toBe(2);
     expect(bad.stderr).toMatch(/--index 3 is not a shard of --total 2: pass a whole number from 1 to 2/);
     const noOut = await runPipeline(
-      ["e2e-shard", "--index", "1", "--total", "2", "--source", machines[0].dir, ...urls()],
+      ["end-to-end-shard", "--index", "1", "--total", "2", "--source", machines[0].dir, ...urls()],
       env,
     );
     expect(noOut.exitCode, noOut.output).toBe(2);
