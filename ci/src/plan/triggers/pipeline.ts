@@ -86,7 +86,7 @@ function stageCall(stage: StageName, suite: string | undefined, shards: number):
     case "experimental":
       return FAST_TESTS;
     case "deploy-staging":
-      return `dagger call deploy-staging ${TARGET} --database-uri env://DATABASE_URI --commit SHA`;
+      return `dagger call deploy-staging ${TARGET} --database-uri env://DATABASE_URI --commit SHA --public-url API_URL`;
     case "e2e":
       return `dagger call end-to-end --shards ${shards} --suite ${suite ?? "full"} --base-url URL --api-url URL export --path report`;
     case "deploy-production":

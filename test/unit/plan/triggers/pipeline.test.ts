@@ -155,6 +155,15 @@ describe("formatPlan", () => {
     expect(text).toMatch(/run {3}backend +1 changed path\(s\) under backend\//);
   });
 
+  it("prints the dagger call that runs each stage, by the CLI's function names", () => {
+    const text = formatPlan(plan({ event: "push", branch: "develop", changedPaths: ["backend/app/main.py"] }));
+    expect(text).toContain("     call  dagger call fast-tests --event-file $GITHUB_EVENT_PATH");
+    expect(text).toMatch(/ {5}call {2}dagger call deploy-staging --host HOST .* --public-url API_URL\n/);
+    expect(text).toContain(
+      "     call  dagger call end-to-end --shards 4 --suite smoke --base-url URL --api-url URL export",
+    );
+  });
+
   it("round-trips as JSON data", () => {
     const p = plan({ event: "pull_request", branch: "feature/x", changedPaths: [] });
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
