@@ -9,7 +9,7 @@ import { chooseSlot, type SlotState } from "../../ci/src/plan/deploy/slots";
 import type { AccessLine } from "../../ci/src/plan/deploy/watch";
 import { sh, type DeployContext } from "./context";
 import { goLive, routeTo, serverSlots, startSlot } from "./slots";
-import { watchRelease } from "./watch";
+import { accessLogOffset, watchRelease } from "./watch";
 
 const WEIGH = `f=$1; shift; conf=$(cat)
 cp -f "$f" "$f.bak" 2>/dev/null || true
@@ -42,6 +42,7 @@ export async function canary(ctx: DeployContext, state: SlotState): Promise<{ sl
   await startSlot(ctx, slot, id, state);
   const steps: CanaryStep[] = [];
   for (const percent of weightedSteps(ctx.plan.afterSwitch!.canarySteps)) {
+    ctx.state.accessLogFrom = await accessLogOffset(ctx);
     await weigh(ctx, state, slot, percent);
     const seen: AccessLine[] = [];
     await watchRelease(ctx, id, policy, Math.max(1, policy.windowSeconds), seen);
