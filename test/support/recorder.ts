@@ -42,9 +42,24 @@ export interface ExecFailure {
  */
 export type LeafAnswer = (field: string, chain: Chain) => unknown;
 
-export async function startRecorder(
-  opts: { token?: string; failExec?: ExecFailure; answer?: LeafAnswer } = {},
-): Promise<Recording> {
+/**
+ * How the engine fails a leaf whose graph it cannot evaluate: an exec that exited outside the expected codes (the
+ * SDK turns the EXEC_ERROR extensions into ExecError), or any other error (a path an exec never created).
+ */
+export type LeafFailure = { exec: ExecFailure } | { message: string };
+
+/** Fails a leaf (any but `id`, which evaluates nothing) as the engine would; undefined lets it pass. */
+export type FailRule = (chain: Chain) => LeafFailure | undefined;
+
+export interface RecorderOptions {
+  token?: string;
+  /** Fail `sync`/`stdout` of a container whose exec has this argv. */
+  failExec?: ExecFailure;
+  answer?: LeafAnswer;
+  fail?: FailRule;
+}
+
+export async function startRecorder(opts: RecorderOptions = {}): Promise<Recording> {
   const token = opts.token ?? "recorder-token";
   const chains: Chain[] = [];
   const queries: string[] = [];
@@ -72,6 +87,7 @@ export async function startRecorder(
       return id;
     }
     if (name === "exitCode") return 0;
+    if (name === "plaintext") return secretPlaintext(chain);
     if (name === "entries") return hostEntries(chain);
     if (name === "contents") return hostContents(chain);
     return "";
@@ -100,32 +116,11 @@ export async function startRecorder(
       const op = doc.definitions[0];
       const before = chains.length;
       const data = op.kind === Kind.OPERATION_DEFINITION ? answer(op.selectionSet, []) : {};
-      const failed =
-        opts.failExec &&
-        chains
-          .slice(before)
-          .some(
-            (ch) =>
-              ["sync", "stdout"].includes(ch.at(-1)?.field ?? "") &&
-              ch.some((c) => c.field === "withExec" && sameArgv(c.args.args, opts.failExec!.argv)),
-          );
-      const reply = failed
-        ? {
-            data: null,
-            errors: [
-              {
-                message: "process did not complete successfully",
-                extensions: {
-                  _type: "EXEC_ERROR",
-                  cmd: opts.failExec!.argv,
-                  exitCode: opts.failExec!.exitCode,
-                  stdout: opts.failExec!.stdout,
-                  stderr: opts.failExec!.stderr,
-                },
-              },
-            ],
-          }
-        : { data };
+      const failure = chains
+        .slice(before)
+        .map((ch) => failureOf(ch, opts))
+        .find((f) => f !== undefined);
+      const reply = failure ? { data: null, errors: [errorOf(failure)] } : { data };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
     };
   });
@@ -137,6 +132,53 @@ export async function startRecorder(
     env: { DAGGER_SESSION_PORT: String(port), DAGGER_SESSION_TOKEN: token },
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+function failureOf(chain: Chain, opts: RecorderOptions): LeafFailure | undefined {
+  const field = chain.at(-1)?.field ?? "";
+  if (field === "id") return undefined;
+  const f = opts.failExec;
+  if (
+    f &&
+    ["sync", "stdout"].includes(field) &&
+    chain.some((c) => c.field === "withExec" && sameArgv(c.args.args, f.argv))
+  )
+    return { exec: f };
+  return opts.fail?.(chain);
+}
+
+/** The GraphQL error the engine sends; `_type: EXEC_ERROR` is what the SDK's compute() turns into ExecError. */
+function errorOf(f: LeafFailure): { message: string; extensions?: Record<string, unknown> } {
+  if ("message" in f) return { message: f.message };
+  return {
+    message: "process did not complete successfully",
+    extensions: {
+      _type: "EXEC_ERROR",
+      cmd: f.exec.argv,
+      exitCode: f.exec.exitCode,
+      stdout: f.exec.stdout,
+      stderr: f.exec.stderr,
+    },
+  };
+}
+
+/** Every call a chain depends on, its arguments' object chains included (a merge depends on the shards it reads). */
+export function callsUnder(chain: Chain): Call[] {
+  const out: Call[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v && typeof v === "object" && "field" in v && "args" in v) {
+      out.push(v as Call);
+      visit((v as Call).args);
+    } else if (v && typeof v === "object") for (const x of Object.values(v)) visit(x);
+  };
+  visit(chain);
+  return out;
+}
+
+/** True when a chain (or an object it reads) runs an exec with exactly this argv. */
+export function runsExec(chain: Chain, argv: string[]): boolean {
+  return callsUnder(chain).some((c) => c.field === "withExec" && sameArgv(c.args.args, argv));
 }
 
 function sameArgv(a: unknown, b: string[]): boolean {
@@ -169,6 +211,17 @@ function valueOf(v: ValueNode, ids: Map<string, Chain>, a: ArgumentNode): unknow
     default:
       return undefined;
   }
+}
+
+/**
+ * A secret's plaintext as the engine resolves it (`env://VAR` from this process's env, setSecret's own value), so a
+ * runner that read it and put it in a query would be caught by a check on the recorded queries.
+ */
+function secretPlaintext(chain: Chain): string {
+  const set = chain.find((c) => c.field === "setSecret");
+  if (set) return set.args.plaintext as string;
+  const uri = chain.find((c) => c.field === "secret")?.args.uri;
+  return typeof uri === "string" && uri.startsWith("env://") ? (process.env[uri.slice(6)] ?? "") : "";
 }
 
 /** `entries` of a host directory chain answer with the real listing, so config reading works. */

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ci } from "../../../ci/src/index";
 import { graphOf, type JobGraph } from "../../support/graph";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
+import { DEPLOYED, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
 
 const EXAMPLE = resolve(import.meta.dirname, "../../../examples/app");
-const SHA = "0123456789abcdef0123456789abcdef01234567";
+const SHA = DEPLOYED;
 
 /**
  * A run container as the contract compares it: its JobGraph and where directories are mounted (IDs normalised away).
@@ -20,7 +21,8 @@ type Dag = typeof import("@dagger.io/dagger").dag;
 
 /** Record one Dagger function call; return the graphs of the containers it ran (exitCode leaves), sorted. */
 async function record(call: (ci: Ci, dag: Dag) => Promise<unknown>): Promise<RunGraph[]> {
-  const rec = await startRecorder();
+  // Answered as after a green run (so the success notification is asked for) on a staging that runs SHA.
+  const rec = await startRecorder({ answer: realisticAnswer(sshdOn()) });
   const saved = { ...process.env };
   Object.assign(process.env, rec.env, { E2E_SLACK: "slack-token", E2E_KEY: "key", E2E_KNOWN: "known" });
   try {
@@ -40,7 +42,10 @@ function runGraph(ch: Chain): RunGraph {
   const mounts = [
     ...new Set(calls.filter((c) => c.field === "withDirectory").map((c) => c.args.path as string)),
   ].sort();
-  return { ...graphOf(calls), mounts };
+  const g = graphOf(calls);
+  // A fresh id per call by design (never replayed): the same graph otherwise.
+  if (g.env.PIPELINE_RUN_ID) g.env.PIPELINE_RUN_ID = "<per call>";
+  return { ...g, mounts };
 }
 
 /**
@@ -62,18 +67,19 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
     const blobs = mkdtempSync(join(tmpdir(), "blobs-"));
     for (let i = 1; i <= 4; i++) writeFileSync(join(blobs, `report-${i}.zip`), "");
     const src = (dag: Dag) => dag.host().directory(EXAMPLE);
+    const base = stagingBase();
     const notifyAndRecord = (dag: Dag) =>
       [
         dag.secret("env://E2E_SLACK"),
         undefined,
-        false,
+        true,
         SHA,
         1,
         0,
         "pipeline.yaml",
         "staging.example.com",
         "deploy",
-        "/srv/app",
+        base,
         2222,
         dag.secret("env://E2E_KEY"),
         dag.secret("env://E2E_KNOWN"),

@@ -1,25 +1,23 @@
 import { dag, ReturnType, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { readConfig } from "../config";
 import { jobContainer } from "../job";
-import { validateTarget, type DeployTarget } from "../../plan/deploy/stage";
-import { promotionRecordOf, RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "../../plan/e2e/record";
-import { E2E_PATHS, E2eInputError, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
+import { newRunId, withRunId } from "../runId";
+import { promotionRecordOf } from "../../plan/e2e/record";
+import { E2E_PATHS, isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
 import { formatE2eSummary, summarizeE2e, type E2eSummary, type ShardRun } from "../../plan/e2e/summary";
-import {
-  notificationText,
-  shouldNotify,
-  webhookPayload,
-  webhookWarning,
-  type WebhookKind,
-} from "../../plan/e2e/notify";
+import type { WebhookKind } from "../../plan/e2e/notify";
+import { shardProblems, type RerunContext } from "../../plan/e2e/split";
 import { containerWorkdir, type Job } from "../../plan/job";
 import { fileTimings, parseReport } from "../../plan/e2e/playwrightReport";
 import { parsePytestJunit } from "../../plan/e2e/pytestJunit";
 import { fetchProbe } from "../../io/probe";
 import { readinessUrls, waitForReady } from "../../plan/e2e/readiness";
+import { holds, settledExit } from "./outcome";
+import { notifyAll } from "./notify";
+import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
 
-/** The image that posts webhooks: curl reads the URL from a secret variable, never from argv. */
-export const CURL_IMAGE = "curlimages/curl:8.11.1";
+export { e2eStaging } from "./staging";
+export { CURL_IMAGE, postWebhook } from "./notify";
 
 /** What every E2E function plans from: the same inputs give the same plan, on one engine or across machines. */
 export interface E2eBase {
@@ -39,32 +37,80 @@ export interface DaggerE2eArgs extends E2eBase {
   commit?: string;
   webhooks: Partial<Record<WebhookKind, Secret>>;
   notifySuccess: boolean;
-  /** When given, the promotion record is also written on staging over ssh. */
-  staging?: { target: DeployTarget; sshKey: Secret; knownHosts: Secret };
+  /** When given, the commit is staging's current release's, and the promotion record is also written there. */
+  staging?: E2eStaging;
 }
 
-/** Plan, wait for staging, run the shards ‖ backend E2E, merge, summarise, notify; return the report directory. */
+/**
+ * Read staging's commit, plan, wait for staging, run the shards ‖ backend E2E, merge, summarise, notify; return the
+ * report directory. A shard that died or wrote no blob makes the report red, never the run crash.
+ */
 export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
+  const runId = newRunId();
+  const commit = await resolveCommit(a.staging, a.commit, runId);
   const plan = await planFromSource(a);
-  const shards = plan.shardJobs.map((job) => shardContainer(a.source, job));
-  const backend = backendContainer(a.source, plan);
+  const backend = backendContainer(a.source, plan, runId);
+  const [shards, backendExit] = await Promise.all([runShards(a, plan, runId), settledExit(backend)]);
+  const report = await mergeBlobs(a.source, plan, shards.blobs);
+  const r = { runs: shards.runs, backendCode: backendExit.code, problems: [...shards.problems, ...report.problems] };
+  return finishE2e({ ...a, commit }, plan, await summarise(plan, report.dir, backend, r), runId);
+}
+
+/** Run every shard container at once; their runs (timed), the blobs they wrote, and a problem per lost blob. */
+export async function runShards(
+  a: E2eBase,
+  plan: E2ePlan,
+  runId: string,
+): Promise<{ runs: ShardRun[]; blobs: Directory[]; problems: string[] }> {
   const started = Date.now();
-  // Each exitCode resolves when its own container is done; all started together, so that is the shard's time.
-  const timed = (c: Container) => c.exitCode().then((code) => ({ code, seconds: (Date.now() - started) / 1000 }));
-  const [runs, backendCode] = await Promise.all([Promise.all(shards.map(timed)), backend.exitCode()]);
-  const merge = mergeContainer(
-    a.source,
-    plan,
-    shards.map((s, i) => shardBlob(s, plan, i + 1)),
+  const ended = await Promise.all(
+    plan.shardJobs.map(async (job, i) => {
+      const shard = shardContainer(a.source, job, runId);
+      const exit = await settledExit(shard);
+      const seconds = (Date.now() - started) / 1000;
+      const blob = shardBlob(shard, plan, i + 1);
+      const wroteBlob = !exit.killed && (await holds(blob, E2E_PATHS.blobName(i + 1)));
+      return { exit, seconds, blob, wroteBlob };
+    }),
   );
-  await merge.exitCode();
-  const shardRuns = plan.assignment.shards.map((s, i) => ({
+  const runs = plan.assignment.shards.map((s, i) => ({
     index: s.index,
     files: s.files,
-    exitCode: runs[i].code,
-    seconds: runs[i].seconds,
+    exitCode: ended[i].exit.code,
+    seconds: ended[i].seconds,
   }));
-  return finishE2e(a, plan, await summarise(plan, merge, backend, { runs: shardRuns, backendCode, problems: [] }));
+  const outcomes = ended.map((e, i) => ({
+    index: i + 1,
+    exitCode: e.exit.code,
+    killed: e.exit.killed,
+    wroteBlob: e.wroteBlob,
+  }));
+  const problems = shardProblems(outcomes, a.shards, rerunContext(a));
+  return { runs, blobs: ended.filter((e) => e.wroteBlob).map((e) => e.blob), problems };
+}
+
+/** What a shard re-run must be given to run the tests this run gave it. */
+export function rerunContext(a: E2eBase): RerunContext {
+  return { suite: a.suite, baseUrl: a.baseUrl, apiUrl: a.apiUrl, timings: !!a.timings };
+}
+
+/**
+ * Merge the blobs into one report; none given: merge-reports is not run (it throws "No report files found" on an
+ * empty dir). A merge that was killed or wrote no results.json gives no report and says so.
+ */
+export async function mergeBlobs(
+  source: Directory,
+  plan: E2ePlan,
+  blobs: Directory[],
+): Promise<{ dir?: Directory; problems: string[] }> {
+  if (!blobs.length) return { problems: [] };
+  const merge = mergeContainer(source, plan, blobs);
+  const exit = await settledExit(merge);
+  const dir = merge.directory(`${containerWorkdir(plan.mergeJob)}/${E2E_PATHS.report}`);
+  if (!exit.killed && (await holds(dir, "results.json"))) return { dir, problems: [] };
+  return {
+    problems: [`merge-reports ${exit.killed ? "was killed" : "exited"} (exit ${exit.code}) and wrote no report`],
+  };
 }
 
 /**
@@ -108,9 +154,9 @@ export async function planFromSource(a: E2eBase): Promise<E2ePlan> {
   return plan;
 }
 
-/** A shard job's container, its Playwright step allowed to fail (the blob holds the failures). */
-export function shardContainer(source: Directory, job: Job): Container {
-  return keepGoing(source, job);
+/** A shard job's container, its Playwright step allowed to fail (the blob holds the failures), never replayed. */
+export function shardContainer(source: Directory, job: Job, runId: string): Container {
+  return keepGoing(source, job, runId);
 }
 
 /** The blob report directory shard `index` wrote: `report-<index>.zip`. */
@@ -118,9 +164,9 @@ export function shardBlob(shard: Container, plan: E2ePlan, index: number): Direc
   return shard.directory(`${containerWorkdir(plan.mergeJob)}/${E2E_PATHS.blobDir(index)}`);
 }
 
-/** The backend's E2E pytest container, allowed to fail (its JUnit is read instead). */
-export function backendContainer(source: Directory, plan: E2ePlan): Container {
-  return keepGoing(source, plan.backendJob);
+/** The backend's E2E pytest container, allowed to fail (its JUnit is read instead), never replayed. */
+export function backendContainer(source: Directory, plan: E2ePlan, runId: string): Container {
+  return keepGoing(source, plan.backendJob, runId);
 }
 
 /** The merge job's container: every given blob directory gathered into one folder, then merge-reports. */
@@ -131,19 +177,20 @@ export function mergeContainer(source: Directory, plan: E2ePlan, blobs: Director
   return withLastStep(merge, plan.mergeJob);
 }
 
-/** The summary of a run whose merge (and backend) containers are done, and the merged report directory. */
+/** The summary of a run whose merge (and backend) containers are done, and the report directory (empty: none). */
 export async function summarise(
   plan: E2ePlan,
-  merge: Container,
+  merged: Directory | undefined,
   backend: Container,
   r: { runs: ShardRun[]; backendCode: number; problems: string[] },
 ): Promise<{ summary: E2eSummary; report: Directory }> {
-  const report = merge.directory(`${containerWorkdir(plan.mergeJob)}/${E2E_PATHS.report}`);
   const [json, junit] = await Promise.all([
-    report
-      .file("results.json")
-      .contents()
-      .catch(() => ""),
+    merged
+      ? merged
+          .file("results.json")
+          .contents()
+          .catch(() => "")
+      : Promise.resolve(""),
     backend
       .file(`${containerWorkdir(plan.backendJob)}/${E2E_PATHS.backendJunit}`)
       .contents()
@@ -158,7 +205,7 @@ export async function summarise(
     backend: parsePytestJunit(junit, r.backendCode),
     problems: r.problems,
   });
-  return { summary, report };
+  return { summary, report: merged ?? dag.directory() };
 }
 
 /** Notify, write the promotion record, and add the summary, status and record to the report. */
@@ -166,77 +213,25 @@ export async function finishE2e(
   a: DaggerE2eArgs,
   plan: E2ePlan,
   r: { summary: E2eSummary; report: Directory },
+  runId: string,
 ): Promise<Directory> {
   const [warnings, recordWarnings] = await Promise.all([
-    notifyAll(r.summary, a, plan.suite),
-    writeStagingRecord(r.summary, a),
+    notifyAll(r.summary, a, plan.suite, runId),
+    writeStagingRecord(r.summary, a.staging, a.commit, runId),
   ]);
   return withSummary(r.report, r.summary, [...plan.warnings, ...warnings, ...recordWarnings], a.commit);
 }
 
 /** A job's container whose last step may fail without failing the pipeline: its exit code is read instead. */
-function keepGoing(source: Directory, job: Job): Container {
-  return withLastStep(jobContainer(source, { ...job, steps: job.steps.slice(0, -1) }), job);
+function keepGoing(source: Directory, job: Job, runId: string): Container {
+  const steps = jobContainer(source, { ...job, steps: job.steps.slice(0, -1) });
+  return withLastStep(withRunId(steps, runId), job);
 }
 
 function withLastStep(c: Container, job: Job): Container {
   const step = job.steps[job.steps.length - 1];
   for (const [k, v] of Object.entries(step.env ?? {})) c = c.withEnvVariable(k, v);
   return c.withExec(step.argv, { expect: ReturnType.Any });
-}
-
-async function notifyAll(s: E2eSummary, a: DaggerE2eArgs, suite: string): Promise<string[]> {
-  if (!shouldNotify(s, a.notifySuccess)) return [];
-  const text = notificationText(s, {
-    commit: a.commit ?? "unknown",
-    report: `the end-to-end Directory (dagger call end-to-end ... export --path e2e-report), ${suite} suite`,
-  });
-  const posts = (Object.entries(a.webhooks) as [WebhookKind, Secret | undefined][]).filter(
-    (e): e is [WebhookKind, Secret] => !!e[1],
-  );
-  const codes = await Promise.all(
-    posts.map(([kind, secret]) => postWebhook(secret, JSON.stringify(webhookPayload(kind, text)))),
-  );
-  return posts.flatMap(([kind], i) => (codes[i] === 0 ? [] : [webhookWarning(kind, `curl exit ${codes[i]}`)]));
-}
-
-/** POST a JSON body to a webhook whose URL is a Secret; the shell reads it from $WEBHOOK_URL. */
-export function postWebhook(url: Secret, body: string): Promise<number> {
-  return dag
-    .container()
-    .from(CURL_IMAGE)
-    .withNewFile("/tmp/payload.json", body)
-    .withSecretVariable("WEBHOOK_URL", url)
-    .withExec(
-      [
-        "sh",
-        "-c",
-        'curl -fsS -m 10 -X POST -H "content-type: application/json" --data @/tmp/payload.json "$WEBHOOK_URL" >/dev/null',
-      ],
-      { expect: ReturnType.Any },
-    )
-    .exitCode();
-}
-
-/** Write the record to staging's `.dep/e2e/<sha>.json`; a failure is a warning (production then stays refused). */
-async function writeStagingRecord(s: E2eSummary, a: DaggerE2eArgs): Promise<string[]> {
-  if (!a.staging || !a.commit) return [];
-  const record = promotionRecordOf(s, a.commit, "the e2e Directory's html/index.html", new Date());
-  const code = await dag
-    .container()
-    .from(SSH_IMAGE)
-    .withExec(["apk", "add", "--no-cache", "openssh-client"])
-    .withMountedSecret(RECORD_SSH.key, a.staging.sshKey, { mode: 0o600 })
-    .withMountedSecret(RECORD_SSH.knownHosts, a.staging.knownHosts, { mode: 0o600 })
-    .withNewFile(RECORD_SSH.record, `${JSON.stringify(record, null, 2)}\n`)
-    .withExec(recordWriteArgv(a.staging.target, a.commit), { expect: ReturnType.Any })
-    .exitCode();
-  const where = `${a.staging.target.user}@${a.staging.target.host}:${a.staging.target.basePath}/.dep/e2e/${a.commit}.json`;
-  return code === 0
-    ? []
-    : [
-        `warning: the promotion record was not written to ${where} (ssh exit ${code}); deploy-production will refuse ${a.commit}`,
-      ];
 }
 
 function withSummary(report: Directory, s: E2eSummary, warnings: string[], commit?: string): Directory {
@@ -267,27 +262,4 @@ function tryParse(json: string) {
   } catch {
     return undefined;
   }
-}
-
-/** The staging target for the record, or undefined without --staging-host; half a target is an input error. */
-export function e2eStaging(a: {
-  host?: string;
-  user: string;
-  basePath?: string;
-  port: number;
-  sshKey?: Secret;
-  knownHosts?: Secret;
-  commit?: string;
-}): DaggerE2eArgs["staging"] {
-  if (!a.host) return undefined;
-  if (!a.basePath || !a.sshKey || !a.knownHosts || !a.commit) {
-    throw new E2eInputError(
-      "--staging-host needs --staging-base-path, --staging-ssh-key, --staging-known-hosts and --commit to write the promotion record there",
-    );
-  }
-  return {
-    target: validateTarget({ name: "staging", host: a.host, user: a.user, port: a.port, basePath: a.basePath }),
-    sshKey: a.sshKey,
-    knownHosts: a.knownHosts,
-  };
 }

@@ -2,6 +2,7 @@ import type { E2eSummary } from "./summary";
 import type { DeployTarget } from "../deploy/stage";
 import { promotionRecordPath, type PromotionRecord } from "../deploy/promotion";
 import { pinnedSshArgv } from "../deploy/ssh";
+import { NORMALISED_KEY, withNormalisedKey } from "../deploy/sshKey";
 import { IMAGES } from "../images";
 
 /** The promotion record deploy-production reads, from a run's summary. Pure. */
@@ -19,7 +20,9 @@ export function promotionRecordOf(s: E2eSummary, commit: string, report: string,
   };
 }
 
-/** Where the Dagger runner mounts staging's SSH files and the record before writing it over ssh. */
+/**
+ * Where the Dagger runner mounts staging's SSH files (the key as given: ssh reads its normalised copy) and the record.
+ */
 export const RECORD_SSH = {
   key: "/run/e2e/ssh_key",
   knownHosts: "/run/e2e/known_hosts",
@@ -31,16 +34,18 @@ export const SSH_IMAGE = IMAGES.alpine.ref;
 
 /**
  * The command that writes the record to `<DEPLOY_BASE>/.dep/e2e/<sha>.json` on staging, atomically
- * (tmp + mv), ssh pinned to the mounted known_hosts. The base path is validated plain characters.
+ * (tmp + mv), ssh pinned to the mounted known_hosts, with the mounted key normalised first. The base path is
+ * validated plain characters.
  */
 export function recordWriteArgv(t: DeployTarget, commit: string): string[] {
   const file = `${t.basePath}/${promotionRecordPath(commit)}`;
   const remote = `mkdir -p ${file.slice(0, file.lastIndexOf("/"))} && cat > ${file}.tmp && mv -f ${file}.tmp ${file}`;
   const ssh = [
-    ...pinnedSshArgv({ keyFile: RECORD_SSH.key, knownHostsFile: RECORD_SSH.knownHosts, port: t.port }),
+    ...pinnedSshArgv({ keyFile: NORMALISED_KEY, knownHostsFile: RECORD_SSH.knownHosts, port: t.port }),
     "--",
     `${t.user}@${t.host}`,
     remote,
   ];
-  return ["sh", "-c", `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`];
+  const write = `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`;
+  return withNormalisedKey(RECORD_SSH.key, ["sh", "-c", write]);
 }

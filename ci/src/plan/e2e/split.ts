@@ -44,6 +44,7 @@ export function blobShardRuns(
   plan: E2ePlan,
   blobNames: string[],
   total: number,
+  rerun?: RerunContext,
 ): { runs: ShardRun[]; problems: string[] } {
   const got = new Set(blobNames.map(blobIndex).filter((i): i is number => i !== undefined));
   const runs = plan.assignment.shards.map((s) => ({
@@ -56,9 +57,47 @@ export function blobShardRuns(
     .filter((r) => r.exitCode !== 0)
     .map(
       (r) =>
-        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`dagger call end-to-end-shard --index ${r.index} --total ${total} ... export --path blob\``,
+        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`${rerun ? shardRerunCommand(r.index, total, rerun) : `dagger call end-to-end-shard --index ${r.index} --total ${total} ... export --path blob`}\``,
     );
   if (got.size === 0)
     problems.push("no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip");
   return { runs, problems };
+}
+
+/** What a re-run of one shard must be given to run the same tests as the run that lost it. */
+export interface RerunContext {
+  suite: string;
+  baseUrl: string;
+  apiUrl: string;
+  /** The run was balanced by a --timings file: the re-run needs the same file. */
+  timings: boolean;
+}
+
+/** The exact call that re-runs shard `index` of a plan cut for `total` shards and exports its blob. */
+export function shardRerunCommand(index: number, total: number, r: RerunContext): string {
+  const timings = r.timings ? " --timings results.json" : "";
+  return `dagger call end-to-end-shard --index ${index} --total ${total} --suite ${r.suite} --base-url ${r.baseUrl} --api-url ${r.apiUrl}${timings} export --path blob-${index}`;
+}
+
+/** How one shard container ended on the engine: its exit code, killed outside the codes an exec may return, blob. */
+export interface ShardOutcome {
+  index: number;
+  exitCode: number;
+  /** The exec raised instead of returning its code (e.g. 137 after an OOM kill): nothing it wrote can be read. */
+  killed: boolean;
+  wroteBlob: boolean;
+}
+
+/** A problem per shard whose blob the merge cannot have, naming the shard and the command that re-runs it. */
+export function shardProblems(outcomes: ShardOutcome[], total: number, rerun: RerunContext): string[] {
+  const lost = outcomes.filter((o) => o.killed || !o.wroteBlob);
+  const problems = lost.map((o) => {
+    const what = o.killed
+      ? `was killed (exit ${o.exitCode}${o.exitCode === 137 ? ", out of memory?" : ""}) before its report was complete`
+      : `exited ${o.exitCode} and wrote no blob report (${E2E_PATHS.blobName(o.index)})`;
+    return `shard ${o.index} of ${outcomes.length} ${what}: re-run it with \`${shardRerunCommand(o.index, total, rerun)}\``;
+  });
+  if (outcomes.length && lost.length === outcomes.length)
+    problems.push("no blob report at all: every shard died before writing one, so merge-reports was not run");
+  return problems;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { promotionRecordOf, RECORD_SSH, recordWriteArgv } from "../../../../ci/src/plan/e2e/record";
 import { summarizeE2e } from "../../../../ci/src/plan/e2e/summary";
 import { checkPromotion } from "../../../../ci/src/plan/deploy/promotion";
+import { NORMALISED_KEY } from "../../../../ci/src/plan/deploy/sshKey";
 import { fail, flaky, pass, reportOf } from "../../../support/pwReport";
 
 const sha = "a".repeat(40);
@@ -45,12 +46,15 @@ describe("promotionRecordOf", () => {
 
 describe("recordWriteArgv", () => {
   it("writes .dep/e2e/<sha>.json under DEPLOY_BASE atomically, over ssh pinned to the mounted known_hosts, from the mounted record", () => {
-    const [sh, c, script] = recordWriteArgv(
+    const argv = recordWriteArgv(
       { name: "staging", host: "staging.example.com", port: 2222, user: "deploy", basePath: "/srv/app" },
       sha,
     );
+    expect(argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(argv.slice(3, 5)).toEqual(["sh", RECORD_SSH.key]);
+    const [sh, c, script] = argv.slice(5);
     expect([sh, c]).toEqual(["sh", "-c"]);
-    expect(script).toContain(`'ssh' '-i' '${RECORD_SSH.key}' '-p' '2222'`);
+    expect(script).toContain(`'ssh' '-i' '${NORMALISED_KEY}' '-p' '2222'`);
     expect(script).toContain(`'UserKnownHostsFile=${RECORD_SSH.knownHosts}'`);
     expect(script).toContain("'StrictHostKeyChecking=yes'");
     expect(script).toContain(

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../../ci/src/plan/config/defaults";
 import { planE2e, type E2eInput } from "../../../../ci/src/plan/e2e/stage";
-import { blobIndex, blobShardRuns, selectShard, ShardIndexError } from "../../../../ci/src/plan/e2e/split";
+import {
+  blobIndex,
+  blobShardRuns,
+  selectShard,
+  shardProblems,
+  shardRerunCommand,
+  ShardIndexError,
+} from "../../../../ci/src/plan/e2e/split";
 import { fileTimings, parseReport } from "../../../../ci/src/plan/e2e/playwrightReport";
 import { pass, reportOf } from "../../../support/pwReport";
 
@@ -101,5 +108,48 @@ describe("blobShardRuns", () => {
 
   it("says what to pass when no blob arrived at all", () => {
     expect(blobShardRuns(plan, [], 3).problems.at(-1)).toMatch(/no blob report at all: pass --blobs/);
+  });
+});
+
+describe("shardRerunCommand", () => {
+  it("gives the exact end-to-end-shard call, with --timings when the run was balanced by one", () => {
+    const r = { suite: "smoke", baseUrl: "https://s.example.com", apiUrl: "https://api.s.example.com", timings: false };
+    expect(shardRerunCommand(2, 4, r)).toBe(
+      "dagger call end-to-end-shard --index 2 --total 4 --suite smoke --base-url https://s.example.com --api-url https://api.s.example.com export --path blob-2",
+    );
+    expect(shardRerunCommand(2, 4, { ...r, timings: true })).toContain(" --timings results.json export --path blob-2");
+  });
+
+  it("is the command blobShardRuns names when it knows the run", () => {
+    const plan = planE2e(c, { ...base, shards: 3, files: sorted, timings: new Map() });
+    const r = { suite: "full", baseUrl: base.baseUrl, apiUrl: base.apiUrl, timings: false };
+    expect(blobShardRuns(plan, ["report-1.zip"], 3, r).problems[0]).toContain(shardRerunCommand(2, 3, r));
+  });
+});
+
+describe("shardProblems", () => {
+  const r = { suite: "full", baseUrl: "http://web:3000", apiUrl: "http://api:8000", timings: false };
+  const ok = (index: number) => ({ index, exitCode: 0, killed: false, wroteBlob: true });
+
+  it("has nothing to say when every shard wrote its blob, whatever its exit code", () => {
+    expect(shardProblems([ok(1), { ...ok(2), exitCode: 1 }], 2, r)).toEqual([]);
+  });
+
+  it("names a shard killed outside the exit codes an exec may return, and its re-run command", () => {
+    expect(shardProblems([ok(1), { index: 2, exitCode: 137, killed: true, wroteBlob: false }], 2, r)).toEqual([
+      `shard 2 of 2 was killed (exit 137, out of memory?) before its report was complete: re-run it with \`${shardRerunCommand(2, 2, r)}\``,
+    ]);
+  });
+
+  it("names a shard that wrote no blob, and says when none did", () => {
+    const p = shardProblems(
+      [1, 2].map((i) => ({ index: i, exitCode: 1, killed: false, wroteBlob: false })),
+      2,
+      r,
+    );
+    expect(p[0]).toMatch(
+      /^shard 1 of 2 exited 1 and wrote no blob report \(report-1\.zip\): re-run it with `dagger call/,
+    );
+    expect(p.at(-1)).toMatch(/^no blob report at all/);
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * The commit E2E Staging tests is the one staging runs: in a workflow_run chain, github.sha is the default branch's
+ * HEAD, not the deployed commit. Staging's current release says it: `current/REVISION`, written into every release
+ * by the build, else the release log's entry for the current release id. Pure: the remote command and its parsing.
+ */
+import { InputError } from "../errors";
+import { isReleaseId } from "../deploy/releaseId";
+import { parseReleaseLog } from "../deploy/releaseLog";
+import type { DeployTarget } from "../deploy/stage";
+import { pinnedSshArgv, type PinnedSsh } from "../deploy/ssh";
+
+/** Staging's current release and the commit it was built from. */
+export interface StagingRelease {
+  release: string;
+  commit: string;
+}
+
+/** A commit that is not what staging runs, or a staging with no release to test. */
+export class StagingCommitError extends InputError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+const SEP = "@@";
+
+/** The ssh command that prints `current`'s target, its REVISION and the release log (base path: validated plain). */
+export function stagingReleaseArgv(t: DeployTarget, ssh: Omit<PinnedSsh, "port">): string[] {
+  const remote = `cd ${t.basePath} && { readlink current; echo ${SEP}; cat current/REVISION; echo ${SEP}; cat .dep/releases.jsonl; } 2>/dev/null; true`;
+  return [...pinnedSshArgv({ ...ssh, port: t.port }), "--", `${t.user}@${t.host}`, remote];
+}
+
+/** Read the remote command's output; undefined when staging has no current release or no commit for it. */
+export function parseStagingRelease(out: string): StagingRelease | undefined {
+  const [link = "", revision = "", log = ""] = out.split(`${SEP}\n`);
+  const release = link.trim().split("/").pop() ?? "";
+  if (!isReleaseId(release)) return undefined;
+  const fromFile = revision.trim();
+  if (/^[0-9a-f]{40}$/.test(fromFile)) return { release, commit: fromFile };
+  const logged = parseReleaseLog(log)
+    .filter((e) => e.id === release && /^[0-9a-f]{40}$/.test(e.commit))
+    .at(-1);
+  return logged ? { release, commit: logged.commit } : undefined;
+}
+
+/** The commit to test and record: staging's; a given commit must be the same, else StagingCommitError. */
+export function commitUnderTest(given: string | undefined, staging: StagingRelease | undefined, where: string): string {
+  if (!staging)
+    throw new StagingCommitError(
+      `staging (${where}) has no current release with a known commit, so there is nothing to test. Deploy first: dagger call deploy-staging ... --commit <sha>`,
+    );
+  if (given !== undefined && given !== staging.commit)
+    throw new StagingCommitError(
+      `--commit ${given} is not what staging runs: staging runs ${staging.commit} (release ${staging.release} at ${where}). Leave --commit out to test what staging runs, or deploy ${given.slice(0, 7)} first.`,
+    );
+  return staging.commit;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import {
+  commitUnderTest,
+  parseStagingRelease,
+  stagingReleaseArgv,
+  StagingCommitError,
+} from "../../../../ci/src/plan/e2e/stagingCommit";
+
+const A = "a".repeat(40);
+const B = "b".repeat(40);
+const ID = "20261129T201500Z-aaaaaaa";
+const log = (commit: string) => `${JSON.stringify({ id: ID, commit, status: "deployed", time: "" })}\n`;
+
+describe("stagingReleaseArgv", () => {
+  it("runs the pinned ssh with the given key and known_hosts, reading current, its REVISION and the release log", () => {
+    const argv = stagingReleaseArgv(
+      { name: "staging", host: "staging.example.com", port: 2222, user: "deploy", basePath: "/srv/app" },
+      { keyFile: "/k", knownHostsFile: "/kh" },
+    );
+    expect(argv.slice(0, 5)).toEqual(["ssh", "-i", "/k", "-p", "2222"]);
+    expect(argv).toContain("StrictHostKeyChecking=yes");
+    expect(argv).toContain("UserKnownHostsFile=/kh");
+    expect(argv.slice(-3, -1)).toEqual(["--", "deploy@staging.example.com"]);
+    expect(argv.at(-1)).toMatch(/^cd \/srv\/app && .*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl/);
+  });
+});
+
+describe("parseStagingRelease", () => {
+  it("takes the commit from current/REVISION", () => {
+    expect(parseStagingRelease(`releases/${ID}\n@@\n${A}\n@@\n${log(B)}`)).toEqual({ release: ID, commit: A });
+  });
+
+  it("falls back to the release log's entry for the current release when REVISION is missing", () => {
+    expect(parseStagingRelease(`releases/${ID}\n@@\n@@\n${log(B)}`)).toEqual({ release: ID, commit: B });
+  });
+
+  it("finds no release when current is missing or names no release id", () => {
+    expect(parseStagingRelease(`@@\n@@\n`)).toBeUndefined();
+    expect(parseStagingRelease(`releases/../x\n@@\n${A}\n@@\n`)).toBeUndefined();
+  });
+
+  it("finds no commit when neither REVISION nor the log holds a full sha", () => {
+    expect(parseStagingRelease(`releases/${ID}\n@@\nabc\n@@\n${log("abc")}`)).toBeUndefined();
+  });
+});
+
+describe("commitUnderTest", () => {
+  const staging = { release: ID, commit: A };
+  it("is staging's commit when none is given, or the same one is", () => {
+    expect(commitUnderTest(undefined, staging, "d@h:/b")).toBe(A);
+    expect(commitUnderTest(A, staging, "d@h:/b")).toBe(A);
+  });
+
+  it("refuses another commit, saying what staging runs", () => {
+    expect(() => commitUnderTest(B, staging, "d@h:/b")).toThrow(StagingCommitError);
+    expect(() => commitUnderTest(B, staging, "d@h:/b")).toThrow(`staging runs ${A} (release ${ID} at d@h:/b)`);
+  });
+
+  it("refuses a staging without a release, naming the deploy to run", () => {
+    expect(() => commitUnderTest(undefined, undefined, "d@h:/b")).toThrow(/no current release.*deploy-staging/);
+  });
+});
