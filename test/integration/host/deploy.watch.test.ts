@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseLog, type ReleaseLogEntry } from "../../../ci/src/plan/deploy/releaseLog";
 import { freePort } from "../../../scripts/host/services";
 import { startLoad } from "../../../scripts/host/loadGenerator";
 import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixture";
+import { webhookReceiver, type Receiver } from "../../support/webhookReceiver";
 
 /**
  * The watch window after the switch, migrations and alert routing on a real loopback staging server
@@ -46,7 +45,7 @@ describe("after the switch: watch window, migrations, alerts", () => {
 
   beforeAll(async () => {
     f = await deployFixture();
-    hooks = await receiver();
+    hooks = await webhookReceiver();
     yaml();
     const first = await f.deploy(f.artifact, SHA);
     expect(first.exitCode, first.output).toBe(0);
@@ -155,33 +154,3 @@ describe("after the switch: watch window, migrations, alerts", () => {
     yaml();
   }, 300_000);
 });
-
-interface Receiver {
-  url: string;
-  got: { path: string; body: Record<string, string>; raw: string }[];
-  close(): Promise<void>;
-}
-
-/** A loopback webhook receiver that records what it was sent. */
-async function receiver(): Promise<Receiver> {
-  const got: Receiver["got"] = [];
-  const server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      got.push({ path: new URL(req.url!, "http://x").pathname, body: JSON.parse(raw || "{}"), raw });
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    got,
-    close: () =>
-      new Promise((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
-}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { MetricsInputError, metricsPeriod, parseE2eRuns } from "../../../../ci/src/plan/deploy/period";
+
+describe("metricsPeriod", () => {
+  it("includes both named days (UTC)", () => {
+    expect(metricsPeriod("2026-11-01", "2026-11-10")).toEqual({
+      from: new Date("2026-11-01T00:00:00Z"),
+      to: new Date("2026-11-11T00:00:00Z"),
+    });
+  });
+
+  it("defaults to the 30 days up to now", () => {
+    const now = new Date("2026-11-29T12:00:00Z");
+    expect(metricsPeriod(undefined, undefined, now)).toEqual({ from: new Date("2026-10-30T12:00:00Z"), to: now });
+  });
+
+  it("refuses a day that is not YYYY-MM-DD and a period that ends before it starts", () => {
+    expect(() => metricsPeriod("yesterday")).toThrow(MetricsInputError);
+    expect(() => metricsPeriod("yesterday")).toThrow(/--since "yesterday" is not a date; pass YYYY-MM-DD/);
+    expect(() => metricsPeriod("2026-11-10", "2026-11-01")).toThrow(/is not before/);
+  });
+});
+
+describe("parseE2eRuns", () => {
+  it("keeps well-formed records with defaults for missing counts and skips the rest", () => {
+    const ok = JSON.stringify({ commit: "a".repeat(40), status: "passed", passed: 3 });
+    expect(parseE2eRuns([ok, "{torn", JSON.stringify({ status: "passed" })])).toEqual([
+      {
+        commit: "a".repeat(40),
+        status: "passed",
+        passed: 3,
+        failed: 0,
+        flaky: 0,
+        finishedAt: "",
+        suite: "",
+        report: "",
+      },
+    ]);
+  });
+});
