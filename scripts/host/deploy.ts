@@ -8,6 +8,7 @@ import { checkPromotion, parsePromotionRecord, promotionRecordPath } from "../..
 import type { DeployContext } from "../deploy/context";
 import { deploy, DeployFailedError } from "../deploy/recipe";
 import { reportDeploy } from "../deploy/report";
+import { alertSender } from "../deploy/alerts";
 import { sshRemote } from "../deploy/remote";
 import { rollback } from "../deploy/rollback";
 import { buildArtifact } from "./artifact";
@@ -149,6 +150,14 @@ export async function rollbackCommand(name: "staging" | "production", f: DeployF
     const started = Date.now();
     const id = await runRedacted(t, () => rollback(ctx, f.to));
     say(`rolled back ${name} to ${id} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await alertSender(
+      deployEnv(name),
+      ctx.log,
+      Object.values(t.secrets),
+    )({
+      kind: "rollback",
+      text: `${name} rolled back by hand to ${id} (by ${ctx.by})`,
+    });
     return 0;
   } finally {
     t.dispose();

@@ -59,7 +59,11 @@ describe("after the switch: watch window, migrations, alerts", () => {
     const before = f.currentId();
     const next = f.variant("healthy", { "frontend/public/robots.txt": "User-agent: *\n" });
     const info = `${hooks.url}/info?t=1`;
-    const { r, api, web } = await deployUnderLoad(next, "1111111aaaa", { ALERT_WEBHOOK_INFO: info });
+    const summary = join(f.root, "step-summary.md");
+    const { r, api, web } = await deployUnderLoad(next, "1111111aaaa", {
+      ALERT_WEBHOOK_INFO: info,
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(r.exitCode, r.output).toBe(0);
     expect(f.currentId()).not.toBe(before);
     expect(r.stdout).toMatch(/watch 10 s: HEALTHY: \d+ requests, 0 5xx \(0\.0 %\), p95 [\d.]+ s/);
@@ -72,6 +76,9 @@ describe("after the switch: watch window, migrations, alerts", () => {
     expect(api.failed + web.failed, JSON.stringify(api.failures)).toBe(0);
     expect(hooks.got.map((g) => [g.path, g.body.event])).toContainEqual(["/info", "deploy-done"]);
     expect(r.output).not.toContain(info);
+    expect(readFileSync(summary, "utf8")).toMatch(
+      /### deploy staging: \S+ deployed[\s\S]*\| healthy \| 10 s \| \d+ \| 0 \|/,
+    );
   }, 300_000);
 
   it("rolls back a release failing 10 % of requests, marks it BAD, routes the alert as critical, leaks no URL", async () => {
