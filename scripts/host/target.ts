@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
+import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -63,7 +64,8 @@ export function resolveTarget(name: "staging" | "production", env: Record<string
   if (!secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
   const dir = mkdtempSync(join(tmpdir(), "deploy-ssh-"));
   chmodSync(dir, 0o700);
-  writeFileSync(join(dir, "key"), key.endsWith("\n") ? key : `${key}\n`, { mode: 0o600 });
+  // As CI secrets give it (no final newline, CRLF, trailing blanks), OpenSSH would say "error in libcrypto".
+  writeFileSync(join(dir, "key"), normalisePrivateKey(key), { mode: 0o600 });
   writeFileSync(join(dir, "known_hosts"), `${knownHosts.trim()}\n`, { mode: 0o600 });
   const publicUrl = env[`${P}_PUBLIC_URL`] ?? `http://${target.host}`;
   return {

@@ -38,7 +38,7 @@ async function record(
 ): Promise<Run> {
   const rec = await startRecorder({
     answer: (field, chain) =>
-      field === "stdout" && lastExec(chain)?.[0] === "ssh"
+      field === "stdout" && lastExec(chain)?.includes("ssh")
         ? (stagingRecord ?? "")
         : field === "plaintext"
           ? revealed(chain)
@@ -266,7 +266,18 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
       await r.rec.close();
       expect(r.error).toBeInstanceOf(DeployInputError);
       expect(String(r.error)).toMatch(/deploy-production refused.*--force-reason/s);
-      expect(r.execs.map(lastExec)).toEqual([recordReadArgv({ ...STAGING, user: "deploy" }, SHA)]);
+      expect(r.execs.map(lastExec)).toEqual([
+        [
+          "sh",
+          "-c",
+          `umask 077 && awk '{ sub(/[ \\t\\r]+$/, ""); print }' "$1" > /run/ssh-key/id && shift && exec "$@"`,
+          "sh",
+          keyPath("staging"),
+          ...recordReadArgv({ ...STAGING, user: "deploy" }, SHA).map((a) =>
+            a === keyPath("staging") ? "/run/ssh-key/id" : a,
+          ),
+        ],
+      ]);
       expect(prodDeploys(r)).toHaveLength(0);
       expect(builds(r)).toHaveLength(0);
     },
@@ -288,6 +299,19 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
       [keyPath("staging"), 0o600],
       [knownHostsPath("staging"), 0o600],
     ]);
+    expectNoPlaintext(r.rec);
+  }, 60_000);
+
+  it("normalises the mounted key (a CI secret may lack its trailing newline) into a tmpfs, in the exec that runs ssh", async () => {
+    const r = await record(promote(), "");
+    await r.rec.close();
+    const read = r.execs[0];
+    expect(calls(read, "withMountedTemp").map((c) => c.args.path)).toEqual(["/run/ssh-key"]);
+    const argv = lastExec(read)!;
+    expect(argv.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(argv[2]).toContain('awk \'{ sub(/[ \\t\\r]+$/, ""); print }\' "$1" > /run/ssh-key/id');
+    expect(argv[4]).toBe(keyPath("staging"));
+    expect(argv[argv.indexOf("-i") + 1]).toBe("/run/ssh-key/id");
     expectNoPlaintext(r.rec);
   }, 60_000);
 

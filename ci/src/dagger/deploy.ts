@@ -26,6 +26,7 @@ import {
 } from "../plan/deploy/call";
 import { DeployInputError, planDeploy, type DeployTarget } from "../plan/deploy/stage";
 import { checkPromotion, parsePromotionRecord } from "../plan/deploy/promotion";
+import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../plan/deploy/sshKey";
 
 /** An SSH endpoint as the functions take it. */
 export interface SshArgs {
@@ -178,22 +179,27 @@ function withSsh(c: Container, name: TargetName, a: Pick<SshArgs, "sshKey" | "kn
     .withMountedSecret(knownHostsPath(name), a.knownHosts, { owner: "root", mode: 0o600 });
 }
 
-/** The record's text from staging's metadata dir, "" when there is none. */
+/**
+ * The record's text from staging's metadata dir, "" when there is none. ssh reads the mounted key's normalised copy
+ * (tmpfs, same exec); the deploy and rollback containers need none: the host runner normalises the key itself.
+ */
 async function readPromotionRecord(source: Directory, config: string, s: SshArgs, commit: string): Promise<string> {
   const target = targetOf("staging", s);
   const image = (await readConfig(source, config)).frontend.image;
-  return runSideEffect(withSsh(sshEnv(image), "staging", s), recordReadArgv(target, commit));
+  const read = recordReadArgv(target, commit);
+  const argv = read.map((a, i) => (read[i - 1] === "-i" ? NORMALISED_KEY : a));
+  const c = withSsh(sshEnv(image), "staging", s).withMountedTemp(SSH_KEY_TMPFS);
+  return runSideEffect(c, withNormalisedKey(keyPath("staging"), argv), "ssh (reading the E2E record on staging)");
 }
 
 /**
  * Run a command that acts on a server: never served from the engine's cache, failures carry the command's own message.
  */
-async function runSideEffect(c: Container, argv: string[]): Promise<string> {
+async function runSideEffect(c: Container, argv: string[], label = argv.slice(0, 5).join(" ")): Promise<string> {
   try {
     return await c.withEnvVariable("DEPLOY_REQUESTED_AT", new Date().toISOString()).withExec(argv).stdout();
   } catch (e) {
-    if (e instanceof ExecError)
-      throw new DaggerDeployError(argv.slice(0, 5).join(" "), e.exitCode, `${e.stderr}\n${e.stdout}`);
+    if (e instanceof ExecError) throw new DaggerDeployError(label, e.exitCode, `${e.stderr}\n${e.stdout}`);
     throw e;
   }
 }

@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveTarget } from "../../../scripts/host/target";
+
+/** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
+function keyPair(): { key: string; pub: string } {
+  const dir = mkdtempSync(join(tmpdir(), "target-key-"));
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id"), "-C", "ci"]);
+  return { key: readFileSync(join(dir, "id"), "utf8"), pub: readFileSync(join(dir, "id.pub"), "utf8").trim() };
+}
+
+const settings = (extra: Record<string, string>) => ({
+  STAGING_SSH_HOST: "staging.example.com",
+  STAGING_SSH_USER: "deploy",
+  STAGING_DEPLOY_PATH: "/srv/app",
+  STAGING_KNOWN_HOSTS: "staging.example.com ssh-ed25519 AAAA",
+  STAGING_SECRET_DATABASE_URI: "mongodb://db/app",
+  ...extra,
+});
+
+/** The public key real ssh-keygen derives from the key file the runner wrote (it fails on a key OpenSSH refuses). */
+function publicKeyOf(keyFile: string): string {
+  return execFileSync("ssh-keygen", ["-y", "-f", keyFile], { encoding: "utf8" }).trim();
+}
+
+/**
+ * CI secrets often lose the key's trailing newline, or carry CRLF line ends or trailing blanks from a paste; OpenSSH
+ * then says "error in libcrypto". The host runner normalises the key before ssh reads it.
+ */
+describe("resolveTarget's SSH key", () => {
+  const { key, pub } = keyPair();
+  const forms: [string, string][] = [
+    ["without its trailing newline", key.trimEnd()],
+    ["with CRLF line ends and no final newline", key.replaceAll("\n", "\r\n").trimEnd()],
+    ["with trailing blanks on its last line", `${key.trimEnd()}  `],
+  ];
+
+  it.each(forms)("is a key ssh-keygen reads when STAGING_SSH_KEY holds it %s", (_, given) => {
+    const t = resolveTarget("staging", settings({ STAGING_SSH_KEY: given }));
+    try {
+      expect(publicKeyOf(t.keyFile)).toBe(pub);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it.each(forms)("is a key ssh-keygen reads when STAGING_SSH_KEY_FILE holds it %s", (_, given) => {
+    const file = join(mkdtempSync(join(tmpdir(), "mounted-")), "ssh_key");
+    writeFileSync(file, given, { mode: 0o600 });
+    const t = resolveTarget("staging", settings({ STAGING_SSH_KEY_FILE: file }));
+    try {
+      expect(publicKeyOf(t.keyFile)).toBe(pub);
+      expect(readFileSync(t.keyFile, "utf8")).toBe(key);
+    } finally {
+      t.dispose();
+    }
+  });
+});
