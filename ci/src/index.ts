@@ -57,13 +57,13 @@ export class Ci {
     })
     source: Directory,
     config: string = CONFIG_FILE,
-    @argument({
-      defaultPath: "/",
     // The ignore lists differ on purpose, and each function repeats its own (the introspector reads decorator
     // arguments as source text, so a shared constant cannot stand in). All leave out local secrets (.env*, *.pem,
     // .npmrc) and dependency/build dirs. source (the app) also drops .git and .e2e. repo here diffs base..head, so it
     // keeps .git and drops only this pipeline's .tools/.pipeline. The deploy's repo only runs scripts/ and ci/, so it
     // drops .git, examples, test and bench too.
+    @argument({
+      defaultPath: "/",
       ignore: [
         "**/node_modules",
         "**/.next",
@@ -425,6 +425,7 @@ export class Ci {
    */
   @func({ cache: "never" })
   async endToEndMerge(
+    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
     blobs: Directory,
     baseUrl: string,
     apiUrl: string,
@@ -469,7 +470,6 @@ export class Ci {
       user: stagingUser,
       basePath: stagingBasePath,
       port: stagingPort,
-    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
       sshKey: stagingSshKey,
       knownHosts: stagingKnownHosts,
       commit,
@@ -566,6 +566,12 @@ export class Ci {
         "examples",
         "test",
         "bench",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
       ],
     })
     repo: Directory,
@@ -610,12 +616,6 @@ export class Ci {
    * @param stagingBasePath DEPLOY_BASE on staging (default: base-path)
    * @param stagingPort the SSH port of staging
    * @param stagingSshKey the SSH private key for staging (default: ssh-key)
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
    * @param stagingKnownHosts staging's pinned known_hosts line(s) (default: known-hosts)
    * @param forceReason skip the E2E gate, saying why; logged and recorded in releases.jsonl
    * @param port the SSH port of production
@@ -665,6 +665,12 @@ export class Ci {
         "examples",
         "test",
         "bench",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
       ],
     })
     repo: Directory,
@@ -709,12 +715,6 @@ export class Ci {
   }
 
   /**
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
    * Roll a target back to its previous good release (never a BAD one), or to --to; return the rollback log.
    * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI
    * @param host the server (hostname or IP the engine can reach)
@@ -771,6 +771,12 @@ export class Ci {
         "examples",
         "test",
         "bench",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
       ],
     })
     repo: Directory,
@@ -786,9 +792,3 @@ export class Ci {
     );
   }
 }
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
