@@ -6,7 +6,11 @@ import type { E2eRun } from "./metrics";
 export class MetricsInputError extends InputError {}
 
 /** [since, until]: YYYY-MM-DD (UTC days, both included), default the 30 days up to now. */
-export function metricsPeriod(since?: string, until?: string, now = new Date()): { from: Date; to: Date } {
+export function metricsPeriod(
+  since: string | undefined,
+  until: string | undefined,
+  now: Date,
+): { from: Date; to: Date } {
   const day = (s: string, flag: string) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)))
       throw new MetricsInputError(`${flag} "${s}" is not a date; pass YYYY-MM-DD, e.g. ${flag} 2026-11-01`);

@@ -3,7 +3,7 @@ import { MetricsInputError, metricsPeriod, parseE2eRuns } from "../../../../ci/s
 
 describe("metricsPeriod", () => {
   it("includes both named days (UTC)", () => {
-    expect(metricsPeriod("2026-11-01", "2026-11-10")).toEqual({
+    expect(metricsPeriod("2026-11-01", "2026-11-10", new Date())).toEqual({
       from: new Date("2026-11-01T00:00:00Z"),
       to: new Date("2026-11-11T00:00:00Z"),
     });
@@ -15,9 +15,11 @@ describe("metricsPeriod", () => {
   });
 
   it("refuses a day that is not YYYY-MM-DD and a period that ends before it starts", () => {
-    expect(() => metricsPeriod("yesterday")).toThrow(MetricsInputError);
-    expect(() => metricsPeriod("yesterday")).toThrow(/--since "yesterday" is not a date; pass YYYY-MM-DD/);
-    expect(() => metricsPeriod("2026-11-10", "2026-11-01")).toThrow(/is not before/);
+    expect(() => metricsPeriod("yesterday", undefined, new Date())).toThrow(MetricsInputError);
+    expect(() => metricsPeriod("yesterday", undefined, new Date())).toThrow(
+      /--since "yesterday" is not a date; pass YYYY-MM-DD/,
+    );
+    expect(() => metricsPeriod("2026-11-10", "2026-11-01", new Date())).toThrow(/is not before/);
   });
 });
 
