@@ -4,8 +4,9 @@ import { planFastTests } from "../../ci/src/plan/fastTests/stage";
 import { parseConfig } from "../../ci/src/plan/config/parse";
 import { allSteps } from "../../ci/src/plan/job";
 import { runHostStage } from "../../scripts/host/stage";
-import { expectedGraph, graphOf, syncedContainers, type JobGraph } from "../support/graph";
-import { startRecorder, type Recording } from "../support/recorder";
+import { callCi } from "../support/ciCall";
+import { expectedGraph, graphOf, shape, syncedContainers, type JobGraph } from "../support/graph";
+import { startRecorder, type Call, type Recording } from "../support/recorder";
 
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/app");
 
@@ -26,9 +27,8 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     Object.assign(process.env, rec.env);
     try {
       const { connection, dag } = await import("@dagger.io/dagger");
-      const { Ci } = await import("../../ci/src/index");
       await connection(async () => {
-        summary = await new Ci().fastTests(dag.host().directory(EXAMPLE), "pipeline.yaml");
+        summary = await callCi(["fastTests"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
       });
     } finally {
       process.env = saved;
@@ -61,15 +61,68 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
   });
 
   it("copies the lockfiles before installing and the source after", () => {
-    const frontendChain = syncedContainers(rec.chains).find((calls) =>
-      calls.some((c) => c.field === "from" && c.args.address === plan.jobs[0].image),
-    );
-    const fields = (frontendChain ?? []).map((c) =>
-      c.field === "withExec" ? `exec:${(c.args.args as string[]).join(" ")}` : c.field,
-    );
-    expect(fields.indexOf("withFile")).toBeLessThan(fields.indexOf("exec:npm ci"));
-    expect(fields.indexOf("exec:npm ci")).toBeLessThan(fields.indexOf("withDirectory"));
-    expect(fields.indexOf("withDirectory")).toBeLessThan(fields.indexOf("exec:npm run lint"));
+    for (const calls of syncedContainers(rec.chains)) expect(installOrder(calls)).toEqual([]);
+  });
+
+  it("(the install-order check) fails a chain without the lockfile copy, or with it after npm ci", () => {
+    const frontend = syncedContainers(rec.chains).find((calls) => calls.some((c) => c.field === "withExec"))!;
+    const withoutFile = frontend.filter((c) => c.field !== "withFile");
+    expect(installOrder(withoutFile)).toEqual(["no withFile of a lockfile before the install exec"]);
+    const install = withoutFile.findIndex((c) => c.field === "withExec");
+    const files = frontend.filter((c) => c.field === "withFile");
+    const late = [...withoutFile.slice(0, install + 1), ...files, ...withoutFile.slice(install + 1)];
+    expect(installOrder(late)).toEqual(["no withFile of a lockfile before the install exec"]);
+    const early = [...withoutFile.slice(0, install), ...files, ...withoutFile.slice(install)];
+    expect(installOrder(early)).toEqual([]);
+  });
+
+  it("builds each job's container exactly so: image, caches, env, lockfiles, install, source, steps, in order", () => {
+    const byImage = (image: string) => syncedContainers(rec.chains).find((c) => shape(c)[0] === `from ${image}`)!;
+    expect(shape(byImage("node:20-bookworm-slim"))).toEqual([
+      "from node:20-bookworm-slim",
+      "cache /root/.npm autoauthor-npm",
+      "cache /src/frontend/.next/cache autoauthor-next-cache (LOCKED)",
+      "env NEXT_TELEMETRY_DISABLED=1",
+      "env CI=true",
+      "workdir /src/frontend",
+      "file /src/frontend/package.json",
+      "file /src/frontend/package-lock.json",
+      "exec npm ci",
+      "dir /src/frontend",
+      "exec npm run lint",
+      "exec npm run typecheck",
+      "exec npm run test:coverage",
+      "env NEXT_PUBLIC_API_URL=http://localhost:8000",
+      "exec npm run build",
+      "unset NEXT_PUBLIC_API_URL",
+    ]);
+    const backend = syncedContainers(rec.chains).find((c) => shape(c).some((l) => l.startsWith("service ")))!;
+    const got = shape(backend);
+    expect(got[0]).toMatch(/^from ghcr\.io\/astral-sh\/uv:\d+\.\d+\.\d+-python3\.12-[a-z]+-slim$/);
+    expect(got.slice(1)).toEqual([
+      "cache /root/.cache/uv autoauthor-uv",
+      "service mongo mongo:7:27017",
+      "env DATABASE_URI=mongodb://mongo:27017/autoauthor_test",
+      "env UV_PYTHON_DOWNLOADS=never",
+      "env UV_LINK_MODE=copy",
+      "env CI=true",
+      "env UV_PYTHON=3.12",
+      "workdir /src/backend",
+      "file /src/backend/pyproject.toml",
+      "file /src/backend/uv.lock",
+      "exec uv sync --frozen",
+      "dir /src/backend",
+      "exec uv run --frozen pytest -m not e2e --cov=app --cov-report=term-missing --cov-report=xml:coverage.xml --cov-fail-under=85 --junitxml=junit.xml",
+    ]);
+  });
+
+  it("gives no container a per-call run id, so a persistent engine serves unchanged jobs from cache", () => {
+    const names = syncedContainers(rec.chains)
+      .flat()
+      .filter((c) => c.field === "withEnvVariable")
+      .map((c) => c.args.name);
+    expect(names).not.toContain("PIPELINE_RUN_ID");
+    expect(names.length).toBeGreaterThan(0);
   });
 
   it("mounts .next/cache with Locked sharing, so two builds on one engine never write it at once", () => {
@@ -81,6 +134,18 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     for (const m of next) expect(m.args.sharing).toBe("LOCKED");
   });
 });
+
+/** What is wrong with a container's install order: lockfiles copied before the first exec, the source after it. */
+function installOrder(calls: Call[]): string[] {
+  const install = calls.findIndex((c) => c.field === "withExec");
+  const firstFile = calls.findIndex((c) => c.field === "withFile");
+  const source = calls.findIndex((c) => c.field === "withDirectory");
+  const problems: string[] = [];
+  if (install < 0) return ["no install exec"];
+  if (firstFile < 0 || firstFile > install) problems.push("no withFile of a lockfile before the install exec");
+  if (source >= 0 && source < install) problems.push("the source is copied before the install exec");
+  return problems;
+}
 
 describe("host runner (dry run) against the same plan", () => {
   it("runs exactly the plan's steps, in order, in each job's directory", async () => {
@@ -95,11 +160,25 @@ describe("host runner (dry run) against the same plan", () => {
 });
 
 describe("graphOf against expectedGraph", () => {
-  it("notices a step that only one runner adds", () => {
+  it("notices a step that only the recorded chain has", async () => {
     const job = planFastTests(parseConfig(undefined)).jobs[0];
-    const g = expectedGraph(job);
-    expect({ ...g, execs: [...g.execs, ["npm", "run", "extra"]] }).not.toEqual(expectedGraph(job));
-  });
+    const rec = await startRecorder();
+    const saved = { ...process.env };
+    Object.assign(process.env, rec.env);
+    try {
+      const { connection, dag } = await import("@dagger.io/dagger");
+      await connection(async () => {
+        await callCi(["frontendChecks"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
+      });
+    } finally {
+      process.env = saved;
+      await rec.close();
+    }
+    const [chain] = syncedContainers(rec.chains);
+    expect(graphOf(chain)).toEqual(expectedGraph(job));
+    const extra: Call = { field: "withExec", args: { args: ["npm", "run", "extra"] } };
+    expect(graphOf([...chain.slice(0, -1), extra, ...chain.slice(-1)])).not.toEqual(expectedGraph(job));
+  }, 60_000);
 });
 
 describe("fastTests when a step fails on the engine", () => {

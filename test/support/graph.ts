@@ -68,3 +68,41 @@ function serviceOf(svc: Chain): { image: string; port: number } {
     port: calls.find((c) => c.field === "withExposedPort")?.args.port as number,
   };
 }
+
+/** A container's calls as short lines, in order, the run id normalised: what an engine would be asked to build. */
+export function shape(calls: Chain): string[] {
+  const line = (c: Call): string | undefined => {
+    const a = c.args;
+    switch (c.field) {
+      case "from":
+        return `from ${a.address}`;
+      case "withMountedCache":
+        return `cache ${a.path} ${(a.cache as Chain).find((x) => x.field === "cacheVolume")?.args.key}${a.sharing ? ` (${a.sharing})` : ""}`;
+      case "withEnvVariable":
+        return `env ${a.name}=${a.name === "PIPELINE_RUN_ID" ? "<run>" : a.value}`;
+      case "withWorkdir":
+        return `workdir ${a.path}`;
+      case "withFile":
+        return `file ${a.path}`;
+      case "withDirectory":
+        return `dir ${a.path}`;
+      case "withServiceBinding":
+        return `service ${a.alias} ${serviceOf(a.service as Chain).image}:${serviceOf(a.service as Chain).port}`;
+      case "withoutEnvVariable":
+        return `unset ${a.name}`;
+      case "withExec":
+        return `exec ${(a.args as string[]).join(" ")}${a.expect ? ` (expect ${a.expect})` : ""}`;
+      case "withMountedSecret":
+        return `secret ${a.path} ${a.mode}`;
+      case "withMountedTemp":
+        return `tmpfs ${a.path}`;
+      case "withSecretVariable":
+        return `secret-env ${a.name}`;
+      case "withNewFile":
+        return `new-file ${a.path}`;
+      default:
+        return undefined;
+    }
+  };
+  return calls.map(line).filter((l): l is string => l !== undefined);
+}

@@ -19,7 +19,8 @@ import {
   type RecordedCall,
 } from "../../support/e2eRecording";
 import { fail, flaky, pass } from "../../support/pwReport";
-import { containerCalls, startRecorder, type Call, type Chain } from "../../support/recorder";
+import { shape } from "../../support/graph";
+import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
 
 type Dag = typeof import("@dagger.io/dagger").dag;
 
@@ -32,40 +33,6 @@ function keyWithoutNewline(): string {
   const dir = mkdtempSync(join(tmpdir(), "key-"));
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id"), "-C", "ci"]);
   return readFileSync(join(dir, "id"), "utf8").trimEnd();
-}
-
-/** A container's calls as short lines, in order, the run id normalised: what an engine would be asked to build. */
-function shape(calls: Chain): string[] {
-  const line = (c: Call): string | undefined => {
-    const a = c.args;
-    switch (c.field) {
-      case "from":
-        return `from ${a.address}`;
-      case "withMountedCache":
-        return `cache ${a.path} ${(a.cache as Chain).find((x) => x.field === "cacheVolume")?.args.key}`;
-      case "withEnvVariable":
-        return `env ${a.name}=${a.name === "PIPELINE_RUN_ID" ? "<run>" : a.value}`;
-      case "withWorkdir":
-        return `workdir ${a.path}`;
-      case "withFile":
-        return `file ${a.path}`;
-      case "withDirectory":
-        return `dir ${a.path}`;
-      case "withExec":
-        return `exec ${(a.args as string[]).join(" ")}${a.expect ? ` (expect ${a.expect})` : ""}`;
-      case "withMountedSecret":
-        return `secret ${a.path} ${a.mode}`;
-      case "withMountedTemp":
-        return `tmpfs ${a.path}`;
-      case "withSecretVariable":
-        return `secret-env ${a.name}`;
-      case "withNewFile":
-        return `new-file ${a.path}`;
-      default:
-        return undefined;
-    }
-  };
-  return calls.map(line).filter((l): l is string => l !== undefined);
 }
 
 const frontendBase = (url: string) => [
