@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Kind, parse, type ArgumentNode, type FieldNode, type SelectionSetNode, type ValueNode } from "graphql";
 
 /**
@@ -90,6 +90,7 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
     if (name === "plaintext") return secretPlaintext(chain);
     if (name === "entries") return hostEntries(chain);
     if (name === "contents") return hostContents(chain);
+    if (name === "name" && chain.at(-2)?.field === "file") return basename(String(chain.at(-2)!.args.path));
     return "";
   };
 
@@ -242,6 +243,8 @@ function hostEntries(chain: Chain): string[] {
  * `contents` of a host file chain (`host.directory(p).file(f)`) answer with the real file, so plans can read manifests.
  */
 function hostContents(chain: Chain): string {
+  const at = chain.findIndex((c) => c.field === "host");
+  if (at >= 0 && chain[at + 1]?.field === "file") return readOr(chain[at + 1].args.path as string, "");
   const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
   const file = [...chain].reverse().find((c) => c.field === "file");
   if (!host || !file || chain.some((c) => c.field === "container")) return "";
@@ -259,4 +262,12 @@ function hostContents(chain: Chain): string {
 export function containerCalls(chain: Chain): Call[] {
   const start = chain.findIndex((c) => c.field === "container");
   return start < 0 ? [] : chain.slice(start + 1, -1);
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
 }
