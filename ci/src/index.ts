@@ -18,6 +18,7 @@ import { readConfig } from "./dagger/config";
 import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
 import { e2eStaging, runE2e } from "./dagger/e2e/run";
 import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
+import { runInit } from "./dagger/init";
 import { runStage } from "./dagger/stage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./dagger/triggers";
 import { planFastTests } from "./plan/fastTests/stage";
@@ -250,6 +251,35 @@ export class Ci {
     head: string = "HEAD",
   ): Promise<string> {
     return checkCommitRange(base, head, repo);
+  }
+
+  /**
+   * Guess the source's pipeline.yaml from its files; return it, each key commented with why it was guessed.
+   * Example: dagger call init --source ../my-app export --path ../my-app/pipeline.yaml
+   * @param source the application repository to look at (defaults to the embedded example app)
+   */
+  @func()
+  async init(
+    @argument({
+      defaultPath: "/examples/app",
+      ignore: [
+        "**/node_modules",
+        "**/.next",
+        "**/.venv",
+        "**/__pycache__",
+        "**/.e2e",
+        ".git",
+        ".env",
+        "**/.env",
+        ".env.*",
+        "**/.env.*",
+        "**/*.pem",
+        "**/.npmrc",
+      ],
+    })
+    source: Directory,
+  ): Promise<File> {
+    return runInit(source);
   }
 
   /**
