@@ -53,7 +53,8 @@ describe("e2e on bad input", () => {
 
   it("names the URL and the last response when staging never becomes ready", async () => {
     const r = await e2e(["--shards", "2"]);
-    expect(r.exitCode, r.output).toBe(2);
+    // A staging that never answers is a stage failure (StageFailure, exit 1), not the caller's input.
+    expect(r.exitCode, r.output).toBe(1);
     expect(r.stderr).toMatch(
       /http:\/\/127\.0\.0\.1:\d+ was not ready after 2 attempts; last response: ECONNREFUSED .*--ready-attempts/,
     );
