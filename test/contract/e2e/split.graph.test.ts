@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Ci } from "../../../ci/src/index";
+import { callCi } from "../../support/ciCall";
 import { graphOf, type JobGraph } from "../../support/graph";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
 import { DEPLOYED, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
@@ -20,15 +20,16 @@ type RunGraph = JobGraph & { mounts: string[] };
 type Dag = typeof import("@dagger.io/dagger").dag;
 
 /** Record one Dagger function call; return the graphs of the containers it ran (exitCode leaves), sorted. */
-async function record(call: (ci: Ci, dag: Dag) => Promise<unknown>): Promise<RunGraph[]> {
+async function record(names: string[], args: (dag: Dag) => Record<string, unknown>): Promise<RunGraph[]> {
   // Answered as after a green run (so the success notification is asked for) on a staging that runs SHA.
   const rec = await startRecorder({ answer: realisticAnswer(sshdOn()) });
   const saved = { ...process.env };
   Object.assign(process.env, rec.env, { E2E_SLACK: "slack-token", E2E_KEY: "key", E2E_KNOWN: "known" });
   try {
     const { connection, dag } = await import("@dagger.io/dagger");
-    const { Ci } = await import("../../../ci/src/index");
-    await connection(() => call(new Ci(), dag).then(() => undefined));
+    await connection(async () => {
+      await (await callCi<{ sync(): Promise<unknown> }>(names, args(dag))).sync();
+    });
   } finally {
     process.env = saved;
     await rec.close();
@@ -68,37 +69,38 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
     for (let i = 1; i <= 4; i++) writeFileSync(join(blobs, `report-${i}.zip`), "");
     const src = (dag: Dag) => dag.host().directory(EXAMPLE);
     const base = stagingBase();
-    const notifyAndRecord = (dag: Dag) =>
-      [
-        dag.secret("env://E2E_SLACK"),
-        undefined,
-        true,
-        SHA,
-        1,
-        0,
-        "pipeline.yaml",
-        "staging.example.com",
-        "deploy",
-        base,
-        2222,
-        dag.secret("env://E2E_KEY"),
-        dag.secret("env://E2E_KNOWN"),
-      ] as const;
-    whole = await record((ci, dag) =>
-      ci.endToEnd(url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag)).then((d) => d.sync()),
-    );
+    const common = (dag: Dag) => ({ baseUrl: url, apiUrl: url, source: src(dag), suite: "smoke" });
+    const notifyAndRecord = (dag: Dag) => ({
+      slackWebhook: dag.secret("env://E2E_SLACK"),
+      notifySuccess: true,
+      commit: SHA,
+      readyAttempts: 1,
+      readyInterval: 0,
+      stagingHost: "staging.example.com",
+      stagingUser: "deploy",
+      stagingBasePath: base,
+      stagingPort: 2222,
+      stagingSshKey: dag.secret("env://E2E_KEY"),
+      stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
+    });
+    whole = await record(["endToEnd", "e2e"], (dag) => ({ ...common(dag), shards: 4, ...notifyAndRecord(dag) }));
     shards = [];
     for (let i = 1; i <= 4; i++)
       shards.push(
-        await record((ci, dag) =>
-          ci.endToEndShard(i, url, url, src(dag), 4, "smoke", undefined, 1, 0).then((d) => d.sync()),
-        ),
+        await record(["endToEndShard", "e2eShard"], (dag) => ({
+          ...common(dag),
+          index: i,
+          total: 4,
+          readyAttempts: 1,
+          readyInterval: 0,
+        })),
       );
-    merge = await record((ci, dag) =>
-      ci
-        .endToEndMerge(dag.host().directory(blobs), url, url, src(dag), 4, "smoke", undefined, ...notifyAndRecord(dag))
-        .then((d) => d.sync()),
-    );
+    merge = await record(["endToEndMerge", "e2eMerge"], (dag) => ({
+      ...common(dag),
+      blobs: dag.host().directory(blobs),
+      total: 4,
+      ...notifyAndRecord(dag),
+    }));
   }, 120_000);
   afterAll(() => staging?.close());
 
