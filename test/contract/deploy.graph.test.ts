@@ -10,6 +10,7 @@ import {
   rollbackArgv,
 } from "../../ci/src/plan/deploy/call";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
+import { callCi } from "../support/ciCall";
 import { containerCalls, startRecorder, type Call, type Chain, type Recording } from "../support/recorder";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -30,7 +31,6 @@ type Run = { rec: Recording; error?: unknown; execs: Chain[] };
 /** Run one Ci function through the real SDK client against the recorder; secrets handed in via dag.setSecret. */
 async function record(
   call: (
-    ci: import("../../ci/src/index").Ci,
     s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
     dirs: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
   ) => Promise<string>,
@@ -49,15 +49,12 @@ async function record(
   let error: unknown;
   try {
     const { connection, dag } = await import("@dagger.io/dagger");
-    const { Ci } = await import("../../ci/src/index");
     await connection(async () => {
       const s = Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, dag.setSecret(k, v)])) as Record<
         keyof typeof SECRETS,
         import("@dagger.io/dagger").Secret
       >;
-      await call(new Ci(), s, { app: dag.host().directory(EXAMPLE), repo: dag.host().directory(ROOT) }).catch(
-        (e) => (error = e),
-      );
+      await call(s, { app: dag.host().directory(EXAMPLE), repo: dag.host().directory(ROOT) }).catch((e) => (error = e));
     });
   } finally {
     process.env = saved;
@@ -101,26 +98,25 @@ function expectNoPlaintext(rec: Recording): void {
 }
 
 const stagingArgs = (
-  ci: import("../../ci/src/index").Ci,
   s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
   d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
   port = 2222,
 ) =>
-  ci.deployStaging(
-    STAGING.host,
-    STAGING.user,
-    STAGING.basePath,
-    s.key,
-    s.knownHosts,
-    s.db,
-    SHA,
-    d.app,
-    d.repo,
+  callCi<string>(["deployStaging"], {
+    host: STAGING.host,
+    user: STAGING.user,
+    basePath: STAGING.basePath,
+    sshKey: s.key,
+    knownHosts: s.knownHosts,
+    databaseUri: s.db,
+    commit: SHA,
+    source: d.app,
+    repo: d.repo,
     port,
-    3,
-    s.apiKey,
-    "https://api.staging.example.com",
-  );
+    keep: 3,
+    apiKey: s.apiKey,
+    publicUrl: "https://api.staging.example.com",
+  });
 
 /**
  * The Dagger path of the deploy functions, recorded through the real SDK client (no engine):
@@ -131,7 +127,7 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
   let r: Run;
   let deploy: Chain;
   beforeAll(async () => {
-    r = await record((ci, s, d) => stagingArgs(ci, s, d));
+    r = await record((s, d) => stagingArgs(s, d));
     deploy = runOf(r, deployArgv("staging", { commit: SHA, keep: 3 }))[0];
   }, 60_000);
   afterAll(() => r?.rec.close());
@@ -195,7 +191,7 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
 
 describe("deployStaging bad input", () => {
   it("rejects a bad port before any container runs", async () => {
-    const r = await record((ci, s, d) => stagingArgs(ci, s, d, 70000));
+    const r = await record((s, d) => stagingArgs(s, d, 70000));
     await r.rec.close();
     expect(r.error).toBeInstanceOf(DeployInputError);
     expect(String(r.error)).toMatch(/port 70000 is not a TCP port/);
@@ -227,28 +223,24 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
   const promote =
     (forceReason?: string, stagingHost: string | undefined = STAGING.host) =>
     (
-      ci: import("../../ci/src/index").Ci,
       s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
       d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
     ) =>
-      ci.deployProduction(
-        "prod.example.com",
-        "deploy",
-        "/srv/autoauthor",
-        s.key,
-        s.knownHosts,
-        s.db,
-        SHA,
-        d.app,
-        d.repo,
+      callCi<string>(["deployProduction"], {
+        host: "prod.example.com",
+        user: "deploy",
+        basePath: "/srv/autoauthor",
+        sshKey: s.key,
+        knownHosts: s.knownHosts,
+        databaseUri: s.db,
+        commit: SHA,
+        source: d.app,
+        repo: d.repo,
         stagingHost,
-        undefined,
-        STAGING.basePath,
-        2222,
-        undefined,
-        undefined,
+        stagingBasePath: STAGING.basePath,
+        stagingPort: 2222,
         forceReason,
-      );
+      });
   const prodDeploys = (r: Run) => r.execs.filter((ch) => lastExec(ch)?.includes("deploy-production"));
   const builds = (r: Run) =>
     r.rec.chains.filter((ch) =>
@@ -347,22 +339,28 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
   }, 60_000);
 });
 
+const rollback = (
+  s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+  d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+  target: string,
+  to?: string,
+) =>
+  callCi<string>(["rollback"], {
+    host: "prod.example.com",
+    user: "deploy",
+    basePath: "/srv/autoauthor",
+    sshKey: s.key,
+    knownHosts: s.knownHosts,
+    databaseUri: s.db,
+    source: d.app,
+    repo: d.repo,
+    target,
+    to,
+  });
+
 describe("rollback container graph (recorded GraphQL requests)", () => {
   it("runs the host runner's rollback for the target with the SSH files mounted 0600, and builds nothing", async () => {
-    const r = await record((ci, s, d) =>
-      ci.rollback(
-        "prod.example.com",
-        "deploy",
-        "/srv/autoauthor",
-        s.key,
-        s.knownHosts,
-        s.db,
-        d.app,
-        d.repo,
-        "production",
-        "20261126T231501Z-3520442",
-      ),
-    );
+    const r = await record((s, d) => rollback(s, d, "production", "20261126T231501Z-3520442"));
     await r.rec.close();
     expect(r.error).toBeUndefined();
     expect(r.execs.map(lastExec)).toEqual([rollbackArgv("production", "20261126T231501Z-3520442")]);
@@ -379,9 +377,7 @@ describe("rollback container graph (recorded GraphQL requests)", () => {
   }, 60_000);
 
   it("rejects an unknown target before any container runs", async () => {
-    const r = await record((ci, s, d) =>
-      ci.rollback("prod.example.com", "deploy", "/srv/autoauthor", s.key, s.knownHosts, s.db, d.app, d.repo, "prod"),
-    );
+    const r = await record((s, d) => rollback(s, d, "prod"));
     await r.rec.close();
     expect(r.error).toBeInstanceOf(DeployInputError);
     expect(r.execs).toHaveLength(0);

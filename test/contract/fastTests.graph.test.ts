@@ -192,10 +192,9 @@ describe("fastTests when a step fails on the engine", () => {
     Object.assign(process.env, rec.env);
     try {
       const { connection, dag } = await import("@dagger.io/dagger");
-      const { Ci } = await import("../../ci/src/index");
       let run: Promise<string> | undefined;
       await connection(async () => {
-        run = new Ci().fastTests(dag.host().directory(EXAMPLE), "pipeline.yaml");
+        run = callCi<string>(["fastTests"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
         await run.catch(() => undefined);
       });
       const { StageFailed } = await import("../../ci/src/dagger/stage");
