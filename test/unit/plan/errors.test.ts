@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { exitCodeOf, InputError, isExpected, StageFailure } from "../../../ci/src/plan/errors";
+import { ConfigError } from "../../../ci/src/plan/config/parse";
+import { NotReadyError } from "../../../ci/src/plan/e2e/readiness";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+describe("exitCodeOf", () => {
+  it("maps by class: input 2, stage failure 1, anything else 1", () => {
+    expect(exitCodeOf(new ConfigError("pipeline.yaml", "x", "is wrong", "fix it"))).toBe(2);
+    expect(exitCodeOf(new NotReadyError("http://x", 3, { error: "ECONNREFUSED" }))).toBe(1);
+    expect(exitCodeOf(new TypeError("bug"))).toBe(1);
+    expect(isExpected(new TypeError("bug"))).toBe(false);
+    expect(new ConfigError("f", "k", "p", "x").name).toBe("ConfigError");
+  });
+});
+
+describe("the one error model", () => {
+  it("every error class in ci/src and scripts extends InputError, StageFailure or one of theirs", () => {
+    const classes = new Map<string, string>();
+    for (const f of [...sources("ci/src"), ...sources("scripts")]) {
+      for (const m of readFileSync(join(ROOT, f), "utf8").matchAll(/class (\w+) extends (\w+)/g))
+        classes.set(m[1], m[2]);
+    }
+    const rooted = (name: string, seen = 0): boolean =>
+      name === "InputError" ||
+      name === "StageFailure" ||
+      (seen < 10 && classes.has(name) && rooted(classes.get(name)!, seen + 1));
+    const errors = [...classes.keys()].filter(
+      (c) => /(Error|Failed|Failure)$/.test(c) && !["InputError", "StageFailure"].includes(c),
+    );
+    expect(errors.length).toBeGreaterThan(15);
+    expect(errors.filter((c) => !rooted(c))).toEqual([]);
+    expect(InputError.prototype).toBeInstanceOf(Error);
+    expect(StageFailure.prototype).toBeInstanceOf(Error);
+  });
+});
