@@ -53,7 +53,7 @@ describe("after the switch: watch window, migrations, alerts", () => {
   afterAll(async () => {
     await hooks?.close();
     await f?.close();
-  }, 60_000);
+  }, 180_000);
 
   it("keeps a healthy release after watching its real traffic, and logs the verdict and figures", async () => {
     const before = f.currentId();
