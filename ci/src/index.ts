@@ -16,6 +16,7 @@ import { CONFIG_FILE } from "./plan/config/defaults";
 import { targetName } from "./plan/deploy/call";
 import { readConfig } from "./dagger/config";
 import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
+import { configOf, runMetrics, runMetricsPage } from "./dagger/metrics";
 import { e2eStaging, runE2e } from "./dagger/e2e/run";
 import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
 import { runInit } from "./dagger/init";
@@ -820,5 +821,45 @@ export class Ci {
       { host, user, port, basePath, sshKey, knownHosts, source, repo, config, secrets: { databaseUri } },
       to,
     );
+  }
+
+  /**
+   * Print the success metrics of seed §11 (value, target, ok/missed) from release logs and E2E records.
+   * Example: dagger call metrics --release-logs ./staging-releases.jsonl --end-to-end-records ./e2e --since 2026-11-01
+   * @param releaseLogs copies of `.dep/releases.jsonl`, one per target
+   * @param endToEndRecords a copy of `.dep/e2e/` (one `<sha>.json` per E2E run)
+   * @param since first day, YYYY-MM-DD (default: 30 days ago)
+   * @param until last day, YYYY-MM-DD (default: today)
+   * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
+   */
+  @func()
+  async metrics(
+    releaseLogs: File[],
+    endToEndRecords?: Directory,
+    since?: string,
+    until?: string,
+    config?: File,
+  ): Promise<string> {
+    return runMetrics({ releaseLogs, e2eRecords: endToEndRecords, since, until }, await configOf(config));
+  }
+
+  /**
+   * Write the success-metrics page: one self-contained HTML file with inline SVG charts, readable with no server.
+   * Example: dagger call metrics-page --release-logs ./releases.jsonl --end-to-end-records ./e2e export --path metrics.html
+   * @param releaseLogs copies of `.dep/releases.jsonl`, one per target
+   * @param endToEndRecords a copy of `.dep/e2e/`
+   * @param since first day, YYYY-MM-DD (default: 30 days ago)
+   * @param until last day, YYYY-MM-DD (default: today)
+   * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
+   */
+  @func()
+  async metricsPage(
+    releaseLogs: File[],
+    endToEndRecords?: Directory,
+    since?: string,
+    until?: string,
+    config?: File,
+  ): Promise<File> {
+    return runMetricsPage({ releaseLogs, e2eRecords: endToEndRecords, since, until }, await configOf(config));
   }
 }
