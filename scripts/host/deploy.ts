@@ -63,7 +63,7 @@ export const DEPLOY_TOOLS: Record<
     run: () => stagingServerCommand(process.argv.slice(2).filter((a) => !a.startsWith("-"))[1]),
   },
   "deploy-staging": {
-    describe: "build once, deploy to staging over SSH, health, auto-rollback",
+    describe: "build once, deploy to staging over SSH, health, watch window, auto-rollback (--strategy canary)",
     run: (f, d, c) => deployCommand("staging", flagsOf(f, d, c)),
   },
   "deploy-production": {
