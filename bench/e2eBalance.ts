@@ -19,7 +19,7 @@ import type { Step } from "../ci/src/plan/job";
 import { processExecutor } from "../scripts/host/exec";
 import { linkFrontendDeps } from "../test/support/e2eFixtures";
 import { copyExample } from "../test/support/example";
-import { formatSpread, pairRatios, runsOption, spread } from "./support/stats";
+import { bracketedRatios, formatSpread, pairRatios, runsOption, spread } from "./support/stats";
 
 const { values } = parseArgs({
   options: {
@@ -141,6 +141,8 @@ function report(pw: ShardRun[], lpt: ShardRun[]): void {
   console.log(formatSpread("   test time only (each shard's report), balanced", spread(tl(lpt)), "", 3));
   console.log(formatSpread("   test time only (each shard's report), --shard", spread(tl(pw)), "", 3));
   console.log(formatSpread("balanced ÷ --shard makespan, per round", spread(pairRatios(ms(lpt), ms(pw))), "", 3));
+  if (RUNS > 1)
+    console.log(formatSpread("balanced ÷ √(--shard before × after)", spread(bracketedRatios(ms(pw), ms(lpt))), "", 3));
 }
 
 async function main(): Promise<void> {

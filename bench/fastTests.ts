@@ -20,7 +20,7 @@ import { findServiceBin, freePort } from "../scripts/host/services";
 import { TOOLS_BIN } from "../scripts/host/stage";
 import { copyExample, ROOT } from "../test/support/example";
 import { handScript } from "./support/handScript";
-import { alternate, formatSpread, pairRatios, runsOption, spread } from "./support/stats";
+import { alternate, bracketedRatios, formatSpread, pairRatios, runsOption, spread } from "./support/stats";
 
 const { values } = parseArgs({ options: { runs: { type: "string" } } });
 const RUNS = runsOption(values.runs, 3);
@@ -79,6 +79,8 @@ function report(m: Record<"hand" | "runner" | "frontend" | "backend", number[]>)
     `P1 = median runner ÷ median by hand = ${(s(m.runner).median / s(m.hand).median).toFixed(3)} (goal <= 1.05)`,
   );
   console.log(formatSpread("P1 per round (runner ÷ by hand)", s(pairRatios(m.runner, m.hand)), "", 3));
+  if (RUNS > 1)
+    console.log(formatSpread("P1 runner ÷ √(hand before × hand after)", s(bracketedRatios(m.hand, m.runner)), "", 3));
   console.log(
     `P2 = median runner ÷ median slowest job = ${(s(m.runner).median / s(slowest).median).toFixed(3)} (goal <= 1.10)`,
   );

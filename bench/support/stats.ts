@@ -33,6 +33,16 @@ export function pairRatios(a: number[], b: number[]): number[] {
   return a.map((x, i) => x / b[i]);
 }
 
+/**
+ * For samples taken a1, b1, a2, b2, …: each b over the geometric mean of the a before and the a after it,
+ * b_i / √(a_i · a_i+1) (n − 1 values). A load that drifts steadily through the run cancels out, where the
+ * same-round pairs b_i / a_i carry all of the drift between a and b.
+ */
+export function bracketedRatios(a: number[], b: number[]): number[] {
+  if (a.length !== b.length) throw new RangeError(`bracketedRatios: ${a.length} vs ${b.length} samples`);
+  return b.slice(0, -1).map((x, i) => x / Math.sqrt(a[i] * a[i + 1]));
+}
+
 /** One line: `label  min 1.00 / median 1.20 / max 1.30 s (n=3)`. */
 export function formatSpread(label: string, s: Spread, unit = "s", digits = 2): string {
   const f = (x: number) => x.toFixed(digits);

@@ -3,6 +3,7 @@ import {
   alternate,
   formatSpread,
   NoSamplesError,
+  bracketedRatios,
   pairRatios,
   runsOption,
   RunsOptionError,
@@ -26,6 +27,20 @@ describe("spread", () => {
 describe("pairRatios", () => {
   it("divides the samples of the same round", () => {
     expect(pairRatios([2, 9], [1, 3])).toEqual([2, 3]);
+  });
+});
+
+describe("bracketedRatios", () => {
+  it("divides each b but the last by the geometric mean of its neighbouring a's", () => {
+    expect(bracketedRatios([1, 4, 9], [4, 12, 99])).toEqual([2, 2]);
+  });
+
+  it("cancels a load that rises steadily through the run, where same-round pairs do not", () => {
+    // a and b cost the same; each run is 10 % slower than the one before, and a always goes first in its round.
+    const a = [1, 1.1 ** 2, 1.1 ** 4];
+    const b = [1.1, 1.1 ** 3, 1.1 ** 5];
+    expect(spread(pairRatios(b, a)).median).toBeCloseTo(1.1);
+    expect(bracketedRatios(a, b).every((r) => Math.abs(r - 1) < 1e-9)).toBe(true);
   });
 });
 
