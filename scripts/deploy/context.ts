@@ -5,7 +5,7 @@ import {
   type ReleaseLogEntry,
   type ReleaseStatus,
 } from "../../ci/src/plan/deploy/releaseLog";
-import type { SlotPorts } from "../../ci/src/plan/deploy/slots";
+import type { SlotPorts, SlotState } from "../../ci/src/plan/deploy/slots";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
 import { RemoteError, type Remote } from "./remote";
 
@@ -51,6 +51,8 @@ export interface DeployContext {
     rolledBackTo?: string;
     routed?: boolean;
     snapshot?: ReleaseState;
+    /** The slot state as this run last left it (reload keeps it current), so a rollback need not read it again. */
+    slots?: SlotState;
     /** Date.now() when the deploy began (for the release log's seconds). */
     startedAt?: number;
     /** Byte offset of the access log before traffic moved: the watch reads from there. */

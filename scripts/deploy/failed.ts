@@ -34,7 +34,7 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
 
 async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {
   ctx.log(`automatic rollback to ${previous}: ${reason}`);
-  const slots = await readSlots(ctx);
+  const slots = ctx.state.slots ?? (await readSlots(ctx));
   const { warm } = await goLive(ctx, previous, slots, true);
   ctx.state.restoredAt = Date.now();
   if (ctx.state.breachAt)

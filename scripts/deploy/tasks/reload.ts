@@ -9,7 +9,8 @@ import { canary } from "../canary";
  * previous release running as the warm rollback target.
  */
 export async function reload(ctx: DeployContext): Promise<void> {
-  const state = await readSlots(ctx);
+  const state = await readSlots(ctx, ctx.state.snapshot?.slotsText);
+  ctx.state.slots = state;
   ctx.state.accessLogFrom = await accessLogOffset(ctx);
   const { slot } =
     ctx.plan.afterSwitch?.strategy === "canary"
