@@ -16,6 +16,7 @@ import { readConfig } from "./config";
 import { deployEnv, redact, resolveTarget, type TargetSettings } from "./target";
 import { startStagingServer, stagingStatus, stopStagingServer } from "./staging/server";
 import { METRICS_OPTIONS, metricsCommand } from "./metrics";
+import { alertCommand } from "./alert";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 
 export interface DeployFlags {
@@ -38,6 +39,7 @@ export const DEPLOY_OPTIONS = {
   target: { type: "string" },
   "force-reason": { type: "string" },
   strategy: { type: "string" },
+  text: { type: "string" },
   ...METRICS_OPTIONS,
 } as const;
 
@@ -77,6 +79,10 @@ export const DEPLOY_TOOLS: Record<
   metrics: {
     describe: "the pipeline's §11 success metrics for a period, from release logs and E2E records (+ --html page)",
     run: (f, d, c) => metricsCommand(f, d, c),
+  },
+  alert: {
+    describe: "send --event KIND --text TEXT to its severity's webhooks (ALERT_WEBHOOK_CRITICAL/_WARNING/_INFO)",
+    run: (f) => alertCommand(f),
   },
 };
 

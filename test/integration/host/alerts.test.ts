@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertSender } from "../../../scripts/deploy/alerts";
 import { freePort } from "../../../scripts/host/services";
+import { runPipeline } from "../../support/cli";
 import { webhookReceiver, type Receiver } from "../../support/webhookReceiver";
 
 /** scripts/deploy/alerts.ts against real loopback webhooks: routing by severity, a down channel, no leak. */
@@ -62,4 +63,18 @@ describe("alertSender", () => {
     }
     expect(failing.got[0].body.text).toBe("[critical] health-failing: probe of *** failed");
   });
+
+  it("`alert --event e2e-failed` routes a stage's event to the warning channels; an unknown event exits 2", async () => {
+    ok.got.length = 0;
+    const env = { ...process.env, ALERT_WEBHOOK_WARNING: `${ok.url}/w?k=$x y`, ALERT_WEBHOOK_CRITICAL: `${ok.url}/c` };
+    const r = await runPipeline(["alert", "--event", "e2e-failed", "--text", "E2E: 2 failed on abc1234"], env);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(ok.got.map((g) => [g.path, g.body.text])).toEqual([
+      ["/w", "[warning] e2e-failed: E2E: 2 failed on abc1234"],
+    ]);
+    expect(r.output).not.toContain(ok.url);
+    const bad = await runPipeline(["alert", "--event", "e2e-broke", "--text", "x"], env);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/--event "e2e-broke" is not a pipeline event; use one of: rollback, /);
+  }, 120_000);
 });
