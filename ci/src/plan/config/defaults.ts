@@ -159,6 +159,8 @@ export function defaultConfig(): PipelineConfig {
         env: { DATABASE_URI: "mongodb://{host}:{port}/{database}" },
         hostCommands: [
           { bin: "mongod", args: ["--port", "{port}", "--bind_ip", "127.0.0.1", "--dbpath", "{dataDir}", "--quiet"] },
+          // The most compatible stand-in here (test/compat/mongo, docs/mongo.md); FerretDB v1 where Java is missing.
+          { bin: "mongo-stand-in", args: ["{port}", "127.0.0.1"] },
           {
             bin: "ferretdb",
             args: [

@@ -1,7 +1,7 @@
 import type { PipelineConfig } from "../config/defaults";
 import type { ServiceNeed } from "../job";
 
-/** Plan MongoDB: `mongo:7` bound as `mongo` in Dagger, mongod or FerretDB on the host. */
+/** Plan MongoDB: `mongo:7` bound as `mongo` in Dagger, mongod, the mongo-java-server stand-in or FerretDB on the host. */
 export function planMongoService(c: PipelineConfig): ServiceNeed {
   const m = c.services.mongo;
   return {
@@ -13,7 +13,7 @@ export function planMongoService(c: PipelineConfig): ServiceNeed {
     host: {
       candidates: m.hostCommands,
       installHint:
-        "install a MongoDB wire-protocol server: `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` (or run scripts/setup.sh), or put mongod on PATH",
+        "run scripts/setup.sh (it builds the mongo-java-server stand-in with Maven, and FerretDB), or put mongod on PATH",
     },
   };
 }
