@@ -34,7 +34,8 @@ const SCRIPT_NAMES: Record<string, string[]> = {
   unit: ["test:coverage", "test:ci", "coverage", "test:cov", "test:unit", "test"],
   build: ["build"],
 };
-const MONGO_VAR = /(MONGO|DATABASE|DB_(URL|URI))/;
+// A connection string's name: about Mongo or a database, and ending in URI/URL/DSN (not MONGODB_TIMEOUT_MS).
+const MONGO_VAR = /(MONGO|DATABASE|DB).*(URI|URL|DSN)$/;
 
 /** The files init reads, from the listing: manifests, version pins and the backend's Python sources. */
 export function initWanted(paths: string[]): string[] {

@@ -28,7 +28,7 @@ const REPO = {
   "api/.python-version": "3.13\n",
   "api/library/__init__.py": "",
   "api/library/settings.py":
-    'import os\nURI = os.environ.get("MONGODB_URI") or os.getenv("DATABASE_URL")\nDEBUG = os.getenv("DEBUG")\n',
+    'import os\nURI = os.environ.get("MONGODB_URI") or os.getenv("DATABASE_URL")\nDEBUG = os.getenv("DEBUG")\nTIMEOUT = os.getenv("MONGODB_TIMEOUT_MS")\n',
   "api/tests/__init__.py": "",
   "api/tests/conftest.py": 'import os\nuri = os.environ["TEST_MONGO_URI"]\n',
   "README.md": "# library",
