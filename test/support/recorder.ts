@@ -90,6 +90,7 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
     if (name === "plaintext") return secretPlaintext(chain);
     if (name === "entries") return hostEntries(chain);
     if (name === "contents") return hostContents(chain);
+    if (name === "glob") return hostGlob(chain);
     if (name === "name" && chain.at(-2)?.field === "file") return basename(String(chain.at(-2)!.args.path));
     return "";
   };
@@ -237,6 +238,17 @@ function hostEntries(chain: Chain): string[] {
   } catch {
     return [];
   }
+}
+
+/** A `glob` of a host directory chain answers with the real recursive listing (files only), as the engine would. */
+function hostGlob(chain: Chain): string[] {
+  const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
+  if (!host || chain.some((c) => c.field === "container")) return [];
+  const walk = (dir: string, rel: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name), `${rel}${e.name}/`) : [`${rel}${e.name}`],
+    );
+  return walk(host.args.path as string, "");
 }
 
 /**
