@@ -298,7 +298,7 @@ export class Ci {
    * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
    * @param discordWebhook a Discord-compatible webhook URL, notified on failure
    * @param notifySuccess notify the webhooks on success too
-   * @param commit the full sha under test; its promotion record is written to promotion/<sha>.json
+   * @param commit the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs)
    * @param readyAttempts how often to try staging before giving up (default from the config: 30)
    * @param readyInterval seconds between readiness attempts (default from the config: 10)
    * @param config path of the pipeline config inside the source
@@ -442,7 +442,7 @@ export class Ci {
    * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
    * @param discordWebhook a Discord-compatible webhook URL, notified on failure
    * @param notifySuccess notify the webhooks on success too
-   * @param commit the full sha under test; its promotion record is written to promotion/<sha>.json
+   * @param commit the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs)
    * @param readyAttempts how often to try staging before giving up (default from the config: 30)
    * @param readyInterval seconds between readiness attempts (default from the config: 10)
    * @param config path of the pipeline config inside the source
