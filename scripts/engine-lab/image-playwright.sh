@@ -20,7 +20,8 @@ nm=$(dirname "$(readlink -f "$(command -v npm)")"); nm=${nm%/npm/bin}
 cp -a "$nm" "$r/usr/local/lib/node_modules"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$r/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$r/usr/local/bin/npx"
-chroot "$r" /usr/bin/chromium --version
+# the /usr/bin/chromium wrapper checks /proc/cpuinfo, absent in a chroot: ask the binary itself
+chroot "$r" /usr/lib/chromium/chromium --version
 push_rootfs "$r" "$ref" --config.env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt --config.cmd /bin/bash
 mark_current playwright $REV
 rm -rf "$w"

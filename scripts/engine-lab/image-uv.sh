@@ -3,13 +3,14 @@
 # (kept for the shared libraries a CPython build links: libssl, libffi, libsqlite3, zlib, bz2, lzma) + git, uv/uvx
 # 0.13.9 from the PyPI wheel into /usr/local/bin, and the host's CPython 3.12 build (pyenv, PYTHON312) copied into the
 # image at the same path, linked as /usr/local/bin/python3.12 (upstream: CPython 3.12 built into /usr/local).
-# Config env UV_NATIVE_TLS=1: uv's own root store lacks the sandbox's egress CA, which the engine injects into the
-# system store only (a stand-in difference). Pushed under the ghcr.io mirror path (127.0.0.1:5000/ghcr.io/astral-sh/uv).
+# Config env UV_SYSTEM_CERTS=1 (uv 0.13.9 warns that UV_NATIVE_TLS is deprecated): uv's own root store lacks the
+# sandbox's egress CA, which the engine injects into the system store only (a stand-in difference).
+# Pushed under the ghcr.io mirror path (127.0.0.1:5000/ghcr.io/astral-sh/uv).
 set -euo pipefail
 LAB=$(cd "$(dirname "$0")" && pwd); . "$LAB/images-lib.sh"
 UV_VERSION=${UV_VERSION:-0.13.9}
 PY=${PYTHON312:-$HOME/.pyenv/versions/3.12.1}
-REV=2
+REV=3
 refs=(ghcr.io/astral-sh/uv:$UV_VERSION-python3.12-trixie-slim ghcr.io/astral-sh/uv:$UV_VERSION-python3.12-bookworm-slim)
 all=1; for x in "${refs[@]}"; do have_image "$x" || all=0; done
 [ $all = 1 ] && is_current uv $REV && { echo "uv images present"; exit 0; }
@@ -30,7 +31,7 @@ tar -C "$PY" --exclude=./lib/python3.12/test --exclude='__pycache__' -cf - . | t
 ln -s "$PY/bin/python3.12" "$r/usr/local/bin/python3.12"
 chroot "$r" uv --version; chroot "$r" python3.12 -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib; import sys; print(sys.version)'
 for x in "${refs[@]}"; do
-  push_rootfs "$r" "$x" --config.env UV_PYTHON_DOWNLOADS=never --config.env UV_NATIVE_TLS=1 --config.cmd /usr/local/bin/uv
+  push_rootfs "$r" "$x" --config.env UV_PYTHON_DOWNLOADS=never --config.env UV_SYSTEM_CERTS=1 --config.cmd /usr/local/bin/uv
 done
 mark_current uv $REV
 rm -rf "$w"

@@ -45,7 +45,8 @@ up() {
   step build-dagger "$LAB/build-dagger.sh"
   step registry "$LAB/registry.sh" start
   for i in busybox node uv mongo playwright; do step "image-$i" "$LAB/image-$i.sh"; done
-  if [ "${ENGINE_LAB_COLD:-1}" = 1 ]; then say "wiping engine state (cold cache; ENGINE_LAB_COLD=0 keeps it)"; rm -rf "$ENGINE_LAB_CACHE/state"; fi
+  if "$LAB/engine.sh" status | grep -q '^running'; then say "engine already running: its state is kept (not a cold run)"
+  elif [ "${ENGINE_LAB_COLD:-1}" = 1 ]; then say "wiping engine state (cold cache; ENGINE_LAB_COLD=0 keeps it)"; rm -rf "$ENGINE_LAB_CACHE/state"; fi
   step engine "$LAB/engine.sh" start
   cat "$LOGS/engine.log"
 }
@@ -65,7 +66,12 @@ driver() { # the module's classes as a client; writes $ENGINE_LAB_OUT/results.{j
   say "results: $ENGINE_LAB_OUT/results.md"
   return $rc
 }
-down() { "$LAB/engine.sh" stop || true; "$LAB/registry.sh" stop || true; }
+stop_staging() { # the driver stops its staging server itself; this catches an interrupted driver
+  [ -f "$ENGINE_LAB_OUT/staging/state.json" ] || return 0
+  (cd "$ROOT" && npx tsx --eval "import { stopStagingServer } from './scripts/host/staging/server.ts';
+    stopStagingServer('$ENGINE_LAB_OUT/staging').then(() => console.log('lab staging server stopped'))") || true
+}
+down() { stop_staging; "$LAB/engine.sh" stop || true; "$LAB/registry.sh" stop || true; }
 case "${1:-all}" in
   prereqs) prereqs ;; up) up ;; query) query ;; driver) driver ;; down) down ;;
   all) trap down EXIT; up; query; driver ;;

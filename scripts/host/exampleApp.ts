@@ -18,13 +18,15 @@ export interface LocalApp {
 /**
  * Start the app locally the plain way: MongoDB wire protocol (FerretDB or mongod), uvicorn,
  * then `next build` with the API URL baked in and the standalone server. Everything started
- * is stopped again if a later part fails.
+ * is stopped again if a later part fails. `host` is the address the API and the frontend listen
+ * on and are reached at (the engine lab passes the engine bridge's, so containers reach them).
  */
 export async function startLocalApp(
   sourceDir: string,
   c: PipelineConfig,
   env: NodeJS.ProcessEnv,
   log: (s: string) => void,
+  host = "127.0.0.1",
 ): Promise<LocalApp> {
   const started: (BackgroundProcess | RunningService)[] = [];
   const stop = async () => {
@@ -34,13 +36,13 @@ export async function startLocalApp(
     const mongo = await startService(planMongoService(c), env);
     started.push(mongo);
     const apiPort = await freePort();
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const apiUrl = `http://${host}:${apiPort}`;
     const dbUri = `mongodb://127.0.0.1:${mongo.port}/${c.services.mongo.database}`;
     log(`starting the API on ${apiUrl} (${mongo.bin} on ${mongo.port})`);
     started.push(
       startBackground(
         "uvicorn",
-        ["uv", "run", "--frozen", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(apiPort)],
+        ["uv", "run", "--frozen", "uvicorn", "app.main:app", "--host", host, "--port", String(apiPort)],
         join(sourceDir, c.backend.path),
         { ...env, ...c.backend.env, DATABASE_URI: dbUri },
       ),
@@ -48,13 +50,13 @@ export async function startLocalApp(
     const fe = join(sourceDir, c.frontend.path);
     await buildFrontend(fe, apiUrl, { ...env, ...c.frontend.env }, log);
     const webPort = await freePort();
-    const baseUrl = `http://127.0.0.1:${webPort}`;
+    const baseUrl = `http://${host}:${webPort}`;
     log(`starting the frontend on ${baseUrl}`);
     started.push(
       startBackground("next", ["node", join(fe, ".next/standalone/server.js")], fe, {
         ...env,
         PORT: String(webPort),
-        HOSTNAME: "127.0.0.1",
+        HOSTNAME: host,
       }),
     );
     await waitForReady(
