@@ -88,16 +88,22 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
   };
 }
 
+/**
+ * A shard's time and exit, or, for a shard that ran on its own runner (end-to-end-merge), whether its blob came: the
+ * merge never sees that shard's exit code (blobShardRuns records a missing blob as exit 1).
+ */
+function shardOutcome(x: ShardRun): string {
+  if (x.seconds !== null) return `${x.seconds.toFixed(1)}s, exit ${x.exitCode}`;
+  return x.exitCode === 0 ? "ran on its own runner, exit 0" : "ran on its own runner, sent no blob report";
+}
+
 /** The summary as text: verdict, counts, shards and their balance, failed and flaky names. */
 export function formatE2eSummary(s: E2eSummary): string {
   const lines = [
     `e2e (${s.suite}): ${s.status === "passed" ? "passed" : "FAILED"}`,
     `playwright: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped in ${s.durationSeconds.toFixed(1)}s`,
     `shards: ${s.shards.length}, mode ${s.mode} (${s.modeReason})`,
-    ...s.shards.map(
-      (x) =>
-        `  shard ${x.index}: ${x.seconds === null ? "ran on its own runner" : `${x.seconds.toFixed(1)}s`}, exit ${x.exitCode}${x.files.length ? `, ${x.files.join(" ")}` : ""}`,
-    ),
+    ...s.shards.map((x) => `  shard ${x.index}: ${shardOutcome(x)}${x.files.length ? `, ${x.files.join(" ")}` : ""}`),
   ];
   if (s.slowestShard) lines.push(`slowest shard: ${s.slowestShard.index} (${s.slowestShard.seconds.toFixed(1)}s)`);
   if (s.backend) {

@@ -83,4 +83,17 @@ describe("formatE2eSummary", () => {
     expect(text).toContain("FAILED b.spec.ts › b page › two");
     expect(text).toContain("FLAKY b.spec.ts › b page › three (passed on retry)");
   });
+
+  // Found by the engine lab (docs/engine-lab.md): end-to-end-merge given shard 1's blob only printed
+  // "shard 2: ran on its own runner, exit 1", an exit code nobody saw; the merge only knows the blob is missing.
+  it("says a shard that ran on its own runner sent no blob, not an exit code the merge never saw", () => {
+    const shards = [
+      { index: 1, files: [], exitCode: 0, seconds: null },
+      { index: 2, files: [], exitCode: 1, seconds: null },
+    ];
+    const text = formatE2eSummary(summarizeE2e({ ...base, shards, report: reportOf({ "a.spec.ts": [pass("one")] }) }));
+    expect(text).toMatch(/^ {2}shard 1: ran on its own runner, exit 0$/m);
+    expect(text).toMatch(/^ {2}shard 2: ran on its own runner, sent no blob report$/m);
+    expect(text).not.toMatch(/shard 2:.*exit 1/);
+  });
 });
