@@ -41,8 +41,11 @@ async function autoRollback(ctx: DeployContext, previous: string, reason: string
     ctx.log(
       `rollback: ${previous} serves again ${((ctx.state.restoredAt - ctx.state.breachAt) / 1000).toFixed(2)} s after the watch saw the breach`,
     );
+  // A release the watch rolled back was serving: old nginx workers may still wait on it (a slow
+  // request takes seconds), so it stays up, unrouted, as after a manual rollback; the next deploy
+  // reuses its slot. One that never turned healthy is stopped.
   const bad = slots.releases.indexOf(ctx.plan.releaseId);
-  if (bad >= 0 && bad !== slots.active) await stopSlot(ctx, bad, slots);
+  if (bad >= 0 && bad !== slots.active && !ctx.state.breachAt) await stopSlot(ctx, bad, slots);
   await appendLogs(ctx, [
     { id: ctx.plan.releaseId, status: "bad", reason, ...(ctx.state.watch ? { watch: ctx.state.watch } : {}) },
     { id: previous, status: "rollback", from: ctx.plan.releaseId, commit: previous.split("-").pop() },
