@@ -10,7 +10,7 @@ const LIBRARY = resolve(import.meta.dirname, "../../examples/library");
 const SKIP = new Set(["node_modules", ".venv", ".next", "coverage", "__pycache__", "pipeline.yaml"]);
 
 /** Record one Ci call against a fresh recorder; return what it returned and the recorded chains. */
-async function record<T>(name: string, args: (dag: typeof import("@dagger.io/dagger").dag) => object) {
+async function record<T>(name: string, args: (dag: typeof import("@dagger.io/dagger").dag) => Record<string, unknown>) {
   const rec: Recording = await startRecorder();
   const saved = { ...process.env };
   Object.assign(process.env, rec.env);
