@@ -1,7 +1,7 @@
 import type { PipelineConfig } from "../config/defaults";
 import type { ServiceNeed } from "../job";
 
-/** Plan MongoDB: `mongo:7` bound as `mongo` in Dagger, mongod, the mongo-java-server stand-in or FerretDB on the host. */
+/** Plan MongoDB: `mongo:7` bound as `mongo` in Dagger; mongod, mongo-stand-in or FerretDB on the host. */
 export function planMongoService(c: PipelineConfig): ServiceNeed {
   const m = c.services.mongo;
   return {
