@@ -1,7 +1,7 @@
 /**
  * The engine lab's driver: runs the module's real `Ci` class (ci/src/index.ts) as a Dagger client against the lab's
  * engine, step by step, and writes the results (results.ts). Run by lab.sh under the CLI, which opens the session:
- *   dagger run npx tsx scripts/engine-lab/driver.ts        (ENGINE_LAB_ONLY=fast,merge,deploy,e2e picks steps)
+ *   dagger run npx tsx scripts/engine-lab/driver.ts        (ENGINE_LAB_ONLY=fast,git,e2e,deploy picks groups)
  * Module loading is not exercised: see docs/engine-lab.md.
  */
 import { connection } from "@dagger.io/dagger";
@@ -10,6 +10,7 @@ import { firstErrorLine, writeResults, type StepResult } from "./results";
 import { deploySteps } from "./steps/deploy";
 import { e2eSteps } from "./steps/e2e";
 import { fastTestsSteps } from "./steps/fastTests";
+import { gitSteps } from "./steps/git";
 
 /** A named call of the module; `run` returns a short note for the results table. */
 export interface LabStep {
@@ -24,7 +25,7 @@ export interface StepGroup {
   steps(ci: Ci): Promise<{ steps: LabStep[]; stop(): Promise<void> }>;
 }
 
-const GROUPS: StepGroup[] = [fastTestsSteps, e2eSteps, deploySteps];
+const GROUPS: StepGroup[] = [fastTestsSteps, gitSteps, e2eSteps, deploySteps];
 
 function log(s: string): void {
   console.log(`engine-lab ${new Date().toISOString().slice(11, 19)} ${s}`);

@@ -1,7 +1,7 @@
 /**
  * The host side of the engine lab's ratio: `npm run pipeline -- fast-tests` on a fresh copy of examples/app, cold
- * (empty npm and uv caches, no node_modules/.venv/.next) then warm (same copy, caches filled, one file changed), wall
- * seconds written to $ENGINE_LAB_OUT/host.json for driver.ts.
+ * (empty npm and uv caches, no node_modules/.venv/.next) then warm (same copy, caches filled, a file added in
+ * frontend/ and backend/, as driver.ts's warm step); wall seconds written to $ENGINE_LAB_OUT/host.json for driver.ts.
  *   npx tsx scripts/engine-lab/hostFastTests.ts
  */
 import { spawnSync } from "node:child_process";
@@ -35,7 +35,7 @@ try {
   console.log(`host fast-tests on ${app.dir}: cold (empty npm/uv caches) ...`);
   const cold = fastTests(app.dir, env);
   console.log(`  cold ${cold.seconds.toFixed(1)} s ${cold.passed ? "passed" : `FAILED: ${cold.tail}`}`);
-  writeFileSync(join(app.dir, "engine-lab-run.txt"), new Date().toISOString());
+  for (const d of ["frontend", "backend"]) writeFileSync(join(app.dir, d, "engine-lab-run.txt"), Date());
   const warm = fastTests(app.dir, env);
   console.log(`  warm ${warm.seconds.toFixed(1)} s ${warm.passed ? "passed" : `FAILED: ${warm.tail}`}`);
   mkdirSync(labOut(), { recursive: true });

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Milestone-1 image: Debian's static busybox as docker.io/library/busybox:1.37.0 and
-# docker.io/library/alpine:{3.21,3.22.1} stand-ins.
+# Milestone-1 image: Debian's static busybox as docker.io/library/busybox:1.37.0 and the alpine:3.22.1 stand-in
+# (`dagger terminal`'s default image; alpine:3.21, the module's, is image-alpine.sh).
 set -euo pipefail
 LAB=$(cd "$(dirname "$0")" && pwd); . "$LAB/images-lib.sh"
-refs=(library/busybox:1.37.0 library/alpine:3.21 library/alpine:3.22.1)
+refs=(library/busybox:1.37.0 library/alpine:3.22.1)
 all=1; for r in "${refs[@]}"; do have_image "$r" || all=0; done
 [ $all = 1 ] && { echo "busybox images present"; exit 0; }
 w=$CACHE/work/busybox; rm -rf "$w"; mkdir -p "$w/root" "$CACHE/debs"

@@ -44,7 +44,7 @@ up() {
   step build-aux "$LAB/build-aux.sh"
   step build-dagger "$LAB/build-dagger.sh"
   step registry "$LAB/registry.sh" start
-  for i in busybox node uv mongo playwright; do step "image-$i" "$LAB/image-$i.sh"; done
+  for i in busybox alpine node uv mongo playwright; do step "image-$i" "$LAB/image-$i.sh"; done
   if "$LAB/engine.sh" status | grep -q '^running'; then say "engine already running: its state is kept (not a cold run)"
   elif [ "${ENGINE_LAB_COLD:-1}" = 1 ]; then say "wiping engine state (cold cache; ENGINE_LAB_COLD=0 keeps it)"; rm -rf "$ENGINE_LAB_CACHE/state"; fi
   step engine "$LAB/engine.sh" start

@@ -1,7 +1,7 @@
 /**
  * fastTests on examples/app twice: cold (lab.sh wiped the engine state: no layers, empty cache volumes) and warm
- * (same engine, the app uploaded again from a fresh copy with one file added, as the next commit would be: the test
- * steps re-run, the installs should come from the cache).
+ * (same engine, the app uploaded again from a fresh copy with a file added in frontend/ and backend/, as the next
+ * commit would be: lint, typecheck, tests and build re-run, the installs come from the cache).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +13,8 @@ export const fastTestsSteps: StepGroup = {
   name: "fast",
   async steps(ci) {
     const copy = copyExample();
-    writeFileSync(join(copy.dir, "engine-lab-run.txt"), new Date().toISOString());
+    // In each job's directory: a file beside them would leave both jobs' inputs unchanged, and all would be cached.
+    for (const d of ["frontend", "backend"]) writeFileSync(join(copy.dir, d, "engine-lab-run.txt"), Date());
     const summaryLine = (s: string) => s.split("\n").find((l) => /passed|failed/i.test(l)) ?? "";
     const cold = {
       step: "fastTests-cold",
@@ -22,7 +23,7 @@ export const fastTestsSteps: StepGroup = {
     };
     const warm = {
       step: "fastTests-warm",
-      call: "fastTests(source: a copy of examples/app + one new file)",
+      call: "fastTests(source: a copy of examples/app + a new file in frontend/ and backend/)",
       run: async () => summaryLine(await ci.fastTests(appSource(copy.dir))),
     };
     return { steps: [cold, warm], stop: async () => copy.remove() };
