@@ -554,6 +554,9 @@ export class Ci {
    * @param keep releases kept on the server (default from the config: 5)
    * @param apiKey an optional API key, written to shared/env/API_KEY
    * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
+   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
+   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
+   * @param alertInfo webhook URL(s) for information (deploy done)
    * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
@@ -611,6 +614,9 @@ export class Ci {
     apiKey?: Secret,
     publicUrl?: string,
     config: string = CONFIG_FILE,
+    alertCritical?: Secret,
+    alertWarning?: Secret,
+    alertInfo?: Secret,
   ): Promise<string> {
     return runDeploy("staging", {
       host,
@@ -626,6 +632,7 @@ export class Ci {
       keep,
       publicUrl,
       secrets: { databaseUri, apiKey },
+      alerts: { critical: alertCritical, warning: alertWarning, info: alertInfo },
     });
   }
 
@@ -653,6 +660,9 @@ export class Ci {
    * @param keep releases kept on the server (default from the config: 5)
    * @param apiKey an optional API key, written to shared/env/API_KEY
    * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
+   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
+   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
+   * @param alertInfo webhook URL(s) for information (deploy done)
    * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
@@ -717,6 +727,9 @@ export class Ci {
     apiKey?: Secret,
     publicUrl?: string,
     config: string = CONFIG_FILE,
+    alertCritical?: Secret,
+    alertWarning?: Secret,
+    alertInfo?: Secret,
   ): Promise<string> {
     const staging = {
       host: stagingHost,
@@ -740,6 +753,7 @@ export class Ci {
       keep,
       publicUrl,
       secrets: { databaseUri, apiKey },
+      alerts: { critical: alertCritical, warning: alertWarning, info: alertInfo },
       staging,
       forceReason,
     });
@@ -760,6 +774,9 @@ export class Ci {
    * @param target staging or production
    * @param to a release id to return to instead of the previous good one (e.g. 20261126T231501Z-3520442)
    * @param port the SSH port
+   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
+   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
+   * @param alertInfo webhook URL(s) for information (deploy done)
    * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
@@ -815,12 +832,13 @@ export class Ci {
     to?: string,
     port: number = 22,
     config: string = CONFIG_FILE,
+    alertCritical?: Secret,
+    alertWarning?: Secret,
+    alertInfo?: Secret,
   ): Promise<string> {
-    return runRollback(
-      targetName(target),
-      { host, user, port, basePath, sshKey, knownHosts, source, repo, config, secrets: { databaseUri } },
-      to,
-    );
+    const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
+    const ssh = { host, user, port, basePath, sshKey, knownHosts };
+    return runRollback(targetName(target), { ...ssh, source, repo, config, secrets: { databaseUri }, alerts }, to);
   }
 
   /**
@@ -835,6 +853,7 @@ export class Ci {
   @func()
   async metrics(
     releaseLogs: File[],
+    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
     endToEndRecords?: Directory,
     since?: string,
     until?: string,
@@ -855,6 +874,7 @@ export class Ci {
   @func()
   async metricsPage(
     releaseLogs: File[],
+    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
     endToEndRecords?: Directory,
     since?: string,
     until?: string,

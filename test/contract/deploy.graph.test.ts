@@ -24,6 +24,7 @@ const SECRETS = {
   knownHosts: '[staging.example.com]:2222 ssh-ed25519 MRK2KH AAAAC3Nz "x" $y \\z',
   db: "mongodb://app:p\"w $HOME \\ 'q'@db:27017/app?tls=true\nMRK3DB second line",
   apiKey: "MRK4API 'single' \"double\" $(rm -rf /) `tick` \\n trailing ",
+  alert: 'https://hooks.example.com/services/MRK5ALERT?t="a b"&x=$HOME\nhttps://chat.example.com/MRK5second',
 };
 
 type Run = { rec: Recording; error?: unknown; execs: Chain[] };
@@ -116,6 +117,8 @@ const stagingArgs = (
     keep: 3,
     apiKey: s.apiKey,
     publicUrl: "https://api.staging.example.com",
+    alertCritical: s.alert,
+    alertWarning: s.alert,
   });
 
 /**
@@ -167,6 +170,8 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
     expect(vars).toEqual([
       ["STAGING_SECRET_DATABASE_URI", "db"],
       ["STAGING_SECRET_API_KEY", "apiKey"],
+      ["ALERT_WEBHOOK_CRITICAL", "alert"],
+      ["ALERT_WEBHOOK_WARNING", "alert"],
     ]);
   });
 

@@ -25,6 +25,7 @@ import {
   type TargetName,
 } from "../plan/deploy/call";
 import { DeployInputError, planDeploy, type DeployTarget } from "../plan/deploy/stage";
+import { ALERT_ENV, type Severity } from "../plan/deploy/alerts";
 import { checkPromotion, parsePromotionRecord } from "../plan/deploy/promotion";
 import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../plan/deploy/sshKey";
 
@@ -46,6 +47,8 @@ export interface DaggerDeployArgs extends SshArgs {
   keep?: number;
   publicUrl?: string;
   secrets: Partial<Record<AppSecretArg, Secret>>;
+  /** Alert webhooks per severity; the host runner in the container routes the deploy's events to them. */
+  alerts?: Partial<Record<Severity, Secret>>;
 }
 
 export interface DaggerPromoteArgs extends DaggerDeployArgs {
@@ -82,7 +85,7 @@ export async function runDeploy(
     env[`${name.toUpperCase()}_PUBLIC_URL`],
     a.commit,
   );
-  let c = withAppSecrets(withTarget(pipelineEnv(a.repo, image), name, target, a), name, a.secrets)
+  let c = withAppSecrets(withTarget(pipelineEnv(a.repo, image), name, target, a), name, a.secrets, a.alerts)
     .withDirectory(DEPLOY_PATHS.source, a.source)
     .withDirectory(DEPLOY_PATHS.artifact, artifact);
   // The host runner's gate re-checks the record the module already read, at its local fallback path.
@@ -115,10 +118,12 @@ export async function runRollback(
 ): Promise<string> {
   const target = targetOf(name, a);
   const image = (await readConfig(a.source, a.config)).frontend.image;
-  const c = withAppSecrets(withTarget(pipelineEnv(a.repo, image), name, target, a), name, a.secrets).withDirectory(
-    DEPLOY_PATHS.source,
-    a.source,
-  );
+  const c = withAppSecrets(
+    withTarget(pipelineEnv(a.repo, image), name, target, a),
+    name,
+    a.secrets,
+    a.alerts,
+  ).withDirectory(DEPLOY_PATHS.source, a.source);
   return runSideEffect(c, rollbackArgv(name, to));
 }
 
@@ -167,9 +172,16 @@ function withTarget(c: Container, name: TargetName, t: DeployTarget, a: SshArgs 
 }
 
 /** App secrets as secret variables, named as the host runner reads them (<TARGET>_SECRET_<NAME>). */
-function withAppSecrets(c: Container, name: TargetName, secrets: Partial<Record<AppSecretArg, Secret>>): Container {
+function withAppSecrets(
+  c: Container,
+  name: TargetName,
+  secrets: Partial<Record<AppSecretArg, Secret>>,
+  alerts: Partial<Record<Severity, Secret>> = {},
+): Container {
   for (const [arg, secret] of Object.entries(secrets) as [AppSecretArg, Secret | undefined][])
     if (secret) c = c.withSecretVariable(appSecretVariable(name, arg), secret);
+  for (const [severity, secret] of Object.entries(alerts) as [Severity, Secret | undefined][])
+    if (secret) c = c.withSecretVariable(ALERT_ENV[severity], secret);
   return c;
 }
 
