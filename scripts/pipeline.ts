@@ -21,6 +21,7 @@ import type { StagePlan } from "../ci/src/plan/job";
 import { selectFastTests } from "../ci/src/plan/fastTests/selection";
 import type { JobResult } from "../ci/src/plan/report/summary";
 import { readConfig } from "./host/config";
+import { coverageDrops, sendStageAlerts } from "./host/stageAlerts";
 import { initCommand } from "./host/init";
 import { checkCommitsCommand, planCommand, type ToolFlags } from "./host/triggers";
 import { resolveTrigger } from "./host/triggers";
@@ -174,6 +175,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   }
+  await sendStageAlerts(coverageDrops(result.results, stage.metrics.coverageMin));
   return result.passed ? 0 : 1;
 }
 

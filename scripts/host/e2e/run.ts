@@ -1,3 +1,4 @@
+import { e2eFailure, sendStageAlerts } from "../stageAlerts";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
@@ -97,6 +98,7 @@ export async function writeReport(
     o.notifySuccess,
   ))
     console.error(w);
+  await sendStageAlerts(e2eFailure(summary, o.commit), env);
   if (!o.commit)
     console.error(
       "warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>",

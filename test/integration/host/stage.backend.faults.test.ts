@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPipeline } from "../../support/cli";
 import { copyExample } from "../../support/example";
+import { webhookReceiver } from "../../support/webhookReceiver";
 
 /** Each fault is written for real into a temporary copy of the example; the run must fail naming the job and why. */
-async function backendWith(fault: (dir: string) => void) {
+async function backendWith(fault: (dir: string) => void, env: NodeJS.ProcessEnv = process.env) {
   const copy = copyExample();
   try {
     fault(copy.dir);
-    return await runPipeline(["backend-tests", "--source", copy.dir]);
+    return await runPipeline(["backend-tests", "--source", copy.dir], env);
   } finally {
     copy.remove();
   }
@@ -21,9 +22,19 @@ const UNTESTED = Array.from(
 ).join("\n");
 
 describe("backend-tests on a broken backend", () => {
-  it("fails when coverage drops below the threshold, and prints the figure", async () => {
-    const r = await backendWith((app) => writeFileSync(join(app, "backend/app/untested.py"), UNTESTED));
+  it("fails when coverage drops below the threshold, prints the figure and raises a coverage-drop warning", async () => {
+    const hook = await webhookReceiver();
+    // A webhook URL with quotes, $, spaces and a second line: it must reach no output.
+    const url = `${hook.url}/hooks/T0K3N?q="a b"&x=$HOME`;
+    const env = { ...process.env, ALERT_WEBHOOK_WARNING: `${url}\nhttp://127.0.0.1:9/down` };
+    const r = await backendWith((app) => writeFileSync(join(app, "backend/app/untested.py"), UNTESTED), env).finally(
+      () => hook.close(),
+    );
     expect(r.exitCode).toBe(1);
+    expect(hook.got.map((g) => g.body.event)).toEqual(["coverage-drop", "webhook-down"]);
+    expect(hook.got[0].body.text).toMatch(/^\[warning\] coverage-drop: backend coverage \d+\.\d+% is below 85%$/);
+    expect(r.output).not.toContain("T0K3N");
+    expect(r.output).not.toContain("127.0.0.1:9");
     expect(r.stdout).toMatch(/backend\s+FAILED\s+.*step pytest: exit 1/);
     expect(r.stderr).toMatch(
       /backend failed at pytest:[\s\S]*Required test coverage of 85% not reached\. Total coverage: \d+\.\d+%/,
