@@ -6,17 +6,16 @@
 import { existsSync, readdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { $ } from "zx";
+import { spawnSync } from "node:child_process";
 
 /** The interpreter path for `version` (e.g. "3.13") on this machine, or undefined when there is none. */
 export async function findPython(version: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const found = await $({
+  const found = spawnSync("uv", ["python", "find", version], {
     cwd: tmpdir(),
     env: { ...env, UV_PYTHON_DOWNLOADS: "never", UV_PYTHON: undefined },
-    quiet: true,
-    nothrow: true,
-  })`uv python find ${version}`;
-  if (found.exitCode === 0 && found.stdout.trim()) return found.stdout.trim();
+    encoding: "utf8",
+  });
+  if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
   return pyenvPython(version, env.PYENV_ROOT ?? join(homedir(), ".pyenv"));
 }
 
@@ -32,7 +31,8 @@ export function pyenvPython(version: string, root: string): string | undefined {
 
 /** The first line uv prints when it cannot run at all (e.g. a pyenv shim for another Python), or undefined. */
 export async function uvBroken(env: NodeJS.ProcessEnv, cwd: string): Promise<string | undefined> {
-  const r = await $({ cwd, env, quiet: true, nothrow: true })`uv --version`;
-  if (r.exitCode === 0) return undefined;
-  return `${r.stderr || r.stdout}`.trim().split("\n")[0] || `exit ${r.exitCode}`;
+  // Run uv itself, not through a shell: a PATH without bash must not look like a broken uv.
+  const r = spawnSync("uv", ["--version"], { cwd, env, encoding: "utf8" });
+  if (r.status === 0) return undefined;
+  return `${r.stderr || r.stdout || r.error?.message || ""}`.trim().split("\n")[0] || `exit ${r.status}`;
 }

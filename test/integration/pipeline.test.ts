@@ -72,7 +72,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       const r = await runPipeline(["fast-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr.trim()).toBe(
-        "pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, env (did you mean `coverageSource`?)",
+        "pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
       );
       expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
     } finally {
@@ -81,12 +81,12 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
   });
 
   it("names a missing tool and how to install it, in one line", async () => {
-    // A PATH with node and npm but no uv.
+    // A PATH with node but no npm (uv is the project's own, in .tools/bin).
     const bin = mkdtempSync(join(tmpdir(), "bin-"));
-    for (const tool of ["node", "npm"]) symlinkSync(process.execPath.replace(/node$/, tool), join(bin, tool));
-    const r = await runPipeline(["backend-tests"], { ...process.env, PATH: bin });
+    symlinkSync(process.execPath, join(bin, "node"));
+    const r = await runPipeline(["frontend-checks"], { ...process.env, PATH: bin });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^missing tool: backend: uv is not on PATH; pip install uv==[\d.]+/m);
+    expect(r.stderr).toMatch(/^missing tool: frontend: npm is not on PATH; npm ships with Node\.js/m);
   });
 
   it("says when no Python here satisfies the backend's requires-python", async () => {
@@ -99,7 +99,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       );
       const r = await runPipeline(["backend-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toMatch(/missing tool: backend: no Python on this machine satisfies requires-python ">=3\.99"/);
+      expect(r.stderr).toMatch(/missing tool: backend: no CPython 3\.99 on this machine for uv; install CPython 3\.99/);
     } finally {
       copy.remove();
     }
@@ -115,7 +115,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       const r = await runPipeline(["backend-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(
-        /missing tool: backend: mongo server \(no-such-mongod\) not on PATH; install a MongoDB wire-protocol server: `go install github\.com\/FerretDB/,
+        /missing tool: backend: mongo server \(no-such-mongod\) not on PATH; run scripts\/setup\.sh \(it builds the mongo-java-server/,
       );
     } finally {
       copy.remove();

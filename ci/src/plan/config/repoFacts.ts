@@ -73,7 +73,7 @@ function pythonFrom(file?: string, requires?: string, fallback?: string): Detect
 /** The lowest Python 3 minor version a `requires-python` specifier allows, e.g. ">=3.11,<4" → "3.11". */
 export function lowestAllowedMinor(spec: string): string | undefined {
   const clauses = spec.split(",").map((c) => c.trim());
-  for (let minor = 8; minor <= 20; minor++) {
+  for (let minor = 8; minor <= 99; minor++) {
     if (clauses.every((c) => allows(c, 3, minor))) return `3.${minor}`;
   }
   return undefined;
