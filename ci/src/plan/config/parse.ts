@@ -14,15 +14,28 @@ export { toArgv } from "./schema";
  * unset from the repository's own files (`facts`: Python version, test extras). Pure: no I/O.
  */
 export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts: RepoFacts = {}): PipelineConfig {
-  return withRepoFacts(parseFile(text, file), rawBackend(text), facts);
+  const defaults = defaultConfig();
+  const raw = readYaml(text, file);
+  if (raw !== undefined) check(raw, SCHEMA, "", file);
+  const { backend, detected } = withRepoFacts(isRecord(raw?.backend) ? raw.backend : {}, facts, defaults);
+  const given = { ...raw, backend };
+  const merged = merge(defaults, given) as PipelineConfig;
+  const fe = (given as { frontend?: Record<string, unknown> }).frontend;
+  if (fe?.nodeVersion !== undefined && fe.image === undefined) {
+    merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
+  }
+  if (backend.pythonVersion !== undefined && backend.image === undefined) {
+    merged.backend.image = `ghcr.io/astral-sh/uv:${defaultUvTag(merged.backend.pythonVersion)}`;
+  }
+  checkValues(merged, file);
+  return detected.length ? { ...merged, detected } : merged;
 }
 
-function parseFile(text: string | undefined, file: string): PipelineConfig {
-  const defaults = defaultConfig();
-  if (text === undefined || text.trim() === "") return defaults;
-  let raw: unknown;
+/** The file's YAML as a mapping; undefined for no file, an empty one or only comments. */
+function readYaml(text: string | undefined, file: string): Record<string, unknown> | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
   try {
-    raw = parse(text);
+    return (parse(text) ?? undefined) as Record<string, unknown> | undefined;
   } catch (e) {
     throw new ConfigError(
       file,
@@ -31,45 +44,27 @@ function parseFile(text: string | undefined, file: string): PipelineConfig {
       "correct the YAML syntax at that line",
     );
   }
-  if (raw === null || raw === undefined) return defaults;
-  check(raw, SCHEMA, "", file);
-  const merged = merge(defaults, raw) as PipelineConfig;
-  const fe = (raw as { frontend?: Record<string, unknown> }).frontend;
-  if (fe?.nodeVersion !== undefined && fe.image === undefined) {
-    merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
-  }
-  const be = (raw as { backend?: Record<string, unknown> }).backend;
-  if (be?.pythonVersion !== undefined && be.image === undefined) {
-    merged.backend.image = `ghcr.io/astral-sh/uv:${defaultUvTag(merged.backend.pythonVersion)}`;
-  }
-  checkValues(merged, file);
-  return merged;
 }
 
-/** The backend keys pipeline.yaml sets, so that the repository's files only fill the rest. */
-function rawBackend(text: string | undefined): Record<string, unknown> {
-  try {
-    const raw = text ? (parse(text) as { backend?: unknown }) : undefined;
-    return isRecord(raw?.backend) ? raw.backend : {};
-  } catch {
-    return {};
-  }
-}
-
-function withRepoFacts(c: PipelineConfig, set: Record<string, unknown>, facts: RepoFacts): PipelineConfig {
-  const found = detectBackend(facts, c.backend.pythonVersion);
+/** The backend keys pipeline.yaml leaves unset, filled from the repository's own files, saying why. */
+function withRepoFacts(
+  set: Record<string, unknown>,
+  facts: RepoFacts,
+  defaults: PipelineConfig,
+): { backend: Record<string, unknown>; detected: string[] } {
+  const found = detectBackend(facts, (set.pythonVersion as string | undefined) ?? defaults.backend.pythonVersion);
+  const backend = { ...set };
   const detected: string[] = [];
   if (set.pythonVersion === undefined && found.pythonVersion) {
-    c.backend.pythonVersion = found.pythonVersion.value;
-    if (set.image === undefined) c.backend.image = `ghcr.io/astral-sh/uv:${defaultUvTag(found.pythonVersion.value)}`;
+    backend.pythonVersion = found.pythonVersion.value;
     detected.push(`backend.pythonVersion: ${found.pythonVersion.value} (${found.pythonVersion.why})`);
   }
   for (const key of ["extras", "groups"] as const) {
     if (set[key] !== undefined || found[key].value.length === 0) continue;
-    c.backend[key] = found[key].value;
+    backend[key] = found[key].value;
     detected.push(`backend.${key}: ${found[key].value.join(", ")} (${found[key].why})`);
   }
-  return detected.length ? { ...c, detected } : c;
+  return { backend, detected };
 }
 
 function defaultUvTag(pythonVersion: string): string {
