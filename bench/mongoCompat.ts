@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { $ } from "zx";
-import { freePort } from "../scripts/host/services";
+import { canConnect, freePort } from "../scripts/host/services";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SUITE = join(ROOT, "test/compat/mongo");
@@ -67,10 +67,6 @@ function onPath(bin: string): boolean {
   return PATH.split(delimiter).some((d) => existsSync(join(d, bin)));
 }
 
-async function accepts(port: number): Promise<boolean> {
-  return (await $({ nothrow: true, quiet: true })`bash -c ${`exec 3<>/dev/tcp/127.0.0.1/${port}`}`).exitCode === 0;
-}
-
 /** Resident memory of a process and its children, in MB. */
 async function rssMb(pid: number): Promise<number> {
   const tree = await $({ nothrow: true, quiet: true })`ps -o pid= --ppid ${pid}`;
@@ -94,7 +90,7 @@ async function runOnce(c: Candidate): Promise<Run> {
   const t0 = performance.now();
   const pid = Number((await $({ env, quiet: true })`bash -ec ${c.start}`).stdout.trim().split("\n").at(-1));
   try {
-    while (!(await accepts(port))) {
+    while (!(await canConnect(port))) {
       if (performance.now() - t0 > 60_000) throw new Error(`${c.name} did not listen on ${port} in 60 s`);
       await new Promise((r) => setTimeout(r, 50));
     }

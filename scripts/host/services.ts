@@ -98,7 +98,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** True when something accepts a TCP connection on 127.0.0.1:port right now. */
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ port, host: "127.0.0.1" });
     sock.once("connect", () => {
