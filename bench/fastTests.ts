@@ -50,7 +50,7 @@ async function serviceCommands(stage: StagePlan): Promise<Record<string, HostSer
 
 /** Write the by-hand script; return a function that runs it once (fresh ports, like the runner) and times it. */
 async function byHand(dir: string): Promise<() => Promise<number>> {
-  const stage = planFastTests(readConfig(dir));
+  const stage = planFastTests(await readConfig(dir));
   const logDir = join(dir, "..", "by-hand-logs");
   mkdirSync(logDir, { recursive: true });
   const script = join(dir, "..", "by-hand.sh");

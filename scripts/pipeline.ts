@@ -34,16 +34,19 @@ import { e2eMergeCommand, e2eShardCommand } from "./host/e2e/split";
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
-const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: string) => StagePlan }> = {
+const COMMANDS: Record<string, { describe: string; plan: (dir: string, config: string) => Promise<StagePlan> }> = {
   "fast-tests": {
     describe: "frontend checks and backend tests in parallel",
-    plan: (d, c) => planFastTests(readConfig(d, c)),
+    plan: async (d, c) => planFastTests(await readConfig(d, c)),
   },
   "frontend-checks": {
     describe: "the frontend job alone",
-    plan: (d, c) => planFastTests(readConfig(d, c), "frontend"),
+    plan: async (d, c) => planFastTests(await readConfig(d, c), "frontend"),
   },
-  "backend-tests": { describe: "the backend job alone", plan: (d, c) => planFastTests(readConfig(d, c), "backend") },
+  "backend-tests": {
+    describe: "the backend job alone",
+    plan: async (d, c) => planFastTests(await readConfig(d, c), "backend"),
+  },
 };
 
 const TOOLS: Record<
@@ -52,7 +55,7 @@ const TOOLS: Record<
 > = {
   plan: {
     describe: "what would run for --event/--branch and why (--json for data)",
-    run: (f, d, c) => planCommand(f, d, readConfig(d, c)),
+    run: async (f, d, c) => planCommand(f, d, await readConfig(d, c)),
   },
   "check-commits": {
     describe: "Conventional Commit subjects between --base and --head",
@@ -66,15 +69,15 @@ const TOOLS: Record<
   "end-to-end": {
     describe:
       "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)",
-    run: (f, d, c) => e2eCommand(f.e2e ?? {}, d, readConfig(d, c)),
+    run: async (f, d, c) => e2eCommand(f.e2e ?? {}, d, await readConfig(d, c)),
   },
   "end-to-end-shard": {
     describe: "one shard of end-to-end's plan (--index I --total N), its blob zip into --out DIR",
-    run: (f, d, c) => e2eShardCommand(f.e2e ?? {}, d, readConfig(d, c)),
+    run: async (f, d, c) => e2eShardCommand(f.e2e ?? {}, d, await readConfig(d, c)),
   },
   "end-to-end-merge": {
     describe: "merge the shards' blob zips in --blobs DIR into end-to-end's report, summary and record",
-    run: (f, d, c) => e2eMergeCommand(f.e2e ?? {}, d, readConfig(d, c)),
+    run: async (f, d, c) => e2eMergeCommand(f.e2e ?? {}, d, await readConfig(d, c)),
   },
 };
 
@@ -148,14 +151,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const source = resolve(values.source);
-  let stage = command.plan(source, values.config);
+  let stage = await command.plan(source, values.config);
   let skipped: JobResult[] = [];
   const trigger = await resolveTrigger(flags, source);
   if (trigger.resolution) {
     const selected = selectFastTests(
       stage,
       { ...trigger, resolution: trigger.resolution },
-      readConfig(source, values.config),
+      await readConfig(source, values.config),
     );
     for (const w of selected.warnings) console.error(`warning: ${w}`);
     ({ stage, skipped } = selected);

@@ -88,7 +88,7 @@ export const DEPLOY_TOOLS: Record<
 
 /** `deploy-staging` / `deploy-production`: build once (or take --artifact), then run the deploy tasks over SSH. */
 export async function deployCommand(name: "staging" | "production", f: DeployFlags): Promise<number> {
-  const cfg = readConfig(f.source, f.config);
+  const cfg = await readConfig(f.source, f.config);
   const env = deployEnv(name);
   const t = resolveTarget(name, env);
   try {
@@ -142,7 +142,7 @@ function afterSwitchOf(cfg: PipelineConfig, strategy?: string): DeployPlan["afte
 
 /** `rollback`: back to the previous good release of the target (--target staging|production), or to --to <id>. */
 export async function rollbackCommand(name: "staging" | "production", f: DeployFlags): Promise<number> {
-  const cfg = readConfig(f.source, f.config);
+  const cfg = await readConfig(f.source, f.config);
   const t = resolveTarget(name, deployEnv(name));
   try {
     const plan = planDeploy({

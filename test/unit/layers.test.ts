@@ -1,6 +1,7 @@
 /**
  * The layers, enforced (like Playwright's DEPS.list): what each folder may import.
  *   ci/src/plan/    pure: only other plan/ files and `yaml`; no fetch, no process, no clock reads
+ *   ci/src/flow/    each stage's order of steps over ports: only plan/ and flow/; every effect is a port
  *   ci/src/io/      shared I/O without Dagger or zx
  *   ci/src/dagger/  the Dagger runner: never zx, child processes or the host runner
  *   scripts/host/   the host runner: never @dagger.io/dagger or the Dagger runner
@@ -30,6 +31,14 @@ const RULES: Rule[] = [
           ? undefined
           : `plan/ is pure; it may not import ${t}`,
     forbidCode: [/\bfetch\(/, /\bprocess\./, /\bDate\.now\(/, /\bnew Date\(\)/, /\brequire\(/],
+  },
+  {
+    folder: "ci/src/flow",
+    forbid: (t) =>
+      t.startsWith("ci/src/plan/") || t.startsWith("ci/src/flow/")
+        ? undefined
+        : `flow/ runs over ports; it may not import ${t}`,
+    forbidCode: [/\bfetch\(/, /\bprocess\./, /\bDate\.now\(/, /\bnew Date\(\)/, /\bsetTimeout\(/, /\brequire\(/],
   },
   {
     folder: "ci/src/io",
@@ -72,7 +81,8 @@ export function importsOf(file: string, text: string): string[] {
 export function violations(rule: Rule, file: string, text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   const bad = importsOf(file, code).flatMap((t) => rule.forbid(t.replace(/\.ts\.ts$/, ".ts")) ?? []);
-  for (const re of rule.forbidCode ?? []) if (re.test(code)) bad.push(`plan/ is pure; it may not use ${re.source}`);
+  const layer = rule.folder.split("/").at(-1);
+  for (const re of rule.forbidCode ?? []) if (re.test(code)) bad.push(`${layer}/ may not use ${re.source}`);
   return bad.map((b) => `${file}: ${b}`);
 }
 
@@ -98,7 +108,18 @@ describe("layers", () => {
     expect(violations(plan, f, `import { planE2e } from "./stage"; // fetch(x) in a comment is fine`)).toEqual([]);
   });
 
+  it("catches a flow that imports a runner or does I/O itself instead of through a port", () => {
+    const flow = RULES[1];
+    const f = "ci/src/flow/bad.ts";
+    expect(violations(flow, f, `import { runStage } from "../dagger/stage";`)).toEqual([
+      `${f}: flow/ runs over ports; it may not import ci/src/dagger/stage.ts`,
+    ]);
+    expect(violations(flow, f, `import { readFile } from "node:fs/promises";`)).toHaveLength(1);
+    expect(violations(flow, f, `const t = Date.now();`)).toHaveLength(1);
+    expect(violations(flow, f, `import { planE2e } from "../plan/e2e/stage";`)).toEqual([]);
+  });
+
   it("catches the host runner importing the Dagger SDK", () => {
-    expect(violations(RULES[3], "scripts/host/x.ts", `import { dag } from "@dagger.io/dagger";`)).toHaveLength(1);
+    expect(violations(RULES[4], "scripts/host/x.ts", `import { dag } from "@dagger.io/dagger";`)).toHaveLength(1);
   });
 });

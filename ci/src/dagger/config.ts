@@ -1,46 +1,31 @@
 import type { Directory } from "@dagger.io/dagger";
 import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
-import { factPaths } from "../plan/config/repoFacts";
-import { ConfigError, parseConfig, missingPathError, requiredPaths } from "../plan/config/parse";
+import { loadConfig, type ConfigSource } from "../flow/config";
 
 /** Read and validate the source's config file (optional), and check its paths exist. */
 export async function readConfig(source: Directory, file = CONFIG_FILE): Promise<PipelineConfig> {
-  const top = await source.entries();
-  let text: string | undefined;
-  if (top.includes(file) || file.includes("/")) {
-    text = await source
-      .file(file)
-      .contents()
-      .catch(() => {
-        throw new ConfigError(
-          file,
-          "",
-          "cannot be read from the source",
-          `add ${file}, or pass --config with the right path`,
-        );
-      });
-  } else if (file !== CONFIG_FILE) {
-    throw new ConfigError(file, "", "is not in the source", `add ${file}, or pass --config with the right path`);
-  }
-  const paths = factPaths(parseConfig(text, file).backend.path);
-  const read = (p: string) =>
-    source
-      .file(p)
-      .contents()
-      .catch(() => undefined);
-  const [pythonVersionFile, pyproject] = await Promise.all([read(paths.pythonVersionFile), read(paths.pyproject)]);
-  const config = parseConfig(text, file, { pythonVersionFile, pyproject });
-  for (const { key, path } of requiredPaths(config)) {
-    const parent = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
-    const name = path.slice(path.lastIndexOf("/") + 1);
-    const entries =
-      parent === "."
-        ? top
-        : await source
-            .directory(parent)
-            .entries()
-            .catch(() => [] as string[]);
-    if (!entries.includes(name) && !entries.includes(`${name}/`)) throw missingPathError(file, key, path);
-  }
-  return config;
+  return loadConfig(directorySource(source), file);
+}
+
+/** A Directory as config loading sees it: a path exists when its parent's listing names it. */
+export function directorySource(source: Directory): ConfigSource {
+  const listings = new Map<string, Promise<string[]>>();
+  const list = (dir: string) => {
+    if (!listings.has(dir))
+      listings.set(
+        dir,
+        (dir === "." ? source : source.directory(dir)).entries().catch(() => [] as string[]),
+      );
+    return listings.get(dir)!;
+  };
+  return {
+    where: "the source",
+    exists: async (path) => {
+      const at = path.replace(/\/+$/, "").lastIndexOf("/");
+      const name = path.slice(at + 1).replace(/\/+$/, "");
+      const entries = await list(at < 0 ? "." : path.slice(0, at));
+      return entries.includes(name) || entries.includes(`${name}/`);
+    },
+    read: (path) => source.file(path).contents(),
+  };
 }

@@ -31,7 +31,7 @@ export const e2eSteps: StepGroup = {
     const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
     const app = await startLocalApp(
       copy.dir,
-      readConfig(copy.dir),
+      await readConfig(copy.dir),
       env,
       (s) => console.log(`[app] ${s}`),
       bridgeIp(),

@@ -1,10 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../../ci/src/plan/config/defaults";
 import { ConfigError, parseConfig, toArgv } from "../../../../ci/src/plan/config/parse";
-import { readConfig } from "../../../../scripts/host/config";
 
 describe("parseConfig", () => {
   it("returns the Auto-Author defaults when there is no file", () => {
@@ -79,34 +75,6 @@ describe("toArgv", () => {
   it("refuses shell syntax, since steps run without a shell", () => {
     expect(() => toArgv("npm test && rm -rf /", "frontend.steps.unit")).toThrow(/uses shell syntax.*argv list/);
     expect(() => toArgv("", "frontend.install")).toThrow(ConfigError);
-  });
-});
-
-describe("readConfig", () => {
-  const repo = () => {
-    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
-    mkdirSync(join(dir, "frontend"));
-    mkdirSync(join(dir, "backend"));
-    return dir;
-  };
-
-  it("reads pipeline.yaml from the source root", () => {
-    const dir = repo();
-    mkdirSync(join(dir, "web"));
-    writeFileSync(join(dir, "pipeline.yaml"), "frontend:\n  path: web\n");
-    expect(readConfig(dir).frontend.path).toBe("web");
-  });
-
-  it("fails on a configured path that is not in the source", () => {
-    const dir = repo();
-    writeFileSync(join(dir, "pipeline.yaml"), "backend:\n  path: api\n");
-    expect(() => readConfig(dir)).toThrow(
-      /pipeline\.yaml: `backend\.path` points at "api", which is not in the source\. Fix: create it, or set backend\.path/,
-    );
-  });
-
-  it("fails when an explicitly named config file is absent", () => {
-    expect(() => readConfig(repo(), "ci/other.yaml")).toThrow(/ci\/other\.yaml: is not in .* pass --config/);
   });
 });
 

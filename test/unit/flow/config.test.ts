@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, type ConfigSource } from "../../../ci/src/flow/config";
+import { ConfigError } from "../../../ci/src/plan/config/parse";
+
+/** A source tree of canned files (folders end in `/`), recording every port call in order. */
+function fakeSource(files: Record<string, string>, unreadable: string[] = []): ConfigSource & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    where: "the fake source",
+    exists: async (p) => {
+      calls.push(`exists ${p}`);
+      return p in files || `${p}/` in files || unreadable.includes(p);
+    },
+    read: async (p) => {
+      calls.push(`read ${p}`);
+      if (unreadable.includes(p) || !(p in files)) throw new Error(`EACCES ${p}`);
+      return files[p];
+    },
+  };
+}
+
+const LAYOUT = { "frontend/": "", "backend/": "" };
+
+describe("loadConfig", () => {
+  it("applies the defaults when the default file is absent, reading the backend's facts and checking both paths", async () => {
+    const src = fakeSource({ ...LAYOUT, "backend/.python-version": "3.12\n" });
+    const c = await loadConfig(src);
+    expect(c.backend.pythonVersion).toBe("3.12");
+    expect(src.calls).toEqual([
+      "exists pipeline.yaml",
+      "exists backend/.python-version",
+      "exists backend/pyproject.toml",
+      "read backend/.python-version",
+      "exists frontend",
+      "exists backend",
+    ]);
+  });
+
+  it("reads the file's keys, then the facts under the backend path it names", async () => {
+    const src = fakeSource({
+      "web/": "",
+      "api/": "",
+      "pipeline.yaml": "frontend:\n  path: web\nbackend:\n  path: api\n",
+    });
+    const c = await loadConfig(src);
+    expect([c.frontend.path, c.backend.path]).toEqual(["web", "api"]);
+    expect(src.calls).toContain("exists api/pyproject.toml");
+  });
+
+  it("refuses a configured path the source lacks, naming the key and the fix", async () => {
+    const src = fakeSource({ ...LAYOUT, "pipeline.yaml": "backend:\n  path: api\n" });
+    await expect(loadConfig(src)).rejects.toThrow(
+      /pipeline\.yaml: `backend\.path` points at "api", which is not in the source\. Fix: create it, or set backend\.path/,
+    );
+  });
+
+  it("refuses an explicitly named config file that is absent, saying where it looked", async () => {
+    await expect(loadConfig(fakeSource(LAYOUT), "ci/other.yaml")).rejects.toThrow(
+      /ci\/other\.yaml: is not in the fake source.*pass --config/,
+    );
+  });
+
+  it("refuses a config file that exists but cannot be read, as an input error", async () => {
+    const p = loadConfig(fakeSource(LAYOUT, ["pipeline.yaml"]));
+    await expect(p).rejects.toThrow(ConfigError);
+    await expect(p).rejects.toThrow(/pipeline\.yaml: cannot be read from the fake source/);
+  });
+
+  it("ignores a fact file that cannot be read: it is a hint, not the config", async () => {
+    const c = await loadConfig(fakeSource(LAYOUT, ["backend/.python-version"]));
+    expect(c.backend.pythonVersion).toBe((await loadConfig(fakeSource(LAYOUT))).backend.pythonVersion);
+  });
+});

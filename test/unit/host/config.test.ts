@@ -1,0 +1,51 @@
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readConfig } from "../../../scripts/host/config";
+
+/** The host adapter over a real temp folder: the flow's cases are in test/unit/flow/config.test.ts. */
+describe("readConfig (host)", () => {
+  const repo = () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    mkdirSync(join(dir, "frontend"));
+    mkdirSync(join(dir, "backend"));
+    return dir;
+  };
+
+  it("reads pipeline.yaml from the source root", async () => {
+    const dir = repo();
+    mkdirSync(join(dir, "web"));
+    writeFileSync(join(dir, "pipeline.yaml"), "frontend:\n  path: web\n");
+    expect((await readConfig(dir)).frontend.path).toBe("web");
+  });
+
+  it("reads the Python version from the backend's .python-version", async () => {
+    const dir = repo();
+    writeFileSync(join(dir, "backend/.python-version"), "3.12\n");
+    expect((await readConfig(dir)).backend.pythonVersion).toBe("3.12");
+  });
+
+  it("fails on a configured path that is not in the folder", async () => {
+    const dir = repo();
+    writeFileSync(join(dir, "pipeline.yaml"), "backend:\n  path: api\n");
+    await expect(readConfig(dir)).rejects.toThrow(/`backend\.path` points at "api", which is not in the source/);
+  });
+
+  it("fails when an explicitly named config file is absent, naming the folder", async () => {
+    const dir = repo();
+    await expect(readConfig(dir, "ci/other.yaml")).rejects.toThrow(`ci/other.yaml: is not in ${dir}`);
+  });
+
+  it("fails with an input error, not a crash, when --config names a folder", async () => {
+    const dir = repo();
+    await expect(readConfig(dir, "frontend")).rejects.toThrow(/frontend: cannot be read from/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("fails with an input error when the file is unreadable", async () => {
+    const dir = repo();
+    writeFileSync(join(dir, "pipeline.yaml"), "{}\n");
+    chmodSync(join(dir, "pipeline.yaml"), 0);
+    await expect(readConfig(dir)).rejects.toThrow(/pipeline\.yaml: cannot be read from/);
+  });
+});
