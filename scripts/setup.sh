@@ -47,7 +47,7 @@ if [[ ! -x .tools/bin/ferretdb && -z "$(command -v mongod || true)" ]]; then
   rm -rf "$work"
 fi
 
-# The MongoDB stand-in the host runner prefers: mongo-java-server behind our CompatBackend (scripts/mongoStandIn),
+# The MongoDB stand-in the host runner prefers: mongo-java-server behind our CompatBackend (scripts/stand-ins/mongo),
 # chosen by the compatibility suite test/compat/mongo (docs/mongo.md). Java 17 and Maven; jars from Maven Central.
 if [[ -z "$(command -v mongod || true)" ]]; then
   if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
@@ -55,7 +55,7 @@ if [[ -z "$(command -v mongod || true)" ]]; then
     say "apt-get install openjdk-17-jdk-headless maven"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven >/dev/null
   fi
-  msi=scripts/mongoStandIn
+  msi=scripts/stand-ins/mongo
   if [[ ! -f .tools/mongo-stand-in.jar || -n "$(find $msi/pom.xml $msi/src -newer .tools/mongo-stand-in.jar -print -quit)" ]]; then
     say "building the MongoDB stand-in (mongo-java-server) into .tools"
     mvn -q -B -f $msi/pom.xml package
