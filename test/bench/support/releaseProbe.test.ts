@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { NotServedError, probe, secondsUntilServed, servedBy } from "../../bench/support/releaseProbe";
+import { NotServedError, probe, secondsUntilServed, servedBy } from "../../../bench/support/releaseProbe";
 
 /** What the stand-in for nginx answers on each side: status, the app's release, nginx's release. */
 type Side = { status: number; app: string; nginx: string };

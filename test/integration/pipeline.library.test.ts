@@ -2,9 +2,9 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runPipeline } from "../../support/cli";
+import { runPipeline } from "../support/cli";
 
-const LIBRARY = resolve(import.meta.dirname, "../../../examples/library");
+const LIBRARY = resolve(import.meta.dirname, "../../examples/library");
 const SKIP = new Set(["node_modules", ".venv", ".next", "coverage", "__pycache__", "pipeline.yaml", "junit.xml"]);
 
 /**

@@ -3,10 +3,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { markReleases } from "../../bench/support/releaseMarker";
-import { freePort } from "../../scripts/host/services";
-import { TOOLS_BIN } from "../../scripts/host/stage";
-import { EXAMPLE } from "../support/example";
+import { markReleases } from "../../../bench/support/releaseMarker";
+import { freePort } from "../../../scripts/host/services";
+import { TOOLS_BIN } from "../../../scripts/host/stage";
+import { EXAMPLE } from "../../support/example";
 
 /** Start `argv` with RELEASE_ID set and wait until `url` answers; return the process. */
 async function serve(argv: string[], cwd: string, url: string): Promise<ChildProcess> {

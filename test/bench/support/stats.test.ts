@@ -8,7 +8,7 @@ import {
   runsOption,
   RunsOptionError,
   spread,
-} from "../../bench/support/stats";
+} from "../../../bench/support/stats";
 
 describe("spread", () => {
   it("gives min, median and max whatever the order", () => {

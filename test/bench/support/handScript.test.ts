@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HostServiceCommand, Job, ServiceNeed, StagePlan } from "../../ci/src/plan/job";
-import { freePort } from "../../scripts/host/services";
-import { handScript } from "../../bench/support/handScript";
+import type { HostServiceCommand, Job, ServiceNeed, StagePlan } from "../../../ci/src/plan/job";
+import { freePort } from "../../../scripts/host/services";
+import { handScript } from "../../../bench/support/handScript";
 
 const node = (code: string) => [process.execPath, "-e", code];
 /** Write the current time (ms) to the file named by argv[1]. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toDelimited, toKebab } from "../support/strcase";
+import { toDelimited, toKebab } from "../../support/strcase";
 
 /** iancoleman/strcase v0.3.0 snake_test.go: the toSnake and toDelimited vectors, digits included. */
 const SNAKE: [string, string][] = [
