@@ -5,7 +5,8 @@
  * secret variables: no plaintext ever enters a query or an argv.
  */
 import { StageFailure } from "../plan/errors";
-import { dag, ExecError, type Container, type Directory, type Secret } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type Secret } from "@dagger.io/dagger";
+import { isExecError } from "./execError";
 import { readConfig } from "./config";
 import {
   appSecretVariable,
@@ -211,7 +212,7 @@ async function runSideEffect(c: Container, argv: string[], label = argv.slice(0,
   try {
     return await c.withEnvVariable("DEPLOY_REQUESTED_AT", new Date().toISOString()).withExec(argv).stdout();
   } catch (e) {
-    if (e instanceof ExecError) throw new DaggerDeployError(label, e.exitCode, `${e.stderr}\n${e.stdout}`);
+    if (isExecError(e)) throw new DaggerDeployError(label, e.exitCode, `${e.stderr}\n${e.stdout}`);
     throw e;
   }
 }

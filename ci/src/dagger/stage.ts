@@ -1,5 +1,6 @@
 import { StageFailure } from "../plan/errors";
-import { ExecError, type Directory } from "@dagger.io/dagger";
+import type { Directory } from "@dagger.io/dagger";
+import { isExecError } from "./execError";
 import { jobContainer } from "./job";
 import { allSteps, type Job, type StagePlan } from "../plan/job";
 import { coverageFrom, formatMetrics, measureStage } from "../plan/report/metrics";
@@ -43,7 +44,7 @@ async function runJob(source: Directory, job: Job): Promise<JobResult> {
       ...(coverage === undefined ? {} : { coverage }),
     };
   } catch (e) {
-    if (!(e instanceof ExecError)) throw e;
+    if (!isExecError(e)) throw e;
     const output = `${e.stdout}\n${e.stderr}`;
     const step = allSteps(job).find((s) => s.argv.join("\u0000") === e.cmd.join("\u0000"));
     return {

@@ -2,14 +2,15 @@
  * How the E2E containers ended, read so that a red shard never crashes the run: an exec killed outside the codes
  * `ReturnType.Any` covers (137 after an OOM kill) raises ExecError, and reading a path an exec never wrote fails.
  */
-import { ExecError, type Container, type Directory } from "@dagger.io/dagger";
+import type { Container, Directory } from "@dagger.io/dagger";
+import { isExecError } from "../execError";
 
 /** A container's exit code; `killed` when the engine raised ExecError instead (its outputs cannot be read). */
 export async function settledExit(c: Container): Promise<{ code: number; killed: boolean }> {
   try {
     return { code: await c.exitCode(), killed: false };
   } catch (e) {
-    if (e instanceof ExecError) return { code: e.exitCode, killed: true };
+    if (isExecError(e)) return { code: e.exitCode, killed: true };
     throw e;
   }
 }

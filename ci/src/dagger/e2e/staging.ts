@@ -2,7 +2,7 @@
  * E2E and staging over the pinned ssh: which commit staging runs (the one the run tests and records), and the
  * promotion record written there. The key is mounted as given and normalised into a tmpfs by the same exec as ssh.
  */
-import { dag, ExecError, ReturnType, type Container, type Secret } from "@dagger.io/dagger";
+import { dag, ReturnType, type Container, type Secret } from "@dagger.io/dagger";
 import { StageFailure } from "../../plan/errors";
 import { validateTarget, type DeployTarget } from "../../plan/deploy/stage";
 import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../../plan/deploy/sshKey";
@@ -10,6 +10,7 @@ import { E2eInputError } from "../../plan/e2e/stage";
 import { promotionRecordOf, RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "../../plan/e2e/record";
 import { commitUnderTest, parseStagingRelease, stagingReleaseArgv } from "../../plan/e2e/stagingCommit";
 import type { E2eSummary } from "../../plan/e2e/summary";
+import { isExecError } from "../execError";
 import { withRunId } from "../runId";
 
 /** Staging's ssh endpoint and secrets, for reading its release and writing the record. */
@@ -67,7 +68,7 @@ export async function resolveCommit(
       .stdout();
     return commitUnderTest(given, parseStagingRelease(out), where);
   } catch (e) {
-    if (e instanceof ExecError) throw new StagingReadError(where, e.exitCode, e.stderr);
+    if (isExecError(e)) throw new StagingReadError(where, e.exitCode, e.stderr);
     throw e;
   }
 }
@@ -87,7 +88,7 @@ export async function writeStagingRecord(
   )
     .withExec(recordWriteArgv(staging.target, commit), { expect: ReturnType.Any })
     .exitCode()
-    .catch((e: unknown) => (e instanceof ExecError ? e.exitCode : Promise.reject(e)));
+    .catch((e: unknown) => (isExecError(e) ? e.exitCode : Promise.reject(e)));
   const t = staging.target;
   const where = `${t.user}@${t.host}:${t.basePath}/.dep/e2e/${commit}.json`;
   return code === 0
