@@ -31,6 +31,7 @@ import { DEPLOY_OPTIONS, DEPLOY_TOOLS } from "./host/deploy";
 import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
 import { e2eCommand, type E2eFlags } from "./host/e2e/run";
 import { e2eMergeCommand, e2eShardCommand } from "./host/e2e/split";
+import { stagingCommitCommand } from "./host/stagingCommit";
 
 const DEFAULT_SOURCE = resolve(import.meta.dirname, "../examples/app");
 
@@ -66,6 +67,10 @@ const TOOLS: Record<
     run: (f, d) => initCommand(d, (f as { force?: boolean }).force === true),
   },
   ...DEPLOY_TOOLS,
+  "staging-commit": {
+    describe: "print the full sha of staging's current release (what E2E tests and production promotes)",
+    run: () => stagingCommitCommand(),
+  },
   "end-to-end": {
     describe:
       "Playwright in --shards N, merged report, backend E2E (--base-url/--api-url, else the example app locally)",

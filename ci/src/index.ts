@@ -19,6 +19,8 @@ import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
 import { configOf, runMetrics, runMetricsPage } from "./dagger/metrics";
 import { e2eStaging, runE2e } from "./dagger/e2e/run";
 import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
+import { stagingCommitOf } from "./dagger/e2e/staging";
+import { newRunId } from "./dagger/runId";
 import { runInit } from "./dagger/init";
 import { runStage } from "./dagger/stage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./dagger/triggers";
@@ -538,6 +540,36 @@ export class Ci {
   }
 
   /**
+   * Print the full sha staging's current release was built from: the commit E2E tests and production promotes.
+   * Example: dagger call staging-commit --staging-host staging.example.com --staging-base-path /srv/autoauthor --staging-ssh-key env://STAGING_SSH_KEY --staging-known-hosts env://STAGING_KNOWN_HOSTS
+   * @param stagingHost the staging server
+   * @param stagingBasePath DEPLOY_BASE on staging
+   * @param stagingSshKey the SSH private key for staging
+   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
+   * @param stagingUser the SSH login on staging
+   * @param stagingPort the SSH port of staging
+   */
+  @func({ cache: "never" })
+  async stagingCommit(
+    stagingHost: string,
+    stagingBasePath: string,
+    stagingSshKey: Secret,
+    stagingKnownHosts: Secret,
+    stagingUser: string = "deploy",
+    stagingPort: number = 22,
+  ): Promise<string> {
+    const staging = e2eStaging({
+      host: stagingHost,
+      user: stagingUser,
+      basePath: stagingBasePath,
+      port: stagingPort,
+      sshKey: stagingSshKey,
+      knownHosts: stagingKnownHosts,
+    });
+    return stagingCommitOf(staging, newRunId());
+  }
+
+  /**
    * Build the app once and deploy it to staging over SSH, health-checked, rolled back on failure; return the log.
    * Example: dagger call deploy-staging --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI --commit $GITHUB_SHA
    * @param host the staging server (hostname or IP the engine can reach)
@@ -850,7 +882,8 @@ export class Ci {
    * @param until last day, YYYY-MM-DD (default: today)
    * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
    */
-  @func()
+  // Never cached: the default window ends today, and a persistent engine would otherwise replay an old window.
+  @func({ cache: "never" })
   async metrics(
     releaseLogs: File[],
     @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
@@ -871,7 +904,8 @@ export class Ci {
    * @param until last day, YYYY-MM-DD (default: today)
    * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
    */
-  @func()
+  // Never cached: the default window ends today, and a persistent engine would otherwise replay an old window.
+  @func({ cache: "never" })
   async metricsPage(
     releaseLogs: File[],
     @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })

@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { introspectModule, type FunctionShape } from "../support/introspect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { introspectModule, loadRegister, scanModule, type FunctionShape } from "../support/introspect";
+import { startRecorder, type Chain, type Recording } from "../support/recorder";
 
 /** `dagger call metrics` and `dagger call metrics-page` as the engine's own introspector sees the module. */
 describe("metrics function surface (SDK introspector)", () => {
@@ -23,4 +24,41 @@ describe("metrics function surface (SDK introspector)", () => {
       expect(a.releaseLogs.isOptional).toBe(false);
     });
   }
+});
+
+/**
+ * The window's default end is today: a cached call on a persistent engine would replay yesterday's window. The policy is
+ * not in the introspector's JSON, so this runs the SDK's own Register against the recorder and reads what it declares.
+ */
+describe("functions whose answer depends on today or on a server are never cached (SDK Register, recorded)", () => {
+  let rec: Recording;
+  let fns: Chain[];
+  beforeAll(async () => {
+    const [scan, Register] = await Promise.all([scanModule(), loadRegister()]);
+    rec = await startRecorder();
+    const saved = { ...process.env };
+    Object.assign(process.env, rec.env);
+    try {
+      const { connection } = await import("@dagger.io/dagger");
+      await connection(async () => void (await new Register(scan).run()));
+    } finally {
+      process.env = saved;
+    }
+    fns = rec.chains.filter((ch) => ch[0]?.field === "function");
+  }, 60_000);
+  afterAll(() => rec?.close());
+
+  const policyOf = (name: string) => {
+    const ch = fns.find((c) => c[0].args.name === name);
+    expect(ch, `${name} was not registered`).toBeDefined();
+    return ch!.find((c) => c.field === "withCachePolicy")?.args.policy;
+  };
+
+  it.each(["metrics", "metricsPage", "stagingCommit"])("registers %s with cache policy Never", (fn) => {
+    expect(policyOf(fn)).toBe("Never");
+  });
+
+  it("leaves plan on the Default policy (so the Never above is read, not assumed)", () => {
+    expect(policyOf("plan")).toBe("Default");
+  });
 });

@@ -73,6 +73,12 @@ export async function resolveCommit(
   }
 }
 
+/** The commit staging's current release was built from, for a workflow to check out and test. */
+export async function stagingCommitOf(staging: E2eStaging | undefined, runId: string): Promise<string> {
+  if (!staging) throw new E2eInputError("staging-commit needs --staging-host: the server whose release to read");
+  return (await resolveCommit(staging, undefined, runId))!;
+}
+
 /** Write the record to staging's `.dep/e2e/<sha>.json`; a failure is a warning (production then stays refused). */
 export async function writeStagingRecord(
   s: E2eSummary,
