@@ -85,7 +85,7 @@ describe("deploy function surface (SDK introspector)", () => {
       const doc = parse(readFileSync(resolve(import.meta.dirname, `../../.github/workflows/${wf}.yml`), "utf8")) as {
         jobs: Record<string, { steps: { with?: { call?: string } }[] }>;
       };
-      const call = Object.values(doc.jobs)[0].steps.find((st) => st.with?.call)!.with!.call!;
+      const call = doc.jobs.deploy.steps.find((st) => st.with?.call)!.with!.call!;
       const [fn, ...rest] = call.trim().split(/\s+/);
       const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
       const flags = rest

@@ -27,8 +27,8 @@ describe("metrics function surface (SDK introspector)", () => {
 });
 
 /**
- * The window's default end is today: a cached call on a persistent engine would replay yesterday's window. The policy is
- * not in the introspector's JSON, so this runs the SDK's own Register against the recorder and reads what it declares.
+ * The window's default end is today: a cached call on a persistent engine would replay yesterday's window. The
+ * policy is not in the introspector's JSON, so this runs the SDK's own Register against the recorder and reads it.
  */
 describe("functions whose answer depends on today or on a server are never cached (SDK Register, recorded)", () => {
   let rec: Recording;

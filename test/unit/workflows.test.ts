@@ -22,12 +22,15 @@ const ALLOWED = /^actions\/(checkout|upload-artifact|download-artifact)@[0-9a-f]
 const ENGINE_ENV = `\${{ fromJSON(vars.DAGGER_ENGINE && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE)) || '{}') }}`;
 
 interface Step {
+  id?: string;
+  env?: Record<string, string>;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
 }
 interface Job {
   steps: Step[];
+  outputs?: Record<string, string>;
   permissions?: Record<string, string>;
   environment?: string;
   if?: string;
@@ -134,26 +137,79 @@ describe("workflows", () => {
         parts.reduce((n, p) => n + Number(p![2]), 0),
         f,
       ).toBe(Number(budget![2]));
-      expect(Object.values(load(f).jobs)[0]["timeout-minutes"], f).toBeGreaterThanOrEqual(Number(budget![2]));
+      expect(load(f).jobs.deploy["timeout-minutes"], f).toBeGreaterThanOrEqual(Number(budget![2]));
     }
   });
 
-  it("keeps deploys from overlapping", () => {
-    for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
-      expect(load(f).concurrency).toEqual({ group: expect.stringMatching(/^deploy-/), "cancel-in-progress": false });
+  it("keeps deploys from overlapping, and guards staging with one group across its deploy and its E2E", () => {
+    for (const f of ["deploy-staging.yml", "deploy-production.yml", "e2e-staging.yml"]) {
+      expect(load(f).concurrency?.["cancel-in-progress"], f).toBe(false);
     }
+    expect(load("deploy-staging.yml").concurrency?.group).toBe("staging");
+    expect(load("e2e-staging.yml").concurrency?.group).toBe("staging");
+    expect(load("deploy-production.yml").concurrency?.group).toBe("deploy-production");
+  });
+
+  it("tests the commit staging runs: read from staging, never a workflow_run's head_sha (two hops down it is main's)", () => {
+    const text = readFileSync(join(DIR, "e2e-staging.yml"), "utf8");
+    expect(text).not.toMatch(/workflow_run\.head_sha|github\.sha/);
+    const { staging, ...rest } = load("e2e-staging.yml").jobs;
+    expect(staging.outputs).toEqual({ commit: "${{ steps.commit.outputs.output }}" });
+    expect(staging.steps[1]).toMatchObject({ id: "commit", uses: DAGGER });
+    expect(String(staging.steps[1].with!.call)).toMatch(/^staging-commit --staging-host /);
+    const SHA = "${{ needs.staging.outputs.commit }}";
+    for (const [name, job] of Object.entries(rest)) {
+      expect([job.needs].flat(), name).toContain("staging");
+      expect(job.steps[0].with?.ref, `${name} checks out staging's commit`).toBe(SHA);
+      const call = String(job.steps.find((s) => s.uses === DAGGER)!.with!.call);
+      if (call.includes("--commit")) expect(call, name).toContain(`--commit ${SHA}`);
+    }
+  });
+
+  it("promotes the commit staging runs (or an input one), never main's HEAD, with a force-reason input kept out of the shell", () => {
+    const wf = load("deploy-production.yml");
+    const text = readFileSync(join(DIR, "deploy-production.yml"), "utf8");
+    expect(text).not.toMatch(/github\.sha/);
+    const { inputs } = wf.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
+    expect(Object.keys(inputs).sort()).toEqual(["commit", "force-reason"]);
+    const { staging, deploy } = wf.jobs;
+    expect(String(staging.steps[1].with!.call)).toMatch(/^staging-commit /);
+    expect(deploy.needs).toBe("staging");
+    const SHA = "${{ inputs.commit || needs.staging.outputs.commit }}";
+    expect(deploy.steps[0].with?.ref).toBe(SHA);
+    const step = deploy.steps.find((s) => s.uses === DAGGER)!;
+    expect(String(step.with!.call)).toContain(`--commit ${SHA}`);
+    expect(step.env?.FORCE_REASON).toBe("${{ inputs.force-reason }}");
+    expect(String(step.with!.call)).toContain(`'--force-reason "$FORCE_REASON"'`);
+    expect(String(step.with!.call)).not.toMatch(/inputs\.force-reason \}\}/);
+  });
+
+  it("reads secrets only in jobs that declare an environment: production's only in production", () => {
+    let readers = 0;
+    for (const f of FILES) {
+      for (const [name, job] of Object.entries(load(f).jobs)) {
+        const used = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
+        if (used.length === 0) continue;
+        readers++;
+        expect(job.environment, `${f} ${name} reads ${used.join(", ")}`).toMatch(/^(staging|production)$/);
+        if (used.some((n) => n.startsWith("PRODUCTION_"))) expect(job.environment, `${f} ${name}`).toBe("production");
+      }
+    }
+    expect(readers).toBeGreaterThanOrEqual(6);
   });
 
   it("promotes to production only by hand, from main, through the production environment", () => {
     const wf = load("deploy-production.yml");
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     expect(wf.jobs.deploy.environment).toBe("production");
-    expect(wf.jobs.deploy.if).toContain("refs/heads/main");
+    // deploy needs staging, which runs only from main: a skipped need skips the deploy.
+    expect(wf.jobs.staging.if).toContain("refs/heads/main");
+    expect(wf.jobs.deploy.needs).toBe("staging");
   });
 
   it("passes deploy secrets as env:// references, never inline", () => {
     for (const f of ["deploy-staging.yml", "deploy-production.yml"]) {
-      const call = String(Object.values(load(f).jobs)[0].steps.find((s) => s.uses === DAGGER)!.with!.call);
+      const call = String(load(f).jobs.deploy.steps.find((s) => s.uses === DAGGER)!.with!.call);
       expect(call).toMatch(/--ssh-key env:\/\/SSH_KEY/);
       expect(call).not.toMatch(/SSH_KEY }}/);
     }
@@ -180,8 +236,8 @@ describe("workflows", () => {
     const wf = load("e2e-staging.yml");
     const { e2e, "e2e-shard": shard, "e2e-merge": merge } = wf.jobs;
     const call = (j: Job) => String(j.steps.find((s) => s.uses === DAGGER)!.with!.call);
-    expect(e2e.if).toContain("!(vars.E2E_MATRIX == 'true' || inputs.matrix)");
-    expect(shard.if).toContain("&& (vars.E2E_MATRIX == 'true' || inputs.matrix)");
+    expect(e2e.if).toBe("${{ !(vars.E2E_MATRIX == 'true' || inputs.matrix) }}");
+    expect(shard.if).toBe("${{ vars.E2E_MATRIX == 'true' || inputs.matrix }}");
     expect(shard.strategy).toEqual({ "fail-fast": false, matrix: { index: [1, 2, 3, 4] } });
     expect(call(shard)).toMatch(
       /^end-to-end-shard --index \$\{\{ matrix\.index \}\} --total 4 .* export --path blob$/s,
@@ -190,7 +246,7 @@ describe("workflows", () => {
       uses: expect.stringMatching(/^actions\/upload-artifact@/),
       with: { path: "blob", name: "e2e-blob-${{ github.run_id }}-${{ matrix.index }}" },
     });
-    expect(merge.needs).toBe("e2e-shard");
+    expect(merge.needs).toEqual(["staging", "e2e-shard"]);
     expect(merge.if).toContain("!cancelled()");
     expect(merge.steps[1]).toMatchObject({
       uses: expect.stringMatching(/^actions\/download-artifact@/),
@@ -205,7 +261,7 @@ describe("workflows", () => {
   it("turns a red report into a red verdict job, and never rolls staging back", () => {
     const wf = load("e2e-staging.yml");
     const v = wf.jobs.verdict;
-    expect(v.needs).toEqual(["e2e", "e2e-merge"]);
+    expect(v.needs).toEqual(["staging", "e2e", "e2e-merge"]);
     expect(v.steps[1]).toMatchObject({
       uses: expect.stringMatching(/^actions\/download-artifact@/),
       with: { name: "e2e-report-${{ github.run_id }}", path: "report" },
