@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
 #   system: openssh-server, rsync, chromium, curl, nginx (apt; nginx fronts the deployed app)    python: uv (PyPI)
-#   MongoDB wire protocol: FerretDB v1 built from the Go module proxy into .tools/bin
+#   MongoDB wire protocol: the Java stand-in (scripts/stand-ins/mongo, Java 17 + Maven from apt) and FerretDB v1
+#   (Go module proxy), into .tools
 #   node: the root devDependencies and both example frontends' (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
