@@ -32,9 +32,11 @@ const ROOT = resolve(import.meta.dirname, "../..");
 /** Tests of the repository as a whole, not of one source file. */
 const REPOSITORY_CHECKS = new Set([
   "test/unit/cliNames.test.ts",
+  "test/unit/comments.test.ts",
   "test/unit/layers.test.ts",
   "test/unit/layout.test.ts",
   "test/unit/modulePackage.test.ts",
+  "test/unit/requirements.test.ts",
   "test/unit/workflows.test.ts",
 ]);
 
