@@ -1,6 +1,6 @@
 import { ExecError, UnknownDaggerError } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
-import { isExecError } from "../../ci/src/dagger/execError";
+import { isExecError } from "../../../ci/src/dagger/execError";
 
 // The npm package's real class (the bundled module SDK throws the same one from its core.js but does not export it).
 const execError = () =>
