@@ -91,7 +91,11 @@ describe("the test tree mirrors the source tree", () => {
   });
 
   it("every test file under test/unit, test/integration and test/bench names a source that exists", () => {
-    expect(unmirroredTests(ROOT)).toEqual([]);
+    expect(
+      unmirroredTests(ROOT),
+      "git mv each to the path of the source it tests (see this file's header), or, for a check of the whole " +
+        "repository, add it to REPOSITORY_CHECKS in test/unit/layout.test.ts",
+    ).toEqual([]);
   });
 
   it("(the check) names a test whose source is gone, and passes a facet, a folder and a repository check", () => {
