@@ -18,7 +18,8 @@ describe("init, then fast-tests on a second repository (examples/library)", () =
     dir = join(mkdtempSync(join(tmpdir(), "library-")), "library");
     cpSync(LIBRARY, dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
   });
-  afterAll(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
+  // The copy holds node_modules and a .venv: removing them took over a minute on a loaded 2-core machine.
+  afterAll(() => rmSync(join(dir, ".."), { recursive: true, force: true }), 180_000);
 
   it("init writes a pipeline.yaml that says what it guessed and why", async () => {
     const r = await runPipeline(["init", "--source", dir]);
