@@ -26,7 +26,7 @@ export function runInit(sourceDir: string, opts: { force?: boolean; out?: string
   }
   const paths = listSource(sourceDir);
   const read = Object.fromEntries(initWanted(paths).map((p) => [p, readFileSync(join(sourceDir, p), "utf8")]));
-  const result = planInit({ paths, read });
+  const result = planInit({ paths, read }, sourceDir);
   writeFileSync(target, result.yaml);
   return result;
 }

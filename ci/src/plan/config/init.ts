@@ -4,6 +4,7 @@
  */
 import { parse as parseToml } from "smol-toml";
 import { stringify } from "yaml";
+import { InputError } from "../errors";
 import { detectBackend, factPaths } from "./repoFacts";
 
 /** A repository as init sees it: every path (relative, `/`-separated) and the text of the wanted ones. */
@@ -43,11 +44,26 @@ export function initWanted(paths: string[]): string[] {
   return paths.filter((p) => manifests.test(p) || (p.endsWith(".py") && p.split("/").length <= 4));
 }
 
-/** Guess the layout, commands, Python version, test extras and Mongo variables; return them and the file. */
-export function planInit(input: InitInput): InitResult {
+/** A source with neither app half in it: an empty pipeline.yaml would only hide the wrong --source. */
+export class InitFoundNothingError extends InputError {
+  constructor(where: string) {
+    super(
+      `init found no app in ${where}: it looked for a package.json that depends on next (the frontend) and a ` +
+        `pyproject.toml (the backend), skipping ${INIT_SKIP.join(", ")}; ` +
+        "point --source at the app's repository",
+    );
+  }
+}
+
+/**
+ * Guess the layout, commands, Python version, test extras and Mongo variables; return them and the file. `where`
+ * names the source in the error when it holds no app.
+ */
+export function planInit(input: InitInput, where = "the source"): InitResult {
   const guesses: InitGuess[] = [];
   const fe = frontendDir(input);
   const be = backendDir(input);
+  if (!fe && !be) throw new InitFoundNothingError(where);
   if (fe) guesses.push(...frontendGuesses(fe, input));
   if (be) guesses.push(...backendGuesses(be, input));
   return { guesses, yaml: renderYaml(guesses) };

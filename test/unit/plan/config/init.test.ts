@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initWanted, planInit } from "../../../../ci/src/plan/config/init";
+import { InitFoundNothingError, initWanted, planInit } from "../../../../ci/src/plan/config/init";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 
 /** A repository shaped like a real one, not like the defaults: web/ and api/, jest, an optional test extra. */
@@ -79,8 +79,11 @@ describe("planInit", () => {
     expect(c.services.mongo.env.TEST_MONGO_URI).toBe("mongodb://{host}:{port}/{database}");
   });
 
-  it("guesses nothing for a repository with neither a Next.js app nor a Python project", () => {
-    expect(planInit({ paths: ["README.md"], read: {} }).guesses).toEqual([]);
+  it("refuses a repository with neither a Next.js app nor a Python project, saying what it looked for", () => {
+    expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(InitFoundNothingError);
+    expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(
+      /^init found no app in \/src\/x: it looked for a package\.json that depends on next .* and a pyproject\.toml/,
+    );
   });
 });
 
