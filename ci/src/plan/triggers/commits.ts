@@ -56,13 +56,25 @@ export function findBadCommits(commits: CommitInfo[]): BadCommit[] {
 /** A report listing each offending commit (short sha, subject, problem), or the count checked. */
 export function formatCommitReport(checked: number, bad: BadCommit[]): string {
   if (!bad.length) return `conventional commits: ${checked} commit(s) checked, all follow type(scope)!: subject`;
-  const lines = bad.map((b) => `  ${b.sha.slice(0, 7)}  "${b.subject}"\n           ${b.problem}`);
+  const lines = bad.map((b) => `  ${b.sha.slice(0, 7)}  "${printable(b.subject)}"\n           ${printable(b.problem)}`);
   const fix = "Fix: reword them (git rebase -i <base>, then `reword`) and push again";
   return [
     `conventional commits: ${bad.length} of ${checked} commit(s) break type(scope)!: subject`,
     ...lines,
     fix,
   ].join("\n");
+}
+
+/**
+ * `text` with its control characters (C0, DEL, C1) and bidirectional overrides written as `\xNN`/`\uNNNN`: a subject
+ * is anyone's text, and an escape sequence in it must not clear, retitle or recolour the reader's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** Commits that break the convention: carries them, and the report as the message. */
