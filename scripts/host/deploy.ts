@@ -1,4 +1,4 @@
-/** Host-runner deploy commands: deploy-staging, deploy-production, rollback, staging-server. */
+/** Host-runner deploy commands: deploy-staging, deploy-production, rollback, staging-server (options in cli/). */
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,8 +15,6 @@ import { buildArtifact } from "./artifact";
 import { readConfig } from "./config";
 import { deployEnv, redact, resolveTarget, type TargetSettings } from "./target";
 import { startStagingServer, stagingStatus, stopStagingServer } from "./staging/server";
-import { METRICS_OPTIONS, metricsCommand } from "./metrics";
-import { alertCommand } from "./alert";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 
 export interface DeployFlags {
@@ -29,62 +27,6 @@ export interface DeployFlags {
   "force-reason"?: string;
   strategy?: string;
 }
-
-/** Flags the deploy commands add to the host runner's parser. */
-export const DEPLOY_OPTIONS = {
-  artifact: { type: "string" },
-  commit: { type: "string" },
-  to: { type: "string" },
-  keep: { type: "string" },
-  target: { type: "string" },
-  "force-reason": { type: "string" },
-  strategy: { type: "string" },
-  text: { type: "string" },
-  ...METRICS_OPTIONS,
-} as const;
-
-type Flags = Record<string, unknown>;
-const flagsOf = (f: Flags, source: string, config: string): DeployFlags => ({
-  source,
-  config,
-  artifact: f.artifact as string,
-  commit: f.commit as string,
-  to: f.to as string,
-  keep: f.keep as string,
-  "force-reason": f["force-reason"] as string,
-  strategy: f.strategy as string,
-});
-
-/** The commands scripts/pipeline.ts lists beside its own tools. */
-export const DEPLOY_TOOLS: Record<
-  string,
-  { describe: string; run: (f: Flags, dir: string, config: string) => Promise<number> }
-> = {
-  "staging-server": {
-    describe: "start|stop|status the bundled local staging server (sshd, nginx, db)",
-    run: () => stagingServerCommand(process.argv.slice(2).filter((a) => !a.startsWith("-"))[1]),
-  },
-  "deploy-staging": {
-    describe: "build once, deploy to staging over SSH, health, watch window, auto-rollback (--strategy canary)",
-    run: (f, d, c) => deployCommand("staging", flagsOf(f, d, c)),
-  },
-  "deploy-production": {
-    describe: "deploy a commit with a green E2E record on staging (or --force-reason)",
-    run: (f, d, c) => deployCommand("production", flagsOf(f, d, c)),
-  },
-  rollback: {
-    describe: "back to the previous good release (--target staging|production, --to ID)",
-    run: (f, d, c) => rollbackCommand(f.target === "production" ? "production" : "staging", flagsOf(f, d, c)),
-  },
-  metrics: {
-    describe: "the pipeline's §11 success metrics for a period, from release logs and E2E records (+ --html page)",
-    run: (f, d, c) => metricsCommand(f, d, c),
-  },
-  alert: {
-    describe: "send --event KIND --text TEXT to its severity's webhooks (ALERT_WEBHOOK_CRITICAL/_WARNING/_INFO)",
-    run: (f) => alertCommand(f),
-  },
-};
 
 /** `deploy-staging` / `deploy-production`: build once (or take --artifact), then run the deploy tasks over SSH. */
 export async function deployCommand(name: "staging" | "production", f: DeployFlags): Promise<number> {

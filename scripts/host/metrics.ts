@@ -13,15 +13,6 @@ import { sshRemote } from "../deploy/remote";
 import { readConfig } from "./config";
 import { deployEnv, resolveTarget } from "./target";
 
-/** Flags `metrics` adds to the host runner's parser. */
-export const METRICS_OPTIONS = {
-  "release-log": { type: "string", multiple: true },
-  "e2e-records": { type: "string" },
-  since: { type: "string" },
-  until: { type: "string" },
-  html: { type: "string" },
-} as const;
-
 /** Release logs and E2E records from files, or from the targets over SSH. */
 async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[] }> {
   const files = (f["release-log"] as string[] | undefined) ?? [];

@@ -87,12 +87,11 @@ describe("every documented `dagger call` resolves to a function and its flags (C
 });
 
 describe("the host runner's command names", () => {
-  it("are the CLI's for the E2E functions, and the old e2e names still run with a one-line deprecation note", async () => {
+  it("are the CLI's for the E2E functions; the retired e2e names point at them", async () => {
     const help = await runPipeline(["--help"]);
     for (const name of ["end-to-end", "end-to-end-shard", "end-to-end-merge"]) expect(help.stdout).toMatch(` ${name} `);
     const old = await runPipeline(["e2e-shard", "--index", "1", "--total", "2"]);
     expect(old.exitCode).toBe(2);
-    expect(old.stderr).toMatch(/^note: "e2e-shard" is deprecated; run "npm run pipeline -- end-to-end-shard"/);
-    expect(old.stderr).toMatch(/end-to-end-shard needs --out DIR/);
+    expect(old.stderr).toMatch(/^unknown command "e2e-shard" \(did you mean end-to-end-shard\?\)/);
   });
 });

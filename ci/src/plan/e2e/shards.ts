@@ -23,18 +23,22 @@ export interface ShardAssignment {
   reason: string;
 }
 
+/** The most shards a run is cut into: a CI matrix of more machines than this costs more than it saves. */
+export const MAX_SHARDS = 64;
+
 /** A shard count that cannot be used: says which value and what to pass instead. */
 export class ShardCountError extends InputError {
   constructor(readonly shards: unknown) {
     super(
-      `--shards ${String(shards)} is not a whole number of at least 1. Run e.g. \`npm run pipeline -- end-to-end --shards 4\` (or \`dagger call end-to-end --shards 4\`).`,
+      `--shards ${String(shards)} is not a whole number from 1 to ${MAX_SHARDS}. Run e.g. \`npm run pipeline -- end-to-end --shards 4\` (or \`dagger call end-to-end --shards 4\`).`,
     );
   }
 }
 
 /** Check a shard count and clamp it to the number of spec files; a clamp comes with a warning. */
 export function validateShardCount(shards: unknown, fileCount: number): { shards: number; warning?: string } {
-  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1) throw new ShardCountError(shards);
+  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
+    throw new ShardCountError(shards);
   if (fileCount > 0 && shards > fileCount) {
     return {
       shards: fileCount,

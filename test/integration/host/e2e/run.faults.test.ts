@@ -40,7 +40,7 @@ describe("e2e on bad input", () => {
     const r = await e2e([`--shards=${n}`]);
     expect(r.exitCode, r.output).toBe(2);
     expect(r.stderr).toContain(
-      `--shards ${n} is not a whole number of at least 1. Run e.g. \`npm run pipeline -- end-to-end --shards 4\``,
+      `--shards ${n} is not a whole number from 1 to 64. Run e.g. \`npm run pipeline -- end-to-end --shards 4\``,
     );
     noBrowserRan();
   });

@@ -4,10 +4,10 @@ import { assignShards, balanceRatio, ShardCountError, validateShardCount } from 
 const loads = (a: ReturnType<typeof assignShards>) => a.shards.map((s) => s.seconds);
 
 describe("validateShardCount", () => {
-  it.each([0, -1, 1.5, Number.NaN, "4"])("refuses %s, naming the value and the command to run", (n) => {
+  it.each([0, -1, 1.5, Number.NaN, "4", 65, 1e9])("refuses %s, naming the value, the bound and the command", (n) => {
     expect(() => validateShardCount(n, 5)).toThrow(ShardCountError);
     expect(() => validateShardCount(n, 5)).toThrow(
-      /--shards .* is not a whole number of at least 1\. Run e\.g\. `npm run pipeline -- end-to-end --shards 4`/,
+      /--shards .* is not a whole number from 1 to 64\. Run e\.g\. `npm run pipeline -- end-to-end --shards 4`/,
     );
   });
 

@@ -1,0 +1,70 @@
+/** deploy-staging, deploy-production, rollback: the deploy commands' options (the tasks are scripts/deploy). */
+import { Option, type Command } from "commander";
+import { deployCommand, rollbackCommand, type DeployFlags } from "../deploy";
+import { sourceAndConfig, withSourceAndConfig } from "./options";
+import { oneOf, wholeNumber } from "./values";
+
+const TARGETS = ["staging", "production"] as const;
+const STRATEGIES = ["bluegreen", "canary"] as const;
+const MAX_KEEP = 100;
+
+interface DeployOptions {
+  source: string;
+  config: string;
+  artifact?: string;
+  commit?: string;
+  keep?: number;
+  strategy?: string;
+  forceReason?: string;
+}
+
+/** Register the two deploys and the rollback. */
+export function addDeploy(program: Command, run: (code: number) => void): void {
+  deployOptions(program.command("deploy-staging"))
+    .description("build once, deploy to staging over SSH, health, watch window, auto-rollback")
+    .action(async (o: DeployOptions) => run(await deployCommand("staging", flagsOf(o))));
+  deployOptions(program.command("deploy-production"))
+    .description("deploy a commit with a green E2E record on staging (or --force-reason)")
+    .option("--force-reason <text>", "deploy without the E2E record, saying why (logged in releases.jsonl)")
+    .action(async (o: DeployOptions) => run(await deployCommand("production", flagsOf(o))));
+  withSourceAndConfig(program.command("rollback").description("back to the previous good release, or to --to ID"))
+    .addOption(
+      new Option("--target <name>", "which server")
+        .choices(TARGETS)
+        .default("staging")
+        .argParser(oneOf("--target", TARGETS)),
+    )
+    .option("--to <id>", "the release to return to (default: the previous good one)")
+    .action(async (o: DeployOptions & { target: (typeof TARGETS)[number]; to?: string }) =>
+      run(await rollbackCommand(o.target, { ...flagsOf(o), to: o.to })),
+    );
+}
+
+function deployOptions(cmd: Command): Command {
+  return withSourceAndConfig(cmd)
+    .option("--artifact <dir>", "a release built before (default: build one from --source)")
+    .option("--commit <sha>", "the commit deployed (default: HEAD of --source)")
+    .addOption(
+      new Option("--keep <n>", `releases kept on the server, 1..${MAX_KEEP} (default: deploy.keep)`).argParser(
+        wholeNumber("--keep", 1, MAX_KEEP, 5),
+      ),
+    )
+    .addOption(
+      new Option("--strategy <name>", "how traffic moves (default: deploy.strategy)")
+        .choices(STRATEGIES)
+        .argParser(oneOf("--strategy", STRATEGIES)),
+    );
+}
+
+function flagsOf(o: DeployOptions): DeployFlags {
+  const { source, config } = sourceAndConfig(o);
+  return {
+    source,
+    config,
+    artifact: o.artifact,
+    commit: o.commit,
+    keep: o.keep === undefined ? undefined : String(o.keep),
+    "force-reason": o.forceReason,
+    strategy: o.strategy,
+  };
+}

@@ -1,0 +1,100 @@
+/** end-to-end, end-to-end-shard, end-to-end-merge: Playwright shards, merged report, backend E2E. */
+import { Option, type Command } from "commander";
+import { MAX_SHARDS, ShardCountError } from "../../../ci/src/plan/e2e/shards";
+import { readConfig } from "../config";
+import { e2eCommand, type E2eFlags } from "../e2e/run";
+import { e2eMergeCommand, e2eShardCommand } from "../e2e/split";
+import { sourceAndConfig, withSourceAndConfig } from "./options";
+import { existing, oneOf, seconds, wholeNumber } from "./values";
+
+const SUITES = ["full", "smoke"] as const;
+const RECORDS = ["auto", "local", "staging"] as const;
+
+type Opts = Record<string, string | number | boolean | undefined> & { source: string; config: string };
+
+/** Register the one-machine run, and the shard and merge commands of a run split across machines. */
+export function addE2e(program: Command, run: (code: number) => void): void {
+  const e2e = common(program.command("end-to-end").description("Playwright in --shards N, merged report, backend E2E"))
+    .addOption(
+      new Option("--shards <n>", `how many Playwright shards, 1..${MAX_SHARDS} (default: e2e.shards)`).argParser(
+        shardCount,
+      ),
+    )
+    .option("--state-dir <dir>", "where the report and local promotion records go (default .pipeline)")
+    .option("--notify-success", "notify on a green run too", false)
+    .addOption(record());
+  e2e.action(async (o: Opts) => run(await withConfig(o, e2eCommand)));
+  const shard = common(program.command("end-to-end-shard").description("one shard of end-to-end's plan, its blob zip"))
+    .addOption(count("--index <i>", "which shard, from 1"))
+    .addOption(count("--total <n>", "how many shards the run has (default 4)"))
+    .option("--out <dir>", "where the shard's blob zip goes");
+  shard.action(async (o: Opts) => run(await withConfig(o, e2eShardCommand)));
+  const merge = common(program.command("end-to-end-merge").description("merge the shards' blob zips into the report"))
+    .addOption(new Option("--blobs <dir>", "the shards' blob zips").argParser(existing("--blobs", "directory")))
+    .addOption(count("--total <n>", "how many shards the run has (default 4)"))
+    .option("--state-dir <dir>", "where the report and local promotion records go (default .pipeline)")
+    .option("--notify-success", "notify on a green run too", false)
+    .addOption(record());
+  merge.action(async (o: Opts) => run(await withConfig(o, e2eMergeCommand)));
+}
+
+/** The options every E2E command takes: where the app is, the suite, timings and readiness. */
+function common(cmd: Command): Command {
+  return withSourceAndConfig(cmd)
+    .addOption(new Option("--suite <name>", "which tests").choices(SUITES).argParser(oneOf("--suite", SUITES)))
+    .option("--base-url <url>", "the deployed frontend (with --api-url); else the example app is started locally")
+    .option("--api-url <url>", "the deployed backend")
+    .addOption(new Option("--timings <file>", "a previous merged report").argParser(existing("--timings", "file")))
+    .addOption(
+      new Option("--ready-attempts <n>", "readiness probes").argParser(wholeNumber("--ready-attempts", 1, 1000, 30)),
+    )
+    .addOption(
+      new Option("--ready-interval <s>", "seconds between probes").argParser(seconds("--ready-interval", 0, 300, 2)),
+    )
+    .option("--commit <sha>", "the full sha the promotion record is for (default: HEAD of --source)");
+}
+
+function count(flags: string, description: string): Option {
+  const flag = flags.split(" ")[0];
+  return new Option(flags, `${description}, 1..${MAX_SHARDS}`).argParser(wholeNumber(flag, 1, MAX_SHARDS, 4));
+}
+
+/** The same refusal, and message, as the plan's own check of a shard count. */
+function shardCount(v: string): number {
+  const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
+  if (n >= 1 && n <= MAX_SHARDS) return n;
+  throw new ShardCountError(v);
+}
+
+function record(): Option {
+  return new Option("--record <where>", "where the promotion record goes")
+    .choices(RECORDS)
+    .argParser(oneOf("--record", RECORDS));
+}
+
+/** The command's flags in the shape the E2E commands read, after the config is checked. */
+async function withConfig(
+  o: Opts,
+  command: (f: E2eFlags, source: string, c: Awaited<ReturnType<typeof readConfig>>) => Promise<number>,
+): Promise<number> {
+  const { source, config } = sourceAndConfig(o);
+  const s = (v: unknown) => (v === undefined ? undefined : String(v));
+  const flags: E2eFlags = {
+    shards: s(o.shards),
+    suite: s(o.suite),
+    baseUrl: s(o.baseUrl),
+    apiUrl: s(o.apiUrl),
+    timings: s(o.timings),
+    readyAttempts: s(o.readyAttempts),
+    readyInterval: s(o.readyInterval),
+    stateDir: s(o.stateDir),
+    commit: s(o.commit),
+    notifySuccess: o.notifySuccess === true,
+    record: s(o.record),
+    index: s(o.index),
+    total: s(o.total),
+    out: s(o.out),
+    blobs: s(o.blobs),
+  };
+  return command(flags, source, await readConfig(source, config));
+}

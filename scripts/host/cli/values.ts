@@ -1,0 +1,86 @@
+/**
+ * Flag value parsers: each checks one value the moment commander reads it, before any command
+ * runs, and throws CliInputError naming the flag, what it got and what to pass instead.
+ */
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { CliInputError } from "./errors";
+
+/** One of `allowed`, exactly (no prefix, no case folding: `prodution` is not `production`). */
+export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (v: string) => T {
+  return (v) => {
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    const near = allowed.find((a) => editDistance(a, v.toLowerCase()) <= 2);
+    throw new CliInputError(
+      `${flag} ${JSON.stringify(v)} is not one of: ${allowed.join(", ")}; ` +
+        (near ? `did you mean ${flag} ${near}?` : `pass e.g. ${flag} ${allowed[0]}`),
+    );
+  };
+}
+
+/** Levenshtein distance, for the did-you-mean of a mistyped value. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** A whole number written in digits, from `min` to `max`. */
+export function wholeNumber(flag: string, min: number, max: number, example: number): (v: string) => number {
+  return (v) => {
+    const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
+    if (n >= min && n <= max) return n;
+    throw new CliInputError(
+      `${flag} ${JSON.stringify(v)} is not a whole number from ${min} to ${max}; pass e.g. ${flag} ${example}`,
+    );
+  };
+}
+
+/** A decimal number of seconds from `min` to `max`. */
+export function seconds(flag: string, min: number, max: number, example: number): (v: string) => number {
+  return (v) => {
+    const n = /^[0-9]{1,6}(\.[0-9]{1,3})?$/.test(v) ? Number(v) : NaN;
+    if (n >= min && n <= max) return n;
+    throw new CliInputError(
+      `${flag} ${JSON.stringify(v)} is not a number of seconds from ${min} to ${max}; pass e.g. ${flag} ${example}`,
+    );
+  };
+}
+
+/** A path that exists and is a `kind`, resolved through symlinks. */
+export function existing(flag: string, kind: "file" | "directory"): (v: string) => string {
+  return (v) => {
+    const real = realOf(flag, v);
+    const isDir = statSync(real).isDirectory();
+    if (isDir !== (kind === "directory"))
+      throw new CliInputError(
+        `${flag} ${v} is a ${isDir ? "directory" : "file"}; pass the path of a ${kind}${kind === "file" ? `, e.g. ${flag} ${v}/<name>` : ""}`,
+      );
+    return real;
+  };
+}
+
+/** Each use of a repeatable flag adds one more value. */
+export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] | undefined) => T[] {
+  return (v, previous) => [...(previous ?? []), parse(v)];
+}
+
+/** `path` resolved through every symlink; CliInputError when nothing is there. */
+export function realOf(flag: string, path: string): string {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    throw new CliInputError(`${flag} ${path} does not exist (looked for ${resolve(path)}); pass an existing path`);
+  }
+}
+
+/** True when `path` (already real) is `root` or inside it. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
