@@ -1,10 +1,10 @@
-import { parse } from "yaml";
 import { CONFIG_FILE, defaultConfig, type PipelineConfig } from "./defaults";
 import { nodeImage } from "../images";
 import { detectBackend, type RepoFacts } from "./repoFacts";
 import { ConfigError } from "./error";
 import { check, isRecord, SCHEMA } from "./schema";
 import { checkValues } from "./values";
+import { readYaml } from "./yaml";
 
 export { ConfigError } from "./error";
 export { toArgv } from "./schema";
@@ -15,7 +15,7 @@ export { toArgv } from "./schema";
  */
 export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts: RepoFacts = {}): PipelineConfig {
   const defaults = defaultConfig();
-  const raw = readYaml(text, file);
+  const raw = readYaml(text, file) as Record<string, unknown> | undefined;
   if (raw !== undefined) check(raw, SCHEMA, "", file);
   const { backend, detected } = withRepoFacts(isRecord(raw?.backend) ? raw.backend : {}, facts, defaults);
   const given = { ...raw, backend };
@@ -29,21 +29,6 @@ export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts:
   }
   checkValues(merged, file);
   return detected.length ? { ...merged, detected } : merged;
-}
-
-/** The file's YAML as a mapping; undefined for no file, an empty one or only comments. */
-function readYaml(text: string | undefined, file: string): Record<string, unknown> | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  try {
-    return (parse(text) ?? undefined) as Record<string, unknown> | undefined;
-  } catch (e) {
-    throw new ConfigError(
-      file,
-      "",
-      `is not valid YAML (${(e as Error).message.split("\n")[0]})`,
-      "correct the YAML syntax at that line",
-    );
-  }
 }
 
 /** The backend keys pipeline.yaml leaves unset, filled from the repository's own files, saying why. */

@@ -1,0 +1,54 @@
+/** Read pipeline.yaml's text into plain data, refusing duplicate keys and Object.prototype's names in one pass. */
+import { isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { ConfigError } from "./error";
+
+/**
+ * Names every JavaScript object answers to (`constructor`, `__proto__`, `toString` …): as keys they would read as
+ * present where nothing was written, or reach the prototype.
+ */
+const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+
+/** The file's YAML as plain data; undefined for no file, an empty one or only comments. */
+export function readYaml(text: string | undefined, file: string): unknown {
+  if (text === undefined || text.trim() === "") return undefined;
+  // yaml's own unique-key check compares each key with every earlier one, so its time grows with the square of
+  // the key count; checkKeys below does the same with a Set, in one pass.
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const [error] = doc.errors;
+  if (error) {
+    throw new ConfigError(
+      file,
+      "",
+      `is not valid YAML (${error.message.split("\n")[0]})`,
+      "correct the YAML syntax at that line",
+    );
+  }
+  checkKeys(doc.contents, "", file);
+  return doc.toJS() ?? undefined;
+}
+
+function checkKeys(node: Node | null, at: string, file: string): void {
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => checkKeys(item as Node, `${at}[${i}]`, file));
+    return;
+  }
+  if (!isMap(node)) return;
+  const seen = new Set<string>();
+  for (const pair of node.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined)
+      throw new ConfigError(file, at, "has a key that is not a plain name", "write each key as a plain word");
+    const key = at ? `${at}.${name}` : name;
+    if (RESERVED.has(name)) {
+      throw new ConfigError(
+        file,
+        key,
+        "is a name every JavaScript object already has, so it cannot be a key",
+        "remove or rename it (constructor, __proto__, prototype, toString and the other Object.prototype names)",
+      );
+    }
+    if (seen.has(name)) throw new ConfigError(file, key, "is given twice", "keep one of them");
+    seen.add(name);
+    checkKeys(pair.value as Node | null, key, file);
+  }
+}
