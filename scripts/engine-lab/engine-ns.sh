@@ -29,6 +29,13 @@ cp "$BIN/dagger-engine" /usr/local/bin/dagger-engine
 cp "$BIN/dial-stdio" /usr/bin/dial-stdio; ln -sf /usr/bin/dial-stdio /usr/bin/buildctl
 # Debian keeps xtables-*-multi in /usr/sbin; the engine looks in /usr/bin
 for x in xtables-legacy-multi xtables-nft-multi; do [ -e /usr/sbin/$x ] && cp /usr/sbin/$x /usr/bin/$x; done
+# builtin SDK content (build-sdk.sh): module mode's Go and TypeScript SDKs, found by manifest digest in the content
+# store (core/sdk/loader.go); the digests and the Go proxy setting come in as env
+if [ -s "$CACHE/sdk/digests.env" ]; then
+  mkdir -p /usr/local/share/dagger/content; mount --bind "$CACHE/sdk/content" /usr/local/share/dagger/content
+  set -a; . "$CACHE/sdk/digests.env"; set +a
+  echo "engine-ns: builtin SDK content $(du -sh /usr/local/share/dagger/content | cut -f1)"
+fi
 mount --bind "$CACHE/etc-dagger" /etc/dagger
 mount --bind "$CACHE/cni-bin" /opt/cni/bin
 mount --bind "$CACHE/state" /var/lib/dagger

@@ -7,7 +7,12 @@ CACHE=${ENGINE_LAB_CACHE:-$HOME/.cache/engine-lab}
 SRC=$CACHE/src/dagger
 DAGGER_VERSION=${DAGGER_VERSION:-v0.21.8}
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
-if [ -f "$SRC/.enginelab-patched" ]; then echo "source ready: $SRC"; exit 0; fi
+# 6. (also on a cached tree) the Go SDK's library version: a tag the proxy serves (patches/go_sdk_lib_version.sed)
+lib_version() {
+  sed -i -f "$LAB/patches/go_sdk_lib_version.sed" "$SRC/core/sdk/go_sdk.go"
+  grep -q 'goSDKLibVersion *= *"v0.21.8"' "$SRC/core/sdk/go_sdk.go" || { echo "go_sdk_lib_version.sed did not apply"; exit 1; }
+}
+if [ -f "$SRC/.enginelab-patched" ]; then lib_version; echo "source ready: $SRC"; exit 0; fi
 modjson() { go mod download -json "$1" | python3 -c 'import json,sys;d=json.load(sys.stdin);print(d.get("Dir") or sys.exit(d.get("Error")))'; }
 d=$(modjson github.com/dagger/dagger@$DAGGER_VERSION)
 rm -rf "$SRC"; mkdir -p "$(dirname "$SRC")"; cp -r "$d" "$SRC"; chmod -R u+w "$SRC"
@@ -31,5 +36,6 @@ perl -0pi -e 's/logs\.Term\(\)\.SearchMatchRows\(\)/mtSearchMatchRows(logs.Term(
 rm -rf .enginelab-stubs; mkdir .enginelab-stubs; cp -r "$LAB/stubs/tuist" .enginelab-stubs/
 go mod edit -replace github.com/vito/tuist=./.enginelab-stubs/tuist -replace github.com/vito/tuist/teav1=./.enginelab-stubs/tuist/teav1
 go mod download
+lib_version
 touch .enginelab-patched
 echo "source ready: $SRC"

@@ -1,9 +1,12 @@
 /**
  * The engine lab's results: one row per driver step (passed/failed/skipped, seconds, first error line), the
- * engine ÷ host fast-tests ratios, written as results.json and results.md under $ENGINE_LAB_OUT.
+ * engine ÷ host fast-tests ratios, written as results.json; the module-mode rows as module.json; results.md under
+ * $ENGINE_LAB_OUT renders both (each phase re-renders it when it writes its JSON).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { moduleSection, type HostTimes } from "./module/report";
+import type { RowResult } from "./module/typed";
 
 export interface StepResult {
   step: string;
@@ -12,11 +15,6 @@ export interface StepResult {
   seconds: number;
   firstError?: string;
   note?: string;
-}
-
-interface HostTimes {
-  cold: { seconds: number; passed: boolean };
-  warm: { seconds: number; passed: boolean };
 }
 
 /** Where the lab writes (default .pipeline/engine-lab in the repository). */
@@ -45,13 +43,17 @@ function readHost(): HostTimes | undefined {
   return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as HostTimes) : undefined;
 }
 
-/** Write results.json and results.md; return the Markdown. */
-export function writeResults(steps: StepResult[], meta: Record<string, string>): string {
-  const host = readHost();
+function readJson<T>(name: string): T | undefined {
+  const f = join(labOut(), name);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as T) : undefined;
+}
+
+/** The client-mode section (driver steps and ratios). */
+function driverSection(steps: StepResult[], meta: Record<string, string>, host?: HostTimes): string[] {
   const r = ratios(steps, host);
   const cell = (s?: string) => (s ?? "").replaceAll("|", "\\|").replaceAll("\n", " ");
-  const md = [
-    `# Engine lab results (${meta.finishedAt})`,
+  return [
+    "## Client mode (the driver under `dagger run`)",
     "",
     ...Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`),
     "",
@@ -69,9 +71,38 @@ export function writeResults(steps: StepResult[], meta: Record<string, string>):
         `| ${n} | ${steps.find((s) => s.step === `fastTests-${n}`)?.seconds.toFixed(1) ?? "-"} | ${host?.[n].seconds.toFixed(1) ?? "-"} | ${r[n] ?? "-"} |`,
     ),
     "",
+  ];
+}
+
+/** results.md from whichever phases have written their JSON; returns the Markdown. */
+function render(): string {
+  const host = readHost();
+  const driver = readJson<{ meta: Record<string, string>; steps: StepResult[] }>("results.json");
+  const mod = readJson<{ meta: Record<string, string>; rows: RowResult[] }>("module.json");
+  const md = [
+    "# Engine lab results",
+    "",
+    ...(mod ? moduleSection(mod.rows, mod.meta, host) : []),
+    ...(driver ? driverSection(driver.steps, driver.meta, host) : []),
   ].join("\n");
-  mkdirSync(labOut(), { recursive: true });
-  writeFileSync(join(labOut(), "results.json"), JSON.stringify({ meta, steps, host, ratios: r }, null, 2));
   writeFileSync(join(labOut(), "results.md"), md);
   return md;
+}
+
+/** Write results.json (the driver's steps) and re-render results.md; return the Markdown. */
+export function writeResults(steps: StepResult[], meta: Record<string, string>): string {
+  mkdirSync(labOut(), { recursive: true });
+  const host = readHost();
+  writeFileSync(
+    join(labOut(), "results.json"),
+    JSON.stringify({ meta, steps, host, ratios: ratios(steps, host) }, null, 2),
+  );
+  return render();
+}
+
+/** Write module.json (the module-mode rows) and re-render results.md; return the Markdown. */
+export function writeModuleResults(rows: RowResult[], meta: Record<string, string>): string {
+  mkdirSync(labOut(), { recursive: true });
+  writeFileSync(join(labOut(), "module.json"), JSON.stringify({ meta, rows, host: readHost() }, null, 2));
+  return render();
 }

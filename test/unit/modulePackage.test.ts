@@ -3,8 +3,11 @@
  * the lock on a cold load. Runtime source, dagger/dagger sdk/typescript/runtime at v0.21.8:
  * - tsutils/package_json_updator.go UpdatePackageJSONForModule: sets "type": "module", adds dependencies.typescript =
  *   tsdistconsts.DefaultTypeScriptVersion ("5.9.3", tsdistconsts/consts.go) when absent, drops @dagger.io/dagger;
- * - runtime_node.go withInstalledDependencies: with typescript at exactly that version it mounts its bundled copy, and
- *   runs `npm install --omit=dev` on package.json + package-lock.json for any other dependency;
+ * - runtime_node.go withInstalledDependencies: with typescript at exactly that version it mounts its bundled copy
+ *   (typescript-library: the SDK's own typescript, 6.0.3 at v0.21.8) over node_modules/typescript, then runs
+ *   `npm install --omit=dev` for any other dependency; npm sees a different typescript there and renames the mount
+ *   point: EBUSY, the load fails. So with other dependencies typescript is pinned at another version: no mount, npm
+ *   installs everything from the lock (reproduced on a host: docs/engine-lab.md "npm EBUSY");
  * - tsutils/tsconfig_updator.go UpdateTSConfigForModule: sets the @dagger.io/dagger paths and experimentalDecorators;
  * - main.go Codegen: WithVCSIgnoredPaths(["sdk", "**\/node_modules/**", "**\/.pnpm-store/**"]) plus ".env"
  *   (core/codegen.go), which core/schema/modulesource.go writes to ci/.gitignore as "/<path>" lines.
@@ -45,9 +48,11 @@ function importedPackages(): string[] {
 }
 
 describe("ci/package.json", () => {
-  it("is what the runtime expects: an ES module with typescript pinned at the runtime's bundled version", () => {
+  it("is an ES module the runtime installs with npm alone: typescript declared, not at the mounted version", () => {
     expect(pkg.type).toBe("module");
-    expect(pkg.dependencies?.typescript).toBe(RUNTIME_TYPESCRIPT);
+    const others = Object.keys(pkg.dependencies ?? {}).filter((n) => n !== "typescript");
+    expect(pkg.dependencies?.typescript).toMatch(/^\d+\.\d+\.\d+$/);
+    if (others.length) expect(pkg.dependencies?.typescript).not.toBe(RUNTIME_TYPESCRIPT);
     expect(pkg.dependencies?.["@dagger.io/dagger"]).toBeUndefined();
     expect(pkg.devDependencies?.["@dagger.io/dagger"]).toBeUndefined();
   });

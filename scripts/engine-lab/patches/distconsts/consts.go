@@ -12,7 +12,7 @@ const (
 	RuncPath              = "/usr/local/bin/runc"
 	DaggerInitPath        = "/usr/local/bin/dagger-init"
 	EngineDefaultStateDir = "/var/lib/dagger"
-	// Builtin SDK content (pinned by digest in upstream's image): absent in the lab, so module mode is blocked.
+	// Builtin SDK content: built by build-sdk.sh, bind-mounted here by engine-ns.sh, digests in its env.
 	EngineContainerBuiltinContentDir   = "/usr/local/share/dagger/content"
 	GoSDKManifestDigestEnvName         = "DAGGER_GO_SDK_MANIFEST_DIGEST"
 	PythonSDKManifestDigestEnvName     = "DAGGER_PYTHON_SDK_MANIFEST_DIGEST"

@@ -1,0 +1,99 @@
+/**
+ * The module-mode rows that need no server: module load (`dagger functions`), fast-tests (cold, warm, on a copy of
+ * examples/library), plan, check-commits, init, and each function's --help. Commands are the README's and the
+ * workflows' lines with this repository's values; `call` places the arguments the way the CLI takes them.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../steps/sources";
+import type { ModuleRow, Typed } from "./typed";
+
+/** Arguments of Ci's constructor (given before the function name); none until the module has one. */
+const CONSTRUCTOR = new Set<string>((process.env.ENGINE_LAB_CTOR_ARGS ?? "").split(",").filter(Boolean));
+
+/** `dagger call [ctor flags] fn [fn flags] [chain...]`: flags given as [name, value] pairs. */
+export function call(fn: string, flags: [string, string][] = [], chain: string[] = []): string[] {
+  const ctor = flags.filter(([n]) => CONSTRUCTOR.has(n)).flatMap(([n, v]) => [`--${n}`, v]);
+  const own = flags.filter(([n]) => !CONSTRUCTOR.has(n)).flatMap(([n, v]) => [`--${n}`, v]);
+  return ["call", ...ctor, fn, ...own, ...chain];
+}
+
+export const sha = (rev: string) => execFileSync("git", ["rev-parse", rev], { cwd: ROOT, encoding: "utf8" }).trim();
+const has = (re: RegExp, what: string) => (t: Typed) => (re.test(t.stdout) ? undefined : `stdout lacks ${what}`);
+
+/** Module load, twice: the first on a fresh engine is the cold load (runtime image, SDK codegen, npm install). */
+export function loadRows(runs: number): ModuleRow[] {
+  const fns = has(/fast-tests/, "fast-tests in the function list");
+  return [
+    { row: "functions-cold", argv: ["functions"], expect: 0, check: fns },
+    ...Array.from({ length: runs }, (_, i) => ({
+      row: `functions-warm-${i + 1}`,
+      argv: ["functions"],
+      expect: 0,
+      check: fns,
+    })),
+  ];
+}
+
+/** fast-tests on the embedded example app, cold then warm, and on a copy of examples/library. */
+export function fastRows(runs: number, scratch: string): ModuleRow[] {
+  const lib = join(scratch, "library");
+  cpSync(join(ROOT, "examples/library"), lib, {
+    recursive: true,
+    filter: (s) => !/node_modules|\.venv|\.next/.test(s),
+  });
+  const passed = has(/passed|PASS/i, "a passed summary");
+  return [
+    { row: "fast-tests-cold", argv: call("fast-tests"), expect: 0, check: passed },
+    ...Array.from({ length: runs }, (_, i) => ({
+      row: `fast-tests-warm-${i + 1}`,
+      argv: call("fast-tests"),
+      expect: 0,
+      check: passed,
+    })),
+    { row: "fast-tests-library", argv: call("fast-tests", [["source", lib]]), expect: 0, check: passed },
+  ];
+}
+
+/** plan and check-commits on this repository; init on a copy of the example app, exported. */
+export function gitRows(scratch: string): ModuleRow[] {
+  const app = join(scratch, "init-app");
+  cpSync(join(ROOT, "examples/app"), app, { recursive: true, filter: (s) => !/node_modules|\.venv|\.next/.test(s) });
+  const yaml = join(scratch, "init-pipeline.yaml");
+  return [
+    {
+      row: "plan",
+      argv: call("plan", [
+        ["event", "push"],
+        ["branch", "develop"],
+      ]),
+      expect: 0,
+    },
+    { row: "check-commits", argv: call("check-commits", [["base", sha("HEAD~3")]]), expect: 0 },
+    {
+      row: "init",
+      argv: call("init", [["source", app]], ["export", "--path", yaml]),
+      expect: 0,
+      check: () => (existsSync(yaml) && /frontend|backend/.test(readFileSync(yaml, "utf8")) ? undefined : `no ${yaml}`),
+    },
+  ];
+}
+
+/** `dagger call <fn> --help` for every function `dagger functions` listed. */
+export function helpRows(functionsOutput: string): ModuleRow[] {
+  const names = functionsOutput
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter((n) => /^[a-z][a-z-]*$/.test(n) && n !== "name");
+  return names.map((n) => ({
+    row: `help-${n}`,
+    argv: ["call", n, "--help"],
+    expect: 0,
+    check: has(/USAGE|Usage/, "usage"),
+  }));
+}
+
+/** A scratch directory for copies and exports. */
+export const scratchDir = () => mkdtempSync(join(tmpdir(), "engine-lab-module-"));

@@ -1,0 +1,110 @@
+/**
+ * One command as a user types it in module mode: the lab's `dagger` CLI run from the repository root against the
+ * lab's engine, argv exactly as written in a row (secrets only as env:// or file:// references). Its exit code, time
+ * and first meaningful line become a row of the module-mode table; stdout and stderr are kept under $OUT/module/.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { labOut } from "../results";
+import { ROOT } from "../steps/sources";
+
+export interface ModuleRow {
+  row: string;
+  /** The command line as typed (after `dagger`), shown in the table. */
+  argv: string[];
+  /** The exit code the row passes with (the README's promise for that case). */
+  expect: number;
+  /** Extra checks on a finished command: a message when something is wrong. */
+  check?(out: Typed): string | undefined;
+  /** Env the command sees besides the lab's client env (the values env:// references name). */
+  env?: Record<string, string>;
+}
+
+export interface Typed {
+  exit: number;
+  seconds: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RowResult {
+  row: string;
+  command: string;
+  expect: number;
+  exit: number;
+  seconds: number;
+  status: "passed" | "failed";
+  firstLine: string;
+}
+
+const DAGGER = join(
+  process.env.ENGINE_LAB_CACHE ?? join(process.env.HOME ?? "/root", ".cache/engine-lab"),
+  "bin/dagger",
+);
+
+/** Run `dagger <argv>` from the repository root; never throws for a non-zero exit. */
+export function typeCommand(argv: string[], env: Record<string, string> = {}): Promise<Typed> {
+  const t = performance.now();
+  const p = spawn(DAGGER, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, DAGGER_NO_NAG: "1", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  p.stdout.on("data", (b: Buffer) => out.push(b));
+  p.stderr.on("data", (b: Buffer) => err.push(b));
+  return new Promise((ok, fail) => {
+    p.on("error", fail);
+    p.on("close", (code, signal) =>
+      ok({
+        exit: code ?? (signal ? 128 : 1),
+        seconds: (performance.now() - t) / 1000,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    );
+  });
+}
+
+/** The line a reader wants first: stdout's first line on success, else the CLI's error line. */
+export function firstLine(t: Pick<Typed, "exit" | "stdout" | "stderr">): string {
+  const lines = (s: string) =>
+    s
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+  if (t.exit === 0) return lines(t.stdout)[0] ?? lines(t.stderr).at(-1) ?? "";
+  const err = lines(t.stderr);
+  return (
+    err.find((l) => /input error:|^Error:|^! /.test(l)) ??
+    err.filter((l) => !/^\d+\s*:|^(┃|│|╰|▼|▶|✔|✘)/.test(l)).at(-1) ??
+    lines(t.stdout)[0] ??
+    ""
+  ).slice(0, 300);
+}
+
+/** Type one row's command and judge it; its output is kept as $OUT/module/<row>.{stdout,stderr}. */
+export async function runRow(r: ModuleRow, log: (s: string) => void): Promise<RowResult> {
+  const command = ["dagger", ...r.argv].join(" ");
+  log(`${r.row}: ${command} ...`);
+  const t = await typeCommand(r.argv, r.env);
+  const dir = join(labOut(), "module");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${r.row}.stdout`), t.stdout);
+  writeFileSync(join(dir, `${r.row}.stderr`), t.stderr);
+  const problem = t.exit !== r.expect ? `exit ${t.exit}, expected ${r.expect}` : r.check?.(t);
+  const status = problem ? "failed" : "passed";
+  const line = firstLine(t);
+  log(`${r.row} ${status} (exit ${t.exit}, ${t.seconds.toFixed(1)} s): ${problem ? `${problem}; ` : ""}${line}`);
+  return {
+    row: r.row,
+    command,
+    expect: r.expect,
+    exit: t.exit,
+    seconds: t.seconds,
+    status,
+    firstLine: problem ? `${problem}: ${line}` : line,
+  };
+}
