@@ -1,6 +1,7 @@
 /** deploy-staging, deploy-production, rollback: the deploy commands' options (the tasks are scripts/deploy). */
 import { Option, type Command } from "commander";
 import { deployCommand, rollbackCommand, type DeployFlags } from "../deploy";
+import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { oneOf, wholeNumber } from "./values";
 
@@ -34,9 +35,10 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
         .default("staging")
         .argParser(oneOf("--target", TARGETS)),
     )
-    .option("--to <id>", "the release to return to (default: the previous good one)")
-    .action(async (o: DeployOptions & { target: (typeof TARGETS)[number]; to?: string }) =>
-      run(await rollbackCommand(o.target, { ...flagsOf(o), to: o.to })),
+    .addOption(new Option("--to <id>", "the release to return to (default: the previous good one)").conflicts("list"))
+    .option("--list", "list the releases, marking current, BAD and where a rollback goes; change nothing", false)
+    .action(async (o: DeployOptions & { target: (typeof TARGETS)[number]; to?: string; list: boolean }) =>
+      run(o.list ? await listReleasesCommand(o.target) : await rollbackCommand(o.target, { ...flagsOf(o), to: o.to })),
     );
 }
 
