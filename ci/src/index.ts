@@ -1,22 +1,16 @@
 /**
- * The Auto-Author CI/CD pipeline. Each function plans a stage as plain data
- * (config.ts, *Job.ts, *Plan.ts) and runs it on the engine (dagger*.ts); the
- * host runner in scripts/ runs the very same plan as local processes.
- *
- *   fast-tests      Tier 1: frontend checks ‖ backend tests      (fastTestsPlan.ts)
- *   plan            what a trigger runs and why                   (branchRules.ts, planRun.ts)
- *   check-commits   Conventional Commit subjects of a PR          (conventionalCommits.ts)
- *   end-to-end      Tier 3: Playwright shards, merged report      (plan/e2e/, dagger/e2e/run.ts)
- *   end-to-end-shard/-merge/-verdict  one shard per CI machine   (plan/e2e/split.ts, dagger/e2e/split.ts)
- * Names carry no digits: the CLI kebab-cases them with strcase, which splits digits (e2e → e-2-e, dagger/dagger#7276).
- *   deploy-*        Tier 2: build once, the host runner's deploy over SSH (deployCall.ts, daggerDeploy.ts)
+ * The Auto-Author CI/CD pipeline as Dagger functions: each reads its plan (ci/src/plan, pure data) and runs it with
+ * the Dagger runner (ci/src/dagger); the host runner (scripts/host) runs the same plans as local processes.
+ * Source, repository and config are the constructor's: their flags go before the function
+ * (`dagger call --source ../my-app fast-tests`). Names carry no digits: the CLI kebab-cases them with strcase, which
+ * splits digits (e2e → e-2-e, dagger/dagger#7276).
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { CONFIG_FILE } from "./plan/config/defaults";
 import { targetName } from "./plan/deploy/call";
 import { readConfig } from "./dagger/config";
 import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
-import { configOf, runMetrics, runMetricsPage } from "./dagger/metrics";
+import { runMetrics, runMetricsPage } from "./dagger/metrics";
 import { e2eStaging, runE2e } from "./dagger/e2e/run";
 import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
 import { stagingCommitOf } from "./dagger/e2e/staging";
@@ -26,263 +20,123 @@ import { runStage } from "./dagger/stage";
 import { checkCommitRange, planText, runFilteredFastTests } from "./dagger/triggers";
 import { planFastTests } from "./plan/fastTests/stage";
 
+// The introspector resolves these constants in the decorators (ast.ts resolveDecoratorArgumentValue) by evaluating
+// their initialisers: keep them plain array literals (no spread, no `as const`).
+/** Local secret files: no Directory argument ever uploads them. */
+export const SECRET_FILES = [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
+/** The application without local secrets, dependency and build directories, git history and E2E scratch. */
+// prettier-ignore
+export const SOURCE_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git",
+  ".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
+/**
+ * This repository, one list for every function. .git stays: fast-tests, plan and check-commits diff base..head in it.
+ * The deploys run only scripts/ and ci/src, and take only those and the root manifests from it (dagger/deploy.ts
+ * pipelineEnv), so uploading the rest changes nothing their containers see; a second, narrower repo argument would
+ * only make users pass the same repository twice.
+ */
+// prettier-ignore
+export const REPO_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline", ".scratch",
+  ".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
+
+/** How `plan` prints: text for people, JSON for tools. */
+export enum PlanFormat {
+  Text = "text",
+  Json = "json",
+}
+
 /** The Auto-Author pipeline: fast tests, deploys, E2E, rollback and the plan, one function each. */
 @object()
 export class Ci {
+  readonly source: Directory;
+  readonly repo: Directory;
+  readonly config: string;
+
+  constructor(
+    /** the application repository (defaults to the embedded example app) */
+    @argument({ defaultPath: "/examples/app", ignore: SOURCE_IGNORE }) source: Directory,
+    /** the git repository, for diffs and commit checks; the deploys run its scripts/ (defaults to this repository) */
+    @argument({ defaultPath: "/", ignore: REPO_IGNORE }) repo: Directory,
+    /** path of the pipeline config inside the source; the defaults apply when it is absent */
+    config: string = CONFIG_FILE,
+  ) {
+    this.source = source;
+    this.repo = repo;
+    this.config = config;
+  }
+
   /**
    * Run the frontend checks and the backend tests in parallel, and return the summary table.
-   * Example: dagger call fast-tests --source ../my-app
-   * @param source the application repository (defaults to the embedded example app)
-   * @param config path of the pipeline config inside the source; optional, defaults apply when absent
-   * @param repo the git repository holding the source, for diffing base and head (defaults to this repository)
-   * @param base skip the jobs nothing changed under since this commit (a PR's target or a push's before)
-   * @param head the commit to test (defaults to HEAD)
-   * @param eventFile a GitHub event payload ($GITHUB_EVENT_PATH) giving the event, branch, base and head
-   * @param appPath where the source sits inside the repository, for matching changed paths
+   * Example: dagger call --source ../my-app fast-tests
    */
   @func()
   async fastTests(
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    config: string = CONFIG_FILE,
-    // The ignore lists differ on purpose, and each function repeats its own (the introspector reads decorator
-    // arguments as source text, so a shared constant cannot stand in). All leave out local secrets (.env*, *.pem,
-    // .npmrc) and dependency/build dirs. source (the app) also drops .git and .e2e. repo here diffs base..head, so it
-    // keeps .git and drops only this pipeline's .tools/.pipeline. The deploy's repo only runs scripts/ and ci/, so it
-    // drops .git, examples, test and bench too.
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".tools",
-        ".pipeline",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo?: Directory,
-    base?: string,
-    head?: string,
-    eventFile?: File,
-    appPath: string = "examples/app",
+    /** skip the jobs nothing changed under since this commit (a PR's target or a push's before) */ base?: string,
+    /** the commit to test (defaults to HEAD) */ head?: string,
+    /** a GitHub event payload ($GITHUB_EVENT_PATH) giving the event, branch, base and head */ eventFile?: File,
+    /** where the source sits inside the repository, for matching changed paths */ appPath: string = "examples/app",
   ): Promise<string> {
-    const c = await readConfig(source, config);
-    if (!repo || (!base && !head && !eventFile)) return runStage(source, planFastTests(c));
-    return runFilteredFastTests(source, c, { base, head, eventFile }, repo, appPath);
+    const c = await readConfig(this.source, this.config);
+    if (!base && !head && !eventFile) return runStage(this.source, planFastTests(c));
+    return runFilteredFastTests(this.source, c, { base, head, eventFile }, this.repo, appPath);
   }
 
   /**
    * Run the frontend job alone: npm ci, lint, typecheck, unit tests with coverage, next build.
-   * Example: dagger call frontend-checks --source ../my-app
-   * @param source the application repository (defaults to the embedded example app)
-   * @param config path of the pipeline config inside the source
+   * Example: dagger call --source ../my-app frontend-checks
    */
   @func()
-  async frontendChecks(
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    config: string = CONFIG_FILE,
-  ): Promise<string> {
-    return runStage(source, planFastTests(await readConfig(source, config), "frontend"));
+  async frontendChecks(): Promise<string> {
+    return runStage(this.source, planFastTests(await readConfig(this.source, this.config), "frontend"));
   }
 
   /**
    * Run the backend job alone: uv sync, pytest with the coverage gate against a mongo:7 service.
-   * Example: dagger call backend-tests --source ../my-app
-   * @param source the application repository (defaults to the embedded example app)
-   * @param config path of the pipeline config inside the source
+   * Example: dagger call --source ../my-app backend-tests
    */
   @func()
-  async backendTests(
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    config: string = CONFIG_FILE,
-  ): Promise<string> {
-    return runStage(source, planFastTests(await readConfig(source, config), "backend"));
+  async backendTests(): Promise<string> {
+    return runStage(this.source, planFastTests(await readConfig(this.source, this.config), "backend"));
   }
 
   /**
    * Print what a trigger would run and why: stages, blockers, and the jobs path filtering skips.
    * Example: dagger call plan --event push --branch develop
-   * @param event the GitHub event: pull_request, push, workflow_run, workflow_dispatch or schedule
-   * @param branch the branch pushed, or a pull request's head branch
-   * @param source the application repository, for its config (defaults to the embedded example app)
-   * @param repo the git repository, for diffing base and head (defaults to this repository)
-   * @param changedPaths changed paths, relative to the repository root (instead of base/head)
-   * @param base diff from this commit to find the changed paths
-   * @param head diff up to this commit (defaults to HEAD)
-   * @param stage for workflow_dispatch: the stage requested
-   * @param json print the plan as JSON data instead of text
-   * @param appPath where the source sits inside the repository
-   * @param config path of the pipeline config inside the source
    */
   @func()
   async plan(
-    event: string,
-    branch: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".tools",
-        ".pipeline",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo: Directory,
-    changedPaths?: string[],
-    base?: string,
-    head?: string,
-    stage?: string,
-    json: boolean = false,
-    appPath: string = "examples/app",
-    config: string = CONFIG_FILE,
+    /** the GitHub event: pull_request, push, workflow_run, workflow_dispatch or schedule */ event: string,
+    /** the branch pushed, or a pull request's head branch */ branch: string,
+    /** changed paths, relative to the repository root (instead of base/head) */ changedPaths?: string[],
+    /** diff from this commit to find the changed paths */ base?: string,
+    /** diff up to this commit (defaults to HEAD) */ head?: string,
+    /** for workflow_dispatch: the stage requested */ stage?: string,
+    /** text, or json for the plan as data */ format: PlanFormat = PlanFormat.Text,
+    /** where the source sits inside the repository */ appPath: string = "examples/app",
   ): Promise<string> {
-    const c = await readConfig(source, config);
-    return planText({ event, branch, stage, changedPaths, prefix: appPath }, { base, head }, repo, c, json);
+    const c = await readConfig(this.source, this.config);
+    const input = { event, branch, stage, changedPaths, prefix: appPath };
+    return planText(input, { base, head }, this.repo, c, format === PlanFormat.Json);
   }
 
   /**
    * Check every commit subject between base and head is a Conventional Commit; fail listing those that are not.
    * Example: dagger call check-commits --base origin/develop --head HEAD
-   * @param base the pull request's target branch or its sha
-   * @param head the pull request's head (defaults to HEAD)
-   * @param repo the git repository (defaults to this repository)
    */
   @func()
   async checkCommits(
-    base: string,
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".tools",
-        ".pipeline",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo: Directory,
-    head: string = "HEAD",
+    /** the pull request's target branch or its sha */ base: string,
+    /** the pull request's head (defaults to HEAD) */ head: string = "HEAD",
   ): Promise<string> {
-    return checkCommitRange(base, head, repo);
+    return checkCommitRange(base, head, this.repo);
   }
 
   /**
    * Guess the source's pipeline.yaml from its files; return it, each key commented with why it was guessed.
-   * Example: dagger call init --source ../my-app export --path ../my-app/pipeline.yaml
-   * @param source the application repository to look at (defaults to the embedded example app)
+   * Example: dagger call --source ../my-app init export --path ../my-app/pipeline.yaml
    */
   @func()
-  async init(
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-  ): Promise<File> {
-    return runInit(source);
+  async init(): Promise<File> {
+    return runInit(this.source);
   }
 
   /**
@@ -290,92 +144,35 @@ export class Ci {
    * Example: dagger call end-to-end --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
    * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status`
    * (passed or failed), also when tests fail.
-   * @param baseUrl the deployed frontend, e.g. https://staging.example.com
-   * @param apiUrl the deployed API, e.g. https://api.staging.example.com
-   * @param source the application repository (defaults to the embedded example app)
-   * @param shards how many Playwright containers run in parallel; more than the spec files is clamped with a warning
-   * @param suite smoke (the @smoke-tagged tests, after each deploy) or full (nightly)
-   * @param timings the results.json of a previous run: shards are then balanced by file duration, else Playwright's
-   * --shard
-   * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
-   * @param discordWebhook a Discord-compatible webhook URL, notified on failure
-   * @param notifySuccess notify the webhooks on success too
-   * @param commit the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs)
-   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
-   * @param readyInterval seconds between readiness attempts (default from the config: 10)
-   * @param config path of the pipeline config inside the source
-   * @param stagingHost the staging server: the promotion record is also written there, to
-   * <staging-base-path>/.dep/e2e/<commit>.json
-   * @param stagingUser the SSH login on staging
-   * @param stagingBasePath DEPLOY_BASE on staging
-   * @param stagingPort the SSH port of staging
-   * @param stagingSshKey the SSH private key for staging
-   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
    */
   @func({ cache: "never" })
   async endToEnd(
-    baseUrl: string,
-    apiUrl: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    shards: number = 4,
-    suite: string = "full",
+    /** the deployed frontend, e.g. https://staging.example.com */ baseUrl: string,
+    /** the deployed API, e.g. https://api.staging.example.com */ apiUrl: string,
+    /** how many Playwright containers run in parallel; more than the spec files is clamped */ shards: number = 4,
+    /** smoke (the tests tagged smoke, after each deploy) or full (nightly) */ suite: string = "full",
+    /** a previous run's results.json: shards are balanced by file duration, else Playwright's --shard */
     timings?: File,
-    slackWebhook?: Secret,
-    discordWebhook?: Secret,
-    notifySuccess: boolean = false,
+    /** a Slack-compatible incoming webhook URL, notified on failure */ slackWebhook?: Secret,
+    /** a Discord-compatible webhook URL, notified on failure */ discordWebhook?: Secret,
+    /** notify the webhooks on success too */ notifySuccess: boolean = false,
+    /** the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs) */
     commit?: string,
-    readyAttempts?: number,
-    readyInterval?: number,
-    config: string = CONFIG_FILE,
+    /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
+    /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
+    /** the staging server: the record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json */
     stagingHost?: string,
-    stagingUser: string = "deploy",
-    stagingBasePath?: string,
-    stagingPort: number = 22,
-    stagingSshKey?: Secret,
-    stagingKnownHosts?: Secret,
+    /** the SSH login on staging */ stagingUser: string = "deploy",
+    /** DEPLOY_BASE on staging */ stagingBasePath?: string,
+    /** the SSH port of staging */ stagingPort: number = 22,
+    /** the SSH private key for staging */ stagingSshKey?: Secret,
+    /** staging's pinned known_hosts line(s); StrictHostKeyChecking=yes */ stagingKnownHosts?: Secret,
   ): Promise<Directory> {
+    const ssh = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
+    const staging = e2eStaging({ ...ssh, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
+    const run = { source: this.source, config: this.config, shards, suite, baseUrl, apiUrl, timings };
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
-    const staging = e2eStaging({
-      host: stagingHost,
-      user: stagingUser,
-      basePath: stagingBasePath,
-      port: stagingPort,
-      sshKey: stagingSshKey,
-      knownHosts: stagingKnownHosts,
-      commit,
-    });
-    return runE2e({
-      source,
-      config,
-      shards,
-      suite,
-      baseUrl,
-      apiUrl,
-      timings,
-      readyAttempts,
-      readyInterval,
-      commit,
-      webhooks,
-      notifySuccess,
-      staging,
-    });
+    return runE2e({ ...run, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
   }
 
   /**
@@ -383,158 +180,67 @@ export class Ci {
    * Example: dagger call end-to-end-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
    * The plan is the one `end-to-end --shards <total>` makes from the same source, suite and timings, so shard <index>
    * runs the same tests here as there.
-   * @param index which shard to run, 1 to total
-   * @param baseUrl the deployed frontend, e.g. https://staging.example.com
-   * @param apiUrl the deployed API, e.g. https://api.staging.example.com
-   * @param source the application repository (defaults to the embedded example app)
-   * @param total how many shards the plan is cut into; every shard and the merge must be given the same
-   * @param suite smoke (the @smoke-tagged tests) or full
-   * @param timings the results.json of a previous run, the same file for every shard and the merge (balanced shards)
-   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
-   * @param readyInterval seconds between readiness attempts (default from the config: 10)
-   * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
   async endToEndShard(
-    index: number,
-    baseUrl: string,
-    apiUrl: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    total: number = 4,
-    suite: string = "full",
+    /** which shard to run, 1 to total */ index: number,
+    /** the deployed frontend, e.g. https://staging.example.com */ baseUrl: string,
+    /** the deployed API, e.g. https://api.staging.example.com */ apiUrl: string,
+    /** how many shards the plan is cut into; every shard and the merge must be given the same */ total: number = 4,
+    /** smoke (the tests tagged smoke) or full */ suite: string = "full",
+    /** a previous run's results.json, the same file for every shard and the merge (balanced shards) */
     timings?: File,
-    readyAttempts?: number,
-    readyInterval?: number,
-    config: string = CONFIG_FILE,
+    /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
+    /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
   ): Promise<Directory> {
-    return runE2eShard(
-      { source, config, shards: total, suite, baseUrl, apiUrl, timings, readyAttempts, readyInterval },
-      index,
-    );
+    const run = { source: this.source, config: this.config, shards: total, suite, baseUrl, apiUrl, timings };
+    return runE2eShard({ ...run, readyAttempts, readyInterval }, index);
   }
 
   /**
    * Merge the shards' blobs, add the backend E2E; return end-to-end's report directory, notification and record.
    * Example: dagger call end-to-end-merge --blobs ./blobs --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com --commit $SHA export --path report
    * A shard whose report-<index>.zip is missing makes the run red, naming the end-to-end-shard call to re-run.
-   * @param blobs a directory holding the shards' report-<index>.zip files (end-to-end-shard exports)
-   * @param baseUrl the deployed frontend the shards tested
-   * @param apiUrl the deployed API; the backend E2E runs against it here
-   * @param source the application repository (defaults to the embedded example app)
-   * @param total how many shards the plan was cut into (the shards' --total)
-   * @param suite smoke or full, as given to the shards
-   * @param timings the results.json the shards were given, if any
-   * @param slackWebhook a Slack-compatible incoming webhook URL, notified on failure
-   * @param discordWebhook a Discord-compatible webhook URL, notified on failure
-   * @param notifySuccess notify the webhooks on success too
-   * @param commit the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs)
-   * @param readyAttempts how often to try staging before giving up (default from the config: 30)
-   * @param readyInterval seconds between readiness attempts (default from the config: 10)
-   * @param config path of the pipeline config inside the source
-   * @param stagingHost the staging server: the promotion record is also written there, to
-   * <staging-base-path>/.dep/e2e/<commit>.json
-   * @param stagingUser the SSH login on staging
-   * @param stagingBasePath DEPLOY_BASE on staging
-   * @param stagingPort the SSH port of staging
-   * @param stagingSshKey the SSH private key for staging
-   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
    */
   @func({ cache: "never" })
   async endToEndMerge(
-    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
-    blobs: Directory,
-    baseUrl: string,
-    apiUrl: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    total: number = 4,
-    suite: string = "full",
-    timings?: File,
-    slackWebhook?: Secret,
-    discordWebhook?: Secret,
-    notifySuccess: boolean = false,
+    /** a directory holding the shards' report-<index>.zip files (end-to-end-shard exports) */
+    @argument({ ignore: SECRET_FILES }) blobs: Directory,
+    /** the deployed frontend the shards tested */ baseUrl: string,
+    /** the deployed API; the backend E2E runs against it here */ apiUrl: string,
+    /** how many shards the plan was cut into (the shards' --total) */ total: number = 4,
+    /** smoke or full, as given to the shards */ suite: string = "full",
+    /** the results.json the shards were given, if any */ timings?: File,
+    /** a Slack-compatible incoming webhook URL, notified on failure */ slackWebhook?: Secret,
+    /** a Discord-compatible webhook URL, notified on failure */ discordWebhook?: Secret,
+    /** notify the webhooks on success too */ notifySuccess: boolean = false,
+    /** the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs) */
     commit?: string,
-    readyAttempts?: number,
-    readyInterval?: number,
-    config: string = CONFIG_FILE,
+    /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
+    /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
+    /** the staging server: the record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json */
     stagingHost?: string,
-    stagingUser: string = "deploy",
-    stagingBasePath?: string,
-    stagingPort: number = 22,
-    stagingSshKey?: Secret,
-    stagingKnownHosts?: Secret,
+    /** the SSH login on staging */ stagingUser: string = "deploy",
+    /** DEPLOY_BASE on staging */ stagingBasePath?: string,
+    /** the SSH port of staging */ stagingPort: number = 22,
+    /** the SSH private key for staging */ stagingSshKey?: Secret,
+    /** staging's pinned known_hosts line(s); StrictHostKeyChecking=yes */ stagingKnownHosts?: Secret,
   ): Promise<Directory> {
+    const ssh = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
+    const staging = e2eStaging({ ...ssh, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
+    const run = { source: this.source, config: this.config, shards: total, suite, baseUrl, apiUrl, timings };
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
-    const staging = e2eStaging({
-      host: stagingHost,
-      user: stagingUser,
-      basePath: stagingBasePath,
-      port: stagingPort,
-      sshKey: stagingSshKey,
-      knownHosts: stagingKnownHosts,
-      commit,
-    });
-    return runE2eMerge(
-      {
-        source,
-        config,
-        shards: total,
-        suite,
-        baseUrl,
-        apiUrl,
-        timings,
-        readyAttempts,
-        readyInterval,
-        commit,
-        webhooks,
-        notifySuccess,
-        staging,
-      },
-      blobs,
-    );
+    return runE2eMerge({ ...run, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging }, blobs);
   }
 
   /**
    * Fail with the summary when an exported E2E report is red; print the summary when it passed.
    * Example: dagger call end-to-end-verdict --report ./report
-   * @param report the directory `dagger call end-to-end ... export --path report` (or end-to-end-merge) wrote
    */
   @func()
   async endToEndVerdict(
-    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] }) report: Directory,
+    /** the directory `dagger call end-to-end ... export --path report` (or end-to-end-merge) wrote */
+    @argument({ ignore: SECRET_FILES }) report: Directory,
   ): Promise<string> {
     return runE2eVerdict(report);
   }
@@ -572,348 +278,125 @@ export class Ci {
   /**
    * Build the app once and deploy it to staging over SSH, health-checked, rolled back on failure; return the log.
    * Example: dagger call deploy-staging --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI --commit $GITHUB_SHA
-   * @param host the staging server (hostname or IP the engine can reach)
-   * @param user the SSH login on it
-   * @param basePath DEPLOY_BASE on the server: releases/, current, shared/, .dep/
-   * @param sshKey the SSH private key
-   * @param knownHosts the server's pinned known_hosts line(s); StrictHostKeyChecking=yes, never ssh-keyscan
-   * @param databaseUri the app's DATABASE_URI, written byte for byte to shared/env/DATABASE_URI (mode 600)
-   * @param commit the sha being deployed (its release id is a timestamp plus the short sha)
-   * @param source the application (defaults to the embedded example app)
-   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this
-   * repository)
-   * @param port the SSH port
-   * @param keep releases kept on the server (default from the config: 5)
-   * @param apiKey an optional API key, written to shared/env/API_KEY
-   * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
-   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
-   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
-   * @param alertInfo webhook URL(s) for information (deploy done)
-   * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
   async deployStaging(
-    host: string,
-    user: string,
-    basePath: string,
-    sshKey: Secret,
-    knownHosts: Secret,
-    databaseUri: Secret,
-    commit: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".git",
-        ".pipeline",
-        ".tools",
-        ".scratch",
-        "examples",
-        "test",
-        "bench",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo: Directory,
-    port: number = 22,
-    keep?: number,
-    apiKey?: Secret,
-    publicUrl?: string,
-    config: string = CONFIG_FILE,
-    alertCritical?: Secret,
-    alertWarning?: Secret,
-    alertInfo?: Secret,
+    /** the staging server (hostname or IP the engine can reach) */ host: string,
+    /** the SSH login on it */ user: string,
+    /** DEPLOY_BASE on the server: releases/, current, shared/, .dep/ */ basePath: string,
+    /** the SSH private key */ sshKey: Secret,
+    /** the server's pinned known_hosts line(s); StrictHostKeyChecking=yes, never ssh-keyscan */ knownHosts: Secret,
+    /** the app's DATABASE_URI, written byte for byte to shared/env/DATABASE_URI (mode 600) */ databaseUri: Secret,
+    /** the sha being deployed (its release id is a timestamp plus the short sha) */ commit: string,
+    /** the SSH port */ port: number = 22,
+    /** releases kept on the server (default from the config: 5) */ keep?: number,
+    /** an optional API key, written to shared/env/API_KEY */ apiKey?: Secret,
+    /** the public URL baked into the frontend as NEXT_PUBLIC_API_URL (default http://HOST) */ publicUrl?: string,
+    /** webhook URL(s), one a line, for critical events (rollback, health failing) */ alertCritical?: Secret,
+    /** webhook URL(s) for warnings (watch alert, a webhook down) */ alertWarning?: Secret,
+    /** webhook URL(s) for information (deploy done) */ alertInfo?: Secret,
   ): Promise<string> {
-    return runDeploy("staging", {
-      host,
-      user,
-      port,
-      basePath,
-      sshKey,
-      knownHosts,
-      source,
-      repo,
-      config,
-      commit,
-      keep,
-      publicUrl,
-      secrets: { databaseUri, apiKey },
-      alerts: { critical: alertCritical, warning: alertWarning, info: alertInfo },
-    });
+    const target = { host, user, port, basePath, sshKey, knownHosts, commit, keep, publicUrl };
+    const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
+    return runDeploy("staging", { ...target, ...this.inputs(), secrets: { databaseUri, apiKey }, alerts });
   }
 
   /**
    * Promote a commit to production once its E2E record on staging passed (or --force-reason says why); return the log.
    * Example: dagger call deploy-production --host prod.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://PRODUCTION_SSH_KEY --known-hosts env://PRODUCTION_KNOWN_HOSTS --database-uri env://PRODUCTION_DATABASE_URI --commit $GITHUB_SHA --staging-host staging.example.com
-   * @param host the production server (hostname or IP the engine can reach)
-   * @param user the SSH login on it
-   * @param basePath DEPLOY_BASE on the server
-   * @param sshKey the SSH private key for production
-   * @param knownHosts production's pinned known_hosts line(s) (may hold staging's too)
-   * @param databaseUri the app's DATABASE_URI for production
-   * @param commit the full 40-hex sha to promote; its record is .dep/e2e/<sha>.json on staging
-   * @param source the application (defaults to the embedded example app)
-   * @param repo this pipeline's repository: the deploy container runs its scripts/pipeline.ts (defaults to this
-   * repository)
-   * @param stagingHost the staging server holding the E2E record (not needed with --force-reason)
-   * @param stagingUser the SSH login on staging (default: user)
-   * @param stagingBasePath DEPLOY_BASE on staging (default: base-path)
-   * @param stagingPort the SSH port of staging
-   * @param stagingSshKey the SSH private key for staging (default: ssh-key)
-   * @param stagingKnownHosts staging's pinned known_hosts line(s) (default: known-hosts)
-   * @param forceReason skip the E2E gate, saying why; logged and recorded in releases.jsonl
-   * @param port the SSH port of production
-   * @param keep releases kept on the server (default from the config: 5)
-   * @param apiKey an optional API key, written to shared/env/API_KEY
-   * @param publicUrl the public URL baked into the frontend build as NEXT_PUBLIC_API_URL (default http://HOST)
-   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
-   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
-   * @param alertInfo webhook URL(s) for information (deploy done)
-   * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
   async deployProduction(
-    host: string,
-    user: string,
-    basePath: string,
-    sshKey: Secret,
-    knownHosts: Secret,
-    databaseUri: Secret,
-    commit: string,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".git",
-        ".pipeline",
-        ".tools",
-        ".scratch",
-        "examples",
-        "test",
-        "bench",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo: Directory,
-    stagingHost?: string,
-    stagingUser?: string,
-    stagingBasePath?: string,
-    stagingPort: number = 22,
-    stagingSshKey?: Secret,
-    stagingKnownHosts?: Secret,
-    forceReason?: string,
-    port: number = 22,
-    keep?: number,
-    apiKey?: Secret,
-    publicUrl?: string,
-    config: string = CONFIG_FILE,
-    alertCritical?: Secret,
-    alertWarning?: Secret,
-    alertInfo?: Secret,
+    /** the production server (hostname or IP the engine can reach) */ host: string,
+    /** the SSH login on it */ user: string,
+    /** DEPLOY_BASE on the server */ basePath: string,
+    /** the SSH private key for production */ sshKey: Secret,
+    /** production's pinned known_hosts line(s) (may hold staging's too) */ knownHosts: Secret,
+    /** the app's DATABASE_URI for production */ databaseUri: Secret,
+    /** the full 40-hex sha to promote; its record is .dep/e2e/<sha>.json on staging */ commit: string,
+    /** the staging server holding the E2E record (not needed with --force-reason) */ stagingHost?: string,
+    /** the SSH login on staging (default: user) */ stagingUser?: string,
+    /** DEPLOY_BASE on staging (default: base-path) */ stagingBasePath?: string,
+    /** the SSH port of staging */ stagingPort: number = 22,
+    /** the SSH private key for staging (default: ssh-key) */ stagingSshKey?: Secret,
+    /** staging's pinned known_hosts line(s) (default: known-hosts) */ stagingKnownHosts?: Secret,
+    /** skip the E2E gate, saying why; logged and recorded in releases.jsonl */ forceReason?: string,
+    /** the SSH port of production */ port: number = 22,
+    /** releases kept on the server (default from the config: 5) */ keep?: number,
+    /** an optional API key, written to shared/env/API_KEY */ apiKey?: Secret,
+    /** the public URL baked into the frontend as NEXT_PUBLIC_API_URL (default http://HOST) */ publicUrl?: string,
+    /** webhook URL(s), one a line, for critical events (rollback, health failing) */ alertCritical?: Secret,
+    /** webhook URL(s) for warnings (watch alert, a webhook down) */ alertWarning?: Secret,
+    /** webhook URL(s) for information (deploy done) */ alertInfo?: Secret,
   ): Promise<string> {
-    const staging = {
-      host: stagingHost,
-      user: stagingUser,
-      basePath: stagingBasePath,
-      port: stagingPort,
-      sshKey: stagingSshKey,
-      knownHosts: stagingKnownHosts,
-    };
-    return runPromotion({
-      host,
-      user,
-      port,
-      basePath,
-      sshKey,
-      knownHosts,
-      source,
-      repo,
-      config,
-      commit,
-      keep,
-      publicUrl,
-      secrets: { databaseUri, apiKey },
-      alerts: { critical: alertCritical, warning: alertWarning, info: alertInfo },
-      staging,
-      forceReason,
-    });
+    const target = { host, user, port, basePath, sshKey, knownHosts, commit, keep, publicUrl };
+    const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
+    const staging = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
+    const gate = { staging: { ...staging, sshKey: stagingSshKey, knownHosts: stagingKnownHosts }, forceReason };
+    return runPromotion({ ...target, ...this.inputs(), secrets: { databaseUri, apiKey }, alerts, ...gate });
   }
 
   /**
    * Roll a target back to its previous good release (never a BAD one), or to --to; return the rollback log.
    * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI
-   * @param host the server (hostname or IP the engine can reach)
-   * @param user the SSH login on it
-   * @param basePath DEPLOY_BASE on the server
-   * @param sshKey the SSH private key
-   * @param knownHosts the server's pinned known_hosts line(s)
-   * @param databaseUri the app's DATABASE_URI: the host runner asks for it on every target; rollback does not rewrite
-   * env files
-   * @param source the application, for its config (defaults to the embedded example app)
-   * @param repo this pipeline's repository: the container runs its scripts/pipeline.ts (defaults to this repository)
-   * @param target staging or production
-   * @param to a release id to return to instead of the previous good one (e.g. 20261126T231501Z-3520442)
-   * @param port the SSH port
-   * @param alertCritical webhook URL(s), one a line, for critical events (rollback, health failing)
-   * @param alertWarning webhook URL(s) for warnings (watch alert, a webhook down)
-   * @param alertInfo webhook URL(s) for information (deploy done)
-   * @param config path of the pipeline config inside the source
    */
   @func({ cache: "never" })
   async rollback(
-    host: string,
-    user: string,
-    basePath: string,
-    sshKey: Secret,
-    knownHosts: Secret,
+    /** the server (hostname or IP the engine can reach) */ host: string,
+    /** the SSH login on it */ user: string,
+    /** DEPLOY_BASE on the server */ basePath: string,
+    /** the SSH private key */ sshKey: Secret,
+    /** the server's pinned known_hosts line(s) */ knownHosts: Secret,
+    /** the app's DATABASE_URI: the host runner asks for it on every target; rollback rewrites no env file */
     databaseUri: Secret,
-    @argument({
-      defaultPath: "/examples/app",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        "**/.e2e",
-        ".git",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    source: Directory,
-    @argument({
-      defaultPath: "/",
-      ignore: [
-        "**/node_modules",
-        "**/.next",
-        "**/.venv",
-        "**/__pycache__",
-        ".git",
-        ".pipeline",
-        ".tools",
-        ".scratch",
-        "examples",
-        "test",
-        "bench",
-        ".env",
-        "**/.env",
-        ".env.*",
-        "**/.env.*",
-        "**/*.pem",
-        "**/.npmrc",
-      ],
-    })
-    repo: Directory,
-    target: string = "staging",
-    to?: string,
-    port: number = 22,
-    config: string = CONFIG_FILE,
-    alertCritical?: Secret,
-    alertWarning?: Secret,
-    alertInfo?: Secret,
+    /** staging or production */ target: string = "staging",
+    /** a release id to return to instead of the previous good one (e.g. 20261126T231501Z-3520442) */ to?: string,
+    /** the SSH port */ port: number = 22,
+    /** webhook URL(s), one a line, for critical events (rollback, health failing) */ alertCritical?: Secret,
+    /** webhook URL(s) for warnings (watch alert, a webhook down) */ alertWarning?: Secret,
+    /** webhook URL(s) for information (deploy done) */ alertInfo?: Secret,
   ): Promise<string> {
-    const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
     const ssh = { host, user, port, basePath, sshKey, knownHosts };
-    return runRollback(targetName(target), { ...ssh, source, repo, config, secrets: { databaseUri }, alerts }, to);
+    const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
+    return runRollback(targetName(target), { ...ssh, ...this.inputs(), secrets: { databaseUri }, alerts }, to);
   }
 
   /**
-   * Print the success metrics of seed §11 (value, target, ok/missed) from release logs and E2E records.
+   * Print the success metrics (value, target, ok/missed) from release logs and E2E records.
    * Example: dagger call metrics --release-logs ./staging-releases.jsonl --end-to-end-records ./e2e --since 2026-11-01
-   * @param releaseLogs copies of `.dep/releases.jsonl`, one per target
-   * @param endToEndRecords a copy of `.dep/e2e/` (one `<sha>.json` per E2E run)
-   * @param since first day, YYYY-MM-DD (default: 30 days ago)
-   * @param until last day, YYYY-MM-DD (default: today)
-   * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
+   * The billing rate and the thresholds are the source's config (the built-in defaults without one).
    */
   // Never cached: the default window ends today, and a persistent engine would otherwise replay an old window.
   @func({ cache: "never" })
   async metrics(
-    releaseLogs: File[],
-    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
-    endToEndRecords?: Directory,
-    since?: string,
-    until?: string,
-    config?: File,
+    /** copies of `.dep/releases.jsonl`, one per target */ releaseLogs: File[],
+    /** a copy of `.dep/e2e/` (one `<sha>.json` per E2E run) */
+    @argument({ ignore: SECRET_FILES }) endToEndRecords?: Directory,
+    /** first day, YYYY-MM-DD (default: 30 days ago) */ since?: string,
+    /** last day, YYYY-MM-DD (default: today) */ until?: string,
   ): Promise<string> {
-    return runMetrics({ releaseLogs, e2eRecords: endToEndRecords, since, until }, await configOf(config));
+    const history = { releaseLogs, e2eRecords: endToEndRecords, since, until };
+    return runMetrics(history, await readConfig(this.source, this.config));
   }
 
   /**
    * Write the success-metrics page: one self-contained HTML file with inline SVG charts, readable with no server.
    * Example: dagger call metrics-page --release-logs ./releases.jsonl --end-to-end-records ./e2e export --path metrics.html
-   * @param releaseLogs copies of `.dep/releases.jsonl`, one per target
-   * @param endToEndRecords a copy of `.dep/e2e/`
-   * @param since first day, YYYY-MM-DD (default: 30 days ago)
-   * @param until last day, YYYY-MM-DD (default: today)
-   * @param config a pipeline.yaml for the billing rate and thresholds (default: the built-in defaults)
    */
   // Never cached: the default window ends today, and a persistent engine would otherwise replay an old window.
   @func({ cache: "never" })
   async metricsPage(
-    releaseLogs: File[],
-    @argument({ ignore: [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"] })
-    endToEndRecords?: Directory,
-    since?: string,
-    until?: string,
-    config?: File,
+    /** copies of `.dep/releases.jsonl`, one per target */ releaseLogs: File[],
+    /** a copy of `.dep/e2e/` */ @argument({ ignore: SECRET_FILES }) endToEndRecords?: Directory,
+    /** first day, YYYY-MM-DD (default: 30 days ago) */ since?: string,
+    /** last day, YYYY-MM-DD (default: today) */ until?: string,
   ): Promise<File> {
-    return runMetricsPage({ releaseLogs, e2eRecords: endToEndRecords, since, until }, await configOf(config));
+    const history = { releaseLogs, e2eRecords: endToEndRecords, since, until };
+    return runMetricsPage(history, await readConfig(this.source, this.config));
+  }
+
+  /** The constructor's inputs, as the deploy functions pass them on. */
+  private inputs(): { source: Directory; repo: Directory; config: string } {
+    return { source: this.source, repo: this.repo, config: this.config };
   }
 }

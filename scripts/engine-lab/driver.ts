@@ -5,12 +5,13 @@
  * Module loading is not exercised: see docs/engine-lab.md.
  */
 import { connection } from "@dagger.io/dagger";
-import { Ci } from "../../ci/src/index";
+import type { Ci } from "../../ci/src/index";
 import { firstErrorLine, writeResults, type StepResult } from "./results";
 import { deploySteps } from "./steps/deploy";
 import { e2eSteps } from "./steps/e2e";
 import { fastTestsSteps } from "./steps/fastTests";
 import { gitSteps } from "./steps/git";
+import { labCi } from "./steps/sources";
 
 /** A named call of the module; `run` returns a short note for the results table. */
 export interface LabStep {
@@ -68,7 +69,7 @@ const only = (process.env.ENGINE_LAB_ONLY ?? "").split(",").filter(Boolean);
 const started = new Date().toISOString();
 const results: StepResult[] = [];
 await connection(async () => {
-  const ci = new Ci();
+  const ci = labCi();
   for (const g of GROUPS) if (!only.length || only.includes(g.name)) results.push(...(await runGroup(g, ci)));
 });
 const md = writeResults(results, { startedAt: started, finishedAt: new Date().toISOString() });

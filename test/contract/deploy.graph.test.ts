@@ -103,7 +103,7 @@ const stagingArgs = (
   d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
   port = 2222,
 ) =>
-  callCi<string>(["deployStaging"], {
+  callCi<string>("deployStaging", {
     host: STAGING.host,
     user: STAGING.user,
     basePath: STAGING.basePath,
@@ -231,7 +231,7 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
       s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
       d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
     ) =>
-      callCi<string>(["deployProduction"], {
+      callCi<string>("deployProduction", {
         host: "prod.example.com",
         user: "deploy",
         basePath: "/srv/autoauthor",
@@ -350,7 +350,7 @@ const rollback = (
   target: string,
   to?: string,
 ) =>
-  callCi<string>(["rollback"], {
+  callCi<string>("rollback", {
     host: "prod.example.com",
     user: "deploy",
     basePath: "/srv/autoauthor",

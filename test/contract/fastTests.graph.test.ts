@@ -28,7 +28,7 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     try {
       const { connection, dag } = await import("@dagger.io/dagger");
       await connection(async () => {
-        summary = await callCi(["fastTests"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
+        summary = await callCi("fastTests", { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
       });
     } finally {
       process.env = saved;
@@ -168,7 +168,7 @@ describe("graphOf against expectedGraph", () => {
     try {
       const { connection, dag } = await import("@dagger.io/dagger");
       await connection(async () => {
-        await callCi(["frontendChecks"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
+        await callCi("frontendChecks", { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
       });
     } finally {
       process.env = saved;
@@ -194,7 +194,7 @@ describe("fastTests when a step fails on the engine", () => {
       const { connection, dag } = await import("@dagger.io/dagger");
       let run: Promise<string> | undefined;
       await connection(async () => {
-        run = callCi<string>(["fastTests"], { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
+        run = callCi<string>("fastTests", { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
         await run.catch(() => undefined);
       });
       const { StageFailed } = await import("../../ci/src/dagger/stage");

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callCi } from "../support/ciCall";
+import { callCi, type CiFunction } from "../support/ciCall";
 import { graphOf, syncedContainers, type JobGraph } from "../support/graph";
 import { startRecorder, type Recording } from "../support/recorder";
 
@@ -10,7 +10,10 @@ const LIBRARY = resolve(import.meta.dirname, "../../examples/library");
 const SKIP = new Set(["node_modules", ".venv", ".next", "coverage", "__pycache__", "pipeline.yaml"]);
 
 /** Record one Ci call against a fresh recorder; return what it returned and the recorded chains. */
-async function record<T>(name: string, args: (dag: typeof import("@dagger.io/dagger").dag) => Record<string, unknown>) {
+async function record<T>(
+  name: CiFunction,
+  args: (dag: typeof import("@dagger.io/dagger").dag) => Record<string, unknown>,
+) {
   const rec: Recording = await startRecorder();
   const saved = { ...process.env };
   Object.assign(process.env, rec.env);
@@ -18,7 +21,7 @@ async function record<T>(name: string, args: (dag: typeof import("@dagger.io/dag
     const { connection, dag } = await import("@dagger.io/dagger");
     let out: T | undefined;
     await connection(async () => {
-      out = await callCi<T>([name], args(dag));
+      out = await callCi<T>(name, args(dag));
       // A returned File is lazy: the CLI's `export` evaluates it; here a leaf query does.
       if (out && typeof (out as { contents?: unknown }).contents === "function") {
         await (out as unknown as import("@dagger.io/dagger").File).contents();

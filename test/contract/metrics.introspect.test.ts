@@ -20,7 +20,9 @@ describe("metrics function surface (SDK introspector)", () => {
       const a = f.arguments as Record<string, (typeof f.arguments)[string] & { isOptional?: boolean }>;
       expect(JSON.stringify(a.releaseLogs.type)).toMatch(/LIST_KIND.*File/);
       expect(a.endToEndRecords.type).toEqual({ kind: "OBJECT_KIND", name: "Directory" });
-      for (const n of ["endToEndRecords", "since", "until", "config"]) expect(a[n].isOptional, n).toBe(true);
+      for (const n of ["endToEndRecords", "since", "until"]) expect(a[n].isOptional, n).toBe(true);
+      // The billing rate and thresholds come from the constructor's config, like every other function's.
+      expect(a.config).toBeUndefined();
       expect(a.releaseLogs.isOptional).toBe(false);
     });
   }

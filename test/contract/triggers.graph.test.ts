@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BadCommitsError } from "../../ci/src/plan/triggers/commits";
-import { callCi } from "../support/ciCall";
+import { callCi, type CiFunction } from "../support/ciCall";
+import { PlanFormat } from "../../ci/src/index";
 import { EXAMPLE } from "../support/e2eRecording";
 import { containerCalls, startRecorder, type Chain, type Recording } from "../support/recorder";
 import { syncedContainers } from "../support/graph";
@@ -44,7 +45,7 @@ function gitArgs(chain: Chain): string[] | undefined {
 }
 
 /** Record a call whose git execs are answered by real git in `repo`, as the engine's container would. */
-async function recordWithGit(repo: string, names: string[], args: (dag: Dag) => Record<string, unknown>) {
+async function recordWithGit(repo: string, name: CiFunction, args: (dag: Dag) => Record<string, unknown>) {
   const rec: Recording = await startRecorder({
     answer: (field, chain) => {
       const g = ["exitCode", "stdout", "stderr"].includes(field) ? gitArgs(chain) : undefined;
@@ -59,7 +60,7 @@ async function recordWithGit(repo: string, names: string[], args: (dag: Dag) => 
   try {
     const { connection, dag } = await import("@dagger.io/dagger");
     await connection(async () => {
-      outcome = callCi(names, args(dag));
+      outcome = callCi(name, args(dag));
       await outcome.catch(() => undefined);
     });
   } finally {
@@ -85,7 +86,7 @@ describe("fast-tests --event-file, plan and check-commits (recorded GraphQL requ
   });
 
   it("fast-tests --event-file runs only the backend job a push touched, and says why the frontend is skipped", async () => {
-    const r = await recordWithGit(repo.dir, ["fastTests"], (dag) => ({
+    const r = await recordWithGit(repo.dir, "fastTests", (dag) => ({
       source: dag.host().directory(EXAMPLE),
       config: "pipeline.yaml",
       repo: dag.host().directory(repo.dir),
@@ -103,14 +104,14 @@ describe("fast-tests --event-file, plan and check-commits (recorded GraphQL requ
   }, 60_000);
 
   it("plan --base --head names the changed path and the job path filtering skips", async () => {
-    const r = await recordWithGit(repo.dir, ["plan"], (dag) => ({
+    const r = await recordWithGit(repo.dir, "plan", (dag) => ({
       event: "push",
       branch: "develop",
       source: dag.host().directory(EXAMPLE),
       repo: dag.host().directory(repo.dir),
       base: repo.shas[0],
       head: repo.shas[1],
-      json: true,
+      format: PlanFormat.Json,
     }));
     const plan = JSON.parse((await r.outcome) as string);
     expect(plan.diff).toEqual({
@@ -125,7 +126,7 @@ describe("fast-tests --event-file, plan and check-commits (recorded GraphQL requ
   }, 60_000);
 
   it("check-commits passes a range of Conventional Commit subjects", async () => {
-    const r = await recordWithGit(repo.dir, ["checkCommits"], (dag) => ({
+    const r = await recordWithGit(repo.dir, "checkCommits", (dag) => ({
       base: repo.shas[0],
       head: repo.shas[1],
       repo: dag.host().directory(repo.dir),
@@ -134,7 +135,7 @@ describe("fast-tests --event-file, plan and check-commits (recorded GraphQL requ
   }, 60_000);
 
   it("check-commits fails on a subject that is not a Conventional Commit, naming it", async () => {
-    const r = await recordWithGit(repo.dir, ["checkCommits"], (dag) => ({
+    const r = await recordWithGit(repo.dir, "checkCommits", (dag) => ({
       base: repo.shas[0],
       head: repo.shas[2],
       repo: dag.host().directory(repo.dir),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { introspectModule, type FunctionShape } from "../support/introspect";
+import { constructorArgs, introspectModule, type FunctionShape } from "../support/introspect";
 
 /** Local secret files: never uploaded to the engine, whichever Directory argument a call fills. */
 const SECRETS = [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
@@ -8,21 +8,30 @@ const GENERATED = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__"];
 
 type Arg = FunctionShape["arguments"][string];
 
-/** `dagger call <fn> --<arg>` uploads: every Directory argument of every function, as the SDK introspector sees it. */
+/** `dagger call [--source D] <fn> --<arg> D` uploads: every Directory argument, constructor's and functions'. */
 describe("Directory uploads (SDK introspector)", () => {
   let dirs: { where: string; name: string; arg: Arg }[];
   beforeAll(async () => {
-    const mod = await introspectModule();
-    dirs = Object.entries(mod.objects.Ci.methods).flatMap(([fn, f]) =>
-      Object.entries(f.arguments)
-        .filter(([, a]) => (a.type as { name?: string }).name === "Directory")
-        .map(([name, arg]) => ({ where: `${fn}(${name})`, name, arg })),
-    );
+    const ci = (await introspectModule()).objects.Ci;
+    const isDir = ([, a]: [string, Arg]) => (a.type as { name?: string }).name === "Directory";
+    dirs = [
+      ...Object.entries(constructorArgs(ci))
+        .filter(isDir)
+        .map(([name, arg]) => ({ where: `constructor(${name})`, name, arg })),
+      ...Object.entries(ci.methods).flatMap(([fn, f]) =>
+        Object.entries(f.arguments)
+          .filter(isDir)
+          .map(([name, arg]) => ({ where: `${fn}(${name})`, name, arg })),
+      ),
+    ];
   }, 60_000);
 
-  it("finds the source and repo arguments of the functions", () => {
-    expect(dirs.filter((d) => d.name === "source").length).toBeGreaterThanOrEqual(10);
-    expect(dirs.filter((d) => d.name === "repo").length).toBeGreaterThanOrEqual(6);
+  it("finds the source and the repo once each, in the constructor, and the functions' own directories", () => {
+    expect(dirs.filter((d) => d.name === "source" || d.name === "repo").map((d) => d.where)).toEqual([
+      "constructor(source)",
+      "constructor(repo)",
+    ]);
+    expect(dirs.map((d) => d.name)).toEqual(expect.arrayContaining(["blobs", "report", "endToEndRecords"]));
   });
 
   it("leaves .env, .env.*, *.pem and .npmrc out of every Directory argument", () => {
@@ -31,22 +40,17 @@ describe("Directory uploads (SDK introspector)", () => {
   });
 
   it("leaves dependency and build directories out of every source and repo", () => {
-    const heavy = dirs
-      .filter((d) => d.arg.defaultPath)
-      .flatMap((d) => GENERATED.filter((p) => !d.arg.ignore?.includes(p)).map((p) => `${d.where}: ${p}`));
+    const withDefault = dirs.filter((d) => d.arg.defaultPath);
+    expect(withDefault.map((d) => d.where)).toEqual(["constructor(source)", "constructor(repo)"]);
+    const heavy = withDefault.flatMap((d) =>
+      GENERATED.filter((p) => !d.arg.ignore?.includes(p)).map((p) => `${d.where}: ${p}`),
+    );
     expect(heavy).toEqual([]);
   });
 
-  it("says the source list once: every source argument ignores the same patterns", () => {
-    const lists = new Set(dirs.filter((d) => d.name === "source").map((d) => JSON.stringify(d.arg.ignore)));
-    expect([...lists]).toHaveLength(1);
-  });
-
-  it("keeps .git in the repo that diffs and checks commits, and drops it with the tests from the deploy's repo", () => {
-    for (const d of dirs.filter((x) => x.name === "repo")) {
-      const deploys = /^(deploy|rollback)/.test(d.where);
-      expect(d.arg.ignore?.includes(".git"), d.where).toBe(deploys);
-      if (deploys) expect(d.arg.ignore, d.where).toEqual(expect.arrayContaining(["examples", "test", "bench"]));
-    }
+  it("keeps .git in the repo, which fast-tests, plan and check-commits diff, and drops it from the source", () => {
+    const [source, repo] = ["source", "repo"].map((n) => dirs.find((d) => d.name === n)!.arg);
+    expect(repo.ignore).not.toContain(".git");
+    expect(source.ignore).toContain(".git");
   });
 });

@@ -2,7 +2,8 @@
  * Check a typed `dagger call ...` line against the module as the engine's introspector sees it, naming commands and
  * flags the way the Dagger CLI does (strcase ToKebab, see strcase.ts).
  */
-import type { FunctionShape, ModuleShape } from "./introspect";
+import { constructorArgs, type FunctionShape, type ModuleShape } from "./introspect";
+import { DAGGER_CALL_FLAGS } from "./daggerFlags";
 import { toKebab } from "./strcase";
 
 type Args = FunctionShape["arguments"];
@@ -12,8 +13,10 @@ const CORE_CHAINS: Record<string, Record<string, string[]>> = {
   Directory: { export: ["path", "wipe"], entries: ["path"] },
   File: { export: ["path", "allow-parent-dir-path"], contents: [] },
 };
-/** The `dagger` CLI's own flags that may stand before the function. */
-const GLOBAL_FLAGS: Record<string, boolean> = { "-m": true, "--mod": true, "--progress": true, "-q": false };
+/** `dagger call`'s own flags (persistent, so valid before and after the function), and whether each takes a value. */
+const DAGGER_FLAGS: Record<string, boolean> = Object.fromEntries(
+  DAGGER_CALL_FLAGS.flatMap((f) => [[`--${f.name}`, f.value], ...(f.short ? [[`-${f.short}`, f.value]] : [])]),
+);
 const HELP = new Set(["--help", "-h"]);
 /** What daggerCalls puts for an interpolation (`${{ }}`, `$( )`, `${ }`). */
 const EXPR = "EXPR";
@@ -35,16 +38,13 @@ export function checkCall(line: string, mod: ModuleShape): string[] {
   // Source text may interpolate (`${x}` → EXPR): a word that is no value cannot be read there, so check up to it.
   const end = words.findIndex((w, k) => w === EXPR && (k === 0 || !words[k - 1].startsWith("-")));
   const tokens = end < 0 ? words : words.slice(0, end);
-  // The introspector's JSON has `constructor` only when the class declares one; its flags go before the function.
-  const ctorArgs = Object.hasOwn(ci, "constructor")
-    ? (ci as unknown as { constructor: FunctionShape }).constructor.arguments
-    : {};
-  const i = takeFlags(tokens, 0, ctorArgs, "the constructor", GLOBAL_FLAGS);
+  // The constructor's flags go before the function (`dagger call --source ../app fast-tests`), the function's after.
+  const i = takeFlags(tokens, 0, constructorArgs(ci), "the constructor", DAGGER_FLAGS);
   if (i.problems.length || i.next >= tokens.length) return i.problems;
   const name = tokens[i.next];
   const fn = Object.values(ci.methods).find((f) => toKebab(f.name) === name);
   if (!fn) return [`"${name}" is no function; the CLI has: ${Object.values(ci.methods).map((f) => toKebab(f.name))}`];
-  const rest = takeFlags(tokens, i.next + 1, fn.arguments, name);
+  const rest = takeFlags(tokens, i.next + 1, fn.arguments, name, DAGGER_FLAGS);
   if (rest.problems.length || rest.next >= tokens.length) return rest.problems;
   return checkChain(tokens.slice(rest.next), fn);
 }

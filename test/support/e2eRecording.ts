@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import { callCi } from "./ciCall";
+import { callCi, type CiFunction } from "./ciCall";
 import { containerCalls, startRecorder, type Chain, type RecorderOptions, type Recording } from "./recorder";
 import { pass, reportOf, type FakeTest } from "./pwReport";
 
@@ -41,11 +41,11 @@ export async function startStaging(): Promise<{ url: string; close(): void }> {
 }
 
 /**
- * Call the first Ci function of `names` with the named args (built inside the connection), under a recorder; the
+ * Call the Ci function `name` with the named args (built inside the connection), under a recorder; the
  * returned Directory is synced, as `export` would evaluate it. Never throws: the error is returned.
  */
 export async function recordCall(
-  names: string[],
+  name: CiFunction,
   args: (dag: Dag) => Record<string, unknown>,
   engine: EngineAnswers = {},
   env: Record<string, string> = {},
@@ -58,7 +58,7 @@ export async function recordCall(
     const { connection, dag } = await import("@dagger.io/dagger");
     await connection(async () => {
       try {
-        const v = await callCi<unknown>(names, args(dag));
+        const v = await callCi<unknown>(name, args(dag));
         out.value = v && typeof v === "object" && "sync" in v ? await (v as { sync(): Promise<unknown> }).sync() : v;
       } catch (e) {
         out.error = e;

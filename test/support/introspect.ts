@@ -15,17 +15,26 @@ export async function introspectModule(): Promise<ModuleShape> {
  * The introspector's own scan result (not its JSON, which leaves out each function's cache policy), for the SDK's
  * Register.
  */
-export async function scanModule(): Promise<{ toJSON(): unknown }> {
+export async function scanModule(files = ciSources()): Promise<{ toJSON(): unknown }> {
   // The package's exports map hides the introspector, so load it by file URL.
   const { scan } = await import(pathToFileURL(join(SDK, "module/introspector/index.js")).href);
   // Core types (Directory, Secret, ...) are recognised only from a non-declaration *client.gen.ts file.
   const gen = join(mkdtempSync(join(tmpdir(), "introspect-")), "client.gen.ts");
   copyFileSync(join(SDK, "api/client.gen.d.ts"), gen);
+  return scan([...files, gen], "ci", false);
+}
+
+/** Scan other module sources (a fixture's), as the module's own are. */
+export async function introspectSources(files: string[]): Promise<ModuleShape> {
+  return JSON.parse(JSON.stringify((await scanModule(files)).toJSON())) as ModuleShape;
+}
+
+/** The module's top-level source files, where its objects are declared. */
+function ciSources(): string[] {
   const srcDir = join(ROOT, "ci/src");
-  const files = readdirSync(srcDir)
+  return readdirSync(srcDir)
     .filter((f) => f.endsWith(".ts"))
     .map((f) => join(srcDir, f));
-  return scan([...files, gen], "ci", false);
 }
 
 /**
@@ -38,7 +47,21 @@ export async function loadRegister(): Promise<new (scan: unknown) => { run(): Pr
 
 export interface ModuleShape {
   name: string;
-  objects: Record<string, { name: string; description: string; methods: Record<string, FunctionShape> }>;
+  objects: Record<string, ObjectShape>;
+}
+
+export interface ObjectShape {
+  name: string;
+  description: string;
+  methods: Record<string, FunctionShape>;
+}
+
+/**
+ * An object's constructor arguments; none when the class declares no constructor. The JSON has the key `constructor`
+ * only then, so it is read as an own property (else every object would "have" Object's constructor).
+ */
+export function constructorArgs(o: ObjectShape): FunctionShape["arguments"] {
+  return (Object.getOwnPropertyDescriptor(o, "constructor")?.value as FunctionShape | undefined)?.arguments ?? {};
 }
 
 export interface FunctionShape {

@@ -77,7 +77,18 @@ describe("every documented `dagger call` resolves to a function and its flags (C
     expect(checkCall("plan --event push --branch develop export --path x", mod)).toEqual([
       expect.stringMatching(/"export" after plan is no function of its scalar result/),
     ]);
-    expect(checkCall("fast-tests --source ../app --help", mod)).toEqual([]);
+    expect(checkCall("--source ../app fast-tests --help", mod)).toEqual([]);
+  });
+
+  it("checks each flag at its level: the constructor's before the function, the function's after", () => {
+    expect(checkCall("--source ../app --repo . --config ci/pipeline.yaml fast-tests --base main", mod)).toEqual([]);
+    expect(checkCall("fast-tests --source ../app", mod)).toEqual(["--source is no argument of fast-tests"]);
+    expect(checkCall("--config x.yaml metrics", mod)).toEqual([]);
+    expect(checkCall("metrics --config x.yaml", mod)).toEqual(["--config is no argument of metrics"]);
+    expect(checkCall("--base main fast-tests", mod)).toEqual(["--base is no argument of the constructor"]);
+    // `dagger call`'s own flags are persistent: --json (print the result as JSON) is valid after the function too.
+    expect(checkCall("plan --event push --branch develop --json", mod)).toEqual([]);
+    expect(checkCall("plan --event push --branch develop --format json", mod)).toEqual([]);
   });
 
   it("has no call naming a missing function or flag", () => {

@@ -15,7 +15,7 @@ import { startStagingServer, stopStagingServer } from "../../host/staging/server
 import type { LabStep, StepGroup } from "../driver";
 import { bridgeIp, forward } from "../forward";
 import { labOut } from "../results";
-import { appSource, deployRepo, ROOT } from "./sources";
+import { ROOT } from "./sources";
 
 interface Target {
   host: string;
@@ -72,7 +72,7 @@ function deployStep(ci: Ci, t: Target, rev: string, sha: string): LabStep {
       noteOf(
         await ci.deployStaging(
           ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts, t.databaseUri, sha] as const),
-          ...([appSource(), deployRepo(), t.port, undefined, undefined, t.publicUrl] as const),
+          ...([t.port, undefined, undefined, t.publicUrl] as const),
         ),
       ),
   };
@@ -86,7 +86,7 @@ function rollbackStep(ci: Ci, t: Target, back: string): LabStep {
     run: async () => {
       const log = await ci.rollback(
         ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts, t.databaseUri] as const),
-        ...([appSource(), deployRepo(), "staging", undefined, t.port] as const),
+        ...(["staging", undefined, t.port] as const),
       );
       const current = basename(readlinkSync(join(t.basePath, "current")));
       if (!current.endsWith(back.slice(0, 7)))
@@ -103,19 +103,8 @@ function e2eStagingStep(ci: Ci, t: Target, back: string): LabStep {
     call: "endToEnd(baseUrl = apiUrl: staging's nginx, suite: smoke, stagingHost: the lab staging server)",
     run: async () => {
       const report = await ci.endToEnd(
-        ...([t.publicUrl, t.publicUrl, appSource(), 2, "smoke", undefined, undefined, undefined, false] as const),
-        ...([
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          t.host,
-          t.user,
-          t.basePath,
-          t.port,
-          t.sshKey,
-          t.knownHosts,
-        ] as const),
+        ...([t.publicUrl, t.publicUrl, 2, "smoke", undefined, undefined, undefined, false] as const),
+        ...([undefined, undefined, undefined, t.host, t.user, t.basePath, t.port, t.sshKey, t.knownHosts] as const),
       );
       const status = (await report.file("status").contents()).trim();
       if (status !== "passed") throw new Error(`report ${status}: ${await report.file("summary.txt").contents()}`);
@@ -130,7 +119,7 @@ function e2eStagingStep(ci: Ci, t: Target, back: string): LabStep {
 function productionStep(ci: Ci, t: Target, sha: string, expect: "deployed" | "refused"): LabStep {
   const run = () =>
     ci.deployProduction(
-      ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts, t.databaseUri, sha, appSource(), deployRepo()] as const),
+      ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts, t.databaseUri, sha] as const),
       ...([t.host, t.user, t.basePath, t.port, t.sshKey, t.knownHosts, undefined, t.port] as const),
       ...([undefined, undefined, t.publicUrl] as const),
     );

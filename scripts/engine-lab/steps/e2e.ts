@@ -13,7 +13,7 @@ import { TOOLS_BIN } from "../../host/stage";
 import { E2eRedError } from "../../../ci/src/plan/e2e/verdict";
 import type { LabStep, StepGroup } from "../driver";
 import { bridgeIp } from "../forward";
-import { appSource } from "./sources";
+import { appSource, labCi } from "./sources";
 
 /** The report's status and its summary's first lines. */
 async function readReport(report: Directory): Promise<{ status: string; summary: string }> {
@@ -26,7 +26,7 @@ async function readReport(report: Directory): Promise<{ status: string; summary:
 
 export const e2eSteps: StepGroup = {
   name: "e2e",
-  async steps(ci) {
+  async steps() {
     const copy = copyExample();
     const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
     const app = await startLocalApp(
@@ -40,7 +40,7 @@ export const e2eSteps: StepGroup = {
       throw e;
     });
     const { baseUrl, apiUrl } = app;
-    const src = () => appSource(copy.dir);
+    const onCopy = labCi(appSource(copy.dir));
     let blob: Directory | undefined;
     let red: Directory | undefined;
     const steps: LabStep[] = [
@@ -48,7 +48,7 @@ export const e2eSteps: StepGroup = {
         step: "endToEnd",
         call: `endToEnd(baseUrl: ${baseUrl}, apiUrl: ${apiUrl}, shards: 2)`,
         run: async () => {
-          const r = await readReport(await ci.endToEnd(baseUrl, apiUrl, src(), 2));
+          const r = await readReport(await onCopy.endToEnd(baseUrl, apiUrl, 2));
           if (r.status !== "passed") throw new Error(`report status ${r.status}:\n${r.summary}`);
           return r.summary.split("\n")[0];
         },
@@ -57,7 +57,7 @@ export const e2eSteps: StepGroup = {
         step: "endToEndShard",
         call: "endToEndShard(index: 1, total: 2)",
         run: async () => {
-          blob = await ci.endToEndShard(1, baseUrl, apiUrl, src(), 2);
+          blob = await onCopy.endToEndShard(1, baseUrl, apiUrl, 2);
           const entries = await blob.entries();
           if (!entries.includes("report-1.zip"))
             throw new Error(`no report-1.zip in the blob directory: ${entries.join(", ")}`);
@@ -68,7 +68,7 @@ export const e2eSteps: StepGroup = {
         step: "endToEndMerge-missing-blob",
         call: "endToEndMerge(blobs: shard 1's only, total: 2)",
         run: async () => {
-          red = await ci.endToEndMerge(blob ?? dag.directory(), baseUrl, apiUrl, src(), 2);
+          red = await onCopy.endToEndMerge(blob ?? dag.directory(), baseUrl, apiUrl, 2);
           const r = await readReport(red);
           const named = r.summary.split("\n").find((l) => /shard 2 of 2 sent no blob report/.test(l));
           if (r.status !== "failed" || !named)
@@ -81,7 +81,7 @@ export const e2eSteps: StepGroup = {
         call: "endToEndVerdict(report: the red merge report)",
         run: async () => {
           if (!red) throw new Error("no red report: endToEndMerge-missing-blob failed");
-          const e = await ci.endToEndVerdict(red).then(
+          const e = await onCopy.endToEndVerdict(red).then(
             () => undefined,
             (x: unknown) => x,
           );

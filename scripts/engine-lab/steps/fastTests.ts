@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { copyExample } from "../../../test/support/example";
 import type { StepGroup } from "../driver";
-import { appSource } from "./sources";
+import { appSource, labCi } from "./sources";
 
 export const fastTestsSteps: StepGroup = {
   name: "fast",
@@ -19,12 +19,12 @@ export const fastTestsSteps: StepGroup = {
     const cold = {
       step: "fastTests-cold",
       call: "fastTests(source: examples/app)",
-      run: async () => summaryLine(await ci.fastTests(appSource())),
+      run: async () => summaryLine(await ci.fastTests()),
     };
     const warm = {
       step: "fastTests-warm",
       call: "fastTests(source: a copy of examples/app + a new file in frontend/ and backend/)",
-      run: async () => summaryLine(await ci.fastTests(appSource(copy.dir))),
+      run: async () => summaryLine(await labCi(appSource(copy.dir)).fastTests()),
     };
     return { steps: [cold, warm], stop: async () => copy.remove() };
   },

@@ -81,7 +81,7 @@ describe("a red shard never crashes the E2E run (recorded GraphQL requests)", ()
   let staging: { url: string; close(): void };
   const e2e = (engine: EngineAnswers) =>
     recordCall(
-      ["endToEnd", "e2e"],
+      "endToEnd",
       (dag: Dag) => ({
         baseUrl: staging.url,
         apiUrl: staging.url,
@@ -131,7 +131,7 @@ describe("a red shard never crashes end-to-end-shard or end-to-end-merge (record
   afterAll(() => staging?.close());
   const shard = (engine: EngineAnswers) =>
     recordCall(
-      ["endToEndShard", "e2eShard"],
+      "endToEndShard",
       (dag: Dag) => ({
         index: 2,
         total: 3,
@@ -156,7 +156,7 @@ describe("a red shard never crashes end-to-end-shard or end-to-end-merge (record
   it("returns a red report without running merge-reports when --blobs holds no blob", async () => {
     const empty = mkdtempSync(join(tmpdir(), "no-blobs-"));
     const r = await recordCall(
-      ["endToEndMerge", "e2eMerge"],
+      "endToEndMerge",
       (dag: Dag) => ({
         blobs: dag.host().directory(empty),
         baseUrl: staging.url,

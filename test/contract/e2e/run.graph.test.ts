@@ -61,7 +61,7 @@ const shardShape = (url: string, i: number) => [
 async function e2eRun(url: string, base: string, key: string, tests: EngineAnswers["tests"]) {
   const sshd = sshdOn();
   return recordCall(
-    ["endToEnd", "e2e"],
+    "endToEnd",
     (dag: Dag) => ({
       baseUrl: url,
       apiUrl: url,

@@ -34,9 +34,9 @@ describe("e2e function surface (SDK introspector)", () => {
     }
   });
 
-  it("defaults the suite to full and the source to the example app", () => {
+  it("defaults the suite to full, and takes the source from the constructor", () => {
     expect(e2e.arguments.suite.defaultValue).toBe("full");
-    expect(e2e.arguments.source.defaultPath).toBe("/examples/app");
+    expect(e2e.arguments.source).toBeUndefined();
   });
 
   it("documents every argument", () => {

@@ -61,8 +61,8 @@ describe("a fresh run id per E2E call (recorded GraphQL requests)", () => {
     });
     const env = { E2E_SLACK: "https://hooks.example.com/slack" };
     calls = [];
-    for (let i = 0; i < 2; i++) calls.push(await recordCall(["endToEnd", "e2e"], args, {}, env));
-    shardCall = await recordCall(["endToEndShard", "e2eShard"], (dag) => ({
+    for (let i = 0; i < 2; i++) calls.push(await recordCall("endToEnd", args, {}, env));
+    shardCall = await recordCall("endToEndShard", (dag) => ({
       index: 1,
       total: 2,
       baseUrl: staging.url,

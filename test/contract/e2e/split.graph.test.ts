@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callCi } from "../../support/ciCall";
+import { callCi, type CiFunction } from "../../support/ciCall";
 import { graphOf, type JobGraph } from "../../support/graph";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
 import { DEPLOYED, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
@@ -20,7 +20,7 @@ type RunGraph = JobGraph & { mounts: string[] };
 type Dag = typeof import("@dagger.io/dagger").dag;
 
 /** Record one Dagger function call; return the graphs of the containers it ran (exitCode leaves), sorted. */
-async function record(names: string[], args: (dag: Dag) => Record<string, unknown>): Promise<RunGraph[]> {
+async function record(name: CiFunction, args: (dag: Dag) => Record<string, unknown>): Promise<RunGraph[]> {
   // Answered as after a green run (so the success notification is asked for) on a staging that runs SHA.
   const rec = await startRecorder({ answer: realisticAnswer(sshdOn()) });
   const saved = { ...process.env };
@@ -28,7 +28,7 @@ async function record(names: string[], args: (dag: Dag) => Record<string, unknow
   try {
     const { connection, dag } = await import("@dagger.io/dagger");
     await connection(async () => {
-      await (await callCi<{ sync(): Promise<unknown> }>(names, args(dag))).sync();
+      await (await callCi<{ sync(): Promise<unknown> }>(name, args(dag))).sync();
     });
   } finally {
     process.env = saved;
@@ -83,11 +83,11 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
       stagingSshKey: dag.secret("env://E2E_KEY"),
       stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
     });
-    whole = await record(["endToEnd", "e2e"], (dag) => ({ ...common(dag), shards: 4, ...notifyAndRecord(dag) }));
+    whole = await record("endToEnd", (dag) => ({ ...common(dag), shards: 4, ...notifyAndRecord(dag) }));
     shards = [];
     for (let i = 1; i <= 4; i++)
       shards.push(
-        await record(["endToEndShard", "e2eShard"], (dag) => ({
+        await record("endToEndShard", (dag) => ({
           ...common(dag),
           index: i,
           total: 4,
@@ -95,7 +95,7 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
           readyInterval: 0,
         })),
       );
-    merge = await record(["endToEndMerge", "e2eMerge"], (dag) => ({
+    merge = await record("endToEndMerge", (dag) => ({
       ...common(dag),
       blobs: dag.host().directory(blobs),
       total: 4,

@@ -57,7 +57,8 @@ describe("e2e-verdict (recorded GraphQL requests)", () => {
       const { Ci } = await import("../../../ci/src/index");
       let out = "";
       await connection(async () => {
-        out = await new Ci().endToEndVerdict(dag.host().directory(dir));
+        // The verdict reads only the report: the constructor gets empty directories, as no call reads them.
+        out = await new Ci(dag.directory(), dag.directory()).endToEndVerdict(dag.host().directory(dir));
       });
       return out;
     } finally {

@@ -25,7 +25,7 @@ describe("the E2E commit is the one staging runs (recorded GraphQL requests)", (
   let base: string;
   const e2e = (commit?: string) =>
     recordCall(
-      ["endToEnd", "e2e"],
+      "endToEnd",
       (dag: Dag) => ({
         baseUrl: staging.url,
         apiUrl: staging.url,
