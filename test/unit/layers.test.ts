@@ -1,6 +1,6 @@
 /**
  * The layers, enforced (like Playwright's DEPS.list): what each folder may import.
- *   ci/src/plan/    pure: only other plan/ files and `yaml`; no fetch, no process, no clock reads
+ *   ci/src/plan/    pure: only plan/ files, `yaml`, `smol-toml` and `valibot`; no fetch, no process, no clock reads
  *   ci/src/flow/    each stage's order of steps over ports: only plan/ and flow/; every effect is a port
  *   ci/src/io/      shared I/O without Dagger or zx
  *   ci/src/dagger/  the Dagger runner: never zx, child processes or the host runner
@@ -20,7 +20,7 @@ interface Rule {
   forbidCode?: RegExp[];
 }
 
-const PLAN_ALLOWED_PACKAGES = new Set(["yaml", "smol-toml"]);
+const PLAN_ALLOWED_PACKAGES = new Set(["yaml", "smol-toml", "valibot"]);
 const RULES: Rule[] = [
   {
     folder: "ci/src/plan",

@@ -2,12 +2,12 @@ import { CONFIG_FILE, defaultConfig, type PipelineConfig } from "./defaults";
 import { nodeImage } from "../images";
 import { detectBackend, type RepoFacts } from "./repoFacts";
 import { ConfigError } from "./error";
-import { check, isRecord, SCHEMA } from "./schema";
+import { validate } from "./schema";
 import { checkValues } from "./values";
 import { readYaml } from "./yaml";
 
 export { ConfigError } from "./error";
-export { toArgv } from "./schema";
+export { toArgv } from "./command";
 
 /**
  * Parse and validate `pipeline.yaml` text, merged over the defaults, then fill what the file leaves
@@ -15,12 +15,12 @@ export { toArgv } from "./schema";
  */
 export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts: RepoFacts = {}): PipelineConfig {
   const defaults = defaultConfig();
-  const raw = readYaml(text, file) as Record<string, unknown> | undefined;
-  if (raw !== undefined) check(raw, SCHEMA, "", file);
-  const { backend, detected } = withRepoFacts(isRecord(raw?.backend) ? raw.backend : {}, facts, defaults);
-  const given = { ...raw, backend };
+  const raw = readYaml(text, file);
+  const valid = raw === undefined ? {} : validate(raw, file);
+  const { backend, detected } = withRepoFacts(valid.backend ?? {}, facts, defaults);
+  const given = { ...valid, backend };
   const merged = merge(defaults, given) as PipelineConfig;
-  const fe = (given as { frontend?: Record<string, unknown> }).frontend;
+  const fe = given.frontend;
   if (fe?.nodeVersion !== undefined && fe.image === undefined) {
     merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
   }
@@ -56,6 +56,10 @@ function defaultUvTag(pythonVersion: string): string {
   return defaultConfig()
     .backend.image.split(":")[1]
     .replace(/python[\d.]+/, `python${pythonVersion}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function merge(base: unknown, over: unknown): unknown {

@@ -1,203 +1,161 @@
-/** The shape of `pipeline.yaml`: every key, its kind, an example of each kind, and the check that names the fix. */
-import { ConfigError } from "./error";
-import { CONFIG_FILE } from "./defaults";
+/**
+ * The shape of `pipeline.yaml`: every key, its kind and its bounds, as one valibot schema. parseConfig checks files
+ * with it, and docs/pipeline.schema.json is generated from it, so editors check what the runners check.
+ */
+import * as v from "valibot";
+import { configErrorOf, say } from "./issue";
+import {
+  amount,
+  command,
+  commandMap,
+  envMap,
+  insidePath,
+  mapOf,
+  matching,
+  oneOf,
+  section,
+  stringList,
+  text,
+  VARIABLE_NAME,
+  whole,
+} from "./kinds";
 
-export type Kind =
-  | "string"
-  | "number"
-  | "command"
-  | "stringList"
-  | "numberList"
-  | "stringMap"
-  | "commandMap"
-  | "hostCommands"
-  | "serviceEnv"
-  | { [key: string]: Kind };
+/** A section whose every key may be left out, to keep its default. */
+function settings<const T extends v.ObjectEntries>(entries: T) {
+  const optional = Object.fromEntries(Object.entries(entries).map(([k, s]) => [k, v.optional(s)]));
+  return section(optional as { [K in keyof T]: v.OptionalSchema<T[K], undefined> });
+}
 
-const threshold: Kind = { target: "number", alert: "number" };
+const minutes = (example: number) => amount({ min: 0.1, max: 1440, example, unit: "minutes" });
+const threshold = (target: number, alert: number) => settings({ target: minutes(target), alert: minutes(alert) });
+const seconds = (min: number, max: number, example: number) => amount({ min, max, example, unit: "seconds" });
+const percent = (example: number) => amount({ min: 0, max: 100, example, unit: "a percentage" });
 
-export const SCHEMA: Kind = {
-  frontend: {
-    path: "string",
-    nodeVersion: "string",
-    image: "string",
-    install: "command",
-    steps: "commandMap",
-    env: "stringMap",
-    buildEnv: "stringMap",
-  },
-  backend: {
-    path: "string",
-    pythonVersion: "string",
-    image: "string",
-    install: "command",
-    test: "command",
-    coverageSource: "string",
-    deselectMarkers: "stringList",
-    deselect: "stringList",
-    extras: "stringList",
-    groups: "stringList",
-    env: "stringMap",
-  },
-  services: {
-    mongo: { image: "string", port: "number", database: "string", env: "serviceEnv", hostCommands: "hostCommands" },
-  },
-  e2e: {
-    testDir: "string",
-    shards: "number",
-    smokeTag: "string",
-    readyAttempts: "number",
-    readyIntervalSeconds: "number",
-    healthPath: "string",
-  },
-  thresholds: { fastTests: threshold, deploy: threshold, e2e: threshold, coverage: "number" },
-  deploy: {
-    keep: "number",
-    health: { attempts: "number", intervalSeconds: "number", failuresBeforeRollback: "number" },
-    strategy: "string",
-    watch: {
-      windowSeconds: "number",
-      errorRatePercent: "number",
-      minRequests: "number",
-      p95RollbackSeconds: "number",
-      p95AlertSeconds: "number",
-    },
-    canary: { steps: "numberList" },
-    migrate: "string",
-  },
-  cacheNamespace: "string",
-  billing: { ratePerMinute: "number" },
+const PLACEHOLDER = /\{(?!host\}|port\}|database\})[^}]*\}?/;
+const serviceEnvWhat = {
+  problem: "must be a non-empty mapping",
+  fix: 'write it like {name}: { TEST_MONGO_URI: "mongodb://{host}:{port}/{database}" }',
 };
+const templateFix = "use a template with {host}, {port} and {database} only";
 
-const EXAMPLES: Record<string, string> = {
-  string: '"text"',
-  number: "85",
-  command: '"npm run lint" or ["npm", "run", "lint"]',
-  stringList: '["e2e"]',
-  numberList: "[5, 25, 50, 100]",
-  stringMap: "{ NAME: value }",
-  commandMap: '{ lint: "npm run lint" }',
-  hostCommands: '[{ bin: ferretdb, args: ["--listen-addr=127.0.0.1:{port}"] }]',
-  serviceEnv: '{ TEST_MONGO_URI: "mongodb://{host}:{port}/{database}" }',
-};
-
-export function check(value: unknown, kind: Kind, key: string, file: string): void {
-  const fail = (what: string) =>
-    new ConfigError(
-      file,
-      key,
-      `must be ${what}`,
-      `write it like ${key.split(".").pop()}: ${EXAMPLES[kind as string] ?? "a mapping"}`,
-    );
-  if (typeof kind === "object") {
-    if (!isRecord(value))
-      throw new ConfigError(file, key, "must be a mapping", `indent the keys under ${key || "the top level"}`);
-    for (const [k, v] of Object.entries(value)) {
-      const sub = key ? `${key}.${k}` : k;
-      if (!(k in kind)) {
-        throw new ConfigError(
-          file,
-          sub,
-          "is not a known key",
-          `use one of: ${Object.keys(kind).join(", ")}${suggest(k, Object.keys(kind))}`,
-        );
-      }
-      check(v, kind[k], sub, file);
-    }
-    return;
-  }
-  switch (kind) {
-    case "string":
-      if (typeof value !== "string" || value === "") throw fail("a non-empty string");
-      return;
-    case "number":
-      if (typeof value !== "number" || !Number.isFinite(value)) throw fail("a number");
-      return;
-    case "command":
-      toArgv(value, key, file);
-      return;
-    case "stringList":
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw fail("a list of strings");
-      return;
-    case "numberList":
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "number" || !Number.isFinite(v)))
-        throw fail("a list of numbers");
-      return;
-    case "stringMap":
-      if (!isRecord(value) || Object.values(value).some((v) => typeof v !== "string")) {
-        throw fail("a mapping of names to quoted strings");
-      }
-      return;
-    case "commandMap":
-      if (!isRecord(value) || Object.keys(value).length === 0)
-        throw fail("a non-empty mapping of step names to commands");
-      for (const [k, v] of Object.entries(value)) toArgv(v, `${key}.${k}`, file);
-      return;
-    case "serviceEnv":
-      checkServiceEnv(value, key, file);
-      return;
-    case "hostCommands":
-      if (!Array.isArray(value) || value.length === 0) throw fail("a non-empty list");
-      value.forEach((v, i) => check(v, { bin: "string", args: "stringList" }, `${key}[${i}]`, file));
-      return;
-  }
+/** Variables given to the backend: name → template with {host}, {port} and {database}. */
+function serviceEnv() {
+  const name = v.pipe(
+    v.string(),
+    v.regex(VARIABLE_NAME, say("is not a variable name", "use letters, digits and _, like TEST_MONGO_URI")),
+  );
+  const template = v.pipe(
+    v.string(say("must be a string", templateFix)),
+    v.nonEmpty(say("must be a string", templateFix)),
+    v.regex(/^(?:[^{]|\{(?:host|port|database)\})*$/, (i) =>
+      say(`uses ${PLACEHOLDER.exec(i.input)?.[0]}`, templateFix),
+    ),
+  );
+  return v.pipe(
+    mapOf(name, template, serviceEnvWhat),
+    v.minEntries(1, say(serviceEnvWhat.problem, serviceEnvWhat.fix)),
+  );
 }
 
-function checkServiceEnv(value: unknown, key: string, file: string): void {
-  if (!isRecord(value) || Object.keys(value).length === 0) {
-    throw new ConfigError(file, key, "must be a non-empty mapping", `write it like env: ${EXAMPLES.serviceEnv}`);
-  }
-  for (const [name, template] of Object.entries(value)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new ConfigError(
-        file,
-        `${key}.${name}`,
-        "is not a variable name",
-        "use letters, digits and _, like TEST_MONGO_URI",
-      );
-    }
-    const unknown = typeof template === "string" ? template.match(/\{(?!host\}|port\}|database\})[^}]*\}/) : null;
-    if (typeof template !== "string" || template === "" || unknown) {
-      const what = unknown ? `uses ${unknown[0]}` : "must be a string";
-      throw new ConfigError(file, `${key}.${name}`, what, "use a template with {host}, {port} and {database} only");
-    }
-  }
+/** Host runner: the first of these on PATH serves MongoDB. */
+function hostCommands() {
+  const m = say("must be a non-empty list", 'write it like {name}: [{ bin: mongod, args: ["--port", "{port}"] }]');
+  const item = section({ bin: text("mongod"), args: stringList('["--port", "{port}"]') });
+  return v.pipe(v.array(item, m), v.minLength(1, m));
 }
 
-/** Turn a config command into argv. Strings are split on whitespace; shell syntax is refused. */
-export function toArgv(value: unknown, key = "command", file = CONFIG_FILE): string[] {
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && v !== ""))
-    return value as string[];
-  if (typeof value === "string" && value.trim() !== "") {
-    if (/["'`$|&;<>()\\*?]/.test(value)) {
-      throw new ConfigError(
-        file,
-        key,
-        `"${value}" uses shell syntax, and commands run without a shell`,
-        `write it as an argv list, e.g. ${key.split(".").pop()}: ["pytest", "-m", "not e2e"]`,
-      );
-    }
-    return value.trim().split(/\s+/);
-  }
-  throw new ConfigError(file, key, "must be a command", `write it like ${key.split(".").pop()}: ${EXAMPLES.command}`);
-}
+const healthPath = v.pipe(
+  text('"/api/v1/health"'),
+  v.regex(/^\/\S*$/, (i) => say(`is ${JSON.stringify(i.input)}`, "start it with /, such as /api/v1/health")),
+);
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export const PIPELINE_SCHEMA = settings({
+  frontend: settings({
+    path: insidePath("frontend"),
+    nodeVersion: matching(/^\d+(?:\.\d+){0,2}$/, '"22"', "a Node version such as 22 or 22.11"),
+    image: text('"node:22-bookworm-slim"'),
+    install: command(),
+    steps: commandMap(),
+    env: envMap(),
+    buildEnv: envMap(),
+  }),
+  backend: settings({
+    path: insidePath("backend"),
+    pythonVersion: matching(/^\d+\.\d+$/, '"3.13"', "a Python version such as 3.13"),
+    image: text('"ghcr.io/astral-sh/uv:0.9.9-python3.13-trixie-slim"'),
+    install: command(),
+    test: command(),
+    coverageSource: insidePath("app", "backend.path", "the backend"),
+    deselectMarkers: stringList('["e2e"]'),
+    deselect: v.array(
+      insidePath('"tests/test_slow.py::test_huge"', "backend.path", "the backend"),
+      say("must be a list of strings", 'write it like {name}: ["tests/test_slow.py::test_huge"]'),
+    ),
+    extras: stringList('["test"]'),
+    groups: stringList('["test"]'),
+    env: envMap(),
+  }),
+  services: settings({
+    mongo: settings({
+      image: text('"mongo:7"'),
+      port: whole({ min: 1, max: 65535, example: 27017, unit: "a TCP port" }),
+      database: matching(/^[A-Za-z0-9_-]{1,63}$/, "autoauthor_test", "a database name (letters, digits, _ and -)"),
+      env: serviceEnv(),
+      hostCommands: hostCommands(),
+    }),
+  }),
+  e2e: settings({
+    testDir: insidePath("e2e", "frontend.path", "the frontend"),
+    shards: whole({ min: 1, max: 64, example: 4 }),
+    smokeTag: text('"@smoke"'),
+    readyAttempts: whole({ min: 1, max: 360, example: 30 }),
+    readyIntervalSeconds: seconds(0, 60, 10),
+    healthPath,
+  }),
+  thresholds: settings({
+    fastTests: threshold(5, 7),
+    deploy: threshold(2, 4),
+    e2e: threshold(15, 20),
+    coverage: percent(85),
+  }),
+  deploy: settings({
+    keep: whole({ min: 1, max: 50, example: 5 }),
+    health: settings({
+      attempts: whole({ min: 1, max: 60, example: 10 }),
+      intervalSeconds: seconds(0.1, 60, 5),
+      failuresBeforeRollback: whole({ min: 1, max: 20, example: 3 }),
+    }),
+    strategy: oneOf(["bluegreen", "canary"]),
+    watch: settings({
+      windowSeconds: seconds(0, 1800, 60),
+      errorRatePercent: percent(5),
+      minRequests: whole({ min: 1, max: 1_000_000, example: 20 }),
+      p95RollbackSeconds: seconds(0, 120, 5),
+      p95AlertSeconds: seconds(0, 120, 2),
+    }),
+    canary: settings({
+      steps: v.pipe(
+        v.array(whole({ min: 1, max: 100, example: 25, unit: "a whole percent" })),
+        v.minLength(1, say("must list at least one step", "write it like {name}: [5, 25, 50, 100]")),
+        v.maxLength(10, say("has more than 10 steps", "use at most 10, such as [5, 25, 50, 100]")),
+      ),
+    }),
+    migrate: v.string(say("must be a string", 'write it like {name}: "npm run migrate" ("" for none)')),
+  }),
+  cacheNamespace: matching(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    "autoauthor",
+    "a volume name prefix (letters, digits, _ . -)",
+  ),
+  billing: settings({ ratePerMinute: amount({ min: 0, max: 10, example: 0.008, unit: "dollars per minute" }) }),
+});
 
-function suggest(word: string, options: string[]): string {
-  const close = options.find((o) => distance(o.toLowerCase(), word.toLowerCase()) <= 2);
-  return close ? ` (did you mean \`${close}\`?)` : "";
-}
+/** What a valid file holds: any part of the config, each part checked. */
+export type PipelineInput = v.InferOutput<typeof PIPELINE_SCHEMA>;
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
+/** Check the file's data against the schema; the first problem is thrown as a ConfigError naming the fix. */
+export function validate(raw: unknown, file: string): PipelineInput {
+  const result = v.safeParse(PIPELINE_SCHEMA, raw, { abortEarly: true });
+  if (result.success) return result.output;
+  throw configErrorOf(result.issues[0], file);
 }

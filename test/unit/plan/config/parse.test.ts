@@ -49,7 +49,7 @@ describe("parseConfig", () => {
 
   it("rejects values out of range", () => {
     expect(() => parseConfig("thresholds:\n  coverage: 185\n")).toThrow(
-      /thresholds\.coverage` is 185, outside 0\.\.100/,
+      /`thresholds\.coverage` is 185; it must be at most 100\. Fix: use a percentage from 0 to 100, such as 85/,
     );
     expect(() => parseConfig("thresholds:\n  deploy: { target: 5, alert: 2 }\n")).toThrow(/0 < target <= alert/);
     expect(() => parseConfig("services:\n  mongo:\n    port: 70000\n")).toThrow(/services\.mongo\.port/);
@@ -87,7 +87,9 @@ describe("parseConfig deploy section", () => {
   });
   it("merges an override and rejects keep 0 naming the key", () => {
     expect(parseConfig("deploy:\n  health: { intervalSeconds: 0.5 }\n").deploy.health.intervalSeconds).toBe(0.5);
-    expect(() => parseConfig("deploy:\n  keep: 0\n")).toThrow(/`deploy.keep` is 0.*Fix: use an integer >= 1/);
+    expect(() => parseConfig("deploy:\n  keep: 0\n")).toThrow(
+      /`deploy.keep` is 0; it must be at least 1\. Fix: use a whole number from 1 to 50, such as 5/,
+    );
   });
 });
 
@@ -110,7 +112,7 @@ describe("parseConfig e2e section", () => {
       smokeTag: "@smoke",
     });
     expect(() => parseConfig("e2e:\n  shards: 0\n")).toThrow(
-      /`e2e.shards` is 0\. Fix: use a whole number of at least 1, such as 4/,
+      /`e2e.shards` is 0; it must be at least 1\. Fix: use a whole number from 1 to 64, such as 4/,
     );
     expect(() => parseConfig("e2e:\n  healthPath: health\n")).toThrow(/`e2e.healthPath`.*start it with \//);
     expect(() => parseConfig("e2e:\n  testDir: ../e2e\n")).toThrow(/`e2e.testDir`.*outside the frontend/);

@@ -37,7 +37,9 @@ describe("pipeline.yaml deploy.watch, deploy.strategy, deploy.canary and deploy.
     );
     expect(() => parseConfig("deploy:\n  canary: { steps: [50, 25, 100] }\n")).toThrow(/`deploy.canary.steps`.*rising/);
     expect(() => parseConfig("deploy:\n  canary: { steps: [5, 50] }\n")).toThrow(/ending at 100/);
-    expect(() => parseConfig("deploy:\n  canary: { steps: [a] }\n")).toThrow(/a list of numbers/);
+    expect(() => parseConfig("deploy:\n  canary: { steps: [a] }\n")).toThrow(
+      /`deploy.canary.steps\[0\]` must be a number/,
+    );
     expect(() => parseConfig("deploy:\n  watch: { p95AlertSeconds: 9 }\n")).toThrow(/p95AlertSeconds.*above/);
     expect(() => parseConfig("deploy:\n  watch: { minRequests: 0 }\n")).toThrow(/minRequests/);
   });

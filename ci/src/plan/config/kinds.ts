@@ -1,0 +1,153 @@
+/** The kinds of value pipeline.yaml holds, as valibot schemas whose every message names the fix. */
+import * as v from "valibot";
+import { notACommand, NO_SHELL, usesShell } from "./command";
+import { say } from "./issue";
+import { suggest } from "./suggest";
+
+type Said = { problem: string; fix: string };
+const sayAs = (s: Said) => say(s.problem, s.fix);
+
+/** Not absolute (`/x`, `\x`, `C:`), no `..` segment, no control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+export const INSIDE = /^(?![/\\]|[A-Za-z]:)(?!(?:.*[/\\])?\.\.(?:[/\\]|$))[^\u0000-\u001f]+$/;
+/** A name the environment can carry. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const isMapping = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/** A mapping with exactly these keys, each optional: an unknown key is refused with the known ones. */
+export function section<const T extends v.ObjectEntries>(entries: T) {
+  const keys = Object.keys(entries);
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isMapping, say("must be a mapping", "indent the keys under {key}")),
+    v.strictObject(entries, (issue) =>
+      issue.expected === "never"
+        ? say("is not a known key", `use one of: ${keys.join(", ")}${suggest(String(issue.input), keys)}`)
+        : say("is missing", `add ${issue.expected}`),
+    ),
+  );
+}
+
+/** A non-empty string; `example` is how the fix writes one. */
+export function text(example: string) {
+  const m = say("must be a non-empty string", `write it like {name}: ${example}`);
+  return v.pipe(v.string(m), v.nonEmpty(m));
+}
+
+/** A non-empty string matching `re`; `what` says what it must look like. */
+export function matching(re: RegExp, example: string, what: string) {
+  return v.pipe(
+    text(example),
+    v.regex(re, (i) => say(`is ${JSON.stringify(i.input)}, not ${what}`, `write it like {name}: ${example}`)),
+  );
+}
+
+/** A relative path that stays inside `base`. */
+export function insidePath(example: string, base = "the repository root", outside = "the repository") {
+  return v.pipe(
+    text(example),
+    v.regex(INSIDE, (i) =>
+      say(`is ${JSON.stringify(i.input)}, outside ${outside}`, `use a path relative to ${base}, such as ${example}`),
+    ),
+  );
+}
+
+interface Bounds {
+  min: number;
+  max: number;
+  example: number;
+  /** How the fix names the unit: "a whole number", "seconds", "minutes", "a percentage" … */
+  unit: string;
+}
+
+const rangeFix = (b: Bounds) => `use ${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`;
+const atLeast = (b: Bounds) => (i: { input: unknown }) =>
+  say(`is ${String(i.input)}; it must be at least ${b.min}`, rangeFix(b));
+const atMost = (b: Bounds) => (i: { input: unknown }) =>
+  say(`is ${String(i.input)}; it must be at most ${b.max}`, rangeFix(b));
+
+/** A number between `min` and `max`, both allowed. */
+export function amount(b: Bounds) {
+  return v.pipe(
+    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
+    v.minValue(b.min, atLeast(b)),
+    v.maxValue(b.max, atMost(b)),
+  );
+}
+
+/** A whole number between `min` and `max`, both allowed. */
+export function whole(given: Omit<Bounds, "unit"> & { unit?: string }) {
+  const b = { unit: "a whole number", ...given };
+  return v.pipe(
+    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
+    v.integer((i) => say(`is ${String(i.input)}, not a whole number`, rangeFix(b))),
+    v.minValue(b.min, atLeast(b)),
+    v.maxValue(b.max, atMost(b)),
+  );
+}
+
+/** One of `options`, with the closest one suggested. */
+export function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
+  return v.picklist(options, (i) =>
+    say(`is ${JSON.stringify(i.input)}`, `use ${options.join(" or ")}${suggest(String(i.input), options)}`),
+  );
+}
+
+/** A list of non-empty strings. */
+export function stringList(example: string) {
+  const m = say("must be a list of strings", `write it like {name}: ${example}`);
+  return v.array(v.pipe(v.string(m), v.nonEmpty(m)), m);
+}
+
+/** A command: a string without shell syntax, or a non-empty argv list. */
+export function command() {
+  const m = sayAs(notACommand);
+  return v.union(
+    [
+      v.pipe(
+        v.string(m),
+        v.regex(/\S/, m),
+        v.regex(NO_SHELL, (i) => sayAs(usesShell(i.input))),
+      ),
+      v.pipe(v.array(v.pipe(v.string(m), v.nonEmpty(m)), m), v.minLength(1, m)),
+    ],
+    m,
+  );
+}
+
+/** A mapping whose keys `key` checks and whose values `value` checks. */
+export function mapOf<K extends v.GenericSchema<string, string>, V extends v.GenericSchema>(
+  key: K,
+  value: V,
+  what: Said,
+) {
+  return v.pipe(v.custom<Record<string, unknown>>(isMapping, sayAs(what)), v.record(key, value, sayAs(what)));
+}
+
+/** Environment variables: name → value (any string, empty included). */
+export function envMap() {
+  const name = v.pipe(
+    v.string(),
+    v.regex(VARIABLE_NAME, say("is not a variable name", "use letters, digits and _, like NODE_ENV")),
+  );
+  return mapOf(name, v.string(say("must be a quoted string", 'write it like {name}: "value"')), {
+    problem: "must be a mapping of names to quoted strings",
+    fix: "write it like {name}: { NAME: value }",
+  });
+}
+
+/** Named steps, in order: name → command. */
+export function commandMap() {
+  const what = {
+    problem: "must be a non-empty mapping of step names to commands",
+    fix: 'write it like {name}: { lint: "npm run lint" }',
+  };
+  const name = v.pipe(
+    v.string(),
+    v.regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
+      say("is not a step name", "use letters, digits, -, _ and ., like lint"),
+    ),
+  );
+  return v.pipe(mapOf(name, command(), what), v.minEntries(1, sayAs(what)));
+}
