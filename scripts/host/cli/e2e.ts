@@ -4,6 +4,7 @@ import { MAX_SHARDS, ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { readConfig } from "../config";
 import { e2eCommand, type E2eFlags } from "../e2e/run";
 import { e2eMergeCommand, e2eShardCommand } from "../e2e/split";
+import { e2eVerdictCommand } from "../e2e/verdict";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { existing, oneOf, seconds, wholeNumber } from "./values";
 
@@ -36,6 +37,11 @@ export function addE2e(program: Command, run: (code: number) => void): void {
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
   merge.action(async (o: Opts) => run(await withConfig(o, e2eMergeCommand)));
+  program
+    .command("end-to-end-verdict")
+    .description("exit 1 with the summary when the report's status is failed (what end-to-end wrote)")
+    .option("--report <dir>", "the report directory (default .pipeline/e2e-report)")
+    .action((o: { report?: string }) => run(e2eVerdictCommand(o.report)));
 }
 
 /** The options every E2E command takes: where the app is, the suite, timings and readiness. */

@@ -89,6 +89,8 @@ export async function writeReport(
   const text = formatE2eSummary(summary);
   writeFileSync(join(o.reportOut, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(o.reportOut, "summary.txt"), `${text}\n`);
+  // The same one-word verdict file as the Dagger function's report, for end-to-end-verdict on either runner.
+  writeFileSync(join(o.reportOut, "status"), `${summary.status}\n`);
   const html = join(o.reportOut, "html/index.html");
   console.log(`\n${text}\nreport: ${html}`);
   for (const w of await notify(

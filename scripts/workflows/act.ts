@@ -1,0 +1,102 @@
+/** Run one workflow file for one event under nektos/act on this host, with the pinned actions from local copies. */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { spawn } from "node:child_process";
+import { parse } from "yaml";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+export const ACT = join(ROOT, ".tools/bin/act");
+export const STAND_IN_BIN = join(ROOT, "scripts/workflows/bin");
+
+export interface ActSetup {
+  actionsDir: string;
+  secretFile: string;
+  artifactDir: string;
+  gitConfig: string;
+  logDir: string;
+}
+
+export interface ActRun {
+  code: number;
+  /** Each job's result as act reported it; a job act never started (its `if` was false) is absent. */
+  jobs: Record<string, "success" | "failure">;
+  log: string;
+  /** The stand-in dagger's calls during this run (stand-in log lines). */
+  calls: { fn: string; commit?: string; head: string; exit: number; at: string }[];
+}
+
+/** The `--local-repository` flags: every `uses: owner/repo@sha` of the workflows, from its archived copy. */
+export function localRepositoryFlags(actionsDir: string): string[] {
+  const dir = join(ROOT, ".github/workflows");
+  const text = ["test-suite", "deploy-staging", "e2e-staging", "deploy-production"]
+    .map((f) => readFileSync(join(dir, `${f}.yml`), "utf8"))
+    .join("\n");
+  const pins = [...new Set([...text.matchAll(/uses: ([\w.-]+\/[\w.-]+@[0-9a-f]{40})/g)].map((m) => m[1]))];
+  return pins.flatMap((p) => ["--local-repository", `${p}=${join(actionsDir, p)}`]);
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** act <event> -W <file> -e <payload> in `workdir`; resolves when act exits, never rejects on a red run. */
+export async function runAct(
+  setup: ActSetup,
+  o: { label: string; workdir: string; file: string; event: string; payload: unknown },
+): Promise<ActRun> {
+  mkdirSync(setup.logDir, { recursive: true });
+  const base = join(setup.logDir, o.label);
+  writeFileSync(`${base}.event.json`, `${JSON.stringify(o.payload, null, 2)}\n`);
+  const standInLog = `${base}.standin.jsonl`;
+  writeFileSync(standInLog, "");
+  const argv = [
+    o.event,
+    ...["-W", `.github/workflows/${o.file}`, "-e", `${base}.event.json`],
+    ...["-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout", "--action-offline-mode", "--no-cache-server"],
+    ...localRepositoryFlags(setup.actionsDir),
+    ...["--artifact-server-path", setup.artifactDir, "--artifact-server-port", String(await freePort())],
+    ...["--secret-file", setup.secretFile, "--env", `STANDIN_LOG=${standInLog}`],
+  ];
+  const env = {
+    ...process.env,
+    PATH: `${STAND_IN_BIN}:${process.env.PATH}`,
+    GIT_CONFIG_GLOBAL: setup.gitConfig,
+    STANDIN_LOG: standInLog,
+  };
+  const log = await new Promise<{ code: number; text: string }>((res) => {
+    const p = spawn(ACT, argv, { cwd: o.workdir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    p.stdout.on("data", (c: Buffer) => (text += c.toString()));
+    p.stderr.on("data", (c: Buffer) => (text += c.toString()));
+    p.on("close", (code) => res({ code: code ?? 1, text }));
+  });
+  writeFileSync(`${base}.log`, log.text);
+  const jobs: ActRun["jobs"] = {};
+  for (const m of log.text.matchAll(/^\[[^/\]]+\/([^\]]+)\]\s+🏁\s+Job (succeeded|failed)/gmu))
+    jobs[m[1].trim()] = m[2] === "succeeded" ? "success" : "failure";
+  const calls = readFileSync(standInLog, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ActRun["calls"][number]);
+  return { code: log.code, jobs, log: `${base}.log`, calls };
+}
+
+/** A workflow's `concurrency.group` with `${{ a || b }}` filled from `ctx` (the only expression form the files use). */
+export function concurrencyOf(file: string, ctx: Record<string, string | undefined>): string | undefined {
+  const wf = parse(readFileSync(join(ROOT, ".github/workflows", file), "utf8")) as {
+    concurrency?: { group: string };
+  };
+  return wf.concurrency?.group.replace(
+    /\$\{\{\s*([^}]+?)\s*\}\}/g,
+    (_, e: string) =>
+      e
+        .split("||")
+        .map((x) => ctx[x.trim()])
+        .find((v) => v) ?? "",
+  );
+}

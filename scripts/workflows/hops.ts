@@ -1,0 +1,181 @@
+/**
+ * The chain's hops, each one act run of one workflow file for the event the previous hop makes, printed as it goes:
+ * the event, the commit GitHub's context carries, the commit the step acted on, the result.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { StagingServer } from "../host/staging/server";
+import { concurrencyOf, runAct, type ActRun, type ActSetup } from "./act";
+import { dispatchEvent, pushEvent, workflowRunEvent, type Commit, type FinishedRun } from "./events";
+import type { Groups } from "./groups";
+import { headOf, REPO, type Git } from "./world";
+
+export interface Chain {
+  setup: ActSetup;
+  git: Git;
+  staging: StagingServer;
+  production: StagingServer;
+  groups: Groups;
+  say: (s: string) => void;
+  check: (what: string, ok: boolean) => void;
+}
+
+export interface Hop {
+  run: ActRun;
+  finished: FinishedRun;
+  start: number;
+  end: number;
+}
+
+let runs = 100;
+export const short = (s?: string) => (s ? s.slice(0, 7) : "-");
+export const revision = (s: StagingServer) =>
+  existsSync(join(s.base, "current/REVISION")) ? readFileSync(join(s.base, "current/REVISION"), "utf8").trim() : "";
+
+function conclusion(run: ActRun, job: string): FinishedRun["conclusion"] {
+  if (run.code !== 0) return "failure";
+  return run.jobs[job] === "success" ? "success" : "skipped";
+}
+
+async function act(c: Chain, label: string, file: string, group: string | undefined, a: Parameters<typeof runAct>[1]) {
+  if (group && !(await c.groups.acquire(group, label))) return undefined;
+  const start = Date.now();
+  try {
+    return { run: await runAct(c.setup, a), start, end: Date.now() };
+  } finally {
+    if (group) c.groups.release(group);
+  }
+}
+
+function calls(run: ActRun): string {
+  return run.calls
+    .map(
+      (x) =>
+        `${x.fn}${x.commit ? ` --commit ${short(x.commit)}` : ""} in a checkout of ${short(x.head)} → exit ${x.exit}`,
+    )
+    .join("; ");
+}
+
+/** push to develop → Test Suite. */
+export async function testSuite(c: Chain, commit: Commit, before: string): Promise<Hop> {
+  const label = `test-suite-${short(commit.sha)}`;
+  const payload = pushEvent(REPO, "develop", before, commit);
+  const group = concurrencyOf("test-suite.yml", { "github.ref": "refs/heads/develop" });
+  const r = (await act(c, label, "test-suite.yml", group, {
+    label,
+    workdir: c.git.develop,
+    file: "test-suite.yml",
+    event: "push",
+    payload,
+  }))!;
+  const id = runs++;
+  const finished: FinishedRun = {
+    id,
+    workflow: "Test Suite",
+    path: ".github/workflows/test-suite.yml",
+    event: "push",
+    headBranch: "develop",
+    headSha: commit.sha,
+    conclusion: conclusion(r.run, "fast-tests"),
+  };
+  c.say(`▸ push develop ${short(before)}..${short(commit.sha)} "${commit.message}"`);
+  c.say(
+    `  Test Suite (run ${id}): github.sha=${short(commit.sha)} ref=refs/heads/develop; ${calls(r.run)} → ${finished.conclusion}  [${r.run.log}]`,
+  );
+  return { ...r, finished };
+}
+
+/** workflow_run(Test Suite completed) → Deploy Staging, on the default branch. */
+export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | undefined> {
+  const label = `deploy-staging-${short(prev.headSha)}`;
+  const payload = workflowRunEvent(REPO, prev);
+  const group = concurrencyOf("deploy-staging.yml", {});
+  const r = await act(c, label, "deploy-staging.yml", group, {
+    label,
+    workdir: c.git.main,
+    file: "deploy-staging.yml",
+    event: "workflow_run",
+    payload,
+  });
+  if (!r) return undefined;
+  const main = await headOf(c.git.main);
+  const id = runs++;
+  const finished: FinishedRun = {
+    id,
+    workflow: "Deploy Staging",
+    path: ".github/workflows/deploy-staging.yml",
+    event: "workflow_run",
+    headBranch: REPO.defaultBranch,
+    headSha: main,
+    conclusion: conclusion(r.run, "deploy"),
+  };
+  c.say(
+    `▸ workflow_run: Test Suite run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} event=${prev.event}`,
+  );
+  c.say(
+    `  Deploy Staging (run ${id}): github.sha=${short(main)} (main's HEAD) ref=refs/heads/main; ${calls(r.run) || "no dagger call (job skipped)"} → ${finished.conclusion}; staging runs ${short(revision(c.staging))}  [${r.run.log}]`,
+  );
+  return { ...r, finished };
+}
+
+/** workflow_run(Deploy Staging completed) → E2E Staging. */
+export async function e2eStaging(c: Chain, prev: FinishedRun): Promise<Hop | undefined> {
+  const label = `e2e-staging-after-run-${prev.id}`;
+  const payload = workflowRunEvent(REPO, prev);
+  const group = concurrencyOf("e2e-staging.yml", {});
+  const r = await act(c, label, "e2e-staging.yml", group, {
+    label,
+    workdir: c.git.main,
+    file: "e2e-staging.yml",
+    event: "workflow_run",
+    payload,
+  });
+  if (!r) return undefined;
+  const id = runs++;
+  const verdict =
+    r.run.code === 0 && r.run.jobs.verdict === "success" ? "success" : r.run.jobs.staging ? "failure" : "skipped";
+  const finished: FinishedRun = {
+    id,
+    workflow: "E2E Staging",
+    path: ".github/workflows/e2e-staging.yml",
+    event: "workflow_run",
+    headBranch: REPO.defaultBranch,
+    headSha: await headOf(c.git.main),
+    conclusion: verdict,
+  };
+  c.say(
+    `▸ workflow_run: Deploy Staging run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} (not the deployed commit)`,
+  );
+  c.say(`  E2E Staging (run ${id}): jobs ${JSON.stringify(r.run.jobs)}; ${calls(r.run)} → ${verdict}  [${r.run.log}]`);
+  return { ...r, finished };
+}
+
+/** workflow_dispatch of Deploy Production on main, with its inputs. */
+export async function deployProduction(c: Chain, inputs: Record<string, string>): Promise<Hop> {
+  const label = `deploy-production-${runs}`;
+  const payload = dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/deploy-production.yml", inputs);
+  const group = concurrencyOf("deploy-production.yml", {});
+  const r = (await act(c, label, "deploy-production.yml", group, {
+    label,
+    workdir: c.git.main,
+    file: "deploy-production.yml",
+    event: "workflow_dispatch",
+    payload,
+  }))!;
+  const id = runs++;
+  const main = await headOf(c.git.main);
+  const finished: FinishedRun = {
+    id,
+    workflow: "Deploy Production",
+    path: ".github/workflows/deploy-production.yml",
+    event: "workflow_dispatch",
+    headBranch: "main",
+    headSha: main,
+    conclusion: conclusion(r.run, "deploy"),
+  };
+  c.say(`▸ workflow_dispatch Deploy Production on main (github.sha=${short(main)}), inputs ${JSON.stringify(inputs)}`);
+  c.say(
+    `  Deploy Production (run ${id}): ${calls(r.run)} → ${finished.conclusion}; production runs ${short(revision(c.production)) || "nothing"}  [${r.run.log}]`,
+  );
+  return { ...r, finished };
+}

@@ -1,0 +1,84 @@
+/**
+ * The stand-in `dagger` (scripts/workflows/bin/dagger): reads the real CLI line, maps it to the host runner's command
+ * and settings (standInMap.ts), runs `npm run pipeline -- ...` in the checkout, and says loudly that it did. Used by
+ * the workflow replay until module mode runs on a lab engine.
+ */
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { parseDaggerLine, StandInRefusal } from "./daggerLine";
+import { hostCall, type HostCall } from "./standInMap";
+
+const VERSION = "v0.21.9";
+const PASS_ENV = ["PATH", "HOME", "LANG", "TERM", "TMPDIR", "USER", "CI"];
+
+function banner(h: HostCall): string {
+  const shown = [...h.argv, ...Object.keys(h.env).map((k) => `${k}=${h.secretNames.includes(k) ? "***" : h.env[k]}`)];
+  return `#### STAND-IN dagger (not the Dagger CLI, no engine): npm run pipeline -- ${h.command} ${shown.join(" ")}`;
+}
+
+/** The checkout has no node_modules or .tools: link the project's, as a runner's cache would provide them. */
+function linkTools(): void {
+  for (const [name, from] of [
+    ["node_modules", process.env.PIPELINE_NODE_MODULES],
+    [".tools", process.env.PIPELINE_TOOLS],
+  ] as const)
+    if (from && !existsSync(name)) symlinkSync(from, name);
+}
+
+function run(argv: string[]): number {
+  if (argv.includes("version")) {
+    console.log(`dagger ${VERSION} STAND-IN: forwards dagger call to npm run pipeline (not the Dagger CLI)`);
+    return 0;
+  }
+  const call = parseDaggerLine(argv);
+  const h = hostCall(call, (s) => {
+    if (s.kind === "file") return readFileSync(s.path, "utf8");
+    const v = process.env[s.name];
+    if (v === undefined) throw new StandInRefusal(`env://${s.name} is not set in the step's environment`);
+    return v;
+  });
+  console.error(banner(h));
+  linkTools();
+  const state = h.exportAs === "report" ? mkdtempSync(join(tmpdir(), "standin-")) : undefined;
+  const extra = state ? ["--state-dir", state] : h.exportAs === "out" ? ["--out", h.exportPath!] : [];
+  const env = Object.fromEntries(PASS_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+  const r = spawnSync("npm", ["run", "--silent", "pipeline", "--", h.command, ...h.argv, ...extra], {
+    env: { ...env, ...h.env },
+    stdio: "inherit",
+  });
+  let code = r.status ?? 1;
+  if (state && h.exportPath) {
+    const report = join(state, "e2e-report");
+    if (existsSync(report)) {
+      cpSync(report, resolve(h.exportPath), { recursive: true });
+      // `dagger call end-to-end ... export` returns the report whatever the tests said: the verdict job reads it.
+      if (code === 1)
+        console.error("#### STAND-IN dagger: tests red, report exported; exit 0 like the Dagger function");
+      code = code === 1 ? 0 : code;
+    }
+    rmSync(state, { recursive: true, force: true });
+  }
+  const at = h.argv.indexOf("--commit");
+  log({ fn: call.fn, commit: at < 0 ? undefined : h.argv[at + 1], exit: code });
+  return code;
+}
+
+/** One JSON line per call for the replay's report: the function, the commit it was given, the checkout's HEAD. */
+function log(entry: { fn: string; commit?: string; exit: number }): void {
+  const file = process.env.STANDIN_LOG;
+  if (!file) return;
+  const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout?.trim();
+  appendFileSync(file, `${JSON.stringify({ ...entry, head, cwd: process.cwd(), at: new Date().toISOString() })}\n`);
+}
+
+Promise.resolve()
+  .then(() => run(process.argv.slice(2)))
+  .then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof StandInRefusal ? `#### ${e.message}` : e);
+      process.exit(e instanceof StandInRefusal ? 2 : 1);
+    },
+  );

@@ -1,0 +1,133 @@
+/**
+ * The replay's world: a bare "GitHub" repository with main and develop, clones act runs in, two loopback servers
+ * (staging and production, each the bundled staging server), a webhook receiver, and the secrets file act reads.
+ */
+import { createServer, type Server } from "node:http";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { $ } from "zx";
+import { startStagingServer, stopStagingServer, type StagingServer } from "../host/staging/server";
+import type { Commit, Repo } from "./events";
+
+export const REPO: Repo = { owner: "autoauthor", name: "pipeline", defaultBranch: "main" };
+const URL_OF_REPO = `https://github.com/${REPO.owner}/${REPO.name}`;
+const GIT_ID = ["-c", "user.name=Replay", "-c", "user.email=replay@example.com"];
+
+/** The bare origin and the clones: `dev` pushes, `develop` and `main` are where act runs for each kind of hop. */
+export interface Git {
+  origin: string;
+  dev: string;
+  develop: string;
+  main: string;
+  /** A global git config sending the repository's GitHub URL to the bare origin (actions/checkout fetches from it). */
+  gitConfig: string;
+}
+
+/** Clone the project's HEAD as main, branch develop from it, and prepare the clones. */
+export async function makeGit(root: string, project: string): Promise<Git> {
+  const g: Git = {
+    origin: join(root, "origin.git"),
+    dev: join(root, "dev"),
+    develop: join(root, "work-develop"),
+    main: join(root, "work-main"),
+    gitConfig: join(root, "gitconfig"),
+  };
+  await $({ quiet: true })`git clone -q --bare --single-branch ${project} ${g.origin}`;
+  await $({ quiet: true, cwd: g.origin })`git symbolic-ref HEAD refs/heads/main`;
+  const head = (await $({ quiet: true, cwd: project })`git rev-parse HEAD`).stdout.trim();
+  await $({ quiet: true, cwd: g.origin })`git update-ref refs/heads/main ${head}`;
+  await $({ quiet: true, cwd: g.origin })`git update-ref refs/heads/develop ${head}`;
+  await $({ quiet: true, cwd: g.origin })`git config uploadpack.allowAnySHA1InWant true`;
+  for (const d of [g.dev, g.develop, g.main]) {
+    await $({ quiet: true })`git clone -q ${g.origin} ${d}`;
+    await $({ quiet: true, cwd: d })`git remote set-url origin ${URL_OF_REPO}.git`;
+  }
+  writeFileSync(g.gitConfig, `[url "file://${g.origin}"]\n\tinsteadOf = ${URL_OF_REPO}\n`);
+  await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git checkout -q develop`;
+  return g;
+}
+
+export const gitEnv = (g: Git) => ({ ...process.env, GIT_CONFIG_GLOBAL: g.gitConfig });
+
+/** Commit `files` on develop in the dev clone and push it; the develop work clone then checks it out. */
+export async function pushDevelop(g: Git, message: string, files: Record<string, string | null>): Promise<Commit> {
+  for (const [path, text] of Object.entries(files)) {
+    if (text === null) await $({ quiet: true, cwd: g.dev })`git rm -q ${path}`;
+    else {
+      mkdirSync(join(g.dev, path, ".."), { recursive: true });
+      writeFileSync(join(g.dev, path), text);
+      await $({ quiet: true, cwd: g.dev })`git add ${path}`;
+    }
+  }
+  await $({ quiet: true, cwd: g.dev })`git ${GIT_ID} commit -q -m ${message}`;
+  await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git push -q origin develop`;
+  const sha = (await $({ quiet: true, cwd: g.dev })`git rev-parse HEAD`).stdout.trim();
+  await $({ quiet: true, cwd: g.develop, env: gitEnv(g) })`git fetch -q origin`;
+  await $({ quiet: true, cwd: g.develop })`git checkout -q -B develop ${sha}`;
+  return { sha, message };
+}
+
+export const headOf = async (dir: string) => (await $({ quiet: true, cwd: dir })`git rev-parse HEAD`).stdout.trim();
+
+/** A loopback receiver for the webhook secrets: every POST body, by path. */
+export interface Receiver {
+  url: string;
+  posts: { path: string; body: string }[];
+  close(): void;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const posts: Receiver["posts"] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      posts.push({ path: req.url ?? "", body });
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, posts, close: () => server.close() };
+}
+
+/** Staging and production: two bundled servers under root. */
+export async function startServers(root: string): Promise<{ staging: StagingServer; production: StagingServer }> {
+  const staging = await startStagingServer(join(root, "staging"));
+  const production = await startStagingServer(join(root, "production"));
+  return { staging, production };
+}
+
+export async function stopServers(s: { staging?: StagingServer; production?: StagingServer }): Promise<void> {
+  for (const x of [s.staging, s.production]) if (x) await stopStagingServer(x.dir);
+}
+
+/** The repository's secrets as act reads them (dotenv; the key's newlines escaped inside double quotes). */
+export function writeSecrets(file: string, s: StagingServer, p: StagingServer, receiver: Receiver): void {
+  const user = process.env.USER || "root";
+  const of = (P: string, x: StagingServer) => ({
+    [`${P}_HOST`]: "127.0.0.1",
+    [`${P}_SSH_PORT`]: String(x.sshPort),
+    [`${P}_USER`]: user,
+    [`${P}_BASE_PATH`]: x.base,
+    [`${P}_SSH_KEY`]: readFileSync(x.keyFile, "utf8"),
+    [`${P}_KNOWN_HOSTS`]: x.knownHosts,
+    [`${P}_DATABASE_URI`]: `mongodb://127.0.0.1:${x.mongoPort}/autoauthor_${P.toLowerCase()}`,
+  });
+  const all: Record<string, string> = {
+    ...of("STAGING", s),
+    ...of("PRODUCTION", p),
+    STAGING_URL: `http://127.0.0.1:${s.publicPort}`,
+    STAGING_API_URL: `http://127.0.0.1:${s.publicPort}`,
+    SLACK_WEBHOOK: `${receiver.url}/slack`,
+    GITHUB_TOKEN: "replay-token-not-a-github-token",
+  };
+  const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  writeFileSync(
+    file,
+    Object.entries(all)
+      .map(([k, v]) => `${k}=${quote(v)}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
+}
