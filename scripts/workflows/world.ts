@@ -42,7 +42,11 @@ export async function makeGit(root: string, project: string): Promise<Git> {
     await $({ quiet: true })`git clone -q ${g.origin} ${d}`;
     await $({ quiet: true, cwd: d })`git remote set-url origin ${URL_OF_REPO}.git`;
   }
-  writeFileSync(g.gitConfig, `[url "file://${g.origin}"]\n\tinsteadOf = ${URL_OF_REPO}\n`);
+  // Git picks the longest matching prefix: the .git form first, so it does not become origin.git.git.
+  writeFileSync(
+    g.gitConfig,
+    `[url "file://${g.origin}"]\n\tinsteadOf = ${URL_OF_REPO}.git\n\tinsteadOf = ${URL_OF_REPO}\n`,
+  );
   await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git checkout -q develop`;
   return g;
 }
