@@ -22,17 +22,26 @@ const record = (c: Chain, sha: string) => {
 };
 const BACKEND = "examples/app/backend";
 
+/** A hop of the happy path that did not do its part: the rest of the chain cannot run on it. */
+class Halt extends Error {}
+function must(c: Chain, what: string, ok: boolean): void {
+  c.check(what, ok);
+  if (!ok) throw new Halt(what);
+}
+
 async function happy(c: Chain, before: string): Promise<string> {
   const c1 = await pushDevelop(c.git, "feat(api): say hello in the health module", {
     [`${BACKEND}/app/replay_note.py`]: '"""A harmless change the replay pushes to develop."""\nNOTE = "hello"\n',
   });
   const t = await testSuite(c, c1, before);
-  c.check(
+  must(
+    c,
     "happy: Test Suite is green for the pushed commit",
     t.finished.conclusion === "success" && t.run.calls.some((x) => x.fn === "fast-tests" && x.head === c1.sha),
   );
   const d = await deployStaging(c, t.finished);
-  c.check(
+  must(
+    c,
     "happy: Deploy Staging deploys the pushed commit",
     d?.finished.conclusion === "success" &&
       revision(c.staging) === c1.sha &&
@@ -40,13 +49,15 @@ async function happy(c: Chain, before: string): Promise<string> {
   );
   const e = await e2eStaging(c, d!.finished);
   const e2eCall = e?.run.calls.find((x) => x.fn === "end-to-end");
-  c.check(
+  must(
+    c,
     "happy: E2E Staging tests the commit staging runs, from a checkout of it",
     e?.finished.conclusion === "success" && e2eCall?.commit === c1.sha && e2eCall.head === c1.sha,
   );
-  c.check("happy: E2E writes a passed record for that commit on staging", record(c, c1.sha)?.status === "passed");
+  must(c, "happy: E2E writes a passed record for that commit on staging", record(c, c1.sha)?.status === "passed");
   const p = await deployProduction(c, {});
-  c.check(
+  must(
+    c,
     "happy: Deploy Production promotes exactly what staging ran",
     p.finished.conclusion === "success" &&
       revision(c.production) === c1.sha &&
@@ -181,6 +192,9 @@ async function main(): Promise<number> {
     }
     if (want("queue")) head = await queue(c, head);
     if (want("red-e2e")) await redE2e(c, head, () => receiver.posts.map((p) => p.body));
+  } catch (e) {
+    if (!(e instanceof Halt)) throw e;
+    say(`#### the chain stops: ${e.message} failed`);
   } finally {
     receiver.close();
     await stopServers(servers);
