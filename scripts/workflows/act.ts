@@ -1,5 +1,5 @@
 /** Run one workflow file for one event under nektos/act on this host, with the pinned actions from local copies. */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -70,12 +70,14 @@ export async function runAct(
   };
   const log = await new Promise<{ code: number; text: string }>((res) => {
     const p = spawn(ACT, argv, { cwd: o.workdir, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Written as it goes, so a long hop can be followed with tail -f.
+    const file = createWriteStream(`${base}.log`);
     let text = "";
-    p.stdout.on("data", (c: Buffer) => (text += c.toString()));
-    p.stderr.on("data", (c: Buffer) => (text += c.toString()));
-    p.on("close", (code) => res({ code: code ?? 1, text }));
+    const take = (c: Buffer) => ((text += c.toString()), file.write(c));
+    p.stdout.on("data", take);
+    p.stderr.on("data", take);
+    p.on("close", (code) => file.end(() => res({ code: code ?? 1, text })));
   });
-  writeFileSync(`${base}.log`, log.text);
   const jobs: ActRun["jobs"] = {};
   for (const m of log.text.matchAll(/^\[[^/\]]+\/([^\]]+)\]\s+🏁\s+Job (succeeded|failed)/gmu))
     jobs[m[1].trim()] = m[2] === "succeeded" ? "success" : "failure";
