@@ -6,7 +6,7 @@ import { e2eCommand, type E2eFlags } from "../e2e/run";
 import { e2eMergeCommand, e2eShardCommand } from "../e2e/split";
 import { e2eVerdictCommand } from "../e2e/verdict";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { existing, oneOf, seconds, wholeNumber } from "./values";
+import { existing, oneOf, seconds, wholeNumber, writable } from "./values";
 
 const SUITES = ["full", "smoke"] as const;
 const RECORDS = ["auto", "local", "staging"] as const;
@@ -21,19 +21,19 @@ export function addE2e(program: Command, run: (code: number) => void): void {
         shardCount,
       ),
     )
-    .option("--state-dir <dir>", "where the report and local promotion records go (default .pipeline)")
+    .addOption(stateDir())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
   e2e.action(async (o: Opts) => run(await withConfig(o, e2eCommand)));
   const shard = common(program.command("end-to-end-shard").description("one shard of end-to-end's plan, its blob zip"))
     .addOption(count("--index <i>", "which shard, from 1"))
     .addOption(count("--total <n>", "how many shards the run has (default 4)"))
-    .option("--out <dir>", "where the shard's blob zip goes");
+    .addOption(new Option("--out <dir>", "where the shard's blob zip goes").argParser(writable("--out", "directory")));
   shard.action(async (o: Opts) => run(await withConfig(o, e2eShardCommand)));
   const merge = common(program.command("end-to-end-merge").description("merge the shards' blob zips into the report"))
     .addOption(new Option("--blobs <dir>", "the shards' blob zips").argParser(existing("--blobs", "directory")))
     .addOption(count("--total <n>", "how many shards the run has (default 4)"))
-    .option("--state-dir <dir>", "where the report and local promotion records go (default .pipeline)")
+    .addOption(stateDir())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
   merge.action(async (o: Opts) => run(await withConfig(o, e2eMergeCommand)));
@@ -70,6 +70,13 @@ function shardCount(v: string): number {
   const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
   if (n >= 1 && n <= MAX_SHARDS) return n;
   throw new ShardCountError(v);
+}
+
+function stateDir(): Option {
+  return new Option(
+    "--state-dir <dir>",
+    "where the report and local promotion records go (default .pipeline)",
+  ).argParser(writable("--state-dir", "directory"));
 }
 
 function record(): Option {

@@ -59,5 +59,6 @@ function oneLine(text: string): string {
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean)
-    .join(" ");
+    .join(" ")
+    .replace(/\.$/, "");
 }

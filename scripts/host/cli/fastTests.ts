@@ -1,6 +1,6 @@
 /** fast-tests, frontend-checks, backend-tests: the fast-tests stage, or one of its two jobs. */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { planFastTests } from "../../../ci/src/plan/fastTests/stage";
 import type { StagePlan } from "../../../ci/src/plan/job";
 import { selectFastTests } from "../../../ci/src/plan/fastTests/selection";
@@ -12,6 +12,7 @@ import { reportStage } from "../report";
 import { runHostStage } from "../stage";
 import { sourceAndConfig, withSourceAndConfig, type SourceOptions } from "./options";
 import { withDiffOptions, type DiffOptions } from "./triggers";
+import { writable } from "./values";
 
 interface FastTestsOptions extends SourceOptions, DiffOptions {
   dryRun: boolean;
@@ -29,7 +30,11 @@ export function addFastTests(program: Command, run: (code: number) => void): voi
   for (const [name, { describe, job }] of Object.entries(JOBS)) {
     const cmd = withSourceAndConfig(program.command(name).description(describe))
       .option("--dry-run", "print the planned commands as JSON lines; run nothing", false)
-      .option("--report-dir <dir>", "where the JUnit and summary reports go", ".pipeline/reports");
+      .addOption(
+        new Option("--report-dir <dir>", "where the JUnit and summary reports go")
+          .default(".pipeline/reports")
+          .argParser(writable("--report-dir", "directory")),
+      );
     withDiffOptions(cmd).action(async (o: FastTestsOptions) => run(await fastTests(o, job)));
   }
 }

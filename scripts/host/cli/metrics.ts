@@ -4,7 +4,7 @@ import { SEVERITY_OF } from "../../../ci/src/plan/deploy/alerts";
 import { alertCommand } from "../alert";
 import { metricsCommand } from "../metrics";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { collect, existing } from "./values";
+import { collect, existing, writable } from "./values";
 
 /** Register metrics and alert. */
 export function addMetrics(program: Command, run: (code: number) => void): void {
@@ -17,7 +17,7 @@ export function addMetrics(program: Command, run: (code: number) => void): void 
     .addOption(new Option("--e2e-records <dir>", "E2E records").argParser(existing("--e2e-records", "directory")))
     .option("--since <date>", "first day, YYYY-MM-DD")
     .option("--until <date>", "last day, YYYY-MM-DD")
-    .option("--html <file>", "also write the page here")
+    .addOption(new Option("--html <file>", "also write the page here").argParser(writable("--html", "file")))
     .option("--json", "print JSON", false)
     .action(async (o: Record<string, unknown> & { source: string; config: string }) => {
       const { source, config } = sourceAndConfig(o);

@@ -2,7 +2,7 @@
  * Flag value parsers: each checks one value the moment commander reads it, before any command
  * runs, and throws CliInputError naming the flag, what it got and what to pass instead.
  */
-import { realpathSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { CliInputError } from "./errors";
 
@@ -65,6 +65,19 @@ export function existing(flag: string, kind: "file" | "directory"): (v: string) 
   };
 }
 
+/** Where a command will write: absent (it is created), or already a `kind`; resolved to an absolute path. */
+export function writable(flag: string, kind: "file" | "directory"): (v: string) => string {
+  return (v) => {
+    const path = resolve(v);
+    if (!existsSync(path)) return path;
+    const isDir = statSync(path).isDirectory();
+    if (isDir === (kind === "directory")) return path;
+    throw new CliInputError(
+      `${flag} ${v} is a ${isDir ? "directory" : "file"}, and the command writes a ${kind} there; pass another path`,
+    );
+  };
+}
+
 /** Each use of a repeatable flag adds one more value. */
 export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] | undefined) => T[] {
   return (v, previous) => [...(previous ?? []), parse(v)];
@@ -74,7 +87,10 @@ export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] |
 export function realOf(flag: string, path: string): string {
   try {
     return realpathSync(resolve(path));
-  } catch {
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT")
+      throw new CliInputError(`${flag} ${path} cannot be resolved (${code}); pass a readable path`);
     throw new CliInputError(`${flag} ${path} does not exist (looked for ${resolve(path)}); pass an existing path`);
   }
 }

@@ -135,6 +135,22 @@ describe("paths: files are files, folders are folders, and the config stays insi
     );
   });
 
+  it("refuses a place to write that is already the other kind (a file for a folder, a folder for a file)", async () => {
+    writeFileSync(join(tmp, "a-file"), "x");
+    refused(
+      await runPipeline(["metrics", "--html", tmp]),
+      /^--html .* is a directory, and the command writes a file there; pass another path$/,
+    );
+    refused(
+      await runPipeline(["fast-tests", "--report-dir", join(tmp, "a-file")]),
+      /^--report-dir .*a-file is a file, and the command writes a directory there/,
+    );
+  });
+
+  it("refuses a stray argument", async () => {
+    refused(await runPipeline(["fast-tests", "frontend"]), /^too many arguments for 'fast-tests'.*; see: .*--help$/);
+  });
+
   it("refuses init --source naming a missing folder", async () => {
     refused(await runPipeline(["init", "--source", join(tmp, "missing")]), /^--source .*missing does not exist/);
   });
