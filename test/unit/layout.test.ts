@@ -49,7 +49,7 @@ const SOURCE_ROOTS: Record<string, string[]> = {
 };
 
 /** The role folders of scripts/; anything else there is a loose entry point or setup.sh. */
-const SCRIPT_ROLES = ["deploy", "engine-lab", "host", "stand-ins"];
+const SCRIPT_ROLES = ["deploy", "engine-lab", "host", "stand-ins", "workflows"];
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -130,7 +130,7 @@ describe("the test tree mirrors the source tree", () => {
 describe("scripts/ holds folders by role and only thin entry points loose", () => {
   const entries = readdirSync(join(ROOT, "scripts"));
 
-  it("has no folder but the host runner, the deploy tasks, the engine lab and the stand-ins", () => {
+  it("has no folder but the host runner, the deploy tasks, the engine lab, the stand-ins and the workflow replay", () => {
     const folders = entries.filter((e) => statSync(join(ROOT, "scripts", e)).isDirectory()).sort();
     expect(folders).toEqual(SCRIPT_ROLES);
   });
