@@ -248,31 +248,18 @@ export class Ci {
   /**
    * Print the full sha staging's current release was built from: the commit E2E tests and production promotes.
    * Example: dagger call staging-commit --staging-host staging.example.com --staging-base-path /srv/autoauthor --staging-ssh-key env://STAGING_SSH_KEY --staging-known-hosts env://STAGING_KNOWN_HOSTS
-   * @param stagingHost the staging server
-   * @param stagingBasePath DEPLOY_BASE on staging
-   * @param stagingSshKey the SSH private key for staging
-   * @param stagingKnownHosts staging's pinned known_hosts line(s); StrictHostKeyChecking=yes
-   * @param stagingUser the SSH login on staging
-   * @param stagingPort the SSH port of staging
    */
   @func({ cache: "never" })
   async stagingCommit(
-    stagingHost: string,
-    stagingBasePath: string,
-    stagingSshKey: Secret,
-    stagingKnownHosts: Secret,
-    stagingUser: string = "deploy",
-    stagingPort: number = 22,
+    /** the staging server */ stagingHost: string,
+    /** DEPLOY_BASE on staging */ stagingBasePath: string,
+    /** the SSH private key for staging */ stagingSshKey: Secret,
+    /** staging's pinned known_hosts line(s); StrictHostKeyChecking=yes */ stagingKnownHosts: Secret,
+    /** the SSH login on staging */ stagingUser: string = "deploy",
+    /** the SSH port of staging */ stagingPort: number = 22,
   ): Promise<string> {
-    const staging = e2eStaging({
-      host: stagingHost,
-      user: stagingUser,
-      basePath: stagingBasePath,
-      port: stagingPort,
-      sshKey: stagingSshKey,
-      knownHosts: stagingKnownHosts,
-    });
-    return stagingCommitOf(staging, newRunId());
+    const ssh = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
+    return stagingCommitOf(e2eStaging({ ...ssh, sshKey: stagingSshKey, knownHosts: stagingKnownHosts }), newRunId());
   }
 
   /**
