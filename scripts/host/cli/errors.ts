@@ -16,7 +16,8 @@ const RENAMED: Record<string, string> = {
 const PRINTED = new Set(["commander.helpDisplayed", "commander.version"]);
 
 /** True when commander stopped because it printed what was asked (help), not because the input is wrong. */
-export const isPrinted = (e: CommanderError): boolean => PRINTED.has(e.code);
+export const isPrinted = (e: CommanderError): boolean =>
+  PRINTED.has(e.code) || (e.code === "commander.help" && e.exitCode === 0);
 
 /** `npm run pipeline -- <cmd> --help`, the fix every parse error points at. */
 export const helpLine = (cmd: Command): string => `npm run pipeline -- ${commandPath(cmd)} --help`.replace("  ", " ");
@@ -41,11 +42,16 @@ export function parseErrorOf(e: CommanderError, cmd: Command): CliInputError {
 /** An option the command does not take: where it belongs (a misplaced flag), or the nearest one it takes. */
 function unknownOption(text: string, cmd: Command): CliInputError {
   const flag = (/'([^']*)'/.exec(text)?.[1] ?? "").split("=")[0];
-  const owners = (cmd.parent?.commands ?? [])
-    .filter((c) => c.options.some((o) => o.long === flag))
-    .map((c) => c.name());
+  const siblings = cmd.parent ? cmd.parent.commands : cmd.commands;
+  const all = siblings.filter((c) => c.options.some((o) => o.long === flag)).map((c) => c.name());
+  const owners = all.length > 3 ? [...all.slice(0, 3), "…"] : all;
+  if (!cmd.parent && owners.length)
+    return new CliInputError(
+      `${flag} goes after the command it belongs to (${owners.join(", ")}), e.g. npm run pipeline -- ${all[0]} ${flag} …`,
+    );
   const where = owners.length ? ` (it is an option of ${owners.join(", ")})` : suggestion(text);
-  return new CliInputError(`${commandPath(cmd)} has no option ${flag}${where}; see: ${helpLine(cmd)}`);
+  const who = commandPath(cmd) || "npm run pipeline";
+  return new CliInputError(`${who} has no option ${flag}${where}; see: ${helpLine(cmd)}`);
 }
 
 /** Commander's "(Did you mean x?)" line, as " (did you mean x?)". */

@@ -19,7 +19,6 @@ export function buildProgram(done: (code: number) => void): Command {
     .usage("<command> [options]")
     .description("The CI/CD pipeline run as local processes: the same plans as `dagger call`.")
     .showSuggestionAfterError(true)
-    .helpCommand(false)
     // The entry point prints the one-line error; commander's own (multi-line) output is dropped.
     .configureOutput({ outputError: () => {} });
   for (const add of [addFastTests, addTriggers, addInit, addE2e, addStagingServer, addDeploy, addMetrics])

@@ -36,12 +36,20 @@ describe("each command takes only its own options", () => {
     );
   });
 
+  it("refuses a command's option given before the command, saying where it goes", async () => {
+    refused(
+      await runPipeline(["--source", "x", "fast-tests"]),
+      /^--source goes after the command it belongs to \(fast-tests, frontend-checks, backend-tests, …\), e\.g\. npm run pipeline -- fast-tests --source …$/,
+    );
+  });
+
   it("prints each command's own options with --help, exit 0", async () => {
     const r = await runPipeline(["deploy-staging", "--help"]);
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npm run pipeline -- deploy-staging \[options\]/);
     expect(r.stdout).toMatch(/--strategy <name>/);
     expect(r.stdout).not.toMatch(/--shards|--force-reason/);
+    expect((await runPipeline(["help", "rollback"])).stdout).toMatch(/--list/);
     const top = await runPipeline(["--help"]);
     for (const name of [
       "fast-tests",
