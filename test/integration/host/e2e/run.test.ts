@@ -81,6 +81,8 @@ describe("e2e on the running example app", () => {
     expect(r.stdout).toMatch(/backend e2e: 3 passed, 0 failed/);
     expect(existsSync(join(dir, "e2e-report/html/index.html"))).toBe(true);
     expect(readFileSync(join(dir, "e2e-report/junit.xml"), "utf8").match(/<testcase /g)).toHaveLength(12);
+    // The Dagger report's verdict file, so end-to-end-verdict reads either runner's report.
+    expect(readFileSync(join(dir, "e2e-report/status"), "utf8")).toBe("passed\n");
     expect(record(dir)).toMatchObject({
       commit: SHA,
       status: "passed",
