@@ -28,7 +28,7 @@ for pin in "${pins[@]}"; do
   git_dir="$mirrors/${repo/\//+}/repo"
   if [[ ! -d "$git_dir" ]]; then
     git_dir="$cache/clones/${repo/\//+}.git"
-    [[ -d "$git_dir" ]] || git clone --bare --filter=blob:none "https://github.com/$repo.git" "$git_dir"
+    [[ -d "$git_dir" ]] || git clone --bare "https://github.com/$repo.git" "$git_dir"
     git --git-dir="$git_dir" fetch -q origin "$sha" || true
   fi
   echo "workflows setup: $pin from $git_dir"
