@@ -4,8 +4,8 @@ import { CONFIG_FILE } from "./defaults";
 
 /** Characters that mean something only to a shell, which the runners never start. */
 export const SHELL_SYNTAX = /["'`$|&;<>()\\*?]/;
-/** A string free of SHELL_SYNTAX, whole: the same characters, as the JSON Schema's pattern needs it. */
-export const NO_SHELL = /^[^"'`$|&;<>()\\*?]*$/;
+/** Not blank and free of SHELL_SYNTAX, whole: one pattern, as the JSON Schema needs it. */
+export const COMMAND_LINE = /^(?=[\s\S]*\S)[^"'`$|&;<>()\\*?]*$/;
 export const COMMAND_EXAMPLE = '"npm run lint" or ["npm", "run", "lint"]';
 
 export const notACommand = { problem: "must be a command", fix: `write it like {name}: ${COMMAND_EXAMPLE}` };

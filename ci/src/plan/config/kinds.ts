@@ -1,7 +1,8 @@
 /** The kinds of value pipeline.yaml holds, as valibot schemas whose every message names the fix. */
 import * as v from "valibot";
-import { notACommand, NO_SHELL, usesShell } from "./command";
+import { COMMAND_LINE, notACommand, usesShell } from "./command";
 import { say } from "./issue";
+import { RESERVED_KEYS } from "./yaml";
 import { suggest } from "./suggest";
 
 type Said = { problem: string; fix: string };
@@ -106,12 +107,20 @@ export function command() {
     [
       v.pipe(
         v.string(m),
-        v.regex(/\S/, m),
-        v.regex(NO_SHELL, (i) => sayAs(usesShell(i.input))),
+        v.regex(COMMAND_LINE, (i) => (i.input.trim() ? sayAs(usesShell(i.input)) : m)),
       ),
       v.pipe(v.array(v.pipe(v.string(m), v.nonEmpty(m)), m), v.minLength(1, m)),
     ],
     m,
+  );
+}
+
+/** A key of an open mapping: matching `re`, and none of the names every JavaScript object has (yaml.ts). */
+export function keyName(re: RegExp, problem: string, fix: string) {
+  return v.pipe(
+    v.string(),
+    v.regex(re, say(problem, fix)),
+    v.notValues(RESERVED_KEYS, say("is a name every JavaScript object already has", "rename it")),
   );
 }
 
@@ -126,10 +135,7 @@ export function mapOf<K extends v.GenericSchema<string, string>, V extends v.Gen
 
 /** Environment variables: name → value (any string, empty included). */
 export function envMap() {
-  const name = v.pipe(
-    v.string(),
-    v.regex(VARIABLE_NAME, say("is not a variable name", "use letters, digits and _, like NODE_ENV")),
-  );
+  const name = keyName(VARIABLE_NAME, "is not a variable name", "use letters, digits and _, like NODE_ENV");
   return mapOf(name, v.string(say("must be a quoted string", 'write it like {name}: "value"')), {
     problem: "must be a mapping of names to quoted strings",
     fix: "write it like {name}: { NAME: value }",
@@ -142,12 +148,11 @@ export function commandMap() {
     problem: "must be a non-empty mapping of step names to commands",
     fix: 'write it like {name}: { lint: "npm run lint" }',
   };
-  const name = v.pipe(
-    v.string(),
-    v.regex(
-      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
-      say("is not a step name", "use letters, digits, -, _ and ., like lint"),
-    ),
+  const name = keyName(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/,
+    "is not a step name",
+    "use letters, digits, -, _ and ., like lint",
   );
+
   return v.pipe(mapOf(name, command(), what), v.minEntries(1, sayAs(what)));
 }

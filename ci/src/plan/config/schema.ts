@@ -10,6 +10,7 @@ import {
   commandMap,
   envMap,
   insidePath,
+  keyName,
   mapOf,
   matching,
   oneOf,
@@ -40,10 +41,7 @@ const templateFix = "use a template with {host}, {port} and {database} only";
 
 /** Variables given to the backend: name → template with {host}, {port} and {database}. */
 function serviceEnv() {
-  const name = v.pipe(
-    v.string(),
-    v.regex(VARIABLE_NAME, say("is not a variable name", "use letters, digits and _, like TEST_MONGO_URI")),
-  );
+  const name = keyName(VARIABLE_NAME, "is not a variable name", "use letters, digits and _, like TEST_MONGO_URI");
   const template = v.pipe(
     v.string(say("must be a string", templateFix)),
     v.nonEmpty(say("must be a string", templateFix)),

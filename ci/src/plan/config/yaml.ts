@@ -6,7 +6,8 @@ import { ConfigError } from "./error";
  * Names every JavaScript object answers to (`constructor`, `__proto__`, `toString` …): as keys they would read as
  * present where nothing was written, or reach the prototype.
  */
-const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype"]);
+export const RESERVED_KEYS = [...Object.getOwnPropertyNames(Object.prototype), "prototype"];
+const RESERVED = new Set(RESERVED_KEYS);
 
 /** The file's YAML as plain data; undefined for no file, an empty one or only comments. */
 export function readYaml(text: string | undefined, file: string): unknown {
