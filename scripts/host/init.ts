@@ -1,9 +1,10 @@
 /** The host side of `init` (mirrors ci/src/dagger/init.ts): list the source, read what it wants, write the file. */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { CONFIG_FILE } from "../../ci/src/plan/config/defaults";
 import { INIT_SKIP, initWanted, planInit, type InitResult } from "../../ci/src/plan/config/init";
 import { InputError } from "../../ci/src/plan/errors";
+import { SCHEMA_FILE } from "./pipelineSchema";
 
 /** Every file under `dir`, relative and `/`-separated, skipping dependency and build folders. */
 export function listSource(dir: string, root = dir, depth = 0): string[] {
@@ -26,7 +27,8 @@ export function runInit(sourceDir: string, opts: { force?: boolean; out?: string
   }
   const paths = listSource(sourceDir);
   const read = Object.fromEntries(initWanted(paths).map((p) => [p, readFileSync(join(sourceDir, p), "utf8")]));
-  const result = planInit({ paths, read }, sourceDir);
+  const schemaRef = relative(resolve(sourceDir), SCHEMA_FILE).split("\\").join("/");
+  const result = planInit({ paths, read, schemaRef }, sourceDir);
   writeFileSync(target, result.yaml);
   return result;
 }

@@ -11,6 +11,8 @@ import { detectBackend, factPaths } from "./repoFacts";
 export interface InitInput {
   paths: string[];
   read: Record<string, string>;
+  /** Where docs/pipeline.schema.json is, seen from the written file: editors load it through the first line. */
+  schemaRef?: string;
 }
 
 /** One guess: the key it fills, the value, and why. */
@@ -66,7 +68,7 @@ export function planInit(input: InitInput, where = "the source"): InitResult {
   if (!fe && !be) throw new InitFoundNothingError(where);
   if (fe) guesses.push(...frontendGuesses(fe, input));
   if (be) guesses.push(...backendGuesses(be, input));
-  return { guesses, yaml: renderYaml(guesses) };
+  return { guesses, yaml: renderYaml(guesses, input.schemaRef) };
 }
 
 function dirOf(path: string): string {
@@ -170,8 +172,12 @@ function mongoVariables(dir: string, input: InitInput): { name: string; file: st
 }
 
 /** The guesses as a pipeline.yaml, each key preceded by a comment saying why. */
-function renderYaml(guesses: InitGuess[]): string {
-  const lines = ["# pipeline.yaml written by `init`; every key is optional and merges over the defaults.", ""];
+function renderYaml(guesses: InitGuess[], schemaRef: string | undefined): string {
+  const lines = [
+    ...(schemaRef ? [`# yaml-language-server: $schema=${schemaRef}`] : []),
+    "# pipeline.yaml written by `init`; every key is optional and merges over the defaults.",
+    "",
+  ];
   const tree: Record<string, Record<string, unknown>> = {};
   const why: Record<string, string[]> = {};
   for (const g of guesses) {

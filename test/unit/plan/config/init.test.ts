@@ -79,6 +79,13 @@ describe("planInit", () => {
     expect(c.services.mongo.env.TEST_MONGO_URI).toBe("mongodb://{host}:{port}/{database}");
   });
 
+  it("starts with the yaml-language-server line naming the JSON Schema, so editors complete and check the file", () => {
+    const ref = "../pipeline/docs/pipeline.schema.json";
+    const text = planInit({ paths: Object.keys(REPO), read: REPO, schemaRef: ref }).yaml;
+    expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=${ref}`);
+    expect(parseConfig(text).frontend.path).toBe("web");
+  });
+
   it("refuses a repository with neither a Next.js app nor a Python project, saying what it looked for", () => {
     expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(InitFoundNothingError);
     expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(
