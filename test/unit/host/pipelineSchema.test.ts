@@ -63,3 +63,28 @@ describe("docs/pipeline.schema.json", () => {
     expect(() => parseConfig(text)).toThrow();
   });
 });
+
+/** Every bounded number in a JSON Schema: `key` → [minimum, maximum], `[]` marking a list's items. */
+function boundsOf(node: Record<string, unknown>, key = ""): [string, number, number][] {
+  const here: [string, number, number][] =
+    typeof node.minimum === "number" && typeof node.maximum === "number" ? [[key, node.minimum, node.maximum]] : [];
+  const props = Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>);
+  return [
+    ...here,
+    ...props.flatMap(([k, child]) => boundsOf(child, key ? `${key}.${k}` : k)),
+    ...(node.items ? boundsOf(node.items as Record<string, unknown>, `${key}[]`) : []),
+  ];
+}
+
+describe("docs/config.md's bounds table", () => {
+  it("gives each number's bounds exactly as the schema holds them, and no others", () => {
+    const doc = readFileSync(join(ROOT, "docs/config.md"), "utf8");
+    const table = doc.slice(doc.indexOf("### Bounds"), doc.indexOf("## Editors"));
+    const rows = [...table.matchAll(/^\| `([^`]+)`[^|]*\| [^|]+ \| ([\d.]+) \| ([\d.]+) \|$/gm)].map(
+      (m): [string, number, number] => [m[1], Number(m[2]), Number(m[3])],
+    );
+    const schema = boundsOf(JSON.parse(committed) as Record<string, unknown>);
+    expect(schema.length).toBeGreaterThan(20);
+    expect(rows.sort()).toEqual(schema.sort());
+  });
+});
