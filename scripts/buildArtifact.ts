@@ -4,7 +4,7 @@
  * ecosystem.config.cjs + REVISION), built by the same buildArtifact the host runner's deploy uses.
  * The Dagger deploy functions run it in their build container.
  *   npx tsx scripts/buildArtifact.ts --source examples/app --out /tmp/release --api-url https://api.example.com
- * --commit <sha>
+ * --commit <sha> [--frontend-path frontend] [--backend-path backend]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     out: { type: "string" },
     "api-url": { type: "string" },
     commit: { type: "string" },
+    "frontend-path": { type: "string", default: "frontend" },
+    "backend-path": { type: "string", default: "backend" },
   },
 });
 if (!values.source || !values.out || !values["api-url"] || !values.commit) {
@@ -26,6 +28,7 @@ buildArtifact(resolve(values.source), resolve(values.out), {
   apiUrl: values["api-url"],
   commit: values.commit,
   log: (s) => console.log(`[build] ${s}`),
+  paths: { frontend: values["frontend-path"], backend: values["backend-path"] },
 }).then(
   (dir) => console.log(`[build] release assembled in ${dir}`),
   (e: Error) => {

@@ -324,8 +324,8 @@ export class Ci {
   }
 
   /**
-   * Roll a target back to its previous good release (never a BAD one), or to --to; return the rollback log.
-   * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS --database-uri env://STAGING_DATABASE_URI
+   * Roll a target back to the newest release that passed health (never a BAD one), or to --to; return its log.
+   * Example: dagger call rollback --host staging.example.com --user deploy --base-path /srv/autoauthor --ssh-key env://STAGING_SSH_KEY --known-hosts env://STAGING_KNOWN_HOSTS
    */
   @func({ cache: "never" })
   async rollback(
@@ -334,8 +334,6 @@ export class Ci {
     /** DEPLOY_BASE on the server */ basePath: string,
     /** the SSH private key */ sshKey: Secret,
     /** the server's pinned known_hosts line(s) */ knownHosts: Secret,
-    /** the app's DATABASE_URI: the host runner asks for it on every target; rollback rewrites no env file */
-    databaseUri: Secret,
     /** staging or production */ target: string = "staging",
     /** a release id to return to instead of the previous good one (e.g. 20261126T231501Z-3520442) */ to?: string,
     /** the SSH port */ port: number = 22,
@@ -345,7 +343,7 @@ export class Ci {
   ): Promise<string> {
     const ssh = { host, user, port, basePath, sshKey, knownHosts };
     const alerts = { critical: alertCritical, warning: alertWarning, info: alertInfo };
-    return runRollback(targetName(target), { ...ssh, ...this.inputs(), secrets: { databaseUri }, alerts }, to);
+    return runRollback(targetName(target), { ...ssh, ...this.inputs(), secrets: {}, alerts }, to);
   }
 
   /**

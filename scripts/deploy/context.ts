@@ -5,27 +5,11 @@ import {
   type ReleaseLogEntry,
   type ReleaseStatus,
 } from "../../ci/src/plan/deploy/releaseLog";
-import type { SlotPorts, SlotState } from "../../ci/src/plan/deploy/slots";
+import type { SlotState } from "../../ci/src/plan/deploy/slots";
+import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
+import { throwIfInterrupted } from "./interrupted";
 import { RemoteError, type Remote } from "./remote";
-
-/** What the server's admin (or `staging-server start`) wrote to shared/server.json: tools and ports. */
-export interface ServerInfo {
-  /** PATH for the deploy shell (node, uv, pm2). */
-  path: string;
-  pm2Home: string;
-  pm2: string;
-  publicPort: number;
-  frontendPorts: number[];
-  backendPorts: number[];
-  /** Blue/green slots of app ports; without it, the i-th frontend and backend port form slot i. */
-  slots?: SlotPorts[];
-  /**
-   * The nginx include the deploy rewrites to route to a slot, the argv that reloads nginx gracefully, and the access
-   * log the watch reads (default: access.log beside upstreamsFile), in WATCH_LOG_FORMAT.
-   */
-  nginx?: { upstreamsFile: string; reload: string[]; accessLog?: string };
-}
 
 /** Everything a task reads or records; one per deploy or rollback run. */
 export interface DeployContext {
@@ -42,10 +26,14 @@ export interface DeployContext {
   by: string;
   log: (line: string) => void;
   server?: ServerInfo;
+  /** Fires on SIGINT/SIGTERM: steps safe to stop midway (shStoppable, upload) end at once; others finish first. */
+  abort?: AbortSignal;
   state: {
     locked: boolean;
     created: boolean;
     switched: boolean;
+    /** The release passed health and the watch and is logged deployed: a later failure (cleanup) keeps it. */
+    deployed?: boolean;
     previous?: string;
     bytesSent?: number;
     rolledBackTo?: string;
@@ -78,21 +66,43 @@ export async function sh(
   input?: string,
   hint?: string,
 ): Promise<string> {
+  return runSh(ctx, { task, body, args, input, hint });
+}
+
+/**
+ * sh for a step that only reads (a health probe, the access log): SIGINT/SIGTERM kill it at once and it throws
+ * DeployInterrupted, so the failure path starts without waiting for it.
+ */
+export async function shStoppable(
+  ctx: DeployContext,
+  task: string,
+  body: string,
+  args: string[] = [],
+): Promise<string> {
+  return runSh(ctx, { task, body, args, signal: ctx.abort });
+}
+
+async function runSh(
+  ctx: DeployContext,
+  o: { task: string; body: string; args: string[]; input?: string; hint?: string; signal?: AbortSignal },
+): Promise<string> {
+  throwIfInterrupted(o.signal);
   const env = ctx.server
     ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n`
     : "";
-  const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${body}`;
+  const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${o.body}`;
   const t = performance.now();
-  const r = await ctx.remote.run(script, [ctx.base, ...args], input);
-  if (process.env.DEPLOY_TRACE) ctx.log(`trace: ${task} ${Math.round(performance.now() - t)} ms`);
+  const r = await ctx.remote.run(script, [ctx.base, ...o.args], o.input, o.signal);
+  throwIfInterrupted(o.signal);
+  if (process.env.DEPLOY_TRACE) ctx.log(`trace: ${o.task} ${Math.round(performance.now() - t)} ms`);
   if (r.code === 255)
     throw new RemoteError(
-      task,
+      o.task,
       ctx.remote.where,
       r,
-      `could not reach the server over SSH; check the connection with: ${ctx.remote.typed("true")}`,
+      `could not reach the server over SSH${o.hint ? ` (${o.hint})` : ""}; check the connection with: ${ctx.remote.typed("true")}`,
     );
-  if (r.code !== 0) throw new RemoteError(task, ctx.remote.where, r, hint);
+  if (r.code !== 0) throw new RemoteError(o.task, ctx.remote.where, r, o.hint);
   return r.stdout;
 }
 

@@ -1,3 +1,4 @@
+import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { DeployLockedError } from "./tasks/lock";
 import { appendLog, appendLogs, sh, type DeployContext } from "./context";
 import { goLive, readSlots, stopSlot } from "./slots";
@@ -13,16 +14,19 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
   const id = ctx.plan.releaseId;
   const reason = error.message.split("\n")[0];
   try {
-    if (ctx.state.switched && ctx.state.previous) return await autoRollback(ctx, ctx.state.previous, reason);
+    if (ctx.state.deployed)
+      return `${id} is deployed and current; only the steps after it (cleanup) did not finish, so old releases may remain.`;
+    const target = ctx.state.switched ? lastHealthy(ctx) : undefined;
+    if (target) return await autoRollback(ctx, target, reason);
     if (ctx.state.switched) {
       await appendLog(ctx, id, "bad", { reason });
-      return `current still points at ${id}, the first release; there is nothing to roll back to. Fix it and deploy again.`;
+      return `current still points at ${id}: no other release ever passed health, so there is nothing to roll back to. Fix it and deploy again.`;
     }
-    if (ctx.state.created) {
-      await sh(ctx, "failure path", 'rm -rf -- "releases/$1"', [id]);
-      await appendLog(ctx, id, "failed", { reason });
-    }
-    return `current is untouched${ctx.state.previous ? ` (still ${ctx.state.previous})` : ""}; releases/${id} was removed.`;
+    const untouched = `current is untouched${ctx.state.previous ? ` (still ${ctx.state.previous})` : ""}`;
+    if (!ctx.state.created) return `${untouched}; no release was created.`;
+    await sh(ctx, "failure path", 'rm -rf -- "releases/$1"', [id]);
+    await appendLog(ctx, id, "failed", { reason });
+    return `${untouched}; releases/${id} was removed.`;
   } catch (e) {
     return `the failure path itself failed (${(e as Error).message.split("\n")[0]}); inspect ${ctx.base} on ${ctx.remote.where}`;
   } finally {
@@ -30,6 +34,13 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
       ctx.log(`could not unlock: run ${ctx.remote.typed(`rm ${ctx.base}/.dep/deploy.lock`)}`),
     );
   }
+}
+
+/** The newest release that passed health before this one (from the release log read under the lock), never `current`
+ * just because it is current: a run killed between its switch and its health check leaves an unchecked one there. */
+function lastHealthy(ctx: DeployContext): string | undefined {
+  const st = ctx.state.snapshot;
+  return st && chooseRollbackTarget(st.log, st.existing, ctx.plan.releaseId);
 }
 
 async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {

@@ -16,8 +16,11 @@ export interface RemoteResult {
 export interface Remote {
   /** user@host:port, for messages. */
   where: string;
-  /** Run a bash script with positional args; `input` goes to its stdin (the only way secrets travel). */
-  run(script: string, args?: string[], input?: string): Promise<RemoteResult>;
+  /**
+   * Run a bash script with positional args; `input` goes to its stdin (the only way secrets travel); `signal` kills
+   * the local end (ssh or bash) when it fires.
+   */
+  run(script: string, args?: string[], input?: string, signal?: AbortSignal): Promise<RemoteResult>;
   /** rsync's `-e` shell and the destination prefix for a remote path. */
   rsync: { shell?: string; dest(path: string): string };
   /** The exact command a person types to run `cmd` there. */
@@ -54,11 +57,15 @@ export interface SshOptions {
   knownHostsFile: string;
   /** A private dir for one multiplexed connection (ControlMaster), so each task costs no new handshake. */
   controlDir?: string;
+  /** The key and known_hosts to name in a command a person types (keyFile/knownHostsFile may be temp copies). */
+  typed?: { keyFile: string; knownHostsFile: string };
 }
 
 /** ssh argv pinned to one known_hosts file: StrictHostKeyChecking=yes, no agent, no passwords, no ssh-keyscan. */
 export function sshArgv(o: SshOptions): string[] {
-  const control = o.controlDir ? ["ControlMaster=auto", `ControlPath=${o.controlDir}/cm-%C`, "ControlPersist=60"] : [];
+  // The dir is this run's own, so a fixed short name suffices: `%C` (40 hex) pushed the socket's path past the
+  // 108-byte limit under a deep TMPDIR.
+  const control = o.controlDir ? ["ControlMaster=auto", `ControlPath=${o.controlDir}/cm`, "ControlPersist=60"] : [];
   return pinnedSshArgv(o, ["ServerAliveInterval=5", "ServerAliveCountMax=3", ...control]);
 }
 
@@ -68,13 +75,21 @@ export function sshRemote(o: SshOptions): Remote {
   const login = `${o.user}@${o.host}`;
   return {
     where: `${login}:${o.port}`,
-    async run(script, args = [], input) {
+    async run(script, args = [], input, signal) {
       const remoteCmd = ["bash", "-c", script, "_", ...args].map(shellQuote).join(" ");
-      const r = await $({ quiet: true, nothrow: true, input: input ?? "" })`${[...base, "--", login, remoteCmd]}`;
+      // Its own process group: a Ctrl-C to ours must not cut a step (a route switch) midway; `signal` stops the
+      // steps that are safe to stop.
+      const r = await $({
+        quiet: true,
+        nothrow: true,
+        input: input ?? "",
+        signal,
+        detached: true,
+      })`${[...base, "--", login, remoteCmd]}`;
       return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
     rsync: { shell: base.map(shellQuote).join(" "), dest: (p) => `${login}:${p}` },
-    typed: (cmd) => `ssh -p ${o.port} ${login} ${shellQuote(cmd)}`,
+    typed: (cmd) => [...pinnedSshArgv({ ...o, ...o.typed }), "--", login, cmd].map(shellQuote).join(" "),
     async close() {
       if (o.controlDir) await $({ quiet: true, nothrow: true })`${[...base, "-O", "exit", login]}`;
     },
@@ -88,8 +103,8 @@ export function sshRemote(o: SshOptions): Remote {
 export function localRemote(): Remote {
   return {
     where: "localhost",
-    async run(script, args = [], input) {
-      const r = await $({ quiet: true, nothrow: true, input: input ?? "" })`bash -c ${script} _ ${args}`;
+    async run(script, args = [], input, signal) {
+      const r = await $({ quiet: true, nothrow: true, input: input ?? "", signal })`bash -c ${script} _ ${args}`;
       return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
     rsync: { dest: (p) => p },

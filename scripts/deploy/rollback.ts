@@ -5,8 +5,9 @@
 import { InputError } from "../../ci/src/plan/errors";
 import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { validateReleaseId } from "../../ci/src/plan/deploy/releaseId";
-import { badReleases } from "../../ci/src/plan/deploy/releaseLog";
+import { badReleases, passedHealth } from "../../ci/src/plan/deploy/releaseLog";
 import { appendLogs, readReleaseState, type DeployContext, type ReleaseState } from "./context";
+import { checkServer } from "./checkServer";
 import { lock } from "./tasks/lock";
 import { goLive, readSlots } from "./slots";
 import { unlock } from "./tasks/unlock";
@@ -26,6 +27,8 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
     if (!st.existing.includes(to)) throw new RollbackInputError(`release ${to} does not exist; ${list}`);
     if (badReleases(st.log).has(to))
       throw new RollbackInputError(`release ${to} is marked BAD and is never a rollback target; ${list}`);
+    if (!passedHealth(st.log).has(to))
+      throw new RollbackInputError(`release ${to} never passed a health check, so it is no rollback target; ${list}`);
     if (to === st.current) throw new RollbackInputError(`release ${to} is already current`);
     return to;
   }
@@ -41,6 +44,7 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
  * release stays up, unrouted, until the next deploy reuses its slot. Returns the release now current.
  */
 export async function rollback(ctx: DeployContext, to?: string): Promise<string> {
+  if (!ctx.server) await checkServer(ctx);
   const target = rollbackTarget(await readReleaseState(ctx), to);
   ctx.plan = { ...ctx.plan, releaseId: target, commit: target.split("-").pop() ?? "" };
   await lock(ctx);

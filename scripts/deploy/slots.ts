@@ -12,7 +12,8 @@ import {
   type SlotPorts,
   type SlotState,
 } from "../../ci/src/plan/deploy/slots";
-import { sh, type DeployContext, type ServerInfo } from "./context";
+import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
+import { sh, type DeployContext } from "./context";
 import { healthUrls, PROBE, startupProbeArgs } from "./probe";
 
 /** The slots the server declares, and its nginx settings (a missing one is named). */

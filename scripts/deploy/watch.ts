@@ -16,7 +16,8 @@ import {
   type WatchPolicy,
   type WatchVerdict,
 } from "../../ci/src/plan/deploy/watch";
-import { sh, type DeployContext, type ServerInfo } from "./context";
+import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
+import { sh, shStoppable, type DeployContext } from "./context";
 
 /** The watch saw a threshold crossed: the deploy's failure path rolls back and marks the release BAD. */
 export class WatchBreachError extends StageFailure {
@@ -47,7 +48,7 @@ export async function readAccessLog(
   ctx: DeployContext,
   offset: number,
 ): Promise<{ lines: AccessLine[]; offset: number; now: number }> {
-  const out = await sh(ctx, "watch", READ, [accessLogPath(ctx.server!), String(offset)]);
+  const out = await shStoppable(ctx, "watch", READ, [accessLogPath(ctx.server!), String(offset)]);
   const nl = out.indexOf("\n");
   const [, from, now] = out
     .slice(0, nl < 0 ? undefined : nl)

@@ -1,6 +1,63 @@
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
+import { InputError } from "../../ci/src/plan/errors";
+
+/** Where the frontend and backend live in the source (pipeline.yaml's frontend.path and backend.path). */
+export interface SourcePaths {
+  frontend: string;
+  backend: string;
+}
+
+export const DEFAULT_SOURCE_PATHS: SourcePaths = { frontend: "frontend", backend: "backend" };
+
+/** A release or a source that cannot be deployed; nothing was changed anywhere. */
+export class ArtifactInputError extends InputError {}
+
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * Check that `dir` is a release as buildArtifact assembles it: a Next standalone server, the backend source and the
+ * PM2 ecosystem file. Throws ArtifactInputError naming what is missing and how to build one.
+ */
+export function checkArtifact(dir: string, flag = "--artifact"): string {
+  const fix = "Fix: pass a release built by `npx tsx scripts/buildArtifact.ts`, or leave out --artifact to build one";
+  if (!isDir(dir)) throw new ArtifactInputError(`${flag} ${dir} is not a directory. ${fix}`);
+  const missing = [
+    ["frontend/server.js", "it is not a Next standalone build"],
+    ["backend", "it has no backend source"],
+    ["ecosystem.config.cjs", "it has no PM2 ecosystem file"],
+  ].find(([rel]) => !existsSync(join(dir, rel)));
+  if (missing) throw new ArtifactInputError(`${flag} ${dir} has no ${missing[0]}: ${missing[1]}. ${fix}`);
+  return dir;
+}
+
+/**
+ * Check, before anything runs, that the source can be built into a release: the frontend and backend folders exist,
+ * next.config asks for `output: "standalone"` and the PM2 ecosystem file is there.
+ */
+export function checkBuildable(source: string, paths: SourcePaths): void {
+  const where = (p: string) => `--source ${source}: ${p}`;
+  const fe = join(source, paths.frontend);
+  if (!isDir(fe))
+    throw new ArtifactInputError(
+      `${where(`no frontend folder ${paths.frontend}`)}. Fix: set frontend.path in pipeline.yaml`,
+    );
+  if (!isDir(join(source, paths.backend)))
+    throw new ArtifactInputError(
+      `${where(`no backend folder ${paths.backend}`)}. Fix: set backend.path in pipeline.yaml`,
+    );
+  const config = readdirSync(fe).find((f) => /^next\.config\.(js|cjs|mjs|ts|mts)$/.test(f));
+  const text = config ? readFileSync(join(fe, config), "utf8") : "";
+  if (!/output\s*:\s*["'`]standalone["'`]/.test(text))
+    throw new ArtifactInputError(
+      `${where(`${join(paths.frontend, config ?? "next.config.*")} does not ask for a standalone build`)}; the server runs .next/standalone/server.js. Fix: add output: "standalone" to it`,
+    );
+  if (!existsSync(join(source, "ecosystem.config.cjs")))
+    throw new ArtifactInputError(
+      `${where("no ecosystem.config.cjs")} (PM2's apps for the release). Fix: add one, as examples/app has`,
+    );
+}
 
 /**
  * Build once: the release the server receives is what the pipeline built here from the tested
@@ -10,25 +67,36 @@ import { $ } from "zx";
 export async function buildArtifact(
   source: string,
   outDir: string,
-  opts: { apiUrl: string; commit: string; log: (s: string) => void },
+  opts: { apiUrl: string; commit: string; log: (s: string) => void; paths?: SourcePaths; signal?: AbortSignal },
 ): Promise<string> {
-  const fe = join(source, "frontend");
+  const paths = opts.paths ?? DEFAULT_SOURCE_PATHS;
+  checkBuildable(source, paths);
+  const fe = join(source, paths.frontend);
   const env = { ...process.env, NEXT_PUBLIC_API_URL: opts.apiUrl, NEXT_TELEMETRY_DISABLED: "1" };
   if (!existsSync(join(fe, "node_modules"))) {
-    opts.log("artifact: npm ci (frontend)");
-    await $({ cwd: fe, quiet: true })`npm ci --no-audit --no-fund`;
+    opts.log(`artifact: npm ci (${paths.frontend})`);
+    await $({ cwd: fe, quiet: true, signal: opts.signal })`npm ci --no-audit --no-fund`;
   }
-  opts.log(`artifact: next build (NEXT_PUBLIC_API_URL=${opts.apiUrl})`);
-  await $({ cwd: fe, env, quiet: true })`npm run build`;
-  return assembleArtifact(source, outDir, opts.commit);
+  opts.log(`artifact: next build in ${paths.frontend} (NEXT_PUBLIC_API_URL=${opts.apiUrl})`);
+  await $({ cwd: fe, env, quiet: true, signal: opts.signal })`npm run build`;
+  if (!existsSync(join(fe, ".next/standalone/server.js")))
+    throw new ArtifactInputError(
+      `next build in ${fe} wrote no .next/standalone/server.js. Fix: set output: "standalone" and outputFileTracingRoot to the frontend folder in next.config`,
+    );
+  return assembleArtifact(source, outDir, opts.commit, paths);
 }
 
 /**
  * Copy a built source into the release layout: frontend/ (standalone), backend/ (source + lock), ecosystem.config.cjs.
  */
-export function assembleArtifact(source: string, outDir: string, commit: string): string {
-  const fe = join(source, "frontend");
-  const be = join(source, "backend");
+export function assembleArtifact(
+  source: string,
+  outDir: string,
+  commit: string,
+  paths: SourcePaths = DEFAULT_SOURCE_PATHS,
+): string {
+  const fe = join(source, paths.frontend);
+  const be = join(source, paths.backend);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, "backend"), { recursive: true });
   cpSync(join(fe, ".next/standalone"), join(outDir, "frontend"), { recursive: true, verbatimSymlinks: true });

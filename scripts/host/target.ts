@@ -2,9 +2,10 @@
  * Deploy settings for the host runner, from the environment, `.env` (dotenv) and, for staging,
  * the bundled staging server's deploy.env. Every missing or bad value fails here, before any side effect.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
 import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
@@ -18,6 +19,8 @@ export interface TargetSettings {
   keyFile: string;
   knownHostsFile: string;
   controlDir: string;
+  /** The key and known_hosts files a person can name in a command typed by hand (they outlive this run). */
+  typed: { keyFile: string; knownHostsFile: string };
   publicUrl: string;
   secrets: Record<string, string>;
   dispose(): void;
@@ -30,8 +33,15 @@ export function deployEnv(name: string, env: NodeJS.ProcessEnv = process.env): R
   return { ...staging, ...read(join(ROOT, ".env")), ...env };
 }
 
-/** Read a target's settings; throws DeployInputError naming the variable and how to set it. */
-export function resolveTarget(name: "staging" | "production", env: Record<string, string | undefined>): TargetSettings {
+/**
+ * Read a target's settings; throws DeployInputError naming the variable and how to set it. `appSecrets: false` (a
+ * rollback, which writes no shared/env) does not ask for DATABASE_URI.
+ */
+export function resolveTarget(
+  name: "staging" | "production",
+  env: Record<string, string | undefined>,
+  opts: { appSecrets?: boolean } = {},
+): TargetSettings {
   const P = name.toUpperCase();
   const need = (key: string, what: string): string => {
     const v = env[`${P}_${key}`];
@@ -50,33 +60,104 @@ export function resolveTarget(name: "staging" | "production", env: Record<string
     user: need("SSH_USER", "the login"),
     basePath: need("DEPLOY_PATH", "DEPLOY_BASE on the server"),
   });
-  const key =
-    env[`${P}_SSH_KEY`] ??
-    fileOf(need("SSH_KEY_FILE", `the SSH private key; or ${P}_SSH_KEY with the key itself`), `${P}_SSH_KEY_FILE`);
-  const knownHosts =
-    env[`${P}_KNOWN_HOSTS`] ??
-    fileOf(need("KNOWN_HOSTS_FILE", `the server's pinned host key line; or ${P}_KNOWN_HOSTS`), `${P}_KNOWN_HOSTS_FILE`);
+  const keyFile = env[`${P}_SSH_KEY`] ? undefined : need("SSH_KEY_FILE", `the SSH private key; or ${P}_SSH_KEY`);
+  const key = env[`${P}_SSH_KEY`] ?? fileOf(keyFile!, `${P}_SSH_KEY_FILE`);
+  const hostsFile = env[`${P}_KNOWN_HOSTS`]
+    ? undefined
+    : need("KNOWN_HOSTS_FILE", `the server's pinned host key line; or ${P}_KNOWN_HOSTS`);
+  const knownHosts = env[`${P}_KNOWN_HOSTS`] ?? fileOf(hostsFile!, `${P}_KNOWN_HOSTS_FILE`);
   const secrets = Object.fromEntries(
     Object.entries(env)
       .filter(([k, v]) => k.startsWith(`${P}_SECRET_`) && v !== undefined)
       .map(([k, v]) => [k.slice(`${P}_SECRET_`.length), v!]),
   );
-  if (!secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
+  if (opts.appSecrets !== false && !secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
+  return writeTarget(
+    { target, key, knownHosts, secrets, publicUrl: env[`${P}_PUBLIC_URL`] ?? `http://${target.host}` },
+    {
+      keyFile: keyFile ?? `<a 0600 file holding ${P}_SSH_KEY>`,
+      knownHostsFile: hostsFile ?? persistKnownHosts(name, knownHosts),
+    },
+  );
+}
+
+/**
+ * A target's settings from a typed request (the Dagger path): the endpoint as given, the key, known_hosts and app
+ * secrets from the mounted files it names. Throws DeployInputError for a file that is not there.
+ */
+export function targetFromFiles(
+  t: DeployTarget & { name: "staging" | "production" },
+  files: { sshKey: string; knownHosts: string; secrets: Record<string, string> },
+  opts: { publicUrl?: string; appSecrets: boolean },
+): TargetSettings {
+  const target = validateTarget(t);
+  const secrets = Object.fromEntries(
+    Object.entries(files.secrets).map(([name, path]) => [name, fileOf(path, `the ${name} secret`)]),
+  );
+  if (opts.appSecrets && !secrets.DATABASE_URI)
+    throw new DeployInputError("databaseUri", "is not given", "pass the app's DATABASE_URI as a Secret");
+  const s = {
+    target,
+    key: fileOf(files.sshKey, "sshKey"),
+    knownHosts: fileOf(files.knownHosts, "knownHosts"),
+    secrets,
+    publicUrl: opts.publicUrl ?? `http://${target.host}`,
+  };
+  return writeTarget(s, { keyFile: files.sshKey, knownHostsFile: files.knownHosts });
+}
+
+/** Write the key (normalised) and known_hosts into a fresh 0700 temp dir that dispose() removes. */
+function writeTarget(
+  s: { target: DeployTarget; key: string; knownHosts: string; secrets: Record<string, string>; publicUrl: string },
+  typed: TargetSettings["typed"],
+): TargetSettings {
   const dir = mkdtempSync(join(tmpdir(), "deploy-ssh-"));
   chmodSync(dir, 0o700);
   // As CI secrets give it (no final newline, CRLF, trailing blanks), OpenSSH would say "error in libcrypto".
-  writeFileSync(join(dir, "key"), normalisePrivateKey(key), { mode: 0o600 });
-  writeFileSync(join(dir, "known_hosts"), `${knownHosts.trim()}\n`, { mode: 0o600 });
-  const publicUrl = env[`${P}_PUBLIC_URL`] ?? `http://${target.host}`;
+  writeFileSync(join(dir, "key"), normalisePrivateKey(s.key), { mode: 0o600 });
+  writeFileSync(join(dir, "known_hosts"), `${s.knownHosts.trim()}\n`, { mode: 0o600 });
   return {
-    target,
+    target: s.target,
     keyFile: join(dir, "key"),
     knownHostsFile: join(dir, "known_hosts"),
     controlDir: dir,
-    publicUrl,
-    secrets,
+    typed,
+    publicUrl: s.publicUrl,
+    secrets: s.secrets,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A host key is public: a copy under .pipeline/ssh lets a printed ssh command pin it after this run ends. */
+function persistKnownHosts(name: string, knownHosts: string): string {
+  const file = join(ROOT, ".pipeline/ssh", `${name}_known_hosts`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${knownHosts.trim()}\n`);
+  return file;
+}
+
+/**
+ * Check, before any connection, that ssh can use the key and that known_hosts pins this host: `ssh-keygen -y` reads
+ * the key, `ssh-keygen -F` finds the host's line.
+ */
+export async function checkSshFiles(t: TargetSettings): Promise<void> {
+  const P = t.target.name.toUpperCase();
+  const key = await $({ quiet: true, nothrow: true })`ssh-keygen -y -P ${""} -f ${t.keyFile}`;
+  if (key.exitCode !== 0)
+    throw new DeployInputError(
+      `${P}_SSH_KEY`,
+      `is not a private key ssh can use without a passphrase (${key.stderr.trim().split("\n")[0] || "unreadable"})`,
+      `give the deploy key's private half, as ssh-keygen -t ed25519 -N "" writes it`,
+    );
+  const { host, port } = t.target;
+  const name = port === 22 ? host : `[${host}]:${port}`;
+  const found = await $({ quiet: true, nothrow: true })`ssh-keygen -F ${name} -f ${t.knownHostsFile}`;
+  if (found.exitCode !== 0 || !found.stdout.trim())
+    throw new DeployInputError(
+      `${P}_KNOWN_HOSTS`,
+      `has no usable host key line for ${name}`,
+      `add the server's line, e.g. from the server itself: ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub, as "${name} ssh-ed25519 AAAA..."`,
+    );
 }
 
 function fileOf(path: string, key: string): string {

@@ -1,14 +1,15 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  alertPath,
+  appSecretPath,
   buildArgv,
-  deployArgv,
-  gateRecordPath,
   keyPath,
   knownHostsPath,
   recordReadArgv,
-  rollbackArgv,
+  requestArgv,
 } from "../../ci/src/plan/deploy/call";
+import { DEPLOY_REQUEST_PATH, readDeployRequest, type DeployRequest } from "../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
 import { callCi } from "../support/ciCall";
 import { containerCalls, startRecorder, type Call, type Chain, type Recording } from "../support/recorder";
@@ -77,6 +78,19 @@ function lastExec(chain: Chain): string[] | undefined {
 const calls = (ch: Chain, field: string): Call[] => containerCalls(ch).filter((c) => c.field === field);
 const setSecretName = (ch: unknown): unknown => (ch as Chain).find((c) => c.field === "setSecret")?.args.name;
 const runOf = (r: Run, argv: string[]) => r.execs.filter((ch) => JSON.stringify(lastExec(ch)) === JSON.stringify(argv));
+/** The request an exec's container holds, read back with the validator the host runner uses. */
+function requestOf(ch: Chain): DeployRequest {
+  const files = calls(ch, "withNewFile").filter((c) => c.args.path === DEPLOY_REQUEST_PATH);
+  expect(files).toHaveLength(1);
+  return readDeployRequest(files[0].args.contents as string);
+}
+const mountsOf = (ch: Chain) =>
+  calls(ch, "withMountedSecret").map((c) => ({
+    path: c.args.path,
+    secret: setSecretName(c.args.source),
+    mode: c.args.mode,
+    owner: c.args.owner,
+  }));
 
 /**
  * No query but the setSecret ones holds a secret: not raw, not GraphQL/JSON-escaped, not any line of it, not its
@@ -131,11 +145,11 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
   let deploy: Chain;
   beforeAll(async () => {
     r = await record((s, d) => stagingArgs(s, d));
-    deploy = runOf(r, deployArgv("staging", { commit: SHA, keep: 3 }))[0];
+    deploy = runOf(r, requestArgv())[0];
   }, 60_000);
   afterAll(() => r?.rec.close());
 
-  it("runs the host runner's deploy-staging on the release built once, and nothing else on the server", () => {
+  it("runs the host runner's request entry point on the release built once, and nothing else on the server", () => {
     expect(r.error).toBeUndefined();
     expect(deploy, `no deploy exec among ${JSON.stringify(r.execs.map(lastExec))}`).toBeDefined();
     expect(r.execs).toHaveLength(1);
@@ -152,41 +166,50 @@ describe("deployStaging container graph (recorded GraphQL requests)", () => {
     expect(dirs).toEqual(expect.arrayContaining(["/repo/scripts", "/repo/ci/src", "/app", "/artifact"]));
   });
 
-  it("mounts the SSH key and the pinned known_hosts as secrets, mode 0600", () => {
-    const mounts = calls(deploy, "withMountedSecret").map((c) => ({
-      path: c.args.path,
-      secret: setSecretName(c.args.source),
-      mode: c.args.mode,
-      owner: c.args.owner,
-    }));
-    expect(mounts).toEqual([
-      { path: keyPath("staging"), secret: "key", mode: 0o600, owner: "root" },
-      { path: knownHostsPath("staging"), secret: "knownHosts", mode: 0o600, owner: "root" },
+  it("mounts every secret as a 0600 file: SSH key, pinned known_hosts, app secrets, alert webhooks", () => {
+    const m = (path: string, secret: string) => ({ path, secret, mode: 0o600, owner: "root" });
+    expect(mountsOf(deploy)).toEqual([
+      m(keyPath("staging"), "key"),
+      m(knownHostsPath("staging"), "knownHosts"),
+      m(appSecretPath("staging", "databaseUri"), "db"),
+      m(appSecretPath("staging", "apiKey"), "apiKey"),
+      m(alertPath("critical"), "alert"),
+      m(alertPath("warning"), "alert"),
     ]);
   });
 
-  it("gives the app secrets as secret variables named as the host runner reads them", () => {
-    const vars = calls(deploy, "withSecretVariable").map((c) => [c.args.name, setSecretName(c.args.secret)]);
-    expect(vars).toEqual([
-      ["STAGING_SECRET_DATABASE_URI", "db"],
-      ["STAGING_SECRET_API_KEY", "apiKey"],
-      ["ALERT_WEBHOOK_CRITICAL", "alert"],
-      ["ALERT_WEBHOOK_WARNING", "alert"],
-    ]);
-  });
-
-  it("sets the plain STAGING_* settings, pointing at the mounted files, and a per-call value so the engine never serves the deploy from cache", () => {
-    const env = Object.fromEntries(calls(deploy, "withEnvVariable").map((c) => [c.args.name, c.args.value]));
-    expect(env).toMatchObject({
-      STAGING_SSH_HOST: STAGING.host,
-      STAGING_SSH_PORT: "2222",
-      STAGING_SSH_USER: "deploy",
-      STAGING_DEPLOY_PATH: STAGING.basePath,
-      STAGING_SSH_KEY_FILE: keyPath("staging"),
-      STAGING_KNOWN_HOSTS_FILE: knownHostsPath("staging"),
-      STAGING_PUBLIC_URL: "https://api.staging.example.com",
+  it("hands the host runner one typed request that the host's own validator accepts, naming each mounted file", () => {
+    const req = requestOf(deploy);
+    expect(req).toMatchObject({
+      action: "deploy",
+      target: { name: "staging", host: STAGING.host, port: 2222, user: "deploy", basePath: STAGING.basePath },
+      publicUrl: "https://api.staging.example.com",
+      source: "/app",
+      artifact: "/artifact",
+      commit: SHA,
+      keep: 3,
+      files: {
+        sshKey: keyPath("staging"),
+        knownHosts: knownHostsPath("staging"),
+        secrets: { DATABASE_URI: appSecretPath("staging", "databaseUri"), API_KEY: appSecretPath("staging", "apiKey") },
+        alerts: { critical: alertPath("critical"), warning: alertPath("warning") },
+      },
     });
-    expect(env.DEPLOY_REQUESTED_AT).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const mounted = new Set(mountsOf(deploy).map((x) => x.path));
+    const named = [
+      req.files.sshKey,
+      req.files.knownHosts,
+      ...Object.values(req.files.secrets),
+      ...Object.values(req.files.alerts),
+    ];
+    for (const path of named) expect(mounted.has(path), path).toBe(true);
+    expect(req.requestedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it("passes no setting or secret through environment variables", () => {
+    expect(calls(deploy, "withSecretVariable")).toEqual([]);
+    const env = calls(deploy, "withEnvVariable").map((c) => c.args.name);
+    expect(env.filter((n) => n !== "USER" && n !== "DEPLOY_REQUESTED_AT")).toEqual([]);
   });
 
   it("puts no secret's plaintext in any query but the test's own setSecret calls", () => {
@@ -246,7 +269,10 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
         stagingPort: 2222,
         forceReason,
       });
-  const prodDeploys = (r: Run) => r.execs.filter((ch) => lastExec(ch)?.includes("deploy-production"));
+  const prodDeploys = (r: Run) =>
+    r.execs.filter(
+      (ch) => lastExec(ch)?.includes("scripts/deployRequest.ts") && requestOf(ch).target.name === "production",
+    );
   const builds = (r: Run) =>
     r.rec.chains.filter((ch) =>
       ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/buildArtifact.ts")),
@@ -317,11 +343,14 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     await r.rec.close();
     expect(r.error).toBeUndefined();
     const [deploy] = prodDeploys(r);
-    expect(lastExec(deploy)).toEqual(deployArgv("production", { commit: SHA }));
-    expect(calls(deploy, "withNewFile").map((c) => [c.args.path, c.args.contents])).toEqual([
-      [gateRecordPath(SHA), PASSED],
+    expect(lastExec(deploy)).toEqual(requestArgv());
+    expect(requestOf(deploy)).toMatchObject({ action: "deploy", commit: SHA, promotionRecord: PASSED });
+    expect(requestOf(deploy).forceReason).toBeUndefined();
+    expect(mountsOf(deploy).map((m) => m.path)).toEqual([
+      keyPath("production"),
+      knownHostsPath("production"),
+      appSecretPath("production", "databaseUri"),
     ]);
-    expect(calls(deploy, "withSecretVariable").map((c) => c.args.name)).toEqual(["PRODUCTION_SECRET_DATABASE_URI"]);
     expectNoPlaintext(r.rec);
   }, 60_000);
 
@@ -330,9 +359,8 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     await r.rec.close();
     expect(r.error).toBeUndefined();
     expect(r.execs.some((ch) => lastExec(ch)?.[0] === "ssh")).toBe(false);
-    expect(lastExec(prodDeploys(r)[0])).toEqual(
-      deployArgv("production", { commit: SHA, forceReason: "hotfix INC-42" }),
-    );
+    expect(requestOf(prodDeploys(r)[0])).toMatchObject({ commit: SHA, forceReason: "hotfix INC-42" });
+    expect(requestOf(prodDeploys(r)[0]).promotionRecord).toBeUndefined();
   }, 60_000);
 
   it("refuses without a staging host or a force reason, naming both options", async () => {
@@ -356,7 +384,6 @@ const rollback = (
     basePath: "/srv/autoauthor",
     sshKey: s.key,
     knownHosts: s.knownHosts,
-    databaseUri: s.db,
     source: d.app,
     repo: d.repo,
     target,
@@ -364,11 +391,17 @@ const rollback = (
   });
 
 describe("rollback container graph (recorded GraphQL requests)", () => {
-  it("runs the host runner's rollback for the target with the SSH files mounted 0600, and builds nothing", async () => {
+  it("hands the host runner a rollback request for the target, with only the SSH files mounted 0600: no database URI, no build", async () => {
     const r = await record((s, d) => rollback(s, d, "production", "20261126T231501Z-3520442"));
     await r.rec.close();
     expect(r.error).toBeUndefined();
-    expect(r.execs.map(lastExec)).toEqual([rollbackArgv("production", "20261126T231501Z-3520442")]);
+    expect(r.execs.map(lastExec)).toEqual([requestArgv()]);
+    expect(requestOf(r.execs[0])).toMatchObject({
+      action: "rollback",
+      to: "20261126T231501Z-3520442",
+      target: { name: "production", host: "prod.example.com" },
+      files: { secrets: {}, alerts: {} },
+    });
     expect(calls(r.execs[0], "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([
       [keyPath("production"), 0o600],
       [knownHostsPath("production"), 0o600],

@@ -37,9 +37,9 @@ describe("deploy function surface (SDK introspector)", () => {
         expect(a.port.defaultValue).toBe(22);
       });
 
-      it("takes the SSH key, the pinned known_hosts and the database URI as required Secrets", () => {
+      it("takes the SSH key and the pinned known_hosts (and, to deploy, the database URI) as required Secrets", () => {
         const a = methods[fn].arguments as Record<string, { type: unknown; isOptional?: boolean }>;
-        for (const n of ["sshKey", "knownHosts", "databaseUri"]) {
+        for (const n of ["sshKey", "knownHosts", ...(fn === "rollback" ? [] : ["databaseUri"])]) {
           expect(a[n].type, n).toEqual({ kind: "OBJECT_KIND", name: "Secret" });
           expect(a[n].isOptional ?? false, n).toBe(false);
         }
@@ -97,6 +97,10 @@ describe("deploy function surface (SDK introspector)", () => {
       expect(required.map((a) => a.name).filter((n) => !flags.includes(n))).toEqual([]);
     },
   );
+
+  it("rollback needs no database URI: it writes no app secret", () => {
+    expect(Object.keys(methods.rollback.arguments)).not.toContain("databaseUri");
+  });
 
   it("rollback takes the target (default staging) and an optional release id", () => {
     const a = methods.rollback.arguments as Record<

@@ -1,33 +1,34 @@
 /**
- * The Dagger runner of the deploy: build the release once, then run the host runner's own
- * deploy/rollback command (scripts/pipeline.ts, from the `repo` Directory) in a container that
- * holds ssh and rsync. The SSH key and known_hosts are mounted secrets (0600), app secrets are
- * secret variables: no plaintext ever enters a query or an argv.
+ * The Dagger runner of the deploy: build the release once, then hand the host runner's deploy (scripts/
+ * deployRequest.ts, from the `repo` Directory) one typed request, in a container that holds ssh and rsync. The
+ * request is checked here and again in the container by the same validator; every secret (SSH key, known_hosts, app
+ * secrets, alert webhooks) is a 0600 file the request names by path: no plaintext enters a query, an argv or an env.
  */
 import { StageFailure } from "../plan/errors";
 import { dag, type Container, type Directory, type Secret } from "@dagger.io/dagger";
 import { isExecError } from "./execError";
 import { readConfig } from "./config";
 import {
-  appSecretVariable,
+  alertPath,
+  appSecretPath,
   buildArgv,
   checkGateInputs,
   DEPLOY_PACKAGES,
   DEPLOY_PATHS,
-  deployArgv,
-  gateRecordPath,
+  deployRequestOf,
   keyPath,
   knownHostsPath,
   recordReadArgv,
-  rollbackArgv,
-  targetEnv,
+  requestArgv,
   targetOf,
   type AppSecretArg,
+  type RequestInputs,
   type TargetName,
 } from "../plan/deploy/call";
 import { DeployInputError, planDeploy, type DeployTarget } from "../plan/deploy/stage";
-import { ALERT_ENV, type Severity } from "../plan/deploy/alerts";
+import type { Severity } from "../plan/deploy/alerts";
 import { checkPromotion, parsePromotionRecord } from "../plan/deploy/promotion";
+import { DEPLOY_REQUEST_PATH, formatDeployRequest } from "../plan/deploy/request";
 import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../plan/deploy/sshKey";
 
 /** An SSH endpoint as the functions take it. */
@@ -70,7 +71,7 @@ export class DaggerDeployError extends StageFailure {
   }
 }
 
-/** Validate, build once, then run the host runner's `deploy-<name>`; returns its log. */
+/** Validate, build once, then run the host runner's deploy on one typed request; returns its log. */
 export async function runDeploy(
   name: TargetName,
   a: DaggerDeployArgs,
@@ -78,20 +79,21 @@ export async function runDeploy(
 ): Promise<string> {
   const target = targetOf(name, a);
   planDeploy({ target, commit: a.commit, now: new Date(), keep: a.keep });
-  const image = (await readConfig(a.source, a.config)).frontend.image;
-  const env = targetEnv({ ...target, name }, a.publicUrl);
-  const artifact = buildRelease(
-    pipelineEnv(a.repo, image),
-    a.source,
-    env[`${name.toUpperCase()}_PUBLIC_URL`],
-    a.commit,
-  );
-  let c = withAppSecrets(withTarget(pipelineEnv(a.repo, image), name, target, a), name, a.secrets, a.alerts)
+  const cfg = await readConfig(a.source, a.config);
+  const request = requestOf(name, target, a, {
+    action: "deploy",
+    publicUrl: a.publicUrl,
+    commit: a.commit,
+    keep: a.keep,
+    forceReason: extra.forceReason,
+    promotionRecord: extra.record,
+  });
+  const paths = { frontend: cfg.frontend.path, backend: cfg.backend.path };
+  const artifact = buildRelease(pipelineEnv(a.repo, cfg.frontend.image), a.source, request.publicUrl!, a.commit, paths);
+  const c = withRequestFiles(pipelineEnv(a.repo, cfg.frontend.image), name, a)
     .withDirectory(DEPLOY_PATHS.source, a.source)
     .withDirectory(DEPLOY_PATHS.artifact, artifact);
-  // The host runner's gate re-checks the record the module already read, at its local fallback path.
-  if (extra.record !== undefined) c = c.withNewFile(gateRecordPath(a.commit), extra.record);
-  return runSideEffect(c, deployArgv(name, { commit: a.commit, keep: a.keep, forceReason: extra.forceReason }));
+  return runRequest(c, request);
 }
 
 /** Production: refuse unless staging holds a passing E2E record for the commit, or a logged force reason overrides. */
@@ -111,7 +113,7 @@ export async function runPromotion(a: DaggerPromoteArgs): Promise<string> {
   return runDeploy("production", a, { record });
 }
 
-/** Run the host runner's `rollback` for a target (previous good release, or `to`); returns its log. */
+/** Run the host runner's rollback on one typed request (the newest release that passed health, or `to`). */
 export async function runRollback(
   name: TargetName,
   a: Omit<DaggerDeployArgs, "commit" | "keep" | "publicUrl">,
@@ -119,13 +121,32 @@ export async function runRollback(
 ): Promise<string> {
   const target = targetOf(name, a);
   const image = (await readConfig(a.source, a.config)).frontend.image;
-  const c = withAppSecrets(
-    withTarget(pipelineEnv(a.repo, image), name, target, a),
-    name,
-    a.secrets,
-    a.alerts,
-  ).withDirectory(DEPLOY_PATHS.source, a.source);
-  return runSideEffect(c, rollbackArgv(name, to));
+  const request = requestOf(name, target, a, { action: "rollback", to });
+  const c = withRequestFiles(pipelineEnv(a.repo, image), name, a).withDirectory(DEPLOY_PATHS.source, a.source);
+  return runRequest(c, request);
+}
+
+/** The typed request for the given secrets, checked now (formatDeployRequest validates) so a bad one runs nothing. */
+function requestOf(
+  name: TargetName,
+  target: DeployTarget,
+  a: Pick<DaggerDeployArgs, "config" | "secrets" | "alerts">,
+  i: Omit<RequestInputs, "config" | "appSecrets" | "alerts" | "requestedAt">,
+): ReturnType<typeof deployRequestOf> {
+  const given = <K extends string>(o: Partial<Record<K, Secret>> = {}) =>
+    (Object.keys(o) as K[]).filter((k) => o[k] !== undefined);
+  const req = deployRequestOf(
+    { ...target, name },
+    {
+      ...i,
+      config: a.config,
+      appSecrets: given(a.secrets),
+      alerts: given(a.alerts),
+      requestedAt: new Date().toISOString(),
+    },
+  );
+  formatDeployRequest(req);
+  return req;
 }
 
 /** The node image plus ssh and rsync (apt, in the container). */
@@ -158,31 +179,30 @@ export function pipelineEnv(repo: Directory, image: string): Container {
 /**
  * Build once: the frontend standalone build and the backend with its uv.lock, assembled by the host runner's builder.
  */
-export function buildRelease(env: Container, source: Directory, apiUrl: string, commit: string): Directory {
+export function buildRelease(
+  env: Container,
+  source: Directory,
+  apiUrl: string,
+  commit: string,
+  paths?: { frontend: string; backend: string },
+): Directory {
   return env
     .withDirectory(DEPLOY_PATHS.source, source)
-    .withExec(buildArgv(apiUrl, commit))
+    .withExec(buildArgv(apiUrl, commit, paths))
     .directory(DEPLOY_PATHS.artifact);
 }
 
-/** Mount a target's key and known_hosts (0600) and set its plain settings. */
-function withTarget(c: Container, name: TargetName, t: DeployTarget, a: SshArgs & { publicUrl?: string }): Container {
-  c = withSsh(c, name, a);
-  for (const [k, v] of Object.entries(targetEnv({ ...t, name }, a.publicUrl))) c = c.withEnvVariable(k, v);
-  return c;
-}
-
-/** App secrets as secret variables, named as the host runner reads them (<TARGET>_SECRET_<NAME>). */
-function withAppSecrets(
+/** Mount every secret the request names, each a 0600 file: the SSH key, known_hosts, app secrets, alert webhooks. */
+function withRequestFiles(
   c: Container,
   name: TargetName,
-  secrets: Partial<Record<AppSecretArg, Secret>>,
-  alerts: Partial<Record<Severity, Secret>> = {},
+  a: SshArgs & { secrets: Partial<Record<AppSecretArg, Secret>>; alerts?: Partial<Record<Severity, Secret>> },
 ): Container {
-  for (const [arg, secret] of Object.entries(secrets) as [AppSecretArg, Secret | undefined][])
-    if (secret) c = c.withSecretVariable(appSecretVariable(name, arg), secret);
-  for (const [severity, secret] of Object.entries(alerts) as [Severity, Secret | undefined][])
-    if (secret) c = c.withSecretVariable(ALERT_ENV[severity], secret);
+  c = withSsh(c, name, a);
+  for (const [arg, secret] of Object.entries(a.secrets) as [AppSecretArg, Secret | undefined][])
+    if (secret) c = c.withMountedSecret(appSecretPath(name, arg), secret, { owner: "root", mode: 0o600 });
+  for (const [severity, secret] of Object.entries(a.alerts ?? {}) as [Severity, Secret | undefined][])
+    if (secret) c = c.withMountedSecret(alertPath(severity), secret, { owner: "root", mode: 0o600 });
   return c;
 }
 
@@ -203,6 +223,12 @@ async function readPromotionRecord(source: Directory, config: string, s: SshArgs
   const argv = read.map((a, i) => (read[i - 1] === "-i" ? NORMALISED_KEY : a));
   const c = withSsh(sshEnv(image), "staging", s).withMountedTemp(SSH_KEY_TMPFS);
   return runSideEffect(c, withNormalisedKey(keyPath("staging"), argv), "ssh (reading the E2E record on staging)");
+}
+
+/** Write the request where the host runner reads it and run it: a new requestedAt per call, so never from cache. */
+async function runRequest(c: Container, request: ReturnType<typeof deployRequestOf>): Promise<string> {
+  const label = `${request.action} request (scripts/deployRequest.ts)`;
+  return runSideEffect(c.withNewFile(DEPLOY_REQUEST_PATH, formatDeployRequest(request)), requestArgv(), label);
 }
 
 /**

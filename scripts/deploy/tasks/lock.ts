@@ -1,5 +1,5 @@
 import { StageFailure } from "../../../ci/src/plan/errors";
-import { parseReleaseState, READ_STATE, sh, type DeployContext, type ServerInfo } from "../context";
+import { parseReleaseState, READ_STATE, sh, type DeployContext } from "../context";
 
 /** Another deploy or rollback holds the lock: who, since when, and the exact command to unlock. */
 export class DeployLockedError extends StageFailure {
@@ -15,22 +15,22 @@ export class DeployLockedError extends StageFailure {
 }
 
 /**
- * Take .dep/deploy.lock atomically (noclobber), recording the holder, and read shared/server.json and the release
- * state: one round trip.
+ * Take .dep/deploy.lock atomically (noclobber), recording the holder, and read the release state in the same round
+ * trip. shared/server.json was read and checked before (checkServer), so nothing here can fail between taking the
+ * lock and recording that this run holds it.
  */
 export async function lock(ctx: DeployContext): Promise<void> {
   const holder = JSON.stringify({ by: ctx.by, since: new Date().toISOString(), release: ctx.plan.releaseId });
   const out = await sh(
     ctx,
     "lock",
-    `test -f shared/server.json || { echo "no $BASE/shared/server.json: prepare the server first (see README: Deploy)" >&2; exit 3; }\nmkdir -p .dep && if (set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>/dev/null; then echo LOCKED; else cat .dep/deploy.lock; fi\necho "@@@"; cat shared/server.json; echo; echo "@@@"; ${READ_STATE}`,
+    `mkdir -p .dep && if (set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>/dev/null; then echo LOCKED; else cat .dep/deploy.lock; fi\necho "@@@"; ${READ_STATE}`,
     [holder],
   );
-  const [result, info, snapshot] = out.split("@@@\n");
-  ctx.server = JSON.parse(info) as ServerInfo;
-  ctx.state.snapshot = parseReleaseState(snapshot);
+  const [result, snapshot = ""] = out.split("@@@\n");
   if (result.trim() === "LOCKED") {
     ctx.state.locked = true;
+    ctx.state.snapshot = parseReleaseState(snapshot);
     return;
   }
   let held: { by?: string; since?: string };

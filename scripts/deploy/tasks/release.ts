@@ -6,6 +6,8 @@ export async function release(ctx: DeployContext): Promise<void> {
   const state = ctx.state.snapshot ?? (await readReleaseState(ctx));
   ctx.state.previous = state.current;
   const status = latestStatuses(state.log);
+  // A release that passed health once served traffic (a run killed during its watch window leaves it "healthy"):
+  // it is kept, and only cleanup's count removes it.
   const unfinished = state.existing.filter((id) => id !== state.current && (status.get(id) ?? "started") === "started");
   for (const id of unfinished) {
     ctx.log(`release: removing ${id}, left unfinished by an earlier run`);

@@ -1,4 +1,5 @@
 import { $ } from "zx";
+import { throwIfInterrupted } from "../interrupted";
 import { RemoteError } from "../remote";
 import type { DeployContext } from "../context";
 
@@ -24,7 +25,8 @@ export async function upload(ctx: DeployContext): Promise<void> {
   if (ctx.state.previous) argv.push(`--link-dest=../${ctx.state.previous}`);
   if (ctx.remote.rsync.shell) argv.push("-e", ctx.remote.rsync.shell);
   argv.push(`${ctx.artifactDir.replace(/\/$/, "")}/`, ctx.remote.rsync.dest(`${ctx.base}/releases/${id}/`));
-  const r = await $({ quiet: true, nothrow: true })`${argv}`;
+  const r = await $({ quiet: true, nothrow: true, signal: ctx.abort })`${argv}`;
+  throwIfInterrupted(ctx.abort);
   if (r.exitCode !== 0) {
     throw new RemoteError(
       "upload",

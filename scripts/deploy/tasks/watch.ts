@@ -17,6 +17,7 @@ export async function watch(ctx: DeployContext): Promise<void> {
     // Off, or already watched (each canary step watches, the last one at 100 %).
     if (!policy || policy.windowSeconds <= 0) ctx.log("watch: off (deploy.watch.windowSeconds is 0)");
     await appendLog(ctx, id, "deployed", { ...extra, ...(ctx.state.watch ? { watch: ctx.state.watch } : {}) });
+    ctx.state.deployed = true;
     return;
   }
   ctx.log(`watch: ${policy.windowSeconds} s of real traffic through nginx's access log`);
@@ -24,4 +25,5 @@ export async function watch(ctx: DeployContext): Promise<void> {
   ctx.state.watch = watchRecord(v, policy.windowSeconds);
   ctx.log(formatVerdict(v, policy.windowSeconds));
   await appendLog(ctx, id, "deployed", { ...extra, watch: ctx.state.watch });
+  ctx.state.deployed = true;
 }

@@ -85,7 +85,7 @@ function rollbackStep(ci: Ci, t: Target, back: string): LabStep {
     call: `rollback(target: staging) after two deploys: current must be ${back.slice(0, 7)}'s release`,
     run: async () => {
       const log = await ci.rollback(
-        ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts, t.databaseUri] as const),
+        ...([t.host, t.user, t.basePath, t.sshKey, t.knownHosts] as const),
         ...(["staging", undefined, t.port] as const),
       );
       const current = basename(readlinkSync(join(t.basePath, "current")));

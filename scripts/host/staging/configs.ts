@@ -2,8 +2,11 @@ import { join } from "node:path";
 import { WATCH_LOG_FORMAT } from "../../../ci/src/plan/deploy/watch";
 
 /** sshd listening on loopback only, keys only, its own host key and authorized_keys. */
-export function sshdConf(dir: string, port: number): string {
+export function sshdConf(dir: string, port: number, env: NodeJS.ProcessEnv = {}): string {
   const ssh = join(dir, "ssh");
+  // The server shares this machine's trust store: behind an egress proxy with its own CA, uv on the
+  // "server" needs the same SSL_CERT_FILE the host's uv uses, and sshd sessions start with a bare env.
+  const certs = ["SSL_CERT_FILE", "SSL_CERT_DIR"].filter((k) => env[k]).map((k) => `${k}=${env[k]}`);
   return [
     `Port ${port}`,
     "ListenAddress 127.0.0.1",
@@ -17,6 +20,7 @@ export function sshdConf(dir: string, port: number): string {
     "StrictModes no",
     "MaxStartups 50:30:100",
     "MaxSessions 50",
+    ...(certs.length ? [`SetEnv ${certs.join(" ")}`] : []),
     "",
   ].join("\n");
 }

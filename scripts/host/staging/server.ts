@@ -75,7 +75,7 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
     nginx,
   };
   writeFileSync(join(s.base, "shared/server.json"), JSON.stringify(server, null, 2));
-  writeFileSync(join(dir, "ssh/sshd_config"), sshdConf(dir, ports.ssh));
+  writeFileSync(join(dir, "ssh/sshd_config"), sshdConf(dir, ports.ssh, process.env));
   writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub));
   writeFileSync(nginx.upstreamsFile, upstreamsConf(slots[0], "none"));
   mkdirSync("/run/sshd", { recursive: true });

@@ -102,7 +102,10 @@ describe("deploy under load and under injected faults", () => {
       r,
       load,
       before,
-      new RegExp(`lock failed on .*:${closed}.*Connection refused.*check the connection with: ssh -p ${closed}`, "s"),
+      new RegExp(
+        `check server failed on .*:${closed}.*Connection refused.*check the connection with: ssh -i \\S+ -p ${closed}`,
+        "s",
+      ),
     );
   }, 60_000);
 

@@ -92,7 +92,7 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
       STAGING_KNOWN_HOSTS: `[127.0.0.1]:${s.sshPort} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHGgqbgX8n1ICnhX8WbGwQeYbC1aJ5VAKcV3IqGuM1Hq`,
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/lock failed on .*Host key verification failed/s);
+    expect(r.stderr).toMatch(/check server failed on .*Host key verification failed.*nothing was changed/s);
     expect(current()).toBe(before);
   }, 60_000);
 
@@ -103,7 +103,7 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
       const r = await deploy();
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toMatch(/Deploy locked by ci@runner pid 42 since 2026-11-26T23:00:00Z/);
-      expect(r.stderr).toContain(`ssh -p ${s.sshPort}`);
+      expect(r.stderr).toMatch(new RegExp(`ssh -i \\S+ -p ${s.sshPort} `));
       expect(r.stderr).toContain(`rm ${s.base}/.dep/deploy.lock`);
     } finally {
       rmSync(lock, { force: true });

@@ -1,12 +1,14 @@
 /**
- * The Dagger deploy functions as data, pure: which host-runner command the deploy container
- * runs, the STAGING_ and PRODUCTION_ settings it reads, and where the SSH files are mounted.
- * The deploy itself is the host runner's (scripts/pipeline.ts deploy-*, scripts/deploy/**):
- * the engine only gives it a container, the built release and the secrets.
+ * The Dagger deploy functions as data, pure: the typed request (request.ts) the deploy container runs, where each
+ * secret is mounted, and the build and record-reading commands. The deploy itself is the host runner's
+ * (scripts/deployRequest.ts, scripts/deploy/**): the engine only gives it a container, the built release, the
+ * secrets as 0600 files and one request naming them.
  */
 import { DeployInputError, validateTarget, type DeployTarget } from "./stage";
 import { promotionRecordPath } from "./promotion";
+import { DEPLOY_REQUEST_PATH, DEPLOY_REQUEST_VERSION, type DeployRequest } from "./request";
 import { pinnedSshArgv } from "./ssh";
+import type { Severity } from "./alerts";
 
 export type TargetName = "staging" | "production";
 
@@ -24,11 +26,11 @@ export type AppSecretArg = keyof typeof APP_SECRETS;
 export const keyPath = (name: TargetName): string => `${DEPLOY_PATHS.secrets}/${name}/ssh_key`;
 /** Where a target's pinned known_hosts is mounted (mode 0600). */
 export const knownHostsPath = (name: TargetName): string => `${DEPLOY_PATHS.secrets}/${name}/known_hosts`;
-/** The variable the host runner reads an app secret from. */
-export const appSecretVariable = (name: TargetName, arg: AppSecretArg): string =>
-  `${name.toUpperCase()}_SECRET_${APP_SECRETS[arg]}`;
-/** Where the host runner's gate looks for a promotion record when no STAGING_SSH_HOST is set. */
-export const gateRecordPath = (commit: string): string => `${DEPLOY_PATHS.repo}/.pipeline/e2e/${commit}.json`;
+/** Where an app secret is mounted (mode 0600); the server gets it as shared/env/<NAME>. */
+export const appSecretPath = (name: TargetName, arg: AppSecretArg): string =>
+  `${DEPLOY_PATHS.secrets}/${name}/env/${APP_SECRETS[arg]}`;
+/** Where an alert webhook list is mounted (mode 0600). */
+export const alertPath = (severity: Severity): string => `${DEPLOY_PATHS.secrets}/alerts/${severity}`;
 
 /** Validate a target from the function's args; throws DeployInputError before any container runs. */
 export function targetOf(
@@ -38,25 +40,66 @@ export function targetOf(
   return validateTarget({ name, host: a.host, user: a.user, port: a.port, basePath: a.basePath });
 }
 
-/** The plain (non-secret) settings the host runner reads for a target; the key and known_hosts are mounted files. */
-export function targetEnv(t: DeployTarget & { name: TargetName }, publicUrl?: string): Record<string, string> {
-  const P = t.name.toUpperCase();
-  return {
-    [`${P}_SSH_HOST`]: t.host,
-    [`${P}_SSH_PORT`]: String(t.port),
-    [`${P}_SSH_USER`]: t.user,
-    [`${P}_DEPLOY_PATH`]: t.basePath,
-    [`${P}_SSH_KEY_FILE`]: keyPath(t.name),
-    [`${P}_KNOWN_HOSTS_FILE`]: knownHostsPath(t.name),
-    [`${P}_PUBLIC_URL`]: publicUrl ?? `http://${t.host}`,
-  };
+/** What the caller gives beside the target: which secrets it passed, and the action's own fields. */
+export interface RequestInputs {
+  action: DeployRequest["action"];
+  config: string;
+  appSecrets: AppSecretArg[];
+  alerts: Severity[];
+  publicUrl?: string;
+  commit?: string;
+  keep?: number;
+  forceReason?: string;
+  promotionRecord?: string;
+  to?: string;
+  requestedAt: string;
 }
+
+/** The request the deploy container runs: the target, the mounted files by path, the action's fields. */
+export function deployRequestOf(t: DeployTarget & { name: TargetName }, i: RequestInputs): DeployRequest {
+  const deploy = i.action === "deploy";
+  const req: DeployRequest = {
+    version: DEPLOY_REQUEST_VERSION,
+    action: i.action,
+    target: { name: t.name, host: t.host, port: t.port, user: t.user, basePath: t.basePath },
+    files: {
+      sshKey: keyPath(t.name),
+      knownHosts: knownHostsPath(t.name),
+      secrets: Object.fromEntries(i.appSecrets.map((a) => [APP_SECRETS[a], appSecretPath(t.name, a)])),
+      alerts: Object.fromEntries(i.alerts.map((s) => [s, alertPath(s)])),
+    },
+    source: DEPLOY_PATHS.source,
+    config: i.config,
+    requestedAt: i.requestedAt,
+    ...(deploy
+      ? { artifact: DEPLOY_PATHS.artifact, commit: i.commit, publicUrl: i.publicUrl ?? `http://${t.host}` }
+      : {}),
+    ...(deploy && i.keep !== undefined ? { keep: i.keep } : {}),
+    ...(deploy && i.forceReason !== undefined ? { forceReason: i.forceReason } : {}),
+    ...(deploy && i.promotionRecord !== undefined ? { promotionRecord: i.promotionRecord } : {}),
+    ...(!deploy && i.to ? { to: i.to } : {}),
+  };
+  return req;
+}
+
+/** The deploy container's command: the host runner's request entry point on the request file. */
+export const requestArgv = (): string[] => [
+  "npx",
+  "--no-install",
+  "tsx",
+  "scripts/deployRequest.ts",
+  DEPLOY_REQUEST_PATH,
+];
 
 /**
  * Build once: the host runner's artifact builder (scripts/buildArtifact.ts → buildArtifact), same layout as deploy-*
  * uses.
  */
-export function buildArgv(apiUrl: string, commit: string): string[] {
+export function buildArgv(
+  apiUrl: string,
+  commit: string,
+  paths: { frontend: string; backend: string } = { frontend: "frontend", backend: "backend" },
+): string[] {
   return [
     "npx",
     "--no-install",
@@ -70,42 +113,10 @@ export function buildArgv(apiUrl: string, commit: string): string[] {
     apiUrl,
     "--commit",
     commit,
-  ];
-}
-
-/** The host runner's deploy command, given the release built once. */
-export function deployArgv(name: TargetName, o: { commit: string; keep?: number; forceReason?: string }): string[] {
-  const argv = [
-    "npm",
-    "run",
-    "pipeline",
-    "--",
-    `deploy-${name}`,
-    "--source",
-    DEPLOY_PATHS.source,
-    "--artifact",
-    DEPLOY_PATHS.artifact,
-    "--commit",
-    o.commit,
-  ];
-  if (o.keep !== undefined) argv.push("--keep", String(o.keep));
-  if (o.forceReason !== undefined) argv.push("--force-reason", o.forceReason);
-  return argv;
-}
-
-/** The host runner's rollback command: the previous good release, or `to`. */
-export function rollbackArgv(name: TargetName, to?: string): string[] {
-  return [
-    "npm",
-    "run",
-    "pipeline",
-    "--",
-    "rollback",
-    "--target",
-    name,
-    "--source",
-    DEPLOY_PATHS.source,
-    ...(to ? ["--to", to] : []),
+    "--frontend-path",
+    paths.frontend,
+    "--backend-path",
+    paths.backend,
   ];
 }
 

@@ -6,9 +6,10 @@ import { isReleaseId } from "./releaseId";
 import type { ReleaseWatchRecord } from "./watch";
 
 /**
- * started: dir created; deployed: switched and healthy; failed: died before the switch; bad: failed after the switch.
+ * started: dir created; healthy: live and passed health (its watch window not over yet); deployed: passed health and
+ * the watch; failed: died before the switch; bad: failed after the switch; rollback: made live again by a rollback.
  */
-export type ReleaseStatus = "started" | "deployed" | "failed" | "bad" | "rollback";
+export type ReleaseStatus = "started" | "healthy" | "deployed" | "failed" | "bad" | "rollback";
 
 export interface ReleaseLogEntry {
   id: string;
@@ -57,4 +58,14 @@ export function latestStatuses(log: ReleaseLogEntry[]): Map<string, ReleaseStatu
 /** Release ids ever marked BAD (BAD is sticky: a later entry never clears it). */
 export function badReleases(log: ReleaseLogEntry[]): Set<string> {
   return new Set(log.filter((e) => e.status === "bad").map((e) => e.id));
+}
+
+/**
+ * Releases that passed health at some point (healthy, deployed, or made live again by a rollback, which checks health
+ * first) and were never marked BAD: the only releases a rollback may return to or cleanup must keep.
+ */
+export function passedHealth(log: ReleaseLogEntry[]): Set<string> {
+  const bad = badReleases(log);
+  const ok = ["healthy", "deployed", "rollback"];
+  return new Set(log.filter((e) => ok.includes(e.status) && !bad.has(e.id)).map((e) => e.id));
 }

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../errors";
 import { makeReleaseId } from "./releaseId";
-import { badReleases, latestStatuses, type ReleaseLogEntry } from "./releaseLog";
+import { passedHealth, type ReleaseLogEntry } from "./releaseLog";
 import { defaultWatchPolicy, type WatchPolicy } from "./watch";
 
 /** The deploy tasks in run order (Deployer v7 style); scripts/deploy/recipe.ts lists the same names. */
@@ -160,27 +160,38 @@ export function healthDelays(p: HealthPolicy): number[] {
 }
 
 /**
- * The release a rollback returns to: the newest release before `current` that was
- * deployed healthy, still exists and was never marked BAD. Undefined when none.
+ * The release a rollback returns to: the newest release before `current` that passed health (read from the release
+ * log), still exists and was never marked BAD. Never `current` itself, which may be a release no health check passed.
+ * Undefined when none.
  */
 export function chooseRollbackTarget(
   log: ReleaseLogEntry[],
   existing: string[],
   current: string | undefined,
 ): string | undefined {
-  const status = latestStatuses(log);
-  const bad = badReleases(log);
-  const have = new Set(existing);
-  const candidates = [...have].filter((id) => id !== current && !bad.has(id) && status.get(id) === "deployed");
+  const good = passedHealth(log);
+  const candidates = existing.filter((id) => id !== current && good.has(id));
   const older = current ? candidates.filter((id) => id < current) : candidates;
   return (older.length ? older : candidates).sort().at(-1);
 }
 
-/** Release dirs cleanup removes: all but the newest `keep`, never current nor the rollback target. */
-export function chooseCleanup(existing: string[], keep: number, protect: (string | undefined)[]): string[] {
+/**
+ * Release dirs cleanup removes: the protected ones (current, the rollback target, what a slot runs) stay, then the
+ * newest releases that passed health fill up to `keep`; everything else goes. Only good releases fill the count, so a
+ * good release is never pruned while a BAD or failed one stays.
+ */
+export function chooseCleanup(
+  existing: string[],
+  keep: number,
+  protect: (string | undefined)[],
+  good: Set<string>,
+): string[] {
   validateKeep(keep);
   const kept = new Set(protect.filter((x): x is string => !!x && existing.includes(x)));
-  for (const id of [...existing].sort().reverse()) {
+  for (const id of existing
+    .filter((x) => good.has(x))
+    .sort()
+    .reverse()) {
     if (kept.size >= keep) break;
     kept.add(id);
   }

@@ -1,32 +1,61 @@
 import { describe, expect, it } from "vitest";
 import {
   checkGateInputs,
-  deployArgv,
+  deployRequestOf,
   recordReadArgv,
-  rollbackArgv,
-  targetEnv,
+  requestArgv,
   targetName,
   targetOf,
 } from "../../../../ci/src/plan/deploy/call";
+import { parseDeployRequest } from "../../../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../../../ci/src/plan/deploy/stage";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
-describe("targetEnv", () => {
-  it("gives the host runner's STAGING_* settings with the key and known_hosts as mounted files, no secret values", () => {
-    const env = targetEnv({
-      ...targetOf("staging", { host: "10.0.0.5", user: "deploy", port: 2222, basePath: "/srv/app" }),
-      name: "staging",
+describe("deployRequestOf", () => {
+  const target = { ...targetOf("staging", { host: "10.0.0.5", user: "deploy", port: 2222, basePath: "/srv/app" }) };
+  const base = { config: "pipeline.yaml", alerts: [], requestedAt: "2026-12-04T17:00:00.000Z" };
+
+  it("names the mounted files of the secrets given, and the deploy's fields; the validator accepts it", () => {
+    const req = deployRequestOf(
+      { ...target, name: "staging" },
+      { ...base, action: "deploy", appSecrets: ["databaseUri"], alerts: ["critical"], commit: SHA, keep: 4 },
+    );
+    expect(parseDeployRequest(req)).toEqual({
+      version: 1,
+      action: "deploy",
+      target: { name: "staging", host: "10.0.0.5", port: 2222, user: "deploy", basePath: "/srv/app" },
+      files: {
+        sshKey: "/run/deploy/staging/ssh_key",
+        knownHosts: "/run/deploy/staging/known_hosts",
+        secrets: { DATABASE_URI: "/run/deploy/staging/env/DATABASE_URI" },
+        alerts: { critical: "/run/deploy/alerts/critical" },
+      },
+      source: "/app",
+      config: "pipeline.yaml",
+      requestedAt: base.requestedAt,
+      artifact: "/artifact",
+      commit: SHA,
+      publicUrl: "http://10.0.0.5",
+      keep: 4,
     });
-    expect(env).toEqual({
-      STAGING_SSH_HOST: "10.0.0.5",
-      STAGING_SSH_PORT: "2222",
-      STAGING_SSH_USER: "deploy",
-      STAGING_DEPLOY_PATH: "/srv/app",
-      STAGING_SSH_KEY_FILE: "/run/deploy/staging/ssh_key",
-      STAGING_KNOWN_HOSTS_FILE: "/run/deploy/staging/known_hosts",
-      STAGING_PUBLIC_URL: "http://10.0.0.5",
-    });
+    expect(requestArgv()).toEqual([
+      "npx",
+      "--no-install",
+      "tsx",
+      "scripts/deployRequest.ts",
+      "/run/deploy/request.json",
+    ]);
+  });
+
+  it("builds a rollback with no app secret and no deploy field", () => {
+    const req = deployRequestOf(
+      { ...target, name: "production" },
+      { ...base, action: "rollback", appSecrets: [], commit: SHA, to: "20261126T231501Z-3520442" },
+    );
+    expect(parseDeployRequest(req)).toMatchObject({ action: "rollback", to: "20261126T231501Z-3520442" });
+    expect(req.files.secrets).toEqual({});
+    expect(req).not.toHaveProperty("commit");
   });
 });
 
@@ -40,39 +69,6 @@ describe("targetOf", () => {
     expect(() => targetOf("production", { host: "h", user: "deploy", port: 22, basePath: "/srv/app", ...bad })).toThrow(
       DeployInputError,
     );
-  });
-});
-
-describe("deployArgv / rollbackArgv", () => {
-  it("runs the host runner's own commands on the release built once", () => {
-    expect(deployArgv("production", { commit: SHA, keep: 4, forceReason: "hotfix" })).toEqual([
-      "npm",
-      "run",
-      "pipeline",
-      "--",
-      "deploy-production",
-      "--source",
-      "/app",
-      "--artifact",
-      "/artifact",
-      "--commit",
-      SHA,
-      "--keep",
-      "4",
-      "--force-reason",
-      "hotfix",
-    ]);
-    expect(rollbackArgv("staging")).toEqual([
-      "npm",
-      "run",
-      "pipeline",
-      "--",
-      "rollback",
-      "--target",
-      "staging",
-      "--source",
-      "/app",
-    ]);
   });
 });
 

@@ -101,6 +101,11 @@ describe("chooseRollbackTarget", () => {
     ];
     expect(chooseRollbackTarget(log, [ids[0], ids[2], ids[3]], ids[3])).toBe(ids[0]);
   });
+  it("never picks a release that did not pass health, even when current points at it", () => {
+    const log = [entry(ids[0], "deployed"), entry(ids[1], "started"), entry(ids[2], "started")];
+    expect(chooseRollbackTarget(log, ids.slice(0, 3), ids[2])).toBe(ids[0]);
+    expect(chooseRollbackTarget([...log, entry(ids[1], "healthy")], ids.slice(0, 3), ids[2])).toBe(ids[1]);
+  });
   it("returns undefined when there is no previous good release", () => {
     expect(chooseRollbackTarget([entry(ids[0], "deployed")], [ids[0]], ids[0])).toBeUndefined();
   });
@@ -108,15 +113,19 @@ describe("chooseRollbackTarget", () => {
 
 describe("chooseCleanup", () => {
   it("keeps the newest five of eight", () => {
-    expect(chooseCleanup(ids, 5, [ids[7], ids[6]])).toEqual(ids.slice(0, 3));
+    expect(chooseCleanup(ids, 5, [ids[7], ids[6]], new Set(ids))).toEqual(ids.slice(0, 3));
   });
   it("never removes current or the rollback target, even when they are old", () => {
-    const removed = chooseCleanup(ids, 5, [ids[1], ids[0]]);
+    const removed = chooseCleanup(ids, 5, [ids[1], ids[0]], new Set(ids));
     expect(removed).not.toContain(ids[0]);
     expect(removed).not.toContain(ids[1]);
     expect(removed).toHaveLength(3);
   });
   it("rejects keep = 0", () => {
-    expect(() => chooseCleanup(ids, 0, [])).toThrow(/keep is 0/);
+    expect(() => chooseCleanup(ids, 0, [], new Set(ids))).toThrow(/keep is 0/);
+  });
+  it("counts only good releases: BAD and failed ones go before any good one", () => {
+    const good = new Set([ids[0], ids[1], ids[2], ids[3], ids[6]]);
+    expect(chooseCleanup(ids, 5, [ids[7]], good)).toEqual([ids[0], ids[4], ids[5]]);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * shared/server.json, as the server's admin (or `staging-server start`) writes it: the tools and
+ * ports a deploy uses there. Pure: parsed and checked before the deploy takes its lock.
+ */
+import { InputError } from "../errors";
+import type { SlotPorts } from "./slots";
+
+/** What shared/server.json holds: tools and ports. */
+export interface ServerInfo {
+  /** PATH for the deploy shell (node, uv, pm2). */
+  path: string;
+  pm2Home: string;
+  pm2: string;
+  publicPort: number;
+  frontendPorts: number[];
+  backendPorts: number[];
+  /** Blue/green slots of app ports; without it, the i-th frontend and backend port form slot i. */
+  slots?: SlotPorts[];
+  /**
+   * The nginx include the deploy rewrites to route to a slot, the argv that reloads nginx gracefully, and the access
+   * log the watch reads (default: access.log beside upstreamsFile), in WATCH_LOG_FORMAT.
+   */
+  nginx?: { upstreamsFile: string; reload: string[]; accessLog?: string };
+}
+
+/** shared/server.json is missing or wrong; nothing was changed on the server. */
+export class ServerInfoError extends InputError {
+  constructor(where: string, problem: string) {
+    super(
+      `${where}/shared/server.json ${problem}; nothing was changed on the server. ` +
+        "Fix: write it as docs/deploy.md (Server layout) shows, or run npm run pipeline -- staging-server start " +
+        "for the bundled server, then deploy again",
+    );
+  }
+}
+
+const isPort = (p: unknown): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+const isPorts = (a: unknown): a is number[] => Array.isArray(a) && a.length > 0 && a.every(isPort);
+const isText = (s: unknown): s is string => typeof s === "string" && s.length > 0;
+
+/** The first problem of a parsed server.json, or undefined when it is usable. */
+function problemOf(o: Record<string, unknown>): string | undefined {
+  for (const k of ["path", "pm2Home", "pm2"]) if (!isText(o[k])) return `has no "${k}" string`;
+  if (!isPort(o.publicPort)) return `has no "publicPort" between 1 and 65535`;
+  for (const k of ["frontendPorts", "backendPorts"]) if (!isPorts(o[k])) return `has no "${k}" list of ports`;
+  if (o.slots !== undefined) {
+    const ok =
+      Array.isArray(o.slots) &&
+      o.slots.length > 0 &&
+      o.slots.every((s: Record<string, unknown>) => isPorts(s?.frontendPorts) && isPorts(s?.backendPorts));
+    if (!ok) return `has "slots" that is not a list of {frontendPorts, backendPorts}`;
+  }
+  const n = o.nginx as Record<string, unknown> | undefined;
+  if (!n || !isText(n.upstreamsFile) || !Array.isArray(n.reload) || !n.reload.length || !n.reload.every(isText))
+    return `has no "nginx": {"upstreamsFile", "reload": [argv]}, which blue/green routing needs`;
+  if (n.accessLog !== undefined && !isText(n.accessLog)) return `has an "nginx.accessLog" that is not a path`;
+  return undefined;
+}
+
+/** Parse and check shared/server.json's text; throws ServerInfoError saying what is wrong. */
+export function parseServerInfo(text: string, where: string): ServerInfo {
+  if (!text.trim()) throw new ServerInfoError(where, "is missing or empty");
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (e) {
+    throw new ServerInfoError(where, `is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) throw new ServerInfoError(where, "is not an object");
+  const problem = problemOf(o as Record<string, unknown>);
+  if (problem) throw new ServerInfoError(where, problem);
+  return o as ServerInfo;
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { $ } from "zx";
+import { parseReleaseLog } from "../../../ci/src/plan/deploy/releaseLog";
+import { startPipeline, type RunningCli } from "../../support/cli";
+import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixture";
+
+/**
+ * SIGTERM (a cancelled CI job) and SIGINT (Ctrl-C) sent for real to a running deploy on a real loopback staging
+ * server: the lock is released, no copy of the private key is left in the temp dir, and `current` points at a
+ * release that passed health.
+ */
+describe("deploy interrupted by a signal", () => {
+  let f: DeployFixture;
+  let good: string;
+
+  /** A deploy of `artifact` as the CLI runs it, with a temp dir of its own to look for key copies in afterwards. */
+  function start(artifact: string, commit: string): { run: RunningCli; tmp: string } {
+    const tmp = mkdtempSync("/tmp/sig-");
+    const args = ["deploy-staging", "--artifact", artifact, "--commit", commit, "--source", f.appDir];
+    return { run: startPipeline(args, f.env({ TMPDIR: tmp })), tmp };
+  }
+
+  /** No file under `dir` holds a private key (the 0600 copies live in deploy-ssh-* dirs). */
+  function keyCopies(dir: string): string[] {
+    return readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .map((rel) => join(dir, rel))
+      .filter((p) => statSync(p).isFile() && readFileSync(p, "utf8").includes("PRIVATE KEY"));
+  }
+
+  async function expectSafe(tmp: string, want: string): Promise<void> {
+    expect(f.locked(), "the deploy lock is still held").toBe(false);
+    expect(keyCopies(tmp)).toEqual([]);
+    expect(readdirSync(tmp).filter((d) => d.startsWith("deploy-ssh-"))).toEqual([]);
+    expect(f.currentId()).toBe(want);
+    expect(await f.serving()).toBe(want);
+  }
+
+  beforeAll(async () => {
+    f = await deployFixture();
+    const first = await f.deploy(f.artifact, SHA);
+    expect(first.exitCode, first.output).toBe(0);
+    good = f.currentId();
+  }, 300_000);
+  afterAll(async () => {
+    await f?.close();
+  }, 60_000);
+
+  it("SIGTERM mid-rsync: the upload stops, the release is removed, the lock released, no key copy left", async () => {
+    const heavy = f.variant("heavy", { "frontend/public/big.bin": randomBytes(128 * 1024 * 1024) });
+    const { run, tmp } = start(heavy, "5555555eeee");
+    await waitForServerRsync(f.s.base);
+    process.kill(run.pid, "SIGTERM");
+    const r = await run.done;
+    expect(r.stderr).toMatch(/deploy failed at upload: interrupted by SIGTERM\ncurrent is untouched .*was removed/);
+    expect(r.exitCode).toBe(143);
+    await expectSafe(tmp, good);
+    expect(f.releases()).not.toContainEqual(expect.stringMatching(/-5555555$/));
+  }, 180_000);
+
+  it("SIGTERM mid-health: the stalled health probe is stopped at once and the deploy rolls back to the good release", async () => {
+    // The health check through nginx's public port stalls as against a hung app: the server's PATH (server.json)
+    // gets a curl that answers nothing for 3 s (its --max-time) on that port. Startup and route probes are untouched.
+    const restore = stallPublicHealth(f);
+    try {
+      const { run, tmp } = start(f.variant("stalled", { "frontend/public/s.txt": "s\n" }), "6666666ffff");
+      await run.waitFor(/task health\n/);
+      await new Promise((r) => setTimeout(r, 500));
+      const sent = Date.now();
+      process.kill(run.pid, "SIGTERM");
+      await run.waitFor(/automatic rollback to/);
+      // Three stalled probes take 9 s or more before the health check gives up; the probe was killed instead, so the
+      // failure path began at once.
+      expect(Date.now() - sent).toBeLessThan(5_000);
+      const r = await run.done;
+      expect(r.stderr).toMatch(/deploy failed at health: interrupted by SIGTERM\nrolled back automatically/);
+      expect(r.exitCode).toBe(143);
+      restore();
+      await expectSafe(tmp, good);
+      expect(log()).toContainEqual(
+        expect.objectContaining({ id: f.releases().find((x) => x.endsWith("-6666666")), status: "bad" }),
+      );
+    } finally {
+      restore();
+    }
+  }, 180_000);
+
+  it("SIGINT to the whole process group (Ctrl-C) after the switch: current goes back to the good release", async () => {
+    const { run, tmp } = start(f.variant("ctrl-c", { "frontend/public/c.txt": "c\n" }), "7777777aaaa");
+    await waitForCurrent(f, /-7777777$/);
+    process.kill(-run.pid, "SIGINT");
+    const r = await run.done;
+    expect(r.stderr).toMatch(/interrupted by SIGINT|SIGINT/);
+    expect(r.exitCode).not.toBe(0);
+    await expectSafe(tmp, good);
+  }, 180_000);
+
+  const log = () => parseReleaseLog(readFileSync(join(f.s.base, ".dep/releases.jsonl"), "utf8"));
+});
+
+/** Wait for the server side of the upload (`rsync --server … <base>/releases/…`). */
+async function waitForServerRsync(base: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const r = await $({ quiet: true, nothrow: true })`pgrep -f ${`rsync --server.*${base}/releases/`}`;
+    if (r.stdout.trim()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("rsync --server was never seen");
+}
+
+/**
+ * Put a curl first on the deploy shell's PATH (shared/server.json "path") that stalls for its 3 s --max-time and
+ * answers nothing when asked for nginx's public port, as a hung app would; returns the undo.
+ */
+function stallPublicHealth(f: DeployFixture): () => void {
+  const file = join(f.s.base, "shared/server.json");
+  const saved = readFileSync(file, "utf8");
+  const bin = join(f.root, "stall-bin");
+  mkdirSync(bin, { recursive: true });
+  const curl = `#!/bin/bash
+case " $* " in *" --max-time 3 "*":${f.s.publicPort}/"*) sleep 3; printf 000; exit 28;; esac
+exec /usr/bin/curl "$@"
+`;
+  writeFileSync(join(bin, "curl"), curl, { mode: 0o755 });
+  const server = JSON.parse(saved) as { path: string };
+  writeFileSync(file, JSON.stringify({ ...server, path: `${bin}:${server.path}` }));
+  return () => writeFileSync(file, saved);
+}
+
+/** Wait until `current` points at a release whose id matches `re`. */
+async function waitForCurrent(f: DeployFixture, re: RegExp): Promise<string> {
+  for (const end = Date.now() + 150_000; Date.now() < end;) {
+    const id = (() => {
+      try {
+        return f.currentId();
+      } catch {
+        return "";
+      }
+    })();
+    if (re.test(id)) return id;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`current never pointed at ${re}`);
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseServerInfo, ServerInfoError } from "../../../../ci/src/plan/deploy/serverInfo";
+
+const GOOD = {
+  path: "/usr/local/bin:/usr/bin",
+  pm2Home: "/srv/app/.pm2",
+  pm2: "/usr/local/bin/pm2",
+  publicPort: 80,
+  frontendPorts: [3000, 3001],
+  backendPorts: [8000, 8001],
+  nginx: { upstreamsFile: "/etc/nginx/app-upstreams.conf", reload: ["nginx", "-s", "reload"] },
+};
+const text = (o: object) => JSON.stringify(o);
+
+describe("parseServerInfo", () => {
+  it("returns a well-formed server.json as it is", () => {
+    expect(parseServerInfo(text(GOOD), "deploy@h:22:/srv/app")).toEqual(GOOD);
+  });
+
+  it.each([
+    ["an empty file", "", /is missing or empty/],
+    ["a file cut off mid-write", '{"path": "/usr/bin", ', /is not valid JSON/],
+    ["an array", "[]", /is not an object/],
+    ["no pm2", text({ ...GOOD, pm2: undefined }), /has no "pm2" string/],
+    ["a port out of range", text({ ...GOOD, publicPort: 70000 }), /"publicPort" between 1 and 65535/],
+    ["no backend ports", text({ ...GOOD, backendPorts: [] }), /"backendPorts" list of ports/],
+    ["bad slots", text({ ...GOOD, slots: [{ frontendPorts: [1] }] }), /"slots" that is not a list/],
+    ["no nginx", text({ ...GOOD, nginx: undefined }), /no "nginx"/],
+  ])("refuses %s with an input error that says nothing changed and how to fix it", (_, body, problem) => {
+    const parse = () => parseServerInfo(body, "deploy@h:22:/srv/app");
+    expect(parse).toThrow(ServerInfoError);
+    expect(parse).toThrow(problem);
+    expect(parse).toThrow(/deploy@h:22:\/srv\/app\/shared\/server\.json .*nothing was changed on the server\. Fix: /);
+  });
+});
