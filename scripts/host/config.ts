@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { loadConfig, type ConfigSource } from "../../ci/src/flow/config";
 
@@ -15,5 +15,10 @@ export function directorySource(sourceDir: string): ConfigSource {
     where: sourceDir,
     exists: async (path) => existsSync(join(sourceDir, path)),
     read: (path) => readFile(join(sourceDir, path), "utf8"),
+    inside: async (path) => {
+      const root = realpathSync(sourceDir);
+      const real = realpathSync(join(sourceDir, path));
+      return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
 import { factPaths } from "../plan/config/repoFacts";
-import { ConfigError, missingPathError, parseConfig, requiredPaths } from "../plan/config/parse";
+import { ConfigError, missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
 /** The source tree as config loading sees it. */
 export interface ConfigSource {
@@ -14,17 +14,21 @@ export interface ConfigSource {
   exists(path: string): Promise<boolean>;
   /** A file's text; rejects when it cannot be read. */
   read(path: string): Promise<string>;
+  /** Whether an existing path, its links followed, stays inside the source; absent where no link can leave it. */
+  inside?(path: string): Promise<boolean>;
 }
 
 /** Read and validate the source's config file (optional under its default name), and check its paths exist. */
 export async function loadConfig(src: ConfigSource, file = CONFIG_FILE): Promise<PipelineConfig> {
   const text = await readConfigText(src, file);
   const paths = factPaths(parseConfig(text, file).backend.path);
-  const fact = async (p: string) => ((await src.exists(p)) ? src.read(p).catch(() => undefined) : undefined);
+  const fact = async (p: string) =>
+    (await src.exists(p)) && (await isInside(src, p)) ? src.read(p).catch(() => undefined) : undefined;
   const [pythonVersionFile, pyproject] = await Promise.all([fact(paths.pythonVersionFile), fact(paths.pyproject)]);
   const config = parseConfig(text, file, { pythonVersionFile, pyproject });
   for (const { key, path } of requiredPaths(config)) {
     if (!(await src.exists(path))) throw missingPathError(file, key, path);
+    if (!(await isInside(src, path))) throw outsidePathError(file, key, path);
   }
   return config;
 }
@@ -36,7 +40,19 @@ async function readConfigText(src: ConfigSource, file: string): Promise<string |
     if (file === CONFIG_FILE) return undefined;
     throw new ConfigError(file, "", `is not in ${src.where}`, fix);
   }
+  if (!(await isInside(src, file))) {
+    throw new ConfigError(
+      file,
+      "",
+      `is a link to a file outside ${src.where}`,
+      "replace the link with the file itself",
+    );
+  }
   return src.read(file).catch(() => {
     throw new ConfigError(file, "", `cannot be read from ${src.where}`, fix);
   });
+}
+
+async function isInside(src: ConfigSource, path: string): Promise<boolean> {
+  return src.inside ? src.inside(path) : true;
 }

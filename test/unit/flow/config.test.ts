@@ -71,4 +71,18 @@ describe("loadConfig", () => {
     const c = await loadConfig(fakeSource(LAYOUT, ["backend/.python-version"]));
     expect(c.backend.pythonVersion).toBe((await loadConfig(fakeSource(LAYOUT))).backend.pythonVersion);
   });
+
+  it("asks the inside port before reading the file, its facts or trusting its paths, and refuses what leaves", async () => {
+    const linked = (outside: string[]) => ({
+      ...fakeSource({ ...LAYOUT, "pipeline.yaml": "e2e:\n  shards: 2\n", "backend/.python-version": "3.13\n" }),
+      inside: async (p: string) => !outside.includes(p),
+    });
+    await expect(loadConfig(linked(["frontend"]))).rejects.toThrow(
+      /`frontend\.path` points at "frontend", a link that leads outside the repository/,
+    );
+    await expect(loadConfig(linked(["pipeline.yaml"]))).rejects.toThrow(/pipeline\.yaml: is a link to a file outside/);
+    const src = linked(["backend/.python-version"]);
+    expect((await loadConfig(src)).backend.pythonVersion).toBe("3.12");
+    expect(src.calls).not.toContain("read backend/.python-version");
+  });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,6 +40,34 @@ describe("readConfig (host)", () => {
   it("fails with an input error, not a crash, when --config names a folder", async () => {
     const dir = repo();
     await expect(readConfig(dir, "frontend")).rejects.toThrow(/frontend: cannot be read from/);
+  });
+
+  it("refuses a configured path that is a link leading outside the folder, naming the key", async () => {
+    const dir = repo();
+    const elsewhere = mkdtempSync(join(tmpdir(), "cfg-elsewhere-"));
+    rmSync(join(dir, "frontend"), { recursive: true });
+    symlinkSync(elsewhere, join(dir, "frontend"));
+    await expect(readConfig(dir)).rejects.toThrow(
+      /pipeline\.yaml: `frontend\.path` points at "frontend", a link that leads outside the repository\. Fix: set/,
+    );
+  });
+
+  it("accepts a link that stays inside the folder", async () => {
+    const dir = repo();
+    mkdirSync(join(dir, "apps/web"), { recursive: true });
+    symlinkSync(join(dir, "apps/web"), join(dir, "web"));
+    writeFileSync(join(dir, "pipeline.yaml"), "frontend:\n  path: web\n");
+    expect((await readConfig(dir)).frontend.path).toBe("web");
+  });
+
+  it("refuses a pipeline.yaml that links to a file outside the folder, before reading it", async () => {
+    const dir = repo();
+    const secret = join(mkdtempSync(join(tmpdir(), "cfg-secret-")), "key");
+    writeFileSync(secret, "not: [yaml\nSECRET-VALUE\n");
+    symlinkSync(secret, join(dir, "pipeline.yaml"));
+    const load = readConfig(dir);
+    await expect(load).rejects.toThrow(/pipeline\.yaml: is a link to a file outside .*Fix: replace the link/);
+    await expect(load).rejects.not.toThrow(/SECRET-VALUE|not valid YAML/);
   });
 
   it.skipIf(process.getuid?.() === 0)("fails with an input error when the file is unreadable", async () => {

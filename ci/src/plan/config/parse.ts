@@ -89,3 +89,13 @@ export function missingPathError(file: string, key: string, path: string): Confi
     `create it, or set ${key} in ${file} to the right directory`,
   );
 }
+
+/** The error for a configured path that exists but, through a link, leads outside the source. */
+export function outsidePathError(file: string, key: string, path: string): ConfigError {
+  return new ConfigError(
+    file,
+    key,
+    `points at "${path}", a link that leads outside the repository`,
+    `set ${key} in ${file} to a directory inside the repository, or replace the link with the directory itself`,
+  );
+}
