@@ -1,5 +1,5 @@
 /** The host side of `init` (mirrors ci/src/dagger/init.ts): list the source, read what it wants, write the file. */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { CONFIG_FILE } from "../../ci/src/plan/config/defaults";
 import { INIT_SKIP, initWanted, planInit, type InitResult } from "../../ci/src/plan/config/init";
@@ -20,6 +20,12 @@ export function listSource(dir: string, root = dir, depth = 0): string[] {
 /** Guess `sourceDir`'s pipeline.yaml and write it (never over an existing one unless `force`). */
 export function runInit(sourceDir: string, opts: { force?: boolean; out?: string } = {}): InitResult {
   const target = join(sourceDir, opts.out ?? CONFIG_FILE);
+  const link = lstatSync(target, { throwIfNoEntry: false });
+  // Writing through a link (even a dangling one) would put the file wherever the repository's link points.
+  if (link?.isSymbolicLink())
+    throw new InputError(
+      `${target} is a symbolic link (to ${readlinkSync(target)}); init writes a regular file: remove the link and run init again`,
+    );
   if (existsSync(target) && !opts.force) {
     throw new InputError(
       `${target} exists already; move it away, or run: npm run pipeline -- init --source ${sourceDir} --force`,

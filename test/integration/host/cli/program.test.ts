@@ -190,6 +190,21 @@ describe("init on a folder with no app in it", () => {
   });
 });
 
+describe("init on a repository whose pipeline.yaml is a link", () => {
+  it("refuses to write through it, even --force and even when it dangles", async () => {
+    const repo = join(tmp, "linked");
+    mkdirSync(repo);
+    writeFileSync(join(repo, "package.json"), '{"dependencies":{"next":"16.0.0"},"scripts":{"build":"next build"}}');
+    const victim = join(tmp, "victim.txt");
+    symlinkSync(victim, join(repo, "pipeline.yaml"));
+    refused(
+      await runPipeline(["init", "--source", repo, "--force"]),
+      /^.*linked\/pipeline\.yaml is a symbolic link \(to .*victim\.txt\); init writes a regular file: remove the link/,
+    );
+    expect(existsSync(victim)).toBe(false);
+  });
+});
+
 describe("check-commits", () => {
   it("shows a subject's escape sequences as text, never sends them to the terminal", async () => {
     const repo = join(tmp, "repo");
