@@ -75,7 +75,7 @@ describe("e2e on bad input", () => {
   it("refuses an unknown suite and a lone --base-url", async () => {
     const r = await e2e(["--suite", "nightly"]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--suite nightly is not a suite\. Use --suite smoke/);
+    expect(r.stderr).toMatch(/--suite "nightly" is not one of: full, smoke/);
     const lone = await runPipeline([
       "end-to-end",
       "--source",
@@ -96,7 +96,7 @@ describe("e2e on bad input", () => {
     expect(short.stderr).toMatch(/--commit abc123 is not a full 40-hex sha\. Pass --commit \$\(git rev-parse HEAD\)/);
     const place = await e2e(["--record", "s3"]);
     expect(place.exitCode).toBe(2);
-    expect(place.stderr).toMatch(/--record s3 is not a place\. Use --record staging/);
+    expect(place.stderr).toMatch(/--record "s3" is not one of: auto, local, staging/);
     noBrowserRan();
   });
 });
