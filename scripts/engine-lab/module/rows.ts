@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { ROOT } from "../steps/sources";
 import type { ModuleRow, Typed } from "./typed";
 
-/** Arguments of Ci's constructor (given before the function name); none until the module has one. */
-const CONSTRUCTOR = new Set<string>((process.env.ENGINE_LAB_CTOR_ARGS ?? "").split(",").filter(Boolean));
+/** Arguments of Ci's constructor (ci/src/index.ts), given before the function name. */
+const CONSTRUCTOR = new Set<string>(["source", "repo", "config"]);
 
 /** `dagger call [ctor flags] fn [fn flags] [chain...]`: flags given as [name, value] pairs. */
 export function call(fn: string, flags: [string, string][] = [], chain: string[] = []): string[] {
