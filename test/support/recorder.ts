@@ -69,6 +69,8 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
   const answer = (set: SelectionSetNode, chain: Chain): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const sel of set.selections) {
+      // `node(id:) { ... on Directory { id } }`: how the module runtime loads an object from its ID.
+      if (sel.kind === Kind.INLINE_FRAGMENT) Object.assign(out, answer(sel.selectionSet, chain));
       if (sel.kind !== Kind.FIELD) continue;
       const call: Call = { field: sel.name.value, args: argsOf(sel, ids) };
       const here = [...chain, call];
@@ -76,11 +78,12 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
     }
     return out;
   };
-  const leaf = (sel: FieldNode, chain: Chain): unknown => {
+  const leaf = (sel: FieldNode, given: Chain): unknown => {
+    const chain = throughNode(given);
     chains.push(chain);
     const name = sel.name.value;
-    const given = opts.answer?.(name, chain);
-    if (given !== undefined) return given;
+    const answered = opts.answer?.(name, chain);
+    if (answered !== undefined) return answered;
     if (name === "id" || name === "sync") {
       const id = `ID-${++next}`;
       ids.set(id, chain.slice(0, -1));
@@ -181,6 +184,12 @@ export function callsUnder(chain: Chain): Call[] {
 /** True when a chain (or an object it reads) runs an exec with exactly this argv. */
 export function runsExec(chain: Chain, argv: string[]): boolean {
   return callsUnder(chain).some((c) => c.field === "withExec" && sameArgv(c.args.args, argv));
+}
+
+/** A chain that starts from `node(id:)` continues the chain that made the ID, as the engine loads it. */
+function throughNode(chain: Chain): Chain {
+  const id = chain[0]?.field === "node" ? chain[0].args.id : undefined;
+  return Array.isArray(id) ? [...(id as Chain), ...chain.slice(1)] : chain;
 }
 
 function sameArgv(a: unknown, b: string[]): boolean {
