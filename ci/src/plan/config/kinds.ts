@@ -1,6 +1,6 @@
 /** The kinds of value pipeline.yaml holds, as valibot schemas whose every message names the fix. */
 import * as v from "valibot";
-import { COMMAND_LINE, notACommand, usesShell } from "./command";
+import { COMMAND_EXAMPLE, COMMAND_LINE, notACommand, usesShell } from "./command";
 import { say } from "./issue";
 import { RESERVED_KEYS } from "./yaml";
 import { suggest } from "./suggest";
@@ -50,6 +50,7 @@ export function insidePath(example: string, base = "the repository root", outsid
     v.regex(INSIDE, (i) =>
       say(`is ${JSON.stringify(i.input)}, outside ${outside}`, `use a path relative to ${base}, such as ${example}`),
     ),
+    v.description(`a path relative to ${base}, without .. segments, such as ${example}`),
   );
 }
 
@@ -73,6 +74,7 @@ export function amount(b: Bounds) {
     v.number(say("must be a number", `write it like {name}: ${b.example}`)),
     v.minValue(b.min, atLeast(b)),
     v.maxValue(b.max, atMost(b)),
+    v.description(`${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`),
   );
 }
 
@@ -84,6 +86,7 @@ export function whole(given: Omit<Bounds, "unit"> & { unit?: string }) {
     v.integer((i) => say(`is ${String(i.input)}, not a whole number`, rangeFix(b))),
     v.minValue(b.min, atLeast(b)),
     v.maxValue(b.max, atMost(b)),
+    v.description(`${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`),
   );
 }
 
@@ -101,7 +104,7 @@ export function stringList(example: string) {
 }
 
 /** A command: a string without shell syntax, or a non-empty argv list. */
-export function command() {
+function commandLine() {
   const m = sayAs(notACommand);
   return v.union(
     [
@@ -112,6 +115,14 @@ export function command() {
       v.pipe(v.array(v.pipe(v.string(m), v.nonEmpty(m)), m), v.minLength(1, m)),
     ],
     m,
+  );
+}
+
+/** A command, described for editors: how it is split and that no shell runs it. */
+export function command() {
+  return v.pipe(
+    commandLine(),
+    v.description(`a command, run without a shell: a string split on spaces, or an argv list (${COMMAND_EXAMPLE})`),
   );
 }
 
