@@ -6,7 +6,7 @@ import { e2eCommand, type E2eFlags } from "../e2e/run";
 import { e2eMergeCommand, e2eShardCommand } from "../e2e/split";
 import { e2eVerdictCommand } from "../e2e/verdict";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { existing, oneOf, seconds, wholeNumber, writable } from "./values";
+import { existing, httpUrl, oneOf, seconds, wholeNumber, writable } from "./values";
 
 const SUITES = ["full", "smoke"] as const;
 const RECORDS = ["auto", "local", "staging"] as const;
@@ -22,6 +22,7 @@ export function addE2e(program: Command, run: (code: number) => void): void {
       ),
     )
     .addOption(stateDir())
+    .addOption(commit())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
   e2e.action(async (o: Opts) => run(await withConfig(o, e2eCommand)));
@@ -34,6 +35,7 @@ export function addE2e(program: Command, run: (code: number) => void): void {
     .addOption(new Option("--blobs <dir>", "the shards' blob zips").argParser(existing("--blobs", "directory")))
     .addOption(count("--total <n>", "how many shards the run has (default 4)"))
     .addOption(stateDir())
+    .addOption(commit())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
   merge.action(async (o: Opts) => run(await withConfig(o, e2eMergeCommand)));
@@ -48,16 +50,25 @@ export function addE2e(program: Command, run: (code: number) => void): void {
 function common(cmd: Command): Command {
   return withSourceAndConfig(cmd)
     .addOption(new Option("--suite <name>", "which tests").choices(SUITES).argParser(oneOf("--suite", SUITES)))
-    .option("--base-url <url>", "the deployed frontend (with --api-url); else the example app is started locally")
-    .option("--api-url <url>", "the deployed backend")
+    .addOption(
+      new Option(
+        "--base-url <url>",
+        "the deployed frontend (with --api-url); else the example app is started locally",
+      ).argParser(httpUrl("--base-url")),
+    )
+    .addOption(new Option("--api-url <url>", "the deployed backend").argParser(httpUrl("--api-url")))
     .addOption(new Option("--timings <file>", "a previous merged report").argParser(existing("--timings", "file")))
     .addOption(
       new Option("--ready-attempts <n>", "readiness probes").argParser(wholeNumber("--ready-attempts", 1, 1000, 30)),
     )
     .addOption(
       new Option("--ready-interval <s>", "seconds between probes").argParser(seconds("--ready-interval", 0, 300, 2)),
-    )
-    .option("--commit <sha>", "the full sha the promotion record is for (default: HEAD of --source)");
+    );
+}
+
+/** The commit whose promotion record end-to-end and end-to-end-merge write. */
+function commit(): Option {
+  return new Option("--commit <sha>", "the full sha the promotion record is for (default: HEAD of --source)");
 }
 
 function count(flags: string, description: string): Option {

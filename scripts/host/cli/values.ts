@@ -52,6 +52,17 @@ export function seconds(flag: string, min: number, max: number, example: number)
   };
 }
 
+/** An absolute http(s) URL. */
+export function httpUrl(flag: string): (v: string) => string {
+  return (v) => {
+    const u = URL.canParse(v) ? new URL(v) : undefined;
+    if (u && (u.protocol === "http:" || u.protocol === "https:")) return v;
+    throw new CliInputError(
+      `${flag} ${JSON.stringify(v)} is not an http(s) URL; pass e.g. ${flag} https://staging.example.com`,
+    );
+  };
+}
+
 /** A path that exists and is a `kind`, resolved through symlinks. */
 export function existing(flag: string, kind: "file" | "directory"): (v: string) => string {
   return (v) => {

@@ -84,6 +84,13 @@ describe("enumerations are exact", () => {
     ["end-to-end", "--suite", "Smoke", /not one of: full, smoke; did you mean --suite smoke\?/],
     ["end-to-end", "--record", "remote", /not one of: auto, local, staging/],
     ["plan", "--event", "pull-request", /not one of: pull_request, push, .*did you mean --event pull_request\?/],
+    ["end-to-end", "--base-url", "staging.example.com", /^--base-url "staging\.example\.com" is not an http\(s\) URL/],
+    [
+      "end-to-end-shard",
+      "--commit",
+      "abc",
+      /^end-to-end-shard has no option --commit \(it is an option of end-to-end, /,
+    ],
   ])("refuses %s %s %s", async (cmd, flag, value, line) => {
     refused(await runPipeline([cmd, flag, value]), line);
   });
