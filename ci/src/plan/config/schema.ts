@@ -21,6 +21,9 @@ import {
   whole,
 } from "./kinds";
 
+/** An image reference: registry/name:tag or @digest, no spaces. */
+const image = (example: string) => matching(/^[A-Za-z0-9][\w.\-/:@]*$/, example, "an image reference");
+
 /** A section whose every key may be left out, to keep its default. */
 function settings<const T extends v.ObjectEntries>(entries: T) {
   const optional = Object.fromEntries(Object.entries(entries).map(([k, s]) => [k, v.optional(s)]));
@@ -58,7 +61,10 @@ function serviceEnv() {
 /** Host runner: the first of these on PATH serves MongoDB. */
 function hostCommands() {
   const m = say("must be a non-empty list", 'write it like {name}: [{ bin: mongod, args: ["--port", "{port}"] }]');
-  const item = section({ bin: text("mongod"), args: stringList('["--port", "{port}"]') });
+  const item = section({
+    bin: matching(/^\S+$/, "mongod", "a program name"),
+    args: stringList('["--port", "{port}"]'),
+  });
   return v.pipe(v.array(item, m), v.minLength(1, m));
 }
 
@@ -71,7 +77,7 @@ export const PIPELINE_SCHEMA = settings({
   frontend: settings({
     path: insidePath("frontend"),
     nodeVersion: matching(/^\d+(?:\.\d+){0,2}$/, '"22"', "a Node version such as 22 or 22.11"),
-    image: text('"node:22-bookworm-slim"'),
+    image: image('"node:22-bookworm-slim"'),
     install: command(),
     steps: commandMap(),
     env: envMap(),
@@ -80,7 +86,7 @@ export const PIPELINE_SCHEMA = settings({
   backend: settings({
     path: insidePath("backend"),
     pythonVersion: matching(/^\d+\.\d+$/, '"3.13"', "a Python version such as 3.13"),
-    image: text('"ghcr.io/astral-sh/uv:0.9.9-python3.13-trixie-slim"'),
+    image: image('"ghcr.io/astral-sh/uv:0.9.9-python3.13-trixie-slim"'),
     install: command(),
     test: command(),
     coverageSource: insidePath("app", "backend.path", "the backend"),
@@ -95,7 +101,7 @@ export const PIPELINE_SCHEMA = settings({
   }),
   services: settings({
     mongo: settings({
-      image: text('"mongo:7"'),
+      image: image('"mongo:7"'),
       port: whole({ min: 1, max: 65535, example: 27017, unit: "a TCP port" }),
       database: matching(/^[A-Za-z0-9_-]{1,63}$/, "autoauthor_test", "a database name (letters, digits, _ and -)"),
       env: serviceEnv(),

@@ -115,6 +115,15 @@ describe("parseConfig: each value of the right kind", () => {
     expect(() => parseConfig("backend:\n  env:\n    CI: true\n")).toThrow(/`backend\.env\.CI` must be a quoted string/);
   });
 
+  it("refuses an image or a binary name with spaces in it, which no registry or PATH holds", () => {
+    expect(() => parseConfig('frontend:\n  image: "node:22 --privileged"\n')).toThrow(
+      /`frontend\.image` is "node:22 --privileged", not an image reference/,
+    );
+    expect(() => parseConfig('services:\n  mongo:\n    hostCommands: [{ bin: "mongod --fork", args: [] }]\n')).toThrow(
+      /`services\.mongo\.hostCommands\[0\]\.bin` is "mongod --fork", not a program name/,
+    );
+  });
+
   it("refuses a host command without its binary, and versions that name no version", () => {
     expect(() => parseConfig("services:\n  mongo:\n    hostCommands: [{ args: [] }]\n")).toThrow(
       /`services\.mongo\.hostCommands\[0\]\.bin` is missing/,
