@@ -19,7 +19,10 @@ mount --bind "$W/src" /src
 cd /src
 export PATH=$(dirname "$BUN"):$PATH
 bun install
-bun build src/module/entrypoint/introspection_entrypoint.ts --compile --outfile "$OUT/bin/ts-introspector"
+# --compile writes a file of zeros when --outfile lies outside the bind mount (bun 1.3.0): write inside, then copy
+bun build src/module/entrypoint/introspection_entrypoint.ts --compile --outfile /src/.out/ts-introspector
+install -D -m755 /src/.out/ts-introspector "$OUT/bin/ts-introspector"
+[ "$(head -c4 "$OUT/bin/ts-introspector" | od -An -c | tr -d ' ')" = 177ELF ] || { echo "the introspector is no ELF"; exit 1; }
 bun build ./src/index.ts --external=typescript --target=node --outfile "$OUT/out-node/core.js"
 node_modules/.bin/tsc --emitDeclarationOnly
 bun x rollup -c rollup.dts.config.mjs -o "$OUT/out-node/core.d.ts"

@@ -10,7 +10,7 @@ CACHE=${ENGINE_LAB_CACHE:-$HOME/.cache/engine-lab}
 BIN=$CACHE/bin; SRC=$CACHE/src/dagger; TS=$CACHE/src/sdk-typescript; OUT=$CACHE/sdk
 TAG=${DAGGER_VERSION:-v0.21.8}; MIRROR=${DAGGER_GIT_MIRROR:-/work/.mirror/dagger+dagger/repo}
 BUN_VERSION=1.3.0 TSX_VERSION=4.15.6   # tsdistconsts DefaultBunVersion; sdk.go TypescriptSDKTSXVersion
-REV=1                                   # bump when this script or a patch it applies changes the content
+REV=2                                   # bump when this script or a patch it applies changes the content
 export GOTOOLCHAIN=local GOFLAGS="-p=${ENGINE_LAB_JOBS:-2} -buildvcs=false" NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 ts() { date -u +%H:%M:%S; }
 [ "$(cat "$OUT/rev" 2>/dev/null)" = "$REV" ] && [ -s "$OUT/digests.env" ] && { echo "SDK content present"; exit 0; }

@@ -88,7 +88,8 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
     symlinkSync(process.execPath, join(bin, "node"));
     const r = await runPipeline(["frontend-checks"], { ...process.env, PATH: bin });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^missing tool: frontend: npm is not on PATH; npm ships with Node\.js/m);
+    expect(r.stderr).toMatch(/^input error: missing tool: /);
+    expect(r.stderr).toMatch(/^(input error: )?missing tool: frontend: npm is not on PATH; npm ships with Node\.js/m);
   });
 
   it("says when no Python here satisfies the backend's requires-python", async () => {

@@ -103,6 +103,6 @@ describe("the host runner's command names", () => {
     for (const name of ["end-to-end", "end-to-end-shard", "end-to-end-merge"]) expect(help.stdout).toMatch(` ${name} `);
     const old = await runPipeline(["e2e-shard", "--index", "1", "--total", "2"]);
     expect(old.exitCode).toBe(2);
-    expect(old.stderr).toMatch(/^unknown command "e2e-shard" \(did you mean end-to-end-shard\?\)/);
+    expect(old.stderr).toMatch(/^input error: unknown command "e2e-shard" \(did you mean end-to-end-shard\?\)/);
   });
 });

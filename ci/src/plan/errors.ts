@@ -3,11 +3,17 @@
  * and each entry point maps an error to its exit code by class (exitCodeOf), never by a list.
  */
 
+/**
+ * How every input error's message starts, on both runners: the host CLI exits 2, while `dagger call` exits 1 for any
+ * error a function throws (the SDK's entrypoint), so in module mode this prefix is what tells input from failure.
+ */
+export const INPUT_ERROR_PREFIX = "input error: ";
+
 /** The caller's input is wrong (flag, config, secret, file): nothing ran; the message says the fix. Exit 2. */
 export class InputError extends Error {
   readonly exitCode: number = 2;
   constructor(message: string) {
-    super(message);
+    super(message.startsWith(INPUT_ERROR_PREFIX) ? message : INPUT_ERROR_PREFIX + message);
     this.name = new.target.name;
   }
 }

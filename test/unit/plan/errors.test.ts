@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exitCodeOf, InputError, isExpected, StageFailure } from "../../../ci/src/plan/errors";
+import { exitCodeOf, INPUT_ERROR_PREFIX, InputError, isExpected, StageFailure } from "../../../ci/src/plan/errors";
+import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
 import { ConfigError } from "../../../ci/src/plan/config/parse";
 import { NotReadyError } from "../../../ci/src/plan/e2e/readiness";
 
@@ -20,6 +21,18 @@ describe("exitCodeOf", () => {
     expect(exitCodeOf(new TypeError("bug"))).toBe(1);
     expect(isExpected(new TypeError("bug"))).toBe(false);
     expect(new ConfigError("f", "k", "p", "x").name).toBe("ConfigError");
+  });
+});
+
+describe("an input error's message", () => {
+  it("starts with `input error: ` on both runners, once, and keeps the fix", () => {
+    const e = new DeployInputError("deploy-production", "refused", "run the E2E stage for abc1234 on staging");
+    expect(e.message).toBe("input error: deploy-production refused. Fix: run the E2E stage for abc1234 on staging");
+    expect(new ConfigError("pipeline.yaml", "x", "is wrong", "fix it").message.startsWith(INPUT_ERROR_PREFIX)).toBe(
+      true,
+    );
+    expect(new InputError(new InputError("bad flag").message).message).toBe("input error: bad flag");
+    expect(new StageFailure("job failed").message).toBe("job failed");
   });
 });
 

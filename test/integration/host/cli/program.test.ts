@@ -10,7 +10,8 @@ import { copyExample } from "../../../support/example";
 function refused(r: CliResult, line: RegExp): void {
   expect(r.exitCode, r.output).toBe(2);
   expect(r.stderr.trim().split("\n"), r.stderr).toHaveLength(1);
-  expect(r.stderr.trim()).toMatch(line);
+  expect(r.stderr.trim()).toMatch(/^input error: /);
+  expect(r.stderr.trim().slice("input error: ".length)).toMatch(line);
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 

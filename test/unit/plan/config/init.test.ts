@@ -89,7 +89,7 @@ describe("planInit", () => {
   it("refuses a repository with neither a Next.js app nor a Python project, saying what it looked for", () => {
     expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(InitFoundNothingError);
     expect(() => planInit({ paths: ["README.md"], read: {} }, "/src/x")).toThrow(
-      /^init found no app in \/src\/x: it looked for a package\.json that depends on next .* and a pyproject\.toml/,
+      /^input error: init found no app in \/src\/x: it looked for a package\.json that depends on next .* and a pyproject\.toml/,
     );
   });
 });
