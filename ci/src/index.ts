@@ -16,9 +16,8 @@ import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
 import { stagingCommitOf } from "./dagger/e2e/staging";
 import { newRunId } from "./dagger/runId";
 import { runInit } from "./dagger/init";
-import { runStage } from "./dagger/stage";
-import { checkCommitRange, planText, runFilteredFastTests } from "./dagger/triggers";
-import { planFastTests } from "./plan/fastTests/stage";
+import { runFastTests } from "./dagger/fastTests";
+import { checkCommitRange, planText } from "./dagger/triggers";
 
 // The introspector resolves these constants in the decorators (ast.ts resolveDecoratorArgumentValue) by evaluating
 // their initialisers: keep them plain array literals (no spread, no `as const`).
@@ -74,10 +73,18 @@ export class Ci {
     /** the commit to test (defaults to HEAD) */ head?: string,
     /** a GitHub event payload ($GITHUB_EVENT_PATH) giving the event, branch, base and head */ eventFile?: File,
     /** where the source sits inside the repository, for matching changed paths */ appPath: string = "examples/app",
+    /** webhook URL(s), one a line, told when a job's coverage drops below the minimum */ alertWarning?: Secret,
   ): Promise<string> {
-    const c = await readConfig(this.source, this.config);
-    if (!base && !head && !eventFile) return runStage(this.source, planFastTests(c));
-    return runFilteredFastTests(this.source, c, { base, head, eventFile }, this.repo, appPath);
+    const config = await readConfig(this.source, this.config);
+    const trigger = { base, head, eventFile };
+    return runFastTests({
+      source: this.source,
+      config,
+      repo: this.repo,
+      trigger,
+      appPath,
+      alerts: { warning: alertWarning },
+    });
   }
 
   /**
@@ -86,7 +93,7 @@ export class Ci {
    */
   @func()
   async frontendChecks(): Promise<string> {
-    return runStage(this.source, planFastTests(await readConfig(this.source, this.config), "frontend"));
+    return runFastTests({ source: this.source, config: await readConfig(this.source, this.config), only: "frontend" });
   }
 
   /**
@@ -95,7 +102,7 @@ export class Ci {
    */
   @func()
   async backendTests(): Promise<string> {
-    return runStage(this.source, planFastTests(await readConfig(this.source, this.config), "backend"));
+    return runFastTests({ source: this.source, config: await readConfig(this.source, this.config), only: "backend" });
   }
 
   /**

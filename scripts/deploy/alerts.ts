@@ -12,6 +12,7 @@ import {
   routeAlert,
   type AlertEvent,
 } from "../../ci/src/plan/deploy/alerts";
+import { postWebhook } from "../../ci/src/io/webhook";
 
 /** Build the sender for these env values; `log` gets a redacted line per event and per channel that failed. */
 export function alertSender(
@@ -33,7 +34,7 @@ export function alertSender(
     const down: string[] = [];
     await Promise.all(
       urls.map(async (url, i) => {
-        const why = await post(url, alertPayload(e, severity, secrets));
+        const why = await postWebhook(url, alertPayload(e, severity, secrets));
         if (why) down.push(channelDownText(severity, i, why));
       }),
     );
@@ -43,21 +44,4 @@ export function alertSender(
     }
   };
   return (e) => send(e);
-}
-
-async function post(url: string, body: unknown): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(5_000),
-    });
-    await res.body?.cancel();
-    return res.ok ? undefined : `HTTP ${res.status}`;
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    // fetch's own message can quote the URL: report only the cause's code.
-    return err.cause?.code ?? err.name;
-  }
 }

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
+import { repositoryEnv } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 
 /** Where the frontend and backend live in the source (pipeline.yaml's frontend.path and backend.path). */
@@ -72,10 +73,11 @@ export async function buildArtifact(
   const paths = opts.paths ?? DEFAULT_SOURCE_PATHS;
   checkBuildable(source, paths);
   const fe = join(source, paths.frontend);
-  const env = { ...process.env, NEXT_PUBLIC_API_URL: opts.apiUrl, NEXT_TELEMETRY_DISABLED: "1" };
+  // The build runs the repository's code: it gets the allowed part of this environment, never the deploy's secrets.
+  const env = repositoryEnv(process.env, { NEXT_PUBLIC_API_URL: opts.apiUrl, NEXT_TELEMETRY_DISABLED: "1" });
   if (!existsSync(join(fe, "node_modules"))) {
     opts.log(`artifact: npm ci (${paths.frontend})`);
-    await $({ cwd: fe, quiet: true, signal: opts.signal })`npm ci --no-audit --no-fund`;
+    await $({ cwd: fe, env, quiet: true, signal: opts.signal })`npm ci --no-audit --no-fund`;
   }
   opts.log(`artifact: next build in ${paths.frontend} (NEXT_PUBLIC_API_URL=${opts.apiUrl})`);
   await $({ cwd: fe, env, quiet: true, signal: opts.signal })`npm run build`;

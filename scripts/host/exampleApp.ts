@@ -2,6 +2,7 @@ import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
+import { repositoryEnv } from "../../ci/src/plan/env";
 import { planMongoService } from "../../ci/src/plan/fastTests/mongo";
 import { fetchProbe } from "../../ci/src/io/probe";
 import { readinessUrls, waitForReady } from "../../ci/src/plan/e2e/readiness";
@@ -44,20 +45,21 @@ export async function startLocalApp(
         "uvicorn",
         ["uv", "run", "--frozen", "uvicorn", "app.main:app", "--host", host, "--port", String(apiPort)],
         join(sourceDir, c.backend.path),
-        { ...env, ...c.backend.env, DATABASE_URI: dbUri },
+        repositoryEnv(env, c.backend.env, { DATABASE_URI: dbUri }),
       ),
     );
     const fe = join(sourceDir, c.frontend.path);
-    await buildFrontend(fe, apiUrl, { ...env, ...c.frontend.env }, log);
+    await buildFrontend(fe, apiUrl, repositoryEnv(env, c.frontend.env), log);
     const webPort = await freePort();
     const baseUrl = `http://${host}:${webPort}`;
     log(`starting the frontend on ${baseUrl}`);
     started.push(
-      startBackground("next", ["node", join(fe, ".next/standalone/server.js")], fe, {
-        ...env,
-        PORT: String(webPort),
-        HOSTNAME: host,
-      }),
+      startBackground(
+        "next",
+        ["node", join(fe, ".next/standalone/server.js")],
+        fe,
+        repositoryEnv(env, { PORT: String(webPort), HOSTNAME: host }),
+      ),
     );
     await waitForReady(
       readinessUrls(baseUrl, apiUrl, c.e2e.healthPath),

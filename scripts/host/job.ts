@@ -1,13 +1,16 @@
 import { join } from "node:path";
+import { repositoryEnv } from "../../ci/src/plan/env";
 import { allSteps, displayArgv, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { coverageFrom } from "../../ci/src/plan/report/metrics";
 import { explainFailure, type JobResult } from "../../ci/src/plan/report/summary";
 import type { StepExecutor } from "./exec";
 import { prefixedWriter } from "./prefix";
+import { findPython } from "./python";
 import { startService, type RunningService } from "./services";
 
 export interface HostJobOptions {
   sourceDir: string;
+  /** The runner's environment: services start with it; repository steps get only its allowed part (plan/env.ts). */
   env: NodeJS.ProcessEnv;
   exec: StepExecutor;
   /** Position of the job in its stage, for the prefix colour. */
@@ -20,27 +23,34 @@ export interface HostJobOptions {
   overrides?: Record<string, string>;
 }
 
+/** The interpreter uv is to use, as a path this machine has (pyenv installs included). */
+export async function hostOverrides(job: Job, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const version = job.tools.find((t) => t.python)?.python;
+  const path = version ? await findPython(version, env) : undefined;
+  return path ? { UV_PYTHON: path } : {};
+}
+
 /**
  * Run one planned job as host processes: start its services, then each step in order, stopping at the first failure.
  */
-export async function runHostJob(job: Job, o: HostJobOptions): Promise<JobResult> {
+export async function runJob(job: Job, o: HostJobOptions): Promise<JobResult> {
   const started = Date.now();
   const out = prefixedWriter(job.name, o.index, o.out);
   const base = { job: job.name, threshold: job.threshold };
   const seconds = () => (Date.now() - started) / 1000;
   const services: RunningService[] = [];
   try {
-    let env: NodeJS.ProcessEnv = { ...o.env, ...job.env, ...o.overrides };
+    let urls: Record<string, string> = {};
     for (const svc of job.services) {
       if (!o.startServices) {
-        env = { ...env, ...serviceEnv(svc, "127.0.0.1", svc.port) };
+        urls = { ...urls, ...serviceEnv(svc, "127.0.0.1", svc.port) };
         continue;
       }
       try {
         const running = await startService(svc, o.env);
         services.push(running);
         out.write(`${svc.alias} (${running.bin}) listening on 127.0.0.1:${running.port}\n`);
-        env = { ...env, ...serviceEnv(svc, "127.0.0.1", running.port) };
+        urls = { ...urls, ...serviceEnv(svc, "127.0.0.1", running.port) };
       } catch (e) {
         out.write(`${(e as Error).message}\n`);
         return {
@@ -58,7 +68,8 @@ export async function runHostJob(job: Job, o: HostJobOptions): Promise<JobResult
     for (const step of allSteps(job)) {
       const t = Date.now();
       out.write(`$ ${displayArgv(step.argv)}\n`);
-      const r = await o.exec(step, cwd, { ...env, ...step.env }, (s) => out.write(s));
+      const env = repositoryEnv(o.env, job.env, urls, o.overrides, step.env);
+      const r = await o.exec(step, cwd, env, (s) => out.write(s));
       out.flush();
       const took = ((Date.now() - t) / 1000).toFixed(1);
       coverage = coverageFrom(r.output) ?? coverage;

@@ -1,16 +1,10 @@
-/**
- * The host side of plan, check-commits and path-filtered fast-tests (mirrors ci/src/dagger/triggers.ts):
- * the same pure planning, with git run on this machine.
- */
+/** The host side of plan, check-commits and path-filtered fast-tests: git runs on this machine. */
 import { existsSync, readFileSync } from "node:fs";
-import type { BaseResolution } from "../../ci/src/plan/triggers/diffRequest";
-import { resolveDiffBase } from "../../ci/src/plan/triggers/diffBase";
-import { EventPayloadError, parseEventPayload } from "../../ci/src/plan/triggers/event";
-import { hostGit } from "./git";
-import { findBadCommits, formatCommitReport } from "../../ci/src/plan/triggers/commits";
-import { listCommits } from "../../ci/src/plan/triggers/commitRange";
+import { EventPayloadError } from "../../ci/src/plan/triggers/event";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
-import { formatPlan, planPipeline } from "../../ci/src/plan/triggers/pipeline";
+import { formatPlan } from "../../ci/src/plan/triggers/pipeline";
+import { checkCommits, DEFAULT_HEAD, planTrigger, type TriggerPorts } from "../../ci/src/flow/triggers";
+import { hostGit } from "./git";
 
 /** The trigger flags shared by fast-tests, plan and check-commits. */
 export interface TriggerFlags {
@@ -21,36 +15,21 @@ export interface TriggerFlags {
   branch?: string;
 }
 
-/**
- * What the flags resolve to on this machine: event, branch, the diff (when asked for) and the app's place in the repo.
- */
-export interface ResolvedTrigger {
-  event?: string;
-  branch?: string;
-  resolution?: BaseResolution;
-  /** The source directory relative to the repository root, for matching changed paths. */
-  prefix: string;
-}
-
-/** Resolve --event-file or --base/--head against the git repository holding `sourceDir`. */
-export async function resolveTrigger(flags: TriggerFlags, sourceDir: string): Promise<ResolvedTrigger> {
+/** The repository holding `sourceDir` as trigger resolution sees it; the app's path is what git says it is. */
+export function triggerPorts(sourceDir: string, eventFile: string | undefined): TriggerPorts {
   const git = hostGit(sourceDir);
-  const top = await git(["rev-parse", "--show-prefix"]);
-  const prefix = top.code === 0 ? top.stdout.trim() : "";
-  if (flags.eventFile) {
-    if (!existsSync(flags.eventFile)) throw new EventPayloadError(flags.eventFile, "does not exist");
-    const ctx = parseEventPayload(readFileSync(flags.eventFile, "utf8"), flags.event, flags.eventFile);
-    const resolution = await resolveDiffBase(ctx.request, git);
-    return { event: ctx.event, branch: flags.branch ?? ctx.branch, resolution, prefix };
-  }
-  if (flags.base || flags.head) {
-    const resolution = await resolveDiffBase(
-      { kind: "range", base: flags.base ?? "HEAD~1", head: flags.head ?? "HEAD" },
-      git,
-    );
-    return { event: flags.event, branch: flags.branch, resolution, prefix };
-  }
-  return { event: flags.event, branch: flags.branch, prefix };
+  return {
+    git,
+    eventPayload: async () => {
+      if (!eventFile) return undefined;
+      if (!existsSync(eventFile)) throw new EventPayloadError(eventFile, "does not exist");
+      return { text: readFileSync(eventFile, "utf8"), name: eventFile };
+    },
+    appPath: async () => {
+      const top = await git(["rev-parse", "--show-prefix"]);
+      return top.code === 0 ? top.stdout.trim() : "";
+    },
+  };
 }
 
 /** Flags of the commands that plan or check rather than run a stage. */
@@ -64,31 +43,18 @@ export interface ToolFlags extends TriggerFlags {
 
 /** Print what would run for a trigger and why (text, or JSON with --json); exit 0. */
 export async function planCommand(flags: ToolFlags, sourceDir: string, config: PipelineConfig): Promise<number> {
-  const t = await resolveTrigger(flags, sourceDir);
   const changedPaths = flags.changed?.flatMap((c) => c.split(",")).filter(Boolean);
-  const plan = planPipeline(
-    {
-      event: flags.event ?? t.event ?? "",
-      branch: flags.branch ?? t.branch ?? "",
-      stage: flags.stage,
-      changedPaths,
-      baseResolution: t.resolution,
-      prefix: t.prefix,
-    },
-    config,
-  );
+  const plan = await planTrigger({ ...flags, changedPaths }, config, triggerPorts(sourceDir, flags.eventFile));
   console.log(flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
   return 0;
 }
 
-/** Check the Conventional Commit subjects between --base and --head; exit 1 listing the offenders. */
+/** Check the Conventional Commit subjects between --base and --head; exit 1 (BadCommitsError) listing the offenders. */
 export async function checkCommitsCommand(flags: ToolFlags, sourceDir: string): Promise<number> {
   if (!flags.base) {
     console.error("check-commits needs --base (the target branch or its sha), e.g. --base origin/develop --head HEAD");
     return 2;
   }
-  const commits = await listCommits(flags.base, flags.head ?? "HEAD", hostGit(sourceDir));
-  const bad = findBadCommits(commits);
-  (bad.length ? console.error : console.log)(formatCommitReport(commits.length, bad));
-  return bad.length ? 1 : 0;
+  console.log(await checkCommits(flags.base, flags.head ?? DEFAULT_HEAD, hostGit(sourceDir)));
+  return 0;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFastTests } from "../../ci/src/plan/fastTests/stage";
 import { parseConfig } from "../../ci/src/plan/config/parse";
 import { allSteps } from "../../ci/src/plan/job";
-import { runHostStage } from "../../scripts/host/stage";
+import { runFastTests } from "../../scripts/host/fastTests";
 import { callCi } from "../support/ciCall";
 import { expectedGraph, graphOf, shape, syncedContainers, type JobGraph } from "../support/graph";
 import { startRecorder, type Call, type Recording } from "../support/recorder";
@@ -150,7 +150,7 @@ function installOrder(calls: Call[]): string[] {
 describe("host runner (dry run) against the same plan", () => {
   it("runs exactly the plan's steps, in order, in each job's directory", async () => {
     const plan = planFastTests(parseConfig(undefined));
-    const r = await runHostStage(plan, EXAMPLE, { dryRun: true });
+    const r = await runFastTests(EXAMPLE, parseConfig(undefined), { dryRun: true });
     for (const job of plan.jobs) {
       const ran = r.planned.filter((c) => c.job === job.name);
       expect(ran.map((c) => c.argv)).toEqual(allSteps(job).map((s) => s.argv));
@@ -197,10 +197,10 @@ describe("fastTests when a step fails on the engine", () => {
         run = callCi<string>("fastTests", { source: dag.host().directory(EXAMPLE), config: "pipeline.yaml" });
         await run.catch(() => undefined);
       });
-      const { StageFailed } = await import("../../ci/src/dagger/stage");
+      const { StageFailed } = await import("../../ci/src/dagger/fastTests");
       await expect(run).rejects.toThrow(StageFailed);
       await expect(run).rejects.toThrow(
-        /fast-tests: FAILED[\s\S]*frontend\s+PASSED[\s\S]*backend\s+FAILED.*step pytest: exit 1[\s\S]*--- backend failed at step pytest ---[\s\S]*Total coverage: 61\.54%/,
+        /fast-tests: FAILED[\s\S]*frontend\s+PASSED[\s\S]*backend\s+FAILED.*step pytest: exit 1[\s\S]*backend failed at pytest:\nexit 1\n[\s\S]*Total coverage: 61\.54%\nre-run it alone: dagger call backend-tests/,
       );
     } finally {
       process.env = saved;

@@ -102,11 +102,14 @@ function fileOf(chain: Chain): string | undefined {
   return [...chain].reverse().find((c) => c.field === "file")?.args.path as string | undefined;
 }
 
-/** The containers the call ran (an `exitCode` leaf on a container chain), as call lists. */
+/** The containers the call ran (an `exitCode` or `stdout` leaf right after an exec), as call lists. */
 export function ranContainers(rec: Recording): Chain[] {
-  return rec.chains
-    .filter((ch) => ch.at(-1)?.field === "exitCode" && ch.some((c) => c.field === "container"))
-    .map(containerCalls);
+  return rec.chains.filter(ranExec).map(containerCalls);
+}
+
+/** Whether a chain reads the result of its last exec: the container was run. */
+export function ranExec(ch: Chain): boolean {
+  return ["exitCode", "stdout"].includes(ch.at(-1)?.field ?? "") && ch.at(-2)?.field === "withExec";
 }
 
 /** Every file the call wrote with withNewFile, by path (the last write wins). */

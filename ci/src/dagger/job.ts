@@ -1,5 +1,9 @@
 import { CacheSharingMode, dag, type Container, type Directory, type Service } from "@dagger.io/dagger";
+import { isExecError } from "./execError";
+import { coverageFrom } from "../plan/report/metrics";
+import { explainFailure, type JobResult } from "../plan/report/summary";
 import {
+  allSteps,
   CONTAINER_SOURCE,
   containerWorkdir,
   serviceEnv,
@@ -31,6 +35,32 @@ export function jobContainer(source: Directory, job: Job): Container {
   c = withSteps(c, job.install);
   c = c.withDirectory(dir, job.workdir === "." ? source : source.directory(job.workdir));
   return withSteps(c, job.steps);
+}
+
+/** Run one job's container to its end: a passed result with the coverage it printed, or where and why it failed. */
+export async function runJob(source: Directory, job: Job): Promise<JobResult> {
+  const started = Date.now();
+  const base = { job: job.name, threshold: job.threshold };
+  const seconds = () => (Date.now() - started) / 1000;
+  try {
+    // The last step's stdout carries what the summary measures (pytest-cov's total).
+    const coverage = coverageFrom(await jobContainer(source, job).stdout());
+    return { ...base, status: "passed", seconds: seconds(), ...(coverage === undefined ? {} : { coverage }) };
+  } catch (e) {
+    if (!isExecError(e)) throw e;
+    const output = `${e.stdout}\n${e.stderr}`;
+    const step = allSteps(job).find((s) => s.argv.join("\u0000") === e.cmd.join("\u0000"));
+    const coverage = coverageFrom(output);
+    return {
+      ...base,
+      status: "failed",
+      seconds: seconds(),
+      failedStep: step?.name ?? e.cmd.join(" "),
+      reason: `exit ${e.exitCode}\n${explainFailure(output)}`,
+      output,
+      ...(coverage === undefined ? {} : { coverage }),
+    };
+  }
 }
 
 /** Start a service from its image, listening on its port for the job's binding. */

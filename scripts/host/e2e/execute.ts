@@ -5,6 +5,7 @@ import { blobShardRuns } from "../../../ci/src/plan/e2e/split";
 import { summarizeE2e, type E2eSummary, type ShardRun } from "../../../ci/src/plan/e2e/summary";
 import type { Job, Step } from "../../../ci/src/plan/job";
 import { displayArgv } from "../../../ci/src/plan/job";
+import { repositoryEnv } from "../../../ci/src/plan/env";
 import { parseReport, type PwReport } from "../../../ci/src/plan/e2e/playwrightReport";
 import { parsePytestJunit, type BackendE2eResult } from "../../../ci/src/plan/e2e/pytestJunit";
 import { processExecutor, type StepOutcome } from "../exec";
@@ -136,7 +137,7 @@ async function runBackend(job: Job, cwd: string, env: NodeJS.ProcessEnv, index: 
 async function runStep(job: Job, step: Step, cwd: string, env: NodeJS.ProcessEnv, index: number): Promise<StepOutcome> {
   const out = prefixedWriter(job.name, index);
   out.write(`$ ${displayArgv(step.argv)}\n`);
-  const r = await processExecutor(step, cwd, { ...env, ...job.env, ...step.env }, (s) => out.write(s));
+  const r = await processExecutor(step, cwd, repositoryEnv(env, job.env, step.env), (s) => out.write(s));
   out.flush();
   return r;
 }

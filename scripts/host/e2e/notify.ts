@@ -11,6 +11,7 @@ import {
   type NotifyContext,
   type WebhookKind,
 } from "../../../ci/src/plan/e2e/notify";
+import { postWebhook } from "../../../ci/src/io/webhook";
 
 const WEBHOOK_VARS: Record<WebhookKind, string> = { slack: "SLACK_WEBHOOK_URL", discord: "DISCORD_WEBHOOK_URL" };
 
@@ -39,24 +40,8 @@ export async function notify(
   const text = redact(notificationText(s, ctx), Object.values(urls));
   const warnings: string[] = [];
   for (const [kind, url] of Object.entries(urls) as [WebhookKind, string][]) {
-    const why = await post(url, webhookPayload(kind, text));
+    const why = await postWebhook(url, webhookPayload(kind, text));
     if (why) warnings.push(webhookWarning(kind, why));
   }
   return warnings;
-}
-
-async function post(url: string, body: unknown): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return res.ok ? undefined : `HTTP ${res.status}`;
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    // The error text of fetch can quote the URL; report only the cause's code.
-    return err.cause?.code ?? err.name;
-  }
 }

@@ -1,4 +1,5 @@
-import { e2eFailure, sendStageAlerts } from "../stageAlerts";
+import { sendStageAlerts } from "../stageAlerts";
+import { e2eFailure } from "../../../ci/src/plan/e2e/alerts";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";

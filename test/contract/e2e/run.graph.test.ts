@@ -20,6 +20,7 @@ import {
 } from "../../support/e2eRecording";
 import { fail, flaky, pass } from "../../support/pwReport";
 import { shape } from "../../support/graph";
+import { webhookPostArgv } from "../../../ci/src/plan/webhook";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
 
 type Dag = typeof import("@dagger.io/dagger").dag;
@@ -204,7 +205,7 @@ describe("end-to-end container graph (recorded GraphQL requests)", () => {
       "new-file /tmp/payload.json",
       "secret-env WEBHOOK_URL",
       "env PIPELINE_RUN_ID=<run>",
-      'exec sh -c curl -fsS -m 10 -X POST -H "content-type: application/json" --data @/tmp/payload.json "$WEBHOOK_URL" >/dev/null (expect ANY)',
+      `exec ${webhookPostArgv().join(" ")} (expect ANY)`,
     ]);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callCi, type CiFunction } from "../../support/ciCall";
 import { graphOf, type JobGraph } from "../../support/graph";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
-import { DEPLOYED, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
+import { DEPLOYED, ranExec, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
 
 const EXAMPLE = resolve(import.meta.dirname, "../../../examples/app");
 const SHA = DEPLOYED;
@@ -19,7 +19,7 @@ type RunGraph = JobGraph & { mounts: string[] };
 
 type Dag = typeof import("@dagger.io/dagger").dag;
 
-/** Record one Dagger function call; return the graphs of the containers it ran (exitCode leaves), sorted. */
+/** Record one Dagger function call; return the graphs of the containers it ran, sorted. */
 async function record(name: CiFunction, args: (dag: Dag) => Record<string, unknown>): Promise<RunGraph[]> {
   // Answered as after a green run (so the success notification is asked for) on a staging that runs SHA.
   const rec = await startRecorder({ answer: realisticAnswer(sshdOn()) });
@@ -34,7 +34,7 @@ async function record(name: CiFunction, args: (dag: Dag) => Record<string, unkno
     process.env = saved;
     await rec.close();
   }
-  const runs = rec.chains.filter((ch) => ch.at(-1)?.field === "exitCode" && ch.some((c) => c.field === "container"));
+  const runs = rec.chains.filter(ranExec);
   return runs.map(runGraph).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
@@ -114,17 +114,17 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
     ]);
   });
 
-  it("runs the merge (fed at .e2e/blobs), the backend E2E, the notification and the ssh record in e2e-merge", () => {
+  it("runs the merge (fed at .e2e/blobs), the backend E2E, the notification, the ssh read and record in e2e-merge", () => {
     expect(merge.find((g) => g.execs.some((a) => a.includes("merge-reports")))?.mounts).toContain(
       "/src/frontend/.e2e/blobs",
     );
     expect(merge.some((g) => g.execs.some((a) => a.includes("pytest")))).toBe(true);
-    expect(merge).toHaveLength(4);
+    expect(merge).toHaveLength(5);
   });
 
   it("records for e2e --shards 4 exactly the union of the e2e-shard 1..4 and e2e-merge graphs", () => {
     const union = [...shards.flat(), ...merge].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    expect(whole).toHaveLength(8);
+    expect(whole).toHaveLength(9);
     expect(whole).toEqual(union);
   });
 });

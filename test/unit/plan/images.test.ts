@@ -8,7 +8,7 @@ import { SSH_IMAGE } from "../../../ci/src/plan/e2e/record";
 import { planFastTests } from "../../../ci/src/plan/fastTests/stage";
 import { IMAGES, imageEntry, uvImage } from "../../../ci/src/plan/images";
 import { GIT_IMAGE } from "../../../ci/src/dagger/git";
-import { CURL_IMAGE } from "../../../ci/src/dagger/e2e/run";
+import { CURL_IMAGE } from "../../../ci/src/dagger/webhook";
 
 const FRONTEND = resolve(import.meta.dirname, "../../../examples/app/frontend");
 

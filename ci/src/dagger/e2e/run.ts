@@ -17,7 +17,6 @@ import { notifyAll } from "./notify";
 import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
 
 export { e2eStaging } from "./staging";
-export { CURL_IMAGE, postWebhook } from "./notify";
 
 /** What every E2E function plans from: the same inputs give the same plan, on one engine or across machines. */
 export interface E2eBase {

@@ -6,6 +6,7 @@ import type { Suite } from "./summary";
 import { toArgv } from "../config/parse";
 import type { Job, Step } from "../job";
 import { thresholdOf } from "../config/thresholds";
+import { installArgv } from "../fastTests/backend";
 
 /** Where a run keeps its files, relative to the frontend directory (git-ignored). */
 export const E2E_WORK = ".e2e";
@@ -190,7 +191,7 @@ function backendE2eJob(c: PipelineConfig, apiUrl: string): Job {
     image: be.image,
     workdir: be.path,
     manifests: ["pyproject.toml", "uv.lock"],
-    install: [{ name: "install", argv: toArgv(be.install, "backend.install") }],
+    install: [{ name: "install", argv: installArgv(c) }],
     steps: [
       {
         name: "pytest-e2e",

@@ -9,3 +9,6 @@ export function planFastTests(c: PipelineConfig, only?: "frontend" | "backend"):
   const jobs = [planFrontendJob(c), planBackendJob(c)].filter((j) => !only || j.name === only);
   return { name: "fast-tests", jobs, threshold: thresholdOf(c.thresholds.fastTests), metrics: metricsOf(c) };
 }
+
+/** The command that runs one fast-tests job alone, the same name on both runners (`dagger call` and the host CLI). */
+export const JOB_COMMANDS: Record<string, string> = { frontend: "frontend-checks", backend: "backend-tests" };

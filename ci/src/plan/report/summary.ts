@@ -73,6 +73,11 @@ function firstLine(s?: string): string {
   );
 }
 
+/** A failed job's story for the log: where it failed, the telling lines, and the command that re-runs it alone. */
+export function formatFailure(r: JobResult, rerun: string): string {
+  return `${r.job} failed at ${r.failedStep}:\n${r.reason ?? ""}\nre-run it alone: ${rerun}`;
+}
+
 /** Pick the lines that explain a failure from a step's output; fall back to its last lines. */
 export function explainFailure(output: string, max = 12): string {
   const lines = stripAnsi(output)

@@ -10,6 +10,8 @@ import {
   type E2eInput,
 } from "../../../../ci/src/plan/e2e/stage";
 import { ShardCountError } from "../../../../ci/src/plan/e2e/shards";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { installArgv } from "../../../../ci/src/plan/fastTests/backend";
 
 const files = ["about.spec.ts", "api-health.spec.ts", "books.spec.ts", "home.spec.ts", "navigation.spec.ts"];
 const input: E2eInput = {
@@ -99,6 +101,12 @@ describe("planE2e", () => {
       PLAYWRIGHT_JUNIT_OUTPUT_FILE: ".e2e/report/junit.xml",
       PLAYWRIGHT_HTML_OPEN: "never",
     });
+  });
+
+  it("installs the backend E2E with the same extras and groups as fast-tests' backend, so pytest is there", () => {
+    const withExtras = parseConfig("backend:\n  extras: [test]\n  groups: [dev]\n");
+    expect(planE2e(withExtras, input).backendJob.install[0].argv).toEqual(installArgv(withExtras));
+    expect(installArgv(withExtras)).toEqual(["uv", "sync", "--frozen", "--extra", "test", "--group", "dev"]);
   });
 
   it("clamps more shards than files, with a warning", () => {

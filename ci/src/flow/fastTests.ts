@@ -1,0 +1,77 @@
+/**
+ * The fast-tests stage written once: resolve the trigger, skip the jobs the diff leaves alone, check, run the rest in
+ * parallel, measure, report, raise the coverage-drop alert, and say how to re-run each failed job. The Dagger runner
+ * runs jobs as containers, the host runner as processes; both pass only those adapters.
+ */
+import type { PipelineConfig } from "../plan/config/defaults";
+import type { AlertEvent } from "../plan/deploy/alerts";
+import { coverageDrops } from "../plan/fastTests/alerts";
+import { selectFastTests, type FastTestsSelection } from "../plan/fastTests/selection";
+import { JOB_COMMANDS } from "../plan/fastTests/stage";
+import type { Job, StagePlan } from "../plan/job";
+import { formatMetrics, measureStage, type StageMetrics } from "../plan/report/metrics";
+import { formatFailure, formatSummary, stagePassed, type JobResult } from "../plan/report/summary";
+import type { ResolvedTrigger } from "./triggers";
+
+/** What the stage needs from a runner. */
+export interface FastTestsPorts {
+  /** The trigger, with the diff when the call gave base/head or an event file. */
+  resolveTrigger(): Promise<ResolvedTrigger>;
+  /** Check, before any job starts, that the jobs can run here (tools, services); throw an InputError if not. */
+  preflight(jobs: Job[]): Promise<void>;
+  /** Run one job to its end; a failing step gives a failed result, never a rejection. */
+  runJob(job: Job): Promise<JobResult>;
+  /** Milliseconds, to time the stage. */
+  now(): number;
+  /** Keep the stage's reports (Markdown, JUnit) where the runner keeps them; the lines saying where. */
+  writeReport(m: StageMetrics, results: JobResult[]): Promise<string[]>;
+  /** Send events to their severity's channels; a channel that is down gives a warning line, never a rejection. */
+  alert(events: AlertEvent[]): Promise<string[]>;
+  /** The runner's command line that runs one named command alone, e.g. `npm run pipeline -- frontend-checks ...`. */
+  rerunCommand(command: string): string;
+}
+
+/** How the stage went, in the words both runners print. */
+export interface FastTestsOutcome {
+  passed: boolean;
+  results: JobResult[];
+  metrics: StageMetrics;
+  /** `warning: …` lines: path filtering's doubts, alert channels that were down. */
+  warnings: string[];
+  /** The summary table, the stage's metrics and where its reports are. */
+  summary: string;
+  /** One block per failed job: where, why, and the command that re-runs it alone. */
+  failures: string[];
+}
+
+/** Run the fast-tests stage (or the one job of frontend-checks/backend-tests) over a runner's ports. */
+export async function runFastTestsStage(
+  stage: StagePlan,
+  c: PipelineConfig,
+  ports: FastTestsPorts,
+): Promise<FastTestsOutcome> {
+  const sel = selectJobs(stage, c, await ports.resolveTrigger());
+  const started = ports.now();
+  await ports.preflight(sel.stage.jobs);
+  const results = [...(await Promise.all(sel.stage.jobs.map((j) => ports.runJob(j)))), ...sel.skipped];
+  const metrics = measureStage(stage.name, results, (ports.now() - started) / 1000, stage.threshold, stage.metrics);
+  const reports = await ports.writeReport(metrics, results);
+  const down = await ports.alert(coverageDrops(results, stage.metrics.coverageMin));
+  const failures = results
+    .filter((r) => r.status === "failed")
+    .map((r) => formatFailure(r, ports.rerunCommand(JOB_COMMANDS[r.job] ?? stage.name)));
+  return {
+    passed: stagePassed(results),
+    results,
+    metrics,
+    warnings: [...sel.warnings, ...down].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`)),
+    summary: [formatSummary(stage.name, results), "", formatMetrics(metrics), ...reports].join("\n"),
+    failures,
+  };
+}
+
+/** Every job, or, with a diff, the jobs it touches and a skipped result (with its reason) for the others. */
+function selectJobs(stage: StagePlan, c: PipelineConfig, t: ResolvedTrigger): FastTestsSelection {
+  if (!t.resolution) return { stage, skipped: [], warnings: [] };
+  return selectFastTests(stage, { ...t, resolution: t.resolution }, c);
+}

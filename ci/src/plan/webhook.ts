@@ -1,0 +1,40 @@
+/**
+ * One webhook POST for both runners and every sender (E2E notifications, alerts): the same timeout, the same body
+ * handling, and a failure named by the channel's position, never by its URL (the URL is the secret).
+ */
+
+/** How long one POST may take: a channel that hangs must not hold a stage. */
+export const WEBHOOK_TIMEOUT_SECONDS = 10;
+
+/** Where the Dagger runner writes the JSON body in the curl container. */
+export const WEBHOOK_PAYLOAD = "/tmp/payload.json";
+
+/** The variable holding the webhook URL(s), one a line, as a secret the shell reads: never in argv. */
+export const WEBHOOK_URL_VARIABLE = "WEBHOOK_URL";
+
+/** A POST that did not go through: the channel's 1-based position in its secret, and why. */
+export interface FailedPost {
+  index: number;
+  why: string;
+}
+
+/**
+ * The argv that POSTs the payload to every URL in $WEBHOOK_URL (blank lines skipped) with curl, and prints
+ * `<position> curl exit <code>` for each that failed; curl's own messages, which can quote the URL, are dropped.
+ */
+export function webhookPostArgv(payload = WEBHOOK_PAYLOAD): string[] {
+  const curl = `curl -fsS -m ${WEBHOOK_TIMEOUT_SECONDS} -X POST -H "content-type: application/json" --data @${payload}`;
+  const script = [
+    "i=0",
+    `printf '%s\\n' "$${WEBHOOK_URL_VARIABLE}" | while IFS= read -r url; do`,
+    `  url=$(printf '%s' "$url" | tr -d ' \\t\\r'); [ -n "$url" ] || continue; i=$((i+1))`,
+    `  ${curl} "$url" >/dev/null 2>&1 || echo "$i curl exit $?"`,
+    "done",
+  ].join("\n");
+  return ["sh", "-c", script];
+}
+
+/** The failed posts that script printed. */
+export function parseFailedPosts(stdout: string): FailedPost[] {
+  return [...stdout.matchAll(/^(\d+) (curl exit \d+)$/gm)].map((m) => ({ index: Number(m[1]), why: m[2] }));
+}

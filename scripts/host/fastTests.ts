@@ -1,0 +1,75 @@
+/** The host adapters of the fast-tests flow: each job as processes here, reports on disk, alerts from env or .env. */
+import { resolve } from "node:path";
+import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/plan/config/defaults";
+import { planFastTests } from "../../ci/src/plan/fastTests/stage";
+import { runFastTestsStage, type FastTestsOutcome, type FastTestsPorts } from "../../ci/src/flow/fastTests";
+import { resolveTrigger } from "../../ci/src/flow/triggers";
+import { readConfig } from "./config";
+import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
+import { hostOverrides, runJob } from "./job";
+import { preflight } from "./preflight";
+import { reportStage } from "./report";
+import { runnerEnv } from "./stage";
+import { sendStageAlerts } from "./stageAlerts";
+import { triggerPorts, type TriggerFlags } from "./triggers";
+
+/** What a fast-tests command was given. */
+export interface FastTestsFlags extends TriggerFlags {
+  dryRun?: boolean;
+  /** Where the Markdown and JUnit reports go. */
+  reportDir?: string;
+}
+
+/** Run fast-tests (or one job of it) here; with dryRun, record every command instead of running it. */
+export async function runFastTests(
+  sourceDir: string,
+  c: PipelineConfig,
+  f: FastTestsFlags & { only?: "frontend" | "backend"; configFile?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ outcome: FastTestsOutcome; planned: PlannedCommand[] }> {
+  const stage = planFastTests(c, f.only);
+  const env = runnerEnv(f.env);
+  const planned: PlannedCommand[] = [];
+  const config = f.configFile && f.configFile !== CONFIG_FILE ? ` --config ${f.configFile}` : "";
+  const ports: FastTestsPorts = {
+    resolveTrigger: () => resolveTrigger(f, triggerPorts(sourceDir, f.eventFile)),
+    preflight: (jobs) => (f.dryRun ? Promise.resolve() : preflight(jobs, sourceDir, env)),
+    runJob: async (job) =>
+      runJob(job, {
+        sourceDir,
+        env,
+        index: stage.jobs.indexOf(job),
+        exec: f.dryRun ? dryRunExecutor(job.name, planned) : processExecutor,
+        startServices: !f.dryRun,
+        out: f.dryRun ? process.stderr : process.stdout,
+        overrides: await hostOverrides(job, env),
+      }),
+    now: () => Date.now(),
+    writeReport: async (m, results) =>
+      f.dryRun ? [] : [reportStage(m, results, resolve(f.reportDir ?? ".pipeline/reports"), env)],
+    // A dry run ran nothing, so it has nothing to tell.
+    alert: async (events) => (f.dryRun ? [] : sendStageAlerts(events, env)),
+    rerunCommand: (command) => `npm run pipeline -- ${command} --source ${sourceDir}${config}`,
+  };
+  return { outcome: await runFastTestsStage(stage, c, ports), planned };
+}
+
+/** `npm run pipeline -- fast-tests | frontend-checks | backend-tests`: print the summary; exit 1 when a job failed. */
+export async function fastTestsCommand(
+  only: "frontend" | "backend" | undefined,
+  f: FastTestsFlags,
+  sourceDir: string,
+  configFile: string,
+): Promise<number> {
+  const c = await readConfig(sourceDir, configFile);
+  const { outcome, planned } = await runFastTests(sourceDir, c, { ...f, only, configFile });
+  for (const w of outcome.warnings) console.error(w);
+  if (f.dryRun) {
+    for (const s of outcome.results.filter((r) => r.status === "skipped"))
+      console.error(`skipped ${s.job}: ${s.reason}`);
+    for (const p of planned) console.log(JSON.stringify(p));
+    return 0;
+  }
+  console.log(`\n${outcome.summary}`);
+  for (const failure of outcome.failures) console.error(`\n${failure}`);
+  return outcome.passed ? 0 : 1;
+}
