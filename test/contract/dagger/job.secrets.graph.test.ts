@@ -68,7 +68,7 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
     staging = await startStaging();
     const base = stagingBase();
     e2e = await recordCall(
-      ["endToEnd"],
+      "endToEnd",
       (dag: Dag) => ({
         baseUrl: staging.url,
         apiUrl: staging.url,
@@ -91,7 +91,7 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
     );
     const pytest = planFastTests(parseConfig(undefined)).jobs[1].steps[0].argv;
     fast = await recordCall(
-      ["fastTests"],
+      "fastTests",
       (dag: Dag) => ({
         source: dag.host().directory(EXAMPLE),
         config: "pipeline.yaml",
