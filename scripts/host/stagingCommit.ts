@@ -9,8 +9,7 @@ import { deployEnv, resolveTarget } from "./target";
 
 /** Read staging's current release over the pinned ssh and print its commit; exit 2 when staging has none. */
 export async function stagingCommitCommand(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  // Reading the release needs no app secret; the target's resolver insists on one for deploys.
-  const t = resolveTarget("staging", { STAGING_SECRET_DATABASE_URI: "-", ...deployEnv("staging", env) });
+  const t = resolveTarget("staging", deployEnv("staging", env), { appSecrets: false });
   try {
     const where = `${t.target.user}@${t.target.host}:${t.target.basePath}`;
     const [cmd, ...args] = stagingReleaseArgv(t.target, { keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });

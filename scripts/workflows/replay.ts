@@ -118,7 +118,8 @@ async function queue(c: Chain, before: string): Promise<string> {
 async function redE2e(c: Chain, before: string, alerts: () => string[]): Promise<void> {
   const c5 = await pushDevelop(c.git, "test(api): an end-to-end test that fails", {
     [`${BACKEND}/tests/e2e/test_replay_red_e2e.py`]:
-      'def test_replay_red_e2e():\n    assert 1 == 2, "the replay\'s red E2E"\n',
+      // Marked e2e like the app's own E2E tests: fast-tests deselects it, the E2E stage runs it.
+      'import pytest\n\npytestmark = pytest.mark.e2e\n\n\ndef test_replay_red_e2e():\n    assert 1 == 2, "the replay\'s red E2E"\n',
   });
   const d = await deployStaging(c, (await testSuite(c, c5, before)).finished);
   const sent = alerts().length;

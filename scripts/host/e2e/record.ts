@@ -34,7 +34,7 @@ export async function writeRecord(
   const text = `${JSON.stringify(promotionRecordOf(s, commit, report, new Date()), null, 2)}\n`;
   const staging = { ...deployEnv("staging", o.env) };
   if (o.mode === "staging" || (o.mode === "auto" && staging.STAGING_SSH_HOST)) {
-    const t = resolveTarget("staging", staging);
+    const t = resolveTarget("staging", staging, { appSecrets: false });
     const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
     try {
       const file = join(t.target.basePath, promotionRecordPath(commit));

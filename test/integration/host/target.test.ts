@@ -59,3 +59,22 @@ describe("resolveTarget's SSH key", () => {
     }
   });
 });
+
+/** Reading staging (its record, its current release) logs in without deploying: it needs no app secret. */
+describe("resolveTarget's app secrets", () => {
+  const { key } = keyPair();
+  const noDb = () => settings({ STAGING_SSH_KEY: key, STAGING_SECRET_DATABASE_URI: "" });
+
+  it("requires DATABASE_URI for a deploy, naming the variable", () => {
+    expect(() => resolveTarget("staging", noDb())).toThrow(/STAGING_SECRET_DATABASE_URI is not set/);
+  });
+
+  it("does not require it to read or write staging over ssh", () => {
+    const t = resolveTarget("staging", noDb(), { appSecrets: false });
+    try {
+      expect([t.target.host, t.secrets]).toEqual(["staging.example.com", { DATABASE_URI: "" }]);
+    } finally {
+      t.dispose();
+    }
+  });
+});
