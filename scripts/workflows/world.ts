@@ -56,7 +56,7 @@ export const gitEnv = (g: Git) => ({ ...process.env, GIT_CONFIG_GLOBAL: g.gitCon
 /** Commit `files` on develop in the dev clone and push it; the develop work clone then checks it out. */
 export async function pushDevelop(g: Git, message: string, files: Record<string, string | null>): Promise<Commit> {
   for (const [path, text] of Object.entries(files)) {
-    if (text === null) await $({ quiet: true, cwd: g.dev })`git rm -q ${path}`;
+    if (text === null) await $({ quiet: true, cwd: g.dev })`git rm -q --ignore-unmatch ${path}`;
     else {
       mkdirSync(join(g.dev, path, ".."), { recursive: true });
       writeFileSync(join(g.dev, path), text);
