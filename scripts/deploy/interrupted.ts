@@ -22,8 +22,8 @@ export function throwIfInterrupted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Catch SIGINT and SIGTERM from now until dispose(): the first aborts `signal` (with DeployInterrupted as its reason),
- * later ones only say that the clean-up is under way.
+ * Catch SIGINT, SIGTERM and SIGHUP (the terminal closed) from now until dispose(): the first aborts `signal` (with
+ * DeployInterrupted as its reason), later ones only say that the clean-up is under way.
  */
 export function trapSignals(log: (s: string) => void): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -32,7 +32,7 @@ export function trapSignals(log: (s: string) => void): { signal: AbortSignal; di
     log(`${sig}: stopping; the lock is released and the key copies removed before exit`);
     controller.abort(new DeployInterrupted(sig));
   };
-  const sigs: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+  const sigs: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const s of sigs) process.on(s, on);
   return { signal: controller.signal, dispose: () => sigs.forEach((s) => process.off(s, on)) };
 }

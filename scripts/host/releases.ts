@@ -7,9 +7,8 @@ import { deployEnv, resolveTarget } from "./target";
 
 /** Print the releases of `name`, newest first, with current, BAD and the rollback target marked. */
 export async function listReleasesCommand(name: "staging" | "production"): Promise<number> {
-  const P = name.toUpperCase();
-  // Listing needs no app secret; the target's resolver insists on one for deploys.
-  const t = resolveTarget(name, { [`${P}_SECRET_DATABASE_URI`]: "-", ...deployEnv(name) });
+  // Listing needs no app secret.
+  const t = resolveTarget(name, deployEnv(name), { appSecrets: false });
   const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
   try {
     const r = await remote.run(`cd "$1" && { ${READ_STATE}; }`, [t.target.basePath]);

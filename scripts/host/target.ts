@@ -113,6 +113,9 @@ function writeTarget(
 ): TargetSettings {
   const dir = mkdtempSync(join(tmpdir(), "deploy-ssh-"));
   chmodSync(dir, 0o700);
+  // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", remove);
   // As CI secrets give it (no final newline, CRLF, trailing blanks), OpenSSH would say "error in libcrypto".
   writeFileSync(join(dir, "key"), normalisePrivateKey(s.key), { mode: 0o600 });
   writeFileSync(join(dir, "known_hosts"), `${s.knownHosts.trim()}\n`, { mode: 0o600 });
@@ -124,7 +127,10 @@ function writeTarget(
     typed,
     publicUrl: s.publicUrl,
     secrets: s.secrets,
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
+    dispose: () => {
+      process.off("exit", remove);
+      remove();
+    },
   };
 }
 

@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -103,6 +113,19 @@ describe("deploy checks before the lock", () => {
     } finally {
       writeFileSync(cfg, saved);
     }
+  }, 60_000);
+
+  it("builds from frontend.path and backend.path: a frontend in web/ is the one checked before building", async () => {
+    const moved = join(root, "moved");
+    rmSync(moved, { recursive: true, force: true });
+    cpSync(app.dir, moved, { recursive: true });
+    renameSync(join(moved, "frontend"), join(moved, "web"));
+    renameSync(join(moved, "backend"), join(moved, "api"));
+    writeFileSync(join(moved, "pipeline.yaml"), "frontend:\n  path: web\nbackend:\n  path: api\n");
+    const cfg = join(moved, "web/next.config.ts");
+    writeFileSync(cfg, readFileSync(cfg, "utf8").replace(/output: "standalone",/, ""));
+    const r = await runPipeline(["deploy-staging", "--source", moved, "--commit", SHA], env());
+    expectUntouched(r, /--source \S+: web\/next\.config\.ts does not ask for a standalone build/);
   }, 60_000);
 
   it.each([

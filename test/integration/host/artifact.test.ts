@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ArtifactInputError, assembleArtifact, checkArtifact, checkBuildable } from "../../../scripts/host/artifact";
+
+/** A source whose frontend lives in web/ and backend in api/, as pipeline.yaml's frontend.path/backend.path say. */
+function source(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "artifact-src-"));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+const BUILT = {
+  "web/next.config.ts": 'export default { output: "standalone" };\n',
+  "web/.next/standalone/server.js": "// next standalone server\n",
+  "web/.next/static/chunks/app.js": "// chunk\n",
+  "web/public/robots.txt": "User-agent: *\n",
+  "api/pyproject.toml": "[project]\nname = 'api'\n",
+  "api/uv.lock": "version = 1\n",
+  "api/app/main.py": "app = None\n",
+  "ecosystem.config.cjs": "module.exports = { apps: [] };\n",
+};
+const paths = { frontend: "web", backend: "api" };
+
+describe("the release built from frontend.path and backend.path", () => {
+  const made: string[] = [];
+  afterEach(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("assembles web/ and api/ into the release layout the server runs (frontend/, backend/)", () => {
+    const src = source(BUILT);
+    const out = join(src, "out");
+    made.push(src);
+    assembleArtifact(src, out, "abc1234", paths);
+    expect(readFileSync(join(out, "frontend/server.js"), "utf8")).toBe("// next standalone server\n");
+    expect(existsSync(join(out, "frontend/.next/static/chunks/app.js"))).toBe(true);
+    expect(existsSync(join(out, "frontend/public/robots.txt"))).toBe(true);
+    expect(readFileSync(join(out, "backend/app/main.py"), "utf8")).toBe("app = None\n");
+    expect(readFileSync(join(out, "REVISION"), "utf8")).toBe("abc1234\n");
+    expect(checkArtifact(out)).toBe(out);
+  });
+
+  it("checks the configured folders before building, naming them and the fix", () => {
+    const src = source(BUILT);
+    made.push(src);
+    expect(() => checkBuildable(src, paths)).not.toThrow();
+    expect(() => checkBuildable(src, { frontend: "frontend", backend: "api" })).toThrow(
+      /no frontend folder frontend\. Fix: set frontend\.path/,
+    );
+    writeFileSync(join(src, "web/next.config.ts"), "export default {};\n");
+    expect(() => checkBuildable(src, paths)).toThrow(ArtifactInputError);
+    expect(() => checkBuildable(src, paths)).toThrow(/web\/next\.config\.ts does not ask for a standalone build/);
+  });
+});
