@@ -34,19 +34,21 @@ export function withSourceAndConfig(cmd: Command): Command {
  * is fine (the defaults apply); an absent named one is not.
  */
 export function sourceAndConfig(o: { source: string; config: string }): SourceOptions {
-  const path = resolve(o.source, o.config);
+  // The default --source is not parsed by commander, so it is made real here too.
+  const source = realOf("--source", o.source);
+  const path = resolve(source, o.config);
   if (!existsSync(path)) {
-    if (o.config === CONFIG_FILE) return { source: o.source, config: o.config };
-    throw new CliInputError(`--config ${o.config} does not exist in ${o.source}; pass a file inside --source`);
+    if (o.config === CONFIG_FILE) return { source, config: o.config };
+    throw new CliInputError(`--config ${o.config} does not exist in ${source}; pass a file inside --source`);
   }
   const real = realOf("--config", path);
   if (statSync(real).isDirectory())
     throw new CliInputError(
       `--config ${o.config} is a directory; pass the YAML file, e.g. --config ${join(o.config, CONFIG_FILE)}`,
     );
-  if (!isInside(o.source, real))
+  if (!isInside(source, real))
     throw new CliInputError(
-      `--config ${o.config} resolves to ${real}, outside --source ${o.source}; pass a file inside the repository`,
+      `--config ${o.config} resolves to ${real}, outside --source ${source}; pass a file inside the repository`,
     );
-  return { source: o.source, config: relative(o.source, real) };
+  return { source, config: relative(source, real) };
 }
