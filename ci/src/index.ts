@@ -34,8 +34,8 @@ export const SOURCE_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__p
  * only make users pass the same repository twice.
  */
 // prettier-ignore
-export const REPO_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline", ".scratch",
-  ".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
+export const REPO_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline",
+  ".scratch", ".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
 
 /** How `plan` prints: text for people, JSON for tools. */
 export enum PlanFormat {
