@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { ROOT } from "../steps/sources";
 import type { ModuleRow, Typed } from "./typed";
 
-/** Arguments of Ci's constructor (ci/src/index.ts), given before the function name. */
-const CONSTRUCTOR = new Set<string>(["source", "repo", "config"]);
+/** Arguments of Ci's constructor: the CLI takes them before the function name (`dagger call --source X fast-tests`). */
+const CONSTRUCTOR = new Set(["source", "repo", "config"]);
 
 /** `dagger call [ctor flags] fn [fn flags] [chain...]`: flags given as [name, value] pairs. */
 export function call(fn: string, flags: [string, string][] = [], chain: string[] = []): string[] {

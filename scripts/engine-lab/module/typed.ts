@@ -68,10 +68,13 @@ export function typeCommand(argv: string[], env: Record<string, string> = {}): P
   });
 }
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 /** The line a reader wants first: stdout's first line on success, else the CLI's error line. */
 export function firstLine(t: Pick<Typed, "exit" | "stdout" | "stderr">): string {
   const lines = (s: string) =>
     s
+      .replace(ANSI, "") // the CLI bolds the table header even with NO_COLOR
       .split("\n")
       .map((l) => l.trim())
       .filter(Boolean);
