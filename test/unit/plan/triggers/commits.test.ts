@@ -3,6 +3,7 @@ import {
   BadCommitsError,
   findBadCommits,
   formatCommitReport,
+  printable,
   subjectProblem,
 } from "../../../../ci/src/plan/triggers/commits";
 
@@ -60,5 +61,18 @@ describe("findBadCommits and formatCommitReport", () => {
   it("throws BadCommitsError carrying the offenders", async () => {
     const p = Promise.reject(new BadCommitsError(findBadCommits(commits), 3));
     await expect(p).rejects.toThrow(BadCommitsError);
+  });
+});
+
+describe("printable", () => {
+  it("writes C0, DEL, C1 and bidirectional overrides as escapes, and keeps other text", () => {
+    expect(printable("a\x1b[31mb\x07\x7f\x9b\u202eé ✓")).toBe(String.raw`a\x1b[31mb\x07\x7f\x9b\u202eé ✓`);
+  });
+
+  it("is applied to every subject and problem in the report", () => {
+    const report = formatCommitReport(1, findBadCommits([{ sha: "abcdef1234", subject: "x(\x1b]0;t\x07): y" }]));
+    // eslint-disable-next-line no-control-regex -- no control character but the report's own newlines
+    expect(report).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(report).toContain(String.raw`"x(\x1b]0;t\x07): y"`);
   });
 });
