@@ -76,15 +76,8 @@ export class Ci {
     /** webhook URL(s), one a line, told when a job's coverage drops below the minimum */ alertWarning?: Secret,
   ): Promise<string> {
     const config = await readConfig(this.source, this.config);
-    const trigger = { base, head, eventFile };
-    return runFastTests({
-      source: this.source,
-      config,
-      repo: this.repo,
-      trigger,
-      appPath,
-      alerts: { warning: alertWarning },
-    });
+    const [trigger, alerts] = [{ base, head, eventFile }, { warning: alertWarning }];
+    return runFastTests({ source: this.source, config, repo: this.repo, trigger, appPath, alerts });
   }
 
   /**
