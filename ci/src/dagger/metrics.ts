@@ -38,7 +38,7 @@ async function compute(a: MetricsArgs, cfg: PipelineConfig) {
   return { rows, logs, from, to };
 }
 
-/** The §11 table as text. */
+/** The success-metrics table as text. */
 export async function runMetrics(a: MetricsArgs, cfg: PipelineConfig): Promise<string> {
   const { rows, from, to } = await compute(a, cfg);
   return `${formatMetricsTable(rows, from, to)}\n`;

@@ -52,7 +52,7 @@ export interface ToolNeed {
   installHint: string;
 }
 
-/** Target and alert durations for a stage (seed §9.1). */
+/** Target and alert durations for a stage (docs/requirements.md#R-durations). */
 export interface Threshold {
   targetSeconds: number;
   alertSeconds: number;
@@ -83,7 +83,7 @@ export interface StagePlan {
   name: string;
   jobs: Job[];
   threshold: Threshold;
-  /** What the run summary measures besides durations (seed §9.1). */
+  /** What the run summary measures besides durations (docs/requirements.md#R-coverage, R-billing). */
   metrics: { coverageMin: number; ratePerMinute: number };
 }
 

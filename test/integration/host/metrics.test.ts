@@ -32,11 +32,11 @@ describe("metrics host command", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("prints the §11 table for the period and writes a self-contained HTML page", async () => {
+  it("prints the success-metrics table for the period and writes a self-contained HTML page", async () => {
     const html = join(dir, "out/metrics.html");
     const r = await runPipeline([...args(), "--html", html]);
     expect(r.exitCode, r.output).toBe(0);
-    expect(r.stdout).toContain("success metrics (seed §11), 2026-11-01 .. 2026-11-10");
+    expect(r.stdout).toContain("success metrics, 2026-11-01 .. 2026-11-10");
     expect(r.stdout).toMatch(/deployment success rate +84\.6 % +≥ 95\.0 % +missed/);
     expect(r.stdout).toMatch(/change failure rate +16\.7 % +≤ 15\.0 % +missed/);
     expect(r.stdout).toMatch(/MTTR +12\.5 min +≤ 15\.0 min +ok/);

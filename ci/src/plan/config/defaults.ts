@@ -82,7 +82,7 @@ export interface E2eConfig {
   healthPath: string;
 }
 
-/** Deploy settings (issue 3): retention and the health policy. */
+/** Deploy settings: retention, health, what follows the switch (docs/requirements.md#R-keep, R-health, R-watch). */
 export interface DeployConfig {
   /** Releases kept on the server (current and the rollback target always among them). */
   keep: number;
@@ -112,7 +112,7 @@ export interface PipelineConfig {
   deploy: DeployConfig;
   /** Prefix of every cache volume name, so one engine can hold several repos' caches apart. */
   cacheNamespace: string;
-  /** The GitHub Actions rate used for the per-run cost estimate (seed §4.3). */
+  /** The GitHub Actions rate used for the per-run cost estimate (docs/requirements.md#R-billing). */
   billing: { ratePerMinute: number };
   /** What was taken from the repository's own files where pipeline.yaml is silent, and why. */
   detected?: string[];

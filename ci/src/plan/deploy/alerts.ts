@@ -1,5 +1,5 @@
 /**
- * Alert routing by severity (seed §9.2), pure: each pipeline event has a severity, each
+ * Alert routing by severity (docs/requirements.md#R-alerts), pure: each pipeline event has a severity, each
  * severity has its channels (webhook URLs from ALERT_WEBHOOK_CRITICAL / _WARNING / _INFO,
  * secrets in both runners). A message never carries a URL; a channel is named by its
  * severity and number only.
@@ -19,7 +19,7 @@ export type AlertKind =
   | "webhook-down"
   | "deploy-done";
 
-/** §9.2: critical = rollback, health failing; warning = E2E failing, coverage drop; informational = deploy done. */
+/** Each event's severity (docs/requirements.md#R-alerts). */
 export const SEVERITY_OF: Record<AlertKind, Severity> = {
   rollback: "critical",
   "health-failing": "critical",

@@ -1,5 +1,5 @@
 /**
- * The pipeline's own success metrics (seed §11), pure: computed for a period from release logs
+ * The pipeline's own success metrics (docs/requirements.md#R-metrics), pure: computed for a period from release logs
  * (`.dep/releases.jsonl`, one per target) and E2E promotion records (`.dep/e2e/<sha>.json`).
  * Definitions (docs/metrics.md): an attempt is a release id with a log entry in the period; it
  * succeeded when it was logged `deployed`; it went live when it was deployed or marked BAD after
@@ -20,7 +20,7 @@ export interface MetricTargets {
   costPerDeploy: number;
 }
 
-/** The targets of the §11 table (docs/metrics.md says where each comes from). */
+/** The targets (docs/requirements.md#R-metrics; docs/metrics.md says where each comes from). */
 export const defaultMetricTargets = (): MetricTargets => ({
   deploySuccessPercent: 95,
   changeFailurePercent: 15,
@@ -104,7 +104,7 @@ function repairMinutes(sorted: ReleaseLogEntry[], id: string): number | undefine
 
 const pct = (n: number, d: number) => (d ? (100 * n) / d : undefined);
 
-/** The §11 table for the period. */
+/** The success-metrics table for the period. */
 export function computeMetrics(i: MetricsInput): MetricRow[] {
   const t = i.targets ?? defaultMetricTargets();
   const s = i.logs.map((l) => deployStats(l, i.from, i.to));
@@ -189,12 +189,7 @@ export function formatMetricsTable(rows: MetricRow[], from: Date, to: Date): str
       .join("  ")
       .trimEnd();
   const period = periodText(from, to);
-  return [
-    `success metrics (seed §11), ${period}`,
-    line(head),
-    line(w.map((n) => "-".repeat(n))),
-    ...cells.map(line),
-  ].join("\n");
+  return [`success metrics, ${period}`, line(head), line(w.map((n) => "-".repeat(n))), ...cells.map(line)].join("\n");
 }
 
 /** "2026-11-01 .. 2026-11-10": the first and the last day the period includes. */

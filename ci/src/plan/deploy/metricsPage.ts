@@ -1,7 +1,8 @@
 /**
  * The metrics page, pure: one self-contained HTML file (inline CSS and SVG, no script, no
- * external asset), readable from disk with no server: the §11 table, deploys per day, each
- * deploy's duration against the §9.1 deploy thresholds, and failures and rollbacks per day.
+ * external asset), readable from disk with no server: the success-metrics table, deploys per day, each
+ * deploy's duration against the deploy thresholds (docs/requirements.md#R-durations), and failures and rollbacks per
+ * day.
  */
 import { formatValue, rowStatus, type MetricRow } from "./metrics";
 import type { ReleaseLogEntry } from "./releaseLog";
@@ -79,7 +80,7 @@ export function durationChart(points: { id: string; minutes: number }[], target:
   const line = (m: number, c: string, label: string) =>
     `<line x1="30" x2="${W - 10}" y1="${y(m)}" y2="${y(m)}" stroke="${c}" stroke-dasharray="4 3"/><text x="${W - 110}" y="${Number(y(m)) - 3}" fill="${c}">${label} ${m} min</text>`;
   return svg(
-    "deploy duration (min) against the §9.1 thresholds",
+    "deploy duration (min) against the deploy thresholds",
     `${axis(max)}${line(target, "#ef6c00", "target")}${line(alert, "#c62828", "alert")}${dots}`,
   );
 }

@@ -106,7 +106,7 @@ export interface DeployPlan {
   tasks: readonly DeployTaskName[];
   /** Set for a production deploy that skipped the E2E gate; logged into releases.jsonl. */
   forceReason?: string;
-  /** What happens after the switch (issue 13). */
+  /** What happens after the switch (docs/requirements.md#R-watch). */
   afterSwitch: AfterSwitchPlan;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The watch window after the switch (seed §6.4, §9.1), pure: parse nginx access-log lines
+ * The watch window after the switch (docs/requirements.md#R-watch), pure: parse nginx access-log lines
  * (`$msec $status $request_time $deploy_release`), compute the error rate and p95 of one
  * release's requests over the trailing minute, and judge them against the thresholds.
  */
@@ -18,7 +18,7 @@ export interface WatchPolicy {
   p95AlertSeconds: number;
 }
 
-/** Seed §9.1: error rate > 5 % over 1 min or p95 > 5 s rolls back; p95 > 2 s alerts. */
+/** docs/requirements.md#R-watch: error rate > 5 % over 1 min or p95 > 5 s rolls back; p95 > 2 s alerts. */
 export const defaultWatchPolicy = (): WatchPolicy => ({
   windowSeconds: 60,
   errorRatePercent: 5,
@@ -27,7 +27,7 @@ export const defaultWatchPolicy = (): WatchPolicy => ({
   p95AlertSeconds: 2,
 });
 
-/** The span the rates are computed over: the trailing minute (§9.1). */
+/** The span the rates are computed over: the trailing minute (docs/requirements.md#R-watch). */
 export const RATE_SPAN_SECONDS = 60;
 
 /** One request as nginx logged it. */

@@ -1,6 +1,6 @@
 /**
  * Apply path filtering to the fast-tests stage: the jobs to run, and a skipped result
- * (with its reason) for each job left out. Both runners use it; the decision comes from planRun.ts.
+ * (with its reason) for each job left out. Both runners use it; the decision comes from triggers/pipeline.ts.
  */
 import type { PipelineConfig } from "../config/defaults";
 import type { BaseResolution } from "../triggers/diffRequest";

@@ -1,6 +1,6 @@
 /**
- * Stage metrics (seed §9.1): each stage's duration against its threshold, the coverage
- * gate, and an estimate of the GitHub Actions minutes and cost of the run. Pure.
+ * Stage metrics (docs/requirements.md#R-durations, R-coverage, R-billing): each stage's duration against its
+ * threshold, the coverage gate, and an estimate of the GitHub Actions minutes and cost of the run. Pure.
  */
 import type { Threshold } from "../job";
 import { rate, stagePassed, stripAnsi, type JobResult } from "./summary";

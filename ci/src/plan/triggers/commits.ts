@@ -1,5 +1,5 @@
 /**
- * Conventional Commit subjects (quality gate §6.1): `type(scope)!: subject`. Pure.
+ * Conventional Commit subjects (docs/requirements.md#R-commits): `type(scope)!: subject`. Pure.
  */
 import { StageFailure } from "../errors";
 

@@ -1,6 +1,6 @@
 /**
- * What a trigger runs and why: the branch table (branchRules.ts) plus path filtering
- * (pathFilter.ts), as data. `plan` prints it; fast-tests uses the same data to skip jobs.
+ * What a trigger runs and why: the branch table (rules.ts) plus path filtering
+ * (paths.ts), as data. `plan` prints it; fast-tests uses the same data to skip jobs.
  */
 import { InputError } from "../errors";
 import {

@@ -1,5 +1,5 @@
 /**
- * The branch strategy (seed §3.1) as one table. `plan` prints it and the real runs
+ * The branch strategy (docs/requirements.md#R-triggers) as one table. `plan` prints it and the real runs
  * (fast-tests path filtering) consult it; there is no second copy anywhere.
  */
 import { InputError } from "../errors";
@@ -77,7 +77,7 @@ const experimental: StageRule = {
   pathFiltered: false,
 };
 
-/** Seed §3.1. First matching row wins, so the specific patterns come first. */
+/** docs/requirements.md#R-triggers. First matching row wins, so the specific patterns come first. */
 export const BRANCH_RULES: BranchRule[] = [
   {
     branch: "ci-experimental/*",
@@ -153,7 +153,7 @@ export const BRANCH_RULES: BranchRule[] = [
   },
 ];
 
-/** Seed §3.1, workflow_dispatch: the stage someone requests, where it may run. */
+/** workflow_dispatch (docs/requirements.md#R-triggers): the stage someone requests, where it may run. */
 export const DISPATCH_RULES: DispatchRule[] = [
   {
     stage: "deploy-production",

@@ -22,7 +22,7 @@ describe("deployStats", () => {
 });
 
 describe("computeMetrics on a generated history", () => {
-  it("gives the known §11 answers", () => {
+  it("gives the known answers", () => {
     expect(value("deployment success rate").value).toBeCloseTo(EXPECTED.deploySuccessPercent, 6);
     expect(value("change failure rate").value).toBeCloseTo(EXPECTED.changeFailurePercent, 6);
     expect(value("MTTR").value).toBe(EXPECTED.mttrMinutes);
@@ -59,7 +59,7 @@ describe("computeMetrics on a generated history", () => {
 
   it("prints the table: value, target, status", () => {
     const t = formatMetricsTable(rows(), PERIOD.from, PERIOD.to);
-    expect(t).toContain("success metrics (seed §11), 2026-11-01 .. 2026-11-10");
+    expect(t).toContain("success metrics, 2026-11-01 .. 2026-11-10");
     expect(t).toMatch(/deployment success rate +84\.6 % +≥ 95\.0 % +missed/);
     expect(t).toMatch(/MTTR +12\.5 min +≤ 15\.0 min +ok/);
     expect(t).toMatch(/cost per deployment +\$0\.089 +≤ \$0\.200 +ok/);
