@@ -203,6 +203,6 @@ async function runRedacted<T>(t: TargetSettings, fn: () => Promise<T>): Promise<
   }
 }
 
-export function say(s: string): void {
+function say(s: string): void {
   console.log(`[deploy] ${s}`);
 }

@@ -13,19 +13,19 @@ import { deployFixture, type DeployFixture } from "../../support/deployFixture";
  * Retention on a real loopback staging server: one-file-change deploys of a prebuilt artifact and rollbacks that mark
  * releases BAD, keep 5.
  */
-describe("cleanup keeps 5 releases", () => {
+describe("cleanup keeps `keep` good releases", () => {
   let f: DeployFixture;
   beforeAll(async () => {
     f = await deployFixture();
   }, 300_000);
   afterAll(async () => {
     await f?.close();
-  }, 60_000);
+  }, 180_000);
 
-  it("keeps the newest 5 releases that passed health, removing BAD ones first, never a good one while a BAD one stays", async () => {
+  it("keeps the newest releases that passed health (keep 3), removing BAD ones first, never a good one while a BAD one stays", async () => {
     const deploy = async (i: number) => {
       const next = f.variant(`v${i % 2}`, { "frontend/public/deploy.txt": `deploy ${i}\n` });
-      const r = await f.deploy(next, `${i}`.repeat(7) + "aaaa");
+      const r = await f.deploy(next, `${i}`.repeat(7) + "aaaa", {}, ["--keep", "3"]);
       expect(r.exitCode, r.output).toBe(0);
       return f.currentId();
     };
@@ -34,12 +34,12 @@ describe("cleanup keeps 5 releases", () => {
       expect(r.exitCode, r.output).toBe(0);
     };
     const good = [];
-    for (let i = 0; i < 5; i++) good.push(await deploy(i));
-    await back(); // marks the 5th BAD
+    for (let i = 0; i < 3; i++) good.push(await deploy(i));
+    await back(); // marks the 3rd BAD
     const bad = [good.pop()!];
-    bad.push(await deploy(5));
-    await back(); // marks the 6th BAD
-    good.push(await deploy(6));
+    bad.push(await deploy(3));
+    await back(); // marks the 4th BAD
+    good.push(await deploy(4));
     const badLogged = parseReleaseLog(readFileSync(join(f.s.base, ".dep/releases.jsonl"), "utf8"))
       .filter((e) => e.status === "bad")
       .map((e) => e.id);
@@ -49,7 +49,7 @@ describe("cleanup keeps 5 releases", () => {
     const ctx = {
       remote: localRemote(),
       base: f.s.base,
-      plan: { releaseId: "", commit: "", keep: 5, health: defaultHealthPolicy() },
+      plan: { releaseId: "", commit: "", keep: 3, health: defaultHealthPolicy() },
       artifactDir: "",
       secrets: {},
       by: "test",
@@ -78,5 +78,5 @@ describe("cleanup keeps 5 releases", () => {
     expect(r.stdout).toContain(`rolled back staging to ${target}`);
     expect(f.currentId()).toBe(target);
     expect(await f.serving()).toBe(target);
-  }, 600_000);
+  }, 1_200_000);
 });
