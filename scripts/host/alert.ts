@@ -1,5 +1,5 @@
 /**
- * `alert --event KIND --text TEXT`: send one pipeline event to its severity's webhooks (seed §9.2),
+ * `alert --event KIND --text TEXT`: send one pipeline event to its severity's webhooks (docs/requirements.md#R-alerts),
  * for the stages and workflows that raise events outside a deploy (e2e-failed, coverage-drop).
  * A channel that is down is a warning; the command still exits 0.
  */

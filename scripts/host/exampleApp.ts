@@ -17,7 +17,7 @@ export interface LocalApp {
 }
 
 /**
- * Start the app locally the plain way: MongoDB wire protocol (FerretDB or mongod), uvicorn,
+ * Start the app locally the plain way: a MongoDB (mongod or a stand-in, as fast-tests picks it), uvicorn,
  * then `next build` with the API URL baked in and the standalone server. Everything started
  * is stopped again if a later part fails. `host` is the address the API and the frontend listen
  * on and are reached at (the engine lab passes the engine bridge's, so containers reach them).

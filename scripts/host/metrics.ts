@@ -1,7 +1,7 @@
 /**
- * `metrics`: the pipeline's §11 success metrics for a period (ci/src/plan/deploy/metrics.ts),
- * from release logs and E2E records given as files (--release-log, --e2e-records), else read
- * over SSH from the configured targets' `.dep/`. Prints the table; --html writes the page.
+ * `metrics`: the pipeline's success metrics (docs/requirements.md#R-metrics) for a period
+ * (ci/src/plan/deploy/metrics.ts), from release logs and E2E records given as files (--release-log, --e2e-records),
+ * else read over SSH from the configured targets' `.dep/`. Prints the table; --html writes the page.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

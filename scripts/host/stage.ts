@@ -1,6 +1,6 @@
 import { delimiter, resolve } from "node:path";
 
-/** Project-local tools (FerretDB built by scripts/setup.sh) come first on PATH. */
+/** Project-local tools (the MongoDB stand-ins scripts/setup.sh builds) come first on PATH. */
 export const TOOLS_BIN = resolve(import.meta.dirname, "../../.tools/bin");
 
 /** The runner's own environment with the project-local tools first on PATH; repository commands get less (job.ts). */

@@ -1,6 +1,6 @@
 /**
  * The bundled local "staging server": sshd on a loopback port with its own host key and
- * authorized key, nginx in front of the app ports, a FerretDB database, a DEPLOY_BASE and
+ * authorized key, nginx in front of the app ports, a MongoDB stand-in, a DEPLOY_BASE and
  * its own PM2_HOME, all under one directory (default .pipeline/staging). Started detached;
  * `stop` ends every process by its recorded pid.
  */
@@ -28,7 +28,7 @@ export interface StagingServer {
   pids: { sshd?: number; nginx?: number; mongo?: number };
 }
 
-/** Start sshd, nginx and FerretDB under `dir`; write deploy.env with the STAGING_* settings. */
+/** Start sshd, nginx and a MongoDB stand-in under `dir`; write deploy.env with the STAGING_* settings. */
 export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<StagingServer> {
   if (existsSync(join(dir, "state.json"))) await stopStagingServer(dir);
   const ports = {
