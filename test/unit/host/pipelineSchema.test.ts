@@ -64,10 +64,11 @@ describe("docs/pipeline.schema.json", () => {
   });
 });
 
-/** Every bounded number in a JSON Schema: `key` → [minimum, maximum], `[]` marking a list's items. */
-function boundsOf(node: Record<string, unknown>, key = ""): [string, number, number][] {
-  const here: [string, number, number][] =
-    typeof node.minimum === "number" && typeof node.maximum === "number" ? [[key, node.minimum, node.maximum]] : [];
+/** Every bounded number in a JSON Schema: `key` → [from, to] ("> 0" for an exclusive 0), `[]` marking items. */
+function boundsOf(node: Record<string, unknown>, key = ""): [string, string, string][] {
+  const from = node.exclusiveMinimum === 0 ? "> 0" : node.minimum;
+  const here: [string, string, string][] =
+    from !== undefined && typeof node.maximum === "number" ? [[key, String(from), String(node.maximum)]] : [];
   const props = Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>);
   return [
     ...here,
@@ -80,8 +81,8 @@ describe("docs/config.md's bounds table", () => {
   it("gives each number's bounds exactly as the schema holds them, and no others", () => {
     const doc = readFileSync(join(ROOT, "docs/config.md"), "utf8");
     const table = doc.slice(doc.indexOf("### Bounds"), doc.indexOf("## Editors"));
-    const rows = [...table.matchAll(/^\| `([^`]+)`[^|]*\| [^|]+ \| ([\d.]+) \| ([\d.]+) \|$/gm)].map(
-      (m): [string, number, number] => [m[1], Number(m[2]), Number(m[3])],
+    const rows = [...table.matchAll(/^\| `([^`]+)`[^|]*\| [^|]+ \| (> 0|[\d.]+) \| ([\d.]+) \|$/gm)].map(
+      (m): [string, string, string] => [m[1], m[2], m[3]],
     );
     const schema = boundsOf(JSON.parse(committed) as Record<string, unknown>);
     expect(schema.length).toBeGreaterThan(20);

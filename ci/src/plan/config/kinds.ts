@@ -78,6 +78,17 @@ export function amount(b: Bounds) {
   );
 }
 
+/** A number above 0 (0 itself not allowed) and at most `max`. */
+export function positive(b: Omit<Bounds, "min">) {
+  const fix = `use ${b.unit} above 0 and at most ${b.max}, such as ${b.example}`;
+  return v.pipe(
+    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
+    v.gtValue(0, (i) => say(`is ${String(i.input)}; it must be more than 0`, fix)),
+    v.maxValue(b.max, (i) => say(`is ${String(i.input)}; it must be at most ${b.max}`, fix)),
+    v.description(`${b.unit} above 0 and at most ${b.max}, such as ${b.example}`),
+  );
+}
+
 /** A whole number between `min` and `max`, both allowed. */
 export function whole(given: Omit<Bounds, "unit"> & { unit?: string }) {
   const b = { unit: "a whole number", ...given };

@@ -14,6 +14,7 @@ import {
   mapOf,
   matching,
   oneOf,
+  positive,
   section,
   stringList,
   text,
@@ -30,7 +31,7 @@ function settings<const T extends v.ObjectEntries>(entries: T) {
   return section(optional as { [K in keyof T]: v.OptionalSchema<T[K], undefined> });
 }
 
-const minutes = (example: number) => amount({ min: 0.1, max: 1440, example, unit: "minutes" });
+const minutes = (example: number) => positive({ max: 1440, example, unit: "minutes" });
 const threshold = (target: number, alert: number) => settings({ target: minutes(target), alert: minutes(alert) });
 const seconds = (min: number, max: number, example: number) => amount({ min, max, example, unit: "seconds" });
 const percent = (example: number) => amount({ min: 0, max: 100, example, unit: "a percentage" });
