@@ -1,5 +1,5 @@
 /**
- * After-the-switch benchmarks on a real loopback staging server (issue 13), over --runs rounds (default 3):
+ * After-the-switch benchmarks on a real loopback staging server, over --runs rounds (default 3):
  *   breach → old release serving again: a release failing 20 % of API requests goes out blue/green under load;
  *       the watch window sees the error rate cross 5 % and the failure path routes nginx back to the warm
  *       slot. The deploy reports the seconds from the poll that saw the breach until the old release answered

@@ -1,5 +1,5 @@
 /**
- * Deploy benchmarks on a real loopback staging server (sshd, rsync, PM2, nginx, FerretDB), over --runs rounds
+ * Deploy benchmarks on a real loopback staging server (sshd, rsync, PM2, nginx, a MongoDB stand-in), over --runs rounds
  * (default 3) of "deploy a one-file change, then roll it back", after one full first deploy:
  *   P5  bytes sent by a one-file-change deploy ÷ the full first deploy              (goal <= 1 %)
  *   P6  rollback, command start until the TARGET release serves both the frontend page and the API health

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Scale on paper": measure in one run, on this machine, what each E2E shard costs
+ * "Scale on paper": measure in one run, on this machine, what each E2E shard costs
  * besides its tests, and how shards contend for one machine's cores; then model a 15-minute
  * serial suite at 1, 2, 4, 8 and 16 shards on one engine and on one runner per shard.
  *   start-up  one shard process running one trivial test: config, worker and Chromium launch;

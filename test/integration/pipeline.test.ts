@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runPipeline } from "../support/cli";
 import { copyExample } from "../support/example";
 
-/** The host runner's entry point, run as a user would, on real npm, uv, Next.js and FerretDB. */
+/** The host runner's entry point, run as a user would, on real npm, uv, Next.js and a MongoDB stand-in. */
 describe("npm run pipeline -- fast-tests", () => {
   const copy = copyExample();
   afterAll(() => copy.remove());

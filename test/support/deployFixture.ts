@@ -1,5 +1,5 @@
 /**
- * One real loopback staging server (sshd, nginx, PM2 with its own PM2_HOME, FerretDB) and the
+ * One real loopback staging server (sshd, nginx, PM2 with its own PM2_HOME, a MongoDB stand-in) and the
  * example app built once, for a deploy test file. Optionally DEPLOY_BASE is a small tmpfs, so a
  * test can fill the disk for real. `close()` stops every process and unmounts.
  */
@@ -51,7 +51,7 @@ export async function deployFixture(opts: { tmpfsBase?: boolean } = {}): Promise
     await $({
       quiet: true,
     })`cp -al ${join(EXAMPLE, "frontend/node_modules")} ${join(app.dir, "frontend/node_modules")}`;
-    // The watch window (issue 13) is off here; test/integration/host/deploy.watch.test.ts turns it on.
+    // The watch window is off here; test/integration/host/deploy.watch.test.ts turns it on.
     writeFileSync(
       join(app.dir, "pipeline.yaml"),
       "deploy:\n  health: { attempts: 6, intervalSeconds: 1 }\n  watch: { windowSeconds: 0 }\n",

@@ -1,5 +1,5 @@
 /**
- * A generated deploy history with known §11 answers (worked out in the comments), for the
+ * A generated deploy history with known success-metric answers (worked out in the comments), for the
  * metrics unit test and the `metrics` command test.
  */
 import type { E2eRun } from "../../ci/src/plan/deploy/metrics";

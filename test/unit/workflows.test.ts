@@ -52,7 +52,7 @@ const load = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflo
 describe("workflows", () => {
   const lint = (yaml: string, file: string) => runLint(yaml, file);
 
-  it("has the five workflows of issue 5", () => {
+  it("has the five workflows", () => {
     expect(FILES.sort()).toEqual([
       "deploy-production.yml",
       "deploy-staging.yml",
@@ -283,7 +283,7 @@ describe("workflows", () => {
     });
   });
 
-  it("triggers the Test Suite on every branch where seed §3.1 runs fast-tests", () => {
+  it("triggers the Test Suite on every branch where R-triggers runs fast-tests", () => {
     const on = load("test-suite.yml").on as { push: { branches: string[] }; pull_request: { branches: string[] } };
     const glob = (b: string) => b.replace(/\/\*$/, "/**");
     for (const r of BRANCH_RULES.filter((x) => x.event === "push" && x.stages.some((s) => s.stage === "fast-tests"))) {

@@ -8,7 +8,7 @@ import { startStagingServer, stopStagingServer, type StagingServer } from "../..
 import { runPipeline } from "../../support/cli";
 import { copyExample, EXAMPLE } from "../../support/example";
 
-/** The host runner's deploy commands against a real sshd on loopback, rsync, PM2 (own PM2_HOME), nginx and FerretDB. */
+/** The host runner's deploy commands on a loopback sshd, rsync, PM2 (own PM2_HOME), nginx and a MongoDB stand-in. */
 const SECRET = `mongodb://127.0.0.1:PORT/autoauthor_staging?x="q'uo"ted&y=$HOME and spaces\\back\\slash\nsecond line`;
 const SHA = "3520442e4dc3c5bc938a31806b1e6a4d20cd12bc";
 

@@ -23,7 +23,7 @@ const env = {
 };
 
 /**
- * `npm run pipeline -- end-to-end` on real parts: the example app (FerretDB, uvicorn, next standalone)
+ * `npm run pipeline -- end-to-end` on real parts: the example app (a MongoDB stand-in, uvicorn, next standalone)
  * started once for the file from a temp copy, Playwright on Debian Chromium, merge-reports.
  */
 describe("e2e on the running example app", () => {

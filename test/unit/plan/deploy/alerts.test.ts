@@ -25,7 +25,7 @@ describe("alertChannels", () => {
 });
 
 describe("routeAlert", () => {
-  it("follows §9.2: rollback and health critical, E2E and coverage warning, deploy done info", () => {
+  it("follows R-alerts: rollback and health critical, E2E and coverage warning, deploy done info", () => {
     const ch = alertChannels(NASTY);
     expect(routeAlert({ kind: "rollback", text: "" }, ch)).toEqual({ severity: "critical", urls: ch.critical });
     expect(SEVERITY_OF["health-failing"]).toBe("critical");

@@ -5,7 +5,7 @@ import { planDeploy } from "../../../../ci/src/plan/deploy/stage";
 const target = { name: "staging", host: "127.0.0.1", port: 22, user: "deploy", basePath: "/srv/app" };
 
 describe("pipeline.yaml deploy.watch, deploy.strategy, deploy.canary and deploy.migrate", () => {
-  it("defaults to the §9.1 thresholds, a 60 s window, blue/green, canary steps 5, 25, 50, 100 and no migration", () => {
+  it("defaults to the R-watch thresholds, a 60 s window, blue/green, canary steps 5, 25, 50, 100 and no migration", () => {
     const d = parseConfig(undefined).deploy;
     expect(d.watch).toEqual({
       windowSeconds: 60,

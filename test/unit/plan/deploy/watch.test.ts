@@ -58,7 +58,7 @@ describe("watchFigures", () => {
   });
 });
 
-describe("judgeWatch with the §9.1 defaults", () => {
+describe("judgeWatch with the R-watch defaults", () => {
   const p = defaultWatchPolicy();
   const judge = (lines: AccessLine[]) => judgeWatch(watchFigures(lines, "r2", NOW), p);
 

@@ -61,7 +61,7 @@ describe("planFastTests", () => {
     ]);
   });
 
-  it("uses the fast-tests threshold of seed §9.1: 5 minutes, alert at 7", () => {
+  it("uses the fast-tests threshold of R-durations: 5 minutes, alert at 7", () => {
     expect(stage.threshold).toEqual({ targetSeconds: 300, alertSeconds: 420 });
   });
 

@@ -14,7 +14,7 @@ const running = (p: ReturnType<typeof plan>) =>
         .join("+")}`,
   );
 
-describe("planPipeline: seed §3.1 rows", () => {
+describe("planPipeline: the R-triggers rows", () => {
   it("feature/* pull request: fast-tests only", () => {
     const p = plan({ event: "pull_request", branch: "feature/login" });
     expect(p.rule).toBe("feature/*/pull_request");
