@@ -15,10 +15,11 @@ function refused(r: CliResult, line: RegExp): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 
+// Each case starts the real CLI (tsx) once or a few times; on a loaded 2-core machine one start takes seconds.
 const tmp = mkdtempSync(join(tmpdir(), "cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe("each command takes only its own options", () => {
+describe("each command takes only its own options", { timeout: 120_000 }, () => {
   it("refuses an option of another command, naming it, where it belongs, and the help to read", async () => {
     refused(
       await runPipeline(["deploy-staging", "--shards", "4"]),
@@ -72,7 +73,7 @@ describe("each command takes only its own options", () => {
   });
 });
 
-describe("enumerations are exact", () => {
+describe("enumerations are exact", { timeout: 120_000 }, () => {
   it("refuses rollback --target prodution, listing the allowed values, before reading any setting", async () => {
     refused(
       await runPipeline(["rollback", "--target", "prodution"], { ...process.env, STAGING_SSH_HOST: "" }),
@@ -108,7 +109,7 @@ describe("enumerations are exact", () => {
   });
 });
 
-describe("numbers are bounded, with the bound in the message", () => {
+describe("numbers are bounded, with the bound in the message", { timeout: 120_000 }, () => {
   it.each(["0", "1e9", "abc", "65", "-1", ""])("refuses --shards %j", async (n) => {
     refused(
       await runPipeline(["end-to-end", `--shards=${n}`]),
@@ -127,66 +128,70 @@ describe("numbers are bounded, with the bound in the message", () => {
   });
 });
 
-describe("paths: files are files, folders are folders, and the config stays inside the repository", () => {
-  it("refuses --config naming a folder or a file that is not there", async () => {
-    mkdirSync(join(tmp, "conf.d"), { recursive: true });
-    refused(
-      await runPipeline(["fast-tests", "--source", tmp, "--config", "conf.d"]),
-      /^--config conf\.d is a directory/,
-    );
-    refused(
-      await runPipeline(["fast-tests", "--source", tmp, "--config", "nope.yaml"]),
-      /^--config nope\.yaml does not exist in .*; pass a file inside --source$/,
-    );
-  });
-
-  it("refuses --event-file naming a folder or a missing file", async () => {
-    refused(
-      await runPipeline(["fast-tests", "--event-file", tmp]),
-      /^--event-file .* is a directory; pass the path of a file/,
-    );
-    refused(
-      await runPipeline(["plan", "--event-file", join(tmp, "event.json")]),
-      /^--event-file .*event\.json does not exist/,
-    );
-  });
-
-  it("refuses a place to write that is already the other kind (a file for a folder, a folder for a file)", async () => {
-    writeFileSync(join(tmp, "a-file"), "x");
-    refused(
-      await runPipeline(["metrics", "--html", tmp]),
-      /^--html .* is a directory, and the command writes a file there; pass another path$/,
-    );
-    refused(
-      await runPipeline(["fast-tests", "--report-dir", join(tmp, "a-file")]),
-      /^--report-dir .*a-file is a file, and the command writes a directory there/,
-    );
-  });
-
-  it("refuses a stray argument", async () => {
-    refused(await runPipeline(["fast-tests", "frontend"]), /^too many arguments for 'fast-tests'.*; see: .*--help$/);
-  });
-
-  it("refuses init --source naming a missing folder", async () => {
-    refused(await runPipeline(["init", "--source", join(tmp, "missing")]), /^--source .*missing does not exist/);
-  });
-
-  it("does not read a pipeline.yaml that links outside the repository", async () => {
-    const copy = copyExample();
-    try {
-      writeFileSync(join(tmp, "outside.yaml"), "e2e:\n  shards: 2\n");
-      symlinkSync(join(tmp, "outside.yaml"), join(copy.dir, "pipeline.yaml"));
+describe(
+  "paths: files are files, folders are folders, and the config stays inside the repository",
+  { timeout: 120_000 },
+  () => {
+    it("refuses --config naming a folder or a file that is not there", async () => {
+      mkdirSync(join(tmp, "conf.d"), { recursive: true });
       refused(
-        await runPipeline(["plan", "--source", copy.dir, "--event", "push", "--branch", "develop"]),
-        /^--config pipeline\.yaml resolves to .*outside\.yaml, outside --source .*; pass a file inside the repository$/,
+        await runPipeline(["fast-tests", "--source", tmp, "--config", "conf.d"]),
+        /^--config conf\.d is a directory/,
       );
-    } finally {
-      copy.remove();
-    }
-  });
-});
+      refused(
+        await runPipeline(["fast-tests", "--source", tmp, "--config", "nope.yaml"]),
+        /^--config nope\.yaml does not exist in .*; pass a file inside --source$/,
+      );
+    });
 
-describe("init on a folder with no app in it", () => {
+    it("refuses --event-file naming a folder or a missing file", async () => {
+      refused(
+        await runPipeline(["fast-tests", "--event-file", tmp]),
+        /^--event-file .* is a directory; pass the path of a file/,
+      );
+      refused(
+        await runPipeline(["plan", "--event-file", join(tmp, "event.json")]),
+        /^--event-file .*event\.json does not exist/,
+      );
+    });
+
+    it("refuses a place to write that is already the other kind (a file for a folder, a folder for a file)", async () => {
+      writeFileSync(join(tmp, "a-file"), "x");
+      refused(
+        await runPipeline(["metrics", "--html", tmp]),
+        /^--html .* is a directory, and the command writes a file there; pass another path$/,
+      );
+      refused(
+        await runPipeline(["fast-tests", "--report-dir", join(tmp, "a-file")]),
+        /^--report-dir .*a-file is a file, and the command writes a directory there/,
+      );
+    });
+
+    it("refuses a stray argument", async () => {
+      refused(await runPipeline(["fast-tests", "frontend"]), /^too many arguments for 'fast-tests'.*; see: .*--help$/);
+    });
+
+    it("refuses init --source naming a missing folder", async () => {
+      refused(await runPipeline(["init", "--source", join(tmp, "missing")]), /^--source .*missing does not exist/);
+    });
+
+    it("does not read a pipeline.yaml that links outside the repository", async () => {
+      const copy = copyExample();
+      try {
+        writeFileSync(join(tmp, "outside.yaml"), "e2e:\n  shards: 2\n");
+        symlinkSync(join(tmp, "outside.yaml"), join(copy.dir, "pipeline.yaml"));
+        refused(
+          await runPipeline(["plan", "--source", copy.dir, "--event", "push", "--branch", "develop"]),
+          /^--config pipeline\.yaml resolves to .*outside\.yaml, outside --source .*; pass a file inside the repository$/,
+        );
+      } finally {
+        copy.remove();
+      }
+    });
+  },
+);
+
+describe("init on a folder with no app in it", { timeout: 120_000 }, () => {
   it("refuses with exit 2 saying what it looked for, and writes nothing", async () => {
     const empty = join(tmp, "empty");
     mkdirSync(empty);
@@ -198,7 +203,7 @@ describe("init on a folder with no app in it", () => {
   });
 });
 
-describe("init on a repository whose pipeline.yaml is a link", () => {
+describe("init on a repository whose pipeline.yaml is a link", { timeout: 120_000 }, () => {
   it("refuses to write through it, even --force and even when it dangles", async () => {
     const repo = join(tmp, "linked");
     mkdirSync(repo);
@@ -213,7 +218,7 @@ describe("init on a repository whose pipeline.yaml is a link", () => {
   });
 });
 
-describe("check-commits", () => {
+describe("check-commits", { timeout: 120_000 }, () => {
   it("shows a subject's escape sequences as text, never sends them to the terminal", async () => {
     const repo = join(tmp, "repo");
     mkdirSync(repo);
