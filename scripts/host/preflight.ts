@@ -4,7 +4,7 @@ import { $, which } from "zx";
 import type { Job, ToolNeed } from "../../ci/src/plan/job";
 import { findServiceBin } from "./services";
 import { findPython, uvBroken } from "./python";
-import { UV_VERSION } from "../../ci/src/plan/config/defaults";
+import { UV_VERSION } from "../../ci/src/plan/images";
 
 /** A host tool that is missing or too old: one line saying what and how to install it. */
 export class MissingToolError extends InputError {

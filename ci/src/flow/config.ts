@@ -4,7 +4,8 @@
  */
 import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
 import { factPaths } from "../plan/config/repoFacts";
-import { ConfigError, missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
+import { ConfigError } from "../plan/config/error";
+import { missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
 /** The source tree as config loading sees it. */
 export interface ConfigSource {

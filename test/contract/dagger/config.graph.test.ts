@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../../ci/src/dagger/config";
-import { ConfigError } from "../../../ci/src/plan/config/parse";
+import { ConfigError } from "../../../ci/src/plan/config/error";
 import { startRecorder, type Recording } from "../../support/recorder";
 
 /**

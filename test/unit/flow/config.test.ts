@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type ConfigSource } from "../../../ci/src/flow/config";
-import { ConfigError } from "../../../ci/src/plan/config/parse";
+import { ConfigError } from "../../../ci/src/plan/config/error";
 
 /** A source tree of canned files (folders end in `/`), recording every port call in order. */
 function fakeSource(files: Record<string, string>, unreadable: string[] = []): ConfigSource & { calls: string[] } {

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitCodeOf, INPUT_ERROR_PREFIX, InputError, isExpected, StageFailure } from "../../../ci/src/plan/errors";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
-import { ConfigError } from "../../../ci/src/plan/config/parse";
+import { ConfigError } from "../../../ci/src/plan/config/error";
 import { NotReadyError } from "../../../ci/src/plan/e2e/readiness";
 
 const ROOT = resolve(import.meta.dirname, "../../..");

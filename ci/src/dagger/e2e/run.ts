@@ -16,8 +16,6 @@ import { holds, settledExit } from "./outcome";
 import { notifyAll } from "./notify";
 import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
 
-export { e2eStaging } from "./staging";
-
 /** What every E2E function plans from: the same inputs give the same plan, on one engine or across machines. */
 export interface E2eBase {
   source: Directory;

@@ -121,8 +121,6 @@ export interface PipelineConfig {
 /** The file a target repo may carry at its root. */
 export const CONFIG_FILE = "pipeline.yaml";
 
-export { UV_VERSION } from "../images";
-
 /** The Auto-Author conventions; a `pipeline.yaml` overrides any part of them. */
 export function defaultConfig(): PipelineConfig {
   return {

@@ -6,9 +6,6 @@ import { validate } from "./schema";
 import { checkValues } from "./values";
 import { readYaml } from "./yaml";
 
-export { ConfigError } from "./error";
-export { toArgv } from "./command";
-
 /**
  * Parse and validate `pipeline.yaml` text, merged over the defaults, then fill what the file leaves
  * unset from the repository's own files (`facts`: Python version, test extras). Pure: no I/O.

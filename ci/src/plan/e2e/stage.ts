@@ -1,9 +1,9 @@
 import { InputError } from "../errors";
-import { UV_VERSION, type PipelineConfig } from "../config/defaults";
-import { playwrightImage } from "../images";
+import type { PipelineConfig } from "../config/defaults";
+import { playwrightImage, UV_VERSION } from "../images";
 import { assignShards, validateShardCount, type ShardAssignment } from "./shards";
 import type { Suite } from "./summary";
-import { toArgv } from "../config/parse";
+import { toArgv } from "../config/command";
 import type { Job, Step } from "../job";
 import { thresholdOf } from "../config/thresholds";
 import { installArgv } from "../fastTests/backend";
@@ -80,8 +80,6 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
     backendJob: backendE2eJob(c, input.apiUrl),
   };
 }
-
-export { playwrightImage } from "../images";
 
 /** The installed @playwright/test version: the lockfile's, else an exact package.json pin. */
 export function playwrightVersion(packageJson: string, packageLock?: string): string {

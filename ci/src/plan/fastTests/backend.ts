@@ -1,5 +1,6 @@
-import { UV_VERSION, type PipelineConfig } from "../config/defaults";
-import { toArgv } from "../config/parse";
+import type { PipelineConfig } from "../config/defaults";
+import { UV_VERSION } from "../images";
+import { toArgv } from "../config/command";
 import type { Job } from "../job";
 import { planMongoService } from "./mongo";
 import { thresholdOf } from "../config/thresholds";

@@ -1,5 +1,5 @@
 import type { PipelineConfig } from "../config/defaults";
-import { toArgv } from "../config/parse";
+import { toArgv } from "../config/command";
 import { containerWorkdir, type Job } from "../job";
 import { thresholdOf } from "../config/thresholds";
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../../ci/src/plan/config/defaults";
-import { ConfigError, parseConfig, toArgv } from "../../../../ci/src/plan/config/parse";
+import { toArgv } from "../../../../ci/src/plan/config/command";
+import { ConfigError } from "../../../../ci/src/plan/config/error";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
 
 describe("parseConfig", () => {
   it("returns the Auto-Author defaults when there is no file", () => {

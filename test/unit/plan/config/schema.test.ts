@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../../../ci/src/plan/config/parse";
+import { ConfigError } from "../../../../ci/src/plan/config/error";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
 
 /** `a.b.c: value` as nested YAML. */
 function yamlAt(key: string, value: string): string {

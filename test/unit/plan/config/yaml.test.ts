@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../../../ci/src/plan/config/parse";
+import { ConfigError } from "../../../../ci/src/plan/config/error";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
 
 /** A pipeline.yaml whose frontend.env holds `n` variables: about 80 bytes a key. */
 function manyKeys(n: number): string {

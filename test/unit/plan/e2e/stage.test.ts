@@ -5,11 +5,11 @@ import {
   E2eInputError,
   isSpecFile,
   planE2e,
-  playwrightImage,
   playwrightVersion,
   type E2eInput,
 } from "../../../../ci/src/plan/e2e/stage";
 import { ShardCountError } from "../../../../ci/src/plan/e2e/shards";
+import { playwrightImage } from "../../../../ci/src/plan/images";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { installArgv } from "../../../../ci/src/plan/fastTests/backend";
 
