@@ -62,7 +62,8 @@ describe("comments cite the requirements page", () => {
   });
 
   it("no source or test file cites an issue by number", () => {
-    expect(issueNumbers(read(SOURCES))).toEqual([]);
+    // This file's own fixtures cite issue numbers on purpose.
+    expect(issueNumbers(read(SOURCES.filter((f) => f !== "test/unit/comments.test.ts")))).toEqual([]);
   });
 
   it("(the checks) catch a section sign and an issue number, and leave an upstream reference alone", () => {
