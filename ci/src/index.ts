@@ -168,10 +168,12 @@ export class Ci {
     /** the SSH port of staging */ stagingPort: number = 22,
     /** the SSH private key for staging */ stagingSshKey?: Secret,
     /** staging's pinned known_hosts line(s); StrictHostKeyChecking=yes */ stagingKnownHosts?: Secret,
+    /** webhook URL(s), one a line, told (e2e-failed) when the run is red */ alertWarning?: Secret,
   ): Promise<Directory> {
     const ssh = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
     const staging = e2eStaging({ ...ssh, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
-    const run = { source: this.source, config: this.config, shards, suite, baseUrl, apiUrl, timings };
+    const alerts = { warning: alertWarning };
+    const run = { source: this.source, config: this.config, alerts, shards, suite, baseUrl, apiUrl, timings };
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
     return runE2e({ ...run, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging });
   }
@@ -226,10 +228,12 @@ export class Ci {
     /** the SSH port of staging */ stagingPort: number = 22,
     /** the SSH private key for staging */ stagingSshKey?: Secret,
     /** staging's pinned known_hosts line(s); StrictHostKeyChecking=yes */ stagingKnownHosts?: Secret,
+    /** webhook URL(s), one a line, told (e2e-failed) when the run is red */ alertWarning?: Secret,
   ): Promise<Directory> {
     const ssh = { host: stagingHost, user: stagingUser, basePath: stagingBasePath, port: stagingPort };
     const staging = e2eStaging({ ...ssh, sshKey: stagingSshKey, knownHosts: stagingKnownHosts, commit });
-    const run = { source: this.source, config: this.config, shards: total, suite, baseUrl, apiUrl, timings };
+    const alerts = { warning: alertWarning };
+    const run = { source: this.source, config: this.config, alerts, shards: total, suite, baseUrl, apiUrl, timings };
     const webhooks = { slack: slackWebhook, discord: discordWebhook };
     return runE2eMerge({ ...run, readyAttempts, readyInterval, commit, webhooks, notifySuccess, staging }, blobs);
   }

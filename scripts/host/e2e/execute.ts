@@ -1,43 +1,51 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { E2E_PATHS, E2E_WORK, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
-import { blobShardRuns } from "../../../ci/src/plan/e2e/split";
-import { summarizeE2e, type E2eSummary, type ShardRun } from "../../../ci/src/plan/e2e/summary";
-import type { Job, Step } from "../../../ci/src/plan/job";
-import { displayArgv } from "../../../ci/src/plan/job";
+import type { E2ePorts, ShardEnd } from "../../../ci/src/flow/e2e";
 import { repositoryEnv } from "../../../ci/src/plan/env";
-import { parseReport, type PwReport } from "../../../ci/src/plan/e2e/playwrightReport";
-import { parsePytestJunit, type BackendE2eResult } from "../../../ci/src/plan/e2e/pytestJunit";
+import { E2E_PATHS, E2E_WORK, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import type { ShardRun } from "../../../ci/src/plan/e2e/summary";
+import { displayArgv, type Job, type Step } from "../../../ci/src/plan/job";
 import { processExecutor, type StepOutcome } from "../exec";
 import { prefixedWriter } from "../prefix";
 
-export interface E2eRunResult {
-  summary: E2eSummary;
-  /** The merged report directory (html/, results.json, junit.xml) inside the frontend. */
-  reportDir: string;
-}
+/** The E2E ports that run jobs: shards, backend E2E and merge-reports as processes; blobs and reports are folders. */
+export type RunPorts = Pick<E2ePorts<string, string, unknown>, "runShards" | "runBackend" | "merge">;
 
 /**
- * Run an E2E plan as host processes: install once, then the shards (each its own Playwright
- * process, blob dir and output dir) beside the backend's E2E pytest, then gather the blobs
- * and merge them with Playwright's own merge-reports. A red shard never stops the merge.
- * The same builders run one shard alone (runShardAlone) and the merge alone (runMergeAlone).
+ * Run an E2E plan's jobs as host processes: one install shared by the shards (each its own Playwright process, blob
+ * dir and output dir) beside the backend's E2E pytest; merge-reports over the blob zips gathered into one folder.
  */
-export async function runE2ePlan(plan: E2ePlan, sourceDir: string, env: NodeJS.ProcessEnv): Promise<E2eRunResult> {
-  const { fe, be } = dirsOf(plan, sourceDir);
-  rmSync(join(fe, E2E_WORK), { recursive: true, force: true });
-  rmSync(join(be, E2E_PATHS.backendJunit), { force: true });
-  await installOnce(plan.mergeJob, fe, env);
-  const [shards, backend] = await Promise.all([
-    Promise.all(plan.shardJobs.map((_, i) => runShard(plan, i + 1, fe, env))),
-    runBackend(plan.backendJob, be, env, plan.shardJobs.length),
-  ]);
-  return mergeAndSummarise(plan, fe, env, {
-    blobDirs: shards.map((s) => join(fe, E2E_PATHS.blobDir(s.index))),
-    shards,
-    backend,
-    problems: [],
-  });
+export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
+  return {
+    runShards: async (plan) => {
+      const { fe } = dirsOf(plan, sourceDir);
+      rmSync(join(fe, E2E_WORK), { recursive: true, force: true });
+      await installOnce(plan.mergeJob, fe, env);
+      return Promise.all(plan.shardJobs.map((_, i) => shardEnd(plan, i + 1, fe, env)));
+    },
+    runBackend: async (plan) => {
+      const { be } = dirsOf(plan, sourceDir);
+      const junit = join(be, E2E_PATHS.backendJunit);
+      rmSync(junit, { force: true });
+      const job = plan.backendJob;
+      for (const step of job.install) {
+        const r = await runStep(job, step, be, env, plan.shardJobs.length);
+        if (r.exitCode !== 0) return { exitCode: r.exitCode };
+      }
+      const r = await runStep(job, job.steps[0], be, env, plan.shardJobs.length);
+      return { exitCode: r.exitCode, junit: existsSync(junit) ? readFileSync(junit, "utf8") : undefined };
+    },
+    merge: async (plan, blobDirs) => {
+      const { fe } = dirsOf(plan, sourceDir);
+      for (const d of [E2E_PATHS.blobs, E2E_PATHS.report]) rmSync(join(fe, d), { recursive: true, force: true });
+      await installOnce(plan.mergeJob, fe, env);
+      gatherBlobs(fe, blobDirs);
+      const r = await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
+      const json = join(fe, E2E_PATHS.json);
+      const results = existsSync(json) ? readFileSync(json, "utf8") : undefined;
+      return { exitCode: r.exitCode, killed: false, report: join(fe, E2E_PATHS.report), results };
+    },
+  };
 }
 
 /**
@@ -54,50 +62,14 @@ export async function runShardAlone(
   for (const d of [E2E_PATHS.blobDir(index), E2E_PATHS.resultsDir(index)])
     rmSync(join(fe, d), { recursive: true, force: true });
   await installOnce(plan.mergeJob, fe, env);
-  const run = await runShard(plan, index, fe, env);
+  const end = await shardEnd(plan, index, fe, env);
+  const run = { index, files: plan.assignment.shards[index - 1].files, exitCode: end.exitCode, seconds: end.seconds };
   const blob = join(fe, E2E_PATHS.blobDir(index), E2E_PATHS.blobName(index));
   return { run, blob: existsSync(blob) ? blob : undefined };
 }
 
-/** Merge the blob zips in `blobsDir` (from other machines) beside the backend E2E, as e2e's merge does. */
-export async function runMergeAlone(
-  plan: E2ePlan,
-  blobsDir: string,
-  total: number,
-  sourceDir: string,
-  env: NodeJS.ProcessEnv,
-): Promise<E2eRunResult> {
-  const { fe, be } = dirsOf(plan, sourceDir);
-  for (const d of [E2E_PATHS.blobs, E2E_PATHS.report]) rmSync(join(fe, d), { recursive: true, force: true });
-  rmSync(join(be, E2E_PATHS.backendJunit), { force: true });
-  const { runs, problems } = blobShardRuns(plan, existsSync(blobsDir) ? readdirSync(blobsDir) : [], total);
-  await installOnce(plan.mergeJob, fe, env);
-  const backend = await runBackend(plan.backendJob, be, env, 1);
-  return mergeAndSummarise(plan, fe, env, { blobDirs: [blobsDir], shards: runs, backend, problems });
-}
-
 function dirsOf(plan: E2ePlan, sourceDir: string): { fe: string; be: string } {
   return { fe: join(sourceDir, plan.mergeJob.workdir), be: join(sourceDir, plan.backendJob.workdir) };
-}
-
-async function mergeAndSummarise(
-  plan: E2ePlan,
-  fe: string,
-  env: NodeJS.ProcessEnv,
-  r: { blobDirs: string[]; shards: ShardRun[]; backend: BackendE2eResult; problems: string[] },
-): Promise<E2eRunResult> {
-  gatherBlobs(fe, r.blobDirs);
-  await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
-  const summary = summarizeE2e({
-    suite: plan.suite,
-    mode: plan.assignment.mode,
-    modeReason: plan.assignment.reason,
-    shards: r.shards,
-    report: readMerged(join(fe, E2E_PATHS.json)),
-    backend: r.backend,
-    problems: r.problems,
-  });
-  return { summary, reportDir: join(fe, E2E_PATHS.report) };
 }
 
 /** `npm ci` wipes node_modules, so the shards share one install, run only when the lockfile is newer. */
@@ -111,27 +83,14 @@ async function installOnce(job: Job, cwd: string, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-/** Run shard `index` (1-based) of the plan: its one Playwright step, timed. */
-async function runShard(plan: E2ePlan, index: number, cwd: string, env: NodeJS.ProcessEnv): Promise<ShardRun> {
+/** Run shard `index` (1-based): its one Playwright step, timed; its blob folder when Playwright wrote the zip. */
+async function shardEnd(plan: E2ePlan, index: number, fe: string, env: NodeJS.ProcessEnv): Promise<ShardEnd<string>> {
   const job = plan.shardJobs[index - 1];
   const t = Date.now();
-  const r = await runStep(job, job.steps[0], cwd, env, index - 1);
-  return {
-    index,
-    files: plan.assignment.shards[index - 1].files,
-    exitCode: r.exitCode,
-    seconds: (Date.now() - t) / 1000,
-  };
-}
-
-async function runBackend(job: Job, cwd: string, env: NodeJS.ProcessEnv, index: number): Promise<BackendE2eResult> {
-  for (const step of job.install) {
-    const r = await runStep(job, step, cwd, env, index);
-    if (r.exitCode !== 0) return parsePytestJunit(undefined, r.exitCode);
-  }
-  const r = await runStep(job, job.steps[0], cwd, env, index);
-  const junit = join(cwd, E2E_PATHS.backendJunit);
-  return parsePytestJunit(existsSync(junit) ? readFileSync(junit, "utf8") : undefined, r.exitCode);
+  const r = await runStep(job, job.steps[0], fe, env, index - 1);
+  const blobDir = join(fe, E2E_PATHS.blobDir(index));
+  const wrote = existsSync(join(blobDir, E2E_PATHS.blobName(index)));
+  return { exitCode: r.exitCode, killed: false, seconds: (Date.now() - t) / 1000, ...(wrote ? { blob: blobDir } : {}) };
 }
 
 async function runStep(job: Job, step: Step, cwd: string, env: NodeJS.ProcessEnv, index: number): Promise<StepOutcome> {
@@ -149,14 +108,5 @@ function gatherBlobs(fe: string, dirs: string[]): void {
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) copyFileSync(join(dir, f), join(into, f));
-  }
-}
-
-function readMerged(file: string): PwReport | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return parseReport(readFileSync(file, "utf8"), file);
-  } catch {
-    return undefined;
   }
 }

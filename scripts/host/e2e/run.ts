@@ -1,9 +1,9 @@
-import { sendStageAlerts } from "../stageAlerts";
-import { e2eFailure } from "../../../ci/src/plan/e2e/alerts";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { runE2eStage, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
-import { E2eInputError, planE2e, type E2eInput } from "../../../ci/src/plan/e2e/stage";
+import { REPORT_HTML } from "../../../ci/src/plan/e2e/reportFiles";
+import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
@@ -11,11 +11,12 @@ import { readinessUrls, waitForReady } from "../../../ci/src/plan/e2e/readiness"
 import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
-import { runE2ePlan, type E2eRunResult } from "./execute";
+import { runPorts } from "./execute";
 import { startLocalApp, sleep, type LocalApp } from "../exampleApp";
 import { hostGit } from "../git";
 import { preflight } from "../preflight";
-import { TOOLS_BIN } from "../stage";
+import { runnerEnv } from "../stage";
+import { sendStageAlerts } from "../stageAlerts";
 
 export interface E2eFlags {
   shards?: string;
@@ -40,7 +41,7 @@ export interface E2eFlags {
 
 /**
  * `npm run pipeline -- end-to-end`: check the input and plan before anything starts, wait for the
- * app (or start the example locally), run the plan, write the report, summary, notification
+ * app (or start the example locally), run the E2E flow, write the report, summary, notification
  * and promotion record. Exit 1 when the tests are red; the report is written either way.
  */
 export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
@@ -53,7 +54,7 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
     apiUrl: input.apiUrl || "http://127.0.0.1",
   });
   for (const w of dry.warnings) console.error(`warning: ${w}`);
-  const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
+  const env = runnerEnv();
   await preflight([...dry.shardJobs.slice(0, 1), dry.backendJob], sourceDir, env);
   const commit = await commitOf(f, sourceDir);
   const record = recordMode(f.record);
@@ -61,63 +62,89 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
   try {
     if (!input.baseUrl) app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`));
     else await waitForStaging(input.baseUrl, input.apiUrl, f, c);
-    const plan = planE2e(c, { ...input, baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl });
+    const urls = { baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl };
+    const plan = planE2e(c, { ...input, ...urls });
     console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
     // A run against the locally started example tested no deployed staging: its record stays local unless asked.
     const where = app && record === "auto" ? "local" : record;
-    return await writeReport(
-      await runE2ePlan(plan, sourceDir, env),
-      { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess },
-      env,
-    );
+    const o = { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess };
+    const ctx = hostContext(plan, { ...urls, commit, total: input.shards, timings: !!f.timings });
+    const out = await runE2eStage(plan, ctx, { ...runPorts(sourceDir, env), ...finishPorts(o, env) });
+    return printOutcome(out, plan.warnings.length);
   } finally {
     await app?.stop();
   }
 }
 
-/**
- * Copy the merged report out, add the summary, notify, write the promotion record; exit 1 when red. e2e and e2e-merge
- * end here.
- */
-export async function writeReport(
-  { summary, reportDir }: E2eRunResult,
-  o: { reportOut: string; stateDir: string; commit?: string; record: RecordMode; notifySuccess: boolean },
+/** Where a host run's report and promotion record go, and whether a green run is notified too. */
+export interface FinishOptions {
+  reportOut: string;
+  stateDir: string;
+  commit?: string;
+  record: RecordMode;
+  notifySuccess: boolean;
+}
+
+/** What a host run is: the commit, the shard count, and the re-run hint in the host CLI's words. */
+export function hostContext(
+  plan: E2ePlan,
+  r: { baseUrl: string; apiUrl: string; commit?: string; total: number; timings: boolean },
+): E2eContext {
+  const rerun = {
+    runner: "host" as const,
+    suite: plan.suite,
+    baseUrl: r.baseUrl,
+    apiUrl: r.apiUrl,
+    timings: r.timings,
+  };
+  return { commit: r.commit, total: r.total, rerun, warnings: plan.warnings, now: () => new Date() };
+}
+
+/** The E2E ports that tell and keep: webhooks from env or .env, alerts, the promotion record, the report folder. */
+export function finishPorts(
+  o: FinishOptions,
   env: NodeJS.ProcessEnv,
-): Promise<number> {
-  rmSync(o.reportOut, { recursive: true, force: true });
-  mkdirSync(o.reportOut, { recursive: true });
-  cpSync(reportDir, o.reportOut, { recursive: true });
-  const text = formatE2eSummary(summary);
-  writeFileSync(join(o.reportOut, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(o.reportOut, "summary.txt"), `${text}\n`);
-  // The same one-word verdict file as the Dagger function's report, for end-to-end-verdict on either runner.
-  writeFileSync(join(o.reportOut, "status"), `${summary.status}\n`);
-  const html = join(o.reportOut, "html/index.html");
-  console.log(`\n${text}\nreport: ${html}`);
-  for (const w of await notify(
-    summary,
-    { commit: o.commit ?? "unknown", report: html },
-    webhookUrls(env),
-    o.notifySuccess,
-  ))
-    console.error(w);
-  await sendStageAlerts(e2eFailure(summary, o.commit), env);
-  if (!o.commit)
-    console.error(
-      "warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>",
-    );
-  else {
-    const where = await writeRecord(summary, o.commit, html, { stateDir: o.stateDir, mode: o.record, env }).catch(
-      (e: Error) => {
-        console.error(
-          `warning: no promotion record written (${e.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- end-to-end --commit ${o.commit}\` writes one`,
-        );
-        return undefined;
-      },
-    );
-    if (where) console.log(`promotion record: ${where}`);
-  }
-  return summary.status === "passed" ? 0 : 1;
+): Pick<E2ePorts<string, string, string>, "notify" | "alert" | "writeRecord" | "writeReport"> {
+  const html = join(o.reportOut, REPORT_HTML);
+  return {
+    notify: (s) => notify(s, { commit: o.commit ?? "unknown", report: html }, webhookUrls(env), o.notifySuccess),
+    alert: (events) => sendStageAlerts(events, env),
+    writeRecord: async (s) => {
+      if (!o.commit)
+        return [
+          "warning: no promotion record written: the source is not in a git repository; pass --commit <full sha>",
+        ];
+      const where = await writeRecord(s, o.commit, html, { stateDir: o.stateDir, mode: o.record, env }).catch(
+        (e: Error) => e,
+      );
+      if (typeof where === "string") console.log(`promotion record: ${where}`);
+      return typeof where === "string"
+        ? []
+        : [
+            `warning: no promotion record written (${where.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- end-to-end --commit ${o.commit}\` writes one`,
+          ];
+    },
+    writeReport: async (report, files) => {
+      rmSync(o.reportOut, { recursive: true, force: true });
+      mkdirSync(o.reportOut, { recursive: true });
+      if (report && existsSync(report)) cpSync(report, o.reportOut, { recursive: true });
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(o.reportOut, path)), { recursive: true });
+        writeFileSync(join(o.reportOut, path), text);
+      }
+      return o.reportOut;
+    },
+  };
+}
+
+/**
+ * Print the summary, where the report is, and the warnings not yet printed (the plan's were, before the run); exit 1
+ * when the run is red.
+ */
+export function printOutcome(out: E2eOutcome<string>, printed: number): number {
+  console.log(`\n${formatE2eSummary(out.summary)}\nreport: ${join(out.report, REPORT_HTML)}`);
+  for (const w of out.warnings.slice(printed)) console.error(w);
+  return out.summary.status === "passed" ? 0 : 1;
 }
 
 /**

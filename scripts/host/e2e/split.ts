@@ -1,12 +1,13 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { runE2eMergeStage } from "../../../ci/src/flow/e2e";
 import { basename, delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { E2eInputError, planE2e, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { selectShard, ShardIndexError } from "../../../ci/src/plan/e2e/split";
-import { commitOf, planInput, waitForStaging, writeReport, type E2eFlags } from "./run";
+import { commitOf, finishPorts, hostContext, planInput, printOutcome, waitForStaging, type E2eFlags } from "./run";
 import { recordMode } from "./record";
-import { runMergeAlone, runShardAlone } from "./execute";
+import { runPorts, runShardAlone } from "./execute";
 import { preflight } from "../preflight";
 import { TOOLS_BIN } from "../stage";
 
@@ -64,18 +65,12 @@ export async function e2eMergeCommand(f: E2eFlags, sourceDir: string, c: Pipelin
   await preflight([plan.mergeJob, plan.backendJob], sourceDir, env);
   const commit = await commitOf(f, sourceDir);
   await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
-  const result = await runMergeAlone(plan, resolve(f.blobs), total, sourceDir, env);
-  return writeReport(
-    result,
-    {
-      reportOut: join(stateDir, "e2e-report"),
-      stateDir,
-      commit,
-      record: recordMode(f.record),
-      notifySuccess: !!f.notifySuccess,
-    },
-    env,
-  );
+  const blobs = resolve(f.blobs);
+  const names = existsSync(blobs) ? readdirSync(blobs) : [];
+  const o = { reportOut: join(stateDir, "e2e-report"), stateDir, commit, record: recordMode(f.record) };
+  const ctx = hostContext(plan, { baseUrl: f.baseUrl!, apiUrl: f.apiUrl!, commit, total, timings: !!f.timings });
+  const ports = { ...runPorts(sourceDir, env), ...finishPorts({ ...o, notifySuccess: !!f.notifySuccess }, env) };
+  return printOutcome(await runE2eMergeStage(plan, ctx, names, blobs, ports), plan.warnings.length);
 }
 
 function totalOf(f: E2eFlags): number {

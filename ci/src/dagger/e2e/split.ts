@@ -4,23 +4,12 @@
  * fails on a red report. The containers are dagger/e2e/run.ts's builders, the same as in `e2e`.
  */
 import { dag, type Directory } from "@dagger.io/dagger";
-import {
-  backendContainer,
-  finishE2e,
-  mergeBlobs,
-  planFromSource,
-  rerunContext,
-  shardBlob,
-  shardContainer,
-  summarise,
-  type DaggerE2eArgs,
-  type E2eBase,
-} from "./run";
-import { holds, settledExit } from "./outcome";
+import { runE2eMergeStage } from "../../flow/e2e";
+import { daggerContext, finishPorts, planFromSource, rerunContext, type DaggerE2eArgs, type E2eBase } from "./run";
+import { runPorts, shardContainer, shardEnd } from "./execute";
 import { resolveCommit } from "./staging";
 import { newRunId } from "../runId";
-import { E2E_PATHS } from "../../plan/e2e/stage";
-import { blobIndex, blobShardRuns, selectShard, shardRerunCommand } from "../../plan/e2e/split";
+import { selectShard, shardRerunCommand } from "../../plan/e2e/split";
 import { verdictOf } from "../../plan/e2e/verdict";
 
 /**
@@ -36,13 +25,11 @@ export async function runE2eShard(a: E2eBase, index: number): Promise<Directory>
     );
     return dag.directory();
   }
-  const shard = shardContainer(a.source, job, newRunId());
-  const exit = await settledExit(shard);
-  const blob = shardBlob(shard, plan, index);
-  console.error(`end-to-end-shard ${index}/${a.shards}: playwright exit ${exit.code}`);
-  if (!exit.killed && (await holds(blob, E2E_PATHS.blobName(index)))) return blob;
+  const end = await shardEnd(shardContainer(a.source, job, newRunId()), plan, index, Date.now());
+  console.error(`end-to-end-shard ${index}/${a.shards}: playwright exit ${end.exitCode}`);
+  if (end.blob) return end.blob;
   console.error(
-    `warning: shard ${index} ${exit.killed ? "was killed" : "wrote no blob report"} (exit ${exit.code}); returning an empty blob directory. Re-run it: ${shardRerunCommand(index, a.shards, rerunContext(a))}`,
+    `warning: shard ${index} ${end.killed ? "was killed" : "wrote no blob report"} (exit ${end.exitCode}); returning an empty blob directory. Re-run it: ${shardRerunCommand(index, a.shards, rerunContext(a))}`,
   );
   return dag.directory();
 }
@@ -55,12 +42,8 @@ export async function runE2eMerge(a: DaggerE2eArgs, blobs: Directory): Promise<D
   const runId = newRunId();
   const commit = await resolveCommit(a.staging, a.commit, runId);
   const [plan, names] = await Promise.all([planFromSource(a), blobs.entries()]);
-  const { runs, problems } = blobShardRuns(plan, names, a.shards, rerunContext(a));
-  const backend = backendContainer(a.source, plan, runId);
-  const given = names.some((n) => blobIndex(n) !== undefined) ? [blobs] : [];
-  const [backendExit, report] = await Promise.all([settledExit(backend), mergeBlobs(a.source, plan, given)]);
-  const r = { runs, backendCode: backendExit.code, problems: [...problems, ...report.problems] };
-  return finishE2e({ ...a, commit }, plan, await summarise(plan, report.dir, backend, r), runId);
+  const ports = { ...runPorts(a.source, runId), ...finishPorts({ ...a, commit }, plan, runId) };
+  return (await runE2eMergeStage(plan, daggerContext(a, plan, commit), names, blobs, ports)).report;
 }
 
 /** Return the summary of an exported report whose status is passed; throw with the summary when it is failed. */

@@ -44,7 +44,7 @@ export function blobShardRuns(
   plan: E2ePlan,
   blobNames: string[],
   total: number,
-  rerun?: RerunContext,
+  rerun: RerunContext,
 ): { runs: ShardRun[]; problems: string[] } {
   const got = new Set(blobNames.map(blobIndex).filter((i): i is number => i !== undefined));
   const runs = plan.assignment.shards.map((s) => ({
@@ -57,15 +57,17 @@ export function blobShardRuns(
     .filter((r) => r.exitCode !== 0)
     .map(
       (r) =>
-        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`${rerun ? shardRerunCommand(r.index, total, rerun) : `dagger call end-to-end-shard --index ${r.index} --total ${total} ... export --path blob`}\``,
+        `shard ${r.index} of ${plan.shardJobs.length} sent no blob report (${E2E_PATHS.blobName(r.index)}): re-run its job, or \`${shardRerunCommand(r.index, total, rerun)}\``,
     );
   if (got.size === 0)
     problems.push("no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip");
   return { runs, problems };
 }
 
-/** What a re-run of one shard must be given to run the same tests as the run that lost it. */
+/** What a re-run of one shard must be given to run the same tests as the run that lost it, and on which runner. */
 export interface RerunContext {
+  /** The runner whose command line re-runs it: `dagger call` or the host CLI. */
+  runner: "dagger" | "host";
   suite: string;
   baseUrl: string;
   apiUrl: string;
@@ -76,7 +78,10 @@ export interface RerunContext {
 /** The exact call that re-runs shard `index` of a plan cut for `total` shards and exports its blob. */
 export function shardRerunCommand(index: number, total: number, r: RerunContext): string {
   const timings = r.timings ? " --timings results.json" : "";
-  return `dagger call end-to-end-shard --index ${index} --total ${total} --suite ${r.suite} --base-url ${r.baseUrl} --api-url ${r.apiUrl}${timings} export --path blob-${index}`;
+  const args = `--index ${index} --total ${total} --suite ${r.suite} --base-url ${r.baseUrl} --api-url ${r.apiUrl}${timings}`;
+  return r.runner === "dagger"
+    ? `dagger call end-to-end-shard ${args} export --path blob-${index}`
+    : `npm run pipeline -- end-to-end-shard ${args} --out blob-${index}`;
 }
 
 /** How one shard container ended on the engine: its exit code, killed outside the codes an exec may return, blob. */

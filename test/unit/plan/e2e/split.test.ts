@@ -79,6 +79,7 @@ describe("selectShard", () => {
 
 describe("blobShardRuns", () => {
   const plan = planE2e(c, { ...base, shards: 3, files: sorted, timings: new Map() });
+  const rerun = { runner: "dagger" as const, suite: "full", baseUrl: base.baseUrl, apiUrl: base.apiUrl, timings: false };
 
   it("reads the shard index from a blob's file name", () => {
     expect(blobIndex("report-3.zip")).toBe(3);
@@ -87,7 +88,7 @@ describe("blobShardRuns", () => {
   });
 
   it("takes a received blob as a shard that ran elsewhere (untimed here)", () => {
-    const r = blobShardRuns(plan, ["report-1.zip", "report-2.zip", "report-3.zip"], 3);
+    const r = blobShardRuns(plan, ["report-1.zip", "report-2.zip", "report-3.zip"], 3, rerun);
     expect(r.problems).toEqual([]);
     expect(r.runs.map((x) => [x.index, x.exitCode, x.seconds])).toEqual([
       [1, 0, null],
@@ -97,7 +98,7 @@ describe("blobShardRuns", () => {
   });
 
   it("names a missing blob and the e2e-shard call that would make it", () => {
-    const r = blobShardRuns(plan, ["report-1.zip", "report-3.zip", "notes.txt"], 3);
+    const r = blobShardRuns(plan, ["report-1.zip", "report-3.zip", "notes.txt"], 3, rerun);
     expect(r.runs[1].exitCode).toBe(1);
     expect(r.problems).toEqual([
       expect.stringMatching(
@@ -107,28 +108,41 @@ describe("blobShardRuns", () => {
   });
 
   it("says what to pass when no blob arrived at all", () => {
-    expect(blobShardRuns(plan, [], 3).problems.at(-1)).toMatch(/no blob report at all: pass --blobs/);
+    expect(blobShardRuns(plan, [], 3, rerun).problems.at(-1)).toMatch(/no blob report at all: pass --blobs/);
   });
 });
 
 describe("shardRerunCommand", () => {
   it("gives the exact end-to-end-shard call, with --timings when the run was balanced by one", () => {
-    const r = { suite: "smoke", baseUrl: "https://s.example.com", apiUrl: "https://api.s.example.com", timings: false };
+    const r = {
+      runner: "dagger" as const,
+      suite: "smoke",
+      baseUrl: "https://s.example.com",
+      apiUrl: "https://api.s.example.com",
+      timings: false,
+    };
     expect(shardRerunCommand(2, 4, r)).toBe(
       "dagger call end-to-end-shard --index 2 --total 4 --suite smoke --base-url https://s.example.com --api-url https://api.s.example.com export --path blob-2",
     );
     expect(shardRerunCommand(2, 4, { ...r, timings: true })).toContain(" --timings results.json export --path blob-2");
   });
 
+  it("gives the host CLI's own command, with the same arguments, for a host run", () => {
+    const r = { runner: "host" as const, suite: "full", baseUrl: "http://a", apiUrl: "http://b", timings: true };
+    expect(shardRerunCommand(3, 4, r)).toBe(
+      "npm run pipeline -- end-to-end-shard --index 3 --total 4 --suite full --base-url http://a --api-url http://b --timings results.json --out blob-3",
+    );
+  });
+
   it("is the command blobShardRuns names when it knows the run", () => {
     const plan = planE2e(c, { ...base, shards: 3, files: sorted, timings: new Map() });
-    const r = { suite: "full", baseUrl: base.baseUrl, apiUrl: base.apiUrl, timings: false };
+    const r = { runner: "dagger" as const, suite: "full", baseUrl: base.baseUrl, apiUrl: base.apiUrl, timings: false };
     expect(blobShardRuns(plan, ["report-1.zip"], 3, r).problems[0]).toContain(shardRerunCommand(2, 3, r));
   });
 });
 
 describe("shardProblems", () => {
-  const r = { suite: "full", baseUrl: "http://web:3000", apiUrl: "http://api:8000", timings: false };
+  const r = { runner: "dagger" as const, suite: "full", baseUrl: "http://web:3000", apiUrl: "http://api:8000", timings: false };
   const ok = (index: number) => ({ index, exitCode: 0, killed: false, wroteBlob: true });
 
   it("has nothing to say when every shard wrote its blob, whatever its exit code", () => {

@@ -1,0 +1,164 @@
+/**
+ * The E2E stage written once: the shards ‖ the backend E2E, merge the blobs, summarise (with a problem for every lost
+ * blob), then notify, alert, record and write the report with its summary, status and promotion record. The split
+ * form (end-to-end-merge) enters at the merge with the blobs other machines sent. `Blob` and `Report` are the
+ * runner's own handles: a Directory on the engine, a folder here.
+ */
+import type { AlertEvent } from "../plan/deploy/alerts";
+import { e2eFailure } from "../plan/e2e/alerts";
+import { parseReport, type PwReport } from "../plan/e2e/playwrightReport";
+import { parsePytestJunit } from "../plan/e2e/pytestJunit";
+import { e2eReportFiles } from "../plan/e2e/reportFiles";
+import { blobShardRuns, shardProblems, type RerunContext } from "../plan/e2e/split";
+import type { E2ePlan } from "../plan/e2e/stage";
+import { summarizeE2e, type E2eSummary, type ShardRun } from "../plan/e2e/summary";
+
+/** How one shard ended: its exit, whether it was killed outright, its wall seconds, and its blob if it wrote one. */
+export interface ShardEnd<Blob> {
+  exitCode: number;
+  killed: boolean;
+  seconds: number;
+  blob?: Blob;
+}
+
+/** How the merge ended: the report and its results.json when it wrote them. */
+export interface MergeEnd<Report> {
+  exitCode: number;
+  killed: boolean;
+  report?: Report;
+  results?: string;
+}
+
+/** How the backend E2E ended: pytest's exit and its JUnit XML, if written. */
+export interface BackendEnd {
+  exitCode: number;
+  junit?: string;
+}
+
+/** What the E2E stage needs from a runner. */
+export interface E2ePorts<Blob, Report, Written = void> {
+  /** Run every shard job at once; one end per shard, in order. */
+  runShards(plan: E2ePlan): Promise<ShardEnd<Blob>[]>;
+  runBackend(plan: E2ePlan): Promise<BackendEnd>;
+  /** Run merge-reports over the blobs gathered in one folder. */
+  merge(plan: E2ePlan, blobs: Blob[]): Promise<MergeEnd<Report>>;
+  /** Post the summary to the notification webhooks; a warning per webhook that did not take it. */
+  notify(s: E2eSummary): Promise<string[]>;
+  /** Send events to their severity's channels; a warning per channel that is down. */
+  alert(events: AlertEvent[]): Promise<string[]>;
+  /** Keep the promotion record where deploy-production reads it (staging, or this machine); warnings if not. */
+  writeRecord(s: E2eSummary): Promise<string[]>;
+  /** The report: Playwright's merged report (none: an empty one) plus the given files, by path. */
+  writeReport(report: Report | undefined, files: Record<string, string>): Promise<Written>;
+}
+
+/** What the run is: the commit under test, how to re-run a lost shard, the run's own warnings, and the clock. */
+export interface E2eContext {
+  commit?: string;
+  total: number;
+  rerun: RerunContext;
+  warnings: string[];
+  now(): Date;
+}
+
+/** How the stage went: the summary, every warning, the files added to the report, and the report written. */
+export interface E2eOutcome<Written = void> {
+  summary: E2eSummary;
+  warnings: string[];
+  files: Record<string, string>;
+  report: Written;
+}
+
+/** Run the whole E2E stage on one runner. */
+export async function runE2eStage<B, R, W>(
+  plan: E2ePlan,
+  ctx: E2eContext,
+  ports: E2ePorts<B, R, W>,
+): Promise<E2eOutcome<W>> {
+  const backend = ports.runBackend(plan);
+  // It is awaited after the shards; until then a rejection is not yet unhandled.
+  backend.catch(() => undefined);
+  const ends = await ports.runShards(plan);
+  const runs: ShardRun[] = plan.assignment.shards.map((s, i) => ({
+    index: s.index,
+    files: s.files,
+    exitCode: ends[i].exitCode,
+    seconds: ends[i].seconds,
+  }));
+  const outcomes = ends.map((e, i) => ({ index: i + 1, ...e, wroteBlob: e.blob !== undefined && !e.killed }));
+  const problems = shardProblems(outcomes, ctx.total, ctx.rerun);
+  const blobs = ends.flatMap((e) => (e.blob !== undefined && !e.killed ? [e.blob] : []));
+  return finish(plan, ctx, ports, { runs, problems, backend, merged: mergeOf(plan, ports, blobs) });
+}
+
+/** Merge the blobs other machines sent (named by `blobNames`, all in `blobs`) beside the backend E2E. */
+export async function runE2eMergeStage<B, R, W>(
+  plan: E2ePlan,
+  ctx: E2eContext,
+  blobNames: string[],
+  blobs: B,
+  ports: E2ePorts<B, R, W>,
+): Promise<E2eOutcome<W>> {
+  const { runs, problems } = blobShardRuns(plan, blobNames, ctx.total, ctx.rerun);
+  const given = runs.some((r) => r.exitCode === 0) ? [blobs] : [];
+  return finish(plan, ctx, ports, {
+    runs,
+    problems,
+    backend: ports.runBackend(plan),
+    merged: mergeOf(plan, ports, given),
+  });
+}
+
+/** merge-reports is not run on no blob (it throws "No report files found"); a merge that wrote nothing says so. */
+async function mergeOf<B, R, W>(
+  plan: E2ePlan,
+  ports: E2ePorts<B, R, W>,
+  blobs: B[],
+): Promise<{ end?: MergeEnd<R>; problems: string[] }> {
+  if (!blobs.length) return { problems: [] };
+  const end = await ports.merge(plan, blobs);
+  if (end.results !== undefined && !end.killed) return { end, problems: [] };
+  return {
+    problems: [`merge-reports ${end.killed ? "was killed" : "exited"} (exit ${end.exitCode}) and wrote no report`],
+  };
+}
+
+async function finish<B, R, W>(
+  plan: E2ePlan,
+  ctx: E2eContext,
+  ports: E2ePorts<B, R, W>,
+  r: {
+    runs: ShardRun[];
+    problems: string[];
+    backend: Promise<BackendEnd>;
+    merged: Promise<{ end?: MergeEnd<R>; problems: string[] }>;
+  },
+): Promise<E2eOutcome<W>> {
+  const [backend, merged] = await Promise.all([r.backend, r.merged]);
+  const summary = summarizeE2e({
+    suite: plan.suite,
+    mode: plan.assignment.mode,
+    modeReason: plan.assignment.reason,
+    shards: r.runs,
+    report: readMerged(merged.end?.results),
+    backend: parsePytestJunit(backend.junit, backend.exitCode),
+    problems: [...r.problems, ...merged.problems],
+  });
+  const said = await Promise.all([
+    ports.notify(summary),
+    ports.alert(e2eFailure(summary, ctx.commit)),
+    ports.writeRecord(summary),
+  ]);
+  const warnings = [...ctx.warnings, ...said.flat()].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`));
+  const files = e2eReportFiles(summary, warnings, ctx.commit, ctx.now());
+  return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files) };
+}
+
+function readMerged(json: string | undefined): PwReport | undefined {
+  if (!json) return undefined;
+  try {
+    return parseReport(json);
+  } catch {
+    return undefined;
+  }
+}

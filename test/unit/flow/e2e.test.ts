@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import {
+  runE2eMergeStage,
+  runE2eStage,
+  type E2eContext,
+  type E2ePorts,
+  type MergeEnd,
+  type ShardEnd,
+} from "../../../ci/src/flow/e2e";
+import { parseConfig } from "../../../ci/src/plan/config/parse";
+import type { AlertEvent } from "../../../ci/src/plan/deploy/alerts";
+import { planE2e } from "../../../ci/src/plan/e2e/stage";
+import { fail, pass, reportOf } from "../../support/pwReport";
+
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const plan = planE2e(parseConfig(undefined), {
+  suite: "smoke",
+  shards: 2,
+  files: ["a.spec.ts", "b.spec.ts"],
+  timings: new Map(),
+  baseUrl: "http://web",
+  apiUrl: "http://api",
+  playwrightVersion: "1.65.1",
+});
+const ctx: E2eContext = {
+  commit: SHA,
+  total: 2,
+  rerun: { runner: "host", suite: "smoke", baseUrl: "http://web", apiUrl: "http://api", timings: false },
+  warnings: ["the plan's own warning"],
+  now: () => new Date("2026-12-04T18:00:00Z"),
+};
+const JUNIT = `<testsuites><testsuite tests="1" failures="0"><testcase classname="t" name="test_health"/></testsuite></testsuites>`;
+const GREEN = JSON.stringify(reportOf({ "a.spec.ts": [pass("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
+
+/** Ports over canned ends: blobs and reports are names; every call is recorded in order. */
+function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string> } = {}) {
+  const calls: string[] = [];
+  const alerts: AlertEvent[] = [];
+  const written: { report?: string; files?: Record<string, string> } = {};
+  const ports: E2ePorts<string, string, string> = {
+    runShards: async () => {
+      calls.push("runShards");
+      return o.shards ?? [1, 2].map((i) => ({ exitCode: 0, killed: false, seconds: i, blob: `blob-${i}` }));
+    },
+    runBackend: async () => (calls.push("runBackend"), { exitCode: 0, junit: JUNIT }),
+    merge: async (_, blobs) => {
+      calls.push(`merge ${blobs.join(",")}`);
+      return o.merge ?? { exitCode: 0, killed: false, report: "merged", results: GREEN };
+    },
+    notify: async (s) => (calls.push(`notify ${s.status}`), ["warning: the Slack webhook did not take it"]),
+    alert: async (events) => {
+      calls.push(`alert ${events.map((e) => e.kind).join(",")}`);
+      alerts.push(...events);
+      return events.length ? ["the warning alert channel #1 (ALERT_WEBHOOK_WARNING) did not take an alert"] : [];
+    },
+    writeRecord: async (s) => (calls.push(`writeRecord ${s.status}`), []),
+    writeReport: async (report, files) => {
+      calls.push("writeReport");
+      Object.assign(written, { report, files });
+      return `out:${report ?? "empty"}`;
+    },
+  };
+  return { ports, calls, alerts, written };
+}
+
+describe("runE2eStage", () => {
+  it("runs shards and backend, merges the blobs, then tells, records and writes the report with its files", async () => {
+    const f = fakePorts();
+    const out = await runE2eStage(plan, ctx, f.ports);
+    expect(f.calls.slice(0, 3).sort()).toEqual(["merge blob-1,blob-2", "runBackend", "runShards"]);
+    expect(f.calls.slice(3, 6).sort()).toEqual(["alert ", "notify passed", "writeRecord passed"]);
+    expect(f.calls.at(-1)).toBe("writeReport");
+    expect(out.report).toBe("out:merged");
+    expect(Object.keys(out.files).sort()).toEqual([
+      "promotion/" + SHA + ".json",
+      "status",
+      "summary.json",
+      "summary.txt",
+    ]);
+    expect(out.files.status).toBe("passed\n");
+    expect(JSON.parse(out.files[`promotion/${SHA}.json`])).toMatchObject({
+      commit: SHA,
+      status: "passed",
+      passed: 3,
+      report: "html/index.html",
+      finishedAt: "2026-12-04T18:00:00.000Z",
+    });
+    expect(out.warnings).toEqual(["warning: the plan's own warning", "warning: the Slack webhook did not take it"]);
+    expect(JSON.parse(out.files["summary.json"]).warnings).toEqual(out.warnings);
+    expect(out.files["summary.txt"]).toMatch(/^e2e \(smoke\): passed\n[\s\S]*warning: the plan's own warning\n/);
+  });
+
+  it("turns a shard that wrote no blob and one that was killed into problems naming the runner's re-run", async () => {
+    const f = fakePorts({
+      shards: [
+        { exitCode: 1, killed: false, seconds: 3 },
+        { exitCode: 137, killed: true, seconds: 4, blob: "blob-2" },
+      ],
+    });
+    const out = await runE2eStage(plan, ctx, f.ports);
+    expect(f.calls).not.toContain(expect.stringMatching(/^merge/));
+    expect(out.summary.status).toBe("failed");
+    expect(out.summary.problems).toEqual([
+      "shard 1 of 2 exited 1 and wrote no blob report (report-1.zip): re-run it with `npm run pipeline -- end-to-end-shard --index 1 --total 2 --suite smoke --base-url http://web --api-url http://api --out blob-1`",
+      expect.stringMatching(/^shard 2 of 2 was killed \(exit 137, out of memory\?\)/),
+      "no blob report at all: every shard died before writing one, so merge-reports was not run",
+      "no merged report: merge-reports failed or no shard wrote a blob",
+    ]);
+    expect(out.files.status).toBe("failed\n");
+    expect(out.report).toBe("out:empty");
+  });
+
+  it("raises e2e-failed for a red run, and says when an alert channel was down", async () => {
+    const red = JSON.stringify(reportOf({ "a.spec.ts": [fail("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
+    const f = fakePorts({ merge: { exitCode: 1, killed: false, report: "merged", results: red } });
+    const out = await runE2eStage(plan, ctx, f.ports);
+    expect(f.alerts).toEqual([
+      { kind: "e2e-failed", text: `E2E (smoke) failed on ${SHA.slice(0, 12)}: 1 failed: a.spec.ts › a page › home @smoke` },
+    ]);
+    expect(out.warnings).toContain(
+      "warning: the warning alert channel #1 (ALERT_WEBHOOK_WARNING) did not take an alert",
+    );
+    expect(f.calls).toContain("notify failed");
+  });
+
+  it("says so when merge-reports ran but wrote no results", async () => {
+    const f = fakePorts({ merge: { exitCode: 2, killed: false } });
+    const out = await runE2eStage(plan, ctx, f.ports);
+    expect(out.summary.problems).toContain("merge-reports exited (exit 2) and wrote no report");
+  });
+
+  it("writes no promotion record file without a commit", async () => {
+    const out = await runE2eStage(plan, { ...ctx, commit: undefined }, fakePorts().ports);
+    expect(Object.keys(out.files).sort()).toEqual(["status", "summary.json", "summary.txt"]);
+  });
+});
+
+describe("runE2eMergeStage", () => {
+  it("merges the blobs other machines sent beside the backend E2E, naming each missing shard's re-run", async () => {
+    const f = fakePorts();
+    const out = await runE2eMergeStage(plan, ctx, ["report-1.zip", "notes.txt"], "blobs-dir", f.ports);
+    expect(f.calls).toContain("merge blobs-dir");
+    expect(f.calls).not.toContain("runShards");
+    expect(out.summary.shards.map((s) => [s.index, s.exitCode, s.seconds])).toEqual([
+      [1, 0, null],
+      [2, 1, null],
+    ]);
+    expect(out.summary.problems[0]).toMatch(
+      /^shard 2 of 2 sent no blob report \(report-2\.zip\): re-run its job, or `npm run pipeline -- end-to-end-shard --index 2/,
+    );
+    expect(out.files.status).toBe("failed\n");
+  });
+
+  it("runs no merge when no blob arrived", async () => {
+    const f = fakePorts();
+    const out = await runE2eMergeStage(plan, ctx, [], "blobs-dir", f.ports);
+    expect(f.calls.filter((c) => c.startsWith("merge"))).toEqual([]);
+    expect(out.summary.problems).toContain(
+      "no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip",
+    );
+  });
+});
