@@ -115,7 +115,10 @@ describe("runE2eStage", () => {
     const f = fakePorts({ merge: { exitCode: 1, killed: false, report: "merged", results: red } });
     const out = await runE2eStage(plan, ctx, f.ports);
     expect(f.alerts).toEqual([
-      { kind: "e2e-failed", text: `E2E (smoke) failed on ${SHA.slice(0, 12)}: 1 failed: a.spec.ts › a page › home @smoke` },
+      {
+        kind: "e2e-failed",
+        text: `E2E (smoke) failed on ${SHA.slice(0, 12)}: 1 failed: a.spec.ts › a page › home @smoke`,
+      },
     ]);
     expect(out.warnings).toContain(
       "warning: the warning alert channel #1 (ALERT_WEBHOOK_WARNING) did not take an alert",

@@ -79,7 +79,13 @@ describe("selectShard", () => {
 
 describe("blobShardRuns", () => {
   const plan = planE2e(c, { ...base, shards: 3, files: sorted, timings: new Map() });
-  const rerun = { runner: "dagger" as const, suite: "full", baseUrl: base.baseUrl, apiUrl: base.apiUrl, timings: false };
+  const rerun = {
+    runner: "dagger" as const,
+    suite: "full",
+    baseUrl: base.baseUrl,
+    apiUrl: base.apiUrl,
+    timings: false,
+  };
 
   it("reads the shard index from a blob's file name", () => {
     expect(blobIndex("report-3.zip")).toBe(3);
@@ -142,7 +148,13 @@ describe("shardRerunCommand", () => {
 });
 
 describe("shardProblems", () => {
-  const r = { runner: "dagger" as const, suite: "full", baseUrl: "http://web:3000", apiUrl: "http://api:8000", timings: false };
+  const r = {
+    runner: "dagger" as const,
+    suite: "full",
+    baseUrl: "http://web:3000",
+    apiUrl: "http://api:8000",
+    timings: false,
+  };
   const ok = (index: number) => ({ index, exitCode: 0, killed: false, wroteBlob: true });
 
   it("has nothing to say when every shard wrote its blob, whatever its exit code", () => {
