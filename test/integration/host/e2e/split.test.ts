@@ -106,7 +106,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     const singleState = tmp();
     const single = await runPipeline(
       [
-        "e2e",
+        "end-to-end",
         "--shards",
         "2",
         "--suite",
