@@ -125,7 +125,10 @@ export async function deployRows(scratch: string): Promise<RowGroup> {
     deploy("HEAD", second),
     {
       row: "rollback",
-      argv: call("rollback", target),
+      argv: call(
+        "rollback",
+        target.filter(([n]) => n !== "database-uri"),
+      ),
       expect: 0,
       env,
       check: () => (current().endsWith(first.slice(0, 7)) ? undefined : `current is ${current()}`),
