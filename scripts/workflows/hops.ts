@@ -113,7 +113,7 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
     `▸ workflow_run: Test Suite run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} event=${prev.event}`,
   );
   c.say(
-    `  Deploy Staging (run ${id}): github.sha=${short(main)} (main's HEAD) ref=refs/heads/main; ${calls(r.run) || "no dagger call (job skipped)"} → ${finished.conclusion}; staging runs ${short(revision(c.staging))}  [${r.run.log}]`,
+    `  Deploy Staging (run ${id}): github.sha=${short(main)} (main's HEAD) ref=refs/heads/main; ${calls(r.run) || "dagger not called (job skipped)"} → ${finished.conclusion}; staging runs ${short(revision(c.staging))}  [${r.run.log}]`,
   );
   return { ...r, finished };
 }
