@@ -63,7 +63,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
     const r = await runPipeline(["fast-test"]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'unknown command "fast-test" (did you mean fast-tests?); list the commands with: npm run pipeline -- --help',
+      'input error: unknown command "fast-test" (did you mean fast-tests?); list the commands with: npm run pipeline -- --help',
     );
   });
 
@@ -74,7 +74,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       const r = await runPipeline(["fast-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr.trim()).toBe(
-        "pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
+        "input error: pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
       );
       expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
     } finally {
