@@ -38,17 +38,21 @@ export function accessLogPath(server: ServerInfo): string {
   return n.accessLog ?? join(dirname(n.upstreamsFile), "access.log");
 }
 
-const READ = `f=$1; off=$2; size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+/**
+ * The poll's shell body. nginx keeps appending while it runs: `head` reads exactly the stat'ed size and `tail` drains
+ * all of it, so no writer in the pipe can die of SIGPIPE (exit 141 under the deploy's pipefail).
+ */
+export const READ_ACCESS_LOG = `f=$1; off=$2; size=$(stat -c %s "$f" 2>/dev/null || echo 0)
 if [ "$size" -lt "$off" ]; then off=0; fi
 echo "$size $off $(date +%s.%N)"
-if [ "$size" -gt "$off" ]; then tail -c +$((off + 1)) "$f" | head -c $((size - off)); fi`;
+if [ "$size" -gt "$off" ]; then head -c "$size" "$f" | tail -c +$((off + 1)); fi`;
 
 /** One poll: the complete lines after `offset`, the offset after them, and the server's clock. */
 export async function readAccessLog(
   ctx: DeployContext,
   offset: number,
 ): Promise<{ lines: AccessLine[]; offset: number; now: number }> {
-  const out = await shStoppable(ctx, "watch", READ, [accessLogPath(ctx.server!), String(offset)]);
+  const out = await shStoppable(ctx, "watch", READ_ACCESS_LOG, [accessLogPath(ctx.server!), String(offset)]);
   const nl = out.indexOf("\n");
   const [, from, now] = out
     .slice(0, nl < 0 ? undefined : nl)
