@@ -95,8 +95,10 @@ describe("deploy under load and under injected faults", () => {
   it("fails clearly when SSH is unreachable (nothing listens on the port)", async () => {
     const before = f.currentId();
     const closed = String(await freePort());
+    // known_hosts pins the closed port too, so the pre-lock checks pass and the connection itself is what fails.
+    const knownHosts = f.s.knownHosts.replace(`]:${f.s.sshPort} `, `]:${closed} `);
     const { result: r, load } = await f.underLoad(() =>
-      f.deploy(f.artifact, "3333333cccc", { STAGING_SSH_PORT: closed }),
+      f.deploy(f.artifact, "3333333cccc", { STAGING_SSH_PORT: closed, STAGING_KNOWN_HOSTS: knownHosts }),
     );
     await expectSafeFailure(
       r,
