@@ -151,7 +151,7 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     );
     expect(red.exitCode, red.output).toBe(1);
     expect(red.stdout).toMatch(
-      /PROBLEM shard 2 of 2 sent no blob report \(report-2\.zip\): re-run its job, or `dagger call end-to-end-shard --index 2 --total 2/,
+      /PROBLEM shard 2 of 2 sent no blob report \(report-2\.zip\): re-run its job, or `npm run pipeline -- end-to-end-shard --index 2 --total 2 /,
     );
   }, 240_000);
 
