@@ -41,19 +41,10 @@ export function targetOf(
 }
 
 /** What the caller gives beside the target: which secrets it passed, and the action's own fields. */
-export interface RequestInputs {
-  action: DeployRequest["action"];
-  config: string;
-  appSecrets: AppSecretArg[];
-  alerts: Severity[];
-  publicUrl?: string;
-  commit?: string;
-  keep?: number;
-  forceReason?: string;
-  promotionRecord?: string;
-  to?: string;
-  requestedAt: string;
-}
+export type RequestInputs = Pick<
+  DeployRequest,
+  "action" | "config" | "publicUrl" | "commit" | "keep" | "forceReason" | "promotionRecord" | "to" | "requestedAt"
+> & { appSecrets: AppSecretArg[]; alerts: Severity[] };
 
 /** The request the deploy container runs: the target, the mounted files by path, the action's fields. */
 export function deployRequestOf(t: DeployTarget & { name: TargetName }, i: RequestInputs): DeployRequest {
