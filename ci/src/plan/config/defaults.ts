@@ -3,6 +3,7 @@
  * defaults that follow the Auto-Author conventions (so the example needs no file).
  */
 import { IMAGES } from "../images";
+import { defaultQuality, type QualityConfig } from "./quality/defaults";
 
 /** A command as YAML gives it: a whitespace-separated string or an argv list. */
 export type Command = string | string[];
@@ -114,6 +115,8 @@ export interface PipelineConfig {
   cacheNamespace: string;
   /** The GitHub Actions rate used for the per-run cost estimate (docs/requirements.md#R-billing). */
   billing: { ratePerMinute: number };
+  /** Checks beyond the tests (SAST, secrets, dependency audit …), each off until turned on. */
+  quality: QualityConfig;
   /** What was taken from the repository's own files where pipeline.yaml is silent, and why. */
   detected?: string[];
 }
@@ -198,5 +201,6 @@ export function defaultConfig(): PipelineConfig {
     },
     cacheNamespace: "autoauthor",
     billing: { ratePerMinute: 0.008 },
+    quality: defaultQuality(),
   };
 }

@@ -29,6 +29,12 @@ export function section<const T extends v.ObjectEntries>(entries: T) {
   );
 }
 
+/** A section whose every key may be left out, to keep its default. */
+export function settings<const T extends v.ObjectEntries>(entries: T) {
+  const optional = Object.fromEntries(Object.entries(entries).map(([k, s]) => [k, v.optional(s)]));
+  return section(optional as { [K in keyof T]: v.OptionalSchema<T[K], undefined> });
+}
+
 /** A non-empty string; `example` is how the fix writes one. */
 export function text(example: string) {
   const m = say("must be a non-empty string", `write it like {name}: ${example}`);
@@ -106,6 +112,11 @@ export function oneOf<const T extends readonly [string, ...string[]]>(options: T
   return v.picklist(options, (i) =>
     say(`is ${JSON.stringify(i.input)}`, `use ${options.join(" or ")}${suggest(String(i.input), options)}`),
   );
+}
+
+/** true or false. */
+export function flag(example: boolean) {
+  return v.boolean(say("must be true or false", `write it like {name}: ${example}`));
 }
 
 /** A list of non-empty strings. */

@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { configErrorOf, say } from "./issue";
+import { QUALITY_SCHEMA } from "./quality/schema";
 import {
   amount,
   command,
@@ -16,6 +17,7 @@ import {
   oneOf,
   positive,
   section,
+  settings,
   stringList,
   text,
   VARIABLE_NAME,
@@ -24,12 +26,6 @@ import {
 
 /** An image reference: registry/name:tag or @digest, no spaces. */
 const image = (example: string) => matching(/^[A-Za-z0-9][\w.\-/:@]*$/, example, "an image reference");
-
-/** A section whose every key may be left out, to keep its default. */
-function settings<const T extends v.ObjectEntries>(entries: T) {
-  const optional = Object.fromEntries(Object.entries(entries).map(([k, s]) => [k, v.optional(s)]));
-  return section(optional as { [K in keyof T]: v.OptionalSchema<T[K], undefined> });
-}
 
 const minutes = (example: number) => positive({ max: 1440, example, unit: "minutes" });
 const threshold = (target: number, alert: number) => settings({ target: minutes(target), alert: minutes(alert) });
@@ -153,6 +149,7 @@ export const PIPELINE_SCHEMA = settings({
     "a volume name prefix (letters, digits, _ . -)",
   ),
   billing: settings({ ratePerMinute: amount({ min: 0, max: 10, example: 0.008, unit: "dollars per minute" }) }),
+  quality: QUALITY_SCHEMA,
 });
 
 /** What a valid file holds: any part of the config, each part checked. */

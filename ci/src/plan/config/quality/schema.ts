@@ -1,0 +1,34 @@
+/**
+ * The `quality:` section of pipeline.yaml: checks beyond the tests, each a switch with its thresholds and allow-list.
+ * The fast-tests tier runs sast, secrets and audit; the E2E tier's checks sit beside them.
+ */
+import type * as v from "valibot";
+import { flag, oneOf, settings, stringList } from "../kinds";
+import { SAST_SEVERITIES, AUDIT_SEVERITIES } from "./defaults";
+
+const sast = settings({
+  enabled: flag(true),
+  blocking: flag(true),
+  failOn: oneOf(SAST_SEVERITIES),
+  allow: stringList('["B101", "security/detect-object-injection:frontend/lib/table.ts"]'),
+  exclude: stringList('["**/tests/**"]'),
+});
+
+const secrets = settings({
+  enabled: flag(true),
+  blocking: flag(true),
+  allow: stringList('["backend/tests/fixtures/fake.pem", "docs/setup.md:generic-api-key"]'),
+});
+
+const audit = settings({
+  enabled: flag(true),
+  blocking: flag(false),
+  failOn: oneOf(AUDIT_SEVERITIES),
+  allow: stringList('["GHSA-xxxx-xxxx-xxxx", "PYSEC-2024-1"]'),
+  failWhenUnreachable: flag(false),
+});
+
+export const QUALITY_SCHEMA = settings({ sast, secrets, audit });
+
+/** What a file's `quality:` holds, each part checked. */
+export type QualityInput = v.InferOutput<typeof QUALITY_SCHEMA>;
