@@ -13,12 +13,13 @@ import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
 import { runMetrics, runMetricsPage } from "./dagger/metrics";
 import { runE2e } from "./dagger/e2e/run";
 import { e2eStaging } from "./dagger/e2e/staging";
-import { runE2eMerge, runE2eShard, runE2eVerdict } from "./dagger/e2e/split";
+import { runE2eMerge, runE2eShard } from "./dagger/e2e/split";
+import { runE2eVerdict } from "./dagger/e2e/verdict";
 import { stagingCommitOf } from "./dagger/e2e/staging";
 import { newRunId } from "./dagger/runId";
 import { runInit } from "./dagger/init";
 import { runFastTests } from "./dagger/fastTests";
-import { checkCommitRange, planText } from "./dagger/triggers";
+import { runCheckCommits, runPlan } from "./dagger/triggers";
 
 // The introspector resolves these constants in the decorators (ast.ts resolveDecoratorArgumentValue) by evaluating
 // their initialisers: keep them plain array literals (no spread, no `as const`).
@@ -116,7 +117,7 @@ export class Ci {
   ): Promise<string> {
     const c = await readConfig(this.source, this.config);
     const input = { event, branch, stage, changedPaths, prefix: appPath };
-    return planText(input, { base, head }, this.repo, c, format === PlanFormat.Json);
+    return runPlan(input, { base, head }, this.repo, c, format === PlanFormat.Json);
   }
 
   /**
@@ -128,7 +129,7 @@ export class Ci {
     /** the pull request's target branch or its sha */ base: string,
     /** the pull request's head (defaults to HEAD) */ head: string = "HEAD",
   ): Promise<string> {
-    return checkCommitRange(base, head, this.repo);
+    return runCheckCommits(base, head, this.repo);
   }
 
   /**

@@ -6,7 +6,6 @@ import { sshRemote } from "../deploy/remote";
 import { readConfig } from "./config";
 import { runDeployInputs, runRollbackInputs, type TargetName } from "./deployRun";
 import { deployEnv, resolveTarget } from "./target";
-import { startStagingServer, stagingStatus, stopStagingServer } from "./staging/server";
 
 export interface DeployFlags {
   source: string;
@@ -20,7 +19,7 @@ export interface DeployFlags {
 }
 
 /** `deploy-staging` / `deploy-production`: the host runner's deploy, settings from the environment and .env. */
-export async function deployCommand(name: TargetName, f: DeployFlags): Promise<number> {
+export async function runDeploy(name: TargetName, f: DeployFlags): Promise<number> {
   const cfg = await readConfig(f.source, f.config);
   const env = deployEnv(name);
   return runDeployInputs({
@@ -39,7 +38,7 @@ export async function deployCommand(name: TargetName, f: DeployFlags): Promise<n
 }
 
 /** `rollback`: back to the newest release that passed health (--target staging|production), or to --to <id>. */
-export async function rollbackCommand(name: TargetName, f: DeployFlags): Promise<number> {
+export async function runRollback(name: TargetName, f: DeployFlags): Promise<number> {
   const cfg = await readConfig(f.source, f.config);
   const env = deployEnv(name);
   return runRollbackInputs({
@@ -66,21 +65,4 @@ async function readStagingRecord(commit: string, env: Record<string, string | un
   } finally {
     s.dispose();
   }
-}
-
-/** `staging-server start|stop|status`. */
-export async function stagingServerCommand(action: string | undefined): Promise<number> {
-  if (action === "start") {
-    const s = await startStagingServer();
-    console.log(`${stagingStatus(s.dir)}\nnext: npm run pipeline -- deploy-staging`);
-    return 0;
-  }
-  if (action === "stop") {
-    await stopStagingServer();
-    console.log("staging server stopped");
-    return 0;
-  }
-  if (action === "status") return (console.log(stagingStatus()), 0);
-  console.error("usage: npm run pipeline -- staging-server start|stop|status");
-  return 2;
 }

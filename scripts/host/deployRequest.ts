@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { ALERT_ENV, type Severity } from "../../ci/src/plan/deploy/alerts";
-import { readDeployRequest, type DeployRequest } from "../../ci/src/plan/deploy/request";
+import { parseDeployRequestJson, type DeployRequest } from "../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
 import { readConfig } from "./config";
 import { runDeployInputs, runRollbackInputs } from "./deployRun";
@@ -15,7 +15,7 @@ import { targetFromFiles } from "./target";
 export async function deployRequestCommand(file: string | undefined): Promise<number> {
   if (!file || !existsSync(file))
     throw new DeployInputError("request", `file ${file ?? "(none)"} does not exist`, "pass the request's path");
-  const req = readDeployRequest(readFileSync(file, "utf8"));
+  const req = parseDeployRequestJson(readFileSync(file, "utf8"));
   const cfg = await readConfig(req.source, req.config);
   const env = alertEnv(req);
   const name = req.target.name;

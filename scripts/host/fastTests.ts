@@ -2,9 +2,8 @@
 import { resolve } from "node:path";
 import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { planFastTests } from "../../ci/src/plan/fastTests/stage";
-import { runFastTestsStage, type FastTestsOutcome, type FastTestsPorts } from "../../ci/src/flow/fastTests";
+import { fastTestsFlow, type FastTestsOutcome, type FastTestsPorts } from "../../ci/src/flow/fastTests";
 import { resolveTrigger } from "../../ci/src/flow/triggers";
-import { readConfig } from "./config";
 import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
 import { hostOverrides, runJob } from "./job";
 import { preflight } from "./preflight";
@@ -50,26 +49,5 @@ export async function runFastTests(
     alert: async (events) => (f.dryRun ? [] : sendStageAlerts(events, env)),
     rerunCommand: (command) => `npm run pipeline -- ${command} --source ${sourceDir}${config}`,
   };
-  return { outcome: await runFastTestsStage(stage, c, ports), planned };
-}
-
-/** `npm run pipeline -- fast-tests | frontend-checks | backend-tests`: print the summary; exit 1 when a job failed. */
-export async function fastTestsCommand(
-  only: "frontend" | "backend" | undefined,
-  f: FastTestsFlags,
-  sourceDir: string,
-  configFile: string,
-): Promise<number> {
-  const c = await readConfig(sourceDir, configFile);
-  const { outcome, planned } = await runFastTests(sourceDir, c, { ...f, only, configFile });
-  for (const w of outcome.warnings) console.error(w);
-  if (f.dryRun) {
-    for (const s of outcome.results.filter((r) => r.status === "skipped"))
-      console.error(`skipped ${s.job}: ${s.reason}`);
-    for (const p of planned) console.log(JSON.stringify(p));
-    return 0;
-  }
-  console.log(`\n${outcome.summary}`);
-  for (const failure of outcome.failures) console.error(`\n${failure}`);
-  return outcome.passed ? 0 : 1;
+  return { outcome: await fastTestsFlow(stage, c, ports), planned };
 }

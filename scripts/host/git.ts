@@ -2,7 +2,7 @@ import { $ } from "zx";
 import type { Git } from "../../ci/src/plan/triggers/diffBase";
 
 /** Run git in a host directory for diffBase.ts; never prompts for credentials, never throws on exit codes. */
-export function hostGit(cwd: string): Git {
+export function gitPort(cwd: string): Git {
   return async (args) => {
     const r = await $({
       cwd,

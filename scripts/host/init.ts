@@ -38,13 +38,3 @@ export function runInit(sourceDir: string, opts: { force?: boolean; out?: string
   writeFileSync(target, result.yaml);
   return result;
 }
-
-/** The init command: write the file, then say what was guessed and why. */
-export async function initCommand(sourceDir: string, force: boolean): Promise<number> {
-  const r = runInit(sourceDir, { force });
-  for (const g of r.guesses) console.log(`${g.key}: ${JSON.stringify(g.value)}  (${g.why})`);
-  console.log(
-    `\nwrote ${join(sourceDir, CONFIG_FILE)}; run it with: npm run pipeline -- fast-tests --source ${sourceDir}`,
-  );
-  return 0;
-}

@@ -58,7 +58,7 @@ async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[]
 }
 
 /** `metrics [--since D] [--until D] [--release-log F]... [--e2e-records DIR] [--html FILE] [--json]`. */
-export async function metricsCommand(f: Record<string, unknown>, source: string, config: string): Promise<number> {
+export async function runMetrics(f: Record<string, unknown>, source: string, config: string): Promise<number> {
   const cfg = await readConfig(source, config);
   const { from, to } = metricsPeriod(f.since as string, f.until as string, new Date());
   const { logs, e2e } = await readHistory(f);

@@ -4,7 +4,7 @@ import { EventPayloadError } from "../../ci/src/plan/triggers/event";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { formatPlan } from "../../ci/src/plan/triggers/pipeline";
 import { checkCommits, DEFAULT_HEAD, planTrigger, type TriggerPorts } from "../../ci/src/flow/triggers";
-import { hostGit } from "./git";
+import { gitPort } from "./git";
 
 /** The trigger flags shared by fast-tests, plan and check-commits. */
 export interface TriggerFlags {
@@ -17,7 +17,7 @@ export interface TriggerFlags {
 
 /** The repository holding `sourceDir` as trigger resolution sees it; the app's path is what git says it is. */
 export function triggerPorts(sourceDir: string, eventFile: string | undefined): TriggerPorts {
-  const git = hostGit(sourceDir);
+  const git = gitPort(sourceDir);
   return {
     git,
     eventPayload: async () => {
@@ -42,7 +42,7 @@ export interface ToolFlags extends TriggerFlags {
 }
 
 /** Print what would run for a trigger and why (text, or JSON with --json); exit 0. */
-export async function planCommand(flags: ToolFlags, sourceDir: string, config: PipelineConfig): Promise<number> {
+export async function runPlan(flags: ToolFlags, sourceDir: string, config: PipelineConfig): Promise<number> {
   const changedPaths = flags.changed?.flatMap((c) => c.split(",")).filter(Boolean);
   const plan = await planTrigger({ ...flags, changedPaths }, config, triggerPorts(sourceDir, flags.eventFile));
   console.log(flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
@@ -50,11 +50,11 @@ export async function planCommand(flags: ToolFlags, sourceDir: string, config: P
 }
 
 /** Check the Conventional Commit subjects between --base and --head; exit 1 (BadCommitsError) listing the offenders. */
-export async function checkCommitsCommand(flags: ToolFlags, sourceDir: string): Promise<number> {
+export async function runCheckCommits(flags: ToolFlags, sourceDir: string): Promise<number> {
   if (!flags.base) {
     console.error("check-commits needs --base (the target branch or its sha), e.g. --base origin/develop --head HEAD");
     return 2;
   }
-  console.log(await checkCommits(flags.base, flags.head ?? DEFAULT_HEAD, hostGit(sourceDir)));
+  console.log(await checkCommits(flags.base, flags.head ?? DEFAULT_HEAD, gitPort(sourceDir)));
   return 0;
 }

@@ -9,7 +9,7 @@ import {
   recordReadArgv,
   requestArgv,
 } from "../../ci/src/plan/deploy/call";
-import { DEPLOY_REQUEST_PATH, readDeployRequest, type DeployRequest } from "../../ci/src/plan/deploy/request";
+import { DEPLOY_REQUEST_PATH, parseDeployRequestJson, type DeployRequest } from "../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
 import { callCi } from "../support/ciCall";
 import { containerCalls, startRecorder, type Call, type Chain, type Recording } from "../support/recorder";
@@ -82,7 +82,7 @@ const runOf = (r: Run, argv: string[]) => r.execs.filter((ch) => JSON.stringify(
 function requestOf(ch: Chain): DeployRequest {
   const files = calls(ch, "withNewFile").filter((c) => c.args.path === DEPLOY_REQUEST_PATH);
   expect(files).toHaveLength(1);
-  return readDeployRequest(files[0].args.contents as string);
+  return parseDeployRequestJson(files[0].args.contents as string);
 }
 const mountsOf = (ch: Chain) =>
   calls(ch, "withMountedSecret").map((c) => ({

@@ -36,6 +36,7 @@ const REPOSITORY_CHECKS = new Set([
   "test/unit/layers.test.ts",
   "test/unit/layout.test.ts",
   "test/unit/modulePackage.test.ts",
+  "test/unit/names.test.ts",
   "test/unit/moduleSdkImports.test.ts",
   "test/unit/requirements.test.ts",
   "test/unit/workflows.test.ts",

@@ -4,7 +4,7 @@ import type { PipelineConfig } from "../plan/config/defaults";
 import { StageFailure } from "../plan/errors";
 import { planFastTests } from "../plan/fastTests/stage";
 import type { JobResult } from "../plan/report/summary";
-import { runFastTestsStage } from "../flow/fastTests";
+import { fastTestsFlow } from "../flow/fastTests";
 import { resolveTrigger } from "../flow/triggers";
 import { runJob } from "./job";
 import { newRunId } from "./runId";
@@ -38,7 +38,7 @@ export interface FastTestsArgs {
 export async function runFastTests(a: FastTestsArgs): Promise<string> {
   const runId = newRunId();
   const t = a.trigger ?? {};
-  const out = await runFastTestsStage(planFastTests(a.config, a.only), a.config, {
+  const out = await fastTestsFlow(planFastTests(a.config, a.only), a.config, {
     resolveTrigger: async () =>
       a.repo && (t.base || t.head || t.eventFile)
         ? resolveTrigger(t, triggerPorts(a.repo, t.eventFile, a.appPath ?? ""))

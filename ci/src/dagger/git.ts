@@ -8,7 +8,7 @@ export const GIT_IMAGE = IMAGES.alpine.ref;
 /**
  * Run diffBase.ts's git commands in a container holding the repository; fetched history carries over to later calls.
  */
-export function containerGit(repo: Directory): Git {
+export function gitPort(repo: Directory): Git {
   let c: Container = dag
     .container()
     .from(GIT_IMAGE)

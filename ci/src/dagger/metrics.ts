@@ -9,7 +9,6 @@ import { dailySeries, durations, metricsPage } from "../plan/deploy/metricsPage"
 import { metricsPeriod, parseE2eRuns } from "../plan/deploy/period";
 import { parseReleaseLog, type ReleaseLogEntry } from "../plan/deploy/releaseLog";
 import type { PipelineConfig } from "../plan/config/defaults";
-import { parseConfig } from "../plan/config/parse";
 
 export interface MetricsArgs {
   releaseLogs: File[];
@@ -55,9 +54,4 @@ export async function runMetricsPage(a: MetricsArgs, cfg: PipelineConfig): Promi
     period: periodText(from, to),
   });
   return dag.directory().withNewFile("metrics.html", html).file("metrics.html");
-}
-
-/** The pipeline.yaml given, parsed and checked; the built-in defaults without one. */
-export async function configOf(config?: File): Promise<PipelineConfig> {
-  return parseConfig(config ? await config.contents() : undefined);
 }

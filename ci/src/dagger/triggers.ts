@@ -3,7 +3,7 @@ import type { Directory, File } from "@dagger.io/dagger";
 import type { PipelineConfig } from "../plan/config/defaults";
 import { formatPlan, type PlanInput } from "../plan/triggers/pipeline";
 import { checkCommits, planTrigger, type TriggerPorts } from "../flow/triggers";
-import { containerGit } from "./git";
+import { gitPort } from "./git";
 
 /** What a function was told about the trigger. */
 export interface TriggerArgs {
@@ -16,7 +16,7 @@ export interface TriggerArgs {
 /** The repository as trigger resolution sees it: git in a container, the event File, the app's path as given. */
 export function triggerPorts(repo: Directory, eventFile: File | undefined, appPath: string): TriggerPorts {
   return {
-    git: containerGit(repo),
+    git: gitPort(repo),
     eventPayload: async () =>
       eventFile ? { text: await eventFile.contents(), name: await eventFile.name() } : undefined,
     appPath: async () => appPath,
@@ -24,7 +24,7 @@ export function triggerPorts(repo: Directory, eventFile: File | undefined, appPa
 }
 
 /** The plan as text or JSON, resolving base/head in the repository when given. */
-export async function planText(
+export async function runPlan(
   input: Omit<PlanInput, "baseResolution">,
   args: TriggerArgs,
   repo: Directory,
@@ -37,6 +37,6 @@ export async function planText(
 }
 
 /** Check the commit subjects between base and head; throw BadCommitsError listing the offenders. */
-export async function checkCommitRange(base: string, head: string, repo: Directory): Promise<string> {
-  return checkCommits(base, head, containerGit(repo));
+export async function runCheckCommits(base: string, head: string, repo: Directory): Promise<string> {
+  return checkCommits(base, head, gitPort(repo));
 }

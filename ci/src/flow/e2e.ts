@@ -70,7 +70,7 @@ export interface E2eOutcome<Written = void> {
 }
 
 /** Run the whole E2E stage on one runner. */
-export async function runE2eStage<B, R, W>(
+export async function e2eFlow<B, R, W>(
   plan: E2ePlan,
   ctx: E2eContext,
   ports: E2ePorts<B, R, W>,
@@ -92,7 +92,7 @@ export async function runE2eStage<B, R, W>(
 }
 
 /** Merge the blobs other machines sent (named by `blobNames`, all in `blobs`) beside the backend E2E. */
-export async function runE2eMergeStage<B, R, W>(
+export async function e2eMergeFlow<B, R, W>(
   plan: E2ePlan,
   ctx: E2eContext,
   blobNames: string[],

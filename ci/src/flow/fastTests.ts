@@ -45,7 +45,7 @@ export interface FastTestsOutcome {
 }
 
 /** Run the fast-tests stage (or the one job of frontend-checks/backend-tests) over a runner's ports. */
-export async function runFastTestsStage(
+export async function fastTestsFlow(
   stage: StagePlan,
   c: PipelineConfig,
   ports: FastTestsPorts,

@@ -1,6 +1,6 @@
 /** deploy-staging, deploy-production, rollback: the deploy commands' options (the tasks are scripts/deploy). */
 import { Option, type Command } from "commander";
-import { deployCommand, rollbackCommand, type DeployFlags } from "../deploy";
+import { runDeploy, runRollback, type DeployFlags } from "../deploy";
 import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { oneOf, wholeNumber } from "./values";
@@ -23,11 +23,11 @@ interface DeployOptions {
 export function addDeploy(program: Command, run: (code: number) => void): void {
   deployOptions(program.command("deploy-staging"))
     .description("build once, deploy to staging over SSH, health, watch window, auto-rollback")
-    .action(async (o: DeployOptions) => run(await deployCommand("staging", flagsOf(o))));
+    .action(async (o: DeployOptions) => run(await runDeploy("staging", flagsOf(o))));
   deployOptions(program.command("deploy-production"))
     .description("deploy a commit with a green E2E record on staging (or --force-reason)")
     .option("--force-reason <text>", "deploy without the E2E record, saying why (logged in releases.jsonl)")
-    .action(async (o: DeployOptions) => run(await deployCommand("production", flagsOf(o))));
+    .action(async (o: DeployOptions) => run(await runDeploy("production", flagsOf(o))));
   withSourceAndConfig(program.command("rollback").description("back to the previous good release, or to --to ID"))
     .addOption(
       new Option("--target <name>", "which server")
@@ -38,7 +38,7 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
     .addOption(new Option("--to <id>", "the release to return to (default: the previous good one)").conflicts("list"))
     .option("--list", "list the releases, marking current, BAD and where a rollback goes; change nothing", false)
     .action(async (o: DeployOptions & { target: (typeof TARGETS)[number]; to?: string; list: boolean }) =>
-      run(o.list ? await listReleasesCommand(o.target) : await rollbackCommand(o.target, { ...flagsOf(o), to: o.to })),
+      run(o.list ? await listReleasesCommand(o.target) : await runRollback(o.target, { ...flagsOf(o), to: o.to })),
     );
 }
 

@@ -2,9 +2,9 @@
 import { Option, type Command } from "commander";
 import { MAX_SHARDS, ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { readConfig } from "../config";
-import { e2eCommand, type E2eFlags } from "../e2e/run";
-import { e2eMergeCommand, e2eShardCommand } from "../e2e/split";
-import { e2eVerdictCommand } from "../e2e/verdict";
+import { runE2e, type E2eFlags } from "../e2e/run";
+import { runE2eMerge, runE2eShard } from "../e2e/split";
+import { runE2eVerdict } from "../e2e/verdict";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { existing, httpUrl, oneOf, seconds, wholeNumber, writable } from "./values";
 
@@ -25,12 +25,12 @@ export function addE2e(program: Command, run: (code: number) => void): void {
     .addOption(commit())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
-  e2e.action(async (o: Opts) => run(await withConfig(o, e2eCommand)));
+  e2e.action(async (o: Opts) => run(await withConfig(o, runE2e)));
   const shard = common(program.command("end-to-end-shard").description("one shard of end-to-end's plan, its blob zip"))
     .addOption(count("--index <i>", "which shard, from 1"))
     .addOption(count("--total <n>", "how many shards the run has (default 4)"))
     .addOption(new Option("--out <dir>", "where the shard's blob zip goes").argParser(writable("--out", "directory")));
-  shard.action(async (o: Opts) => run(await withConfig(o, e2eShardCommand)));
+  shard.action(async (o: Opts) => run(await withConfig(o, runE2eShard)));
   const merge = common(program.command("end-to-end-merge").description("merge the shards' blob zips into the report"))
     .addOption(new Option("--blobs <dir>", "the shards' blob zips").argParser(existing("--blobs", "directory")))
     .addOption(count("--total <n>", "how many shards the run has (default 4)"))
@@ -38,12 +38,12 @@ export function addE2e(program: Command, run: (code: number) => void): void {
     .addOption(commit())
     .option("--notify-success", "notify on a green run too", false)
     .addOption(record());
-  merge.action(async (o: Opts) => run(await withConfig(o, e2eMergeCommand)));
+  merge.action(async (o: Opts) => run(await withConfig(o, runE2eMerge)));
   program
     .command("end-to-end-verdict")
     .description("exit 1 with the summary when the report's status is failed (what end-to-end wrote)")
     .option("--report <dir>", "the report directory (default .pipeline/e2e-report)")
-    .action((o: { report?: string }) => run(e2eVerdictCommand(o.report)));
+    .action((o: { report?: string }) => run(runE2eVerdict(o.report)));
 }
 
 /** The options every E2E command takes: where the app is, the suite, timings and readiness. */

@@ -1,7 +1,8 @@
 /** fast-tests, frontend-checks, backend-tests: the fast-tests stage, or one of its two jobs. */
 import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { fastTestsCommand } from "../fastTests";
+import { readConfig } from "../config";
+import { runFastTests, type FastTestsFlags } from "../fastTests";
 import { sourceAndConfig, withSourceAndConfig, type SourceOptions } from "./options";
 import { withDiffOptions, type DiffOptions } from "./triggers";
 import { writable } from "./values";
@@ -33,5 +34,26 @@ export function addFastTests(program: Command, run: (code: number) => void): voi
 
 async function fastTests(o: FastTestsOptions, job?: "frontend" | "backend"): Promise<number> {
   const { source, config } = sourceAndConfig(o);
-  return fastTestsCommand(job, { ...o, reportDir: resolve(o.reportDir) }, source, config);
+  return printFastTests(job, { ...o, reportDir: resolve(o.reportDir) }, source, config);
+}
+
+/** `npm run pipeline -- fast-tests | frontend-checks | backend-tests`: print the summary; exit 1 when a job failed. */
+async function printFastTests(
+  only: "frontend" | "backend" | undefined,
+  f: FastTestsFlags,
+  sourceDir: string,
+  configFile: string,
+): Promise<number> {
+  const c = await readConfig(sourceDir, configFile);
+  const { outcome, planned } = await runFastTests(sourceDir, c, { ...f, only, configFile });
+  for (const w of outcome.warnings) console.error(w);
+  if (f.dryRun) {
+    for (const s of outcome.results.filter((r) => r.status === "skipped"))
+      console.error(`skipped ${s.job}: ${s.reason}`);
+    for (const p of planned) console.log(JSON.stringify(p));
+    return 0;
+  }
+  console.log(`\n${outcome.summary}`);
+  for (const failure of outcome.failures) console.error(`\n${failure}`);
+  return outcome.passed ? 0 : 1;
 }

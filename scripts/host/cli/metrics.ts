@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { SEVERITY_OF } from "../../../ci/src/plan/deploy/alerts";
 import { alertCommand } from "../alert";
-import { metricsCommand } from "../metrics";
+import { runMetrics } from "../metrics";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { collect, existing, writable } from "./values";
 
@@ -21,7 +21,7 @@ export function addMetrics(program: Command, run: (code: number) => void): void 
     .option("--json", "print JSON", false)
     .action(async (o: Record<string, unknown> & { source: string; config: string }) => {
       const { source, config } = sourceAndConfig(o);
-      run(await metricsCommand({ ...o, "release-log": o.releaseLog, "e2e-records": o.e2eRecords }, source, config));
+      run(await runMetrics({ ...o, "release-log": o.releaseLog, "e2e-records": o.e2eRecords }, source, config));
     });
   const kinds = Object.keys(SEVERITY_OF);
   program

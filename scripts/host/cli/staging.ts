@@ -1,6 +1,6 @@
 /** staging-server start|stop|status (the bundled local staging server), and staging-commit. */
 import { Argument, type Command } from "commander";
-import { stagingServerCommand } from "../deploy";
+import { startStagingServer, stagingStatus, stopStagingServer } from "../staging/server";
 import { stagingCommitCommand } from "../stagingCommit";
 import { oneOf } from "./values";
 
@@ -12,9 +12,26 @@ export function addStagingServer(program: Command, run: (code: number) => void):
     .command("staging-server")
     .description("start|stop|status the bundled local staging server (sshd, nginx, db)")
     .addArgument(new Argument("<action>", "what to do").choices(ACTIONS).argParser(oneOf("staging-server", ACTIONS)))
-    .action(async (action: string) => run(await stagingServerCommand(action)));
+    .action(async (action: string) => run(await stagingServer(action)));
   program
     .command("staging-commit")
     .description("print the full sha of staging's current release (what E2E tests and production promotes)")
     .action(async () => run(await stagingCommitCommand()));
+}
+
+/** `staging-server start|stop|status`. */
+async function stagingServer(action: string | undefined): Promise<number> {
+  if (action === "start") {
+    const s = await startStagingServer();
+    console.log(`${stagingStatus(s.dir)}\nnext: npm run pipeline -- deploy-staging`);
+    return 0;
+  }
+  if (action === "stop") {
+    await stopStagingServer();
+    console.log("staging server stopped");
+    return 0;
+  }
+  if (action === "status") return (console.log(stagingStatus()), 0);
+  console.error("usage: npm run pipeline -- staging-server start|stop|status");
+  return 2;
 }

@@ -2,7 +2,7 @@
 import { Option, type Command } from "commander";
 import { EVENTS, STAGES } from "../../../ci/src/plan/triggers/rules";
 import { readConfig } from "../config";
-import { checkCommitsCommand, planCommand } from "../triggers";
+import { runCheckCommits, runPlan } from "../triggers";
 import { collect, existing, oneOf } from "./values";
 import { sourceAndConfig, withSource, withSourceAndConfig, type SourceOptions } from "./options";
 
@@ -49,10 +49,10 @@ export function addTriggers(program: Command, run: (code: number) => void): void
     .option("--json", "print the plan as JSON", false);
   withDiffOptions(plan).action(async (o: PlanOptions) => {
     const { source, config } = sourceAndConfig(o);
-    run(await planCommand(o, source, await readConfig(source, config)));
+    run(await runPlan(o, source, await readConfig(source, config)));
   });
   withSource(program.command("check-commits").description("Conventional Commit subjects between --base and --head"))
     .requiredOption("--base <ref>", "the target branch or its sha, e.g. origin/develop")
     .option("--head <ref>", "the last commit to check", "HEAD")
-    .action(async (o: { source: string; base: string; head: string }) => run(await checkCommitsCommand(o, o.source)));
+    .action(async (o: { source: string; base: string; head: string }) => run(await runCheckCommits(o, o.source)));
 }

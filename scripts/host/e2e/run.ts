@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { runE2eStage, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
+import { e2eFlow, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { REPORT_HTML } from "../../../ci/src/plan/e2e/reportFiles";
 import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
@@ -13,7 +13,7 @@ import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
 import { runPorts } from "./execute";
 import { startLocalApp, sleep, type LocalApp } from "../exampleApp";
-import { hostGit } from "../git";
+import { gitPort } from "../git";
 import { preflight } from "../preflight";
 import { runnerEnv } from "../stage";
 import { sendStageAlerts } from "../stageAlerts";
@@ -44,10 +44,10 @@ export interface E2eFlags {
  * app (or start the example locally), run the E2E flow, write the report, summary, notification
  * and promotion record. Exit 1 when the tests are red; the report is written either way.
  */
-export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+export async function runE2e(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
   const stateDir = resolve(f.stateDir ?? ".pipeline");
   const reportOut = join(stateDir, "e2e-report");
-  const input = await planInput(f, sourceDir, c, reportOut);
+  const input = await readE2eInput(f, sourceDir, c, reportOut);
   const dry = planE2e(c, {
     ...input,
     baseUrl: input.baseUrl || "http://127.0.0.1",
@@ -56,7 +56,7 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
   for (const w of dry.warnings) console.error(`warning: ${w}`);
   const env = runnerEnv();
   await preflight([...dry.shardJobs.slice(0, 1), dry.backendJob], sourceDir, env);
-  const commit = await commitOf(f, sourceDir);
+  const commit = await resolveCommit(f, sourceDir);
   const record = recordMode(f.record);
   let app: LocalApp | undefined;
   try {
@@ -68,8 +68,8 @@ export async function e2eCommand(f: E2eFlags, sourceDir: string, c: PipelineConf
     // A run against the locally started example tested no deployed staging: its record stays local unless asked.
     const where = app && record === "auto" ? "local" : record;
     const o = { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess };
-    const ctx = hostContext(plan, { ...urls, commit, total: input.shards, timings: !!f.timings });
-    const out = await runE2eStage(plan, ctx, { ...runPorts(sourceDir, env), ...finishPorts(o, env) });
+    const ctx = e2eContext(plan, { ...urls, commit, total: input.shards, timings: !!f.timings });
+    const out = await e2eFlow(plan, ctx, { ...runPorts(sourceDir, env), ...finishPorts(o, env) });
     return printOutcome(out, plan.warnings.length);
   } finally {
     await app?.stop();
@@ -86,7 +86,7 @@ export interface FinishOptions {
 }
 
 /** What a host run is: the commit, the shard count, and the re-run hint in the host CLI's words. */
-export function hostContext(
+export function e2eContext(
   plan: E2ePlan,
   r: { baseUrl: string; apiUrl: string; commit?: string; total: number; timings: boolean },
 ): E2eContext {
@@ -150,7 +150,7 @@ export function printOutcome(out: E2eOutcome<string>, printed: number): number {
 /**
  * The plan's input from the flags; `reportOut` (the last run's report) is the timings fallback, none for a split run.
  */
-export async function planInput(
+export async function readE2eInput(
   f: E2eFlags,
   sourceDir: string,
   c: PipelineConfig,
@@ -195,10 +195,10 @@ export async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlag
   );
 }
 
-export async function commitOf(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
+export async function resolveCommit(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
   if (f.commit && !/^[0-9a-f]{40}$/.test(f.commit))
     throw new E2eInputError(`--commit ${f.commit} is not a full 40-hex sha. Pass --commit $(git rev-parse HEAD)`);
   if (f.commit) return f.commit;
-  const r = await hostGit(sourceDir)(["rev-parse", "HEAD"]);
+  const r = await gitPort(sourceDir)(["rev-parse", "HEAD"]);
   return r.code === 0 ? r.stdout.trim() : undefined;
 }

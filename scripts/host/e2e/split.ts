@@ -1,11 +1,19 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
-import { runE2eMergeStage } from "../../../ci/src/flow/e2e";
+import { e2eMergeFlow } from "../../../ci/src/flow/e2e";
 import { basename, delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { E2eInputError, planE2e, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { selectShard, ShardIndexError } from "../../../ci/src/plan/e2e/split";
-import { commitOf, finishPorts, hostContext, planInput, printOutcome, waitForStaging, type E2eFlags } from "./run";
+import {
+  resolveCommit,
+  finishPorts,
+  e2eContext,
+  readE2eInput,
+  printOutcome,
+  waitForStaging,
+  type E2eFlags,
+} from "./run";
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
 import { preflight } from "../preflight";
@@ -16,7 +24,7 @@ import { TOOLS_BIN } from "../stage";
  * `e2e --shards N` makes, as one CI machine would, and put its blob zip in DIR. Exit 0 when the
  * blob was written (its failures are the merge's to report), 1 when Playwright wrote none.
  */
-export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+export async function runE2eShard(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
   const total = totalOf(f);
   const index = Number(f.index);
   if (f.index === undefined || f.index.trim() === "") throw new ShardIndexError(f.index, total);
@@ -54,7 +62,7 @@ export async function e2eShardCommand(f: E2eFlags, sourceDir: string, c: Pipelin
  * `npm run pipeline -- end-to-end-merge --blobs DIR --total N`: merge the shards' blob zips beside the
  * backend E2E into the same report, summary, notification and promotion record as `e2e`.
  */
-export async function e2eMergeCommand(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
+export async function runE2eMerge(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
   const total = totalOf(f);
   if (!f.blobs)
     throw new E2eInputError(
@@ -63,14 +71,14 @@ export async function e2eMergeCommand(f: E2eFlags, sourceDir: string, c: Pipelin
   const stateDir = resolve(f.stateDir ?? ".pipeline");
   const { plan, env } = await splitPlan(f, sourceDir, c, total);
   await preflight([plan.mergeJob, plan.backendJob], sourceDir, env);
-  const commit = await commitOf(f, sourceDir);
+  const commit = await resolveCommit(f, sourceDir);
   await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
   const blobs = resolve(f.blobs);
   const names = existsSync(blobs) ? readdirSync(blobs) : [];
   const o = { reportOut: join(stateDir, "e2e-report"), stateDir, commit, record: recordMode(f.record) };
-  const ctx = hostContext(plan, { baseUrl: f.baseUrl!, apiUrl: f.apiUrl!, commit, total, timings: !!f.timings });
+  const ctx = e2eContext(plan, { baseUrl: f.baseUrl!, apiUrl: f.apiUrl!, commit, total, timings: !!f.timings });
   const ports = { ...runPorts(sourceDir, env), ...finishPorts({ ...o, notifySuccess: !!f.notifySuccess }, env) };
-  return printOutcome(await runE2eMergeStage(plan, ctx, names, blobs, ports), plan.warnings.length);
+  return printOutcome(await e2eMergeFlow(plan, ctx, names, blobs, ports), plan.warnings.length);
 }
 
 function totalOf(f: E2eFlags): number {
@@ -94,7 +102,7 @@ async function splitPlan(
       "end-to-end-shard and end-to-end-merge need --base-url and --api-url: the deployed app every machine tests (`npm run pipeline -- end-to-end` starts the example locally instead)",
     );
   recordMode(f.record);
-  const input = await planInput({ ...f, shards: String(total) }, sourceDir, c, undefined);
+  const input = await readE2eInput({ ...f, shards: String(total) }, sourceDir, c, undefined);
   const plan = planE2e(c, input);
   for (const w of plan.warnings) console.error(`warning: ${w}`);
   return { plan, env: { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) } };

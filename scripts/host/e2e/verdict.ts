@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { verdictOf } from "../../../ci/src/plan/e2e/verdict";
 
 /** Print the summary and exit 0 when the report's status is passed; red or unreadable throws (exit 1 or 2). */
-export function e2eVerdictCommand(report: string | undefined): number {
+export function runE2eVerdict(report: string | undefined): number {
   const dir = resolve(report ?? ".pipeline/e2e-report");
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : undefined);
   console.log(verdictOf(read("status"), read("summary.txt")));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  runE2eMergeStage,
-  runE2eStage,
+  e2eMergeFlow,
+  e2eFlow,
   type E2eContext,
   type E2ePorts,
   type MergeEnd,
@@ -63,10 +63,10 @@ function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string> } 
   return { ports, calls, alerts, written };
 }
 
-describe("runE2eStage", () => {
+describe("e2eFlow", () => {
   it("runs shards and backend, merges the blobs, then tells, records and writes the report with its files", async () => {
     const f = fakePorts();
-    const out = await runE2eStage(plan, ctx, f.ports);
+    const out = await e2eFlow(plan, ctx, f.ports);
     expect(f.calls.slice(0, 3).sort()).toEqual(["merge blob-1,blob-2", "runBackend", "runShards"]);
     expect(f.calls.slice(3, 6).sort()).toEqual(["alert ", "notify passed", "writeRecord passed"]);
     expect(f.calls.at(-1)).toBe("writeReport");
@@ -97,7 +97,7 @@ describe("runE2eStage", () => {
         { exitCode: 137, killed: true, seconds: 4, blob: "blob-2" },
       ],
     });
-    const out = await runE2eStage(plan, ctx, f.ports);
+    const out = await e2eFlow(plan, ctx, f.ports);
     expect(f.calls).not.toContain(expect.stringMatching(/^merge/));
     expect(out.summary.status).toBe("failed");
     expect(out.summary.problems).toEqual([
@@ -113,7 +113,7 @@ describe("runE2eStage", () => {
   it("raises e2e-failed for a red run, and says when an alert channel was down", async () => {
     const red = JSON.stringify(reportOf({ "a.spec.ts": [fail("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
     const f = fakePorts({ merge: { exitCode: 1, killed: false, report: "merged", results: red } });
-    const out = await runE2eStage(plan, ctx, f.ports);
+    const out = await e2eFlow(plan, ctx, f.ports);
     expect(f.alerts).toEqual([
       {
         kind: "e2e-failed",
@@ -128,20 +128,20 @@ describe("runE2eStage", () => {
 
   it("says so when merge-reports ran but wrote no results", async () => {
     const f = fakePorts({ merge: { exitCode: 2, killed: false } });
-    const out = await runE2eStage(plan, ctx, f.ports);
+    const out = await e2eFlow(plan, ctx, f.ports);
     expect(out.summary.problems).toContain("merge-reports exited (exit 2) and wrote no report");
   });
 
   it("writes no promotion record file without a commit", async () => {
-    const out = await runE2eStage(plan, { ...ctx, commit: undefined }, fakePorts().ports);
+    const out = await e2eFlow(plan, { ...ctx, commit: undefined }, fakePorts().ports);
     expect(Object.keys(out.files).sort()).toEqual(["status", "summary.json", "summary.txt"]);
   });
 });
 
-describe("runE2eMergeStage", () => {
+describe("e2eMergeFlow", () => {
   it("merges the blobs other machines sent beside the backend E2E, naming each missing shard's re-run", async () => {
     const f = fakePorts();
-    const out = await runE2eMergeStage(plan, ctx, ["report-1.zip", "notes.txt"], "blobs-dir", f.ports);
+    const out = await e2eMergeFlow(plan, ctx, ["report-1.zip", "notes.txt"], "blobs-dir", f.ports);
     expect(f.calls).toContain("merge blobs-dir");
     expect(f.calls).not.toContain("runShards");
     expect(out.summary.shards.map((s) => [s.index, s.exitCode, s.seconds])).toEqual([
@@ -156,7 +156,7 @@ describe("runE2eMergeStage", () => {
 
   it("runs no merge when no blob arrived", async () => {
     const f = fakePorts();
-    const out = await runE2eMergeStage(plan, ctx, [], "blobs-dir", f.ports);
+    const out = await e2eMergeFlow(plan, ctx, [], "blobs-dir", f.ports);
     expect(f.calls.filter((c) => c.startsWith("merge"))).toEqual([]);
     expect(out.summary.problems).toContain(
       "no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runFastTestsStage, type FastTestsPorts } from "../../../ci/src/flow/fastTests";
+import { fastTestsFlow, type FastTestsPorts } from "../../../ci/src/flow/fastTests";
 import type { ResolvedTrigger } from "../../../ci/src/flow/triggers";
 import { parseConfig } from "../../../ci/src/plan/config/parse";
 import type { AlertEvent } from "../../../ci/src/plan/deploy/alerts";
@@ -41,10 +41,10 @@ const diffOf = (changedPaths: string[]): ResolvedTrigger => ({
   resolution: { kind: "diff", base: "a", head: "b", how: "range", changedPaths, warnings: [] },
 });
 
-describe("runFastTestsStage", () => {
+describe("fastTestsFlow", () => {
   it("checks, then runs every job, reports, and alerts in that order when nothing was diffed", async () => {
     const f = fakePorts({ backend: { coverage: 92 } });
-    const out = await runFastTestsStage(stage, c, f.ports);
+    const out = await fastTestsFlow(stage, c, f.ports);
     expect(f.calls).toEqual([
       "resolveTrigger",
       "preflight frontend,backend",
@@ -73,7 +73,7 @@ describe("runFastTestsStage", () => {
   it("names a failed job's step, why, and the runner's command that re-runs it; raises coverage-drop", async () => {
     const backend = { status: "failed" as const, failedStep: "pytest", reason: "exit 1\nTotal coverage: 61.54%" };
     const f = fakePorts({ backend: { ...backend, coverage: 61.54 } });
-    const out = await runFastTestsStage(stage, c, f.ports);
+    const out = await fastTestsFlow(stage, c, f.ports);
     expect(out.passed).toBe(false);
     expect(out.failures).toEqual([
       "backend failed at pytest:\nexit 1\nTotal coverage: 61.54%\nre-run it alone: RUNNER backend-tests",
@@ -87,7 +87,7 @@ describe("runFastTestsStage", () => {
 
   it("skips the job the diff leaves alone, saying why, and never runs or checks it", async () => {
     const f = fakePorts({}, diffOf(["backend/app/main.py"]));
-    const out = await runFastTestsStage(stage, c, f.ports);
+    const out = await fastTestsFlow(stage, c, f.ports);
     expect(f.calls.filter((x) => /^(preflight|runJob)/.test(x))).toEqual(["preflight backend", "runJob backend"]);
     expect(out.results.map((r) => [r.job, r.status])).toEqual([
       ["backend", "passed"],
@@ -98,14 +98,14 @@ describe("runFastTestsStage", () => {
 
   it("runs every job with a warning when the trigger could not be diffed", async () => {
     const f = fakePorts({}, { prefix: "", resolution: { kind: "all", warning: "no git repository to diff in" } });
-    const out = await runFastTestsStage(stage, c, f.ports);
+    const out = await fastTestsFlow(stage, c, f.ports);
     expect(out.warnings).toEqual(["warning: no git repository to diff in"]);
     expect(f.calls.filter((x) => x.startsWith("runJob"))).toHaveLength(2);
   });
 
   it("runs only the one job of frontend-checks, whose re-run is that command", async () => {
     const f = fakePorts({ frontend: { status: "failed", failedStep: "lint", reason: "exit 1" } });
-    const out = await runFastTestsStage(planFastTests(c, "frontend"), c, f.ports);
+    const out = await fastTestsFlow(planFastTests(c, "frontend"), c, f.ports);
     expect(f.calls.filter((x) => x.startsWith("runJob"))).toEqual(["runJob frontend"]);
     expect(out.failures).toEqual(["frontend failed at lint:\nexit 1\nre-run it alone: RUNNER frontend-checks"]);
   });
@@ -115,7 +115,7 @@ describe("runFastTestsStage", () => {
     f.ports.preflight = async () => {
       throw new Error("missing tool: uv");
     };
-    await expect(runFastTestsStage(stage, c, f.ports)).rejects.toThrow("missing tool: uv");
+    await expect(fastTestsFlow(stage, c, f.ports)).rejects.toThrow("missing tool: uv");
     expect(f.calls.filter((x) => x.startsWith("runJob"))).toEqual([]);
   });
 });

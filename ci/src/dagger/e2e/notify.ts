@@ -11,7 +11,7 @@ import type { E2eSummary } from "../../plan/e2e/summary";
 import { postWebhook } from "../webhook";
 
 /** Post the summary to every webhook given, when it should; return a warning per post that failed. */
-export async function notifyAll(
+export async function notify(
   s: E2eSummary,
   a: { commit?: string; notifySuccess: boolean; webhooks: Partial<Record<WebhookKind, Secret>> },
   suite: string,

@@ -1,5 +1,5 @@
 import { dag, type Directory, type File, type Secret } from "@dagger.io/dagger";
-import { runE2eStage, type E2eContext, type E2ePorts } from "../../flow/e2e";
+import { e2eFlow, type E2eContext, type E2ePorts } from "../../flow/e2e";
 import { readConfig } from "../config";
 import { newRunId } from "../runId";
 import { sendStageAlerts, type AlertSecrets } from "../stageAlerts";
@@ -10,7 +10,7 @@ import { fileTimings, parseReport } from "../../plan/e2e/playwrightReport";
 import { fetchProbe } from "../../io/probe";
 import { readinessUrls, waitForReady } from "../../plan/e2e/readiness";
 import { runPorts } from "./execute";
-import { notifyAll } from "./notify";
+import { notify } from "./notify";
 import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
 
 /** What every E2E function plans from: the same inputs give the same plan, on one engine or across machines. */
@@ -45,13 +45,13 @@ export interface DaggerE2eArgs extends E2eBase {
 export async function runE2e(a: DaggerE2eArgs): Promise<Directory> {
   const runId = newRunId();
   const commit = await resolveCommit(a.staging, a.commit, runId);
-  const plan = await planFromSource(a);
+  const plan = await readE2ePlan(a);
   const ports = { ...runPorts(a.source, runId), ...finishPorts({ ...a, commit }, plan, runId) };
-  return (await runE2eStage(plan, daggerContext(a, plan, commit), ports)).report;
+  return (await e2eFlow(plan, e2eContext(a, plan, commit), ports)).report;
 }
 
 /** What a Dagger run is: the commit, the shard count, and the re-run hint as a `dagger call`. */
-export function daggerContext(a: E2eBase, plan: E2ePlan, commit: string | undefined): E2eContext {
+export function e2eContext(a: E2eBase, plan: E2ePlan, commit: string | undefined): E2eContext {
   return { commit, total: a.shards, rerun: rerunContext(a), warnings: plan.warnings, now: () => new Date() };
 }
 
@@ -67,7 +67,7 @@ export function finishPorts(
   runId: string,
 ): Pick<E2ePorts<Directory, Directory, Directory>, "notify" | "alert" | "writeRecord" | "writeReport"> {
   return {
-    notify: (s) => notifyAll(s, a, plan.suite, runId),
+    notify: (s) => notify(s, a, plan.suite, runId),
     alert: (events) => sendStageAlerts(events, a.alerts ?? {}, runId),
     writeRecord: (s) => writeStagingRecord(s, a.staging, a.commit, runId),
     writeReport: async (report, files) => {
@@ -82,7 +82,7 @@ export function finishPorts(
  * Read the config, the spec files, the Playwright version and the timings, plan, and wait for staging. Every E2E
  * function starts here.
  */
-export async function planFromSource(a: E2eBase): Promise<E2ePlan> {
+export async function readE2ePlan(a: E2eBase): Promise<E2ePlan> {
   const c = await readConfig(a.source, a.config);
   const fe = c.frontend.path;
   const [files, pkg, lock, timings] = await Promise.all([

@@ -1,23 +1,22 @@
 /**
- * The E2E plan split across CI machines: `e2e-shard` runs one shard job and returns its blob,
- * `e2e-merge` runs the merge and backend jobs on the blobs the shards sent, `e2e-verdict`
- * fails on a red report. The containers are dagger/e2e/run.ts's builders, the same as in `e2e`.
+ * The E2E plan split across CI machines: `end-to-end-shard` runs one shard job and returns its blob,
+ * `end-to-end-merge` runs the merge and backend jobs on the blobs the shards sent. The containers are
+ * dagger/e2e/execute.ts's builders, the same as in `end-to-end`.
  */
 import { dag, type Directory } from "@dagger.io/dagger";
-import { runE2eMergeStage } from "../../flow/e2e";
-import { daggerContext, finishPorts, planFromSource, rerunContext, type DaggerE2eArgs, type E2eBase } from "./run";
+import { e2eMergeFlow } from "../../flow/e2e";
+import { e2eContext, finishPorts, readE2ePlan, rerunContext, type DaggerE2eArgs, type E2eBase } from "./run";
 import { runPorts, shardContainer, shardEnd } from "./execute";
 import { resolveCommit } from "./staging";
 import { newRunId } from "../runId";
 import { selectShard, shardRerunCommand } from "../../plan/e2e/split";
-import { verdictOf } from "../../plan/e2e/verdict";
 
 /**
  * Run shard `index` of a plan cut for `a.shards` shards; return its blob report directory (report-<index>.zip). A shard
  * that was killed or wrote no blob returns an empty directory, with a warning naming the command to re-run it.
  */
 export async function runE2eShard(a: E2eBase, index: number): Promise<Directory> {
-  const plan = await planFromSource(a);
+  const plan = await readE2ePlan(a);
   const job = selectShard(plan, index, a.shards);
   if (!job) {
     console.error(
@@ -41,22 +40,7 @@ export async function runE2eShard(a: E2eBase, index: number): Promise<Directory>
 export async function runE2eMerge(a: DaggerE2eArgs, blobs: Directory): Promise<Directory> {
   const runId = newRunId();
   const commit = await resolveCommit(a.staging, a.commit, runId);
-  const [plan, names] = await Promise.all([planFromSource(a), blobs.entries()]);
+  const [plan, names] = await Promise.all([readE2ePlan(a), blobs.entries()]);
   const ports = { ...runPorts(a.source, runId), ...finishPorts({ ...a, commit }, plan, runId) };
-  return (await runE2eMergeStage(plan, daggerContext(a, plan, commit), names, blobs, ports)).report;
-}
-
-/** Return the summary of an exported report whose status is passed; throw with the summary when it is failed. */
-export async function runE2eVerdict(report: Directory): Promise<string> {
-  const [status, summary] = await Promise.all([
-    report
-      .file("status")
-      .contents()
-      .catch(() => undefined),
-    report
-      .file("summary.txt")
-      .contents()
-      .catch(() => undefined),
-  ]);
-  return verdictOf(status, summary);
+  return (await e2eMergeFlow(plan, e2eContext(a, plan, commit), names, blobs, ports)).report;
 }

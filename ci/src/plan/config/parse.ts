@@ -4,7 +4,7 @@ import { detectBackend, type RepoFacts } from "./repoFacts";
 import { ConfigError } from "./error";
 import { validate } from "./schema";
 import { checkValues } from "./values";
-import { readYaml } from "./yaml";
+import { parseYaml } from "./yaml";
 
 /**
  * Parse and validate `pipeline.yaml` text, merged over the defaults, then fill what the file leaves
@@ -12,7 +12,7 @@ import { readYaml } from "./yaml";
  */
 export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts: RepoFacts = {}): PipelineConfig {
   const defaults = defaultConfig();
-  const raw = readYaml(text, file);
+  const raw = parseYaml(text, file);
   const valid = raw === undefined ? {} : validate(raw, file);
   const { backend, detected } = withRepoFacts(valid.backend ?? {}, facts, defaults);
   const given = { ...valid, backend };

@@ -1,4 +1,4 @@
-/** Read pipeline.yaml's text into plain data, refusing duplicate keys and Object.prototype's names in one pass. */
+/** Parse pipeline.yaml's text into plain data, refusing duplicate keys and Object.prototype's names in one pass. */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
 import { ConfigError } from "./error";
 
@@ -10,7 +10,7 @@ export const RESERVED_KEYS = [...Object.getOwnPropertyNames(Object.prototype), "
 const RESERVED = new Set(RESERVED_KEYS);
 
 /** The file's YAML as plain data; undefined for no file, an empty one or only comments. */
-export function readYaml(text: string | undefined, file: string): unknown {
+export function parseYaml(text: string | undefined, file: string): unknown {
   if (text === undefined || text.trim() === "") return undefined;
   // yaml's own unique-key check compares each key with every earlier one, so its time grows with the square of
   // the key count; checkKeys below does the same with a Set, in one pass.

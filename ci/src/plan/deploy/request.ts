@@ -128,7 +128,7 @@ export function parseDeployRequest(x: unknown): DeployRequest {
 }
 
 /** Parse the request's JSON text and check it. */
-export function readDeployRequest(text: string): DeployRequest {
+export function parseDeployRequestJson(text: string): DeployRequest {
   let x: unknown;
   try {
     x = JSON.parse(text);

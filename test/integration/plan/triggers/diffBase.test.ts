@@ -8,7 +8,7 @@ import { ZERO_SHA, type BaseResolution } from "../../../../ci/src/plan/triggers/
 import { parseEventPayload } from "../../../../ci/src/plan/triggers/event";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { planPipeline } from "../../../../ci/src/plan/triggers/pipeline";
-import { hostGit } from "../../../../scripts/host/git";
+import { gitPort } from "../../../../scripts/host/git";
 
 const ENV = {
   ...process.env,
@@ -80,7 +80,7 @@ describe("resolveDiffBase: pull_request", () => {
     const dir = clone();
     const res = await resolveDiffBase(
       { kind: "pull_request", base: sha.C, baseRef: "develop", head: sha.B2 },
-      hostGit(dir),
+      gitPort(dir),
     );
     expect(res).toMatchObject({ kind: "diff", base: sha.A, head: sha.B2 });
     expect(res.kind === "diff" && res.changedPaths.sort()).toEqual(["backend/app/b1.py", "backend/app/b2.py"]);
@@ -90,20 +90,20 @@ describe("resolveDiffBase: pull_request", () => {
 
 describe("resolveDiffBase: push", () => {
   it("diffs against the before commit, covering every pushed commit", async () => {
-    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.B2 }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.B2 }, gitPort(clone()));
     expect(res).toMatchObject({ kind: "diff", base: sha.A, how: "push: the before commit" });
     expect(ran(res)).toEqual(["backend"]);
   });
 
   it("skips both jobs with a reason when only docs changed", async () => {
-    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.D }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.D }, gitPort(clone()));
     const p = planPipeline({ event: "push", branch: "develop", baseResolution: res }, config);
     expect(p.skipped.map((s) => s.job)).toEqual(["frontend", "backend"]);
     expect(p.skipped[0].reason).toMatch(/docs\/guide.md/);
   });
 
   it("on a force push, diffs from the merge-base of the old and new heads and warns", async () => {
-    const res = await resolveDiffBase({ kind: "push", before: sha.X, head: sha.Y }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "push", before: sha.X, head: sha.Y }, gitPort(clone()));
     expect(res).toMatchObject({ kind: "diff", base: sha.A, head: sha.Y });
     expect(res.kind === "diff" && res.warnings[0]).toMatch(/force push: .* is not an ancestor/);
     expect(ran(res)).toEqual(["frontend"]);
@@ -112,14 +112,14 @@ describe("resolveDiffBase: push", () => {
   it("on a branch's first push (before all zeros), diffs from the merge-base with the default branch", async () => {
     const res = await resolveDiffBase(
       { kind: "push", before: ZERO_SHA, head: sha.B2, defaultBranch: "main" },
-      hostGit(clone()),
+      gitPort(clone()),
     );
     expect(res).toMatchObject({ kind: "diff", base: sha.A, how: "first push of this branch: merge-base with main" });
     expect(ran(res)).toEqual(["backend"]);
   });
 
   it("on a first push with no default branch known, runs everything with a warning", async () => {
-    const res = await resolveDiffBase({ kind: "push", before: ZERO_SHA, head: sha.B2 }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "push", before: ZERO_SHA, head: sha.B2 }, gitPort(clone()));
     expect(res).toEqual({
       kind: "all",
       warning: expect.stringMatching(/first push of this branch and no default branch known/),
@@ -128,7 +128,7 @@ describe("resolveDiffBase: push", () => {
   });
 
   it("runs everything with a warning when the before commit exists nowhere", async () => {
-    const res = await resolveDiffBase({ kind: "push", before: "1".repeat(40), head: sha.B2 }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "push", before: "1".repeat(40), head: sha.B2 }, gitPort(clone()));
     expect(res).toMatchObject({
       kind: "all",
       warning: expect.stringMatching(/before commit 1111111 cannot be fetched/),
@@ -142,7 +142,7 @@ describe("resolveDiffBase: shallow clone", () => {
     expect(git(dir, "rev-parse", "--is-shallow-repository")).toBe("true");
     const res = await resolveDiffBase(
       { kind: "pull_request", base: sha.C, baseRef: "develop", head: sha.B2 },
-      hostGit(dir),
+      gitPort(dir),
     );
     expect(res).toMatchObject({ kind: "diff", base: sha.A, head: sha.B2 });
     expect(ran(res, "pull_request", "feature/api")).toEqual(["backend"]);
@@ -150,7 +150,7 @@ describe("resolveDiffBase: shallow clone", () => {
 
   it("deepens a push's history to prove the before commit is an ancestor", async () => {
     const dir = clone("--depth", "1", "--branch", "feature/api");
-    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.B2 }, hostGit(dir));
+    const res = await resolveDiffBase({ kind: "push", before: sha.A, head: sha.B2 }, gitPort(dir));
     expect(res).toMatchObject({ kind: "diff", base: sha.A, how: "push: the before commit" });
   });
 
@@ -159,7 +159,7 @@ describe("resolveDiffBase: shallow clone", () => {
     git(dir, "remote", "set-url", "origin", join(root, "nowhere"));
     const res = await resolveDiffBase(
       { kind: "pull_request", base: sha.C, baseRef: "develop", head: sha.B2 },
-      hostGit(dir),
+      gitPort(dir),
     );
     expect(res).toMatchObject({ kind: "all", warning: expect.stringMatching(/cannot be fetched: running every job/) });
   });
@@ -178,14 +178,14 @@ describe("resolveDiffBase: workflow_run", () => {
     });
     const ctx = parseEventPayload(payload);
     expect(ctx).toMatchObject({ event: "workflow_run", branch: "feature/api" });
-    const res = await resolveDiffBase(ctx.request, hostGit(clone()));
+    const res = await resolveDiffBase(ctx.request, gitPort(clone()));
     expect(res).toMatchObject({ kind: "diff", base: sha.A, head: sha.B2 });
   });
 
   it("diffs a run on a non-default branch against its merge-base with the default branch", async () => {
     const res = await resolveDiffBase(
       { kind: "workflow_run", head: sha.C, headBranch: "develop", defaultBranch: "main" },
-      hostGit(clone()),
+      gitPort(clone()),
     );
     expect(res).toMatchObject({ kind: "diff", base: sha.A, head: sha.C });
     expect(res.kind === "diff" && res.changedPaths).toEqual(["frontend/c.ts"]);
@@ -194,7 +194,7 @@ describe("resolveDiffBase: workflow_run", () => {
   it("runs everything with a warning for a run on the default branch, whose payload has no before", async () => {
     const res = await resolveDiffBase(
       { kind: "workflow_run", head: sha.A, headBranch: "main", defaultBranch: "main" },
-      hostGit(clone()),
+      gitPort(clone()),
     );
     expect(res).toMatchObject({ kind: "all", warning: expect.stringMatching(/no before commit/) });
   });
@@ -211,26 +211,26 @@ describe("resolveDiffBase: event file and --base/--head", () => {
       }),
       "push",
     );
-    const res = await resolveDiffBase(ctx.request, hostGit(clone()));
+    const res = await resolveDiffBase(ctx.request, gitPort(clone()));
     expect(ran(res, ctx.event, ctx.branch)).toEqual(["backend"]);
   });
 
   it("diffs a given range", async () => {
-    const res = await resolveDiffBase({ kind: "range", base: sha.B1, head: sha.B2 }, hostGit(clone()));
+    const res = await resolveDiffBase({ kind: "range", base: sha.B1, head: sha.B2 }, gitPort(clone()));
     expect(res.kind === "diff" && res.changedPaths).toEqual(["backend/app/b2.py"]);
   });
 
   it("rejects a base commit that does not exist, naming the fix", async () => {
-    const p = resolveDiffBase({ kind: "range", base: "2".repeat(40), head: sha.B2 }, hostGit(clone()));
+    const p = resolveDiffBase({ kind: "range", base: "2".repeat(40), head: sha.B2 }, gitPort(clone()));
     await expect(p).rejects.toThrow(MissingCommitError);
-    await expect(resolveDiffBase({ kind: "range", base: "nope", head: sha.B2 }, hostGit(clone()))).rejects.toThrow(
+    await expect(resolveDiffBase({ kind: "range", base: "nope", head: sha.B2 }, gitPort(clone()))).rejects.toThrow(
       /fetch-depth: 0/,
     );
   });
 
   it("rejects --base outside a git repository", async () => {
     await expect(
-      resolveDiffBase({ kind: "range", base: "HEAD~1", head: "HEAD" }, hostGit(mkdtempSync(join(root, "plain-")))),
+      resolveDiffBase({ kind: "range", base: "HEAD~1", head: "HEAD" }, gitPort(mkdtempSync(join(root, "plain-")))),
     ).rejects.toThrow(/no git repository here/);
   });
 });

@@ -3,7 +3,7 @@ import {
   DeployRequestError,
   formatDeployRequest,
   parseDeployRequest,
-  readDeployRequest,
+  parseDeployRequestJson,
   type DeployRequest,
 } from "../../../../ci/src/plan/deploy/request";
 
@@ -26,7 +26,7 @@ const GOOD: DeployRequest = {
 
 describe("parseDeployRequest (the one validator both sides of the Dagger deploy run)", () => {
   it("accepts a well-formed request and round-trips through its JSON", () => {
-    expect(readDeployRequest(formatDeployRequest(GOOD))).toEqual(GOOD);
+    expect(parseDeployRequestJson(formatDeployRequest(GOOD))).toEqual(GOOD);
   });
 
   it.each([
@@ -51,7 +51,7 @@ describe("parseDeployRequest (the one validator both sides of the Dagger deploy 
   });
 
   it("refuses text that is not JSON, and reads no inherited keys", () => {
-    expect(() => readDeployRequest("{")).toThrow(/not JSON/);
+    expect(() => parseDeployRequestJson("{")).toThrow(/not JSON/);
     const inherited = Object.assign(Object.create({ commit: GOOD.commit }), { ...GOOD, commit: undefined });
     expect(() => parseDeployRequest(inherited)).toThrow(/commit is not a commit sha/);
   });
