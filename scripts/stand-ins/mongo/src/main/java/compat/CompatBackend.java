@@ -37,6 +37,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
  * <li>`$text` filters (find, count, distinct, findAndModify, a leading `$match`) become case-insensitive
  * word-prefix regexes over the text index's fields; in `find`, `{$meta: "textScore"}` (projection, sort) is the
  * number of term matches. No real stemming, stop words or language rules: good for tests, not for relevance.</li>
+ * <li>`update` and `findAndModify` take an aggregation pipeline as the update ({@link PipelineUpdates}).</li>
  * </ul>
  */
 public final class CompatBackend implements MongoBackend {
@@ -44,6 +45,7 @@ public final class CompatBackend implements MongoBackend {
         "Transaction numbers are only allowed on a replica set member or mongos";
 
     private final MongoBackend inner;
+    private final PipelineUpdates pipelineUpdates;
     private final ScheduledExecutorService ttl;
     /** The backend keys per-client state by channel; the TTL monitor is its own client. */
     private final Channel ttlChannel = new EmbeddedChannel();
@@ -54,6 +56,7 @@ public final class CompatBackend implements MongoBackend {
 
     public CompatBackend(MongoBackend inner, int ttlSeconds) {
         this.inner = inner;
+        this.pipelineUpdates = new PipelineUpdates(inner);
         this.ttl = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ttl-monitor");
             t.setDaemon(true);
@@ -144,6 +147,14 @@ public final class CompatBackend implements MongoBackend {
                 return inner.handleCommand(channel, database, command, query);
             case "findandmodify":
                 rewriteText(channel, database, query, "query");
+                if (query.get("update") instanceof List) {
+                    return pipelineUpdates.findAndModify(channel, database, query);
+                }
+                return inner.handleCommand(channel, database, command, query);
+            case "update":
+                if (PipelineUpdates.hasPipeline(query)) {
+                    return pipelineUpdates.update(channel, database, query);
+                }
                 return inner.handleCommand(channel, database, command, query);
             case "aggregate":
                 if (query.get("pipeline") instanceof List && !((List<?>) query.get("pipeline")).isEmpty()) {
