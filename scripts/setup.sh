@@ -57,18 +57,23 @@ if [[ -z "$(command -v mongod || true)" ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven >/dev/null
   fi
   msi=scripts/stand-ins/mongo
-  if [[ ! -f .tools/mongo-stand-in.jar || -n "$(find $msi/pom.xml $msi/src -newer .tools/mongo-stand-in.jar -print -quit)" ]]; then
+  # Rebuilt when its sources' content differs from what the jar was built from (mtimes mislead: .tools may be
+  # shared by several checkouts). Installed by rename, so a stand-in already running keeps its own files.
+  src_sum=$(find $msi/pom.xml $msi/src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [[ ! -f .tools/mongo-stand-in.jar || "$(cat .tools/mongo-stand-in.sum 2>/dev/null)" != "$src_sum" ]]; then
     say "building the MongoDB stand-in (mongo-java-server) into .tools"
     mvn -q -B -f $msi/pom.xml package
     mkdir -p .tools/bin
-    cp $msi/target/mongo-java-server-runner.jar .tools/mongo-stand-in.jar
+    cp $msi/target/mongo-java-server-runner.jar .tools/mongo-stand-in.jar.new
     rm -f .tools/mongo-stand-in.jsa
+    mv -f .tools/mongo-stand-in.jar.new .tools/mongo-stand-in.jar
+    echo "$src_sum" > .tools/mongo-stand-in.sum
   fi
   if [[ ! -f .tools/mongo-stand-in.jsa ]]; then
     # A class-data-sharing archive: the JVM answers in ~0.7 s instead of ~2 s. Optional.
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ArchiveClassesAtExit=.tools/mongo-stand-in.jsa \
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:ArchiveClassesAtExit=.tools/mongo-stand-in.jsa.new \
       -Dcompat=true -Dexit.after.bind=true -jar .tools/mongo-stand-in.jar memory 127.0.0.1 0 >/dev/null 2>&1 \
-      || rm -f .tools/mongo-stand-in.jsa
+      && mv -f .tools/mongo-stand-in.jsa.new .tools/mongo-stand-in.jsa || rm -f .tools/mongo-stand-in.jsa.new
   fi
   install -m 755 $msi/mongo-stand-in .tools/bin/mongo-stand-in
 fi
