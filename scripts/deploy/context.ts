@@ -8,6 +8,7 @@ import {
 import type { SlotState } from "../../ci/src/plan/deploy/slots";
 import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
+import { repositoryEnvBash } from "../../ci/src/plan/env";
 import { throwIfInterrupted } from "./interrupted";
 import { RemoteError, type Remote } from "./remote";
 
@@ -55,8 +56,8 @@ export interface DeployContext {
 }
 
 /**
- * Run a task's bash body in DEPLOY_BASE with the server's PATH and PM2_HOME; throw RemoteError naming the task on
- * failure.
+ * Run a task's bash body in DEPLOY_BASE with the server's PATH and PM2_HOME and `repository_env` defined (for any
+ * repository code it runs); throw RemoteError naming the task on failure.
  */
 export async function sh(
   ctx: DeployContext,
@@ -90,7 +91,7 @@ async function runSh(
   const env = ctx.server
     ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n`
     : "";
-  const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${o.body}`;
+  const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${REPOSITORY_ENV}\n${o.body}`;
   const t = performance.now();
   const r = await ctx.remote.run(script, [ctx.base, ...o.args], o.input, o.signal);
   throwIfInterrupted(o.signal);
@@ -105,6 +106,9 @@ async function runSh(
   if (r.code !== 0) throw new RemoteError(o.task, ctx.remote.where, r, o.hint);
   return r.stdout;
 }
+
+/** Every task's shell can run repository code (migrations, installs, the app) with only the allow-listed env. */
+const REPOSITORY_ENV = repositoryEnvBash();
 
 function q(s: string): string {
   return `'${s.replaceAll("'", "'\\''")}'`;

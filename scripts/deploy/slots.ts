@@ -43,6 +43,8 @@ async function writeSlots(ctx: DeployContext, state: SlotState): Promise<void> {
 
 /**
  * (Re)start `id` in `slot` under PM2 from the release's own ecosystem file; wait until its own ports answer healthy.
+ * PM2 gives its apps the environment of the `pm2 start` that started them, and evaluates the ecosystem file in it:
+ * both are repository code, so that command gets only the allow-listed env and what the ecosystem file needs.
  */
 export async function startSlot(ctx: DeployContext, slot: number, id: string, state: SlotState): Promise<void> {
   const { slots } = serverSlots(ctx.server!);
@@ -53,7 +55,7 @@ export async function startSlot(ctx: DeployContext, slot: number, id: string, st
   await sh(
     ctx,
     "reload",
-    `id=$1; slot=$2; names=$3; shift 3\n${s.pm2} delete \${names//,/ } >/dev/null 2>&1 || true\nDEPLOY_RELEASE="$id" DEPLOY_SLOT="$slot" ${s.pm2} start "releases/$id/ecosystem.config.cjs" --only "$names" >/dev/null\n${PROBE}`,
+    `id=$1; slot=$2; names=$3; shift 3\n${s.pm2} delete \${names//,/ } >/dev/null 2>&1 || true\nrepository_env PM2_HOME="$PM2_HOME" DEPLOY_BASE="$DEPLOY_BASE" DEPLOY_RELEASE="$id" DEPLOY_SLOT="$slot" ${s.pm2} start "releases/$id/ecosystem.config.cjs" --only "$names" >/dev/null\n${PROBE}`,
     [id, String(slot), names.join(","), ...startupProbeArgs(ctx), ...healthUrls(slots[slot])],
     undefined,
     `release ${id} did not turn healthy in slot ${slot}; its log: PM2_HOME=${s.pm2Home} ${s.pm2} logs ${names.at(-1)} --lines 50`,

@@ -27,6 +27,15 @@ export const ALLOWED_RUNNER_VARIABLES: readonly string[] = [
   "NODE_EXTRA_CA_CERTS",
   "REQUESTS_CA_BUNDLE",
   "CURL_CA_BUNDLE",
+  // A corporate runner or server reaches registries (npm, PyPI) only through its proxy. They name a host, not a
+  // credential; a proxy that needs one should take it from its network, not from a `user:pass@` in the URL, which
+  // repository code would then read.
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
 ];
 
 /** Locale categories (LC_ALL, LC_CTYPE, …). */
@@ -52,4 +61,19 @@ export function repositoryEnv(
       if (v !== undefined) out[k] = v;
     }
   return out;
+}
+
+/**
+ * Bash that defines `repository_env VAR=value… CMD…`: run CMD with only this shell's allowed variables plus the
+ * given ones (`env -i`). The server-side deploy tasks run repository code (deploy.migrate, `uv sync`, the app under
+ * PM2) through it, so a server login's or a manual deploy's environment never reaches it, whoever started the task.
+ */
+export function repositoryEnvBash(): string {
+  const names = ALLOWED_RUNNER_VARIABLES.join("|");
+  const prefixes = ALLOWED_PREFIXES.map((p) => `${p}*`).join("|");
+  return `repository_env() {
+  local keep=() n
+  for n in $(compgen -e); do case "$n" in ${names}|${prefixes}) keep+=("$n=\${!n}");; esac; done
+  env -i "\${keep[@]}" "$@"
+}`;
 }

@@ -1,14 +1,18 @@
 import { appendLog, sh, type DeployContext } from "../context";
 
-/** The bash that runs deploy.migrate in the release dir with the app's env, and records that it ran. */
+/**
+ * The bash that runs deploy.migrate in the release dir with the allow-listed env plus the app's own (its secrets from
+ * shared/env, RELEASE_ID, DEPLOY_BASE), and records that it ran. The secrets are read inside the clean shell, so they
+ * never pass through an argv.
+ */
 const MIGRATE = `id=$1; cmd=$2
 if [ -f ".dep/migrations/$id.done" ]; then echo "already migrated"; exit 0; fi
 cd "releases/$id"
+repository_env DEPLOY_BASE="$DEPLOY_BASE" RELEASE_ID="$id" bash -c '
 for f in "$DEPLOY_BASE"/shared/env/*; do
   [ -f "$f" ] || continue; n=$(basename "$f"); [[ "$n" =~ ^[A-Z][A-Z0-9_]*$ ]] && export "$n=$(cat "$f")"
 done
-export RELEASE_ID="$id"
-bash -c "$cmd" >&2
+exec bash -c "$1"' _ "$cmd" >&2
 cd "$DEPLOY_BASE" && mkdir -p .dep/migrations && date -u +%FT%TZ > ".dep/migrations/$id.done"`;
 
 /**

@@ -53,4 +53,10 @@ describe("repositoryEnv", () => {
       false,
     ]);
   });
+
+  it("lets the proxy settings through in both cases: a corporate runner reaches its registries only through them", () => {
+    const proxies = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
+    expect(proxies.filter((p) => !isAllowedRunnerVariable(p))).toEqual([]);
+    expect(isAllowedRunnerVariable("ALL_PROXY_TOKEN")).toBe(false);
+  });
 });
