@@ -87,8 +87,11 @@ export class Ci {
    * Example: dagger call --source ../my-app frontend-checks
    */
   @func()
-  async frontendChecks(): Promise<string> {
-    return runFastTests({ source: this.source, config: await readConfig(this.source, this.config), only: "frontend" });
+  async frontendChecks(
+    /** webhook URL(s), one a line, told when the job's coverage drops below the minimum */ alertWarning?: Secret,
+  ): Promise<string> {
+    const config = await readConfig(this.source, this.config);
+    return runFastTests({ source: this.source, config, only: "frontend", alerts: { warning: alertWarning } });
   }
 
   /**
@@ -96,8 +99,11 @@ export class Ci {
    * Example: dagger call --source ../my-app backend-tests
    */
   @func()
-  async backendTests(): Promise<string> {
-    return runFastTests({ source: this.source, config: await readConfig(this.source, this.config), only: "backend" });
+  async backendTests(
+    /** webhook URL(s), one a line, told when the job's coverage drops below the minimum */ alertWarning?: Secret,
+  ): Promise<string> {
+    const config = await readConfig(this.source, this.config);
+    return runFastTests({ source: this.source, config, only: "backend", alerts: { warning: alertWarning } });
   }
 
   /**

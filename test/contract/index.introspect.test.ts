@@ -71,6 +71,14 @@ describe("Ci module surface (SDK introspector)", () => {
     expect(again).toEqual([]);
   });
 
+  it("gives every function whose stage raises a warning alert (coverage-drop, e2e-failed) an optional Secret for it", () => {
+    for (const fn of ["fastTests", "frontendChecks", "backendTests", "endToEnd", "endToEndMerge"]) {
+      const args = mod.objects.Ci.methods[fn].arguments as Record<string, { type: unknown; isOptional?: boolean }>;
+      const a = args.alertWarning;
+      expect([fn, a?.type, a?.isOptional]).toEqual([fn, { kind: "OBJECT_KIND", name: "Secret" }, true]);
+    }
+  });
+
   it("gives fast-tests, frontend-checks and backend-tests no required argument, so each runs bare", () => {
     for (const fn of ["fastTests", "frontendChecks", "backendTests"]) {
       const args = Object.values(mod.objects.Ci.methods[fn].arguments) as { name: string; isOptional?: boolean }[];

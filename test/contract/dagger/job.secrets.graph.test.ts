@@ -62,6 +62,7 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
   let staging: { url: string; close(): void };
   let e2e: RecordedCall;
   let fast: RecordedCall;
+  let back: RecordedCall;
   let allowed: Set<string>;
 
   beforeAll(async () => {
@@ -90,6 +91,11 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
       PLAINTEXT,
     );
     const pytest = planFastTests(parseConfig(undefined)).jobs[1].steps[0].argv;
+    const lowCoverage = (field: string, chain: Parameters<typeof callsUnder>[0]) =>
+      field === "stdout" &&
+      callsUnder(chain).some((c) => c.field === "withExec" && c.args.args?.toString() === pytest.toString())
+        ? "TOTAL 61.54%\nRequired test coverage of 85% reached. Total coverage: 61.54%\n"
+        : undefined;
     fast = await recordCall(
       "fastTests",
       (dag: Dag) => ({
@@ -97,14 +103,18 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
         config: "pipeline.yaml",
         alertWarning: dag.secret("env://ALERT_WARNING"),
       }),
-      {
-        // A coverage drop, so the alert is really posted in the same call.
-        answer: (field, chain) =>
-          field === "stdout" &&
-          callsUnder(chain).some((c) => c.field === "withExec" && c.args.args?.toString() === pytest.toString())
-            ? "TOTAL 61.54%\nRequired test coverage of 85% reached. Total coverage: 61.54%\n"
-            : undefined,
-      },
+      // A coverage drop, so the alert is really posted in the same call.
+      { answer: lowCoverage },
+      PLAINTEXT,
+    );
+    back = await recordCall(
+      "backendTests",
+      (dag: Dag) => ({
+        source: dag.host().directory(EXAMPLE),
+        config: "pipeline.yaml",
+        alertWarning: dag.secret("env://ALERT_WARNING"),
+      }),
+      { answer: lowCoverage },
       PLAINTEXT,
     );
     const c = parseConfig(undefined);
@@ -130,7 +140,14 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
     expect(JSON.stringify(e2e.rec.queries)).toContain(DEPLOYED);
   });
 
-  it("posts fast-tests' coverage-drop alert from a curl container holding the alert Secret", () => {
+  it("posts fast-tests' and backend-tests' coverage-drop alert from a curl container holding the alert Secret", () => {
+    expect(back.error).toBeUndefined();
+    for (const call of [fast, back]) {
+      const curl = containersOf(call).filter((c) => c.image === CURL_IMAGE);
+      expect(curl).toHaveLength(1);
+      const body = curl[0].calls.find((x) => x.field === "withNewFile")?.args.contents as string;
+      expect(JSON.parse(body)).toMatchObject({ event: "coverage-drop", severity: "warning" });
+    }
     const curl = containersOf(fast).filter((c) => c.image === CURL_IMAGE);
     expect(curl).toHaveLength(1);
     expect(curl[0].calls.filter((x) => x.field === "withSecretVariable").map((x) => x.args.name)).toEqual([
