@@ -116,14 +116,19 @@ async function queue(c: Chain, before: string): Promise<string> {
   return c4.sha;
 }
 
-async function redE2e(c: Chain, before: string, alerts: () => string[]): Promise<void> {
+type Posts = () => { path: string; body: string }[];
+const bodies = (posts: { path: string; body: string }[], path: string) =>
+  posts.filter((p) => p.path === path).map((p) => p.body);
+
+async function redE2e(c: Chain, before: string, posts: Posts): Promise<void> {
+  const from = posts().length;
   const c5 = await pushDevelop(c.git, "test(api): an end-to-end test that fails", {
     [`${BACKEND}/tests/e2e/test_replay_red_e2e.py`]:
       // Marked e2e like the app's own E2E tests: fast-tests deselects it, the E2E stage runs it.
       'import pytest\n\npytestmark = pytest.mark.e2e\n\n\ndef test_replay_red_e2e():\n    assert 1 == 2, "the replay\'s red E2E"\n',
   });
   const d = await deployStaging(c, (await testSuite(c, c5, before)).finished);
-  const sent = alerts().length;
+  const sent = posts().length;
   const e = await e2eStaging(c, d!.finished);
   c.check(
     "red E2E: E2E Staging is red (its verdict job fails)",
@@ -137,10 +142,16 @@ async function redE2e(c: Chain, before: string, alerts: () => string[]): Promise
       ),
   );
   c.check(
-    "red E2E: the failure is posted to the webhook, naming the commit",
-    alerts()
-      .slice(sent)
-      .some((b) => b.includes(c5.sha.slice(0, 7))),
+    "red E2E: the failure is posted to the Slack webhook, naming the commit",
+    bodies(posts().slice(sent), "/slack").some((b) => b.includes(c5.sha.slice(0, 7))),
+  );
+  const warnings = bodies(posts().slice(sent), "/alert-warning");
+  c.check(
+    "red E2E: exactly one warning alert (e2e-failed, naming the commit) and no critical alert since the push",
+    warnings.length === 1 &&
+      (JSON.parse(warnings[0]) as { event?: string }).event === "e2e-failed" &&
+      warnings[0].includes(c5.sha.slice(0, 7)) &&
+      bodies(posts().slice(from), "/alert-critical").length === 0,
   );
   c.check("red E2E: its record says failed", record(c, c5.sha)?.status === "failed");
 }
@@ -194,7 +205,7 @@ async function main(): Promise<number> {
       head = red;
     }
     if (want("queue")) head = await queue(c, head);
-    if (want("red-e2e")) await redE2e(c, head, () => receiver.posts.map((p) => p.body));
+    if (want("red-e2e")) await redE2e(c, head, () => receiver.posts);
   } catch (e) {
     if (!(e instanceof Halt)) throw e;
     say(`#### the chain stops: ${e.message} failed`);

@@ -124,6 +124,9 @@ export function writeSecrets(file: string, s: StagingServer, p: StagingServer, r
     STAGING_URL: `http://127.0.0.1:${s.publicPort}`,
     STAGING_API_URL: `http://127.0.0.1:${s.publicPort}`,
     SLACK_WEBHOOK: `${receiver.url}/slack`,
+    // One path per severity, so the replay can tell which channel an alert reached.
+    ALERT_WEBHOOK_WARNING: `${receiver.url}/alert-warning`,
+    ALERT_WEBHOOK_CRITICAL: `${receiver.url}/alert-critical`,
     GITHUB_TOKEN: "replay-token-not-a-github-token",
   };
   const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
