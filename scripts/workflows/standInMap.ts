@@ -54,7 +54,11 @@ const E2E_ARGS = {
   "--ready-attempts": "--ready-attempts",
   "--ready-interval": "--ready-interval",
 };
-const WEBHOOKS = { "--slack-webhook": "SLACK_WEBHOOK_URL", "--discord-webhook": "DISCORD_WEBHOOK_URL" };
+const WEBHOOKS = {
+  "--slack-webhook": "SLACK_WEBHOOK_URL",
+  "--discord-webhook": "DISCORD_WEBHOOK_URL",
+  "--alert-warning": "ALERT_WEBHOOK_WARNING",
+};
 
 export const FUNCTIONS: Record<string, FnMap> = {
   "fast-tests": {

@@ -270,6 +270,25 @@ describe("workflows", () => {
     expect(readFileSync(join(DIR, "e2e-staging.yml"), "utf8")).not.toMatch(/rollback|deploy-/);
   });
 
+  it("alerts the staging environment's warning channel on a red E2E, and its critical one on a failed deploy", () => {
+    const e2e = load("e2e-staging.yml");
+    for (const job of ["e2e", "e2e-merge"]) {
+      const step = e2e.jobs[job].steps.find((s) => s.uses === DAGGER)!;
+      expect(e2e.jobs[job].environment, job).toBe("staging");
+      expect(step.env?.ALERT_WEBHOOK_WARNING, job).toBe("${{ secrets.ALERT_WEBHOOK_WARNING }}");
+      expect(String(step.with!.call), job).toMatch(
+        / --alert-warning env:\/\/ALERT_WEBHOOK_WARNING export --path report$/,
+      );
+    }
+    const deploy = load("deploy-staging.yml").jobs.deploy;
+    expect(deploy.steps.find((s) => s.uses === DAGGER)!.env?.ALERT_WEBHOOK_CRITICAL).toBe(
+      "${{ secrets.ALERT_WEBHOOK_CRITICAL }}",
+    );
+    expect(String(deploy.steps.find((s) => s.uses === DAGGER)!.with!.call)).toMatch(
+      / --alert-critical env:\/\/ALERT_WEBHOOK_CRITICAL$/,
+    );
+  });
+
   it("runs end-to-end with 4 shards, nightly in full, and uploads the exported report", () => {
     const wf = load("e2e-staging.yml");
     expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch", "workflow_run"]);
