@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import { runDeploy, runRollback, type DeployFlags } from "../deploy";
 import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { oneOf, wholeNumber } from "./values";
+import { nonBlank, oneOf, wholeNumber } from "./values";
 
 const TARGETS = ["staging", "production"] as const;
 const STRATEGIES = ["bluegreen", "canary"] as const;
@@ -26,7 +26,12 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
     .action(async (o: DeployOptions) => run(await runDeploy("staging", flagsOf(o))));
   deployOptions(program.command("deploy-production"))
     .description("deploy a commit with a green E2E record on staging (or --force-reason)")
-    .option("--force-reason <text>", "deploy without the E2E record, saying why (logged in releases.jsonl)")
+    .addOption(
+      new Option(
+        "--force-reason <text>",
+        "deploy without the E2E record, saying why (logged in releases.jsonl)",
+      ).argParser(nonBlank("--force-reason", "hotfix for INC-123")),
+    )
     .action(async (o: DeployOptions) => run(await runDeploy("production", flagsOf(o))));
   withSourceAndConfig(program.command("rollback").description("back to the previous good release, or to --to ID"))
     .addOption(

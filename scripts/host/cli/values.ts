@@ -30,6 +30,14 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** Text that says something: not empty, not only blanks (a reason someone must read later). */
+export function nonBlank(flag: string, example: string): (v: string) => string {
+  return (v) => {
+    if (v.trim()) return v;
+    throw new CliInputError(`${flag} ${JSON.stringify(v)} is empty; say why: ${flag} ${JSON.stringify(example)}`);
+  };
+}
+
 /** A whole number written in digits, from `min` to `max`. */
 export function wholeNumber(flag: string, min: number, max: number, example: number): (v: string) => number {
   return (v) => {

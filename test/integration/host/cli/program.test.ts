@@ -88,6 +88,12 @@ describe("enumerations are exact", { timeout: 120_000 }, () => {
     ["plan", "--event", "pull-request", /not one of: pull_request, push, .*did you mean --event pull_request\?/],
     ["end-to-end", "--base-url", "staging.example.com", /^--base-url "staging\.example\.com" is not an http\(s\) URL/],
     [
+      "deploy-production",
+      "--force-reason",
+      "  ",
+      /^--force-reason " {2}" is empty; say why: --force-reason "hotfix for INC-123"$/,
+    ],
+    [
       "end-to-end-shard",
       "--commit",
       "abc",
