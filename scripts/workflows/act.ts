@@ -47,7 +47,17 @@ async function freePort(): Promise<number> {
 /** act <event> -W <file> -e <payload> in `workdir`; resolves when act exits, never rejects on a red run. */
 export async function runAct(
   setup: ActSetup,
-  o: { label: string; workdir: string; file: string; event: string; payload: unknown },
+  o: {
+    label: string;
+    workdir: string;
+    file: string;
+    event: string;
+    payload: unknown;
+    /** github.run_id: the artifacts of one run are apart from another's. */
+    runId: number;
+    /** Repository variables (`vars.*`). */
+    vars?: Record<string, string>;
+  },
 ): Promise<ActRun> {
   mkdirSync(setup.logDir, { recursive: true });
   const base = join(setup.logDir, o.label);
@@ -60,7 +70,8 @@ export async function runAct(
     ...["-P", "ubuntu-latest=-self-hosted", "--no-skip-checkout", "--action-offline-mode", "--no-cache-server"],
     ...localRepositoryFlags(setup.actionsDir),
     ...["--artifact-server-path", setup.artifactDir, "--artifact-server-port", String(await freePort())],
-    ...["--secret-file", setup.secretFile, "--env", `STANDIN_LOG=${standInLog}`],
+    ...["--secret-file", setup.secretFile, "--env", `STANDIN_LOG=${standInLog}`, "--env", `GITHUB_RUN_ID=${o.runId}`],
+    ...Object.entries(o.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
   ];
   const env = {
     ...process.env,

@@ -21,6 +21,8 @@ export interface Chain {
 }
 
 export interface Hop {
+  /** github.run_id of the act run. */
+  id: number;
   run: ActRun;
   finished: FinishedRun;
   start: number;
@@ -37,11 +39,15 @@ function conclusion(run: ActRun, job: string): FinishedRun["conclusion"] {
   return run.jobs[job] === "success" ? "success" : "skipped";
 }
 
-async function act(c: Chain, label: string, file: string, group: string | undefined, a: Parameters<typeof runAct>[1]) {
+type ActArgs = Omit<Parameters<typeof runAct>[1], "runId">;
+
+/** One act run inside its concurrency group, with the next run id; undefined when a newer pending run replaced it. */
+async function act(c: Chain, label: string, group: string | undefined, a: ActArgs) {
   if (group && !(await c.groups.acquire(group, label))) return undefined;
   const start = Date.now();
+  const id = runs++;
   try {
-    return { run: await runAct(c.setup, a), start, end: Date.now() };
+    return { run: await runAct(c.setup, { ...a, runId: id }), id, start, end: Date.now() };
   } finally {
     if (group) c.groups.release(group);
   }
@@ -61,14 +67,14 @@ export async function testSuite(c: Chain, commit: Commit, before: string): Promi
   const label = `test-suite-${short(commit.sha)}`;
   const payload = pushEvent(REPO, "develop", before, commit);
   const group = concurrencyOf("test-suite.yml", { "github.ref": "refs/heads/develop" });
-  const r = (await act(c, label, "test-suite.yml", group, {
+  const r = (await act(c, label, group, {
     label,
     workdir: c.git.develop,
     file: "test-suite.yml",
     event: "push",
     payload,
   }))!;
-  const id = runs++;
+  const id = r.id;
   const finished: FinishedRun = {
     id,
     workflow: "Test Suite",
@@ -90,7 +96,7 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
   const label = `deploy-staging-${short(prev.headSha)}`;
   const payload = workflowRunEvent(REPO, prev);
   const group = concurrencyOf("deploy-staging.yml", {});
-  const r = await act(c, label, "deploy-staging.yml", group, {
+  const r = await act(c, label, group, {
     label,
     workdir: c.git.main,
     file: "deploy-staging.yml",
@@ -99,7 +105,7 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
   });
   if (!r) return undefined;
   const main = await headOf(c.git.main);
-  const id = runs++;
+  const id = r.id;
   const finished: FinishedRun = {
     id,
     workflow: "Deploy Staging",
@@ -118,35 +124,43 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
   return { ...r, finished };
 }
 
-/** workflow_run(Deploy Staging completed) → E2E Staging. */
-export async function e2eStaging(c: Chain, prev: FinishedRun): Promise<Hop | undefined> {
-  const label = `e2e-staging-after-run-${prev.id}`;
-  const payload = workflowRunEvent(REPO, prev);
+/**
+ * E2E Staging, started the way GitHub starts it: by workflow_run(Deploy Staging completed), or by a workflow_dispatch
+ * on main with `inputs` (e.g. matrix, suite). `vars` are the repository variables (E2E_MATRIX).
+ */
+export async function e2eStaging(
+  c: Chain,
+  by: { after: FinishedRun } | { inputs: Record<string, string> },
+  vars?: Record<string, string>,
+): Promise<Hop | undefined> {
+  const label = "after" in by ? `e2e-staging-after-run-${by.after.id}` : `e2e-staging-dispatch-${runs}`;
+  const payload =
+    "after" in by
+      ? workflowRunEvent(REPO, by.after)
+      : dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/e2e-staging.yml", by.inputs);
+  const event = "after" in by ? "workflow_run" : "workflow_dispatch";
   const group = concurrencyOf("e2e-staging.yml", {});
-  const r = await act(c, label, "e2e-staging.yml", group, {
-    label,
-    workdir: c.git.main,
-    file: "e2e-staging.yml",
-    event: "workflow_run",
-    payload,
-  });
+  const r = await act(c, label, group, { label, workdir: c.git.main, file: "e2e-staging.yml", event, payload, vars });
   if (!r) return undefined;
-  const id = runs++;
   const verdict =
     r.run.code === 0 && r.run.jobs.verdict === "success" ? "success" : r.run.jobs.staging ? "failure" : "skipped";
   const finished: FinishedRun = {
-    id,
+    id: r.id,
     workflow: "E2E Staging",
     path: ".github/workflows/e2e-staging.yml",
-    event: "workflow_run",
+    event,
     headBranch: REPO.defaultBranch,
     headSha: await headOf(c.git.main),
     conclusion: verdict,
   };
   c.say(
-    `▸ workflow_run: Deploy Staging run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} (not the deployed commit)`,
+    "after" in by
+      ? `▸ workflow_run: Deploy Staging run ${by.after.id} completed (${by.after.conclusion}), workflow_run.head_branch=${by.after.headBranch} head_sha=${short(by.after.headSha)} (not the deployed commit)`
+      : `▸ workflow_dispatch E2E Staging on main (github.sha=${short(finished.headSha)}), inputs ${JSON.stringify(by.inputs)}${vars ? `, vars ${JSON.stringify(vars)}` : ""}`,
   );
-  c.say(`  E2E Staging (run ${id}): jobs ${JSON.stringify(r.run.jobs)}; ${calls(r.run)} → ${verdict}  [${r.run.log}]`);
+  c.say(
+    `  E2E Staging (run ${r.id}): jobs ${JSON.stringify(r.run.jobs)}; ${calls(r.run)} → ${verdict}  [${r.run.log}]`,
+  );
   return { ...r, finished };
 }
 
@@ -155,14 +169,14 @@ export async function deployProduction(c: Chain, inputs: Record<string, string>)
   const label = `deploy-production-${runs}`;
   const payload = dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/deploy-production.yml", inputs);
   const group = concurrencyOf("deploy-production.yml", {});
-  const r = (await act(c, label, "deploy-production.yml", group, {
+  const r = (await act(c, label, group, {
     label,
     workdir: c.git.main,
     file: "deploy-production.yml",
     event: "workflow_dispatch",
     payload,
   }))!;
-  const id = runs++;
+  const id = r.id;
   const main = await headOf(c.git.main);
   const finished: FinishedRun = {
     id,

@@ -1,0 +1,49 @@
+/** What the scenarios read to decide a check: staging's E2E records, a server's release log, the receiver's posts. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { $ } from "zx";
+import type { StagingServer } from "../../host/staging/server";
+import type { Chain } from "../hops";
+
+export const BACKEND = "examples/app/backend";
+
+/** The E2E record staging holds for a commit (.dep/e2e/<sha>.json), if any. */
+export function record(c: Chain, sha: string): { commit: string; status: string } | undefined {
+  const f = join(c.staging.base, ".dep/e2e", `${sha}.json`);
+  return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as { commit: string; status: string }) : undefined;
+}
+
+/** A server's release log (.dep/releases.jsonl), one object per line. */
+export function releases(s: StagingServer): { commit: string; status: string; reason?: string }[] {
+  const f = join(s.base, ".dep/releases.jsonl");
+  if (!existsSync(f)) return [];
+  return readFileSync(f, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { commit: string; status: string; reason?: string });
+}
+
+/** A hop of the happy path that did not do its part: the rest of the chain cannot run on it. */
+export class Halt extends Error {}
+export function must(c: Chain, what: string, ok: boolean): void {
+  c.check(what, ok);
+  if (!ok) throw new Halt(what);
+}
+
+export type Posts = () => { path: string; body: string }[];
+/** The bodies posted to one path of the receiver (one path per webhook secret). */
+export const bodies = (posts: { path: string; body: string }[], path: string) =>
+  posts.filter((p) => p.path === path).map((p) => p.body);
+
+/**
+ * How production's live release differs from staging's, file by file: production rebuilds the commit, so this says
+ * how far "the same commit" is from "the same bytes".
+ */
+export async function releaseDiff(a: StagingServer, b: StagingServer): Promise<string> {
+  const [x, y] = [join(a.base, "current/"), join(b.base, "current/")];
+  const files = (await $({ quiet: true, nothrow: true })`find -L ${x} -type f`).stdout.split("\n").filter(Boolean);
+  const r = await $({ quiet: true, nothrow: true })`diff -rq ${x} ${y}`;
+  const lines = r.stdout.split("\n").filter(Boolean);
+  const shown = lines.slice(0, 3).map((l) => l.replaceAll(x, "").replaceAll(y, ""));
+  return `${lines.length} of ${files.length} files differ${shown.length ? ` (${shown.join("; ")}${lines.length > 3 ? "; …" : ""})` : ""}`;
+}

@@ -1,0 +1,45 @@
+/** Deploy Production by hand without a green record: refused with the fix, or forced with a reason that is logged. */
+import { readFileSync } from "node:fs";
+import { deployProduction, revision, type Chain } from "../hops";
+import { releases } from "./checks";
+
+export async function noRecord(c: Chain, sha: string): Promise<void> {
+  const before = revision(c.production);
+  const p = await deployProduction(c, { commit: sha });
+  const log = readFileSync(p.run.log, "utf8");
+  c.check(
+    "no record: Deploy Production refuses a commit without an E2E record, naming the fix",
+    p.finished.conclusion === "failure" &&
+      /no E2E record for commit/.test(log) &&
+      /--force-reason/.test(log) &&
+      revision(c.production) === before,
+  );
+}
+
+/** The force-reason input: blank is refused with the fix before anything is built; a reason promotes and is logged. */
+export async function force(c: Chain, sha: string): Promise<void> {
+  const before = revision(c.production);
+  const blank = await deployProduction(c, { commit: sha, "force-reason": "   " });
+  c.check(
+    "force: a blank force-reason is refused (exit 2), saying what to type, production unchanged",
+    blank.finished.conclusion === "failure" &&
+      blank.run.calls.some((x) => x.fn === "deploy-production" && x.exit === 2) &&
+      /--force-reason " {3}" is empty; say why: --force-reason "hotfix for INC-123"/.test(
+        readFileSync(blank.run.log, "utf8"),
+      ) &&
+      revision(c.production) === before,
+  );
+  const reason = "hotfix for INC-7, replayed: E2E skipped on purpose";
+  const p = await deployProduction(c, { commit: sha, "force-reason": reason });
+  const log = readFileSync(p.run.log, "utf8");
+  c.check(
+    "force: with a reason, Deploy Production promotes the commit without a record and says the gate was skipped",
+    p.finished.conclusion === "success" &&
+      revision(c.production) === sha &&
+      log.includes(`E2E gate skipped: --force-reason "${reason}"`),
+  );
+  c.check(
+    "force: production's release log records the reason with the commit",
+    releases(c.production).some((e) => e.commit === sha && e.status === "deployed" && e.reason === `forced: ${reason}`),
+  );
+}
