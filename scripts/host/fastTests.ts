@@ -7,6 +7,7 @@ import { resolveTrigger } from "../../ci/src/flow/triggers";
 import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
 import { hostOverrides, runJob } from "./job";
 import { preflight } from "./preflight";
+import { runScan, saveQualityReport } from "./quality";
 import { reportStage } from "./report";
 import { runnerEnv } from "./stage";
 import { sendStageAlerts } from "./stageAlerts";
@@ -28,6 +29,7 @@ export async function runFastTests(
   const stage = planFastTests(c, f.only);
   const env = runnerEnv(f.env);
   const planned: PlannedCommand[] = [];
+  let scanIndex = 0;
   const config = f.configFile && f.configFile !== CONFIG_FILE ? ` --config ${f.configFile}` : "";
   const ports: FastTestsPorts = {
     resolveTrigger: () => resolveTrigger(f, triggerPorts(sourceDir, f.eventFile)),
@@ -42,6 +44,13 @@ export async function runFastTests(
         out: f.dryRun ? process.stderr : process.stdout,
         overrides: await hostOverrides(job, env),
       }),
+    runScan: async (scan) =>
+      f.dryRun
+        ? (planned.push({ job: scan.name, step: scan.steps[0].name, cwd: sourceDir, argv: scan.steps[0].argv }),
+          { exitCode: 0, stdout: "", stderr: "", seconds: 0, failedStep: "dry run" })
+        : runScan(scan, { sourceDir, env, out: process.stdout, index: stage.jobs.length + scanIndex++ }),
+    saveQualityReport: async (check, json) =>
+      f.dryRun ? undefined : saveQualityReport(resolve(f.reportDir ?? ".pipeline/reports"), check, json),
     now: () => Date.now(),
     writeReport: async (m, results) =>
       f.dryRun ? [] : [reportStage(m, results, resolve(f.reportDir ?? ".pipeline/reports"), env)],

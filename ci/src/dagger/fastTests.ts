@@ -7,6 +7,7 @@ import type { JobResult } from "../plan/report/summary";
 import { fastTestsFlow } from "../flow/fastTests";
 import { resolveTrigger } from "../flow/triggers";
 import { runJob } from "./job";
+import { runScan } from "./quality";
 import { newRunId } from "./runId";
 import { sendStageAlerts, type AlertSecrets } from "./stageAlerts";
 import { triggerPorts, type TriggerArgs } from "./triggers";
@@ -46,6 +47,9 @@ export async function runFastTests(a: FastTestsArgs): Promise<string> {
     // Containers bring their own tools, and the engine shows each exec's output: nothing to check or keep beforehand.
     preflight: async () => undefined,
     runJob: (job) => runJob(a.source, job),
+    runScan: (scan) => runScan({ source: a.source, repo: a.repo }, scan),
+    // fast-tests through Dagger returns its summary only; each check's verdict is in it.
+    saveQualityReport: async () => undefined,
     now: () => Date.now(),
     writeReport: async () => [],
     alert: (events) => sendStageAlerts(events, a.alerts ?? {}, runId),

@@ -11,10 +11,11 @@ import { JOB_COMMANDS } from "../plan/fastTests/stage";
 import type { Job, StagePlan } from "../plan/job";
 import { formatMetrics, measureStage, type StageMetrics } from "../plan/report/metrics";
 import { formatFailure, formatSummary, stagePassed, type JobResult } from "../plan/report/summary";
+import { qualityChecksFor, qualityRow, runQualityChecks, type QualityPorts } from "./quality";
 import type { ResolvedTrigger } from "./triggers";
 
 /** What the stage needs from a runner. */
-export interface FastTestsPorts {
+export interface FastTestsPorts extends QualityPorts {
   /** The trigger, with the diff when the call gave base/head or an event file. */
   resolveTrigger(): Promise<ResolvedTrigger>;
   /** Check, before any job starts, that the jobs can run here (tools, services); throw an InputError if not. */
@@ -50,12 +51,19 @@ export async function fastTestsFlow(
   c: PipelineConfig,
   ports: FastTestsPorts,
 ): Promise<FastTestsOutcome> {
-  const sel = selectJobs(stage, c, await ports.resolveTrigger());
+  const trigger = await ports.resolveTrigger();
+  const sel = selectJobs(stage, c, trigger);
+  const checks = stage.qualityChecks ? qualityChecksFor(c, trigger) : [];
   const started = ports.now();
-  await ports.preflight(sel.stage.jobs);
-  const results = [...(await Promise.all(sel.stage.jobs.map((j) => ports.runJob(j)))), ...sel.skipped];
+  await ports.preflight([...sel.stage.jobs, ...checks.flatMap((p) => p.scans)]);
+  const [ran, quality] = await Promise.all([
+    Promise.all(sel.stage.jobs.map((j) => ports.runJob(j))),
+    runQualityChecks(checks, c, ports),
+  ]);
+  const rows = quality.results.map((r, i) => qualityRow(r, c, checks[i]));
+  const results = [...ran, ...sel.skipped, ...rows];
   const metrics = measureStage(stage.name, results, (ports.now() - started) / 1000, stage.threshold, stage.metrics);
-  const reports = await ports.writeReport(metrics, results);
+  const reports = [...(await ports.writeReport(metrics, results)), ...quality.reports];
   const down = await ports.alert(coverageDrops(results, stage.metrics.coverageMin));
   const failures = results
     .filter((r) => r.status === "failed")

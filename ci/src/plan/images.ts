@@ -18,6 +18,9 @@ export interface ImageEntry {
 /** uv publishes `<ver>-python3.x-trixie-slim` (and alpine); no `*-bookworm*` variant since 0.10.0. */
 export const UV_VERSION = "0.13.9";
 
+/** gitleaks: the image's tag, and the version scripts/setup.sh builds from the Go module proxy for the host runner. */
+export const GITLEAKS_VERSION = "v8.30.1";
+
 /** The Debian node image the frontend jobs and the deploy container use. */
 export function nodeImage(nodeVersion: string): string {
   return `node:${nodeVersion}-bookworm-slim`;
@@ -63,6 +66,12 @@ export const IMAGES = {
     ref: "alpine:3.21",
     published: "https://hub.docker.com/_/alpine/tags?name=3.21",
     why: "git for the diff base (apk add git) and ssh for the E2E record (apk add openssh-client)",
+  },
+  gitleaks: {
+    pattern: /^zricethezav\/gitleaks:v8\.\d+\.\d+$/,
+    ref: `zricethezav/gitleaks:${GITLEAKS_VERSION}`,
+    published: "https://hub.docker.com/r/zricethezav/gitleaks/tags?name=v8.30.1",
+    why: "secret scanning in fast-tests (the image carries git, for a pull request's commits)",
   },
   curl: {
     pattern: /^curlimages\/curl:8\.11\.1$/,

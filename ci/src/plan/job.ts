@@ -85,6 +85,8 @@ export interface StagePlan {
   threshold: Threshold;
   /** What the run summary measures besides durations (docs/requirements.md#R-coverage, R-billing). */
   metrics: { coverageMin: number; ratePerMinute: number };
+  /** Whether the stage runs the quality checks pipeline.yaml turns on (SAST, secrets, audit) beside its jobs. */
+  qualityChecks?: boolean;
 }
 
 /** Where the source is mounted inside every container. */

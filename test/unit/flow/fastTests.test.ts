@@ -22,6 +22,8 @@ function fakePorts(results: Record<string, Partial<JobResult>>, trigger: Resolve
       calls.push(`runJob ${job.name}`);
       return { job: job.name, status: "passed", seconds: 2, threshold, ...results[job.name] };
     },
+    runScan: async (scan) => (calls.push(`runScan ${scan.name}`), { exitCode: 0, stdout: "[]", stderr: "", seconds: 1 }),
+    saveQualityReport: async (check) => (calls.push(`saveQualityReport ${check}`), undefined),
     now: () => (clock += 1000),
     writeReport: async (m) => (calls.push(`writeReport ${m.stage}`), ["reports: here"]),
     alert: async (events) => {

@@ -39,9 +39,7 @@ export function formatSummary(stage: string, results: JobResult[]): string {
     `< ${fmtMin(r.threshold.targetSeconds)} (alert > ${fmtMin(r.threshold.alertSeconds)}): ${r.status === "skipped" ? "-" : rate(r.seconds, r.threshold)}`,
     r.status === "failed"
       ? `step ${r.failedStep}: ${firstLine(r.reason)}`
-      : r.status === "skipped"
-        ? (r.reason ?? "")
-        : "",
+      : (r.reason ?? ""),
   ]);
   const head = ["job", "status", "duration", "threshold", "detail"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

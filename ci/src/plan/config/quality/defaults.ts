@@ -37,6 +37,10 @@ export interface AuditConfig {
   allow: string[];
   /** When an advisory database cannot be reached: fail (true) or say so in one line and pass (false). */
   failWhenUnreachable: boolean;
+  /** The registry npm audit asks ("": npm's own config, registry.npmjs.org by default). */
+  npmRegistry: string;
+  /** The OSV query endpoint pip-audit asks (a mirror, or OSV itself). */
+  osvUrl: string;
 }
 
 export interface QualityConfig {
@@ -55,6 +59,14 @@ export function defaultQuality(): QualityConfig {
       exclude: ["**/tests/**", "**/node_modules/**", "**/.venv/**", "**/.next/**", "**/coverage/**"],
     },
     secrets: { enabled: false, blocking: true, allow: [] },
-    audit: { enabled: false, blocking: false, failOn: "high", allow: [], failWhenUnreachable: false },
+    audit: {
+      enabled: false,
+      blocking: false,
+      failOn: "high",
+      allow: [],
+      failWhenUnreachable: false,
+      npmRegistry: "",
+      osvUrl: "https://api.osv.dev/v1/query",
+    },
   };
 }

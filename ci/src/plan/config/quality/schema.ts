@@ -2,9 +2,12 @@
  * The `quality:` section of pipeline.yaml: checks beyond the tests, each a switch with its thresholds and allow-list.
  * The fast-tests tier runs sast, secrets and audit; the E2E tier's checks sit beside them.
  */
-import type * as v from "valibot";
-import { flag, oneOf, settings, stringList } from "../kinds";
+import * as v from "valibot";
+import { say } from "../issue";
+import { flag, matching, oneOf, settings, stringList } from "../kinds";
 import { SAST_SEVERITIES, AUDIT_SEVERITIES } from "./defaults";
+
+const url = (example: string) => matching(/^https?:\/\/[^\s/]+\S*$/, example, "an http(s) URL");
 
 const sast = settings({
   enabled: flag(true),
@@ -26,6 +29,11 @@ const audit = settings({
   failOn: oneOf(AUDIT_SEVERITIES),
   allow: stringList('["GHSA-xxxx-xxxx-xxxx", "PYSEC-2024-1"]'),
   failWhenUnreachable: flag(false),
+  npmRegistry: v.union(
+    [v.literal(""), url('"https://registry.npmjs.org/"')],
+    say("is not an http(s) URL", 'write it like {name}: "https://registry.npmjs.org/" ("" for npm\'s own)'),
+  ),
+  osvUrl: url('"https://api.osv.dev/v1/query"'),
 });
 
 export const QUALITY_SCHEMA = settings({ sast, secrets, audit });

@@ -1,0 +1,60 @@
+/** The host adapter of the quality checks: each scan as processes here, its files in a temp dir, reports on disk. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { $ } from "zx";
+import { repositoryEnv } from "../../ci/src/plan/env";
+import { displayArgv } from "../../ci/src/plan/job";
+import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
+import { processExecutor } from "./exec";
+import { prefixedWriter } from "./prefix";
+
+export interface HostScanOptions {
+  sourceDir: string;
+  env: NodeJS.ProcessEnv;
+  out: NodeJS.WritableStream;
+  index: number;
+}
+
+/** Run one scan here: installs stream to the log; the scan's stdout (its JSON report) is kept, not printed. */
+export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
+  const started = Date.now();
+  const scratch = mkdtempSync(join(tmpdir(), `${given.name}-`));
+  const out = prefixedWriter(given.name, o.index, o.out);
+  const seconds = () => (Date.now() - started) / 1000;
+  try {
+    const scan = withScratch(given, scratch);
+    for (const f of scan.files) {
+      mkdirSync(dirname(f.path), { recursive: true });
+      writeFileSync(f.path, f.text);
+    }
+    // A pull request's commits are read with git from the source directory, which sits inside the repository.
+    const cwd = join(o.sourceDir, scan.workdir);
+    const env = repositoryEnv(o.env, scan.env);
+    for (const step of scan.install) {
+      out.write(`$ ${displayArgv(step.argv)}\n`);
+      const r = await processExecutor(step, cwd, env, (s) => out.write(s));
+      if (r.exitCode !== 0)
+        return { exitCode: r.exitCode, stdout: "", stderr: r.output, failedStep: step.name, seconds: seconds() };
+    }
+    const argv = scan.steps[0].argv;
+    out.write(`$ ${displayArgv(argv)}\n`);
+    const p = $({ cwd, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${argv}`;
+    p.stderr.on("data", (d: Buffer) => out.write(d.toString()));
+    const r = await p;
+    out.write(`exit ${r.exitCode ?? 1} (${seconds().toFixed(1)}s)\n`);
+    return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr, seconds: seconds() };
+  } finally {
+    out.flush();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Write a check's JSON report beside the stage's summary; the line saying where. */
+export function saveQualityReport(dir: string, check: QualityCheckName, json: string): string {
+  const out = join(dir, "fast-tests");
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `quality-${check}.json`);
+  writeFileSync(file, json);
+  return `report: ${file}`;
+}
