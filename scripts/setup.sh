@@ -2,13 +2,14 @@
 # Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
 #   system: openssh-server, rsync, chromium, curl, nginx (apt; nginx fronts the deployed app)    python: uv (PyPI)
 #   MongoDB wire protocol: the Java stand-in (scripts/stand-ins/mongo, Java 17 + Maven from apt) and FerretDB v1
-#   (Go module proxy), into .tools
+#   (Go module proxy), into .tools; gitleaks (Go module proxy) for secret scanning
 #   node: the root devDependencies and both example frontends' (npm ci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 UV_VERSION=0.13.9
 FERRETDB_VERSION=v1.24.2
+GITLEAKS_VERSION=v8.30.1   # the same as ci/src/plan/images.ts GITLEAKS_VERSION (a unit test checks)
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 need_apt=()
@@ -46,6 +47,14 @@ if [[ ! -x .tools/bin/ferretdb && -z "$(command -v mongod || true)" ]]; then
   mkdir -p .tools/bin
   (cd "$work" && go build -o "$ROOT/.tools/bin/ferretdb" ./cmd/ferretdb)
   rm -rf "$work"
+fi
+
+# Secret scanning (quality.secrets): gitleaks from the Go module proxy, like act and FerretDB.
+if [[ "$(.tools/bin/gitleaks version 2>/dev/null)" != "$GITLEAKS_VERSION" ]]; then
+  command -v go >/dev/null || { echo "setup: Go is needed to build gitleaks: install golang (https://go.dev/doc/install) and re-run" >&2; exit 1; }
+  say "building gitleaks $GITLEAKS_VERSION into .tools/bin"
+  GOBIN="$ROOT/.tools/bin" go install -ldflags "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION" \
+    "github.com/zricethezav/gitleaks/v8@$GITLEAKS_VERSION"
 fi
 
 # The MongoDB stand-in the host runner prefers: mongo-java-server behind our CompatBackend (scripts/stand-ins/mongo),

@@ -22,7 +22,10 @@ function fakePorts(results: Record<string, Partial<JobResult>>, trigger: Resolve
       calls.push(`runJob ${job.name}`);
       return { job: job.name, status: "passed", seconds: 2, threshold, ...results[job.name] };
     },
-    runScan: async (scan) => (calls.push(`runScan ${scan.name}`), { exitCode: 0, stdout: "[]", stderr: "", seconds: 1 }),
+    runScan: async (scan) => (
+      calls.push(`runScan ${scan.name}`),
+      { exitCode: 0, stdout: "[]", stderr: "", seconds: 1 }
+    ),
     saveQualityReport: async (check) => (calls.push(`saveQualityReport ${check}`), undefined),
     now: () => (clock += 1000),
     writeReport: async (m) => (calls.push(`writeReport ${m.stage}`), ["reports: here"]),
@@ -119,5 +122,38 @@ describe("fastTestsFlow", () => {
     };
     await expect(fastTestsFlow(stage, c, f.ports)).rejects.toThrow("missing tool: uv");
     expect(f.calls.filter((x) => x.startsWith("runJob"))).toEqual([]);
+  });
+
+  it("runs the enabled quality checks beside the jobs: a row each, verdict as detail, a blocking one fails the stage", async () => {
+    const q = parseConfig("quality:\n  secrets: { enabled: true }\n  audit: { enabled: true }\n");
+    const f = fakePorts({});
+    const leak = JSON.stringify([{ RuleID: "github-pat", File: "app/k.py", StartLine: 3 }]);
+    const refused = '{"message":"request to http://r/ failed, reason: connect ECONNREFUSED"}';
+    f.ports.runScan = async (scan) => {
+      f.calls.push(`runScan ${scan.name}`);
+      const stdout = scan.tool === "gitleaks" ? leak : scan.tool === "npm-audit" ? refused : '{"dependencies": []}';
+      return { exitCode: 0, stdout, stderr: "", seconds: 1 };
+    };
+    const out = await runFastTestsStage(planFastTests(q), q, f.ports);
+    expect(f.calls).toContain("preflight frontend,backend,secrets,audit-frontend,audit-backend");
+    expect(f.calls.filter((x) => x.startsWith("saveQualityReport"))).toEqual([
+      "saveQualityReport secrets",
+      "saveQualityReport audit",
+    ]);
+    expect(out.passed).toBe(false);
+    expect(out.summary).toMatch(
+      /secrets\s+FAILED\s+1\.0s.*step gitleaks: secrets: FAILED, 1 secret: gitleaks github-pat high app\/k\.py:3/,
+    );
+    expect(out.summary).toMatch(
+      /audit\s+PASSED\s+.*advisory database unreachable: npm audit: request to http:\/\/r\/ failed/,
+    );
+    expect(out.failures[0]).toMatch(/^secrets failed at gitleaks:\n.*\nre-run it alone: RUNNER fast-tests$/);
+  });
+
+  it("runs no quality check in the one-job commands", async () => {
+    const q = parseConfig("quality:\n  secrets: { enabled: true }\n");
+    const f = fakePorts({});
+    await runFastTestsStage(planFastTests(q, "backend"), q, f.ports);
+    expect(f.calls.filter((x) => x.startsWith("runScan"))).toEqual([]);
   });
 });

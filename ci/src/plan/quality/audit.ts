@@ -64,14 +64,25 @@ export function planPipAuditScan(c: PipelineConfig): Scan {
 }
 
 /** Network failures, and a database that answered but refused the query: the advisories were not consulted. */
-const UNREACHABLE =
-  /(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|request to \S+ failed|Failed to establish a new connection|Max retries exceeded|ConnectTimeout|ReadTimeout|Could not connect|\b[45]\d\d\b[^\n]*(advisories|osv|query))/i;
+const UNREACHABLE = new RegExp(
+  [
+    "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|request to \\S+ failed",
+    "Failed to establish a new connection|Max retries exceeded|ConnectTimeout|ReadTimeout|Could not connect",
+    "\\b[45]\\d\\d\\b[^\\n]*(advisories|osv|query)",
+  ].join("|"),
+  "i",
+);
 
 interface NpmAuditReport {
   message?: string;
+  error?: { summary?: string };
   vulnerabilities?: Record<
     string,
-    { name: string; severity: string; via: (string | { url?: string; title?: string; severity?: string; range?: string })[] }
+    {
+      name: string;
+      severity: string;
+      via: (string | { url?: string; title?: string; severity?: string; range?: string })[];
+    }
   >;
 }
 
@@ -79,7 +90,7 @@ interface NpmAuditReport {
 export function parseNpmAudit(stdout: string, workdir: string): AuditOutcome {
   const r = JSON.parse(stdout || "{}") as NpmAuditReport;
   if (!r.vulnerabilities) {
-    const why = firstLine(r.message ?? "npm audit printed no report");
+    const why = firstLine(r.message ?? (r.error?.summary || "npm audit printed no report"));
     return UNREACHABLE.test(why) ? { findings: [], unreachable: `npm audit: ${why}` } : { findings: [], error: why };
   }
   const file = workdir === "." ? "package-lock.json" : `${workdir}/package-lock.json`;
@@ -99,14 +110,23 @@ export function parseNpmAudit(stdout: string, workdir: string): AuditOutcome {
 }
 
 interface PipAuditReport {
-  dependencies: { name: string; version?: string; vulns?: { id: string; aliases?: string[]; description?: string }[] }[];
+  dependencies: {
+    name: string;
+    version?: string;
+    vulns?: { id: string; aliases?: string[]; description?: string }[];
+  }[];
 }
 
 /** pip-audit's JSON (exit 1 with findings too); a traceback naming a connection failure is the unreachable line. */
 export function parsePipAudit(stdout: string, stderr: string, workdir: string): AuditOutcome {
   if (!stdout.trim().startsWith("{")) {
-    const why = stderr.split("\n").filter((l) => UNREACHABLE.test(l)).at(-1) ?? lastLine(stderr);
-    return UNREACHABLE.test(why) ? { findings: [], unreachable: `pip-audit: ${clip(why)}` } : { findings: [], error: why };
+    const why =
+      stderr
+        .split("\n")
+        .filter((l) => UNREACHABLE.test(l))
+        .at(-1) ?? lastLine(stderr);
+    if (!UNREACHABLE.test(why)) return { findings: [], error: `pip-audit: ${clip(why)}` };
+    return { findings: [], unreachable: `pip-audit: ${networkReason(why)}` };
   }
   const r = JSON.parse(stdout) as PipAuditReport;
   const file = workdir === "." ? "uv.lock" : `${workdir}/uv.lock`;
@@ -125,12 +145,38 @@ export function parsePipAudit(stdout: string, stderr: string, workdir: string): 
   };
 }
 
+/** Why requests could not connect, most telling first. */
+const NETWORK_REASONS = [
+  /Failed to establish a new connection: [^"')]+/,
+  /Read timed out/,
+  /Name or service not known|Temporary failure in name resolution/,
+  /Max retries exceeded/,
+];
+
+/** requests' long exception text as `host:port: reason`. */
+function networkReason(line: string): string {
+  const host = /host='([^']+)', port=(\d+)/.exec(line);
+  const reason = NETWORK_REASONS.map((re) => re.exec(line)?.[0]).find(Boolean);
+  return host && reason ? `${host[1]}:${host[2]}: ${reason.trim()}` : clip(line);
+}
+
 function firstLine(s: string): string {
-  return s.split("\n").find((l) => l.trim())?.trim() ?? "";
+  return (
+    s
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? ""
+  );
 }
 
 function lastLine(s: string): string {
-  return s.split("\n").filter((l) => l.trim()).at(-1)?.trim() ?? "pip-audit printed no report";
+  return (
+    s
+      .split("\n")
+      .filter((l) => l.trim())
+      .at(-1)
+      ?.trim() ?? "pip-audit printed no report"
+  );
 }
 
 function clip(s: string, max = 200): string {

@@ -23,7 +23,8 @@ export interface QualityTrigger {
 export function planQualityChecks(c: PipelineConfig, t: QualityTrigger = {}): QualityCheckPlan[] {
   const q = c.quality;
   const checks: QualityCheckPlan[] = [];
-  if (q.sast.enabled) checks.push({ check: "sast", blocking: q.sast.blocking, scans: [planBanditScan(c), planEslintScan(c)] });
+  if (q.sast.enabled)
+    checks.push({ check: "sast", blocking: q.sast.blocking, scans: [planBanditScan(c), planEslintScan(c)] });
   if (q.secrets.enabled) {
     const diff = t.range && (t.event === undefined || t.event === "pull_request") ? t.range : undefined;
     checks.push({ check: "secrets", blocking: q.secrets.blocking, scans: [planSecretsScan(c, diff)] });

@@ -67,7 +67,16 @@ export function planBanditScan(c: PipelineConfig): Scan {
 export function planEslintScan(c: PipelineConfig): Scan {
   const fe = planFrontendJob(c);
   const tools = Object.entries(ESLINT_TOOLS).map(([n, v]) => `${n}@${v}`);
-  const install = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", ESLINT_DIR];
+  const install = [
+    "npm",
+    "install",
+    "--no-save",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    "--prefix",
+    ESLINT_DIR,
+  ];
   const eslint = [`${ESLINT_DIR}/node_modules/eslint/bin/eslint.js`, "--config", `${ESLINT_DIR}/eslint.config.mjs`];
   return {
     ...fe,
@@ -88,16 +97,26 @@ export function planEslintScan(c: PipelineConfig): Scan {
   };
 }
 
+/** An import line of the scan's own files, which run in the scan's process, not in this module. */
+function load(names: string, from: string): string {
+  return `import ${names} from ${JSON.stringify(from)};`;
+}
+
 /** The scan's own flat config: the repository's eslint.config.* is never looked up (--config), nor its comments. */
 export function eslintConfig(exclude: string[]): string {
   const rules = Object.fromEntries(Object.keys(ESLINT_SECURITY_SEVERITY).map((r) => [`security/${r}`, "warn"]));
-  return `import security from "eslint-plugin-security";
-import parser from "@typescript-eslint/parser";
+  return `${load("security", "eslint-plugin-security")}
+${load("parser", "@typescript-eslint/parser")}
 export default [
   { ignores: ${JSON.stringify(["**/node_modules/**", "**/.next/**", ...exclude])} },
   {
     files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"],
-    languageOptions: { parser, ecmaVersion: "latest", sourceType: "module", parserOptions: { ecmaFeatures: { jsx: true } } },
+    languageOptions: {
+      parser,
+      ecmaVersion: "latest",
+      sourceType: "module",
+      parserOptions: { ecmaFeatures: { jsx: true } },
+    },
     linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
     plugins: { security },
     rules: ${JSON.stringify(rules)},
@@ -107,7 +126,7 @@ export default [
 }
 
 /** A formatter that prints paths relative to where ESLint ran, and no source text. */
-const ESLINT_FORMAT = `import { relative } from "node:path";
+const ESLINT_FORMAT = `${load("{ relative }", "node:path")}
 export default (results, context) =>
   JSON.stringify(results.map((r) => ({ file: relative(context.cwd, r.filePath), messages: r.messages.map(
     ({ ruleId, line, message, fatal }) => ({ ruleId, line, message, fatal }),
@@ -155,7 +174,14 @@ export function parseEslint(stdout: string, workdir: string): { findings: Findin
       const rule = m.ruleId?.startsWith("security/") ? m.ruleId.slice("security/".length) : undefined;
       if (!rule) continue;
       const severity = ESLINT_SECURITY_SEVERITY[rule] ?? "medium";
-      findings.push({ tool: "eslint-security", rule: m.ruleId ?? rule, severity, file, line: m.line, message: m.message });
+      findings.push({
+        tool: "eslint-security",
+        rule: m.ruleId ?? rule,
+        severity,
+        file,
+        line: m.line,
+        message: m.message,
+      });
     }
   }
   return { findings, errors };

@@ -34,7 +34,9 @@ export function planSecretsScan(c: PipelineConfig, range?: CommitRange): Scan {
     caches: [],
     env: {},
     services: [],
-    tools: [{ bin: "gitleaks", installHint: `run scripts/setup.sh (builds gitleaks ${GITLEAKS_VERSION} into .tools/bin)` }],
+    tools: [
+      { bin: "gitleaks", installHint: `run scripts/setup.sh (builds gitleaks ${GITLEAKS_VERSION} into .tools/bin)` },
+    ],
     artifacts: [],
     threshold: thresholdOf(c.thresholds.fastTests),
     files: [],

@@ -41,7 +41,12 @@ export function outcomeOf(scan: Scan, out: ScanOutput): AuditOutcome {
     if (scan.tool === "npm-audit") return parseNpmAudit(out.stdout, scan.workdir);
     return parsePipAudit(out.stdout, out.stderr, scan.workdir);
   } catch {
-    const why = out.stderr.split("\n").filter((l) => l.trim()).at(-1)?.trim() ?? "";
+    const why =
+      out.stderr
+        .split("\n")
+        .filter((l) => l.trim())
+        .at(-1)
+        ?.trim() ?? "";
     return { findings: [], error: `${scan.tool} printed no report (exit ${out.exitCode})${why ? `: ${why}` : ""}` };
   }
 }
@@ -65,7 +70,8 @@ export function judge(p: QualityCheckPlan, outs: ScanOutput[], c: PipelineConfig
   const unreachable = outcomes.flatMap((o) => (o.unreachable ? [o.unreachable] : []));
   const errors = outcomes.flatMap((o) => (o.error ? [o.error] : []));
   const failWhenUnreachable = "failWhenUnreachable" in cfg && cfg.failWhenUnreachable;
-  const failed = (p.blocking && (over.length > 0 || errors.length > 0)) || (failWhenUnreachable && unreachable.length > 0);
+  const failed =
+    (p.blocking && (over.length > 0 || errors.length > 0)) || (failWhenUnreachable && unreachable.length > 0);
   const counts = { below: kept.length - over.length, allowed: all.length - kept.length };
   const notes = [...errors, ...unreachable];
   const base = { check: p.check, blocking: p.blocking, findings: all, over, ...counts, notes };
@@ -91,7 +97,9 @@ function verdictLine(
   const n = r.over.length;
   const bar = failOn ? ` at or above ${failOn}` : "";
   const more = n > 3 ? `; and ${n - 3} more` : "";
-  const head = n ? `${n} ${n === 1 ? one : many}${bar}: ${r.over.slice(0, 3).map(where).join("; ")}${more}` : `no ${many}${bar}`;
+  const head = n
+    ? `${n} ${n === 1 ? one : many}${bar}: ${r.over.slice(0, 3).map(where).join("; ")}${more}`
+    : `no ${many}${bar}`;
   const extra = [
     r.below ? `${r.below} below` : "",
     r.allowed ? `${r.allowed} allowed` : "",
@@ -105,7 +113,8 @@ function verdictLine(
   const informs = n && !r.blocking ? ` (informs only: quality.${r.check}.blocking is false)` : "";
   const secretNote = r.check === "secrets" && n ? "; values are never shown" : "";
   const label = r.status === "failed" ? "FAILED" : n ? "WARNING" : "passed";
-  return `${r.check}: ${label}, ${head}${extra.length ? ` (${extra.join("; ")})` : ""}${secretNote}${informs}${notFailing}`;
+  const detail = extra.length ? ` (${extra.join("; ")})` : "";
+  return `${r.check}: ${label}, ${head}${detail}${secretNote}${informs}${notFailing}`;
 }
 
 /** `tool rule severity file:line`, the way every report names a finding. */

@@ -37,9 +37,7 @@ export function formatSummary(stage: string, results: JobResult[]): string {
     r.status.toUpperCase(),
     `${r.seconds.toFixed(1)}s`,
     `< ${fmtMin(r.threshold.targetSeconds)} (alert > ${fmtMin(r.threshold.alertSeconds)}): ${r.status === "skipped" ? "-" : rate(r.seconds, r.threshold)}`,
-    r.status === "failed"
-      ? `step ${r.failedStep}: ${firstLine(r.reason)}`
-      : (r.reason ?? ""),
+    r.status === "failed" ? `step ${r.failedStep}: ${firstLine(r.reason)}` : (r.reason ?? ""),
   ]);
   const head = ["job", "status", "duration", "threshold", "detail"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -1,0 +1,211 @@
+/**
+ * The quality checks on the example app with the real tools (bandit and pip-audit from PyPI through uvx, ESLint with
+ * eslint-plugin-security from npm, gitleaks from .tools/bin, npm audit): red on one planted finding of each kind in a
+ * temp copy, green without it. The advisory databases are a loopback stand-in (test/support/advisories.ts) or a closed
+ * port, since this machine reaches neither the npm bulk endpoint nor OSV.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runQualityChecks, qualityChecksFor } from "../../../ci/src/flow/quality";
+import { parseConfig } from "../../../ci/src/plan/config/parse";
+import type { QualityResult } from "../../../ci/src/plan/quality/verdict";
+import { runScan, saveQualityReport } from "../../../scripts/host/quality";
+import { runnerEnv } from "../../../scripts/host/stage";
+import { startAdvisories } from "../../support/advisories";
+import { copyExample } from "../../support/example";
+
+const copies: { remove(): void }[] = [];
+afterAll(() => copies.forEach((c) => c.remove()));
+
+function example(): string {
+  const copy = copyExample();
+  copies.push(copy);
+  return copy.dir;
+}
+
+/** Run the checks pipeline.yaml turns on over `dir` as the host runner does; the results, the log and the reports. */
+async function check(dir: string, yaml: string, range?: { base: string; head: string }) {
+  const c = parseConfig(yaml);
+  const log = new PassThrough();
+  let text = "";
+  log.on("data", (d: Buffer) => (text += d.toString()));
+  const reports = join(dir, "..", "reports");
+  const trigger = range
+    ? {
+        prefix: "",
+        event: "pull_request",
+        resolution: { kind: "diff" as const, ...range, how: "", changedPaths: [], warnings: [] },
+      }
+    : { prefix: "" };
+  let i = 0;
+  const out = await runQualityChecks(qualityChecksFor(c, trigger), c, {
+    runScan: (scan) => runScan(scan, { sourceDir: dir, env: runnerEnv(), out: log, index: i++ }),
+    saveQualityReport: async (name, json) => saveQualityReport(reports, name, json),
+  });
+  const report = out.reports.map((r) => readFileSync(r.replace(/^report: /, ""), "utf8")).join("\n");
+  return { result: out.results[0], log: text, report };
+}
+
+const verdictOf = (r: QualityResult) => r.verdict;
+
+describe("sast on the example app", () => {
+  const yaml = "quality:\n  sast:\n    enabled: true\n    allow: ['B104:backend/app/__main__.py']\n";
+
+  it("is green on the app as it is (its one medium finding allowed), and leaves the repository's ESLint config alone", async () => {
+    const dir = example();
+    const eslintConfig = readFileSync(join(dir, "frontend/eslint.config.mjs"), "utf8");
+    const { result } = await check(dir, yaml);
+    expect(result.status, verdictOf(result)).toBe("passed");
+    expect(result.verdict).toMatch(/^sast: passed, no findings at or above medium \(2 below; 1 allowed\)$/);
+    expect(readFileSync(join(dir, "frontend/eslint.config.mjs"), "utf8")).toBe(eslintConfig);
+  }, 240_000);
+
+  it("is red on a planted shell=True in the backend and an eval in the frontend, naming both", async () => {
+    const dir = example();
+    writeFileSync(
+      join(dir, "backend/app/planted.py"),
+      "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
+    );
+    writeFileSync(
+      join(dir, "frontend/lib/planted.ts"),
+      "export function run(code: string): unknown {\n  return eval(code);\n}\n",
+    );
+    const { result, report } = await check(dir, yaml);
+    expect(result.status).toBe("failed");
+    expect(result.verdict).toContain("bandit B602 high backend/app/planted.py:5");
+    expect(result.verdict).toContain(
+      "eslint-security security/detect-eval-with-expression high frontend/lib/planted.ts:2",
+    );
+    expect(JSON.parse(report).over).toHaveLength(2);
+  }, 240_000);
+});
+
+describe("secrets on the example app", () => {
+  // Made here, so no committed file holds anything a scanner (or GitHub's push protection) would flag.
+  const token = `ghp_${randomBytes(27).toString("base64url").replace(/[-_]/g, "x").slice(0, 36)}`;
+  const plant = (dir: string) =>
+    writeFileSync(join(dir, "backend/app/settings_local.py"), `"""Local settings."""\n\nGITHUB_TOKEN = "${token}"\n`);
+  const yaml = "quality:\n  secrets:\n    enabled: true\n";
+
+  it("is green on the whole tree as it is", async () => {
+    const { result } = await check(example(), yaml);
+    expect(result.status, verdictOf(result)).toBe("passed");
+    expect(result.verdict).toBe("secrets: passed, no secrets");
+  }, 120_000);
+
+  it("blocks on a planted token, naming file, line and rule, and never its value anywhere", async () => {
+    const dir = example();
+    plant(dir);
+    const { result, log, report } = await check(dir, yaml);
+    expect(result.status).toBe("failed");
+    expect(result.verdict).toContain("gitleaks github-pat high backend/app/settings_local.py:3");
+    for (const text of [result.verdict, log, report, JSON.stringify(result)]) expect(text).not.toContain(token);
+    expect(log + report).not.toContain(token.slice(4, 20));
+  }, 120_000);
+
+  it("reads a pull request's commits only: the one that adds the token is red, a clean range green", async () => {
+    const dir = example();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+    git("init", "-q");
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "chore: base");
+    git("add", "-A");
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "feat: the app");
+    const clean = git("rev-parse", "HEAD");
+    plant(dir);
+    git("add", "-A");
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "feat: settings");
+    const head = git("rev-parse", "HEAD");
+    const red = await check(dir, yaml, { base: clean, head });
+    expect(red.result.status).toBe("failed");
+    expect(red.result.verdict).toMatch(/backend\/app\/settings_local\.py:3 .*commit [0-9a-f]{12}|settings_local\.py:3/);
+    for (const text of [red.result.verdict, red.log, red.report]) expect(text).not.toContain(token);
+    const base = git("rev-parse", "HEAD~2");
+    const green = await check(dir, yaml, { base, head: clean });
+    expect(green.result.status, green.result.verdict).toBe("passed");
+  }, 120_000);
+});
+
+describe("audit on the example app", () => {
+  let db: Awaited<ReturnType<typeof startAdvisories>>;
+  beforeAll(async () => {
+    db = await startAdvisories();
+  });
+  afterAll(() => db.close());
+  const yaml = (extra: string) =>
+    `quality:\n  audit:\n    enabled: true\n    blocking: true\n    npmRegistry: "${db.npmRegistry}"\n    osvUrl: "${db.osvUrl}"\n${extra}`;
+
+  /** Plant lodash 4.17.20 in the frontend's lock and requests 2.19.0 in the backend's. */
+  function plant(dir: string) {
+    const lockFile = join(dir, "frontend/package-lock.json");
+    const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { packages: Record<string, Record<string, unknown>> };
+    (lock.packages[""].dependencies as Record<string, string>).lodash = "4.17.20";
+    lock.packages["node_modules/lodash"] = {
+      version: "4.17.20",
+      resolved: "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz",
+      license: "MIT",
+    };
+    writeFileSync(lockFile, JSON.stringify(lock, null, 2));
+    const uvLock = join(dir, "backend/uv.lock");
+    const text = readFileSync(uvLock, "utf8").replace(
+      'dependencies = [\n    { name = "fastapi" },',
+      'dependencies = [\n    { name = "fastapi" },\n    { name = "requests" },',
+    );
+    writeFileSync(
+      uvLock,
+      `${text}\n[[package]]\nname = "requests"\nversion = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n`,
+    );
+  }
+
+  it("is green on the app's own lockfiles", async () => {
+    const { result } = await check(example(), yaml(""));
+    expect(result.status, verdictOf(result)).toBe("passed");
+    expect(result.verdict).toBe("audit: passed, no advisories at or above high");
+  }, 240_000);
+
+  it("is red on a planted vulnerable dependency in each lockfile, naming the advisories", async () => {
+    const dir = example();
+    plant(dir);
+    const { result } = await check(dir, yaml(""));
+    expect(result.status).toBe("failed");
+    expect(result.verdict).toContain("npm-audit GHSA-35jh-r3h4-6jhm high frontend/package-lock.json");
+    expect(result.verdict).toContain("pip-audit PYSEC-2018-28 high backend/uv.lock");
+  }, 240_000);
+
+  it("allows an advisory by an alias", async () => {
+    const dir = example();
+    plant(dir);
+    const { result } = await check(dir, yaml("    allow: [GHSA-35jh-r3h4-6jhm, CVE-2018-18074]\n"));
+    expect(result.status, verdictOf(result)).toBe("passed");
+    expect(result.verdict).toContain("2 allowed");
+  }, 240_000);
+
+  it("says in one line that the databases are unreachable and passes, unless failWhenUnreachable", async () => {
+    const closed = await closedPort();
+    const dir = example();
+    plant(dir);
+    const c = (extra: string) =>
+      `quality:\n  audit:\n    enabled: true\n    blocking: true\n    npmRegistry: "http://127.0.0.1:${closed}/"\n    osvUrl: "http://127.0.0.1:${closed}/v1/query"\n${extra}`;
+    const { result } = await check(dir, c(""));
+    expect(result.status, verdictOf(result)).toBe("passed");
+    expect(result.verdict.split("\n")).toHaveLength(1);
+    expect(result.verdict).toMatch(/advisory database unreachable: npm audit: .*ECONNREFUSED/);
+    expect(result.verdict).toMatch(/advisory database unreachable: pip-audit: .*Connection refused/);
+    expect(result.verdict).toContain("not failing for that (quality.audit.failWhenUnreachable: false)");
+    const strict = await check(dir, c("    failWhenUnreachable: true\n"));
+    expect(strict.result.status).toBe("failed");
+  }, 240_000);
+});
+
+/** A loopback port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", ok));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return port;
+}
