@@ -138,6 +138,7 @@ def test_update_pipeline_now_is_one_time_per_statement(db):
     assert before - dt.timedelta(milliseconds=1) <= stamp <= after
     assert {d["raw"] for d in docs} == {"$$NOW"}
     assert all(d["seen"] == [stamp] for d in docs)
+    assert db.t.count_documents({"updated_at": stamp}) == 5  # stored at BSON's millisecond precision
 
 
 # ---------------------------------------------------------------- upserts

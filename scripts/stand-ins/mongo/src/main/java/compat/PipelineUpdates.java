@@ -1,5 +1,7 @@
 package compat;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,7 +77,7 @@ final class PipelineUpdates {
     }
 
     private Document pipelineStatement(Channel channel, String database, String coll, Document stmt) {
-        UpdatePipeline pipeline = UpdatePipeline.parse((List<?>) stmt.get("u"), inner.getClock().instant());
+        UpdatePipeline pipeline = UpdatePipeline.parse((List<?>) stmt.get("u"), now());
         Document filter = stmt.get("q") instanceof Document ? (Document) stmt.get("q") : new Document();
         synchronized (monitor(database, coll)) {
             List<Document> matched = find(database, coll, filter, null, Utils.isTrue(stmt.get("multi")) ? 0 : 1);
@@ -98,7 +100,7 @@ final class PipelineUpdates {
     /** A {@code findAndModify} command whose {@code update} is a pipeline (remove is not, by definition). */
     Document findAndModify(Channel channel, String database, Document command) {
         String coll = String.valueOf(command.values().iterator().next());
-        UpdatePipeline pipeline = UpdatePipeline.parse((List<?>) command.get("update"), inner.getClock().instant());
+        UpdatePipeline pipeline = UpdatePipeline.parse((List<?>) command.get("update"), now());
         Document filter = command.get("query") instanceof Document ? (Document) command.get("query") : new Document();
         boolean returnNew = Utils.isTrue(command.get("new"));
         synchronized (monitor(database, coll)) {
@@ -134,6 +136,11 @@ final class PipelineUpdates {
             new Document("insert", coll).append("documents", List.of(doc)).append("ordered", Boolean.TRUE));
         throwFirstWriteError(r);
         return doc;
+    }
+
+    /** {@code $$NOW} at BSON's millisecond precision, so a stored date equals the one a client reads back. */
+    private Instant now() {
+        return inner.getClock().instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private Object monitor(String database, String coll) {
