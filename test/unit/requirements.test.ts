@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { BOUNDS, rangeOf } from "../../ci/src/plan/bounds";
 import { defaultConfig } from "../../ci/src/plan/config/defaults";
 import { ALERT_ENV, SEVERITY_OF } from "../../ci/src/plan/deploy/alerts";
 import { defaultMetricTargets } from "../../ci/src/plan/deploy/metrics";
@@ -170,5 +171,12 @@ describe("docs/requirements.md points at real files and tests", () => {
     }
     expect(quoted).toBeGreaterThan(30);
     expect(missing).toEqual([]);
+  });
+});
+
+describe("docs/requirements.md#R-bounds", () => {
+  it("lists every bound of plan/bounds.ts with its range, and no other", () => {
+    const rows = table(section("R-bounds")).map(([key, range]) => [key.replaceAll("`", ""), range]);
+    expect(rows).toEqual(Object.entries(BOUNDS).map(([key, b]) => [key, rangeOf(b)]));
   });
 });

@@ -3,11 +3,11 @@ import { Option, type Command } from "commander";
 import { runDeploy, runRollback, type DeployFlags } from "../deploy";
 import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { nonBlank, oneOf, wholeNumber } from "./values";
+import { BOUNDS } from "../../../ci/src/plan/bounds";
+import { bounded, nonBlank, oneOf } from "./values";
 
 const TARGETS = ["staging", "production"] as const;
 const STRATEGIES = ["bluegreen", "canary"] as const;
-const MAX_KEEP = 100;
 
 interface DeployOptions {
   source: string;
@@ -52,9 +52,10 @@ function deployOptions(cmd: Command): Command {
     .option("--artifact <dir>", "a release built before (default: build one from --source)")
     .option("--commit <sha>", "the commit deployed (default: HEAD of --source)")
     .addOption(
-      new Option("--keep <n>", `releases kept on the server, 1..${MAX_KEEP} (default: deploy.keep)`).argParser(
-        wholeNumber("--keep", 1, MAX_KEEP, 5),
-      ),
+      new Option(
+        "--keep <n>",
+        `releases kept on the server, 1..${BOUNDS["deploy.keep"].max} (default: deploy.keep)`,
+      ).argParser(bounded("--keep", "deploy.keep")),
     )
     .addOption(
       new Option("--strategy <name>", "how traffic moves (default: deploy.strategy)")

@@ -6,7 +6,7 @@ import { runE2e, type E2eFlags } from "../e2e/run";
 import { runE2eMerge, runE2eShard } from "../e2e/split";
 import { runE2eVerdict } from "../e2e/verdict";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { existing, httpUrl, oneOf, seconds, wholeNumber, writable } from "./values";
+import { bounded, existing, httpUrl, oneOf, writable } from "./values";
 
 const SUITES = ["full", "smoke"] as const;
 const RECORDS = ["auto", "local", "staging"] as const;
@@ -59,10 +59,14 @@ function common(cmd: Command): Command {
     .addOption(new Option("--api-url <url>", "the deployed backend").argParser(httpUrl("--api-url")))
     .addOption(new Option("--timings <file>", "a previous merged report").argParser(existing("--timings", "file")))
     .addOption(
-      new Option("--ready-attempts <n>", "readiness probes").argParser(wholeNumber("--ready-attempts", 1, 1000, 30)),
+      new Option("--ready-attempts <n>", "readiness probes").argParser(
+        bounded("--ready-attempts", "e2e.readyAttempts"),
+      ),
     )
     .addOption(
-      new Option("--ready-interval <s>", "seconds between probes").argParser(seconds("--ready-interval", 0, 300, 2)),
+      new Option("--ready-interval <s>", "seconds between probes").argParser(
+        bounded("--ready-interval", "e2e.readyIntervalSeconds"),
+      ),
     );
 }
 
@@ -73,7 +77,7 @@ function commit(): Option {
 
 function count(flags: string, description: string): Option {
   const flag = flags.split(" ")[0];
-  return new Option(flags, `${description}, 1..${MAX_SHARDS}`).argParser(wholeNumber(flag, 1, MAX_SHARDS, 4));
+  return new Option(flags, `${description}, 1..${MAX_SHARDS}`).argParser(bounded(flag, "e2e.shards"));
 }
 
 /** The same refusal, and message, as the plan's own check of a shard count. */

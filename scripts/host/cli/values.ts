@@ -4,6 +4,7 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { BOUNDS, outOfBound, rangeOf, type Bound, type BoundName } from "../../../ci/src/plan/bounds";
 import { CliInputError } from "./errors";
 
 /** One of `allowed`, exactly (no prefix, no case folding: `prodution` is not `production`). */
@@ -38,25 +39,17 @@ export function nonBlank(flag: string, example: string): (v: string) => string {
   };
 }
 
-/** A whole number written in digits, from `min` to `max`. */
-export function wholeNumber(flag: string, min: number, max: number, example: number): (v: string) => number {
+/**
+ * A number written in digits within the bound `name` of ci/src/plan/bounds.ts, the one pipeline.yaml's key of the same
+ * meaning has: the flag and the key refuse the same values, naming the same range.
+ */
+export function bounded(flag: string, name: BoundName): (v: string) => number {
+  const b: Bound = BOUNDS[name];
+  const digits = b.whole ? /^[0-9]{1,9}$/ : /^[0-9]{1,9}(\.[0-9]{1,3})?$/;
   return (v) => {
-    const n = /^[0-9]{1,9}$/.test(v) ? Number(v) : NaN;
-    if (n >= min && n <= max) return n;
-    throw new CliInputError(
-      `${flag} ${JSON.stringify(v)} is not a whole number from ${min} to ${max}; pass e.g. ${flag} ${example}`,
-    );
-  };
-}
-
-/** A decimal number of seconds from `min` to `max`. */
-export function seconds(flag: string, min: number, max: number, example: number): (v: string) => number {
-  return (v) => {
-    const n = /^[0-9]{1,6}(\.[0-9]{1,3})?$/.test(v) ? Number(v) : NaN;
-    if (n >= min && n <= max) return n;
-    throw new CliInputError(
-      `${flag} ${JSON.stringify(v)} is not a number of seconds from ${min} to ${max}; pass e.g. ${flag} ${example}`,
-    );
+    const n = digits.test(v) ? Number(v) : NaN;
+    if (outOfBound(b, n) === undefined) return n;
+    throw new CliInputError(`${flag} ${JSON.stringify(v)} is not ${rangeOf(b)}; pass e.g. ${flag} ${b.example}`);
   };
 }
 

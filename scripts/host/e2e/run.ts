@@ -7,7 +7,7 @@ import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../../ci
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
-import { readinessUrls, waitForReady } from "../../../ci/src/plan/e2e/readiness";
+import { readinessPolicy, readinessUrls, waitForReady } from "../../../ci/src/plan/e2e/readiness";
 import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
@@ -179,13 +179,8 @@ export async function readE2eInput(
 }
 
 export async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: PipelineConfig): Promise<void> {
-  const attempts = f.readyAttempts === undefined ? c.e2e.readyAttempts : Number(f.readyAttempts);
-  const intervalSeconds = f.readyInterval === undefined ? c.e2e.readyIntervalSeconds : Number(f.readyInterval);
-  if (!Number.isInteger(attempts) || attempts < 1 || !(intervalSeconds >= 0)) {
-    throw new E2eInputError(
-      `--ready-attempts must be a whole number >= 1 and --ready-interval seconds >= 0 (got ${f.readyAttempts}, ${f.readyInterval})`,
-    );
-  }
+  const num = (x?: string) => (x === undefined ? undefined : Number(x));
+  const { attempts, intervalSeconds } = readinessPolicy(c.e2e, num(f.readyAttempts), num(f.readyInterval));
   console.log(`waiting for ${baseUrl} and ${apiUrl} (${attempts} attempts, ${intervalSeconds}s apart)`);
   await waitForReady(
     readinessUrls(baseUrl, apiUrl, c.e2e.healthPath),

@@ -8,7 +8,7 @@ import type { WebhookKind } from "../../plan/e2e/notify";
 import type { RerunContext } from "../../plan/e2e/split";
 import { fileTimings, parseReport } from "../../plan/e2e/playwrightReport";
 import { fetchProbe } from "../../io/probe";
-import { readinessUrls, waitForReady } from "../../plan/e2e/readiness";
+import { readinessPolicy, readinessUrls, waitForReady } from "../../plan/e2e/readiness";
 import { runPorts } from "./execute";
 import { notify } from "./notify";
 import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
@@ -106,10 +106,7 @@ export async function readE2ePlan(a: E2eBase): Promise<E2ePlan> {
     playwrightVersion: playwrightVersion(pkg, lock),
   });
   for (const w of plan.warnings) console.error(`warning: ${w}`);
-  const ready = {
-    attempts: a.readyAttempts ?? c.e2e.readyAttempts,
-    intervalSeconds: a.readyInterval ?? c.e2e.readyIntervalSeconds,
-  };
+  const ready = readinessPolicy(c.e2e, a.readyAttempts, a.readyInterval);
   await waitForReady(
     readinessUrls(a.baseUrl, a.apiUrl, c.e2e.healthPath),
     ready,

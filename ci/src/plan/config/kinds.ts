@@ -4,6 +4,7 @@ import { COMMAND_EXAMPLE, COMMAND_LINE, notACommand, usesShell } from "./command
 import { say } from "./issue";
 import { RESERVED_KEYS } from "./yaml";
 import { suggest } from "./suggest";
+import { rangeOf, type Bound } from "../bounds";
 
 type Said = { problem: string; fix: string };
 const sayAs = (s: Said) => say(s.problem, s.fix);
@@ -60,51 +61,22 @@ export function insidePath(example: string, base = "the repository root", outsid
   );
 }
 
-interface Bounds {
-  min: number;
-  max: number;
-  example: number;
-  /** How the fix names the unit: "a whole number", "seconds", "minutes", "a percentage" … */
-  unit: string;
-}
+const rangeFix = (b: Bound) => `use ${rangeOf(b)}, such as ${b.example}`;
 
-const rangeFix = (b: Bounds) => `use ${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`;
-const atLeast = (b: Bounds) => (i: { input: unknown }) =>
-  say(`is ${String(i.input)}; it must be at least ${b.min}`, rangeFix(b));
-const atMost = (b: Bounds) => (i: { input: unknown }) =>
-  say(`is ${String(i.input)}; it must be at most ${b.max}`, rangeFix(b));
-
-/** A number between `min` and `max`, both allowed. */
-export function amount(b: Bounds) {
-  return v.pipe(
-    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
-    v.minValue(b.min, atLeast(b)),
-    v.maxValue(b.max, atMost(b)),
-    v.description(`${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`),
-  );
-}
-
-/** A number above 0 (0 itself not allowed) and at most `max`. */
-export function positive(b: Omit<Bounds, "min">) {
-  const fix = `use ${b.unit} above 0 and at most ${b.max}, such as ${b.example}`;
-  return v.pipe(
-    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
-    v.gtValue(0, (i) => say(`is ${String(i.input)}; it must be more than 0`, fix)),
-    v.maxValue(b.max, (i) => say(`is ${String(i.input)}; it must be at most ${b.max}`, fix)),
-    v.description(`${b.unit} above 0 and at most ${b.max}, such as ${b.example}`),
-  );
-}
-
-/** A whole number between `min` and `max`, both allowed. */
-export function whole(given: Omit<Bounds, "unit"> & { unit?: string }) {
-  const b = { unit: "a whole number", ...given };
-  return v.pipe(
-    v.number(say("must be a number", `write it like {name}: ${b.example}`)),
+/** A number within one of plan/bounds.ts's bounds; every refusal names the bound as the flags' messages do. */
+export function bounded(b: Bound) {
+  const fail = (why: string) => (i: { input: unknown }) => say(`is ${String(i.input)}; it ${why}`, rangeFix(b));
+  const number = v.number(say("must be a number", `write it like {name}: ${b.example}`));
+  const whole = v.pipe(
+    number,
     v.integer((i) => say(`is ${String(i.input)}, not a whole number`, rangeFix(b))),
-    v.minValue(b.min, atLeast(b)),
-    v.maxValue(b.max, atMost(b)),
-    v.description(`${b.unit} from ${b.min} to ${b.max}, such as ${b.example}`),
   );
+  const kind = b.whole ? whole : number;
+  const max = v.maxValue<number, number, ReturnType<typeof fail>>(b.max, fail(`must be at most ${b.max}`));
+  const described = v.description<number, string>(`${rangeOf(b)}, such as ${b.example}`);
+  return b.aboveMin
+    ? v.pipe(kind, v.gtValue(b.min, fail(`must be more than ${b.min}`)), max, described)
+    : v.pipe(kind, v.minValue(b.min, fail(`must be at least ${b.min}`)), max, described);
 }
 
 /** One of `options`, with the closest one suggested. */

@@ -4,9 +4,10 @@
  */
 import * as v from "valibot";
 import { configErrorOf, say } from "./issue";
+import { BOUNDS } from "../bounds";
 import { QUALITY_SCHEMA } from "./quality/schema";
 import {
-  amount,
+  bounded,
   command,
   commandMap,
   envMap,
@@ -15,22 +16,18 @@ import {
   mapOf,
   matching,
   oneOf,
-  positive,
   section,
   settings,
   stringList,
   text,
   VARIABLE_NAME,
-  whole,
 } from "./kinds";
 
 /** An image reference: registry/name:tag or @digest, no spaces. */
 const image = (example: string) => matching(/^[A-Za-z0-9][\w.\-/:@]*$/, example, "an image reference");
 
-const minutes = (example: number) => positive({ max: 1440, example, unit: "minutes" });
+const minutes = (example: number) => bounded({ ...BOUNDS["thresholds.minutes"], example });
 const threshold = (target: number, alert: number) => settings({ target: minutes(target), alert: minutes(alert) });
-const seconds = (min: number, max: number, example: number) => amount({ min, max, example, unit: "seconds" });
-const percent = (example: number) => amount({ min: 0, max: 100, example, unit: "a percentage" });
 
 const PLACEHOLDER = /\{(?!host\}|port\}|database\})[^}]*\}?/;
 const serviceEnvWhat = {
@@ -99,7 +96,7 @@ export const PIPELINE_SCHEMA = settings({
   services: settings({
     mongo: settings({
       image: image('"mongo:7"'),
-      port: whole({ min: 1, max: 65535, example: 27017, unit: "a TCP port" }),
+      port: bounded(BOUNDS["services.mongo.port"]),
       database: matching(/^[A-Za-z0-9_-]{1,63}$/, "autoauthor_test", "a database name (letters, digits, _ and -)"),
       env: serviceEnv(),
       hostCommands: hostCommands(),
@@ -107,36 +104,36 @@ export const PIPELINE_SCHEMA = settings({
   }),
   e2e: settings({
     testDir: insidePath("e2e", "frontend.path", "the frontend"),
-    shards: whole({ min: 1, max: 64, example: 4 }),
+    shards: bounded(BOUNDS["e2e.shards"]),
     smokeTag: text('"@smoke"'),
-    readyAttempts: whole({ min: 1, max: 360, example: 30 }),
-    readyIntervalSeconds: seconds(0, 60, 10),
+    readyAttempts: bounded(BOUNDS["e2e.readyAttempts"]),
+    readyIntervalSeconds: bounded(BOUNDS["e2e.readyIntervalSeconds"]),
     healthPath,
   }),
   thresholds: settings({
     fastTests: threshold(5, 7),
     deploy: threshold(2, 4),
     e2e: threshold(15, 20),
-    coverage: percent(85),
+    coverage: bounded(BOUNDS["thresholds.coverage"]),
   }),
   deploy: settings({
-    keep: whole({ min: 1, max: 50, example: 5 }),
+    keep: bounded(BOUNDS["deploy.keep"]),
     health: settings({
-      attempts: whole({ min: 1, max: 60, example: 10 }),
-      intervalSeconds: seconds(0.1, 60, 5),
-      failuresBeforeRollback: whole({ min: 1, max: 20, example: 3 }),
+      attempts: bounded(BOUNDS["deploy.health.attempts"]),
+      intervalSeconds: bounded(BOUNDS["deploy.health.intervalSeconds"]),
+      failuresBeforeRollback: bounded(BOUNDS["deploy.health.failuresBeforeRollback"]),
     }),
     strategy: oneOf(["bluegreen", "canary"]),
     watch: settings({
-      windowSeconds: seconds(0, 1800, 60),
-      errorRatePercent: percent(5),
-      minRequests: whole({ min: 1, max: 1_000_000, example: 20 }),
-      p95RollbackSeconds: seconds(0, 120, 5),
-      p95AlertSeconds: seconds(0, 120, 2),
+      windowSeconds: bounded(BOUNDS["deploy.watch.windowSeconds"]),
+      errorRatePercent: bounded(BOUNDS["deploy.watch.errorRatePercent"]),
+      minRequests: bounded(BOUNDS["deploy.watch.minRequests"]),
+      p95RollbackSeconds: bounded(BOUNDS["deploy.watch.p95RollbackSeconds"]),
+      p95AlertSeconds: bounded(BOUNDS["deploy.watch.p95AlertSeconds"]),
     }),
     canary: settings({
       steps: v.pipe(
-        v.array(whole({ min: 1, max: 100, example: 25, unit: "a whole percent" })),
+        v.array(bounded(BOUNDS["deploy.canary.steps"])),
         v.minLength(1, say("must list at least one step", "write it like {name}: [5, 25, 50, 100]")),
         v.maxLength(10, say("has more than 10 steps", "use at most 10, such as [5, 25, 50, 100]")),
       ),
@@ -148,7 +145,7 @@ export const PIPELINE_SCHEMA = settings({
     "autoauthor",
     "a volume name prefix (letters, digits, _ . -)",
   ),
-  billing: settings({ ratePerMinute: amount({ min: 0, max: 10, example: 0.008, unit: "dollars per minute" }) }),
+  billing: settings({ ratePerMinute: bounded(BOUNDS["billing.ratePerMinute"]) }),
   quality: QUALITY_SCHEMA,
 });
 

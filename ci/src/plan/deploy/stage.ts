@@ -3,6 +3,7 @@
  * which releases cleanup removes and which release a rollback returns to.
  * The tasks themselves (I/O over SSH) live in scripts/deploy/, one per file.
  */
+import { BOUNDS, outOfBound, rangeOf } from "../bounds";
 import { InputError } from "../errors";
 import { makeReleaseId } from "./releaseId";
 import { passedHealth, type ReleaseLogEntry } from "./releaseLog";
@@ -88,11 +89,12 @@ export function validateTarget(t: DeployTarget): DeployTarget {
 
 /** Check a retention count. */
 export function validateKeep(keep: number): number {
-  if (!Number.isInteger(keep) || keep < 1)
+  const why = outOfBound(BOUNDS["deploy.keep"], keep);
+  if (why)
     throw new DeployInputError(
       "keep",
-      `is ${keep}; at least the current release must stay`,
-      `pass --keep ${DEFAULT_KEEP} (or any integer >= 1)`,
+      `is ${keep}; it ${why} (at least the current release must stay)`,
+      `pass --keep ${DEFAULT_KEEP} (${rangeOf(BOUNDS["deploy.keep"])})`,
     );
   return keep;
 }

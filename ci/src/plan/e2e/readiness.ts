@@ -2,7 +2,9 @@
  * Waiting for a deployed app before any browser starts. The loop is pure apart from the
  * probe and the sleep it is given, so both runners (and the tests) share it.
  */
-import { StageFailure } from "../errors";
+import { checkBound } from "../bounds";
+import { MAX_READY_WAIT_SECONDS } from "../config/values";
+import { InputError, StageFailure } from "../errors";
 
 /** What one request to a URL gave: a status and the start of the body, or a connection error. */
 export interface ProbeResult {
@@ -16,6 +18,31 @@ export type Probe = (url: string) => Promise<ProbeResult>;
 export interface ReadinessOptions {
   attempts: number;
   intervalSeconds: number;
+}
+
+/**
+ * The readiness policy from flags (or function arguments) over the config's e2e.readyAttempts/readyIntervalSeconds:
+ * each given value within the bound its config key has, and the whole wait no longer than the config allows.
+ */
+export function readinessPolicy(
+  config: { readyAttempts: number; readyIntervalSeconds: number },
+  attempts?: number,
+  intervalSeconds?: number,
+): ReadinessOptions {
+  const p = {
+    attempts:
+      attempts === undefined ? config.readyAttempts : checkBound("e2e.readyAttempts", "--ready-attempts", attempts),
+    intervalSeconds:
+      intervalSeconds === undefined
+        ? config.readyIntervalSeconds
+        : checkBound("e2e.readyIntervalSeconds", "--ready-interval", intervalSeconds),
+  };
+  const wait = p.attempts * p.intervalSeconds;
+  if (wait > MAX_READY_WAIT_SECONDS)
+    throw new InputError(
+      `--ready-attempts ${p.attempts} × --ready-interval ${p.intervalSeconds} waits ${wait} s for the app; it must be at most ${MAX_READY_WAIT_SECONDS} s: pass fewer attempts or a shorter interval, e.g. --ready-attempts 30 --ready-interval 10`,
+    );
+  return p;
 }
 
 /** Staging never became ready: names the URL, the attempts and the last response. */

@@ -3,6 +3,7 @@
  * files are packed into N shards by their previous durations (LPT), because Playwright's
  * `--shard` balances by test count only (microsoft/playwright #17969, #20116).
  */
+import { BOUNDS, outOfBound, rangeOf } from "../bounds";
 import { InputError } from "../errors";
 
 /** How the shards were cut: by previous timings, or by Playwright's own `--shard=i/N`. */
@@ -24,21 +25,20 @@ export interface ShardAssignment {
 }
 
 /** The most shards a run is cut into: a CI matrix of more machines than this costs more than it saves. */
-export const MAX_SHARDS = 64;
+export const MAX_SHARDS = BOUNDS["e2e.shards"].max;
 
 /** A shard count that cannot be used: says which value and what to pass instead. */
 export class ShardCountError extends InputError {
   constructor(readonly shards: unknown) {
     super(
-      `--shards ${String(shards)} is not a whole number from 1 to ${MAX_SHARDS}. Run e.g. \`npm run pipeline -- end-to-end --shards 4\` (or \`dagger call end-to-end --shards 4\`).`,
+      `--shards ${String(shards)} is not ${rangeOf(BOUNDS["e2e.shards"])}. Run e.g. \`npm run pipeline -- end-to-end --shards 4\` (or \`dagger call end-to-end --shards 4\`).`,
     );
   }
 }
 
 /** Check a shard count and clamp it to the number of spec files; a clamp comes with a warning. */
 export function validateShardCount(shards: unknown, fileCount: number): { shards: number; warning?: string } {
-  if (typeof shards !== "number" || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
-    throw new ShardCountError(shards);
+  if (typeof shards !== "number" || outOfBound(BOUNDS["e2e.shards"], shards) !== undefined) throw new ShardCountError(shards);
   if (fileCount > 0 && shards > fileCount) {
     return {
       shards: fileCount,

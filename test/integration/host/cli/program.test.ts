@@ -126,9 +126,9 @@ describe("numbers are bounded, with the bound in the message", { timeout: 120_00
   it.each([
     ["end-to-end-shard", "--index", "0", /^--index "0" is not a whole number from 1 to 64/],
     ["end-to-end-merge", "--total", "1e3", /^--total "1e3" is not a whole number from 1 to 64/],
-    ["deploy-staging", "--keep", "100000", /^--keep "100000" is not a whole number from 1 to 100/],
-    ["end-to-end", "--ready-attempts", "1e6", /^--ready-attempts "1e6" is not a whole number from 1 to 1000/],
-    ["end-to-end", "--ready-interval", "-1", /^--ready-interval "-1" is not a number of seconds from 0 to 300/],
+    ["deploy-staging", "--keep", "100000", /^--keep "100000" is not a whole number from 1 to 50/],
+    ["end-to-end", "--ready-attempts", "1e6", /^--ready-attempts "1e6" is not a whole number from 1 to 360/],
+    ["end-to-end", "--ready-interval", "-1", /^--ready-interval "-1" is not seconds from 0 to 60/],
   ])("refuses %s %s %s", async (cmd, flag, value, line) => {
     refused(await runPipeline([cmd, `${flag}=${value}`]), line);
   });
