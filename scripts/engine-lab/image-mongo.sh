@@ -1,32 +1,33 @@
 #!/usr/bin/env bash
-# docker.io/library/mongo:7 stand-in: FerretDB v1.24.2 (MongoDB wire protocol,
-# SQLite backend) built static from the Go module proxy, on the busybox base.
-# ENTRYPOINT docker-entrypoint.sh, CMD mongod, listens on 0.0.0.0:27017 like mongo:7.
+# docker.io/library/mongo:7 stand-in: the host runner's MongoDB stand-in (mongo-java-server behind CompatBackend,
+# scripts/stand-ins/mongo, built by scripts/setup.sh into .tools/mongo-stand-in.jar) on the node image's bookworm
+# rootfs (libstdc++6: libjvm needs it) with the host's Java 17 runtime copied to /opt/java.
+# Why not FerretDB v1 (this image's first revision): examples/library's tests run a $group with $push, which FerretDB
+# v1 answers "not implemented yet"; the Java stand-in is the most compatible one here (test/compat/mongo).
+# ENTRYPOINT docker-entrypoint.sh, CMD mongod, listens on 0.0.0.0:27017 like mongo:7; in memory (no /data/db).
 set -euo pipefail
 LAB=$(cd "$(dirname "$0")" && pwd); . "$LAB/images-lib.sh"
-FERRETDB_VERSION=${FERRETDB_VERSION:-v1.24.2}
+ROOT=$(cd "$LAB/../.." && pwd)
 ref=library/mongo:7
-have_image "$ref" && { echo "mongo image present"; exit 0; }
-BIN=$CACHE/bin
-if [ ! -x "$BIN/ferretdb" ]; then
-  src=$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
-  w=$CACHE/src/ferretdb; rm -rf "$w"; cp -r "$src" "$w"; chmod -R u+w "$w"
-  echo "$FERRETDB_VERSION" > "$w/build/version/version.txt"   # as scripts/setup.sh: empty version.txt panics at start
-  (cd "$w" && CGO_ENABLED=0 GOFLAGS="-p=2 -buildvcs=false" go build -trimpath -ldflags "-s -w" -o "$BIN/ferretdb" ./cmd/ferretdb)
-fi
-w=$CACHE/work/mongo; rm -rf "$w"; mkdir -p "$w"
-# start from the busybox rootfs of image-busybox.sh
-"$LAB/image-busybox.sh" >/dev/null
-skopeo copy --quiet --src-tls-verify=false "docker://$REG/library/busybox:1.37.0" "oci:$w/bb:latest"
-umoci unpack --image "$w/bb:latest" "$w/b" >/dev/null
-r=$w/b/rootfs
+REV=2
+JAR=${MONGO_STAND_IN_JAR:-$ROOT/.tools/mongo-stand-in.jar}
+have_image "$ref" && is_current mongo $REV && { echo "mongo image present"; exit 0; }
+[ -f "$JAR" ] || { echo "MISSING: $JAR (run scripts/setup.sh: it builds the MongoDB stand-in)"; exit 1; }
+java=$(readlink -f "$(command -v java)"); jhome=${java%/bin/java}
+"$java" -version 2>&1 | grep -q 'version "17' || { echo "MISSING: Java 17 on the host (apt-get install -y openjdk-17-jre-headless)"; exit 1; }
+"$LAB/rootfs.sh" bookworm libstdc++6,ca-certificates node
+w=$CACHE/work/mongo; rm -rf "$w"; mkdir -p "$w/r/opt/java"; r=$w/r
+tar -C "$r" -xf "$CACHE/rootfs/bookworm-node.tar"
+# -h: Debian's JDK links conf/ and cacerts into /etc; the image gets the files. No desktop (AWT) or docs needed.
+tar -C "$jhome" -chf - --exclude=./lib/src.zip --exclude=./man --exclude=./legal --exclude=./docs . |
+  tar -C "$r/opt/java" -xf -
 mkdir -p "$r/usr/local/bin" "$r/data/db"
-cp "$BIN/ferretdb" "$r/usr/local/bin/ferretdb"
+cp "$JAR" "$r/opt/mongo-stand-in.jar"
 cat > "$r/usr/local/bin/mongod" <<'SH'
 #!/bin/sh
-# engine-lab stand-in for mongod: FerretDB with the SQLite backend on :27017
-exec /usr/local/bin/ferretdb --listen-addr=0.0.0.0:27017 --handler=sqlite \
-  --sqlite-url=file:/data/db/ --telemetry=disable --log-level=warn "$@"
+# engine-lab stand-in for mongod: mongo-java-server (in memory, CompatBackend) on 0.0.0.0:27017
+exec /opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Dcompat=true -Dttl.seconds=1 \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar /opt/mongo-stand-in.jar memory 0.0.0.0 27017
 SH
 cat > "$r/usr/local/bin/docker-entrypoint.sh" <<'SH'
 #!/bin/sh
@@ -35,6 +36,9 @@ if [ "$1" = mongod ]; then shift; exec /usr/local/bin/mongod; fi
 exec "$@"
 SH
 chmod 0755 "$r/usr/local/bin/mongod" "$r/usr/local/bin/docker-entrypoint.sh"
+# LD_LIBRARY_PATH for the check only: java finds libjli by $ORIGIN, which glibc reads from /proc (absent in a chroot)
+chroot "$r" env LD_LIBRARY_PATH=/opt/java/lib /opt/java/bin/java -version
 push_rootfs "$r" "$ref" --config.entrypoint /usr/local/bin/docker-entrypoint.sh --config.cmd mongod \
   --config.exposedports 27017/tcp --config.volume /data/db
+mark_current mongo $REV
 rm -rf "$w"

@@ -4,7 +4,7 @@
  * workflows' lines with this repository's values; `call` places the arguments the way the CLI takes them.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../steps/sources";
@@ -37,7 +37,19 @@ export function loadRows(runs: number): ModuleRow[] {
   ];
 }
 
-/** fast-tests on the embedded example app, cold then warm, and on a copy of examples/library. */
+/** A copy of examples/app with a new file in frontend/ and backend/: a new upload whose lockfiles did not change. */
+function changedApp(scratch: string, name: string): string {
+  const dir = join(scratch, name);
+  cpSync(join(ROOT, "examples/app"), dir, { recursive: true, filter: (s) => !/node_modules|\.venv|\.next/.test(s) });
+  for (const d of ["frontend", "backend"]) writeFileSync(join(dir, d, "engine-lab-run.txt"), `${name} ${Date()}\n`);
+  return dir;
+}
+
+/**
+ * fast-tests on the embedded example app (cold), then warm on changed copies (each a new upload, so the jobs run again
+ * while the installs keyed on the lockfiles stay cached: an identical upload would be served whole from the cache),
+ * and on a copy of examples/library.
+ */
 export function fastRows(runs: number, scratch: string): ModuleRow[] {
   const lib = join(scratch, "library");
   cpSync(join(ROOT, "examples/library"), lib, {
@@ -49,7 +61,7 @@ export function fastRows(runs: number, scratch: string): ModuleRow[] {
     { row: "fast-tests-cold", argv: call("fast-tests"), expect: 0, check: passed },
     ...Array.from({ length: runs }, (_, i) => ({
       row: `fast-tests-warm-${i + 1}`,
-      argv: call("fast-tests"),
+      argv: call("fast-tests", [["source", changedApp(scratch, `warm-${i + 1}`)]]),
       expect: 0,
       check: passed,
     })),
@@ -57,8 +69,20 @@ export function fastRows(runs: number, scratch: string): ModuleRow[] {
   ];
 }
 
-/** plan and check-commits on this repository; init on a copy of the example app, exported. */
+/**
+ * A plain clone of this repository, as a user has one. check-commits needs the repository's git data in the upload:
+ * `--repo` defaults to the context root, and in a git worktree (or a submodule) `.git` is a file naming a directory
+ * outside it, which the engine cannot upload (`fatal: not a git repository`, exit 128).
+ */
+export function plainClone(scratch: string): string {
+  const dir = join(scratch, "clone");
+  execFileSync("git", ["clone", "--quiet", "--no-hardlinks", ROOT, dir], { stdio: "inherit" });
+  return dir;
+}
+
+/** plan and check-commits (typed in a plain clone) on this repository; init on a copy of the example app, exported. */
 export function gitRows(scratch: string): ModuleRow[] {
+  const clone = plainClone(scratch);
   const app = join(scratch, "init-app");
   cpSync(join(ROOT, "examples/app"), app, { recursive: true, filter: (s) => !/node_modules|\.venv|\.next/.test(s) });
   const yaml = join(scratch, "init-pipeline.yaml");
@@ -71,7 +95,13 @@ export function gitRows(scratch: string): ModuleRow[] {
       ]),
       expect: 0,
     },
-    { row: "check-commits", argv: call("check-commits", [["base", sha("HEAD~3")]]), expect: 0 },
+    {
+      row: "check-commits",
+      argv: call("check-commits", [["base", sha("HEAD~3")]]),
+      expect: 0,
+      cwd: clone,
+      check: has(/conventional commits: 3 commit/, "'conventional commits: 3 commit(s)'"),
+    },
     {
       row: "init",
       argv: call("init", [["source", app]], ["export", "--path", yaml]),

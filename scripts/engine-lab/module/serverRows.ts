@@ -26,6 +26,30 @@ const status = (dir: string) => () => {
   return s === "passed" ? undefined : `report status: ${s}`;
 };
 
+/**
+ * An input error under `dagger call`: a shard index outside 1..total, with URLs where nothing listens (the discard
+ * port on the bridge). Exit 1 (the CLI's code for every thrown error) and the message's `input error: ` line; had
+ * staging been probed first, the readiness failure would come instead, after its attempts.
+ */
+function badShardIndex(): ModuleRow {
+  const closed = `http://${bridgeIp()}:9`;
+  const args: [string, string][] = [
+    ["index", "9"],
+    ["total", "2"],
+    ["base-url", closed],
+    ["api-url", closed],
+  ];
+  return {
+    row: "end-to-end-shard-bad-index",
+    argv: call("end-to-end-shard", args, ["export", "--path", "blob-9"]),
+    expect: 1,
+    check: (t) =>
+      /^(Error: )?input error: --index 9 is not a shard of --total 2/m.test(t.stderr)
+        ? undefined
+        : "no line starting 'input error: --index 9 is not a shard of --total 2'",
+  };
+}
+
 /** end-to-end (2 shards), then shard 1 and shard 2 exported, merged, and the verdict on the merged report. */
 export async function e2eRows(scratch: string): Promise<RowGroup> {
   const copy = copyExample();
@@ -48,6 +72,7 @@ export async function e2eRows(scratch: string): Promise<RowGroup> {
     },
   });
   const rows: ModuleRow[] = [
+    badShardIndex(),
     {
       row: "end-to-end",
       argv: call("end-to-end", [["shards", "2"], ...urls], ["export", "--path", report]),
@@ -73,7 +98,10 @@ export async function e2eRows(scratch: string): Promise<RowGroup> {
   };
 }
 
-/** deploy-staging twice, rollback, an E2E run that writes staging's record, deploy-production twice, metrics. */
+/**
+ * deploy-staging twice, rollback, staging-commit, an E2E run that writes staging's record, deploy-production twice,
+ * metrics.
+ */
 export async function deployRows(scratch: string): Promise<RowGroup> {
   const dir = join(scratch, "staging");
   const s = await startStagingServer(dir);
@@ -132,6 +160,13 @@ export async function deployRows(scratch: string): Promise<RowGroup> {
       expect: 0,
       env,
       check: () => (current().endsWith(first.slice(0, 7)) ? undefined : `current is ${current()}`),
+    },
+    {
+      row: "staging-commit",
+      argv: call("staging-commit", staging),
+      expect: 0,
+      env,
+      check: (t) => (t.stdout.trim() === first ? undefined : `printed ${t.stdout.trim()}, not ${first}`),
     },
     {
       row: "end-to-end-staging-record",

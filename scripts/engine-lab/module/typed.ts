@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { labOut } from "../results";
 import { ROOT } from "../steps/sources";
@@ -19,6 +20,8 @@ export interface ModuleRow {
   check?(out: Typed): string | undefined;
   /** Env the command sees besides the lab's client env (the values env:// references name). */
   env?: Record<string, string>;
+  /** Where the command is typed (default: the repository root), e.g. a plain clone for the git rows. */
+  cwd?: string;
 }
 
 export interface Typed {
@@ -36,6 +39,8 @@ export interface RowResult {
   seconds: number;
   status: "passed" | "failed";
   firstLine: string;
+  /** The 1-minute load average when the command ended (2 cores shared with other sessions). */
+  load?: number;
 }
 
 const DAGGER = join(
@@ -43,11 +48,11 @@ const DAGGER = join(
   "bin/dagger",
 );
 
-/** Run `dagger <argv>` from the repository root; never throws for a non-zero exit. */
-export function typeCommand(argv: string[], env: Record<string, string> = {}): Promise<Typed> {
+/** Run `dagger <argv>` from `cwd` (the repository root by default); never throws for a non-zero exit. */
+export function typeCommand(argv: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Typed> {
   const t = performance.now();
   const p = spawn(DAGGER, argv, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env, DAGGER_NO_NAG: "1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -91,8 +96,8 @@ export function firstLine(t: Pick<Typed, "exit" | "stdout" | "stderr">): string 
 /** Type one row's command and judge it; its output is kept as $OUT/module/<row>.{stdout,stderr}. */
 export async function runRow(r: ModuleRow, log: (s: string) => void): Promise<RowResult> {
   const command = ["dagger", ...r.argv].join(" ");
-  log(`${r.row}: ${command} ...`);
-  const t = await typeCommand(r.argv, r.env);
+  log(`${r.row}: ${command}${r.cwd ? ` (in ${r.cwd})` : ""} ...`);
+  const t = await typeCommand(r.argv, r.env, r.cwd);
   const dir = join(labOut(), "module");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${r.row}.stdout`), t.stdout);
@@ -109,5 +114,6 @@ export async function runRow(r: ModuleRow, log: (s: string) => void): Promise<Ro
     seconds: t.seconds,
     status,
     firstLine: problem ? `${problem}: ${line}` : line,
+    load: Number(loadavg()[0].toFixed(1)),
   };
 }

@@ -9,13 +9,14 @@ import { e2eContext, finishPorts, readE2ePlan, rerunContext, type DaggerE2eArgs,
 import { runPorts, shardContainer, shardEnd } from "./execute";
 import { resolveCommit } from "./staging";
 import { newRunId } from "../runId";
-import { selectShard, shardRerunCommand } from "../../plan/e2e/split";
+import { checkShardIndex, selectShard, shardRerunCommand } from "../../plan/e2e/split";
 
 /**
  * Run shard `index` of a plan cut for `a.shards` shards; return its blob report directory (report-<index>.zip). A shard
  * that was killed or wrote no blob returns an empty directory, with a warning naming the command to re-run it.
  */
 export async function runE2eShard(a: E2eBase, index: number): Promise<Directory> {
+  checkShardIndex(index, a.shards); // bad input fails before the source is read and staging is probed (minutes)
   const plan = await readE2ePlan(a);
   const job = selectShard(plan, index, a.shards);
   if (!job) {

@@ -24,9 +24,14 @@ export class ShardIndexError extends InputError {
  * the count below `index` (fewer spec files than shards): that shard has nothing to run.
  */
 export function selectShard(plan: E2ePlan, index: unknown, total: number): Job | undefined {
+  return plan.shardJobs[checkShardIndex(index, total) - 1];
+}
+
+/** `index` when it is a whole number from 1 to `total`; needs no plan, so it runs before anything is read or probed. */
+export function checkShardIndex(index: unknown, total: number): number {
   if (typeof index !== "number" || !Number.isInteger(index) || index < 1 || index > total)
     throw new ShardIndexError(index, total);
-  return plan.shardJobs[index - 1];
+  return index;
 }
 
 /** The shard index of a blob report's file name (`report-3.zip` → 3), else undefined. */
