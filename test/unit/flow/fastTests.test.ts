@@ -134,7 +134,7 @@ describe("fastTestsFlow", () => {
       const stdout = scan.tool === "gitleaks" ? leak : scan.tool === "npm-audit" ? refused : '{"dependencies": []}';
       return { exitCode: 0, stdout, stderr: "", seconds: 1 };
     };
-    const out = await runFastTestsStage(planFastTests(q), q, f.ports);
+    const out = await fastTestsFlow(planFastTests(q), q, f.ports);
     expect(f.calls).toContain("preflight frontend,backend,secrets,audit-frontend,audit-backend");
     expect(f.calls.filter((x) => x.startsWith("saveQualityReport"))).toEqual([
       "saveQualityReport secrets",
@@ -153,7 +153,7 @@ describe("fastTestsFlow", () => {
   it("runs no quality check in the one-job commands", async () => {
     const q = parseConfig("quality:\n  secrets: { enabled: true }\n");
     const f = fakePorts({});
-    await runFastTestsStage(planFastTests(q, "backend"), q, f.ports);
+    await fastTestsFlow(planFastTests(q, "backend"), q, f.ports);
     expect(f.calls.filter((x) => x.startsWith("runScan"))).toEqual([]);
   });
 });
