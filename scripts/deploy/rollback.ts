@@ -5,6 +5,7 @@
 import { InputError } from "../../ci/src/plan/errors";
 import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { validateReleaseId } from "../../ci/src/plan/deploy/releaseId";
+import { deployCommand, listCommand, rollbackCommand, type TargetName } from "../../ci/src/plan/deploy/nextCommand";
 import { badReleases, passedHealth } from "../../ci/src/plan/deploy/releaseLog";
 import { appendLogs, readReleaseState, type DeployContext, type ReleaseState } from "./context";
 import { checkServer } from "./checkServer";
@@ -20,10 +21,10 @@ export class RollbackInputError extends InputError {
 }
 
 /** Pick the release to return to, or throw RollbackInputError saying what exists. Pure. */
-export function rollbackTarget(st: ReleaseState, to: string | undefined): string {
-  const list = `releases on the server: ${st.existing.join(", ") || "none"} (current ${st.current ?? "none"})`;
+export function rollbackTarget(st: ReleaseState, to: string | undefined, name: TargetName = "staging"): string {
+  const list = `releases on the server: ${st.existing.join(", ") || "none"} (current ${st.current ?? "none"}; which are good: ${listCommand(name)})`;
   if (to) {
-    validateReleaseId(to);
+    validateReleaseId(to, name);
     if (!st.existing.includes(to)) throw new RollbackInputError(`release ${to} does not exist; ${list}`);
     if (badReleases(st.log).has(to))
       throw new RollbackInputError(`release ${to} is marked BAD and is never a rollback target; ${list}`);
@@ -34,7 +35,9 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
   }
   const target = chooseRollbackTarget(st.log, st.existing, st.current);
   if (!target)
-    throw new RollbackInputError(`no previous good release to roll back to; ${list}. Deploy a fixed commit instead.`);
+    throw new RollbackInputError(
+      `no previous good release to roll back to; ${list}. Deploy a fixed commit instead: ${deployCommand(name)}`,
+    );
   return target;
 }
 
@@ -43,16 +46,18 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined): string
  * target's warm slot, see it healthy through nginx and switch `current`; log, unlock. The abandoned
  * release stays up, unrouted, until the next deploy reuses its slot. Returns the release now current.
  */
-export async function rollback(ctx: DeployContext, to?: string): Promise<string> {
+export async function rollback(ctx: DeployContext, to?: string, name?: TargetName): Promise<string> {
   if (!ctx.server) await checkServer(ctx);
-  const target = rollbackTarget(await readReleaseState(ctx), to);
+  const target = rollbackTarget(await readReleaseState(ctx), to, name);
   ctx.plan = { ...ctx.plan, releaseId: target, commit: target.split("-").pop() ?? "" };
   await lock(ctx);
   try {
     const started = Date.now();
     const st = ctx.state.snapshot!;
-    if (rollbackTarget(st, to) !== target)
-      throw new RollbackInputError(`the releases changed while taking the lock; run the rollback again`);
+    if (rollbackTarget(st, to, name) !== target)
+      throw new RollbackInputError(
+        `the releases changed while taking the lock; run the rollback again: ${rollbackCommand(name ?? "staging", to)}`,
+      );
     const { warm } = await goLive(ctx, target, await readSlots(ctx, st.slotsText), true);
     ctx.log(
       `rollback: ${target} live and healthy ${((Date.now() - started) / 1000).toFixed(2)} s after the lock (${warm ? "warm standby" : "cold start"})`,

@@ -155,7 +155,7 @@ export async function runRollbackInputs(i: RollbackInputs): Promise<number> {
     await checkSshFiles(t);
     const ctx = context(t, plan, "", traps.signal);
     const started = Date.now();
-    const id = await runRedacted(t, () => rollback(ctx, i.to));
+    const id = await runRedacted(t, () => rollback(ctx, i.to, i.name));
     say(`rolled back ${i.name} to ${id} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     const send = alertSender(i.env, ctx.log, Object.values(t.secrets));
     await send({ kind: "rollback", text: `${i.name} rolled back by hand to ${id} (by ${ctx.by})` });

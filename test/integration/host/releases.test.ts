@@ -35,7 +35,7 @@ describe("rollback --list", () => {
   it("is what a mistyped --to tells the user to run, and lists the releases without changing any", async () => {
     const odd = await runPipeline(["rollback", "--to", "../x"], env());
     expect(odd.exitCode, odd.output).toBe(2);
-    expect(odd.stderr).toMatch(/list them with: npm run pipeline -- rollback --list/);
+    expect(odd.stderr).toMatch(/list them with: npm run pipeline -- rollback --target staging --list/);
     const r = await runPipeline(["rollback", "--list"], env());
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual([

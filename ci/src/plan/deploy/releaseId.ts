@@ -1,14 +1,16 @@
 /** Release ids: a sortable UTC timestamp plus the short commit, e.g. 20261126T231501Z-3520442. */
 import { InputError } from "../errors";
+import { listCommand, type TargetName } from "./nextCommand";
 
 const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{7,40}$/;
 
 /** A release id that is not of the form 20261126T231501Z-3520442 (e.g. `../x`). */
 export class InvalidReleaseIdError extends InputError {
-  constructor(readonly id: string) {
-    super(
-      `"${id}" is not a release id (like 20261126T231501Z-3520442); list them with: npm run pipeline -- rollback --list`,
-    );
+  constructor(
+    readonly id: string,
+    target: TargetName = "staging",
+  ) {
+    super(`"${id}" is not a release id (like 20261126T231501Z-3520442); list them with: ${listCommand(target)}`);
   }
 }
 
@@ -23,8 +25,8 @@ export function makeReleaseId(now: Date, commit: string): string {
 }
 
 /** Return the id unchanged when it is a well-formed release id, else throw InvalidReleaseIdError. */
-export function validateReleaseId(id: string): string {
-  if (!RELEASE_ID.test(id)) throw new InvalidReleaseIdError(id);
+export function validateReleaseId(id: string, target?: TargetName): string {
+  if (!RELEASE_ID.test(id)) throw new InvalidReleaseIdError(id, target);
   return id;
 }
 

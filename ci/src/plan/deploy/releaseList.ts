@@ -1,4 +1,5 @@
 /** `rollback --list`: the releases on a server, newest first, each with what the release log says of it. Pure. */
+import { deployCommand, rollbackCommand, type TargetName } from "./nextCommand";
 import { chooseRollbackTarget } from "./stage";
 import { badReleases, latestStatuses, type ReleaseLogEntry } from "./releaseLog";
 
@@ -10,8 +11,8 @@ export interface ServerReleases {
 }
 
 /** One line per release dir (newest first), marking current, BAD and the release a bare `rollback` returns to. */
-export function formatReleaseList(target: string, r: ServerReleases): string {
-  if (!r.existing.length) return `no releases on ${target} yet; deploy one with: npm run pipeline -- deploy-${target}`;
+export function formatReleaseList(target: TargetName, r: ServerReleases): string {
+  if (!r.existing.length) return `no releases on ${target} yet; deploy one with: ${deployCommand(target)}`;
   const status = latestStatuses(r.log);
   const bad = badReleases(r.log);
   const next = chooseRollbackTarget(r.log, r.existing, r.current);
@@ -31,7 +32,7 @@ export function formatReleaseList(target: string, r: ServerReleases): string {
     `releases on ${target}, newest first:`,
     ...lines,
     next
-      ? `roll back with: npm run pipeline -- rollback --target ${target} (or --to <id> for another good one)`
-      : "no release to roll back to: deploy a fixed commit instead",
+      ? `roll back with: ${rollbackCommand(target)} (or --to <id> for another good one)`
+      : `no release to roll back to: deploy a fixed commit instead: ${deployCommand(target)}`,
   ].join("\n");
 }

@@ -26,7 +26,7 @@ describe("formatReleaseList", () => {
 
   it("says when nothing can be rolled back to, and when the server has no release", () => {
     expect(formatReleaseList("production", { existing: [A], current: A, log: [entry(A, "deployed")] })).toMatch(
-      /\n {2}20261101T100000Z-aaaaaaa {2}current, deployed\nno release to roll back to: deploy a fixed commit instead$/,
+      /\n {2}20261101T100000Z-aaaaaaa {2}current, deployed\nno release to roll back to: deploy a fixed commit instead: npm run pipeline -- deploy-production$/,
     );
     expect(formatReleaseList("staging", { existing: [], log: [] })).toBe(
       "no releases on staging yet; deploy one with: npm run pipeline -- deploy-staging",
