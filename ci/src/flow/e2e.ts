@@ -11,6 +11,7 @@ import { parsePytestJunit } from "../plan/e2e/pytestJunit";
 import { e2eReportFiles } from "../plan/e2e/reportFiles";
 import { blobShardRuns, shardProblems, type RerunContext } from "../plan/e2e/split";
 import type { E2ePlan } from "../plan/e2e/stage";
+import { judgeQuality, type QualityPlan } from "../plan/e2e/quality/plan";
 import { summarizeE2e, type E2eSummary, type ShardRun } from "../plan/e2e/summary";
 
 /** How one shard ended: its exit, whether it was killed outright, its wall seconds, and its blob if it wrote one. */
@@ -35,6 +36,12 @@ export interface BackendEnd {
   junit?: string;
 }
 
+/** What the quality job left: the outputs the verdicts read (path → text, undefined when absent), and its folder. */
+export interface QualityEnd<Report> {
+  outputs: Record<string, string | undefined>;
+  dir?: Report;
+}
+
 /** What the E2E stage needs from a runner. */
 export interface E2ePorts<Blob, Report, Written = void> {
   /** Run every shard job at once; one end per shard, in order. */
@@ -42,14 +49,16 @@ export interface E2ePorts<Blob, Report, Written = void> {
   runBackend(plan: E2ePlan): Promise<BackendEnd>;
   /** Run merge-reports over the blobs gathered in one folder. */
   merge(plan: E2ePlan, blobs: Blob[]): Promise<MergeEnd<Report>>;
+  /** Write the quality plan's files and run its job against the app; never throws on a failing check. */
+  runQuality(quality: QualityPlan): Promise<QualityEnd<Report>>;
   /** Post the summary to the notification webhooks; a warning per webhook that did not take it. */
   notify(s: E2eSummary): Promise<string[]>;
   /** Send events to their severity's channels; a warning per channel that is down. */
   alert(events: AlertEvent[]): Promise<string[]>;
   /** Keep the promotion record where deploy-production reads it (staging, or this machine); warnings if not. */
   writeRecord(s: E2eSummary): Promise<string[]>;
-  /** The report: Playwright's merged report (none: an empty one) plus the given files, by path. */
-  writeReport(report: Report | undefined, files: Record<string, string>): Promise<Written>;
+  /** The report: Playwright's merged report (none: an empty one) plus the given files, by path, and `quality/`. */
+  writeReport(report: Report | undefined, files: Record<string, string>, quality?: Report): Promise<Written>;
 }
 
 /** What the run is: the commit under test, how to re-run a lost shard, the run's own warnings, and the clock. */
@@ -135,6 +144,8 @@ async function finish<B, R, W>(
   },
 ): Promise<E2eOutcome<W>> {
   const [backend, merged] = await Promise.all([r.backend, r.merged]);
+  // After the shards and the merge, so Lighthouse's timings do not share the CPU with them.
+  const quality = plan.quality ? await ports.runQuality(plan.quality) : undefined;
   const summary = summarizeE2e({
     suite: plan.suite,
     mode: plan.assignment.mode,
@@ -143,6 +154,7 @@ async function finish<B, R, W>(
     report: readMerged(merged.end?.results),
     backend: parsePytestJunit(backend.junit, backend.exitCode),
     problems: [...r.problems, ...merged.problems],
+    quality: plan.quality && quality ? judgeQuality(plan.quality, quality.outputs) : undefined,
   });
   const said = await Promise.all([
     ports.notify(summary),
@@ -151,7 +163,7 @@ async function finish<B, R, W>(
   ]);
   const warnings = [...ctx.warnings, ...said.flat()].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`));
   const files = e2eReportFiles(summary, warnings, ctx.commit, ctx.now());
-  return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files) };
+  return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files, quality?.dir) };
 }
 
 function readMerged(json: string | undefined): PwReport | undefined {

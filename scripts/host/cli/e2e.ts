@@ -5,6 +5,7 @@ import { readConfig } from "../config";
 import { runE2e, type E2eFlags } from "../e2e/run";
 import { runE2eMerge, runE2eShard } from "../e2e/split";
 import { runE2eVerdict } from "../e2e/verdict";
+import { runAcceptBaselines } from "../e2e/acceptBaselines";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { bounded, existing, httpUrl, oneOf, writable } from "./values";
 
@@ -44,6 +45,16 @@ export function addE2e(program: Command, run: (code: number) => void): void {
     .description("exit 1 with the summary when the report's status is failed (what end-to-end wrote)")
     .option("--report <dir>", "the report directory (default .pipeline/e2e-report)")
     .action((o: { report?: string }) => run(runE2eVerdict(o.report)));
+  withSourceAndConfig(
+    program
+      .command("accept-baselines")
+      .description("take the screenshots a red visual check left in an E2E report as the new baselines"),
+  )
+    .option("--report <dir>", "the report directory (default .pipeline/e2e-report)")
+    .action(async (o: Opts & { report?: string }) => {
+      const { source, config } = sourceAndConfig(o);
+      run(runAcceptBaselines(o.report, source, await readConfig(source, config)));
+    });
 }
 
 /** The options every E2E command takes: where the app is, the suite, timings and readiness. */

@@ -7,9 +7,10 @@ import type { ShardRun } from "../../../ci/src/plan/e2e/summary";
 import { displayArgv, type Job, type Step } from "../../../ci/src/plan/job";
 import { processExecutor, type StepOutcome } from "../exec";
 import { prefixedWriter } from "../prefix";
+import { runQualityJob } from "./quality";
 
 /** The E2E ports that run jobs: shards, backend E2E and merge-reports as processes; blobs and reports are folders. */
-export type RunPorts = Pick<E2ePorts<string, string, unknown>, "runShards" | "runBackend" | "merge">;
+export type RunPorts = Pick<E2ePorts<string, string, unknown>, "runShards" | "runBackend" | "merge" | "runQuality">;
 
 /**
  * Run an E2E plan's jobs as host processes: one install shared by the shards (each its own Playwright process, blob
@@ -44,6 +45,12 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
       const json = join(fe, E2E_PATHS.json);
       const results = existsSync(json) ? readFileSync(json, "utf8") : undefined;
       return { exitCode: r.exitCode, killed: false, report: join(fe, E2E_PATHS.report), results };
+    },
+    runQuality: async (q) => {
+      const fe = join(sourceDir, q.job.workdir);
+      await installOnce(q.job, fe, env);
+      const index = 0;
+      return runQualityJob(q, fe, env, (job, step) => runStep(job, step, fe, env, index));
     },
   };
 }

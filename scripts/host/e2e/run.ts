@@ -12,6 +12,7 @@ import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs"
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
 import { runPorts } from "./execute";
+import { PIPELINE_ROOT } from "./quality";
 import { startLocalApp, sleep, type LocalApp } from "../exampleApp";
 import { gitPort } from "../git";
 import { preflight } from "../preflight";
@@ -124,10 +125,11 @@ export function finishPorts(
             `warning: no promotion record written (${where.message}); deploy-production will refuse ${o.commit} until \`npm run pipeline -- end-to-end --commit ${o.commit}\` writes one`,
           ];
     },
-    writeReport: async (report, files) => {
+    writeReport: async (report, files, quality) => {
       rmSync(o.reportOut, { recursive: true, force: true });
       mkdirSync(o.reportOut, { recursive: true });
       if (report && existsSync(report)) cpSync(report, o.reportOut, { recursive: true });
+      if (quality && existsSync(quality)) cpSync(quality, join(o.reportOut, "quality"), { recursive: true });
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(o.reportOut, path)), { recursive: true });
         writeFileSync(join(o.reportOut, path), text);
@@ -175,6 +177,7 @@ export async function readE2eInput(
     baseUrl: f.baseUrl ?? "",
     apiUrl: f.apiUrl ?? "",
     playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
+    qualityTools: PIPELINE_ROOT,
   };
 }
 

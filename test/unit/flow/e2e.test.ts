@@ -5,6 +5,7 @@ import {
   type E2eContext,
   type E2ePorts,
   type MergeEnd,
+  type QualityEnd,
   type ShardEnd,
 } from "../../../ci/src/flow/e2e";
 import { parseConfig } from "../../../ci/src/plan/config/parse";
@@ -13,7 +14,7 @@ import { planE2e } from "../../../ci/src/plan/e2e/stage";
 import { fail, pass, reportOf } from "../../support/pwReport";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
-const plan = planE2e(parseConfig(undefined), {
+const INPUT = {
   suite: "smoke",
   shards: 2,
   files: ["a.spec.ts", "b.spec.ts"],
@@ -21,7 +22,8 @@ const plan = planE2e(parseConfig(undefined), {
   baseUrl: "http://web",
   apiUrl: "http://api",
   playwrightVersion: "1.65.1",
-});
+};
+const plan = planE2e(parseConfig(undefined), INPUT);
 const ctx: E2eContext = {
   commit: SHA,
   total: 2,
@@ -33,10 +35,10 @@ const JUNIT = `<testsuites><testsuite tests="1" failures="0"><testcase classname
 const GREEN = JSON.stringify(reportOf({ "a.spec.ts": [pass("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
 
 /** Ports over canned ends: blobs and reports are names; every call is recorded in order. */
-function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string> } = {}) {
+function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string>; quality?: QualityEnd<string> } = {}) {
   const calls: string[] = [];
   const alerts: AlertEvent[] = [];
-  const written: { report?: string; files?: Record<string, string> } = {};
+  const written: { report?: string; files?: Record<string, string>; quality?: string } = {};
   const ports: E2ePorts<string, string, string> = {
     runShards: async () => {
       calls.push("runShards");
@@ -47,6 +49,7 @@ function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string> } 
       calls.push(`merge ${blobs.join(",")}`);
       return o.merge ?? { exitCode: 0, killed: false, report: "merged", results: GREEN };
     },
+    runQuality: async () => (calls.push("runQuality"), o.quality ?? { outputs: {} }),
     notify: async (s) => (calls.push(`notify ${s.status}`), ["warning: the Slack webhook did not take it"]),
     alert: async (events) => {
       calls.push(`alert ${events.map((e) => e.kind).join(",")}`);
@@ -54,9 +57,9 @@ function fakePorts(o: { shards?: ShardEnd<string>[]; merge?: MergeEnd<string> } 
       return events.length ? ["the warning alert channel #1 (ALERT_WEBHOOK_WARNING) did not take an alert"] : [];
     },
     writeRecord: async (s) => (calls.push(`writeRecord ${s.status}`), []),
-    writeReport: async (report, files) => {
+    writeReport: async (report, files, quality) => {
       calls.push("writeReport");
-      Object.assign(written, { report, files });
+      Object.assign(written, { report, files, quality });
       return `out:${report ?? "empty"}`;
     },
   };
@@ -161,5 +164,30 @@ describe("e2eMergeFlow", () => {
     expect(out.summary.problems).toContain(
       "no blob report at all: pass --blobs the directory holding every shard's report-<i>.zip",
     );
+  });
+
+  it("runs no quality job while every check is off", async () => {
+    const f = fakePorts();
+    const out = await e2eFlow(plan, ctx, f.ports);
+    expect(f.calls).not.toContain("runQuality");
+    expect(out.summary.quality).toBeUndefined();
+  });
+
+  it("runs the quality job after the merge; a failed check makes the run red, alerts, and its folder goes in the report", async () => {
+    const q = parseConfig("quality:\n  a11y: { enabled: true }\n");
+    const withA11y = planE2e(q, { ...INPUT, qualityTools: "/tools" });
+    const axe = {
+      page: "/",
+      violations: [{ id: "image-alt", impact: "critical", help: "Alt", nodes: [{ target: ["img"] }] }],
+    };
+    const f = fakePorts({ quality: { outputs: { ".e2e/quality/a11y/home.json": JSON.stringify(axe) }, dir: "qdir" } });
+    const out = await e2eFlow(withA11y, ctx, f.ports);
+    expect(f.calls.indexOf("runQuality")).toBeGreaterThan(f.calls.indexOf("merge blob-1,blob-2"));
+    expect(out.summary.status).toBe("failed");
+    expect(out.summary.quality?.[0].verdict).toMatch(/^a11y: FAILED critical image-alt on \/ \(1×: img\): Alt/);
+    expect(out.files["summary.txt"]).toMatch(/^a11y: FAILED critical image-alt/m);
+    expect(f.alerts[0].text).toMatch(/: 0 failed; a11y: FAILED critical image-alt/);
+    expect(f.written.quality).toBe("qdir");
+    expect(JSON.parse(out.files[`promotion/${SHA}.json`]).status).toBe("failed");
   });
 });

@@ -9,9 +9,13 @@ import { containerWorkdir, type Job } from "../../plan/job";
 import { jobContainer } from "../job";
 import { withRunId } from "../runId";
 import { holds, settledExit } from "./outcome";
+import { runQualityJob } from "./quality";
 
 /** The E2E ports that run jobs. */
-export type RunPorts = Pick<E2ePorts<Directory, Directory, unknown>, "runShards" | "runBackend" | "merge">;
+export type RunPorts = Pick<
+  E2ePorts<Directory, Directory, unknown>,
+  "runShards" | "runBackend" | "merge" | "runQuality"
+>;
 
 /** Shards at once, the backend E2E and the merge as containers of `source`, never replayed within a call. */
 export function runPorts(source: Directory, runId: string): RunPorts {
@@ -41,6 +45,7 @@ export function runPorts(source: Directory, runId: string): RunPorts {
       const results = await dir.file("results.json").contents();
       return { exitCode: exit.code, killed: false, report: dir, results };
     },
+    runQuality: (q) => runQualityJob(source, q, runId),
   };
 }
 

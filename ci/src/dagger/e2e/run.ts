@@ -70,8 +70,9 @@ export function finishPorts(
     notify: (s) => notify(s, a, plan.suite, runId),
     alert: (events) => sendStageAlerts(events, a.alerts ?? {}, runId),
     writeRecord: (s) => writeStagingRecord(s, a.staging, a.commit, runId),
-    writeReport: async (report, files) => {
+    writeReport: async (report, files, quality) => {
       let d = report ?? dag.directory();
+      if (quality) d = d.withDirectory("quality", quality);
       for (const [path, text] of Object.entries(files)) d = d.withNewFile(path, text);
       return d;
     },

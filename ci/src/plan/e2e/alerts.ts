@@ -6,6 +6,7 @@ import type { E2eSummary } from "./summary";
 export function e2eFailure(summary: E2eSummary, commit: string | undefined): AlertEvent[] {
   if (summary.status === "passed") return [];
   const names = summary.failedTests.slice(0, 5).join("; ");
-  const text = `E2E (${summary.suite}) failed on ${commit?.slice(0, 12) ?? "an unknown commit"}: ${summary.failed} failed${names ? `: ${names}` : ""}`;
+  const checks = (summary.quality ?? []).filter((q) => q.status === "failed").map((q) => `; ${q.verdict}`);
+  const text = `E2E (${summary.suite}) failed on ${commit?.slice(0, 12) ?? "an unknown commit"}: ${summary.failed} failed${names ? `: ${names}` : ""}${checks.join("")}`;
   return [{ kind: "e2e-failed", text }];
 }

@@ -29,6 +29,7 @@ export function notificationText(s: E2eSummary, ctx: NotifyContext): string {
     ...list("Failed", [...s.failedTests, ...(b?.failedTests ?? []).map((t) => `backend ${t}`)]),
     ...list("Flaky (passed on retry)", s.flakyTests),
     ...s.problems.map((p) => `Problem: ${p}`),
+    ...(s.quality ?? []).map((q) => q.verdict),
     `Report: ${ctx.report}`,
   ];
   return lines.join("\n");

@@ -7,6 +7,7 @@ import { toArgv } from "../config/command";
 import type { Job, Step } from "../job";
 import { thresholdOf } from "../config/thresholds";
 import { installArgv } from "../fastTests/backend";
+import { CONTAINER_TOOLS_DIR, planQuality, type QualityPlan } from "./quality/plan";
 
 /** Where a run keeps its files, relative to the frontend directory (git-ignored). */
 export const E2E_WORK = ".e2e";
@@ -41,6 +42,8 @@ export interface E2eInput {
   baseUrl: string;
   apiUrl: string;
   playwrightVersion: string;
+  /** Where the quality tools are (the host runner's own); default: installed into the container. */
+  qualityTools?: string;
 }
 
 /** Tier 3 as data: N Playwright shard jobs, one merge job, and the backend's E2E pytest. */
@@ -51,6 +54,8 @@ export interface E2ePlan {
   shardJobs: Job[];
   mergeJob: Job;
   backendJob: Job;
+  /** The E2E quality checks (a11y, budgets, visual); none when all are off. */
+  quality?: QualityPlan;
 }
 
 /** Plan an E2E run. Pure: the runner lists the spec files and reads the timings first. */
@@ -78,6 +83,12 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
     ),
     mergeJob: nodeJob(c, "e2e-merge", image, input, [mergeStep()]),
     backendJob: backendE2eJob(c, input.apiUrl),
+    quality: planQuality(
+      c.quality,
+      nodeJob(c, "e2e-quality", image, input, []),
+      input.baseUrl,
+      input.qualityTools ?? CONTAINER_TOOLS_DIR,
+    ),
   };
 }
 

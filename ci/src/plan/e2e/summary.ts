@@ -1,6 +1,7 @@
 import type { BalanceMode } from "./shards";
 import { reportedTests, type PwReport } from "./playwrightReport";
 import type { BackendE2eResult } from "./pytestJunit";
+import type { QualityResult } from "./quality/result";
 
 export type Suite = "smoke" | "full";
 
@@ -33,6 +34,8 @@ export interface E2eSummary {
   backend?: BackendE2eResult;
   /** Why the run is red besides failed tests: no merged report, a shard that crashed. */
   problems: string[];
+  /** The E2E quality checks' verdicts (a failed one makes the run red). */
+  quality?: QualityResult[];
 }
 
 export interface SummaryInput {
@@ -45,6 +48,7 @@ export interface SummaryInput {
   backend?: BackendE2eResult;
   /** Problems the runner found itself, e.g. a shard whose blob report never arrived. */
   problems?: string[];
+  quality?: QualityResult[];
 }
 
 /** Summarise a run. Flaky (passed on the retry) does not fail it; a test failing every attempt does. */
@@ -68,7 +72,8 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     undefined,
   );
   const backendRed = !!input.backend && (input.backend.failed > 0 || input.backend.exitCode !== 0);
-  const red = failedTests.length > 0 || problems.length > 0 || backendRed;
+  const qualityRed = (input.quality ?? []).some((q) => q.status === "failed");
+  const red = failedTests.length > 0 || problems.length > 0 || backendRed || qualityRed;
   return {
     status: red ? "failed" : "passed",
     suite: input.suite,
@@ -85,6 +90,7 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     slowestShard: slowest && { index: slowest.index, seconds: slowest.seconds },
     backend: input.backend,
     problems,
+    ...(input.quality ? { quality: input.quality } : {}),
   };
 }
 
@@ -114,6 +120,7 @@ export function formatE2eSummary(s: E2eSummary): string {
   for (const t of s.backend?.failedTests ?? []) lines.push(`FAILED backend ${t}`);
   for (const t of s.flakyTests) lines.push(`FLAKY ${t} (passed on retry)`);
   for (const p of s.problems) lines.push(`PROBLEM ${p}`);
+  for (const q of s.quality ?? []) lines.push(q.verdict, ...q.details.map((d) => `  ${d}`));
   return lines.join("\n");
 }
 

@@ -1,4 +1,5 @@
 /** The quality checks' settings and their defaults: every check is off until pipeline.yaml turns it on. */
+import { defaultE2eChecks, type E2eChecksConfig } from "./e2eChecks";
 
 /** Bandit's severities, lowest first; the ESLint security rules are ranked on the same scale. */
 export const SAST_SEVERITIES = ["low", "medium", "high"] as const;
@@ -43,7 +44,7 @@ export interface AuditConfig {
   osvUrl: string;
 }
 
-export interface QualityConfig {
+export interface QualityConfig extends E2eChecksConfig {
   sast: SastConfig;
   secrets: SecretsConfig;
   audit: AuditConfig;
@@ -68,5 +69,6 @@ export function defaultQuality(): QualityConfig {
       npmRegistry: "",
       osvUrl: "https://api.osv.dev/v1/query",
     },
+    ...defaultE2eChecks(),
   };
 }

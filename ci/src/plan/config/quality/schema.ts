@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { say } from "../issue";
 import { flag, matching, oneOf, settings, stringList } from "../kinds";
+import { E2E_CHECKS_SCHEMA } from "./e2eSchema";
 import { SAST_SEVERITIES, AUDIT_SEVERITIES } from "./defaults";
 
 const url = (example: string) => matching(/^https?:\/\/[^\s/]+\S*$/, example, "an http(s) URL");
@@ -36,7 +37,7 @@ const audit = settings({
   osvUrl: url('"https://api.osv.dev/v1/query"'),
 });
 
-export const QUALITY_SCHEMA = settings({ sast, secrets, audit });
+export const QUALITY_SCHEMA = settings({ sast, secrets, audit, ...E2E_CHECKS_SCHEMA });
 
 /** What a file's `quality:` holds, each part checked. */
 export type QualityInput = v.InferOutput<typeof QUALITY_SCHEMA>;

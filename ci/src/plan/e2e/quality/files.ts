@@ -1,0 +1,41 @@
+/** Where the E2E quality run keeps its files, how pages become file names, and how Chromium renders. Pure. */
+
+/** Where the quality run keeps its files, relative to the frontend directory (inside the git-ignored .e2e). */
+export const QUALITY_DIR = ".e2e/quality";
+export const QUALITY_PATHS = {
+  config: `${QUALITY_DIR}/playwright.config.mjs`,
+  spec: `${QUALITY_DIR}/quality.spec.mjs`,
+  /** One `<slug>.json` of axe violations per page. */
+  a11y: `${QUALITY_DIR}/a11y`,
+  /** `<slug>.report.json` and `.report.html` per page. */
+  lighthouse: `${QUALITY_DIR}/lighthouse`,
+  /** Playwright's JSON report of the quality run. */
+  visualJson: `${QUALITY_DIR}/visual.json`,
+  /** Playwright's output: on a difference, `<name>-actual.png`, `-expected.png` and `-diff.png`. */
+  results: `${QUALITY_DIR}/results`,
+} as const;
+
+/** Rendering held still, so a baseline taken on one machine matches the next run on the same browser and fonts. */
+export const VIEWPORT = { width: 1280, height: 720 };
+
+/** A page path as a file name: `/` → `home`, `/books/new` → `books-new`. */
+export function pageSlug(page: string): string {
+  const s = page
+    .replace(/[?#].*$/, "")
+    .replace(/^\/+|\/+$/g, "")
+    .replace(/[^A-Za-z0-9]+/g, "-");
+  return s || "home";
+}
+
+/** The flags Chromium needs here (no sandbox as root, no GPU, nothing fetched in the background). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--font-render-hinting=none",
+];

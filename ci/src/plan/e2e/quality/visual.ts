@@ -1,0 +1,74 @@
+/** Judge the screenshot comparisons from the quality run's Playwright JSON report. Pure. */
+import type { VisualConfig } from "../../config/quality/e2eChecks";
+import { resultOf, type QualityResult } from "./result";
+
+interface Attachment {
+  name: string;
+  path?: string;
+}
+interface Spec {
+  title: string;
+  tests: { status: string; results: { attachments?: Attachment[]; errors?: { message?: string }[] }[] }[];
+}
+interface Suite {
+  specs?: Spec[];
+  suites?: Suite[];
+}
+
+function specsOf(s: Suite): Spec[] {
+  return [...(s.specs ?? []), ...(s.suites ?? []).flatMap(specsOf)];
+}
+
+/** Where a diff image is, relative to the report's `quality/` folder (Playwright writes absolute paths). */
+function reportPath(path: string): string {
+  const i = path.indexOf("/results/");
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** Why a screenshot test failed, in one line: how many pixels differ, the size change, or the missing baseline. */
+function reasonOf(message: string): string {
+  const lines = message
+    // eslint-disable-next-line no-control-regex -- Playwright colours its messages with ANSI escapes
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((l) => l.trim().replace(/^Error: /, ""));
+  if (lines.some((l) => l.includes("doesn't exist"))) return "no baseline yet";
+  return lines.find((l) => /pixels .*different|sizes? differ/i.test(l)) ?? lines[0];
+}
+
+/** A page whose screenshot differs (or has no baseline) fails, naming its diff image; a page not run fails too. */
+export function judgeVisual(cfg: VisualConfig, reportJson: string | undefined, accept: string): QualityResult {
+  if (reportJson === undefined) return resultOf("visual", [], "", ["the screenshot run wrote no JSON report"]);
+  const specs = (JSON.parse(reportJson) as { suites?: Suite[] }).suites?.flatMap(specsOf) ?? [];
+  const failing: string[] = [];
+  const problems: string[] = [];
+  for (const page of cfg.pages) {
+    const t = specs.find((s) => s.title === `visual ${page}`)?.tests[0];
+    if (!t) {
+      problems.push(`no screenshot test ran for ${page}`);
+      continue;
+    }
+    if (t.status === "expected") continue;
+    const last = t.results[t.results.length - 1];
+    const images = (last?.attachments ?? []).filter((a) => a.path && /-(diff|actual)\.png$/.test(a.path));
+    const diff = images.find((a) => a.path!.endsWith("-diff.png")) ?? images[0];
+    const where = diff ? `: quality/${reportPath(diff.path!)}` : "";
+    failing.push(`${page} ${reasonOf(last?.errors?.[0]?.message ?? t.status)}${where}`);
+  }
+  const r = resultOf("visual", failing, `(${cfg.pages.length} page(s) match their baselines)`, problems);
+  return r.status === "failed" ? { ...r, details: [...r.details, `accept the new screenshots: ${accept}`] } : r;
+}
+
+/** A screenshot a run took where its baseline differed or was missing, and the baseline file it would become. */
+export interface AcceptedBaseline {
+  from: string;
+  baseline: string;
+}
+
+/** From the files under a report's `quality/results/`, each `<name>-actual.png` as the baseline `<name>.png`. */
+export function acceptedBaselines(files: string[]): AcceptedBaseline[] {
+  return files
+    .filter((f) => f.endsWith("-actual.png"))
+    .sort()
+    .map((f) => ({ from: f, baseline: `${f.split("/").at(-1)!.slice(0, -"-actual.png".length)}.png` }));
+}

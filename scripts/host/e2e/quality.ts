@@ -1,0 +1,36 @@
+/**
+ * The E2E quality job as host processes: the pipeline's own pinned tools (root package.json), Chromium from
+ * CHROME_PATH or Debian's, the quality spec and Lighthouse in the frontend; their outputs read back by path.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { QualityEnd } from "../../../ci/src/flow/e2e";
+import { qualityFiles } from "../../../ci/src/io/qualityFiles";
+import { QUALITY_DIR } from "../../../ci/src/plan/e2e/quality/files";
+import { qualityOutputs, type QualityPlan } from "../../../ci/src/plan/e2e/quality/plan";
+
+/** The pipeline's own checkout: its node_modules holds @axe-core/playwright and lighthouse, pinned in its lockfile. */
+export const PIPELINE_ROOT = resolve(import.meta.dirname, "../../..");
+
+/** The Chromium Lighthouse starts: CHROME_PATH, else the one Playwright is told to use, else Debian's. */
+export function chromePath(env: NodeJS.ProcessEnv): string {
+  return env.CHROME_PATH || env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || "/usr/bin/chromium";
+}
+
+/** Write the plan's files, run each step (a failing one is judged by what it left), read the outputs back. */
+export async function runQualityJob(
+  q: QualityPlan,
+  fe: string,
+  env: NodeJS.ProcessEnv,
+  run: (job: QualityPlan["job"], step: QualityPlan["job"]["steps"][number]) => Promise<unknown>,
+): Promise<QualityEnd<string>> {
+  rmSync(join(fe, QUALITY_DIR), { recursive: true, force: true });
+  for (const [path, text] of Object.entries(qualityFiles(q.checks))) {
+    mkdirSync(dirname(join(fe, path)), { recursive: true });
+    writeFileSync(join(fe, path), text);
+  }
+  const job = { ...q.job, env: { ...q.job.env, CHROME_PATH: chromePath(env) } };
+  for (const step of job.steps) await run(job, step);
+  const read = (p: string) => (existsSync(join(fe, p)) ? readFileSync(join(fe, p), "utf8") : undefined);
+  return { outputs: Object.fromEntries(qualityOutputs(q).map((p) => [p, read(p)])), dir: join(fe, QUALITY_DIR) };
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { startLocalApp, type LocalApp } from "../../../../scripts/host/exampleApp";
+import { TOOLS_BIN } from "../../../../scripts/host/stage";
+import { runPipeline } from "../../../support/cli";
+import { linkFrontendDeps } from "../../../support/e2eFixtures";
+import { copyExample } from "../../../support/example";
+
+const SHA = "2222222222222222222222222222222222222222";
+const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH].join(delimiter), SLACK_WEBHOOK_URL: "" };
+/** Budgets the example meets with room on a loaded 2-core machine; its home page transfers about 150 KiB. */
+const CONFIG = `quality:
+  a11y: { enabled: true }
+  budgets: { enabled: true, performance: 20, lcpMs: 10000, cls: 0.1, totalKib: 600 }
+  visual: { enabled: true }
+`;
+
+/** One finding of each kind: an image without alt text, a 2 MiB image, and a heading in another colour. */
+function plantFindings(fe: string): void {
+  const page = join(fe, "app/page.tsx");
+  writeFileSync(
+    page,
+    readFileSync(page, "utf8").replace(
+      '<h1 data-testid="home-title">',
+      '{/* eslint-disable-next-line @next/next/no-img-element */}<img src="/pixel.png" width={1} height={1} />\n      <img src="/heavy.svg" alt="" width={1} height={1} />\n      <h1 data-testid="home-title">',
+    ),
+  );
+  // Random, so the server's gzip cannot shrink it: about 1.5 MiB on the wire.
+  const noise = randomBytes(1536 * 1024).toString("base64");
+  writeFileSync(join(fe, "public/heavy.svg"), `<svg xmlns="http://www.w3.org/2000/svg"><!-- ${noise} --></svg>\n`);
+  writeFileSync(
+    join(fe, "public/pixel.png"),
+    Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    ),
+  );
+  writeFileSync(
+    join(fe, "app/globals.css"),
+    `${readFileSync(join(fe, "app/globals.css"), "utf8")}\nh1 { color: #c0392b; }\n`,
+  );
+}
+
+/**
+ * The E2E tier's quality checks on the example app, for real: axe, Lighthouse and screenshots against the committed
+ * baseline, on Debian Chromium, through `npm run pipeline -- end-to-end`; green as committed, red on planted findings.
+ */
+describe("E2E quality checks on the running example app", () => {
+  const copy = copyExample();
+  const fe = join(copy.dir, "frontend");
+  let app: LocalApp | undefined;
+  const start = async () => {
+    await app?.stop();
+    app = await startLocalApp(copy.dir, parseConfig(CONFIG), env, () => {});
+  };
+  const e2e = async () => {
+    const state = mkdtempSync(join(tmpdir(), "e2e-quality-"));
+    const r = await runPipeline(
+      ["end-to-end", "--source", copy.dir, "--base-url", app!.baseUrl, "--api-url", app!.apiUrl].concat([
+        "--state-dir",
+        state,
+        "--commit",
+        SHA,
+        "--record",
+        "local",
+        "--suite",
+        "smoke",
+        "--shards",
+        "1",
+      ]),
+      env,
+    );
+    return { ...r, report: join(state, "e2e-report"), record: join(state, "e2e", `${SHA}.json`) };
+  };
+
+  beforeAll(async () => {
+    linkFrontendDeps(copy.dir);
+    writeFileSync(join(copy.dir, "pipeline.yaml"), CONFIG);
+    await start();
+  }, 240_000);
+  afterAll(async () => {
+    await app?.stop();
+    copy.remove();
+  });
+
+  it("passes all three on the example as committed, their reports in the E2E report", async () => {
+    const r = await e2e();
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.stdout).toMatch(/^a11y: passed \(0 critical, 0 serious, \d+ moderate, \d+ minor; fails at serious/m);
+    expect(r.stdout).toMatch(/^budgets: passed \(\/: performance \d+, LCP \d+ ms, CLS [\d.]+, \d+ KiB\)$/m);
+    expect(r.stdout).toMatch(/^visual: passed \(1 page\(s\) match their baselines\)$/m);
+    for (const f of ["quality/a11y/home.json", "quality/lighthouse/home.report.html", "quality/visual.json"])
+      expect(existsSync(join(r.report, f)), f).toBe(true);
+    const summary = JSON.parse(readFileSync(join(r.report, "summary.json"), "utf8"));
+    expect(summary.quality.map((q: { status: string }) => q.status)).toEqual(["passed", "passed", "passed"]);
+  }, 300_000);
+
+  it("goes red on each planted finding, naming it, with the diff image in the report and promotion blocked", async () => {
+    plantFindings(fe);
+    await start();
+    const r = await e2e();
+    expect(r.exitCode, r.output).toBe(1);
+    expect(r.stdout).toMatch(/^e2e \(smoke\): FAILED$/m);
+    expect(r.stdout).toMatch(/^playwright: \d+ passed, 0 failed/m);
+    expect(r.stdout).toMatch(/^a11y: FAILED critical image-alt on \/ \(1×: img\[src\$=\\?"pixel\.png\\?"\]\)/m);
+    expect(r.stdout).toMatch(/^budgets: FAILED \/: total \d{4} KiB > 600 KiB/m);
+    const visual = /^visual: FAILED \/ \d+ pixels .* are different\.: quality\/(results\/\S+-diff\.png)$/m.exec(
+      r.stdout,
+    );
+    expect(visual, r.stdout).not.toBeNull();
+    expect(existsSync(join(r.report, "quality", visual![1]))).toBe(true);
+    expect(r.stdout).toContain("accept the new screenshots: npm run pipeline -- accept-baselines");
+    expect(JSON.parse(readFileSync(r.record, "utf8"))).toMatchObject({ status: "failed", failed: 0 });
+
+    // Accepting the run's screenshot makes it the committed baseline.
+    const accepted = await runPipeline(["accept-baselines", "--source", copy.dir, "--report", r.report], env);
+    expect(accepted.exitCode, accepted.output).toBe(0);
+    const actual = readFileSync(join(r.report, "quality", visual![1].replace(/-diff\.png$/, "-actual.png")));
+    expect(readFileSync(join(fe, "e2e/__screenshots__/home.png")).equals(actual)).toBe(true);
+    expect(accepted.stdout).toContain(`accepted ${join(fe, "e2e/__screenshots__/home.png")}`);
+  }, 360_000);
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
+import { judgeVisual } from "../../../../../ci/src/plan/e2e/quality/visual";
+
+const cfg = { ...defaultE2eChecks().visual, enabled: true, pages: ["/", "/about"] };
+const spec = (title: string, status: string, message = "", attachments: string[] = []) => ({
+  title,
+  tests: [
+    {
+      status,
+      results: [{ errors: message ? [{ message }] : [], attachments: attachments.map((p) => ({ name: p, path: p })) }],
+    },
+  ],
+});
+const report = (...specs: ReturnType<typeof spec>[]) => JSON.stringify({ suites: [{ suites: [{ specs }] }] });
+
+describe("judgeVisual", () => {
+  it("passes when every page matches its baseline", () => {
+    const r = judgeVisual(cfg, report(spec("visual /", "expected"), spec("visual /about", "expected")), "accept");
+    expect(r.verdict).toBe("visual: passed (2 page(s) match their baselines)");
+  });
+
+  it("fails a differing page with Playwright's reason and its diff image inside the report", () => {
+    const msg =
+      "\u001b[31mError: expect(page).toHaveScreenshot(expected) failed\n\n  1234 pixels (ratio 0.02) are different.";
+    const files = [
+      "/x/fe/.e2e/quality/results/quality-visual-/home-actual.png",
+      "/x/fe/.e2e/quality/results/quality-visual-/home-diff.png",
+    ];
+    const r = judgeVisual(
+      cfg,
+      report(spec("visual /", "unexpected", msg, files), spec("visual /about", "expected")),
+      "npm run x",
+    );
+    expect(r.verdict).toBe(
+      "visual: FAILED / 1234 pixels (ratio 0.02) are different.: quality/results/quality-visual-/home-diff.png",
+    );
+    expect(r.details.at(-1)).toBe("accept the new screenshots: npm run x");
+  });
+
+  it("fails a page with no baseline yet, and a page that never ran", () => {
+    const msg = "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home.png, writing actual.";
+    const r = judgeVisual(cfg, report(spec("visual /", "unexpected", msg)), "a");
+    expect(r.details.slice(0, 2)).toEqual(["no screenshot test ran for /about", "/ no baseline yet"]);
+    expect(judgeVisual(cfg, undefined, "a").verdict).toBe("visual: FAILED the screenshot run wrote no JSON report");
+  });
+});
