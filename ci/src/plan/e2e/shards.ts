@@ -38,7 +38,8 @@ export class ShardCountError extends InputError {
 
 /** Check a shard count and clamp it to the number of spec files; a clamp comes with a warning. */
 export function validateShardCount(shards: unknown, fileCount: number): { shards: number; warning?: string } {
-  if (typeof shards !== "number" || outOfBound(BOUNDS["e2e.shards"], shards) !== undefined) throw new ShardCountError(shards);
+  if (typeof shards !== "number" || outOfBound(BOUNDS["e2e.shards"], shards) !== undefined)
+    throw new ShardCountError(shards);
   if (fileCount > 0 && shards > fileCount) {
     return {
       shards: fileCount,

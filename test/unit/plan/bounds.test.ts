@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BOUNDS, rangeOf, type BoundName } from "../../../../ci/src/plan/bounds";
-import { ConfigError } from "../../../../ci/src/plan/config/error";
-import { parseConfig } from "../../../../ci/src/plan/config/parse";
-import { validateKeep } from "../../../../ci/src/plan/deploy/stage";
-import { readinessPolicy } from "../../../../ci/src/plan/e2e/readiness";
-import { validateShardCount } from "../../../../ci/src/plan/e2e/shards";
-import { InputError } from "../../../../ci/src/plan/errors";
-import { buildProgram } from "../../../../scripts/host/cli/program";
+import { BOUNDS, rangeOf, type BoundName } from "../../../ci/src/plan/bounds";
+import { ConfigError } from "../../../ci/src/plan/config/error";
+import { parseConfig } from "../../../ci/src/plan/config/parse";
+import { validateKeep } from "../../../ci/src/plan/deploy/stage";
+import { readinessPolicy } from "../../../ci/src/plan/e2e/readiness";
+import { validateShardCount } from "../../../ci/src/plan/e2e/shards";
+import { InputError } from "../../../ci/src/plan/errors";
+import { buildProgram } from "../../../scripts/host/cli/program";
 
 /** A host CLI flag and the pipeline.yaml key of the same meaning (the bound's name), with a command taking it. */
 const PAIRS: { command: string; flag: string; key: BoundName }[] = [
