@@ -8,6 +8,7 @@ import { dryRunExecutor, processExecutor, type PlannedCommand } from "./exec";
 import { hostOverrides, runJob } from "./job";
 import { preflight } from "./preflight";
 import { runScan, saveQualityReport } from "./quality";
+import { nodeForJob } from "./node";
 import { reportStage } from "./report";
 import { runnerEnv } from "./stage";
 import { sendStageAlerts } from "./stageAlerts";
@@ -30,10 +31,23 @@ export async function runFastTests(
   const env = runnerEnv(f.env);
   const planned: PlannedCommand[] = [];
   let scanIndex = 0;
+  // Each job's provisioned toolchain (PATH first), filled before preflight checks the versions.
+  const provided = new Map<string, Record<string, string>>();
+  const jobEnv = (name: string) => ({ ...env, ...provided.get(name) });
   const config = f.configFile && f.configFile !== CONFIG_FILE ? ` --config ${f.configFile}` : "";
   const ports: FastTestsPorts = {
     resolveTrigger: () => resolveTrigger(f, triggerPorts(sourceDir, f.eventFile)),
-    preflight: (jobs) => (f.dryRun ? Promise.resolve() : preflight(jobs, sourceDir, env)),
+    toolchains: async (jobs) => {
+      const lines: string[] = [];
+      for (const job of jobs) {
+        const node = await nodeForJob(job, env, !f.dryRun);
+        if (!node) continue;
+        provided.set(job.name, node.overrides);
+        lines.push(node.line);
+      }
+      return lines;
+    },
+    preflight: (jobs) => (f.dryRun ? Promise.resolve() : preflight(jobs, sourceDir, env, (j) => jobEnv(j.name))),
     runJob: async (job) =>
       runJob(job, {
         sourceDir,
@@ -42,7 +56,7 @@ export async function runFastTests(
         exec: f.dryRun ? dryRunExecutor(job.name, planned) : processExecutor,
         startServices: !f.dryRun,
         out: f.dryRun ? process.stderr : process.stdout,
-        overrides: await hostOverrides(job, env),
+        overrides: { ...(await hostOverrides(job, env)), ...provided.get(job.name) },
       }),
     runScan: async (scan) =>
       f.dryRun

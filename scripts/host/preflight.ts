@@ -5,6 +5,7 @@ import type { Job, ToolNeed } from "../../ci/src/plan/job";
 import { findServiceBin } from "./services";
 import { findPython, uvBroken } from "./python";
 import { UV_VERSION } from "../../ci/src/plan/images";
+import { satisfies } from "../../ci/src/plan/toolchain/semver";
 
 /** A host tool that is missing or too old: one line saying what and how to install it. */
 export class MissingToolError extends InputError {
@@ -14,11 +15,16 @@ export class MissingToolError extends InputError {
 }
 
 /** Check every tool and service command the jobs need, before anything starts; the checks run concurrently. */
-export async function preflight(jobs: Job[], sourceDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function preflight(
+  jobs: Job[],
+  sourceDir: string,
+  env: NodeJS.ProcessEnv,
+  envFor: (job: Job) => NodeJS.ProcessEnv = () => env,
+): Promise<void> {
   const checks = jobs.flatMap((job) => {
     const cwd = join(sourceDir, job.workdir);
     const tools = job.tools.map(async (tool) => {
-      const p = await checkTool(tool, cwd, env);
+      const p = await checkTool(tool, cwd, envFor(job));
       return p && `${job.name}: ${p}`;
     });
     const services = job.services.map(async (svc) =>
@@ -40,6 +46,11 @@ async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): P
     const major = Number.parseInt(/(\d+)/.exec(out.stdout)?.[1] ?? "", 10);
     if (!(major >= tool.minMajor))
       return `${tool.bin} ${out.stdout.trim()} is older than ${tool.minMajor}; ${tool.installHint}`;
+  }
+  if (tool.range) {
+    const out = await $({ env, quiet: true, nothrow: true })`${tool.bin} --version`;
+    if (!satisfies(out.stdout.trim(), tool.range.range))
+      return `${tool.bin} ${out.stdout.trim()} is not in ${tool.range.range} (${tool.range.why}); ${tool.installHint}`;
   }
   if (tool.bin === "uv") {
     const broken = await uvBroken(env, cwd);

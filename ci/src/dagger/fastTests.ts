@@ -44,6 +44,11 @@ export async function runFastTests(a: FastTestsArgs): Promise<string> {
       a.repo && (t.base || t.head || t.eventFile)
         ? resolveTrigger(t, triggerPorts(a.repo, t.eventFile, a.appPath ?? ""))
         : { prefix: a.appPath ?? "" },
+    // The image is the toolchain: its tag follows the pin (plan/toolchain/node.ts).
+    toolchains: async (jobs) =>
+      jobs.flatMap((j) =>
+        j.tools.flatMap((t) => (t.range ? [`${t.bin} from ${j.image} for ${j.name}: ${t.range.why}`] : [])),
+      ),
     // Containers bring their own tools, and the engine shows each exec's output: nothing to check or keep beforehand.
     preflight: async () => undefined,
     runJob: (job) => runJob(a.source, job),

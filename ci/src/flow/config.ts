@@ -3,7 +3,9 @@
  * the host runner a folder on disk; each passes only how to test for a path and read a file.
  */
 import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
-import { factPaths } from "../plan/config/repoFacts";
+import { factPaths, type FrontendFacts } from "../plan/config/repoFacts";
+import { BACKEND_MANAGER_FILES, frontendFactPaths } from "../plan/config/toolchains";
+import type { JsManager } from "../plan/toolchain/javascript";
 import { ConfigError } from "../plan/config/error";
 import { missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
@@ -22,11 +24,20 @@ export interface ConfigSource {
 /** Read and validate the source's config file (optional under its default name), and check its paths exist. */
 export async function loadConfig(src: ConfigSource, file = CONFIG_FILE): Promise<PipelineConfig> {
   const text = await readConfigText(src, file);
-  const paths = factPaths(parseConfig(text, file).backend.path);
+  const given = parseConfig(text, file);
+  const paths = factPaths(given.backend.path);
   const fact = async (p: string) =>
     (await src.exists(p)) && (await isInside(src, p)) ? src.read(p).catch(() => undefined) : undefined;
   const [pythonVersionFile, pyproject] = await Promise.all([fact(paths.pythonVersionFile), fact(paths.pyproject)]);
-  const config = parseConfig(text, file, { pythonVersionFile, pyproject });
+  const at = (f: string) => (given.backend.path === "." ? f : `${given.backend.path}/${f}`);
+  const present = await Promise.all(BACKEND_MANAGER_FILES.map(async (f) => ((await src.exists(at(f))) ? f : "")));
+  const facts = {
+    pythonVersionFile,
+    pyproject,
+    backendFiles: present.filter(Boolean),
+    frontend: await frontendFacts(src, given.frontend.path, fact),
+  };
+  const config = parseConfig(text, file, facts);
   for (const { key, path } of requiredPaths(config)) {
     if (!(await src.exists(path))) throw missingPathError(file, key, path);
     if (!(await isInside(src, path))) throw outsidePathError(file, key, path);
@@ -52,6 +63,23 @@ async function readConfigText(src: ConfigSource, file: string): Promise<string |
   return src.read(file).catch(() => {
     throw new ConfigError(file, "", `cannot be read from ${src.where}`, fix);
   });
+}
+
+/** The frontend's pins, package.json and lockfiles, as the toolchain detection reads them. */
+async function frontendFacts(
+  src: ConfigSource,
+  path: string,
+  fact: (p: string) => Promise<string | undefined>,
+): Promise<FrontendFacts> {
+  const p = frontendFactPaths(path);
+  const [nvmrc, nodeVersionFile, packageJson, yarnLock] = await Promise.all(
+    [p.nvmrc, p.nodeVersionFile, p.packageJson, p.yarnLock].map(fact),
+  );
+  const locks = Object.entries(p.lockfiles) as [JsManager, string][];
+  const lockfiles = (await Promise.all(locks.map(async ([m, f]) => ((await src.exists(f)) ? m : undefined)))).filter(
+    (m): m is JsManager => m !== undefined,
+  );
+  return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles };
 }
 
 async function isInside(src: ConfigSource, path: string): Promise<boolean> {

@@ -18,6 +18,8 @@ import type { ResolvedTrigger } from "./triggers";
 export interface FastTestsPorts extends QualityPorts {
   /** The trigger, with the diff when the call gave base/head or an event file. */
   resolveTrigger(): Promise<ResolvedTrigger>;
+  /** Make each job's pinned toolchain ready (the host provisions Node); one line per tool: which version, and why. */
+  toolchains(jobs: Job[]): Promise<string[]>;
   /** Check, before any job starts, that the jobs can run here (tools, services); throw an InputError if not. */
   preflight(jobs: Job[]): Promise<void>;
   /** Run one job to its end; a failing step gives a failed result, never a rejection. */
@@ -55,6 +57,7 @@ export async function fastTestsFlow(
   const sel = selectJobs(stage, c, trigger);
   const checks = stage.qualityChecks ? qualityChecksFor(c, trigger) : [];
   const started = ports.now();
+  const toolchains = await ports.toolchains(sel.stage.jobs);
   await ports.preflight([...sel.stage.jobs, ...checks.flatMap((p) => p.scans)]);
   const [ran, quality] = await Promise.all([
     Promise.all(sel.stage.jobs.map((j) => ports.runJob(j))),
@@ -73,7 +76,7 @@ export async function fastTestsFlow(
     results,
     metrics,
     warnings: [...sel.warnings, ...down].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`)),
-    summary: [formatSummary(stage.name, results), "", formatMetrics(metrics), ...reports].join("\n"),
+    summary: [formatSummary(stage.name, results), "", formatMetrics(metrics), ...toolchains, ...reports].join("\n"),
     failures,
   };
 }

@@ -47,6 +47,11 @@ export interface ToolNeed {
   bin: string;
   /** Minimum major version, compared with the first number `bin --version` prints. */
   minMajor?: number;
+  /**
+   * A semver range `bin --version` must be in, and why (the repository's pin); for `node` the host runner provisions a
+   * version in range when its own is not.
+   */
+  range?: { range: string; why: string };
   /** A Python minor version (e.g. "3.13") this machine must have for `bin` (uv) to use. */
   python?: string;
   installHint: string;

@@ -27,7 +27,7 @@ describe("loadConfig", () => {
     const src = fakeSource({ ...LAYOUT, "backend/.python-version": "3.12\n" });
     const c = await loadConfig(src);
     expect(c.backend.pythonVersion).toBe("3.12");
-    expect(src.calls).toEqual([
+    expect(src.calls.filter((c) => !/(lock|requirements|\.nvmrc|\.node-version|package\.json)/.test(c))).toEqual([
       "exists pipeline.yaml",
       "exists backend/.python-version",
       "exists backend/pyproject.toml",
@@ -35,6 +35,11 @@ describe("loadConfig", () => {
       "exists frontend",
       "exists backend",
     ]);
+    // The toolchain facts: the frontend's pins and lockfiles, the backend's lockfiles and requirements files.
+    expect(src.calls).toContain("exists frontend/.nvmrc");
+    expect(src.calls).toContain("exists frontend/pnpm-lock.yaml");
+    expect(src.calls).toContain("exists backend/poetry.lock");
+    expect(src.calls).toContain("exists backend/requirements.txt");
   });
 
   it("reads the file's keys, then the facts under the backend path it names", async () => {

@@ -17,6 +17,10 @@ function fakePorts(results: Record<string, Partial<JobResult>>, trigger: Resolve
   let clock = 0;
   const ports: FastTestsPorts = {
     resolveTrigger: async () => (calls.push("resolveTrigger"), trigger),
+    toolchains: async (jobs) => (
+      calls.push(`toolchains ${jobs.map((j) => j.name).join(",")}`),
+      ["node 24 for frontend"]
+    ),
     preflight: async (jobs) => void calls.push(`preflight ${jobs.map((j) => j.name).join(",")}`),
     runJob: async (job) => {
       calls.push(`runJob ${job.name}`);
@@ -52,6 +56,7 @@ describe("fastTestsFlow", () => {
     const out = await fastTestsFlow(stage, c, f.ports);
     expect(f.calls).toEqual([
       "resolveTrigger",
+      "toolchains frontend,backend",
       "preflight frontend,backend",
       "runJob frontend",
       "runJob backend",
@@ -71,6 +76,7 @@ describe("fastTestsFlow", () => {
       "stage fast-tests: 1.0s (target < 5 min, alert > 7 min): ok",
       "coverage: 92.00% (minimum 85%): ok",
       "GitHub Actions estimate: 1 min × $0.008 = $0.008",
+      "node 24 for frontend",
       "reports: here",
     ]);
   });
@@ -93,7 +99,11 @@ describe("fastTestsFlow", () => {
   it("skips the job the diff leaves alone, saying why, and never runs or checks it", async () => {
     const f = fakePorts({}, diffOf(["backend/app/main.py"]));
     const out = await fastTestsFlow(stage, c, f.ports);
-    expect(f.calls.filter((x) => /^(preflight|runJob)/.test(x))).toEqual(["preflight backend", "runJob backend"]);
+    expect(f.calls.filter((x) => /^(toolchains|preflight|runJob)/.test(x))).toEqual([
+      "toolchains backend",
+      "preflight backend",
+      "runJob backend",
+    ]);
     expect(out.results.map((r) => [r.job, r.status])).toEqual([
       ["backend", "passed"],
       ["frontend", "skipped"],

@@ -3,14 +3,23 @@
  * defaults that follow the Auto-Author conventions (so the example needs no file).
  */
 import { IMAGES } from "../images";
+import type { NodePin } from "../toolchain/node";
+import type { PyManager } from "../toolchain/python";
 import { defaultQuality, type QualityConfig } from "./quality/defaults";
 
 /** A command as YAML gives it: a whitespace-separated string or an argv list. */
 export type Command = string | string[];
 
+/** A frontend package manager as pipeline.yaml names it (yarn's two lines install differently). */
+export type FrontendManager = "npm" | "pnpm" | "yarn-classic" | "yarn-berry";
+
 export interface FrontendConfig {
   path: string;
+  /** The image's Node version; a pin of the repository's (nodePin) sets its major where pipeline.yaml is silent. */
   nodeVersion: string;
+  /** The range every frontend step's Node must be in, and why: pipeline.yaml, the repository's pins, or the default. */
+  nodePin: NodePin;
+  packageManager: FrontendManager;
   image: string;
   install: Command;
   /** Ordered checks: name → command. */
@@ -23,6 +32,10 @@ export interface FrontendConfig {
 export interface BackendConfig {
   path: string;
   pythonVersion: string;
+  /** uv (uv.lock), poetry (poetry.lock, run through uvx) or pip (requirements files, installed by uv pip). */
+  packageManager: PyManager;
+  /** The requirements files `uv pip install -r` reads (packageManager pip). */
+  requirements: string[];
   image: string;
   install: Command;
   test: Command;
@@ -130,6 +143,8 @@ export function defaultConfig(): PipelineConfig {
     frontend: {
       path: "frontend",
       nodeVersion: "20",
+      nodePin: { range: ">=20", why: "the default (no .nvmrc, .node-version, engines.node or packageManager pin)" },
+      packageManager: "npm",
       image: IMAGES.node.ref,
       install: "npm ci",
       steps: {
@@ -144,6 +159,8 @@ export function defaultConfig(): PipelineConfig {
     backend: {
       path: "backend",
       pythonVersion: "3.12",
+      packageManager: "uv",
+      requirements: [],
       image: IMAGES.uv.ref,
       install: "uv sync --frozen",
       test: "uv run --frozen pytest",

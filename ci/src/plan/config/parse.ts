@@ -3,6 +3,7 @@ import { nodeImage } from "../images";
 import { detectBackend, type RepoFacts } from "./repoFacts";
 import { ConfigError } from "./error";
 import { validate } from "./schema";
+import { backendManagerFromRepo, frontendFromRepo } from "./toolchains";
 import { checkValues } from "./values";
 import { parseYaml } from "./yaml";
 
@@ -14,10 +15,13 @@ export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts:
   const defaults = defaultConfig();
   const raw = parseYaml(text, file);
   const valid = raw === undefined ? {} : validate(raw, file);
-  const { backend, detected } = withRepoFacts(valid.backend ?? {}, facts, defaults);
-  const given = { ...valid, backend };
+  const found = withRepoFacts(valid.backend ?? {}, facts, defaults);
+  const detected = found.detected;
+  const backend = backendManagerFromRepo(found.backend, facts, detected);
+  const frontend = frontendFromRepo(valid.frontend ?? {}, facts.frontend, defaults.frontend, detected);
+  const given = { ...valid, backend, frontend };
   const merged = merge(defaults, given) as PipelineConfig;
-  const fe = given.frontend;
+  const fe = valid.frontend;
   if (fe?.nodeVersion !== undefined && fe.image === undefined) {
     merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
   }

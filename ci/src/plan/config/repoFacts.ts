@@ -3,15 +3,27 @@
  * where `pipeline.yaml` is silent. Each runner reads the two files; the deciding is pure and shared.
  */
 import { parse } from "smol-toml";
+import type { JsManager } from "../toolchain/javascript";
+import type { NodePinFiles } from "../toolchain/node";
 
 /** The backend's own files, as text (absent when the repository has none). */
 export interface RepoFacts {
   pythonVersionFile?: string;
   pyproject?: string;
+  /** Which lockfiles and requirements files the backend directory has (names, relative to it). */
+  backendFiles?: string[];
+  /** The frontend's files that pin Node or name its package manager. */
+  frontend?: FrontendFacts;
+}
+
+/** The frontend's own files: texts of the pins and package.json, and which lockfiles exist. */
+export interface FrontendFacts extends NodePinFiles {
+  lockfiles: JsManager[];
+  yarnLock?: string;
 }
 
 /** Where each fact lives, relative to the source root, for a backend at `backendPath`. */
-export function factPaths(backendPath: string): Record<keyof RepoFacts, string> {
+export function factPaths(backendPath: string): Record<"pythonVersionFile" | "pyproject", string> {
   const at = (f: string) => (backendPath === "." ? f : `${backendPath}/${f}`);
   return { pythonVersionFile: at(".python-version"), pyproject: at("pyproject.toml") };
 }

@@ -71,6 +71,7 @@ export const PIPELINE_SCHEMA = settings({
   frontend: settings({
     path: insidePath("frontend"),
     nodeVersion: matching(/^\d+(?:\.\d+){0,2}$/, '"22"', "a Node version such as 22 or 22.11"),
+    packageManager: oneOf(["npm", "pnpm", "yarn-classic", "yarn-berry"]),
     image: image('"node:22-bookworm-slim"'),
     install: command(),
     steps: commandMap(),
@@ -80,6 +81,8 @@ export const PIPELINE_SCHEMA = settings({
   backend: settings({
     path: insidePath("backend"),
     pythonVersion: matching(/^\d+\.\d+$/, '"3.13"', "a Python version such as 3.13"),
+    packageManager: oneOf(["uv", "poetry", "pip"]),
+    requirements: stringList('["requirements.txt", "requirements-dev.txt"]'),
     image: image('"ghcr.io/astral-sh/uv:0.9.9-python3.13-trixie-slim"'),
     install: command(),
     test: command(),

@@ -4,21 +4,31 @@ import { toArgv } from "../config/command";
 import type { Job } from "../job";
 import { planMongoService } from "./mongo";
 import { thresholdOf } from "../config/thresholds";
+import { POETRY_ENV, pyInstall, pyManifests } from "../toolchain/python";
 
-/** Plan the backend job: uv sync on the lock, then pytest with coverage against MongoDB. */
+/** Plan the backend job: a frozen install (uv, Poetry or uv pip), then pytest with coverage against MongoDB. */
 export function planBackendJob(c: PipelineConfig): Job {
   const be = c.backend;
+  const steps = pyInstall(be.packageManager, be.requirements);
   return {
     name: "backend",
     stage: "fast-tests",
     image: be.image,
     workdir: be.path,
-    manifests: ["pyproject.toml", "uv.lock"],
-    install: [{ name: "install", argv: installArgv(c) }],
-    steps: [{ name: "pytest", argv: pytestArgv(c) }],
-    caches: [{ key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" }],
+    manifests: pyManifests(be.packageManager, be.requirements),
+    install: [
+      // `uv pip install` installs into the .venv this makes; the other managers make their own.
+      ...steps.deps.slice(0, -1).map((argv) => ({ name: "venv", argv })),
+      { name: "install", argv: installArgv(c) },
+    ],
+    // Poetry installs the project's own package once its source is there (a src/ layout is imported, not found).
+    steps: [...steps.root.map((argv) => ({ name: "install-root", argv })), { name: "pytest", argv: pytestArgv(c) }],
+    caches: [
+      { key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" },
+      ...(be.packageManager === "poetry" ? [{ key: `${c.cacheNamespace}-poetry`, path: "/root/.cache/pypoetry" }] : []),
+    ],
     // uv picks this interpreter (the image's in Dagger; the host runner narrows it to a path it found).
-    env: { ...be.env, UV_PYTHON: be.pythonVersion },
+    env: { ...(be.packageManager === "poetry" ? POETRY_ENV : {}), ...be.env, UV_PYTHON: be.pythonVersion },
     services: [planMongoService(c)],
     tools: [
       { bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` },

@@ -2,16 +2,19 @@ import type { PipelineConfig } from "../config/defaults";
 import { toArgv } from "../config/command";
 import { containerWorkdir, type Job } from "../job";
 import { thresholdOf } from "../config/thresholds";
+import { jsCachePaths, jsManifests, managerArgv } from "../toolchain/javascript";
+import { splitManager } from "../config/toolchains";
 
-/** Plan the frontend job: npm ci on the lockfile, then lint, typecheck, unit tests, build. */
+/** Plan the frontend job: a frozen install (npm, pnpm or yarn), then lint, typecheck, unit tests, build. */
 export function planFrontendJob(c: PipelineConfig): Job {
   const fe = c.frontend;
+  const pm = splitManager(fe.packageManager);
   return {
     name: "frontend",
     stage: "fast-tests",
     image: fe.image,
     workdir: fe.path,
-    manifests: ["package.json", "package-lock.json"],
+    manifests: jsManifests(pm),
     install: [{ name: "install", argv: toArgv(fe.install, "frontend.install") }],
     steps: Object.entries(fe.steps).map(([name, cmd]) => ({
       name,
@@ -19,7 +22,7 @@ export function planFrontendJob(c: PipelineConfig): Job {
       ...(name === "build" ? { env: fe.buildEnv } : {}),
     })),
     caches: [
-      { key: `${c.cacheNamespace}-npm`, path: "/root/.npm" },
+      ...jsCachePaths(pm.manager, pm.berry).map((m) => ({ key: `${c.cacheNamespace}-${m.name}`, path: m.path })),
       // next build rewrites .next/cache in place; two builds writing it at once on a shared engine corrupt it.
       {
         key: `${c.cacheNamespace}-next-cache`,
@@ -27,15 +30,21 @@ export function planFrontendJob(c: PipelineConfig): Job {
         sharing: "locked",
       },
     ],
-    env: fe.env,
+    // corepack would otherwise stop to ask before it downloads the manager packageManager names.
+    env: pm.manager === "npm" ? fe.env : { COREPACK_ENABLE_DOWNLOAD_PROMPT: "0", ...fe.env },
     services: [],
     tools: [
       {
         bin: "node",
-        minMajor: Number.parseInt(fe.nodeVersion, 10),
-        installHint: `install Node.js ${fe.nodeVersion} (Debian: apt-get install nodejs, or nvm install ${fe.nodeVersion})`,
+        range: fe.nodePin,
+        installHint: `install Node.js ${fe.nodePin.range} (nvm install ${fe.nodeVersion}), or fix ${fe.nodePin.why}`,
       },
-      { bin: "npm", installHint: "npm ships with Node.js; reinstall Node.js" },
+      pm.manager === "npm"
+        ? { bin: "npm", installHint: "npm ships with Node.js; reinstall Node.js" }
+        : {
+            bin: managerArgv(pm.manager)[0],
+            installHint: "corepack ships with Node.js up to 24; npm install -g corepack",
+          },
     ],
     artifacts: ["coverage", ".next"],
     threshold: thresholdOf(c.thresholds.fastTests),

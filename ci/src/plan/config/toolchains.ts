@@ -1,0 +1,97 @@
+/**
+ * The toolchain keys pipeline.yaml leaves unset, filled from the repository's own files: the Node pin (and so the
+ * image's major), the frontend's package manager and its commands, the backend's package manager and its commands.
+ * Pure: flow/config.ts reads the files.
+ */
+import { nodeImage } from "../images";
+import { detectJsManager, jsInstall, jsRun, type JsManager } from "../toolchain/javascript";
+import { nodeImageMajor, nodePin } from "../toolchain/node";
+import { detectPyManager, pyInstall, pyTest, REQUIREMENTS_FILES } from "../toolchain/python";
+import type { FrontendConfig, FrontendManager, PipelineConfig } from "./defaults";
+import type { FrontendFacts, RepoFacts } from "./repoFacts";
+
+type Given = Record<string, unknown>;
+
+/** Where each frontend fact lives, relative to the source root, for a frontend at `frontendPath`. */
+export function frontendFactPaths(frontendPath: string) {
+  const at = (f: string) => (frontendPath === "." ? f : `${frontendPath}/${f}`);
+  return {
+    nvmrc: at(".nvmrc"),
+    nodeVersionFile: at(".node-version"),
+    packageJson: at("package.json"),
+    yarnLock: at("yarn.lock"),
+    lockfiles: { npm: at("package-lock.json"), pnpm: at("pnpm-lock.yaml"), yarn: at("yarn.lock") },
+  };
+}
+
+/** The backend files whose presence picks its package manager, relative to the backend directory. */
+export const BACKEND_MANAGER_FILES = ["uv.lock", "poetry.lock", ...REQUIREMENTS_FILES];
+
+/** The manager name pipeline.yaml uses for a detected manager. */
+export function frontendManagerName(manager: JsManager, berry: boolean): FrontendManager {
+  return manager === "yarn" ? (berry ? "yarn-berry" : "yarn-classic") : manager;
+}
+
+/** The manager and whether it is yarn berry, from the name pipeline.yaml uses. */
+export function splitManager(name: FrontendManager): { manager: JsManager; berry: boolean } {
+  return { manager: name.startsWith("yarn") ? "yarn" : (name as JsManager), berry: name === "yarn-berry" };
+}
+
+/** Fill the frontend's Node pin, image and package manager (with its install and step commands) where unset. */
+export function frontendFromRepo(
+  set: Given,
+  facts: FrontendFacts | undefined,
+  d: FrontendConfig,
+  out: string[],
+): Given {
+  const fe: Given = { ...set };
+  if (set.nodeVersion !== undefined) {
+    fe.nodePin = {
+      range: String(set.nodeVersion),
+      why: `pipeline.yaml frontend.nodeVersion "${String(set.nodeVersion)}"`,
+    };
+  } else {
+    const pin = facts && nodePin(facts);
+    const major = pin && nodeImageMajor(pin.range);
+    if (pin && major) {
+      fe.nodePin = pin;
+      fe.nodeVersion = String(major);
+      if (set.image === undefined) fe.image = nodeImage(String(major));
+      out.push(`frontend.nodeVersion: ${pin.range} (${pin.why}; image node:${major})`);
+    }
+  }
+  if (set.packageManager === undefined && facts) {
+    const found = detectJsManager(facts);
+    fe.packageManager = frontendManagerName(found.manager, found.berry);
+    if (found.manager !== "npm") out.push(`frontend.packageManager: ${String(fe.packageManager)} (${found.why})`);
+  }
+  const { manager, berry } = splitManager((fe.packageManager as FrontendManager | undefined) ?? d.packageManager);
+  if (manager === "npm") return fe;
+  if (set.install === undefined) fe.install = jsInstall({ manager, berry });
+  if (set.steps === undefined) {
+    // The default steps are npm scripts; the same scripts run through the repository's own manager.
+    fe.steps = Object.fromEntries(
+      Object.entries(d.steps).map(([name, cmd]) => [name, jsRun(manager, String(cmd).split(" ").pop() ?? name)]),
+    );
+  }
+  return fe;
+}
+
+/** Fill the backend's package manager, requirements files, install and test commands where unset. */
+export function backendManagerFromRepo(set: Given, facts: RepoFacts, out: string[]): Given {
+  const be: Given = { ...set };
+  const files = facts.backendFiles ?? [];
+  if (set.packageManager === undefined && facts.backendFiles) {
+    const found = detectPyManager({ files, pyproject: facts.pyproject });
+    be.packageManager = found.manager;
+    if (found.manager !== "uv") out.push(`backend.packageManager: ${found.manager} (${found.why})`);
+  }
+  const manager = (be.packageManager as PipelineConfig["backend"]["packageManager"] | undefined) ?? "uv";
+  const found = REQUIREMENTS_FILES.filter((r) => files.includes(r));
+  const requirements = (set.requirements as string[] | undefined) ?? found;
+  be.requirements = requirements;
+  if (manager === "uv") return be;
+  if (set.install === undefined) be.install = pyInstall(manager, requirements).deps.at(-1);
+  if (set.test === undefined) be.test = pyTest(manager);
+  return be;
+}

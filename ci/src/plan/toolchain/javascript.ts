@@ -1,0 +1,89 @@
+/**
+ * The frontend's package manager (npm, pnpm, yarn classic or berry), told by its lockfile and package.json's
+ * `packageManager`, and the commands each one installs (frozen to the lockfile) and runs scripts with. pnpm and yarn
+ * come through corepack, which fetches the version `packageManager` names from the npm registry. Pure.
+ */
+import { readPackageJson } from "./node";
+
+export type JsManager = "npm" | "pnpm" | "yarn";
+
+/** The lockfile names, and the files beside package.json that tell yarn berry from classic. */
+export const JS_LOCKFILES: Record<JsManager, string> = {
+  npm: "package-lock.json",
+  pnpm: "pnpm-lock.yaml",
+  yarn: "yarn.lock",
+};
+
+/** What the frontend directory shows: package.json's text, which lockfiles exist, and yarn.lock's text if any. */
+export interface JsManagerFacts {
+  packageJson?: string;
+  lockfiles: JsManager[];
+  yarnLock?: string;
+}
+
+/** The detected manager, whether yarn is berry (2+), and why. */
+export interface JsManagerChoice {
+  manager: JsManager;
+  berry: boolean;
+  why: string;
+}
+
+/** packageManager first (corepack obeys it), then the one lockfile present; npm when nothing says otherwise. */
+export function detectJsManager(f: JsManagerFacts): JsManagerChoice {
+  const field = readPackageJson(f.packageJson).packageManager ?? "";
+  const m = /^(npm|pnpm|yarn)@(\d+)/.exec(field);
+  if (m) {
+    const manager = m[1] as JsManager;
+    const lock = f.lockfiles.includes(manager) ? ` and ${JS_LOCKFILES[manager]}` : "";
+    return {
+      manager,
+      berry: manager === "yarn" && Number(m[2]) >= 2,
+      why: `package.json packageManager ${field}${lock}`,
+    };
+  }
+  const found = f.lockfiles.filter((l) => l !== "npm");
+  if (found.length === 1) {
+    const manager = found[0];
+    // A berry lockfile starts with a __metadata block; classic's is the v1 format.
+    const berry = manager === "yarn" && /^__metadata:/m.test(f.yarnLock ?? "");
+    const kind = manager === "yarn" ? (berry ? " (berry: __metadata)" : " (classic: lockfile v1)") : "";
+    return { manager, berry, why: `${JS_LOCKFILES[manager]}${kind}` };
+  }
+  const why = f.lockfiles.includes("npm") ? "package-lock.json" : "no pnpm-lock.yaml or yarn.lock, no packageManager";
+  return { manager: "npm", berry: false, why };
+}
+
+/** The argv prefix that runs the manager: npm itself, the others through corepack. */
+export function managerArgv(manager: JsManager): string[] {
+  return manager === "npm" ? ["npm"] : ["corepack", manager];
+}
+
+/** The frozen install: npm ci, pnpm --frozen-lockfile, yarn berry --immutable, yarn classic --frozen-lockfile. */
+export function jsInstall(c: Pick<JsManagerChoice, "manager" | "berry">): string[] {
+  const flag = { npm: [], pnpm: ["--frozen-lockfile"], yarn: c.berry ? ["--immutable"] : ["--frozen-lockfile"] };
+  return c.manager === "npm" ? ["npm", "ci"] : [...managerArgv(c.manager), "install", ...flag[c.manager]];
+}
+
+/** Run a package.json script with the manager. */
+export function jsRun(manager: JsManager, script: string): string[] {
+  return [...managerArgv(manager), "run", script];
+}
+
+/** Files the install reads, copied before the source so the dependency layer caches. */
+export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">): string[] {
+  return ["package.json", JS_LOCKFILES[c.manager], ...(c.berry ? [".yarnrc.yml"] : [])];
+}
+
+/** Where each manager keeps its download cache inside the node image (and corepack its managers). */
+export function jsCachePaths(manager: JsManager, berry: boolean): { name: string; path: string }[] {
+  const corepack = { name: "corepack", path: "/root/.cache/node/corepack" };
+  if (manager === "pnpm") return [corepack, { name: "pnpm-store", path: "/root/.local/share/pnpm/store" }];
+  if (manager === "yarn")
+    return [
+      corepack,
+      berry
+        ? { name: "yarn-berry", path: "/root/.yarn/berry/cache" }
+        : { name: "yarn", path: "/usr/local/share/.cache/yarn" },
+    ];
+  return [{ name: "npm", path: "/root/.npm" }];
+}

@@ -1,0 +1,107 @@
+/**
+ * Which Node a frontend asks for, read from its own pins, and what each runner does about it: the Dagger runner picks
+ * the `node:<major>` image, the host runner keeps its own Node when it is in range and otherwise provisions the
+ * official binary (the npm registry's `node-linux-<arch>` package). Pure: the runners read the files and the registry.
+ */
+import { allowsMajor, maxSatisfying, parseRange, satisfies } from "./semver";
+
+/** The frontend's files that can pin Node, as text (absent when the repository has none). */
+export interface NodePinFiles {
+  nvmrc?: string;
+  nodeVersionFile?: string;
+  packageJson?: string;
+}
+
+/** A semver range the frontend's Node must be in, and the file (and text) that said so. */
+export interface NodePin {
+  range: string;
+  why: string;
+}
+
+/**
+ * The oldest Node each package manager's major line runs on (its `engines.node` on the npm registry, e.g.
+ * `npm view pnpm@10 engines`), for a repository that pins only `packageManager`.
+ */
+const MANAGER_NODE: Record<string, Record<number, string>> = {
+  pnpm: { 8: ">=16.14", 9: ">=18.12", 10: ">=18.12" },
+  yarn: { 1: ">=4", 2: ">=12", 3: ">=12", 4: ">=18.12" },
+};
+
+/**
+ * The Node pin, first found of: `.nvmrc`, `.node-version` (as GitHub's setup-node reads them), `engines.node`,
+ * then the range the `packageManager` line implies. Aliases (`lts/*`, `node`) and unknown text pin nothing.
+ */
+export function nodePin(files: NodePinFiles): NodePin | undefined {
+  for (const [name, text] of [
+    [".nvmrc", files.nvmrc],
+    [".node-version", files.nodeVersionFile],
+  ] as const) {
+    const line = text?.split("\n")[0].trim();
+    if (line && /^v?\d/.test(line) && parseRange(line))
+      return { range: line.replace(/^v/, ""), why: `${name} says ${line}` };
+  }
+  const pkg = readPackageJson(files.packageJson);
+  const engines = pkg.engines?.node?.trim();
+  if (engines && parseRange(engines)) return { range: engines, why: `package.json engines.node "${engines}"` };
+  const m = /^(pnpm|yarn)@(\d+)/.exec(pkg.packageManager ?? "");
+  const implied = m && MANAGER_NODE[m[1]][Number(m[2])];
+  return implied
+    ? { range: implied, why: `package.json packageManager ${pkg.packageManager} needs Node ${implied}` }
+    : undefined;
+}
+
+interface PackageJsonPins {
+  engines?: { node?: string };
+  packageManager?: string;
+}
+
+/** package.json's pin fields; a file that does not parse pins nothing (npm itself fails loudly on it later). */
+export function readPackageJson(text: string | undefined): PackageJsonPins {
+  try {
+    const pkg = JSON.parse(text ?? "{}") as unknown;
+    return typeof pkg === "object" && pkg !== null ? (pkg as PackageJsonPins) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The Node majors `node:<major>-bookworm-slim` is published for that this pipeline picks from, oldest first. */
+export const NODE_IMAGE_MAJORS = [18, 20, 22, 24] as const;
+
+/**
+ * The image's major for a range: the oldest published major in it, the one the pin promises to support (`>=20` keeps
+ * node:20, as the host keeps its own Node 20).
+ */
+export function nodeImageMajor(range: string): number | undefined {
+  return NODE_IMAGE_MAJORS.find((m) => allowsMajor(range, m));
+}
+
+/** What the host runner does for a pin: keep its own Node, or provision a version from the registry's list. */
+export type NodeChoice =
+  | { kind: "host"; version: string; why: string }
+  | { kind: "provision"; version: string; why: string }
+  | { kind: "none"; why: string };
+
+/**
+ * Keep the host's Node when it is in range; else the newest of `cached` in range (no download), else the newest of
+ * the registry's `available` versions in range.
+ */
+export function chooseNode(pin: NodePin, host: string, cached: string[], available: string[]): NodeChoice {
+  const plain = host.replace(/^v/, "").trim();
+  if (satisfies(plain, pin.range))
+    return { kind: "host", version: plain, why: `${pin.why}; this machine's node ${plain} is in range` };
+  const version = maxSatisfying(cached, pin.range) ?? maxSatisfying(available, pin.range);
+  if (!version) {
+    return {
+      kind: "none",
+      why: `${pin.why}, but neither this machine's node ${plain} nor any published node is in range`,
+    };
+  }
+  return { kind: "provision", version, why: `${pin.why}; this machine has node ${plain}` };
+}
+
+/** The npm registry package that ships the official Node binary for a platform and CPU, or undefined. */
+export function nodeBinaryPackage(platform: string, arch: string): string | undefined {
+  const archs: Record<string, string> = { x64: "x64", arm64: "arm64" };
+  return platform === "linux" && archs[arch] ? `node-linux-${archs[arch]}` : undefined;
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { planBackendJob } from "../../../../ci/src/plan/fastTests/backend";
+import { planFrontendJob } from "../../../../ci/src/plan/fastTests/frontend";
+import { POETRY_VERSION } from "../../../../ci/src/plan/toolchain/python";
+
+const pnpmRepo = {
+  frontend: {
+    nvmrc: "24\n",
+    packageJson: JSON.stringify({ packageManager: "pnpm@10.34.8" }),
+    lockfiles: ["pnpm" as const],
+  },
+  backendFiles: ["poetry.lock"],
+  pyproject: '[project]\nname = "shelf"\n',
+};
+
+describe("frontendFromRepo (through parseConfig)", () => {
+  it("takes the Node pin and pnpm from the repository where pipeline.yaml is silent, saying why", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", pnpmRepo);
+    expect(c.frontend.nodePin).toEqual({ range: "24", why: ".nvmrc says 24" });
+    expect(c.frontend.image).toBe("node:24-bookworm-slim");
+    expect(c.detected).toContain("frontend.nodeVersion: 24 (.nvmrc says 24; image node:24)");
+    expect(c.detected).toContain(
+      "frontend.packageManager: pnpm (package.json packageManager pnpm@10.34.8 and pnpm-lock.yaml)",
+    );
+    const job = planFrontendJob(c);
+    expect(job.manifests).toEqual(["package.json", "pnpm-lock.yaml"]);
+    expect(job.install[0].argv).toEqual(["corepack", "pnpm", "install", "--frozen-lockfile"]);
+    expect(job.steps.map((s) => s.argv.join(" "))).toEqual([
+      "corepack pnpm run lint",
+      "corepack pnpm run typecheck",
+      "corepack pnpm run test:coverage",
+      "corepack pnpm run build",
+    ]);
+    expect(job.env.COREPACK_ENABLE_DOWNLOAD_PROMPT).toBe("0");
+    expect(job.tools.find((t) => t.bin === "node")?.range).toEqual({ range: "24", why: ".nvmrc says 24" });
+    expect(job.tools.map((t) => t.bin)).toContain("corepack");
+  });
+
+  it("lets pipeline.yaml's nodeVersion, packageManager, install and steps win over the repository", () => {
+    const yaml = "frontend:\n  nodeVersion: '22'\n  packageManager: yarn-berry\n  steps: { unit: yarn test }\n";
+    const c = parseConfig(yaml, "pipeline.yaml", pnpmRepo);
+    expect(c.frontend.nodePin).toEqual({ range: "22", why: 'pipeline.yaml frontend.nodeVersion "22"' });
+    expect(c.frontend.image).toBe("node:22-bookworm-slim");
+    const job = planFrontendJob(c);
+    expect(job.install[0].argv).toEqual(["corepack", "yarn", "install", "--immutable"]);
+    expect(job.steps).toEqual([{ name: "unit", argv: ["yarn", "test"] }]);
+    expect(job.manifests).toEqual(["package.json", "yarn.lock", ".yarnrc.yml"]);
+  });
+
+  it("keeps npm, node:20 and a >=20 host check for a repository that pins nothing", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", { frontend: { lockfiles: ["npm"] } });
+    const job = planFrontendJob(c);
+    expect(job.image).toBe("node:20-bookworm-slim");
+    expect(job.install[0].argv).toEqual(["npm", "ci"]);
+    expect(job.tools.find((t) => t.bin === "node")?.range?.range).toBe(">=20");
+    expect(c.detected).toBeUndefined();
+  });
+});
+
+describe("backendManagerFromRepo (through parseConfig)", () => {
+  const poetry = ["uvx", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
+
+  it("plans Poetry from poetry.lock: deps before the source, the root package after, pytest through poetry run", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", pnpmRepo);
+    expect(c.detected).toContain("backend.packageManager: poetry (poetry.lock)");
+    const job = planBackendJob(c);
+    expect(job.manifests).toEqual(["pyproject.toml", "poetry.lock"]);
+    expect(job.install).toEqual([{ name: "install", argv: [...poetry, "install", "--no-root"] }]);
+    expect(job.steps[0]).toEqual({ name: "install-root", argv: [...poetry, "install", "--only-root"] });
+    expect(job.steps[1].argv.slice(0, 6)).toEqual([...poetry, "run", "pytest"]);
+    expect(job.env).toMatchObject({ POETRY_VIRTUALENVS_IN_PROJECT: "true", UV_PYTHON: "3.12" });
+  });
+
+  it("plans requirements files as a .venv that uv pip fills", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", { backendFiles: ["requirements.txt", "requirements-test.txt"] });
+    const job = planBackendJob(c);
+    expect(job.install.map((s) => s.argv.join(" "))).toEqual([
+      "uv venv",
+      "uv pip install -r requirements.txt -r requirements-test.txt",
+    ]);
+    expect(job.steps[0].argv.slice(0, 3)).toEqual([".venv/bin/python", "-m", "pytest"]);
+    expect(job.manifests).toEqual(["requirements.txt", "requirements-test.txt"]);
+  });
+
+  it("keeps uv sync for uv.lock", () => {
+    const job = planBackendJob(parseConfig(undefined, "pipeline.yaml", { backendFiles: ["uv.lock"] }));
+    expect(job.install[0].argv).toEqual(["uv", "sync", "--frozen"]);
+  });
+});

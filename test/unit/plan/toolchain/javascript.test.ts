@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import {
+  detectJsManager,
+  jsCachePaths,
+  jsInstall,
+  jsManifests,
+  jsRun,
+} from "../../../../ci/src/plan/toolchain/javascript";
+
+const pkg = (packageManager?: string) => JSON.stringify(packageManager ? { packageManager } : {});
+
+describe("detectJsManager", () => {
+  it("follows packageManager first, as corepack does, telling yarn berry from classic by its major", () => {
+    expect(detectJsManager({ packageJson: pkg("pnpm@10.34.8"), lockfiles: ["pnpm"] })).toEqual({
+      manager: "pnpm",
+      berry: false,
+      why: "package.json packageManager pnpm@10.34.8 and pnpm-lock.yaml",
+    });
+    expect(detectJsManager({ packageJson: pkg("yarn@4.9.1"), lockfiles: [] })).toMatchObject({
+      manager: "yarn",
+      berry: true,
+    });
+    expect(detectJsManager({ packageJson: pkg("yarn@1.22.22"), lockfiles: ["yarn"] })).toMatchObject({ berry: false });
+  });
+
+  it("reads the one lockfile when packageManager is absent; a berry yarn.lock starts with __metadata", () => {
+    expect(detectJsManager({ lockfiles: ["pnpm"] })).toMatchObject({ manager: "pnpm", why: "pnpm-lock.yaml" });
+    const berry = detectJsManager({ lockfiles: ["yarn"], yarnLock: "__metadata:\n  version: 8\n" });
+    expect(berry).toEqual({ manager: "yarn", berry: true, why: "yarn.lock (berry: __metadata)" });
+    const classic = detectJsManager({ lockfiles: ["yarn"], yarnLock: "# yarn lockfile v1\n" });
+    expect(classic).toEqual({ manager: "yarn", berry: false, why: "yarn.lock (classic: lockfile v1)" });
+  });
+
+  it("stays with npm for package-lock.json, nothing, or an ambiguous pair of lockfiles", () => {
+    expect(detectJsManager({ lockfiles: ["npm"] })).toEqual({ manager: "npm", berry: false, why: "package-lock.json" });
+    expect(detectJsManager({ lockfiles: [] }).manager).toBe("npm");
+    expect(detectJsManager({ lockfiles: ["pnpm", "yarn"] }).manager).toBe("npm");
+  });
+});
+
+describe("commands", () => {
+  it("installs frozen to the lockfile with each manager, pnpm and yarn through corepack", () => {
+    expect(jsInstall({ manager: "npm", berry: false })).toEqual(["npm", "ci"]);
+    expect(jsInstall({ manager: "pnpm", berry: false })).toEqual(["corepack", "pnpm", "install", "--frozen-lockfile"]);
+    expect(jsInstall({ manager: "yarn", berry: true })).toEqual(["corepack", "yarn", "install", "--immutable"]);
+    expect(jsInstall({ manager: "yarn", berry: false })).toEqual(["corepack", "yarn", "install", "--frozen-lockfile"]);
+    expect(jsRun("pnpm", "build")).toEqual(["corepack", "pnpm", "run", "build"]);
+  });
+
+  it("copies the manager's lockfile (and berry's .yarnrc.yml) first and caches its store", () => {
+    expect(jsManifests({ manager: "pnpm", berry: false })).toEqual(["package.json", "pnpm-lock.yaml"]);
+    expect(jsManifests({ manager: "yarn", berry: true })).toEqual(["package.json", "yarn.lock", ".yarnrc.yml"]);
+    expect(jsCachePaths("pnpm", false).map((c) => c.path)).toEqual([
+      "/root/.cache/node/corepack",
+      "/root/.local/share/pnpm/store",
+    ]);
+    expect(jsCachePaths("npm", false)).toEqual([{ name: "npm", path: "/root/.npm" }]);
+  });
+});
