@@ -16,10 +16,20 @@ export interface TinyRepo {
   dumpDir: string;
 }
 
+/**
+ * A release carrying frontend/stall-health answers the health URL through nginx (whose Host has no port) once, for the
+ * deploy's route check, then holds every later one 10 s and answers 503: a hung app, after the switch.
+ */
 const SERVER = `const http = require("node:http");
 const fs = require("node:fs");
 fs.writeFileSync(process.env.ENV_DUMP + "/app-" + process.pid + ".json", JSON.stringify(process.env));
-http.createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT), "127.0.0.1");
+const stalls = fs.existsSync(__dirname + "/stall-health");
+let viaNginx = 0;
+http.createServer((q, s) => {
+  const proxied = q.url === "/api/v1/health" && !String(q.headers.host).includes(":");
+  if (stalls && proxied && ++viaNginx > 1) return setTimeout(() => { s.statusCode = 503; s.end("hung"); }, 10000);
+  s.end("ok");
+}).listen(Number(process.env.PORT), "127.0.0.1");
 `;
 
 const ECOSYSTEM = (dumpDir: string) => `const fs = require("node:fs");
