@@ -46,6 +46,8 @@ const minutes = (example: number): Bound => ({
 export const BOUNDS = {
   /** e2e.shards, --shards, --index, --total: a CI matrix of more machines than this costs more than it saves. */
   "e2e.shards": count(1, 64, 4),
+  /** frontend.cores.<step>: more than a large runner has is a typo. */
+  "frontend.cores": count(1, 256, 2, "a whole number of cores"),
   "e2e.readyAttempts": count(1, 360, 30),
   "e2e.readyIntervalSeconds": secs(0, 60, 10),
   "deploy.keep": count(1, 50, 5),

@@ -8,6 +8,10 @@ export interface Step {
   name: string;
   argv: string[];
   env?: Record<string, string>;
+  /** Steps of the same job that must end before this one starts (besides install, which always comes first). */
+  after?: string[];
+  /** Cores the step keeps busy (test runners with workers); the scheduler never runs more than the machine has. */
+  cores?: number;
 }
 
 /** A named cache volume mounted at an absolute path inside the job's container. */

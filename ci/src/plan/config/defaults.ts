@@ -24,6 +24,10 @@ export interface FrontendConfig {
   install: Command;
   /** Ordered checks: name → command. */
   steps: Record<string, Command>;
+  /** Step name → the steps it waits for; a step not named here runs beside the others once install ends. */
+  after: Record<string, string[]>;
+  /** Step name → the cores it keeps busy (default 1). */
+  cores: Record<string, number>;
   env: Record<string, string>;
   /** Dummy public env for `next build`, given to the `build` step only. */
   buildEnv: Record<string, string>;
@@ -153,6 +157,8 @@ export function defaultConfig(): PipelineConfig {
         unit: "npm run test:coverage",
         build: "npm run build",
       },
+      after: {},
+      cores: {},
       env: { NEXT_TELEMETRY_DISABLED: "1", CI: "true" },
       buildEnv: { NEXT_PUBLIC_API_URL: "http://localhost:8000" },
     },

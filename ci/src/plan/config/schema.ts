@@ -62,6 +62,26 @@ function hostCommands() {
   return v.pipe(v.array(item, m), v.minLength(1, m));
 }
 
+const stepName = () => keyName(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, "is not a step name", "use a name from steps");
+
+/** Step name → the steps it waits for; unknown names and cycles are refused on the merged config (values.ts). */
+function stepWaits() {
+  const list = v.pipe(
+    stringList("[lint]"),
+    v.maxLength(20, say("waits for more than 20 steps", "list only the steps it really needs, such as [lint]")),
+  );
+  return mapOf(stepName(), list, {
+    problem: "must be a mapping of step names to lists",
+    fix: "write it like {name}: { build: [lint] }",
+  });
+}
+
+/** Step name → the cores it keeps busy (test runners with workers). */
+function stepCores() {
+  const what = { problem: "must be a mapping of step names to core counts", fix: "write it like {name}: { unit: 2 }" };
+  return mapOf(stepName(), bounded(BOUNDS["frontend.cores"]), what);
+}
+
 const healthPath = v.pipe(
   text('"/api/v1/health"'),
   v.regex(/^\/\S*$/, (i) => say(`is ${JSON.stringify(i.input)}`, "start it with /, such as /api/v1/health")),
@@ -75,6 +95,8 @@ export const PIPELINE_SCHEMA = settings({
     image: image('"node:22-bookworm-slim"'),
     install: command(),
     steps: commandMap(),
+    after: stepWaits(),
+    cores: stepCores(),
     env: envMap(),
     buildEnv: envMap(),
   }),

@@ -1,6 +1,7 @@
 /** The checks that weigh one value against another, on the merged config (each value's own bounds are in schema.ts). */
 import { ConfigError } from "./error";
 import type { PipelineConfig } from "./defaults";
+import { checkStepGraph } from "../fastTests/graph";
 
 /** The longest a deploy may wait on health probes while it holds the lock, in seconds. */
 export const MAX_HEALTH_WAIT_SECONDS = 600;
@@ -28,6 +29,28 @@ export function checkValues(c: PipelineConfig, file: string): void {
       "use fewer readyAttempts or a shorter readyIntervalSeconds, such as 30 × 10",
     );
   checkDeploy(c, file);
+  checkFrontendSteps(c, file);
+}
+
+/** Every step named in frontend.after/cores exists, and the waits have no cycle. */
+function checkFrontendSteps(c: PipelineConfig, file: string): void {
+  const { steps, after, cores } = c.frontend;
+  const names = Object.keys(steps);
+  for (const [key, map] of [
+    ["after", after],
+    ["cores", cores],
+  ] as const) {
+    const stray = Object.keys(map).find((n) => !names.includes(n));
+    if (stray !== undefined)
+      throw new ConfigError(
+        file,
+        `frontend.${key}.${stray}`,
+        "names no step",
+        `use one of frontend.steps: ${names.join(", ")}`,
+      );
+  }
+  const nodes = names.map((name) => ({ name, after: after[name] ?? [], cores: cores[name] ?? 1 }));
+  checkStepGraph(nodes, file, "frontend.after");
 }
 
 function checkDeploy(c: PipelineConfig, file: string): void {

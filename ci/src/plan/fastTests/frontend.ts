@@ -20,6 +20,8 @@ export function planFrontendJob(c: PipelineConfig): Job {
       name,
       argv: toArgv(cmd, `frontend.steps.${name}`),
       ...(name === "build" ? { env: fe.buildEnv } : {}),
+      ...(fe.after[name] ? { after: fe.after[name] } : {}),
+      ...(fe.cores[name] ? { cores: fe.cores[name] } : {}),
     })),
     caches: [
       ...jsCachePaths(pm.manager, pm.berry).map((m) => ({ key: `${c.cacheNamespace}-${m.name}`, path: m.path })),
