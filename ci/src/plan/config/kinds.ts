@@ -79,6 +79,16 @@ export function bounded(b: Bound) {
     : v.pipe(kind, v.minValue(b.min, fail(`must be at least ${b.min}`)), max, described);
 }
 
+/** A bound that has no flag of the same meaning, declared where its key is: a whole number, as `bounded` checks it. */
+export function whole(b: Omit<Bound, "whole" | "unit"> & { unit?: string }) {
+  return bounded({ unit: "a whole number", ...b, whole: true });
+}
+
+/** A bound that has no flag of the same meaning, declared where its key is: any number, as `bounded` checks it. */
+export function amount(b: Omit<Bound, "whole">) {
+  return bounded({ ...b, whole: false });
+}
+
 /** One of `options`, with the closest one suggested. */
 export function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
   return v.picklist(options, (i) =>
