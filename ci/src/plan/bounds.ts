@@ -63,6 +63,11 @@ export const BOUNDS = {
   "services.mongo.port": count(1, 65535, 27017, "a TCP port"),
   "thresholds.minutes": minutes(5),
   "thresholds.coverage": percent(85),
+  "quality.budgets.performance": count(0, 100, 80, "a Lighthouse score"),
+  "quality.budgets.lcpMs": count(1, 120_000, 4000, "milliseconds"),
+  "quality.budgets.cls": { min: 0, max: 10, example: 0.1, whole: false, unit: "a layout-shift score" },
+  "quality.budgets.totalKib": count(1, 1_000_000, 1024, "KiB"),
+  "quality.visual.maxDiffPixelRatio": { min: 0, max: 1, example: 0.01, whole: false, unit: "a share of pixels" },
   "billing.ratePerMinute": { min: 0, max: 10, example: 0.008, whole: false, unit: "dollars per minute" },
 } as const satisfies Record<string, Bound>;
 

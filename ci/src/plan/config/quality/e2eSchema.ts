@@ -1,7 +1,8 @@
 /** The schema of the E2E tier's quality checks under `quality:` (a11y, budgets, visual). */
 import * as v from "valibot";
 import { say } from "../issue";
-import { amount, flag, insidePath, oneOf, settings, stringList, whole } from "../kinds";
+import { BOUNDS } from "../../bounds";
+import { bounded, flag, insidePath, oneOf, settings, stringList } from "../kinds";
 import { A11Y_IMPACTS } from "./e2eChecks";
 
 const PAGES_FIX = 'write paths under the frontend URL, like ["/", "/about"]';
@@ -27,16 +28,16 @@ export const E2E_CHECKS_SCHEMA = {
   budgets: settings({
     enabled: flag(true),
     pages: pages(),
-    performance: whole({ min: 0, max: 100, example: 80 }),
-    lcpMs: whole({ min: 1, max: 120_000, example: 4000, unit: "milliseconds" }),
-    cls: amount({ min: 0, max: 10, example: 0.1, unit: "a layout-shift score" }),
-    totalKib: whole({ min: 1, max: 1_000_000, example: 1024, unit: "KiB" }),
+    performance: bounded(BOUNDS["quality.budgets.performance"]),
+    lcpMs: bounded(BOUNDS["quality.budgets.lcpMs"]),
+    cls: bounded(BOUNDS["quality.budgets.cls"]),
+    totalKib: bounded(BOUNDS["quality.budgets.totalKib"]),
   }),
   visual: settings({
     enabled: flag(true),
     pages: pages(),
     baselines: insidePath("e2e/__screenshots__", "frontend.path", "the frontend"),
-    maxDiffPixelRatio: amount({ min: 0, max: 1, example: 0.01, unit: "a share of pixels" }),
+    maxDiffPixelRatio: bounded(BOUNDS["quality.visual.maxDiffPixelRatio"]),
     mask: stringList('["[data-testid=clock]"]'),
   }),
 };
