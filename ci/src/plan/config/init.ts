@@ -6,6 +6,10 @@ import { parse as parseToml } from "smol-toml";
 import { stringify } from "yaml";
 import { InputError } from "../errors";
 import { detectBackend, factPaths } from "./repoFacts";
+import { BACKEND_MANAGER_FILES, frontendManagerName } from "./toolchains";
+import { detectJsManager, jsRun, type JsManager } from "../toolchain/javascript";
+import { nodeImageMajor, nodePin } from "../toolchain/node";
+import { detectPyManager } from "../toolchain/python";
 
 /** A repository as init sees it: every path (relative, `/`-separated) and the text of the wanted ones. */
 export interface InitInput {
@@ -42,7 +46,7 @@ const MONGO_VAR = /(MONGO|DATABASE|DB).*(URI|URL|DSN)$/;
 
 /** The files init reads, from the listing: manifests, version pins and the backend's Python sources. */
 export function initWanted(paths: string[]): string[] {
-  const manifests = /(^|\/)(package\.json|pyproject\.toml|\.python-version|\.nvmrc)$/;
+  const manifests = /(^|\/)(package\.json|pyproject\.toml|\.python-version|\.nvmrc|\.node-version|yarn\.lock)$/;
   return paths.filter((p) => manifests.test(p) || (p.endsWith(".py") && p.split("/").length <= 4));
 }
 
@@ -92,18 +96,33 @@ function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
   const pkg = JSON.parse(input.read[pkgPath]) as { scripts?: Record<string, string>; engines?: { node?: string } };
   const scripts = pkg.scripts ?? {};
   const out: InitGuess[] = [{ key: "frontend.path", value: dir, why: `${pkgPath} depends on next` }];
+  const at = (f: string) => (dir === "." ? f : `${dir}/${f}`);
+  const locks = (["npm", "pnpm", "yarn"] as JsManager[]).filter((m) =>
+    input.paths.includes(at({ npm: "package-lock.json", pnpm: "pnpm-lock.yaml", yarn: "yarn.lock" }[m])),
+  );
+  const pm = detectJsManager({
+    packageJson: input.read[pkgPath],
+    lockfiles: locks,
+    yarnLock: input.read[at("yarn.lock")],
+  });
+  out.push({ key: "frontend.packageManager", value: frontendManagerName(pm.manager, pm.berry), why: pm.why });
   const steps: Record<string, string> = {};
   const found: string[] = [];
   for (const [step, names] of Object.entries(SCRIPT_NAMES)) {
     const name = names.find((n) => scripts[n]);
     if (name) {
-      steps[step] = `npm run ${name}`;
+      steps[step] = jsRun(pm.manager, name).join(" ");
       found.push(`${step}: "${name}"`);
     }
   }
-  out.push({ key: "frontend.steps", value: steps, why: `npm scripts in ${pkgPath}: ${found.join(", ") || "none"}` });
-  const node = /(\d+)/.exec(pkg.engines?.node ?? input.read[dir === "." ? ".nvmrc" : `${dir}/.nvmrc`] ?? "")?.[1];
-  if (node) out.push({ key: "frontend.nodeVersion", value: node, why: `engines.node / .nvmrc says ${node}` });
+  out.push({ key: "frontend.steps", value: steps, why: `scripts in ${pkgPath}: ${found.join(", ") || "none"}` });
+  const pin = nodePin({
+    nvmrc: input.read[at(".nvmrc")],
+    nodeVersionFile: input.read[at(".node-version")],
+    packageJson: input.read[pkgPath],
+  });
+  const major = pin && nodeImageMajor(pin.range);
+  if (pin && major) out.push({ key: "frontend.nodeVersion", value: String(major), why: pin.why });
   return out;
 }
 
@@ -112,6 +131,9 @@ function backendGuesses(dir: string, input: InitInput): InitGuess[] {
   const pyproject = input.read[paths.pyproject];
   const facts = detectBackend({ pythonVersionFile: input.read[paths.pythonVersionFile], pyproject });
   const out: InitGuess[] = [{ key: "backend.path", value: dir, why: `${paths.pyproject} is the Python project` }];
+  const files = BACKEND_MANAGER_FILES.filter((f) => input.paths.includes(dir === "." ? f : `${dir}/${f}`));
+  const pm = detectPyManager({ files, pyproject });
+  out.push({ key: "backend.packageManager", value: pm.manager, why: pm.why });
   if (facts.pythonVersion) out.push({ key: "backend.pythonVersion", ...facts.pythonVersion });
   if (facts.extras.value.length) out.push({ key: "backend.extras", ...facts.extras });
   if (facts.groups.value.length) out.push({ key: "backend.groups", ...facts.groups });
@@ -132,6 +154,8 @@ function coverageSource(dir: string, input: InitInput): { value: string; why: st
   const packages = input.paths
     .filter((p) => p.startsWith(prefix) && p.endsWith("/__init__.py"))
     .map((p) => p.slice(prefix.length).split("/"))
+    // A src/ layout keeps the package one level down (src/<name>/__init__.py).
+    .map((parts) => (parts[0] === "src" ? parts.slice(1) : parts))
     .filter((parts) => parts.length === 2 && !/^tests?$/.test(parts[0]))
     .map((parts) => parts[0]);
   const name = packages.includes("app") ? "app" : packages[0];

@@ -108,3 +108,39 @@ describe("initWanted", () => {
     ).toEqual(["a/package.json", "b/pyproject.toml", "b/.python-version", "b/app/c.py"]);
   });
 });
+
+describe("planInit on a pnpm + Poetry repository with a src/ layout and a Node pin", () => {
+  const repo = {
+    "web/package.json": JSON.stringify({
+      packageManager: "pnpm@10.34.8",
+      dependencies: { next: "16.4.6" },
+      scripts: { typecheck: "tsc --noEmit", test: "node --test", build: "next build" },
+    }),
+    "web/.nvmrc": "24\n",
+    "web/pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+    "api/pyproject.toml": '[project]\nname = "shelf"\ndependencies = ["fastapi"]\n',
+    "api/poetry.lock": "# poetry\n",
+    "api/src/shelf/__init__.py": "",
+  };
+  const r = planInit({ paths: Object.keys(repo), read: repo });
+  const byKey = Object.fromEntries(r.guesses.map((g) => [g.key, g]));
+
+  it("says which package managers it found, and why, and runs the scripts through pnpm", () => {
+    expect(byKey["frontend.packageManager"]).toMatchObject({
+      value: "pnpm",
+      why: "package.json packageManager pnpm@10.34.8 and pnpm-lock.yaml",
+    });
+    expect(byKey["frontend.steps"].value).toEqual({
+      typecheck: "corepack pnpm run typecheck",
+      unit: "corepack pnpm run test",
+      build: "corepack pnpm run build",
+    });
+    expect(byKey["backend.packageManager"]).toMatchObject({ value: "poetry", why: "poetry.lock" });
+  });
+
+  it("takes the Node pin from .nvmrc and the package under src/", () => {
+    expect(byKey["frontend.nodeVersion"]).toMatchObject({ value: "24", why: ".nvmrc says 24" });
+    expect(byKey["backend.coverageSource"].value).toBe("shelf");
+    expect(r.yaml).toContain("# packageManager: poetry.lock");
+  });
+});
