@@ -30,9 +30,6 @@ export const RUNNER_EXTRAS: Record<string, Record<string, string>> = {
   "ci/src/dagger/metrics.ts": {
     runMetricsPage: "the page is a File a function returns; the host's runMetrics writes it beside the table (--html)",
   },
-  // Until the E2E flow reads the source itself, each runner reads it its own way.
-  "ci/src/dagger/e2e/run.ts": { readE2ePlan: "reads the source, plans and waits for staging" },
-  "scripts/host/e2e/run.ts": { readE2eInput: "reads the plan's input from the flags and the source" },
   "scripts/host/e2e/execute.ts": {
     runShardAlone: "a host shard runs alone with its own blob folder; on the engine every shard is already a container",
   },

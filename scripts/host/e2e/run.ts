@@ -3,11 +3,11 @@ import { dirname, join, resolve } from "node:path";
 import { e2eFlow, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { REPORT_HTML } from "../../../ci/src/plan/e2e/reportFiles";
-import { E2eInputError, planE2e, type E2eInput, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import { E2eInputError, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import { e2eStartFlow, type E2eRequest, type E2eStartPorts } from "../../../ci/src/flow/e2eStart";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
-import { readinessPolicy, readinessUrls, waitForReady } from "../../../ci/src/plan/e2e/readiness";
 import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
@@ -48,28 +48,22 @@ export interface E2eFlags {
 export async function runE2e(f: E2eFlags, sourceDir: string, c: PipelineConfig): Promise<number> {
   const stateDir = resolve(f.stateDir ?? ".pipeline");
   const reportOut = join(stateDir, "e2e-report");
-  const input = await readE2eInput(f, sourceDir, c, reportOut);
-  const dry = planE2e(c, {
-    ...input,
-    baseUrl: input.baseUrl || "http://127.0.0.1",
-    apiUrl: input.apiUrl || "http://127.0.0.1",
-  });
-  for (const w of dry.warnings) console.error(`warning: ${w}`);
   const env = runnerEnv();
-  await preflight([...dry.shardJobs.slice(0, 1), dry.backendJob], sourceDir, env);
   const commit = await resolveCommit(f, sourceDir);
   const record = recordMode(f.record);
   let app: LocalApp | undefined;
   try {
-    if (!input.baseUrl) app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`));
-    else await waitForStaging(input.baseUrl, input.apiUrl, f, c);
-    const urls = { baseUrl: app?.baseUrl ?? input.baseUrl, apiUrl: app?.apiUrl ?? input.apiUrl };
-    const plan = planE2e(c, { ...input, ...urls });
+    const plan = await readE2ePlan(f, sourceDir, c, {
+      reportOut,
+      preflight: (p) => preflight([...p.shardJobs.slice(0, 1), p.backendJob], sourceDir, env),
+      serve: async () => (app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`))),
+    });
+    const urls = { baseUrl: app?.baseUrl ?? f.baseUrl!, apiUrl: app?.apiUrl ?? f.apiUrl! };
     console.log(`e2e: ${plan.shardJobs.length} shards, ${plan.assignment.mode} (${plan.assignment.reason})`);
     // A run against the locally started example tested no deployed staging: its record stays local unless asked.
     const where = app && record === "auto" ? "local" : record;
     const o = { reportOut, stateDir, commit, record: where, notifySuccess: !!f.notifySuccess };
-    const ctx = e2eContext(plan, { ...urls, commit, total: input.shards, timings: !!f.timings });
+    const ctx = e2eContext(plan, { ...urls, commit, total: parseE2eRequest(f, c).shards, timings: !!f.timings });
     const out = await e2eFlow(plan, ctx, { ...runPorts(sourceDir, env), ...finishPorts(o, env) });
     return printOutcome(out, plan.warnings.length);
   } finally {
@@ -149,48 +143,60 @@ export function printOutcome(out: E2eOutcome<string>, printed: number): number {
   return out.summary.status === "passed" ? 0 : 1;
 }
 
-/**
- * The plan's input from the flags; `reportOut` (the last run's report) is the timings fallback, none for a split run.
- */
-export async function readE2eInput(
-  f: E2eFlags,
-  sourceDir: string,
-  c: PipelineConfig,
-  reportOut: string | undefined,
-): Promise<E2eInput> {
+/** The E2E flags as the flow's request: the shard count checked, readiness numbers as numbers. */
+export function parseE2eRequest(f: E2eFlags, c: PipelineConfig): E2eRequest {
   const shards = f.shards === undefined ? c.e2e.shards : Number(f.shards);
   if (f.shards !== undefined && (f.shards.trim() === "" || !Number.isInteger(shards) || shards < 1))
     throw new ShardCountError(f.shards);
-  if (!!f.baseUrl !== !!f.apiUrl)
-    throw new E2eInputError(
-      "pass both --base-url and --api-url (a deployed app), or neither (the example app is started locally)",
-    );
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   return {
+    runner: "host",
     suite: f.suite ?? "full",
     shards,
-    files: listSpecFiles(sourceDir, c),
-    // Machines of a split run must not each fall back to their own last report: only an explicit file is shared.
-    timings:
-      reportOut || f.timings
-        ? readTimings(f.timings, join(reportOut ?? "", "results.json"), (w) => console.error(w))
-        : new Map(),
-    baseUrl: f.baseUrl ?? "",
-    apiUrl: f.apiUrl ?? "",
-    playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
-    qualityTools: PIPELINE_ROOT,
+    baseUrl: f.baseUrl,
+    apiUrl: f.apiUrl,
+    readyAttempts: num(f.readyAttempts),
+    readyInterval: num(f.readyInterval),
   };
 }
 
-export async function waitForStaging(baseUrl: string, apiUrl: string, f: E2eFlags, c: PipelineConfig): Promise<void> {
-  const num = (x?: string) => (x === undefined ? undefined : Number(x));
-  const { attempts, intervalSeconds } = readinessPolicy(c.e2e, num(f.readyAttempts), num(f.readyInterval));
-  console.log(`waiting for ${baseUrl} and ${apiUrl} (${attempts} attempts, ${intervalSeconds}s apart)`);
-  await waitForReady(
-    readinessUrls(baseUrl, apiUrl, c.e2e.healthPath),
-    { attempts, intervalSeconds },
-    fetchProbe(),
+/** What a host command adds to the start: its own preflight, the example app to serve, the last report's folder. */
+export interface StartOptions {
+  preflight(plan: E2ePlan): Promise<void>;
+  serve?(): Promise<{ baseUrl: string; apiUrl: string }>;
+  /** The last run's report, the timings fallback; none for a split run. */
+  reportOut?: string;
+}
+
+/** The flow's start over this machine: the source folder, the flags, and the command's own preflight. */
+export async function readE2ePlan(
+  f: E2eFlags,
+  sourceDir: string,
+  c: PipelineConfig,
+  o: StartOptions,
+): Promise<E2ePlan> {
+  return e2eStartFlow(c, parseE2eRequest(f, c), startPorts(f, sourceDir, c, o));
+}
+
+/** The start's ports here: the spec files and timings on disk, fetch for the probe, a timer, stdout for the log. */
+export function startPorts(f: E2eFlags, sourceDir: string, c: PipelineConfig, o: StartOptions): E2eStartPorts {
+  return {
+    readSource: async () => ({
+      files: listSpecFiles(sourceDir, c),
+      // Machines of a split run must not each fall back to their own last report: only an explicit file is shared.
+      timings:
+        o.reportOut || f.timings
+          ? readTimings(f.timings, join(o.reportOut ?? "", "results.json"), (w) => console.error(w))
+          : new Map(),
+      playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
+      qualityTools: PIPELINE_ROOT,
+    }),
+    preflight: o.preflight,
+    serve: o.serve,
+    probe: fetchProbe(),
     sleep,
-  );
+    log: (line) => (line.startsWith("warning: ") ? console.error(line) : console.log(line)),
+  };
 }
 
 export async function resolveCommit(f: E2eFlags, sourceDir: string): Promise<string | undefined> {

@@ -2,18 +2,11 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { e2eMergeFlow } from "../../../ci/src/flow/e2e";
 import { basename, delimiter, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
-import { E2eInputError, planE2e, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import { E2eInputError, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
+import type { Job } from "../../../ci/src/plan/job";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { selectShard, ShardIndexError } from "../../../ci/src/plan/e2e/split";
-import {
-  resolveCommit,
-  finishPorts,
-  e2eContext,
-  readE2eInput,
-  printOutcome,
-  waitForStaging,
-  type E2eFlags,
-} from "./run";
+import { e2eContext, finishPorts, printOutcome, readE2ePlan, resolveCommit, type E2eFlags } from "./run";
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
 import { preflight } from "../preflight";
@@ -32,7 +25,10 @@ export async function runE2eShard(f: E2eFlags, sourceDir: string, c: PipelineCon
     throw new E2eInputError(
       `end-to-end-shard needs --out DIR, where its blob zip goes. Run e.g. \`npm run pipeline -- end-to-end-shard --index ${f.index} --total ${total} --out blob-${f.index} --base-url URL --api-url URL\``,
     );
-  const { plan, env } = await splitPlan(f, sourceDir, c, total);
+  const { plan, env } = await splitPlan(f, sourceDir, c, total, (p) => {
+    const job = selectShard(p, index, total);
+    return job ? [job] : [];
+  });
   const job = selectShard(plan, index, total);
   if (!job) {
     console.error(
@@ -40,8 +36,6 @@ export async function runE2eShard(f: E2eFlags, sourceDir: string, c: PipelineCon
     );
     return 0;
   }
-  await preflight([job], sourceDir, env);
-  await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
   const { run, blob } = await runShardAlone(plan, index, sourceDir, env);
   console.log(
     `e2e-shard ${index}/${total}: playwright exit ${run.exitCode} in ${run.seconds?.toFixed(1)}s${run.files.length ? `, ${run.files.join(" ")}` : ""}`,
@@ -69,10 +63,8 @@ export async function runE2eMerge(f: E2eFlags, sourceDir: string, c: PipelineCon
       `end-to-end-merge needs --blobs DIR, the directory holding every shard's report-<i>.zip. Run e.g. \`npm run pipeline -- end-to-end-merge --blobs blobs --total ${total} --base-url URL --api-url URL\``,
     );
   const stateDir = resolve(f.stateDir ?? ".pipeline");
-  const { plan, env } = await splitPlan(f, sourceDir, c, total);
-  await preflight([plan.mergeJob, plan.backendJob], sourceDir, env);
   const commit = await resolveCommit(f, sourceDir);
-  await waitForStaging(f.baseUrl!, f.apiUrl!, f, c);
+  const { plan, env } = await splitPlan(f, sourceDir, c, total, (p) => [p.mergeJob, p.backendJob]);
   const blobs = resolve(f.blobs);
   const names = existsSync(blobs) ? readdirSync(blobs) : [];
   const o = { reportOut: join(stateDir, "e2e-report"), stateDir, commit, record: recordMode(f.record) };
@@ -89,21 +81,22 @@ function totalOf(f: E2eFlags): number {
 }
 
 /**
- * The plan every machine of a split run makes alike: the deployed URLs, --total, and only an explicit --timings file.
+ * The plan every machine of a split run makes alike (the deployed URLs, --total, only an explicit --timings file),
+ * once this machine has the tools of the jobs it runs and the deployed app is ready.
  */
 async function splitPlan(
   f: E2eFlags,
   sourceDir: string,
   c: PipelineConfig,
   total: number,
+  jobsHere: (plan: E2ePlan) => Job[],
 ): Promise<{ plan: E2ePlan; env: NodeJS.ProcessEnv }> {
   if (!f.baseUrl || !f.apiUrl)
     throw new E2eInputError(
       "end-to-end-shard and end-to-end-merge need --base-url and --api-url: the deployed app every machine tests (`npm run pipeline -- end-to-end` starts the example locally instead)",
     );
   recordMode(f.record);
-  const input = await readE2eInput({ ...f, shards: String(total) }, sourceDir, c, undefined);
-  const plan = planE2e(c, input);
-  for (const w of plan.warnings) console.error(`warning: ${w}`);
-  return { plan, env: { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) } };
+  const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
+  const preflightHere = (plan: E2ePlan) => preflight(jobsHere(plan), sourceDir, env);
+  return { plan: await readE2ePlan({ ...f, shards: String(total) }, sourceDir, c, { preflight: preflightHere }), env };
 }

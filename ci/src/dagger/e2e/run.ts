@@ -3,12 +3,13 @@ import { e2eFlow, type E2eContext, type E2ePorts } from "../../flow/e2e";
 import { readConfig } from "../config";
 import { newRunId } from "../runId";
 import { sendStageAlerts, type AlertSecrets } from "../stageAlerts";
-import { isSpecFile, planE2e, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
+import { isSpecFile, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
+import type { PipelineConfig } from "../../plan/config/defaults";
+import { e2eStartFlow, type E2eStartPorts } from "../../flow/e2eStart";
 import type { WebhookKind } from "../../plan/e2e/notify";
 import type { RerunContext } from "../../plan/e2e/split";
 import { fileTimings, parseReport } from "../../plan/e2e/playwrightReport";
 import { fetchProbe } from "../../io/probe";
-import { readinessPolicy, readinessUrls, waitForReady } from "../../plan/e2e/readiness";
 import { runPorts } from "./execute";
 import { notify } from "./notify";
 import { resolveCommit, writeStagingRecord, type E2eStaging } from "./staging";
@@ -79,42 +80,37 @@ export function finishPorts(
   };
 }
 
-/**
- * Read the config, the spec files, the Playwright version and the timings, plan, and wait for staging. Every E2E
- * function starts here.
- */
+/** Read the config, then the flow's start (source, plan, staging's readiness): every E2E function's first step. */
 export async function readE2ePlan(a: E2eBase): Promise<E2ePlan> {
   const c = await readConfig(a.source, a.config);
+  const req = { runner: "dagger" as const, ...a };
+  return e2eStartFlow(c, req, startPorts(a, c));
+}
+
+/** The start's ports on the engine: the source Directory, fetch for the probe, a timer, stderr for the log. */
+export function startPorts(a: E2eBase, c: PipelineConfig): E2eStartPorts {
   const fe = c.frontend.path;
-  const [files, pkg, lock, timings] = await Promise.all([
-    listSpecs(a.source.directory(`${fe}/${c.e2e.testDir}`)),
-    a.source.file(`${fe}/package.json`).contents(),
-    a.source
-      .file(`${fe}/package-lock.json`)
-      .contents()
-      .catch(() => undefined),
-    a.timings
-      ? a.timings.contents().then((t) => fileTimings(parseReport(t, "--timings")))
-      : Promise.resolve(new Map<string, number>()),
-  ]);
-  const plan = planE2e(c, {
-    suite: a.suite,
-    shards: a.shards,
-    files,
-    timings,
-    baseUrl: a.baseUrl,
-    apiUrl: a.apiUrl,
-    playwrightVersion: playwrightVersion(pkg, lock),
-  });
-  for (const w of plan.warnings) console.error(`warning: ${w}`);
-  const ready = readinessPolicy(c.e2e, a.readyAttempts, a.readyInterval);
-  await waitForReady(
-    readinessUrls(a.baseUrl, a.apiUrl, c.e2e.healthPath),
-    ready,
-    fetchProbe(),
-    (ms) => new Promise((r) => setTimeout(r, ms)),
-  );
-  return plan;
+  return {
+    readSource: async () => {
+      const [files, pkg, lock, timings] = await Promise.all([
+        listSpecs(a.source.directory(`${fe}/${c.e2e.testDir}`)),
+        a.source.file(`${fe}/package.json`).contents(),
+        a.source
+          .file(`${fe}/package-lock.json`)
+          .contents()
+          .catch(() => undefined),
+        a.timings
+          ? a.timings.contents().then((t) => fileTimings(parseReport(t, "--timings")))
+          : Promise.resolve(new Map<string, number>()),
+      ]);
+      return { files, timings, playwrightVersion: playwrightVersion(pkg, lock) };
+    },
+    // The engine's images bring their own tools.
+    preflight: async () => undefined,
+    probe: fetchProbe(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    log: (line) => console.error(line),
+  };
 }
 
 async function listSpecs(dir: Directory, prefix = ""): Promise<string[]> {

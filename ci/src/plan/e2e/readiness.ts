@@ -18,6 +18,8 @@ export type Probe = (url: string) => Promise<ProbeResult>;
 export interface ReadinessOptions {
   attempts: number;
   intervalSeconds: number;
+  /** The command that deploys what is waited for, named in the failure (default: the host runner's). */
+  redeploy?: string;
 }
 
 /**
@@ -51,10 +53,11 @@ export class NotReadyError extends StageFailure {
     readonly url: string,
     readonly attempts: number,
     readonly last: ProbeResult,
+    redeploy = "npm run pipeline -- deploy-staging",
   ) {
     super(
       `${url} was not ready after ${attempts} attempt${attempts === 1 ? "" : "s"}; last response: ${describeProbe(last)}. ` +
-        "Check the deploy (npm run pipeline -- deploy-staging), or wait longer with --ready-attempts/--ready-interval.",
+        `Check the deploy (${redeploy}), or wait longer with --ready-attempts/--ready-interval.`,
     );
   }
 }
@@ -81,7 +84,7 @@ export async function waitForReady(
       ready = last.status !== undefined && last.status >= 200 && last.status < 300;
       if (!ready && i < o.attempts) await sleep(o.intervalSeconds * 1000);
     }
-    if (!ready) throw new NotReadyError(url, o.attempts, last);
+    if (!ready) throw new NotReadyError(url, o.attempts, last, o.redeploy);
   }
 }
 
