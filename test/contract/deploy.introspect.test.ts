@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { introspectModule, loadRegister, scanModule, type FunctionShape } from "../support/introspect";
-import { startRecorder, type Chain, type Recording } from "../support/recorder";
+import { introspectModule, registeredCachePolicies, type FunctionShape } from "../support/introspect";
 
 const DEPLOY_FUNCTIONS = ["deployStaging", "deployProduction", "rollback"] as const;
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -117,28 +116,10 @@ describe("deploy function surface (SDK introspector)", () => {
  * module runtime sends the engine at load) against the recorder and reads the policy it declares.
  */
 describe("deploy functions' cache policy (SDK Register, recorded)", () => {
-  let rec: Recording;
-  let fns: Chain[];
+  let policyOf: (fn: string) => string | undefined;
   beforeAll(async () => {
-    const [scan, Register] = await Promise.all([scanModule(), loadRegister()]);
-    rec = await startRecorder();
-    const saved = { ...process.env };
-    Object.assign(process.env, rec.env);
-    try {
-      const { connection } = await import("@dagger.io/dagger");
-      await connection(async () => void (await new Register(scan).run()));
-    } finally {
-      process.env = saved;
-    }
-    fns = rec.chains.filter((ch) => ch[0]?.field === "function");
+    policyOf = await registeredCachePolicies();
   }, 60_000);
-  afterAll(() => rec?.close());
-
-  const policyOf = (name: string) => {
-    const ch = fns.find((c) => c[0].args.name === name);
-    expect(ch, `${name} was not registered`).toBeDefined();
-    return ch!.find((c) => c.field === "withCachePolicy")?.args.policy;
-  };
 
   it.each(DEPLOY_FUNCTIONS)("registers %s with cache policy Never, so every call deploys", (fn) => {
     expect(policyOf(fn)).toBe("Never");

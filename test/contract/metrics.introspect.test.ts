@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { introspectModule, loadRegister, scanModule, type FunctionShape } from "../support/introspect";
-import { startRecorder, type Chain, type Recording } from "../support/recorder";
+import { beforeAll, describe, expect, it } from "vitest";
+import { introspectModule, registeredCachePolicies, type FunctionShape } from "../support/introspect";
 
 /** `dagger call metrics` and `dagger call metrics-page` as the engine's own introspector sees the module. */
 describe("metrics function surface (SDK introspector)", () => {
@@ -33,28 +32,10 @@ describe("metrics function surface (SDK introspector)", () => {
  * policy is not in the introspector's JSON, so this runs the SDK's own Register against the recorder and reads it.
  */
 describe("functions whose answer depends on today or on a server are never cached (SDK Register, recorded)", () => {
-  let rec: Recording;
-  let fns: Chain[];
+  let policyOf: (fn: string) => string | undefined;
   beforeAll(async () => {
-    const [scan, Register] = await Promise.all([scanModule(), loadRegister()]);
-    rec = await startRecorder();
-    const saved = { ...process.env };
-    Object.assign(process.env, rec.env);
-    try {
-      const { connection } = await import("@dagger.io/dagger");
-      await connection(async () => void (await new Register(scan).run()));
-    } finally {
-      process.env = saved;
-    }
-    fns = rec.chains.filter((ch) => ch[0]?.field === "function");
+    policyOf = await registeredCachePolicies();
   }, 60_000);
-  afterAll(() => rec?.close());
-
-  const policyOf = (name: string) => {
-    const ch = fns.find((c) => c[0].args.name === name);
-    expect(ch, `${name} was not registered`).toBeDefined();
-    return ch!.find((c) => c.field === "withCachePolicy")?.args.policy;
-  };
 
   it.each(["metrics", "metricsPage", "stagingCommit"])("registers %s with cache policy Never", (fn) => {
     expect(policyOf(fn)).toBe("Never");

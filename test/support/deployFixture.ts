@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
 import { $ } from "zx";
 import { assembleArtifact } from "../../scripts/host/artifact";
 import { startLoad, type LoadReport } from "../../scripts/host/loadGenerator";
@@ -35,6 +36,25 @@ export interface DeployFixture {
   /** Run `fn` under load on nginx's frontend root and backend health (Connection: close unless keepAlive). */
   underLoad<T>(fn: () => Promise<T>, keepAlive?: boolean): Promise<{ result: T; load: LoadReport }>;
   close(): Promise<void>;
+}
+
+/**
+ * One fixture for the calling describe, with one good release deployed and serving (its id `good`), closed after the
+ * describe: where the interrupted-deploy tests start. Read it with the returned getter from a hook or a test.
+ */
+export function withDeployedFixture(closeTimeout = 120_000): () => { f: DeployFixture; good: string } {
+  let state: { f: DeployFixture; good: string } | undefined;
+  beforeAll(async () => {
+    const f = await deployFixture();
+    state = { f, good: "" };
+    const first = await f.deploy(f.artifact, SHA);
+    expect(first.exitCode, first.output).toBe(0);
+    state.good = f.currentId();
+  }, 300_000);
+  afterAll(async () => {
+    await state?.f.close();
+  }, closeTimeout);
+  return () => state!;
 }
 
 /** Start the staging server (DEPLOY_BASE on a tmpfs when asked and possible), build the example once. */

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startRecorder } from "./recorder";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SDK = join(ROOT, "node_modules/@dagger.io/dagger/dist/src");
@@ -81,4 +82,28 @@ export interface FunctionShape {
     }
   >;
   returnType: unknown;
+}
+
+/**
+ * Each function's cache policy as the SDK's own Register declares it to the engine at load (the introspector's JSON
+ * has no policy): Register runs against a recorder; the answer reads a function's policy from what it recorded.
+ */
+export async function registeredCachePolicies(): Promise<(fn: string) => string | undefined> {
+  const [scan, Register] = await Promise.all([scanModule(), loadRegister()]);
+  const rec = await startRecorder();
+  const saved = { ...process.env };
+  Object.assign(process.env, rec.env);
+  try {
+    const { connection } = await import("@dagger.io/dagger");
+    await connection(async () => void (await new Register(scan).run()));
+  } finally {
+    process.env = saved;
+    await rec.close();
+  }
+  const fns = rec.chains.filter((ch) => ch[0]?.field === "function");
+  return (fn) => {
+    const ch = fns.find((c) => c[0].args.name === fn);
+    if (!ch) throw new Error(`${fn} was not registered`);
+    return ch.find((c) => c.field === "withCachePolicy")?.args.policy as string | undefined;
+  };
 }

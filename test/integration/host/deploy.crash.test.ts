@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseLog } from "../../../ci/src/plan/deploy/releaseLog";
 import { startPipeline } from "../../support/cli";
-import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixture";
+import { withDeployedFixture, type DeployFixture } from "../../support/deployFixture";
 
 /**
  * Deploys killed with a real SIGKILL (nothing can clean up: the power goes, the runner dies) on a real loopback
@@ -24,15 +24,8 @@ describe("after a deploy killed with SIGKILL", () => {
     rmSync(join(f.s.base, ".dep/deploy.lock"));
   };
 
-  beforeAll(async () => {
-    f = await deployFixture();
-    const first = await f.deploy(f.artifact, SHA);
-    expect(first.exitCode, first.output).toBe(0);
-    good = f.currentId();
-  }, 300_000);
-  afterAll(async () => {
-    await f?.close();
-  }, 120_000);
+  const deployed = withDeployedFixture(120_000);
+  beforeAll(() => void ({ f, good } = deployed()));
 
   it("between its switch and its health check: the next failed deploy rolls back to the last release that passed health, not to current", async () => {
     const unchecked = f.variant("unchecked", { "frontend/public/u.txt": "u\n" });
