@@ -11,7 +11,7 @@ import { JOB_COMMANDS } from "../plan/fastTests/stage";
 import type { Job, StagePlan } from "../plan/job";
 import { formatMetrics, measureStage, type StageMetrics } from "../plan/report/metrics";
 import { formatFailure, formatSummary, stagePassed, type JobResult } from "../plan/report/summary";
-import { qualityChecksFor, qualityRow, runQualityChecks, type QualityPorts } from "./quality";
+import { qualityChecksFor, qualityRow, qualityChecksFlow, type QualityPorts } from "./quality";
 import type { ResolvedTrigger } from "./triggers";
 
 /** What the stage needs from a runner. */
@@ -61,7 +61,7 @@ export async function fastTestsFlow(
   await ports.preflight([...sel.stage.jobs, ...checks.flatMap((p) => p.scans)]);
   const [ran, quality] = await Promise.all([
     Promise.all(sel.stage.jobs.map((j) => ports.runJob(j))),
-    runQualityChecks(checks, c, ports),
+    qualityChecksFlow(checks, c, ports),
   ]);
   const rows = quality.results.map((r, i) => qualityRow(r, c, checks[i]));
   const results = [...ran, ...sel.skipped, ...rows];

@@ -26,7 +26,7 @@ export function qualityChecksFor(c: PipelineConfig, t: ResolvedTrigger): Quality
 }
 
 /** Run and judge every check; the results, and where their reports went. */
-export async function runQualityChecks(
+export async function qualityChecksFlow(
   checks: QualityCheckPlan[],
   c: PipelineConfig,
   ports: QualityPorts,

@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runQualityChecks, qualityChecksFor } from "../../../ci/src/flow/quality";
+import { qualityChecksFlow, qualityChecksFor } from "../../../ci/src/flow/quality";
 import { parseConfig } from "../../../ci/src/plan/config/parse";
 import type { QualityResult } from "../../../ci/src/plan/quality/verdict";
 import { runScan, saveQualityReport } from "../../../scripts/host/quality";
@@ -43,7 +43,7 @@ async function check(dir: string, yaml: string, range?: { base: string; head: st
       }
     : { prefix: "" };
   let i = 0;
-  const out = await runQualityChecks(qualityChecksFor(c, trigger), c, {
+  const out = await qualityChecksFlow(qualityChecksFor(c, trigger), c, {
     runScan: (scan) => runScan(scan, { sourceDir: dir, env: runnerEnv(), out: log, index: i++ }),
     saveQualityReport: async (name, json) => saveQualityReport(reports, name, json),
   });

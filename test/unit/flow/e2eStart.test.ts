@@ -79,7 +79,7 @@ describe("e2eStartFlow", () => {
   it("refuses bad readiness numbers and a lone URL before reading anything", async () => {
     const f = fakePorts();
     await expect(e2eStartFlow(c, { runner: "dagger", ...DEPLOYED, readyAttempts: 0 }, f.ports)).rejects.toThrow(
-      "--ready-attempts must be a whole number >= 1 and --ready-interval seconds >= 0 (got 0, 10)",
+      /--ready-attempts 0 must /,
     );
     const lone = { runner: "dagger" as const, suite: "smoke", shards: 2, baseUrl: "http://web" };
     await expect(e2eStartFlow(c, lone, f.ports)).rejects.toThrow(E2eInputError);

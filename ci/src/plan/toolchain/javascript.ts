@@ -3,7 +3,7 @@
  * `packageManager`, and the commands each one installs (frozen to the lockfile) and runs scripts with. pnpm and yarn
  * come through corepack, which fetches the version `packageManager` names from the npm registry. Pure.
  */
-import { readPackageJson } from "./node";
+import { parsePackageJson } from "./node";
 
 export type JsManager = "npm" | "pnpm" | "yarn";
 
@@ -30,7 +30,7 @@ export interface JsManagerChoice {
 
 /** packageManager first (corepack obeys it), then the one lockfile present; npm when nothing says otherwise. */
 export function detectJsManager(f: JsManagerFacts): JsManagerChoice {
-  const field = readPackageJson(f.packageJson).packageManager ?? "";
+  const field = parsePackageJson(f.packageJson).packageManager ?? "";
   const m = /^(npm|pnpm|yarn)@(\d+)/.exec(field);
   if (m) {
     const manager = m[1] as JsManager;

@@ -40,7 +40,7 @@ export function nodePin(files: NodePinFiles): NodePin | undefined {
     if (line && /^v?\d/.test(line) && parseRange(line))
       return { range: line.replace(/^v/, ""), why: `${name} says ${line}` };
   }
-  const pkg = readPackageJson(files.packageJson);
+  const pkg = parsePackageJson(files.packageJson);
   const engines = pkg.engines?.node?.trim();
   if (engines && parseRange(engines)) return { range: engines, why: `package.json engines.node "${engines}"` };
   const m = /^(pnpm|yarn)@(\d+)/.exec(pkg.packageManager ?? "");
@@ -56,7 +56,7 @@ interface PackageJsonPins {
 }
 
 /** package.json's pin fields; a file that does not parse pins nothing (npm itself fails loudly on it later). */
-export function readPackageJson(text: string | undefined): PackageJsonPins {
+export function parsePackageJson(text: string | undefined): PackageJsonPins {
   try {
     const pkg = JSON.parse(text ?? "{}") as unknown;
     return typeof pkg === "object" && pkg !== null ? (pkg as PackageJsonPins) : {};
