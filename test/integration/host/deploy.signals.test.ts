@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import { startPipeline, type RunningCli } from "../../support/cli";
-import { withDeployedFixture, type DeployFixture } from "../../support/deployFixture";
+import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixture";
 
 /**
  * SIGTERM (a cancelled CI job) and SIGINT (Ctrl-C) sent for real to a running deploy on a real loopback staging
@@ -37,8 +37,15 @@ describe("deploy interrupted by a signal", () => {
     expect(await f.serving()).toBe(want);
   }
 
-  const deployed = withDeployedFixture(60_000);
-  beforeAll(() => void ({ f, good } = deployed()));
+  beforeAll(async () => {
+    f = await deployFixture();
+    const first = await f.deploy(f.artifact, SHA);
+    expect(first.exitCode, first.output).toBe(0);
+    good = f.currentId();
+  }, 300_000);
+  afterAll(async () => {
+    await f?.close();
+  }, 60_000);
 
   it("SIGTERM mid-rsync: the upload stops, the release is removed, the lock released, no key copy left", async () => {
     const heavy = f.variant("heavy", { "frontend/public/big.bin": randomBytes(128 * 1024 * 1024) });
