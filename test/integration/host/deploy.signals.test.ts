@@ -9,7 +9,8 @@ import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixt
 /**
  * SIGTERM (a cancelled CI job) and SIGINT (Ctrl-C) sent for real to a running deploy on a real loopback staging
  * server: the lock is released, no copy of the private key is left in the temp dir, and `current` points at a
- * release that passed health. SIGTERM while health waits on a hung app: test/integration/host/deploy.signalsHealth.test.ts.
+ * release that passed health. SIGTERM while health waits on a hung app:
+ * test/integration/host/deploy.signalsHealth.test.ts.
  */
 describe("deploy interrupted by a signal", () => {
   let f: DeployFixture;
