@@ -1,5 +1,8 @@
 import { join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
+import { availableParallelism } from "node:os";
+import { stepGraphFlow } from "../../ci/src/flow/stepGraph";
+import { stepGraph, type StepTiming } from "../../ci/src/plan/fastTests/graph";
 import { allSteps, displayArgv, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { coverageFrom } from "../../ci/src/plan/report/metrics";
 import { explainFailure, type JobResult } from "../../ci/src/plan/report/summary";
@@ -21,6 +24,8 @@ export interface HostJobOptions {
   out: NodeJS.WritableStream;
   /** What this machine narrows in the job's own env (e.g. UV_PYTHON as a path); applied after it. */
   overrides?: Record<string, string>;
+  /** Cores the job's steps may keep busy at once; default: os.availableParallelism(). */
+  cores?: number;
 }
 
 /** The interpreter uv is to use, as a path this machine has (pyenv installs included). */
@@ -31,7 +36,8 @@ export async function hostOverrides(job: Job, env: NodeJS.ProcessEnv): Promise<R
 }
 
 /**
- * Run one planned job as host processes: start its services, then each step in order, stopping at the first failure.
+ * Run one planned job as host processes: start its services, then install, then the independent steps side by side
+ * (their graph, bounded by the cores), starting nothing new after the first failure.
  */
 export async function runJob(job: Job, o: HostJobOptions): Promise<JobResult> {
   const started = Date.now();
@@ -63,34 +69,50 @@ export async function runJob(job: Job, o: HostJobOptions): Promise<JobResult> {
         };
       }
     }
-    const cwd = join(o.sourceDir, job.workdir);
-    let coverage: number | undefined;
-    for (const step of allSteps(job)) {
-      const t = Date.now();
-      out.write(`$ ${displayArgv(step.argv)}\n`);
-      const env = repositoryEnv(o.env, job.env, urls, o.overrides, step.env);
-      const r = await o.exec(step, cwd, env, (s) => out.write(s));
-      out.flush();
-      const took = ((Date.now() - t) / 1000).toFixed(1);
-      coverage = coverageFrom(r.output) ?? coverage;
-      const measured = coverage === undefined ? {} : { coverage };
-      if (r.exitCode !== 0) {
-        out.write(`✗ ${step.name} failed (exit ${r.exitCode}, ${took}s)\n`);
-        return {
-          ...base,
-          status: "failed",
-          seconds: seconds(),
-          failedStep: step.name,
-          reason: `exit ${r.exitCode}\n${explainFailure(r.output)}`,
-          output: r.output,
-          ...measured,
-        };
-      }
-      out.write(`✓ ${step.name} (${took}s)\n`);
-    }
-    return { ...base, status: "passed", seconds: seconds(), ...(coverage === undefined ? {} : { coverage }) };
+    const run = await runSteps(job, o, { cwd: join(o.sourceDir, job.workdir), urls });
+    const measured = run.coverage === undefined ? {} : { coverage: run.coverage };
+    if (run.failure)
+      return { ...base, status: "failed", seconds: seconds(), steps: run.timings, ...run.failure, ...measured };
+    return { ...base, status: "passed", seconds: seconds(), steps: run.timings, ...measured };
   } finally {
     out.flush();
     await Promise.all(services.map((s) => s.stop()));
   }
+}
+
+interface StepsRun {
+  timings: StepTiming[];
+  coverage?: number;
+  failure?: { failedStep: string; reason: string; output: string };
+}
+
+/** Each step prefixed `[job:step]`, so the lines of steps running side by side stay apart. */
+async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Record<string, string> }) {
+  const result: Omit<StepsRun, "timings"> = {};
+  const byName = new Map(allSteps(job).map((s) => [s.name, s]));
+  const order = [...byName.keys()];
+  const runStep = async (name: string): Promise<boolean> => {
+    const step = byName.get(name) as (typeof job.steps)[number];
+    const out = prefixedWriter(`${job.name}:${name}`, o.index + order.indexOf(name), o.out);
+    const t = Date.now();
+    out.write(`$ ${displayArgv(step.argv)}\n`);
+    const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env);
+    const r = await o.exec(step, at.cwd, env, (s) => out.write(s));
+    out.flush();
+    const took = ((Date.now() - t) / 1000).toFixed(1);
+    result.coverage = coverageFrom(r.output) ?? result.coverage;
+    if (r.exitCode === 0) {
+      out.write(`✓ ${name} (${took}s)\n`);
+      return true;
+    }
+    out.write(`✗ ${name} failed (exit ${r.exitCode}, ${took}s)\n`);
+    result.failure ??= {
+      failedStep: name,
+      reason: `exit ${r.exitCode}\n${explainFailure(r.output)}`,
+      output: r.output,
+    };
+    return false;
+  };
+  const run = await stepGraphFlow(stepGraph(job), o.cores ?? availableParallelism(), runStep, () => Date.now());
+  return { ...result, timings: run.timings } as StepsRun;
 }

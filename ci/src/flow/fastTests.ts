@@ -7,6 +7,7 @@ import type { PipelineConfig } from "../plan/config/defaults";
 import type { AlertEvent } from "../plan/deploy/alerts";
 import { coverageDrops } from "../plan/fastTests/alerts";
 import { selectFastTests, type FastTestsSelection } from "../plan/fastTests/selection";
+import { formatStepLines } from "../plan/fastTests/criticalPath";
 import { JOB_COMMANDS } from "../plan/fastTests/stage";
 import type { Job, StagePlan } from "../plan/job";
 import { formatMetrics, measureStage, type StageMetrics } from "../plan/report/metrics";
@@ -76,7 +77,14 @@ export async function fastTestsFlow(
     results,
     metrics,
     warnings: [...sel.warnings, ...down].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`)),
-    summary: [formatSummary(stage.name, results), "", formatMetrics(metrics), ...toolchains, ...reports].join("\n"),
+    summary: [
+      formatSummary(stage.name, results),
+      ...formatStepLines(results),
+      "",
+      formatMetrics(metrics),
+      ...toolchains,
+      ...reports,
+    ].join("\n"),
     failures,
   };
 }

@@ -3,6 +3,7 @@
  * which steps ran beside each other.
  */
 import type { StepTiming } from "./graph";
+import type { JobResult } from "../report/summary";
 
 /** Timings come from two clock reads; a step that starts within this many seconds of another's end waited on it. */
 const SLACK_SECONDS = 0.25;
@@ -56,4 +57,13 @@ export function parallelGroups(timings: StepTiming[]): string[][] {
 /** `in parallel: lint, typecheck, unit` lines, one per group that overlapped. */
 export function formatParallel(timings: StepTiming[]): string[] {
   return parallelGroups(timings).map((g) => `in parallel: ${g.join(", ")}`);
+}
+
+/** Per job that measured its steps: which ran side by side, and its critical path (the stage summary's lines). */
+export function formatStepLines(results: JobResult[]): string[] {
+  return results.flatMap((r) =>
+    r.steps?.length
+      ? [...formatParallel(r.steps), formatCriticalPath(planCriticalPath(r.steps))].map((l) => `${r.job}: ${l}`)
+      : [],
+  );
 }

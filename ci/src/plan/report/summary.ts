@@ -1,3 +1,4 @@
+import type { StepTiming } from "../fastTests/graph";
 import type { Threshold } from "../job";
 
 export type JobStatus = "passed" | "failed" | "skipped";
@@ -16,6 +17,8 @@ export interface JobResult {
   output?: string;
   /** Line coverage the job's tests printed, percent. */
   coverage?: number;
+  /** When each step started and ended, seconds from the job's first step (runners that measure it). */
+  steps?: StepTiming[];
 }
 
 /** A stage fails when any job failed. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatCriticalPath,
   formatParallel,
+  formatStepLines,
   parallelGroups,
   planCriticalPath,
 } from "../../../../ci/src/plan/fastTests/criticalPath";
@@ -44,5 +45,19 @@ describe("parallelGroups", () => {
       { name: "b", start: 1, end: 2 },
     ];
     expect(parallelGroups(seq)).toEqual([]);
+  });
+});
+
+describe("formatStepLines", () => {
+  it("gives each job that measured its steps its parallel groups and critical path, and skips the others", () => {
+    const threshold = { targetSeconds: 300, alertSeconds: 420 };
+    const lines = formatStepLines([
+      { job: "frontend", status: "passed", seconds: 43, threshold, steps: timings },
+      { job: "backend", status: "skipped", seconds: 0, threshold },
+    ]);
+    expect(lines).toEqual([
+      "frontend: in parallel: lint, unit, typecheck",
+      "frontend: critical path: install 12.1s → unit 30.2s = 42.4s",
+    ]);
   });
 });
