@@ -3,51 +3,51 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promotionRecordPath } from "../../ci/src/plan/deploy/promotion";
 import { sshRemote } from "../deploy/remote";
+import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { readConfig } from "./config";
 import { runDeployInputs, runRollbackInputs, type TargetName } from "./deployRun";
 import { deployEnv, resolveTarget } from "./target";
 
+/** What the deploy commands were given, as commander parsed and checked it (cli/deploy.ts). */
 export interface DeployFlags {
   source: string;
   config: string;
   artifact?: string;
   commit?: string;
-  to?: string;
-  keep?: string;
-  "force-reason"?: string;
+  keep?: number;
   strategy?: string;
+  forceReason?: string;
 }
 
 /** `deploy-staging` / `deploy-production`: the host runner's deploy, settings from the environment and .env. */
 export async function runDeploy(name: TargetName, f: DeployFlags): Promise<number> {
-  const cfg = await readConfig(f.source, f.config);
-  const env = deployEnv(name);
+  const { source, artifact, commit, keep, forceReason, strategy } = f;
+  const { cfg, env } = await settingsOf(name, f);
   return runDeployInputs({
-    name,
-    cfg,
-    source: f.source,
-    artifact: f.artifact,
-    commit: f.commit,
-    keep: f.keep === undefined ? undefined : Number(f.keep),
-    forceReason: f["force-reason"],
-    strategy: f.strategy,
-    env,
+    ...{ name, cfg, env, source, artifact, commit, keep, forceReason, strategy },
     settings: () => resolveTarget(name, env),
-    promotionRecord: (commit) => readStagingRecord(commit, env),
+    promotionRecord: (sha) => readStagingRecord(sha, env),
   });
 }
 
 /** `rollback`: back to the newest release that passed health (--target staging|production), or to --to <id>. */
-export async function runRollback(name: TargetName, f: DeployFlags): Promise<number> {
-  const cfg = await readConfig(f.source, f.config);
-  const env = deployEnv(name);
+export async function runRollback(name: TargetName, f: DeployFlags & { to?: string }): Promise<number> {
+  const { cfg, env } = await settingsOf(name, f);
   return runRollbackInputs({
     name,
     cfg,
-    to: f.to,
     env,
+    to: f.to,
     settings: () => resolveTarget(name, env, { appSecrets: false }),
   });
+}
+
+/** The config inside --source, and the target's settings from the environment and .env. */
+async function settingsOf(
+  name: TargetName,
+  f: DeployFlags,
+): Promise<{ cfg: PipelineConfig; env: Record<string, string | undefined> }> {
+  return { cfg: await readConfig(f.source, f.config), env: deployEnv(name) };
 }
 
 /** The E2E record for a commit: from staging over ssh, or the local .pipeline/e2e copy without a staging host. */

@@ -9,21 +9,11 @@ import { bounded, nonBlank, oneOf } from "./values";
 const TARGETS = ["staging", "production"] as const;
 const STRATEGIES = ["bluegreen", "canary"] as const;
 
-interface DeployOptions {
-  source: string;
-  config: string;
-  artifact?: string;
-  commit?: string;
-  keep?: number;
-  strategy?: string;
-  forceReason?: string;
-}
-
 /** Register the two deploys and the rollback. */
 export function addDeploy(program: Command, run: (code: number) => void): void {
   deployOptions(program.command("deploy-staging"))
     .description("build once, deploy to staging over SSH, health, watch window, auto-rollback")
-    .action(async (o: DeployOptions) => run(await runDeploy("staging", flagsOf(o))));
+    .action(async (o: DeployFlags) => run(await runDeploy("staging", flagsOf(o))));
   deployOptions(program.command("deploy-production"))
     .description("deploy a commit with a green E2E record on staging (or --force-reason)")
     .addOption(
@@ -32,7 +22,7 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
         "deploy without the E2E record, saying why (logged in releases.jsonl)",
       ).argParser(nonBlank("--force-reason", "hotfix for INC-123")),
     )
-    .action(async (o: DeployOptions) => run(await runDeploy("production", flagsOf(o))));
+    .action(async (o: DeployFlags) => run(await runDeploy("production", flagsOf(o))));
   withSourceAndConfig(program.command("rollback").description("back to the previous good release, or to --to ID"))
     .addOption(
       new Option("--target <name>", "which server")
@@ -42,7 +32,7 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
     )
     .addOption(new Option("--to <id>", "the release to return to (default: the previous good one)").conflicts("list"))
     .option("--list", "list the releases, marking current, BAD and where a rollback goes; change nothing", false)
-    .action(async (o: DeployOptions & { target: (typeof TARGETS)[number]; to?: string; list: boolean }) =>
+    .action(async (o: DeployFlags & { target: (typeof TARGETS)[number]; to?: string; list: boolean }) =>
       run(o.list ? await listReleasesCommand(o.target) : await runRollback(o.target, { ...flagsOf(o), to: o.to })),
     );
 }
@@ -64,15 +54,7 @@ function deployOptions(cmd: Command): Command {
     );
 }
 
-function flagsOf(o: DeployOptions): DeployFlags {
-  const { source, config } = sourceAndConfig(o);
-  return {
-    source,
-    config,
-    artifact: o.artifact,
-    commit: o.commit,
-    keep: o.keep === undefined ? undefined : String(o.keep),
-    "force-reason": o.forceReason,
-    strategy: o.strategy,
-  };
+/** The flags with --source made real and --config checked inside it. */
+function flagsOf(o: DeployFlags): DeployFlags {
+  return { ...o, ...sourceAndConfig(o) };
 }
