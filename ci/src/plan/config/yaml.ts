@@ -25,7 +25,18 @@ export function parseYaml(text: string | undefined, file: string): unknown {
     );
   }
   checkKeys(doc.contents, "", file);
-  return doc.toJS() ?? undefined;
+  return toData(doc, file);
+}
+
+/** The document as data; aliases that would expand without bound (an alias bomb) are refused, not expanded. */
+function toData(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? undefined;
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message))
+      throw new ConfigError(file, "", "uses aliases that expand too far", "write the values out instead of aliasing");
+    throw e;
+  }
 }
 
 function checkKeys(node: Node | null, at: string, file: string): void {

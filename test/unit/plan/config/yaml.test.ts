@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../../ci/src/plan/config/error";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { parseYaml } from "../../../../ci/src/plan/config/yaml";
 
 /** A pipeline.yaml whose frontend.env holds `n` variables: about 80 bytes a key. */
 function manyKeys(n: number): string {
@@ -64,4 +65,16 @@ describe("parseConfig: time grows linearly with the file", () => {
     // Linear is about 1x; the old quadratic duplicate-key scan was about 10x here.
     expect(bigMs, `20 small: ${smallMs.toFixed(0)} ms, big: ${bigMs.toFixed(0)} ms`).toBeLessThan(3 * smallMs);
   }, 120_000);
+
+  it("refuses an alias bomb with a ConfigError instead of expanding it", () => {
+    const rows = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const n of ["b", "c", "d", "e"])
+      rows.push(
+        `${n}: &${n} [${Array(9)
+          .fill(`*${rows.at(-1)![0]}`)
+          .join(", ")}]`,
+      );
+    expect(() => parseYaml(rows.join("\n"), "bomb.yaml")).toThrow(ConfigError);
+    expect(() => parseYaml(rows.join("\n"), "bomb.yaml")).toThrow(/aliases that expand too far/);
+  });
 });
