@@ -159,7 +159,8 @@ function coverageSource(dir: string, input: InitInput): { value: string; why: st
     .filter((parts) => parts.length === 2 && !/^tests?$/.test(parts[0]))
     .map((parts) => parts[0]);
   const name = packages.includes("app") ? "app" : packages[0];
-  return name ? { value: name, why: `${prefix}${name}/__init__.py is the package under test` } : undefined;
+  const src = name && input.paths.includes(`${prefix}src/${name}/__init__.py`) ? "src/" : "";
+  return name ? { value: name, why: `${prefix}${src}${name}/__init__.py is the package under test` } : undefined;
 }
 
 function markerGuess(pyproject: string | undefined): InitGuess {

@@ -35,9 +35,9 @@ export function detectPyManager(f: PyManagerFacts): { manager: PyManager; why: s
   return { manager: "uv", why: "no uv.lock, poetry.lock or requirements*.txt: the default" };
 }
 
-/** The argv that runs Poetry at its pinned version through uvx. */
+/** The argv that runs Poetry at its pinned version: `uv tool run` (uvx), as only uv is linked into .tools/bin. */
 export function poetryArgv(): string[] {
-  return ["uvx", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
+  return ["uv", "tool", "run", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
 }
 
 /** Env Poetry needs to be repeatable in a job: the venv in the project, made from the interpreter uvx gives it. */

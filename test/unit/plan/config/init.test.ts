@@ -140,7 +140,10 @@ describe("planInit on a pnpm + Poetry repository with a src/ layout and a Node p
 
   it("takes the Node pin from .nvmrc and the package under src/", () => {
     expect(byKey["frontend.nodeVersion"]).toMatchObject({ value: "24", why: ".nvmrc says 24" });
-    expect(byKey["backend.coverageSource"].value).toBe("shelf");
+    expect(byKey["backend.coverageSource"]).toMatchObject({
+      value: "shelf",
+      why: "api/src/shelf/__init__.py is the package under test",
+    });
     expect(r.yaml).toContain("# packageManager: poetry.lock");
   });
 });

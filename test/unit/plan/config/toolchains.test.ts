@@ -59,7 +59,7 @@ describe("frontendFromRepo (through parseConfig)", () => {
 });
 
 describe("backendManagerFromRepo (through parseConfig)", () => {
-  const poetry = ["uvx", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
+  const poetry = ["uv", "tool", "run", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
 
   it("plans Poetry from poetry.lock: deps before the source, the root package after, pytest through poetry run", () => {
     const c = parseConfig(undefined, "pipeline.yaml", pnpmRepo);
@@ -68,7 +68,7 @@ describe("backendManagerFromRepo (through parseConfig)", () => {
     expect(job.manifests).toEqual(["pyproject.toml", "poetry.lock"]);
     expect(job.install).toEqual([{ name: "install", argv: [...poetry, "install", "--no-root"] }]);
     expect(job.steps[0]).toEqual({ name: "install-root", argv: [...poetry, "install", "--only-root"] });
-    expect(job.steps[1].argv.slice(0, 6)).toEqual([...poetry, "run", "pytest"]);
+    expect(job.steps[1].argv.slice(0, poetry.length + 2)).toEqual([...poetry, "run", "pytest"]);
     expect(job.env).toMatchObject({ POETRY_VIRTUALENVS_IN_PROJECT: "true", UV_PYTHON: "3.12" });
   });
 

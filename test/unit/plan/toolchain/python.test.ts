@@ -25,7 +25,7 @@ describe("detectPyManager", () => {
 });
 
 describe("commands", () => {
-  const poetry = ["uvx", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
+  const poetry = ["uv", "tool", "run", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
 
   it("runs Poetry at its pinned version through uvx: dependencies first, the root package once the source is in", () => {
     expect(pyInstall("poetry", [])).toEqual({
