@@ -65,6 +65,14 @@ export function fastRows(runs: number, scratch: string): ModuleRow[] {
       expect: 0,
       check: passed,
     })),
+    // The library's names differ from the defaults (type-check, library/, TEST_MONGO_URI): as a user would, write its
+    // pipeline.yaml with init first; without it the defaults fail its typecheck and pytest (run of 2026-12-04 20:36).
+    {
+      row: "fast-tests-library-init",
+      argv: call("init", [["source", lib]], ["export", "--path", join(lib, "pipeline.yaml")]),
+      expect: 0,
+      check: () => (existsSync(join(lib, "pipeline.yaml")) ? undefined : "no pipeline.yaml written"),
+    },
     { row: "fast-tests-library", argv: call("fast-tests", [["source", lib]]), expect: 0, check: passed },
   ];
 }
