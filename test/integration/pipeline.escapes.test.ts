@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runPipeline } from "../../../support/cli";
+import { runPipeline } from "../support/cli";
 
 /** What a user typed is echoed in error messages: its escape sequences must not reach the terminal as such. */
 describe("the host runner's error output", () => {
