@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { CONFIG_FILE, type PipelineConfig } from "../../ci/src/plan/config/defaults";
+import { decodeUtf8 } from "../../ci/src/plan/config/utf8";
 import { loadConfig, type ConfigSource } from "../../ci/src/flow/config";
 
 /** Read and validate a source directory's config file (optional), and check its paths exist. */
@@ -14,7 +15,7 @@ export function directorySource(sourceDir: string): ConfigSource {
   return {
     where: sourceDir,
     exists: async (path) => existsSync(join(sourceDir, path)),
-    read: (path) => readFile(join(sourceDir, path), "utf8"),
+    read: async (path) => decodeUtf8(await readFile(join(sourceDir, path)), path),
     inside: async (path) => {
       const root = realpathSync(sourceDir);
       const real = realpathSync(join(sourceDir, path));

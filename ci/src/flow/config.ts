@@ -60,7 +60,8 @@ async function readConfigText(src: ConfigSource, file: string): Promise<string |
       "replace the link with the file itself",
     );
   }
-  return src.read(file).catch(() => {
+  return src.read(file).catch((e: unknown) => {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(file, "", `cannot be read from ${src.where}`, fix);
   });
 }

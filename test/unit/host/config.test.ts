@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../ci/src/plan/config/error";
 import { readConfig } from "../../../scripts/host/config";
 
 /** The host adapter over a real temp folder: the flow's cases are in test/unit/flow/config.test.ts. */
@@ -30,6 +31,15 @@ describe("readConfig (host)", () => {
     const dir = repo();
     writeFileSync(join(dir, "pipeline.yaml"), "backend:\n  path: api\n");
     await expect(readConfig(dir)).rejects.toThrow(/`backend\.path` points at "api", which is not in the source/);
+  });
+
+  it("refuses a pipeline.yaml that is not UTF-8, naming the line (not read as U+FFFD)", async () => {
+    const dir = repo();
+    writeFileSync(join(dir, "pipeline.yaml"), Buffer.from([...Buffer.from("# caf"), 0xe9, 0x0a]));
+    await expect(readConfig(dir)).rejects.toThrow(ConfigError);
+    await expect(readConfig(dir)).rejects.toThrow(
+      /pipeline\.yaml: is not UTF-8 text: byte 0xe9 at offset 5 \(line 1\)/,
+    );
   });
 
   it("fails when an explicitly named config file is absent, naming the folder", async () => {
