@@ -4,6 +4,7 @@ import { runDeploy, runRollback, type DeployFlags } from "../deploy";
 import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { BOUNDS } from "../../../ci/src/plan/bounds";
+import { validateReleaseId } from "../../../ci/src/plan/deploy/releaseId";
 import { bounded, nonBlank, oneOf } from "./values";
 
 const TARGETS = ["staging", "production"] as const;
@@ -32,6 +33,11 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
     )
     .addOption(new Option("--to <id>", "the release to return to (default: the previous good one)").conflicts("list"))
     .option("--list", "list the releases, marking current, BAD and where a rollback goes; change nothing", false)
+    // After parsing (the list command it prints needs --target, given before or after --to), before any settings.
+    .hook("preAction", (cmd) => {
+      const { to, target } = cmd.opts<{ to?: string; target: (typeof TARGETS)[number] }>();
+      if (to !== undefined) validateReleaseId(to, target);
+    })
     .action(async (o: DeployFlags & { target: (typeof TARGETS)[number]; to?: string; list: boolean }) =>
       run(o.list ? await listReleasesCommand(o.target) : await runRollback(o.target, { ...flagsOf(o), to: o.to })),
     );

@@ -92,3 +92,19 @@ describe("the next commands deploy and rollback messages print for production", 
     await expect(parse(["rollback", "--target", "prodution", "--list"])).rejects.toThrow(InputError);
   });
 });
+
+describe("rollback --to", () => {
+  it.each([["../x"], [""], ["-x"], ["20261203T100000Z-ccccccc/../../etc"], ["20261203T100000Z-CCCCCCC"]])(
+    "refuses %j while parsing, naming the list command of the target given after it",
+    async (id) => {
+      await expect(parse(["rollback", `--to=${id}`, "--target", "production"])).rejects.toThrow(InvalidReleaseIdError);
+      await expect(parse(["rollback", "--to", id, "--target", "production"])).rejects.toThrow(
+        /is not a release id .*rollback --target production --list/,
+      );
+    },
+  );
+
+  it("accepts a well-formed id", async () => {
+    await expect(parse(["rollback", "--to", C])).resolves.toBeUndefined();
+  });
+});
