@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
+import { printable } from "../../ci/src/plan/triggers/commits";
 
 /** Where the frontend and backend live in the source (pipeline.yaml's frontend.path and backend.path). */
 export interface SourcePaths {
@@ -23,13 +24,13 @@ const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory()
  */
 export function checkArtifact(dir: string, flag = "--artifact"): string {
   const fix = "Fix: pass a release built by `npx tsx scripts/buildArtifact.ts`, or leave out --artifact to build one";
-  if (!isDir(dir)) throw new ArtifactInputError(`${flag} ${dir} is not a directory. ${fix}`);
+  if (!isDir(dir)) throw new ArtifactInputError(`${flag} ${printable(dir)} is not a directory. ${fix}`);
   const missing = [
     ["frontend/server.js", "it is not a Next standalone build"],
     ["backend", "it has no backend source"],
     ["ecosystem.config.cjs", "it has no PM2 ecosystem file"],
   ].find(([rel]) => !existsSync(join(dir, rel)));
-  if (missing) throw new ArtifactInputError(`${flag} ${dir} has no ${missing[0]}: ${missing[1]}. ${fix}`);
+  if (missing) throw new ArtifactInputError(`${flag} ${printable(dir)} has no ${missing[0]}: ${missing[1]}. ${fix}`);
   return dir;
 }
 
@@ -38,7 +39,7 @@ export function checkArtifact(dir: string, flag = "--artifact"): string {
  * next.config asks for `output: "standalone"` and the PM2 ecosystem file is there.
  */
 export function checkBuildable(source: string, paths: SourcePaths): void {
-  const where = (p: string) => `--source ${source}: ${p}`;
+  const where = (p: string) => `--source ${printable(source)}: ${p}`;
   const fe = join(source, paths.frontend);
   if (!isDir(fe))
     throw new ArtifactInputError(

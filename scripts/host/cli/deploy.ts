@@ -1,5 +1,8 @@
 /** deploy-staging, deploy-production, rollback: the deploy commands' options (the tasks are scripts/deploy). */
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import { Option, type Command } from "commander";
+import { checkArtifact } from "../artifact";
 import { runDeploy, runRollback, type DeployFlags } from "../deploy";
 import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
@@ -45,7 +48,11 @@ export function addDeploy(program: Command, run: (code: number) => void): void {
 
 function deployOptions(cmd: Command): Command {
   return withSourceAndConfig(cmd)
-    .option("--artifact <dir>", "a release built before (default: build one from --source)")
+    .addOption(
+      new Option("--artifact <dir>", "a release built before (default: build one from --source)").argParser(
+        artifactDir,
+      ),
+    )
     .option("--commit <sha>", "the commit deployed (default: HEAD of --source)")
     .addOption(
       new Option(
@@ -58,6 +65,11 @@ function deployOptions(cmd: Command): Command {
         .choices(STRATEGIES)
         .argParser(oneOf("--strategy", STRATEGIES)),
     );
+}
+
+/** `--artifact DIR` checked as a release while parsing, and made real (a link is followed to the release it names). */
+function artifactDir(v: string): string {
+  return realpathSync(checkArtifact(resolve(v)));
 }
 
 /** The flags with --source made real and --config checked inside it. */

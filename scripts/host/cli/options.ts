@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { CONFIG_FILE } from "../../../ci/src/plan/config/defaults";
 import { CliInputError } from "./errors";
-import { existing, isInside, realOf } from "./values";
+import { existing, isInside, realOf, shown } from "./values";
 
 export const DEFAULT_SOURCE = resolve(import.meta.dirname, "../../../examples/app");
 
@@ -39,16 +39,18 @@ export function sourceAndConfig(o: { source: string; config: string }): SourceOp
   const path = resolve(source, o.config);
   if (!existsSync(path)) {
     if (o.config === CONFIG_FILE) return { source, config: o.config };
-    throw new CliInputError(`--config ${o.config} does not exist in ${source}; pass a file inside --source`);
+    throw new CliInputError(
+      `--config ${shown(o.config)} does not exist in ${shown(source)}; pass a file inside --source`,
+    );
   }
   const real = realOf("--config", path);
   if (statSync(real).isDirectory())
     throw new CliInputError(
-      `--config ${o.config} is a directory; pass the YAML file, e.g. --config ${join(o.config, CONFIG_FILE)}`,
+      `--config ${shown(o.config)} is a directory; pass the YAML file, e.g. --config ${shown(join(o.config, CONFIG_FILE))}`,
     );
   if (!isInside(source, real))
     throw new CliInputError(
-      `--config ${o.config} resolves to ${real}, outside --source ${source}; pass a file inside the repository`,
+      `--config ${shown(o.config)} resolves to ${shown(real)}, outside --source ${shown(source)}; pass a file inside the repository`,
     );
   return { source, config: relative(source, real) };
 }

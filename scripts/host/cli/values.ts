@@ -5,6 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { BOUNDS, outOfBound, rangeOf, type Bound, type BoundName } from "../../../ci/src/plan/bounds";
+import { printable } from "../../../ci/src/plan/triggers/commits";
 import { CliInputError } from "./errors";
 
 /** One of `allowed`, exactly (no prefix, no case folding: `prodution` is not `production`). */
@@ -71,7 +72,7 @@ export function existing(flag: string, kind: "file" | "directory"): (v: string) 
     const isDir = statSync(real).isDirectory();
     if (isDir !== (kind === "directory"))
       throw new CliInputError(
-        `${flag} ${v} is a ${isDir ? "directory" : "file"}; pass the path of a ${kind}${kind === "file" ? `, e.g. ${flag} ${v}/<name>` : ""}`,
+        `${flag} ${shown(v)} is a ${isDir ? "directory" : "file"}; pass the path of a ${kind}${kind === "file" ? `, e.g. ${flag} ${shown(v)}/<name>` : ""}`,
       );
     return real;
   };
@@ -85,10 +86,16 @@ export function writable(flag: string, kind: "file" | "directory"): (v: string) 
     const isDir = statSync(path).isDirectory();
     if (isDir === (kind === "directory")) return path;
     throw new CliInputError(
-      `${flag} ${v} is a ${isDir ? "directory" : "file"}, and the command writes a ${kind} there; pass another path`,
+      `${flag} ${shown(v)} is a ${isDir ? "directory" : "file"}, and the command writes a ${kind} there; pass another path`,
     );
   };
 }
+
+/**
+ * A path as messages print it: its control characters (a newline too) written as escapes, so a path with a newline
+ * cannot split the one-line error nor one with an escape sequence drive the terminal.
+ */
+export const shown = (path: string): string => printable(path);
 
 /** Each use of a repeatable flag adds one more value. */
 export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] | undefined) => T[] {
@@ -102,8 +109,10 @@ export function realOf(flag: string, path: string): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "ENOENT")
-      throw new CliInputError(`${flag} ${path} cannot be resolved (${code}); pass a readable path`);
-    throw new CliInputError(`${flag} ${path} does not exist (looked for ${resolve(path)}); pass an existing path`);
+      throw new CliInputError(`${flag} ${shown(path)} cannot be resolved (${code}); pass a readable path`);
+    throw new CliInputError(
+      `${flag} ${shown(path)} does not exist (looked for ${shown(resolve(path))}); pass an existing path`,
+    );
   }
 }
 
