@@ -8,7 +8,7 @@ import { listReleasesCommand } from "../releases";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
 import { BOUNDS } from "../../../ci/src/plan/bounds";
 import { validateReleaseId } from "../../../ci/src/plan/deploy/releaseId";
-import { bounded, nonBlank, oneOf } from "./values";
+import { bounded, givenPath, nonBlank, oneOf } from "./values";
 
 const TARGETS = ["staging", "production"] as const;
 const STRATEGIES = ["bluegreen", "canary"] as const;
@@ -69,7 +69,7 @@ function deployOptions(cmd: Command): Command {
 
 /** `--artifact DIR` checked as a release while parsing, and made real (a link is followed to the release it names). */
 function artifactDir(v: string): string {
-  return realpathSync(checkArtifact(resolve(v)));
+  return realpathSync(checkArtifact(resolve(givenPath("--artifact", v))));
 }
 
 /** The flags with --source made real and --config checked inside it. */

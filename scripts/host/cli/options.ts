@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { CONFIG_FILE } from "../../../ci/src/plan/config/defaults";
 import { CliInputError } from "./errors";
-import { existing, isInside, realOf, shown } from "./values";
+import { existing, givenPath, isInside, realOf, shown } from "./values";
 
 export const DEFAULT_SOURCE = resolve(import.meta.dirname, "../../../examples/app");
 
@@ -36,7 +36,7 @@ export function withSourceAndConfig(cmd: Command): Command {
 export function sourceAndConfig(o: { source: string; config: string }): SourceOptions {
   // The default --source is not parsed by commander, so it is made real here too.
   const source = realOf("--source", o.source);
-  const path = resolve(source, o.config);
+  const path = resolve(source, givenPath("--config", o.config));
   if (!existsSync(path)) {
     if (o.config === CONFIG_FILE) return { source, config: o.config };
     throw new CliInputError(

@@ -81,7 +81,7 @@ export function existing(flag: string, kind: "file" | "directory"): (v: string) 
 /** Where a command will write: absent (it is created), or already a `kind`; resolved to an absolute path. */
 export function writable(flag: string, kind: "file" | "directory"): (v: string) => string {
   return (v) => {
-    const path = resolve(v);
+    const path = resolve(givenPath(flag, v));
     if (!existsSync(path)) return path;
     const isDir = statSync(path).isDirectory();
     if (isDir === (kind === "directory")) return path;
@@ -104,6 +104,7 @@ export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] |
 
 /** `path` resolved through every symlink; CliInputError when nothing is there. */
 export function realOf(flag: string, path: string): string {
+  givenPath(flag, path);
   try {
     return realpathSync(resolve(path));
   } catch (e) {
@@ -114,6 +115,15 @@ export function realOf(flag: string, path: string): string {
       `${flag} ${shown(path)} does not exist (looked for ${shown(resolve(path))}); pass an existing path`,
     );
   }
+}
+
+/**
+ * `path` when it names something: an empty one (`--source "$APP"` with APP unset) would resolve to the current
+ * folder and act on it unasked.
+ */
+export function givenPath(flag: string, path: string): string {
+  if (path.trim()) return path;
+  throw new CliInputError(`${flag} ${JSON.stringify(path)} is empty (an unset variable?); pass a path`);
 }
 
 /** True when `path` (already real) is `root` or inside it. */

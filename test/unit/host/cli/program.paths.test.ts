@@ -75,4 +75,17 @@ describe("path flags a careless or hostile user passes", () => {
       expect(m).not.toMatch(/[\x00-\x1f]/);
     }
   });
+
+  it.each([
+    ["fast-tests", "--source"],
+    ["deploy-staging", "--artifact"],
+    ["end-to-end-shard", "--out"],
+  ])("refuses an empty %s %s (an unset variable) instead of acting on the current folder", async (cmd, flag) => {
+    await expect(parsed([cmd, `${flag}=`])).rejects.toThrow(`${flag} "" is empty (an unset variable?); pass a path`);
+  });
+
+  it("refuses an empty or blank --config, naming it", async () => {
+    expect(await messageOf(() => sourceAndConfig({ source: dir, config: "" }))).toMatch(/--config "" is empty/);
+    expect(await messageOf(() => sourceAndConfig({ source: dir, config: " " }))).toMatch(/--config " " is empty/);
+  });
 });
