@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,18 @@ describe("readConfig (host)", () => {
       /pipeline\.yaml: is not UTF-8 text: byte 0xe9 at offset 5 \(line 1\)/,
     );
   });
+
+  it("refuses a pipeline.yaml that is a FIFO instead of blocking on it for ever", async () => {
+    const dir = repo();
+    execFileSync("mkfifo", [join(dir, "pipeline.yaml")]);
+    await expect(readConfig(dir)).rejects.toThrow(/pipeline\.yaml: is not a regular file \(a FIFO/);
+  }, 5_000);
+
+  it("reads past a package.json that is a FIFO (a fact it then does without)", async () => {
+    const dir = repo();
+    execFileSync("mkfifo", [join(dir, "frontend/package.json")]);
+    expect((await readConfig(dir)).frontend.path).toBe("frontend");
+  }, 5_000);
 
   it("fails when an explicitly named config file is absent, naming the folder", async () => {
     const dir = repo();
