@@ -50,7 +50,8 @@ export function checkBuildable(source: string, paths: SourcePaths): void {
       `${where(`no backend folder ${paths.backend}`)}. Fix: set backend.path in pipeline.yaml`,
     );
   const config = readdirSync(fe).find((f) => /^next\.config\.(js|cjs|mjs|ts|mts)$/.test(f));
-  const text = config ? readFileSync(join(fe, config), "utf8") : "";
+  // Only a file is read: a FIFO the repository put there would block the deploy for ever.
+  const text = config && statSync(join(fe, config)).isFile() ? readFileSync(join(fe, config), "utf8") : "";
   if (!/output\s*:\s*["'`]standalone["'`]/.test(text))
     throw new ArtifactInputError(
       `${where(`${join(paths.frontend, config ?? "next.config.*")} does not ask for a standalone build`)}; the server runs .next/standalone/server.js. Fix: add output: "standalone" to it`,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -54,4 +55,12 @@ describe("the release built from frontend.path and backend.path", () => {
     expect(() => checkBuildable(src, paths)).toThrow(ArtifactInputError);
     expect(() => checkBuildable(src, paths)).toThrow(/web\/next\.config\.ts does not ask for a standalone build/);
   });
+
+  it("refuses a next.config that is a FIFO at once, as not asking for a standalone build (not blocked on it)", () => {
+    const src = source({ ...BUILT, "web/next.config.ts": "" });
+    made.push(src);
+    rmSync(join(src, "web/next.config.ts"));
+    execFileSync("mkfifo", [join(src, "web/next.config.ts")]);
+    expect(() => checkBuildable(src, paths)).toThrow(/web\/next\.config\.ts does not ask for a standalone build/);
+  }, 5_000);
 });
