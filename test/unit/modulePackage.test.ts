@@ -14,6 +14,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const CI = resolve(import.meta.dirname, "../../ci");
@@ -33,11 +34,23 @@ interface Lock {
 const pkg = JSON.parse(readFileSync(join(CI, "package.json"), "utf8")) as Manifest;
 const lock = JSON.parse(readFileSync(join(CI, "package-lock.json"), "utf8")) as Lock;
 
+/** The modules a file imports or re-exports, read by the TypeScript parser (code it writes as text does not count). */
+function moduleSpecifiers(text: string): string[] {
+  const sf = ts.createSourceFile("x.ts", text, ts.ScriptTarget.Latest, false);
+  return sf.statements.flatMap((st) =>
+    (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) &&
+    st.moduleSpecifier &&
+    ts.isStringLiteral(st.moduleSpecifier)
+      ? [st.moduleSpecifier.text]
+      : [],
+  );
+}
+
 /** The packages ci/src imports by bare name (not node:, not the SDK the runtime generates into ci/sdk). */
 function importedPackages(): string[] {
   const files = readdirSync(join(CI, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   const names = files.flatMap((f) =>
-    [...readFileSync(join(CI, "src", f), "utf8").matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1]),
+    moduleSpecifiers(readFileSync(join(CI, "src", f), "utf8")).filter((n) => !n.startsWith(".")),
   );
   const pkgName = (n: string) =>
     n
