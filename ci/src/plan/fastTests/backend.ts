@@ -22,7 +22,11 @@ export function planBackendJob(c: PipelineConfig): Job {
       { name: "install", argv: installArgv(c) },
     ],
     // Poetry installs the project's own package once its source is there (a src/ layout is imported, not found).
-    steps: [...steps.root.map((argv) => ({ name: "install-root", argv })), { name: "pytest", argv: pytestArgv(c) }],
+    // pytest waits for it: run beside it, the package is not importable yet.
+    steps: [
+      ...steps.root.map((argv) => ({ name: "install-root", argv })),
+      { name: "pytest", argv: pytestArgv(c), ...(steps.root.length ? { after: ["install-root"] } : {}) },
+    ],
     caches: [
       { key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" },
       ...(be.packageManager === "poetry" ? [{ key: `${c.cacheNamespace}-poetry`, path: "/root/.cache/pypoetry" }] : []),

@@ -69,6 +69,8 @@ describe("backendManagerFromRepo (through parseConfig)", () => {
     expect(job.install).toEqual([{ name: "install", argv: [...poetry, "install", "--no-root"] }]);
     expect(job.steps[0]).toEqual({ name: "install-root", argv: [...poetry, "install", "--only-root"] });
     expect(job.steps[1].argv.slice(0, poetry.length + 2)).toEqual([...poetry, "run", "pytest"]);
+    // A src/ layout's package is importable only once the root is installed: pytest must not start beside it.
+    expect(job.steps[1].after).toEqual(["install-root"]);
     expect(job.env).toMatchObject({ POETRY_VIRTUALENVS_IN_PROJECT: "true", UV_PYTHON: "3.12" });
   });
 
