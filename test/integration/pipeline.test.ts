@@ -18,8 +18,8 @@ describe("npm run pipeline -- fast-tests", () => {
       GITHUB_STEP_SUMMARY: stepSummary,
     });
     expect(r.exitCode, r.output).toBe(0);
-    expect(r.stdout).toMatch(/\[frontend\] ✓ build/);
-    expect(r.stdout).toMatch(/\[backend\] .*Required test coverage of 85% reached/);
+    expect(r.stdout).toMatch(/\[frontend:build\] ✓ build/);
+    expect(r.stdout).toMatch(/\[backend:[\w-]+\] .*Required test coverage of 85% reached/);
     expect(r.stdout).toMatch(/\[backend\] mongo \((mongo-stand-in|ferretdb|mongod)\) listening on 127\.0\.0\.1:\d+/);
     const summary = r.stdout.slice(r.stdout.lastIndexOf("\nfast-tests: ") + 1);
     expect(summary).toMatch(/^fast-tests: passed\njob\s+status\s+duration\s+threshold/);
@@ -74,7 +74,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       const r = await runPipeline(["fast-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr.trim()).toBe(
-        "input error: pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
+        "input error: pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, packageManager, requirements, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
       );
       expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
     } finally {
