@@ -37,8 +37,8 @@ describe("init, then fast-tests on a second repository (examples/library)", () =
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout).toMatch(/frontend\s+PASSED/);
     expect(r.stdout).toMatch(/backend\s+PASSED/);
-    expect(r.stdout).toMatch(/\[frontend\] \$ npm run test:ci/);
-    expect(r.stdout).toMatch(/\[backend\] \$ uv sync --frozen --extra test/);
+    expect(r.stdout).toMatch(/\[frontend:unit\] \$ npm run test:ci/);
+    expect(r.stdout).toMatch(/\[backend:install\] \$ uv sync --frozen --extra test/);
     expect(r.stdout).toMatch(/test_stats\.py \.+/);
   }, 900_000);
 
