@@ -15,6 +15,7 @@ import {
   startStaging,
   type RecordedCall,
 } from "../../support/e2eRecording";
+import type { CiFunction } from "../../support/ciCall";
 import { callsUnder, containerCalls, type Chain } from "../../support/recorder";
 
 type Dag = typeof import("@dagger.io/dagger").dag;
@@ -96,27 +97,20 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
       callsUnder(chain).some((c) => c.field === "withExec" && c.args.args?.toString() === pytest.toString())
         ? "TOTAL 61.54%\nRequired test coverage of 85% reached. Total coverage: 61.54%\n"
         : undefined;
-    fast = await recordCall(
-      "fastTests",
-      (dag: Dag) => ({
-        source: dag.host().directory(EXAMPLE),
-        config: "pipeline.yaml",
-        alertWarning: dag.secret("env://ALERT_WARNING"),
-      }),
-      // A coverage drop, so the alert is really posted in the same call.
-      { answer: lowCoverage },
-      PLAINTEXT,
-    );
-    back = await recordCall(
-      "backendTests",
-      (dag: Dag) => ({
-        source: dag.host().directory(EXAMPLE),
-        config: "pipeline.yaml",
-        alertWarning: dag.secret("env://ALERT_WARNING"),
-      }),
-      { answer: lowCoverage },
-      PLAINTEXT,
-    );
+    // A coverage drop, so the alert is really posted in the same call.
+    const withCoverageDrop = (fn: CiFunction) =>
+      recordCall(
+        fn,
+        (dag: Dag) => ({
+          source: dag.host().directory(EXAMPLE),
+          config: "pipeline.yaml",
+          alertWarning: dag.secret("env://ALERT_WARNING"),
+        }),
+        { answer: lowCoverage },
+        PLAINTEXT,
+      );
+    fast = await withCoverageDrop("fastTests");
+    back = await withCoverageDrop("backendTests");
     const c = parseConfig(undefined);
     const planned = planFastTests(c).jobs.flatMap((j) => [
       ...Object.keys(j.env),

@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import { isAllowedRunnerVariable, repositoryEnv } from "../../../ci/src/plan/env";
 
 describe("repositoryEnv", () => {
-  const runner = {
+  const allowed = {
     PATH: "/tools:/usr/bin",
     HOME: "/home/ci",
     LANG: "C.UTF-8",
     LC_ALL: "C.UTF-8",
     CI: "true",
     TMPDIR: "/tmp/x",
+  };
+  const runner = {
+    ...allowed,
     STAGING_SSH_KEY: "-----BEGIN-----\nkey\n-----END-----",
     PRODUCTION_SSH_KEY: "k",
     STAGING_SECRET_DATABASE_URI: "mongodb://u:p@h/db",
@@ -20,14 +23,7 @@ describe("repositoryEnv", () => {
   };
 
   it("keeps only the allowed runner variables: PATH, HOME, locale, CI, temp dirs", () => {
-    expect(repositoryEnv(runner)).toEqual({
-      PATH: "/tools:/usr/bin",
-      HOME: "/home/ci",
-      LANG: "C.UTF-8",
-      LC_ALL: "C.UTF-8",
-      CI: "true",
-      TMPDIR: "/tmp/x",
-    });
+    expect(repositoryEnv(runner)).toEqual(allowed);
   });
 
   it("adds what the plan sets, in order, the later winning over the runner's", () => {
