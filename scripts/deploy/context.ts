@@ -9,7 +9,7 @@ import type { SlotState } from "../../ci/src/plan/deploy/slots";
 import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
 import { repositoryEnvBash } from "../../ci/src/plan/env";
-import { throwIfInterrupted } from "./interrupted";
+import { interruptSettled, throwIfInterrupted } from "./interrupted";
 import { RemoteError, type Remote } from "./remote";
 
 /** Everything a task reads or records; one per deploy or rollback run. */
@@ -95,6 +95,9 @@ async function runSh(
   const t = performance.now();
   const r = await ctx.remote.run(script, [ctx.base, ...o.args], o.input, o.signal);
   throwIfInterrupted(o.signal);
+  // A Ctrl-C can reach a step's ssh in the instant between its fork and its own process group; the trap in this
+  // process may run a moment later. Say it was the interrupt, not a server fault.
+  if (r.signal) throwIfInterrupted(await interruptSettled(ctx.abort));
   if (process.env.DEPLOY_TRACE) ctx.log(`trace: ${o.task} ${Math.round(performance.now() - t)} ms`);
   if (r.code === 255)
     throw new RemoteError(

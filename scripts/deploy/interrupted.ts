@@ -21,6 +21,16 @@ export function throwIfInterrupted(signal: AbortSignal | undefined): void {
     throw signal.reason instanceof DeployInterrupted ? signal.reason : new DeployInterrupted("SIGTERM");
 }
 
+/** `signal` once it fired, or after `ms` if it does not: a signal to this process lands a moment after its child's. */
+export async function interruptSettled(signal: AbortSignal | undefined, ms = 1000): Promise<AbortSignal | undefined> {
+  if (!signal || signal.aborted) return signal;
+  await new Promise<void>((ok) => {
+    const timer = setTimeout(ok, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), ok()), { once: true });
+  });
+  return signal;
+}
+
 /**
  * Catch SIGINT, SIGTERM and SIGHUP (the terminal closed) from now until dispose(): the first aborts `signal` (with
  * DeployInterrupted as its reason), later ones only say that the clean-up is under way.

@@ -5,6 +5,8 @@ import { pinnedSshArgv } from "../../ci/src/plan/deploy/ssh";
 /** What a remote script gave. */
 export interface RemoteResult {
   code: number;
+  /** The signal that killed the local end (ssh or bash), if one did. */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -40,7 +42,8 @@ export class RemoteError extends StageFailure {
     hint = "",
   ) {
     const said = (result.stderr || result.stdout).trim().split("\n").slice(-6).join("\n");
-    super(`${task} failed on ${where} (exit ${result.code})${said ? `:\n${said}` : ""}${hint ? `\n${hint}` : ""}`);
+    const how = result.signal ? `killed by ${result.signal}` : `exit ${result.code}`;
+    super(`${task} failed on ${where} (${how})${said ? `:\n${said}` : ""}${hint ? `\n${hint}` : ""}`);
   }
 }
 
@@ -86,7 +89,7 @@ export function sshRemote(o: SshOptions): Remote {
         signal,
         detached: true,
       })`${[...base, "--", login, remoteCmd]}`;
-      return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+      return { code: r.exitCode ?? 1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
     },
     rsync: { shell: base.map(shellQuote).join(" "), dest: (p) => `${login}:${p}` },
     typed: (cmd) => [...pinnedSshArgv({ ...o, ...o.typed }), "--", login, cmd].map(shellQuote).join(" "),
@@ -105,7 +108,7 @@ export function localRemote(): Remote {
     where: "localhost",
     async run(script, args = [], input, signal) {
       const r = await $({ quiet: true, nothrow: true, input: input ?? "", signal })`bash -c ${script} _ ${args}`;
-      return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+      return { code: r.exitCode ?? 1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
     },
     rsync: { dest: (p) => p },
     typed: (cmd) => cmd,

@@ -65,7 +65,7 @@ describe("deploy interrupted by a signal", () => {
     await waitForCurrent(f, /-7777777$/);
     process.kill(-run.pid, "SIGINT");
     const r = await run.done;
-    expect(r.stderr).toMatch(/interrupted by SIGINT|SIGINT/);
+    expect(r.stderr, r.output).toMatch(/interrupted by SIGINT|SIGINT/);
     expect(r.exitCode).not.toBe(0);
     await expectSafe(tmp, good);
   }, 180_000);
