@@ -41,6 +41,16 @@ function conclusion(run: ActRun, job: string): FinishedRun["conclusion"] {
 
 type ActArgs = Omit<Parameters<typeof runAct>[1], "runId">;
 
+/** The run GitHub records for an act run of `.github/workflows/<file>`, as the next hop's workflow_run reads it. */
+function finishedRun(
+  id: number,
+  workflow: string,
+  file: string,
+  run: Pick<FinishedRun, "event" | "headBranch" | "headSha" | "conclusion">,
+): FinishedRun {
+  return { id, workflow, path: `.github/workflows/${file}`, ...run };
+}
+
 /** One act run inside its concurrency group, with the next run id; undefined when a newer pending run replaced it. */
 async function act(c: Chain, label: string, group: string | undefined, a: ActArgs) {
   if (group && !(await c.groups.acquire(group, label))) return undefined;
@@ -66,24 +76,16 @@ function calls(run: ActRun): string {
 export async function testSuite(c: Chain, commit: Commit, before: string): Promise<Hop> {
   const label = `test-suite-${short(commit.sha)}`;
   const payload = pushEvent(REPO, "develop", before, commit);
-  const group = concurrencyOf("test-suite.yml", { "github.ref": "refs/heads/develop" });
-  const r = (await act(c, label, group, {
-    label,
-    workdir: c.git.develop,
-    file: "test-suite.yml",
-    event: "push",
-    payload,
-  }))!;
+  const [file, event] = ["test-suite.yml", "push"];
+  const group = concurrencyOf(file, { "github.ref": "refs/heads/develop" });
+  const r = (await act(c, label, group, { label, workdir: c.git.develop, file, event, payload }))!;
   const id = r.id;
-  const finished: FinishedRun = {
-    id,
-    workflow: "Test Suite",
-    path: ".github/workflows/test-suite.yml",
-    event: "push",
+  const finished = finishedRun(id, "Test Suite", file, {
+    event,
     headBranch: "develop",
     headSha: commit.sha,
     conclusion: conclusion(r.run, "fast-tests"),
-  };
+  });
   c.say(`▸ push develop ${short(before)}..${short(commit.sha)} "${commit.message}"`);
   c.say(
     `  Test Suite (run ${id}): github.sha=${short(commit.sha)} ref=refs/heads/develop; ${calls(r.run)} → ${finished.conclusion}  [${r.run.log}]`,
@@ -95,26 +97,18 @@ export async function testSuite(c: Chain, commit: Commit, before: string): Promi
 export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | undefined> {
   const label = `deploy-staging-${short(prev.headSha)}`;
   const payload = workflowRunEvent(REPO, prev);
-  const group = concurrencyOf("deploy-staging.yml", {});
-  const r = await act(c, label, group, {
-    label,
-    workdir: c.git.main,
-    file: "deploy-staging.yml",
-    event: "workflow_run",
-    payload,
-  });
+  const [file, event] = ["deploy-staging.yml", "workflow_run"];
+  const group = concurrencyOf(file, {});
+  const r = await act(c, label, group, { label, workdir: c.git.main, file, event, payload });
   if (!r) return undefined;
   const main = await headOf(c.git.main);
   const id = r.id;
-  const finished: FinishedRun = {
-    id,
-    workflow: "Deploy Staging",
-    path: ".github/workflows/deploy-staging.yml",
-    event: "workflow_run",
+  const finished = finishedRun(id, "Deploy Staging", file, {
+    event,
     headBranch: REPO.defaultBranch,
     headSha: main,
     conclusion: conclusion(r.run, "deploy"),
-  };
+  });
   c.say(
     `▸ workflow_run: Test Suite run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} event=${prev.event}`,
   );
@@ -144,15 +138,12 @@ export async function e2eStaging(
   if (!r) return undefined;
   const verdict =
     r.run.code === 0 && r.run.jobs.verdict === "success" ? "success" : r.run.jobs.staging ? "failure" : "skipped";
-  const finished: FinishedRun = {
-    id: r.id,
-    workflow: "E2E Staging",
-    path: ".github/workflows/e2e-staging.yml",
+  const finished = finishedRun(r.id, "E2E Staging", "e2e-staging.yml", {
     event,
     headBranch: REPO.defaultBranch,
     headSha: await headOf(c.git.main),
     conclusion: verdict,
-  };
+  });
   c.say(
     "after" in by
       ? `▸ workflow_run: Deploy Staging run ${by.after.id} completed (${by.after.conclusion}), workflow_run.head_branch=${by.after.headBranch} head_sha=${short(by.after.headSha)} (not the deployed commit)`
@@ -168,25 +159,17 @@ export async function e2eStaging(
 export async function deployProduction(c: Chain, inputs: Record<string, string>): Promise<Hop> {
   const label = `deploy-production-${runs}`;
   const payload = dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/deploy-production.yml", inputs);
-  const group = concurrencyOf("deploy-production.yml", {});
-  const r = (await act(c, label, group, {
-    label,
-    workdir: c.git.main,
-    file: "deploy-production.yml",
-    event: "workflow_dispatch",
-    payload,
-  }))!;
+  const [file, event] = ["deploy-production.yml", "workflow_dispatch"];
+  const group = concurrencyOf(file, {});
+  const r = (await act(c, label, group, { label, workdir: c.git.main, file, event, payload }))!;
   const id = r.id;
   const main = await headOf(c.git.main);
-  const finished: FinishedRun = {
-    id,
-    workflow: "Deploy Production",
-    path: ".github/workflows/deploy-production.yml",
-    event: "workflow_dispatch",
+  const finished = finishedRun(id, "Deploy Production", file, {
+    event,
     headBranch: "main",
     headSha: main,
     conclusion: conclusion(r.run, "deploy"),
-  };
+  });
   c.say(`▸ workflow_dispatch Deploy Production on main (github.sha=${short(main)}), inputs ${JSON.stringify(inputs)}`);
   c.say(
     `  Deploy Production (run ${id}): ${calls(r.run)} → ${finished.conclusion}; production runs ${short(revision(c.production)) || "nothing"}  [${r.run.log}]`,

@@ -59,6 +59,12 @@ const WEBHOOKS = {
   "--discord-webhook": "DISCORD_WEBHOOK_URL",
   "--alert-warning": "ALERT_WEBHOOK_WARNING",
 };
+/** end-to-end and end-to-end-merge both write the record to staging, notify, and return the report. */
+const E2E_REPORTING = {
+  env: STAGING_READ.env,
+  secrets: { ...STAGING_READ.secrets, ...WEBHOOKS },
+  exportAs: "report" as const,
+};
 
 export const FUNCTIONS: Record<string, FnMap> = {
   "fast-tests": {
@@ -83,9 +89,7 @@ export const FUNCTIONS: Record<string, FnMap> = {
   "end-to-end": {
     command: "end-to-end",
     args: { ...E2E_ARGS, "--shards": "--shards", "--commit": "--commit", "--notify-success": "--notify-success" },
-    env: STAGING_READ.env,
-    secrets: { ...STAGING_READ.secrets, ...WEBHOOKS },
-    exportAs: "report",
+    ...E2E_REPORTING,
   },
   "end-to-end-shard": {
     command: "end-to-end-shard",
@@ -97,9 +101,7 @@ export const FUNCTIONS: Record<string, FnMap> = {
   "end-to-end-merge": {
     command: "end-to-end-merge",
     args: { ...E2E_ARGS, "--blobs": "--blobs", "--total": "--total", "--commit": "--commit" },
-    env: STAGING_READ.env,
-    secrets: { ...STAGING_READ.secrets, ...WEBHOOKS },
-    exportAs: "report",
+    ...E2E_REPORTING,
   },
   "end-to-end-verdict": { command: "end-to-end-verdict", args: { "--report": "--report" }, env: {}, secrets: {} },
 };

@@ -115,23 +115,17 @@ export async function deployRows(scratch: string): Promise<RowGroup> {
   };
   const user = process.env.USER || "root";
   const publicUrl = `http://${ip}:${pub.port}`;
-  const target: [string, string][] = [
-    ["host", ip],
-    ["user", user],
-    ["base-path", s.base],
-    ["port", `${ssh.port}`],
-    ["ssh-key", "env://LAB_STAGING_SSH_KEY"],
-    ["known-hosts", `file://${knownHosts}`],
-    ["database-uri", "env://LAB_STAGING_DATABASE_URI"],
+  // The deploy's own server flags and the E2E gate's --staging-* flags name the same lab server.
+  const server = (prefix: string): [string, string][] => [
+    [`${prefix}host`, ip],
+    [`${prefix}user`, user],
+    [`${prefix}base-path`, s.base],
+    [`${prefix}port`, `${ssh.port}`],
+    [`${prefix}ssh-key`, "env://LAB_STAGING_SSH_KEY"],
+    [`${prefix}known-hosts`, `file://${knownHosts}`],
   ];
-  const staging: [string, string][] = [
-    ["staging-host", ip],
-    ["staging-user", user],
-    ["staging-base-path", s.base],
-    ["staging-port", `${ssh.port}`],
-    ["staging-ssh-key", "env://LAB_STAGING_SSH_KEY"],
-    ["staging-known-hosts", `file://${knownHosts}`],
-  ];
+  const target: [string, string][] = [...server(""), ["database-uri", "env://LAB_STAGING_DATABASE_URI"]];
+  const staging = server("staging-");
   const [first, second] = [sha("HEAD~1"), sha("HEAD")];
   const deploy = (rev: string, commit: string): ModuleRow => ({
     row: `deploy-staging-${rev}`,
