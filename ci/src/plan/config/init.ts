@@ -7,7 +7,8 @@ import { stringify } from "yaml";
 import { InputError } from "../errors";
 import { detectBackend, factPaths } from "./repoFacts";
 import { BACKEND_MANAGER_FILES, frontendManagerName } from "./toolchains";
-import { detectJsManager, jsRun, type JsManager } from "../toolchain/javascript";
+import { detectJsManager, type JsManager } from "../toolchain/javascript";
+import { frontendSteps } from "./frontendSteps";
 import { nodeImageMajor, nodePin } from "../toolchain/node";
 import { detectPyManager } from "../toolchain/python";
 
@@ -35,12 +36,6 @@ export interface InitResult {
 /** Directories init never descends into. */
 export const INIT_SKIP = ["node_modules", ".git", ".venv", ".next", "__pycache__", "dist", "build", "coverage"];
 
-const SCRIPT_NAMES: Record<string, string[]> = {
-  lint: ["lint", "eslint"],
-  typecheck: ["typecheck", "type-check", "check-types", "types", "tsc"],
-  unit: ["test:coverage", "test:ci", "coverage", "test:cov", "test:unit", "test"],
-  build: ["build"],
-};
 // A connection string's name: about Mongo or a database, and ending in URI/URL/DSN (not MONGODB_TIMEOUT_MS).
 const MONGO_VAR = /(MONGO|DATABASE|DB).*(URI|URL|DSN)$/;
 
@@ -93,8 +88,7 @@ function backendDir(input: InitInput): string | undefined {
 
 function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
   const pkgPath = dir === "." ? "package.json" : `${dir}/package.json`;
-  const pkg = JSON.parse(input.read[pkgPath]) as { scripts?: Record<string, string>; engines?: { node?: string } };
-  const scripts = pkg.scripts ?? {};
+  const pkg = JSON.parse(input.read[pkgPath]) as Parameters<typeof frontendSteps>[1];
   const out: InitGuess[] = [{ key: "frontend.path", value: dir, why: `${pkgPath} depends on next` }];
   const at = (f: string) => (dir === "." ? f : `${dir}/${f}`);
   const locks = (["npm", "pnpm", "yarn"] as JsManager[]).filter((m) =>
@@ -106,16 +100,8 @@ function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
     yarnLock: input.read[at("yarn.lock")],
   });
   out.push({ key: "frontend.packageManager", value: frontendManagerName(pm.manager, pm.berry), why: pm.why });
-  const steps: Record<string, string> = {};
-  const found: string[] = [];
-  for (const [step, names] of Object.entries(SCRIPT_NAMES)) {
-    const name = names.find((n) => scripts[n]);
-    if (name) {
-      steps[step] = jsRun(pm.manager, name).join(" ");
-      found.push(`${step}: "${name}"`);
-    }
-  }
-  out.push({ key: "frontend.steps", value: steps, why: `scripts in ${pkgPath}: ${found.join(", ") || "none"}` });
+  const steps = frontendSteps(pkgPath, pkg, pm.manager);
+  out.push({ key: "frontend.steps", value: steps.steps, why: steps.why });
   const pin = nodePin({
     nvmrc: input.read[at(".nvmrc")],
     nodeVersionFile: input.read[at(".node-version")],

@@ -69,6 +69,13 @@ export function jsRun(manager: JsManager, script: string): string[] {
   return [...managerArgv(manager), "run", script];
 }
 
+/** Run a binary the frontend depends on (from node_modules/.bin) with the manager, never downloading it. */
+export function jsExec(manager: JsManager, bin: string): string[] {
+  if (manager === "npm") return ["npx", "--no-install", bin];
+  // yarn (classic and berry) runs a dependency's binary with `run` when no script has that name.
+  return [...managerArgv(manager), manager === "pnpm" ? "exec" : "run", bin];
+}
+
 /** Files the install reads, copied before the source so the dependency layer caches. */
 export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">): string[] {
   return ["package.json", JS_LOCKFILES[c.manager], ...(c.berry ? [".yarnrc.yml"] : [])];

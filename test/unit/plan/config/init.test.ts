@@ -147,3 +147,62 @@ describe("planInit on a pnpm + Poetry repository with a src/ layout and a Node p
     expect(r.yaml).toContain("# packageManager: poetry.lock");
   });
 });
+
+describe("planInit on a package.json without scripts", () => {
+  const plan = (pkg: object, extra: Record<string, string> = {}) => {
+    const repo = { "web/package.json": JSON.stringify(pkg), ...extra };
+    const r = planInit({ paths: Object.keys(repo), read: repo });
+    return Object.fromEntries(r.guesses.map((g) => [g.key, g]))["frontend.steps"];
+  };
+
+  it("runs the tools the package depends on directly, through npm's npx, and says to add scripts", () => {
+    const steps = plan({
+      dependencies: { next: "16.4.6" },
+      devDependencies: { eslint: "9.39.5", typescript: "5.9.3", jest: "30.5.2" },
+    });
+    expect(steps.value).toEqual({
+      lint: "npx --no-install eslint .",
+      typecheck: "npx --no-install tsc --noEmit",
+      unit: "npx --no-install jest --ci --coverage",
+      build: "npx --no-install next build",
+    });
+    expect(steps.why).toMatch(/^no scripts in web\/package\.json: runs eslint, tsc, jest, next from its dependencies/);
+  });
+
+  it("runs them through the repository's own manager, vitest with coverage when its provider is there", () => {
+    const steps = plan(
+      {
+        packageManager: "pnpm@10.12.1",
+        devDependencies: { next: "16.4.6", vitest: "4.1.12", "@vitest/coverage-v8": "4.1.12" },
+      },
+      { "web/pnpm-lock.yaml": "" },
+    );
+    expect(steps.value).toEqual({
+      unit: "corepack pnpm exec vitest run --coverage",
+      build: "corepack pnpm exec next build",
+    });
+  });
+
+  it("never writes an empty step list, and names each missing step and what to add", () => {
+    const steps = plan({ dependencies: { next: "16.4.6" } });
+    expect(steps.value).toEqual({ build: "npx --no-install next build" });
+    expect(steps.why).toMatch(/no lint \(add a "lint" script or eslint\)/);
+    expect(steps.why).toMatch(/no typecheck \(add a "typecheck" script or typescript\)/);
+    expect(steps.why).toMatch(/no unit \(add a "test" script, vitest or jest\)/);
+  });
+
+  it("writes a file the config parser accepts with those steps", () => {
+    const repo = { "package.json": JSON.stringify({ dependencies: { next: "16.4.6", typescript: "5.9.3" } }) };
+    const c = parseConfig(planInit({ paths: Object.keys(repo), read: repo }).yaml);
+    expect(c.frontend.steps).toEqual({
+      typecheck: "npx --no-install tsc --noEmit",
+      build: "npx --no-install next build",
+    });
+  });
+
+  it("keeps a repository's own scripts and names the steps it has no script for", () => {
+    const steps = plan({ devDependencies: { next: "16.4.6", eslint: "9.39.5" }, scripts: { build: "next build" } });
+    expect(steps.value).toEqual({ build: "npm run build" });
+    expect(steps.why).toMatch(/^scripts in web\/package\.json: build: "build"; no script for lint, typecheck, unit/);
+  });
+});

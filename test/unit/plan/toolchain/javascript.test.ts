@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   detectJsManager,
   jsCachePaths,
+  jsExec,
   jsInstall,
   jsManifests,
   jsRun,
@@ -45,6 +46,12 @@ describe("commands", () => {
     expect(jsInstall({ manager: "yarn", berry: true })).toEqual(["corepack", "yarn", "install", "--immutable"]);
     expect(jsInstall({ manager: "yarn", berry: false })).toEqual(["corepack", "yarn", "install", "--frozen-lockfile"]);
     expect(jsRun("pnpm", "build")).toEqual(["corepack", "pnpm", "run", "build"]);
+  });
+
+  it("runs a dependency's binary without downloading it: npx --no-install, pnpm exec, yarn run", () => {
+    expect(jsExec("npm", "tsc")).toEqual(["npx", "--no-install", "tsc"]);
+    expect(jsExec("pnpm", "tsc")).toEqual(["corepack", "pnpm", "exec", "tsc"]);
+    expect(jsExec("yarn", "tsc")).toEqual(["corepack", "yarn", "run", "tsc"]);
   });
 
   it("copies the manager's lockfile (and berry's .yarnrc.yml) first and caches its store", () => {
