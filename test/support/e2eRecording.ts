@@ -33,6 +33,27 @@ export interface EngineAnswers {
   fail?: RecorderOptions["fail"];
 }
 
+/**
+ * The arguments every recorded E2E call gives: staging at `url` for both the frontend and the API, the example app as
+ * source, the smoke suite and one readiness try; `more` adds or overrides the function's own.
+ */
+export function e2eArgs(dag: Dag, url: string, more: Record<string, unknown> = {}): Record<string, unknown> {
+  const source = dag.host().directory(EXAMPLE);
+  return { baseUrl: url, apiUrl: url, source, suite: "smoke", readyAttempts: 1, readyInterval: 0, ...more };
+}
+
+/** The arguments that point an E2E call at the fixture staging `base` over pinned ssh (env E2E_KEY, E2E_KNOWN). */
+export function stagingArgs(dag: Dag, base: string): Record<string, unknown> {
+  return {
+    stagingHost: "staging.example.com",
+    stagingUser: "deploy",
+    stagingBasePath: base,
+    stagingPort: 2222,
+    stagingSshKey: dag.secret("env://E2E_KEY"),
+    stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
+  };
+}
+
 /** A loopback "staging" that answers every readiness probe with 200. */
 export async function startStaging(): Promise<{ url: string; close(): void }> {
   const server: Server = createServer((_, res) => res.writeHead(200).end("ok"));

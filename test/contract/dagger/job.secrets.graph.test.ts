@@ -8,9 +8,11 @@ import { RUN_ID_VARIABLE } from "../../../ci/src/dagger/runId";
 import { allSteps, serviceEnv } from "../../../ci/src/plan/job";
 import {
   DEPLOYED,
+  e2eArgs,
   EXAMPLE,
   recordCall,
   sshdOn,
+  stagingArgs,
   stagingBase,
   startStaging,
   type RecordedCall,
@@ -71,23 +73,14 @@ describe("secrets on the Dagger path (recorded GraphQL requests)", () => {
     const base = stagingBase();
     e2e = await recordCall(
       "endToEnd",
-      (dag: Dag) => ({
-        baseUrl: staging.url,
-        apiUrl: staging.url,
-        source: dag.host().directory(EXAMPLE),
-        shards: 2,
-        suite: "smoke",
-        slackWebhook: dag.secret("env://E2E_SLACK"),
-        discordWebhook: dag.secret("env://E2E_DISCORD"),
-        notifySuccess: true,
-        readyAttempts: 1,
-        readyInterval: 0,
-        stagingHost: "staging.example.com",
-        stagingBasePath: base,
-        stagingPort: 2222,
-        stagingSshKey: dag.secret("env://E2E_KEY"),
-        stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
-      }),
+      (dag: Dag) =>
+        e2eArgs(dag, staging.url, {
+          shards: 2,
+          slackWebhook: dag.secret("env://E2E_SLACK"),
+          discordWebhook: dag.secret("env://E2E_DISCORD"),
+          notifySuccess: true,
+          ...stagingArgs(dag, base),
+        }),
       { answer: sshdOn().answer },
       PLAINTEXT,
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  e2eArgs,
   EXAMPLE,
   execsOf,
   lastDirectory,
@@ -80,19 +81,7 @@ const summary = (r: RecordedCall) => writtenFiles(r.rec).get("summary.txt") ?? "
 describe("a red shard never crashes the E2E run (recorded GraphQL requests)", () => {
   let staging: { url: string; close(): void };
   const e2e = (engine: EngineAnswers) =>
-    recordCall(
-      "endToEnd",
-      (dag: Dag) => ({
-        baseUrl: staging.url,
-        apiUrl: staging.url,
-        source: dag.host().directory(EXAMPLE),
-        shards: 3,
-        suite: "smoke",
-        readyAttempts: 1,
-        readyInterval: 0,
-      }),
-      engine,
-    );
+    recordCall("endToEnd", (dag: Dag) => e2eArgs(dag, staging.url, { shards: 3 }), engine);
   beforeAll(async () => {
     staging = await startStaging();
   });
@@ -130,20 +119,7 @@ describe("a red shard never crashes end-to-end-shard or end-to-end-merge (record
   });
   afterAll(() => staging?.close());
   const shard = (engine: EngineAnswers) =>
-    recordCall(
-      "endToEndShard",
-      (dag: Dag) => ({
-        index: 2,
-        total: 3,
-        baseUrl: staging.url,
-        apiUrl: staging.url,
-        source: dag.host().directory(EXAMPLE),
-        suite: "smoke",
-        readyAttempts: 1,
-        readyInterval: 0,
-      }),
-      engine,
-    );
+    recordCall("endToEndShard", (dag: Dag) => e2eArgs(dag, staging.url, { index: 2, total: 3 }), engine);
 
   it("returns an empty blob directory when the shard died before writing its blob", async () => {
     expect((await shard(diesBeforeBlob(2))).error).toBeUndefined();

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPromotion } from "../../../ci/src/plan/deploy/promotion";
 import {
   DEPLOYED,
-  EXAMPLE,
+  e2eArgs,
   execsOf,
   imageOf,
   ranContainers,
   recordCall,
   sshdOn,
+  stagingArgs,
   stagingBase,
   startStaging,
   writtenFiles,
@@ -63,23 +64,13 @@ async function e2eRun(url: string, base: string, key: string, tests: EngineAnswe
   const sshd = sshdOn();
   return recordCall(
     "endToEnd",
-    (dag: Dag) => ({
-      baseUrl: url,
-      apiUrl: url,
-      source: dag.host().directory(EXAMPLE),
-      shards: 3,
-      suite: "smoke",
-      slackWebhook: dag.secret("env://E2E_SLACK"),
-      notifySuccess: true,
-      readyAttempts: 1,
-      readyInterval: 0,
-      stagingHost: "staging.example.com",
-      stagingUser: "deploy",
-      stagingBasePath: base,
-      stagingPort: 2222,
-      stagingSshKey: dag.secret("env://E2E_KEY"),
-      stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
-    }),
+    (dag: Dag) =>
+      e2eArgs(dag, url, {
+        shards: 3,
+        slackWebhook: dag.secret("env://E2E_SLACK"),
+        notifySuccess: true,
+        ...stagingArgs(dag, base),
+      }),
     { tests, answer: sshd.answer },
     { E2E_SLACK: TOKEN, E2E_KEY: key, E2E_KNOWN: KNOWN },
   );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  EXAMPLE,
+  e2eArgs,
   execsOf,
   imageOf,
   ranContainers,
@@ -48,30 +48,12 @@ describe("a fresh run id per E2E call (recorded GraphQL requests)", () => {
 
   beforeAll(async () => {
     staging = await startStaging();
-    const args = (dag: typeof import("@dagger.io/dagger").dag) => ({
-      baseUrl: staging.url,
-      apiUrl: staging.url,
-      source: dag.host().directory(EXAMPLE),
-      shards: 2,
-      suite: "smoke",
-      slackWebhook: dag.secret("env://E2E_SLACK"),
-      notifySuccess: true,
-      readyAttempts: 1,
-      readyInterval: 0,
-    });
+    const args = (dag: typeof import("@dagger.io/dagger").dag) =>
+      e2eArgs(dag, staging.url, { shards: 2, slackWebhook: dag.secret("env://E2E_SLACK"), notifySuccess: true });
     const env = { E2E_SLACK: "https://hooks.example.com/slack" };
     calls = [];
     for (let i = 0; i < 2; i++) calls.push(await recordCall("endToEnd", args, {}, env));
-    shardCall = await recordCall("endToEndShard", (dag) => ({
-      index: 1,
-      total: 2,
-      baseUrl: staging.url,
-      apiUrl: staging.url,
-      source: dag.host().directory(EXAMPLE),
-      suite: "smoke",
-      readyAttempts: 1,
-      readyInterval: 0,
-    }));
+    shardCall = await recordCall("endToEndShard", (dag) => e2eArgs(dag, staging.url, { index: 1, total: 2 }));
   }, 120_000);
   afterAll(() => staging?.close());
 

@@ -2,14 +2,21 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callCi, type CiFunction } from "../../support/ciCall";
 import { graphOf, type JobGraph } from "../../support/graph";
 import { containerCalls, startRecorder, type Chain } from "../../support/recorder";
-import { DEPLOYED, ranExec, realisticAnswer, sshdOn, stagingBase } from "../../support/e2eRecording";
+import {
+  DEPLOYED,
+  e2eArgs,
+  ranExec,
+  realisticAnswer,
+  sshdOn,
+  stagingArgs,
+  stagingBase,
+} from "../../support/e2eRecording";
 
-const EXAMPLE = resolve(import.meta.dirname, "../../../examples/app");
 const SHA = DEPLOYED;
 
 /**
@@ -67,36 +74,19 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
     url = `http://127.0.0.1:${(staging.address() as AddressInfo).port}`;
     const blobs = mkdtempSync(join(tmpdir(), "blobs-"));
     for (let i = 1; i <= 4; i++) writeFileSync(join(blobs, `report-${i}.zip`), "");
-    const src = (dag: Dag) => dag.host().directory(EXAMPLE);
     const base = stagingBase();
-    const common = (dag: Dag) => ({ baseUrl: url, apiUrl: url, source: src(dag), suite: "smoke" });
     const notifyAndRecord = (dag: Dag) => ({
       slackWebhook: dag.secret("env://E2E_SLACK"),
       notifySuccess: true,
       commit: SHA,
-      readyAttempts: 1,
-      readyInterval: 0,
-      stagingHost: "staging.example.com",
-      stagingUser: "deploy",
-      stagingBasePath: base,
-      stagingPort: 2222,
-      stagingSshKey: dag.secret("env://E2E_KEY"),
-      stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
+      ...stagingArgs(dag, base),
     });
-    whole = await record("endToEnd", (dag) => ({ ...common(dag), shards: 4, ...notifyAndRecord(dag) }));
+    whole = await record("endToEnd", (dag) => e2eArgs(dag, url, { shards: 4, ...notifyAndRecord(dag) }));
     shards = [];
     for (let i = 1; i <= 4; i++)
-      shards.push(
-        await record("endToEndShard", (dag) => ({
-          ...common(dag),
-          index: i,
-          total: 4,
-          readyAttempts: 1,
-          readyInterval: 0,
-        })),
-      );
+      shards.push(await record("endToEndShard", (dag) => e2eArgs(dag, url, { index: i, total: 4 })));
     merge = await record("endToEndMerge", (dag) => ({
-      ...common(dag),
+      ...e2eArgs(dag, url),
       blobs: dag.host().directory(blobs),
       total: 4,
       ...notifyAndRecord(dag),

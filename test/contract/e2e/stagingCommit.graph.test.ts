@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../../ci/src/plan/errors";
 import {
   DEPLOYED,
-  EXAMPLE,
+  e2eArgs,
   execsOf,
   ranContainers,
   recordCall,
   sshdOn,
+  stagingArgs,
   stagingBase,
   startStaging,
   writtenFiles,
@@ -26,22 +27,7 @@ describe("the E2E commit is the one staging runs (recorded GraphQL requests)", (
   const e2e = (commit?: string) =>
     recordCall(
       "endToEnd",
-      (dag: Dag) => ({
-        baseUrl: staging.url,
-        apiUrl: staging.url,
-        source: dag.host().directory(EXAMPLE),
-        shards: 2,
-        suite: "smoke",
-        commit,
-        readyAttempts: 1,
-        readyInterval: 0,
-        stagingHost: "staging.example.com",
-        stagingUser: "deploy",
-        stagingBasePath: base,
-        stagingPort: 2222,
-        stagingSshKey: dag.secret("env://E2E_KEY"),
-        stagingKnownHosts: dag.secret("env://E2E_KNOWN"),
-      }),
+      (dag: Dag) => e2eArgs(dag, staging.url, { shards: 2, commit, ...stagingArgs(dag, base) }),
       sshdOn(),
       { E2E_KEY: "key", E2E_KNOWN: "known" },
     );
