@@ -41,12 +41,16 @@ prereqs() {
 }
 up() {
   prereqs
-  step fetch-src "$LAB/fetch-src.sh"
-  step build-aux "$LAB/build-aux.sh"
-  step build-dagger "$LAB/build-dagger.sh"
-  step build-sdk "$LAB/build-sdk.sh"
+  # The stand-in images (mmdebstrap, umoci, skopeo: mostly downloads and disk) build beside the Go builds (CPU), so a
+  # cold `up` takes the longer of the two chains, not their sum; image-sdk needs both.
   step registry "$LAB/registry.sh" start
-  for i in busybox alpine node uv mongo playwright sdk; do step "image-$i" "$LAB/image-$i.sh"; done
+  (for i in busybox alpine node uv mongo playwright; do step "image-$i" "$LAB/image-$i.sh"; done) & local images=$!
+  local rc=0
+  { step fetch-src "$LAB/fetch-src.sh" && step build-aux "$LAB/build-aux.sh" && step build-dagger "$LAB/build-dagger.sh" &&
+    step build-sdk "$LAB/build-sdk.sh"; } || rc=$?
+  if [ $rc != 0 ]; then kill "$images" 2>/dev/null || true; wait "$images" || true; return $rc; fi
+  wait "$images" || { say "stand-in images FAILED (logs in $LOGS/image-*.log)"; return 1; }
+  step image-sdk "$LAB/image-sdk.sh"
   if "$LAB/engine.sh" status | grep -q '^running'; then say "engine already running: its state is kept (not a cold run)"
   elif [ "${ENGINE_LAB_COLD:-1}" = 1 ]; then say "wiping engine state (cold cache; ENGINE_LAB_COLD=0 keeps it)"; rm -rf "$ENGINE_LAB_CACHE/state"; fi
   step engine "$LAB/engine.sh" start

@@ -4,6 +4,8 @@ set -euo pipefail
 CACHE=${ENGINE_LAB_CACHE:-$HOME/.cache/engine-lab}
 suite=$1; inc=${2:-}; tag=${3:-base}
 out=$CACHE/rootfs/$suite-$tag.tar; mkdir -p "$CACHE/rootfs"
+# build-sdk.sh and the image chain run side by side (lab.sh up) and both want bookworm-alpine: one builds, the other waits
+exec 9>"$out.lock"; flock 9
 [ -s "$out" ] && { echo "reuse $out"; exit 0; }
 command -v mmdebstrap >/dev/null || { echo "MISSING: apt-get install -y mmdebstrap"; exit 1; }
 mmdebstrap --variant=minbase --mode=root --format=tar ${inc:+--include="$inc"} \
