@@ -5,7 +5,8 @@ import { parseConfig } from "../../ci/src/plan/config/parse";
 import { allSteps } from "../../ci/src/plan/job";
 import { runFastTests } from "../../scripts/host/fastTests";
 import { callCi } from "../support/ciCall";
-import { expectedGraph, graphOf, shape, syncedContainers, type JobGraph } from "../support/graph";
+import { availableParallelism } from "node:os";
+import { expectedGraph, jobGraphs, shape, syncedContainers, type JobGraph } from "../support/graph";
 import { startRecorder, type Call, type Recording } from "../support/recorder";
 
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/app");
@@ -22,7 +23,8 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
   let graphs: JobGraph[];
 
   beforeAll(async () => {
-    rec = await startRecorder();
+    // Each exec answer is held 300 ms, as a command takes time, so steps sent side by side are seen side by side.
+    rec = await startRecorder({ holdExecMs: 300 });
     const saved = { ...process.env };
     Object.assign(process.env, rec.env);
     try {
@@ -33,7 +35,7 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     } finally {
       process.env = saved;
     }
-    graphs = syncedContainers(rec.chains).map(graphOf);
+    graphs = jobGraphs(rec.chains);
   }, 60_000);
   afterAll(() => rec?.close());
 
@@ -76,9 +78,10 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
     expect(installOrder(early)).toEqual([]);
   });
 
-  it("builds each job's container exactly so: image, caches, env, lockfiles, install, source, steps, in order", () => {
-    const byImage = (image: string) => syncedContainers(rec.chains).find((c) => shape(c)[0] === `from ${image}`)!;
-    expect(shape(byImage("node:20-bookworm-slim"))).toEqual([
+  it("builds each step's container exactly so: image, caches, env, lockfiles, install, source, its own exec", () => {
+    const chains = syncedContainers(rec.chains).map(shape);
+    const fe = chains.filter((c) => c[0] === "from node:20-bookworm-slim");
+    const base = [
       "from node:20-bookworm-slim",
       "cache /root/.npm autoauthor-npm",
       "cache /src/frontend/.next/cache autoauthor-next-cache (LOCKED)",
@@ -88,18 +91,27 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
       "file /src/frontend/package.json",
       "file /src/frontend/package-lock.json",
       "exec npm ci",
-      "dir /src/frontend",
-      "exec npm run lint",
-      "exec npm run typecheck",
-      "exec npm run test:coverage",
-      "env NEXT_PUBLIC_API_URL=http://localhost:8000",
-      "exec npm run build",
-      "unset NEXT_PUBLIC_API_URL",
-    ]);
-    const backend = syncedContainers(rec.chains).find((c) => shape(c).some((l) => l.startsWith("service ")))!;
-    const got = shape(backend);
-    expect(got[0]).toMatch(/^from ghcr\.io\/astral-sh\/uv:\d+\.\d+\.\d+-python3\.12-[a-z]+-slim$/);
-    expect(got.slice(1)).toEqual([
+    ];
+    const installed = [...base, "dir /src/frontend"];
+    expect(fe.sort()).toEqual(
+      [
+        base,
+        [...installed, "exec npm run lint"],
+        [...installed, "exec npm run typecheck"],
+        [...installed, "exec npm run test:coverage"],
+        [
+          ...installed,
+          "env NEXT_PUBLIC_API_URL=http://localhost:8000",
+          "exec npm run build",
+          "unset NEXT_PUBLIC_API_URL",
+        ],
+      ].sort(),
+    );
+    const be = chains.filter((c) => c.some((l) => l.startsWith("service ")));
+    expect(be).toHaveLength(2);
+    const pytest = be.find((c) => c.at(-1)?.startsWith("exec uv run"))!;
+    expect(pytest[0]).toMatch(/^from ghcr\.io\/astral-sh\/uv:\d+\.\d+\.\d+-python3\.12-[a-z]+-slim$/);
+    expect(pytest.slice(1)).toEqual([
       "cache /root/.cache/uv autoauthor-uv",
       "service mongo mongo:7:27017",
       "env DATABASE_URI=mongodb://mongo:27017/autoauthor_test",
@@ -114,6 +126,21 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
       "dir /src/backend",
       "exec uv run --frozen pytest -m not e2e --cov=app --cov-report=term-missing --cov-report=xml:coverage.xml --cov-fail-under=85 --junitxml=junit.xml",
     ]);
+  });
+
+  it("runs the frontend's checks as separate chains from the installed container, side by side within the cores", () => {
+    const fe = syncedContainers(rec.chains).filter((c) => shape(c)[0] === "from node:20-bookworm-slim");
+    const execsOf = (calls: (typeof fe)[number]) => shape(calls).filter((l) => l.startsWith("exec "));
+    // The old sequential chain ran lint, typecheck, unit and build one after another in one container.
+    for (const calls of fe) expect(execsOf(calls).length).toBeLessThanOrEqual(2);
+    expect(fe.filter((c) => execsOf(c).length === 2)).toHaveLength(4);
+    expect(rec.peakExecs.get("node:20-bookworm-slim")).toBe(Math.min(4, availableParallelism()));
+  });
+
+  it("says in the summary which frontend steps ran side by side and the critical path", () => {
+    expect(summary).toMatch(/^frontend: critical path: install \d+\.\ds → \S+ \d+\.\ds.* = \d+\.\ds$/m);
+    if (availableParallelism() > 1) expect(summary).toMatch(/^frontend: in parallel: (lint|typecheck), /m);
+    expect(summary).toMatch(/^backend: critical path: install \d+\.\ds → pytest \d+\.\ds = \d+\.\ds$/m);
   });
 
   it("gives no container a per-call run id, so a persistent engine serves unchanged jobs from cache", () => {
@@ -159,7 +186,7 @@ describe("host runner (dry run) against the same plan", () => {
   });
 });
 
-describe("graphOf against expectedGraph", () => {
+describe("jobGraphs against expectedGraph", () => {
   it("notices a step that only the recorded chain has", async () => {
     const job = planFastTests(parseConfig(undefined)).jobs[0];
     const rec = await startRecorder();
@@ -174,10 +201,11 @@ describe("graphOf against expectedGraph", () => {
       process.env = saved;
       await rec.close();
     }
-    const [chain] = syncedContainers(rec.chains);
-    expect(graphOf(chain)).toEqual(expectedGraph(job));
+    expect(jobGraphs(rec.chains)).toEqual([expectedGraph(job)]);
     const extra: Call = { field: "withExec", args: { args: ["npm", "run", "extra"] } };
-    expect(graphOf([...chain.slice(0, -1), extra, ...chain.slice(-1)])).not.toEqual(expectedGraph(job));
+    const [last, ...rest] = [...rec.chains].reverse();
+    const withExtra = [...rest.reverse(), [...last.slice(0, -1), extra, ...last.slice(-1)]];
+    expect(jobGraphs(withExtra)).not.toEqual([expectedGraph(job)]);
   }, 60_000);
 });
 

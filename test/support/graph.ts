@@ -1,3 +1,4 @@
+import { chainParent, stepGraph } from "../../ci/src/plan/fastTests/graph";
 import { allSteps, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { containerCalls, type Call, type Chain } from "./recorder";
 
@@ -7,6 +8,7 @@ export interface JobGraph {
   caches: { path: string; key: string }[];
   services: { alias: string; image: string; port: number }[];
   env: Record<string, string>;
+  /** Each exec once, by its depth in its chain (installs first), then by argv: steps run side by side have no order. */
   execs: string[][];
 }
 
@@ -41,13 +43,49 @@ export function expectedGraph(job: Job): JobGraph {
   for (const s of job.services) Object.assign(env, serviceEnv(s, s.alias, s.port));
   Object.assign(env, job.env);
   for (const s of allSteps(job)) Object.assign(env, s.env ?? {});
+  const nodes = stepGraph(job);
+  const depth = (name: string): number => {
+    const parent = chainParent(nodes, job.install.length, name);
+    return parent === undefined
+      ? job.install.some((s) => s.name === name)
+        ? 0
+        : job.install.length
+      : depth(parent) + 1;
+  };
   return {
     image: job.image,
     caches: job.caches.map((c) => ({ path: c.path, key: c.key })),
     services: job.services.map((s) => ({ alias: s.alias, image: s.image, port: s.port })),
     env,
-    execs: allSteps(job).map((s) => s.argv),
+    execs: byDepth(allSteps(job).map((s) => ({ argv: s.argv, depth: depth(s.name) }))),
   };
+}
+
+/**
+ * One job's graph from all the chains it ran (one per step, each continuing its parent's): the common base, every
+ * variable and every exec. Chains are grouped by their image, one job per image.
+ */
+export function jobGraphs(chains: Chain[]): JobGraph[] {
+  const byImage = new Map<string, Call[][]>();
+  for (const calls of syncedContainers(chains)) {
+    const image = calls.find((c) => c.field === "from")?.args.address as string;
+    byImage.set(image, [...(byImage.get(image) ?? []), calls]);
+  }
+  return [...byImage.values()].map((group) => {
+    const graphs = group.map(graphOf);
+    const execs = group.flatMap((calls) =>
+      calls.filter((c) => c.field === "withExec").map((c, depth) => ({ argv: c.args.args as string[], depth })),
+    );
+    return { ...graphs[0], env: Object.assign({}, ...graphs.map((g) => g.env)), execs: byDepth(execs) };
+  });
+}
+
+function byDepth(execs: { argv: string[]; depth: number }[]): string[][] {
+  const seen = new Map<string, { argv: string[]; depth: number }>();
+  for (const e of execs) if (!seen.has(JSON.stringify(e.argv))) seen.set(JSON.stringify(e.argv), e);
+  return [...seen.values()]
+    .sort((a, b) => a.depth - b.depth || JSON.stringify(a.argv).localeCompare(JSON.stringify(b.argv)))
+    .map((e) => e.argv);
 }
 
 /** The recorded chains of containers that were run (`sync` or `stdout`), one per job run. */

@@ -24,6 +24,8 @@ export interface Recording {
   chains: Chain[];
   /** Raw query texts, for secret-leak checks. */
   queries: string[];
+  /** Per container image, the most exec answers held at once (with holdExecMs): how many ran side by side. */
+  peakExecs: Map<string, number>;
   close(): Promise<void>;
   env: { DAGGER_SESSION_PORT: string; DAGGER_SESSION_TOKEN: string };
 }
@@ -57,6 +59,8 @@ export interface RecorderOptions {
   failExec?: ExecFailure;
   answer?: LeafAnswer;
   fail?: FailRule;
+  /** Hold each answer to a container's exec (`sync`/`stdout`) this long, as a command takes time to run. */
+  holdExecMs?: number;
 }
 
 export async function startRecorder(opts: RecorderOptions = {}): Promise<Recording> {
@@ -64,6 +68,8 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
   const chains: Chain[] = [];
   const queries: string[] = [];
   const ids = new Map<string, Chain>();
+  const peakExecs = new Map<string, number>();
+  const running = new Map<string, number>();
   let next = 0;
 
   const answer = (set: SelectionSetNode, chain: Chain): Record<string, unknown> => {
@@ -126,7 +132,18 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
         .map((ch) => failureOf(ch, opts))
         .find((f) => f !== undefined);
       const reply = failure ? { data: null, errors: [errorOf(failure)] } : { data };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
+      const send = () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
+      const image = chains
+        .slice(before)
+        .map(execImage)
+        .find((i) => i !== undefined);
+      if (!opts.holdExecMs || image === undefined) return send();
+      running.set(image, (running.get(image) ?? 0) + 1);
+      peakExecs.set(image, Math.max(peakExecs.get(image) ?? 0, running.get(image) ?? 0));
+      setTimeout(() => {
+        running.set(image, (running.get(image) ?? 1) - 1);
+        send();
+      }, opts.holdExecMs);
     };
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -134,9 +151,17 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
   return {
     chains,
     queries,
+    peakExecs,
     env: { DAGGER_SESSION_PORT: String(port), DAGGER_SESSION_TOKEN: token },
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** The image of a container chain that ends by running its exec (`sync`/`stdout`), else undefined. */
+function execImage(chain: Chain): string | undefined {
+  if (!["sync", "stdout"].includes(chain.at(-1)?.field ?? "") || !chain.some((c) => c.field === "withExec"))
+    return undefined;
+  return chain.find((c) => c.field === "from")?.args.address as string | undefined;
 }
 
 function failureOf(chain: Chain, opts: RecorderOptions): LeafFailure | undefined {

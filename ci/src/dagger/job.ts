@@ -1,4 +1,7 @@
+import { availableParallelism } from "node:os";
 import { CacheSharingMode, dag, type Container, type Directory, type Service } from "@dagger.io/dagger";
+import { stepGraphFlow } from "../flow/stepGraph";
+import { chainParent, stepGraph } from "../plan/fastTests/graph";
 import { isExecError } from "./execError";
 import { coverageFrom } from "../plan/report/metrics";
 import { explainFailure, type JobResult } from "../plan/report/summary";
@@ -21,6 +24,11 @@ const SHARING: Record<NonNullable<CacheMount["sharing"]>, CacheSharingMode> = {
 
 /** Build a job's container from its plan: image, caches, services, env, lockfiles, install, source, steps. */
 export function jobContainer(source: Directory, job: Job): Container {
+  return withSteps(installedSource(source, job, withSteps(jobBase(source, job), job.install)), job.steps);
+}
+
+/** The job's container before any exec: image, caches, services, env, workdir and the lockfiles. */
+function jobBase(source: Directory, job: Job): Container {
   const dir = containerWorkdir(job);
   let c = dag.container().from(job.image);
   for (const m of job.caches) {
@@ -32,35 +40,73 @@ export function jobContainer(source: Directory, job: Job): Container {
   }
   c = withEnv(c, job.env).withWorkdir(dir);
   for (const m of job.manifests) c = c.withFile(`${dir}/${m}`, source.file(sourcePath(job, m)));
-  c = withSteps(c, job.install);
-  c = c.withDirectory(dir, job.workdir === "." ? source : source.directory(job.workdir));
-  return withSteps(c, job.steps);
+  return c;
 }
 
-/** Run one job's container to its end: a passed result with the coverage it printed, or where and why it failed. */
+/** The installed container with the job's source copied in (after the install, so that layer caches). */
+function installedSource(source: Directory, job: Job, installed: Container): Container {
+  return installed.withDirectory(containerWorkdir(job), job.workdir === "." ? source : source.directory(job.workdir));
+}
+
+/**
+ * Each step's container: its own withExec on the container of the step it continues (plan/fastTests/graph.ts), so
+ * independent checks are separate chains from the installed container that the engine runs side by side.
+ */
+function stepContainers(source: Directory, job: Job): (name: string) => Container {
+  const nodes = stepGraph(job);
+  const byName = new Map(allSteps(job).map((s) => [s.name, s]));
+  const made = new Map<string, Container>();
+  let installed: Container | undefined;
+  const containerOf = (name: string): Container => {
+    const have = made.get(name);
+    if (have) return have;
+    const parent = chainParent(nodes, job.install.length, name);
+    const isInstall = job.install.some((s) => s.name === name);
+    const from = parent
+      ? containerOf(parent)
+      : isInstall
+        ? jobBase(source, job)
+        : (installed ??= installedSource(
+            source,
+            job,
+            job.install.length ? containerOf(job.install.at(-1)!.name) : jobBase(source, job),
+          ));
+    const c = withSteps(from, [byName.get(name) as Step]);
+    made.set(name, c);
+    return c;
+  };
+  return containerOf;
+}
+
+/**
+ * Run one job by its step graph (the same flow as the host runner, within the engine machine's cores): a passed
+ * result with the coverage a step printed and each step's times, or where and why it failed.
+ */
 export async function runJob(source: Directory, job: Job): Promise<JobResult> {
   const started = Date.now();
   const base = { job: job.name, threshold: job.threshold };
   const seconds = () => (Date.now() - started) / 1000;
-  try {
-    // The last step's stdout carries what the summary measures (pytest-cov's total).
-    const coverage = coverageFrom(await jobContainer(source, job).stdout());
-    return { ...base, status: "passed", seconds: seconds(), ...(coverage === undefined ? {} : { coverage }) };
-  } catch (e) {
-    if (!isExecError(e)) throw e;
-    const output = `${e.stdout}\n${e.stderr}`;
-    const step = allSteps(job).find((s) => s.argv.join("\u0000") === e.cmd.join("\u0000"));
-    const coverage = coverageFrom(output);
-    return {
-      ...base,
-      status: "failed",
-      seconds: seconds(),
-      failedStep: step?.name ?? e.cmd.join(" "),
-      reason: `exit ${e.exitCode}\n${explainFailure(output)}`,
-      output,
-      ...(coverage === undefined ? {} : { coverage }),
-    };
-  }
+  const containerOf = stepContainers(source, job);
+  let coverage: number | undefined;
+  let failure: Pick<JobResult, "failedStep" | "reason" | "output"> | undefined;
+  const runStep = async (name: string): Promise<boolean> => {
+    try {
+      // pytest-cov's total is in the test step's stdout.
+      coverage = coverageFrom(await containerOf(name).stdout()) ?? coverage;
+      return true;
+    } catch (e) {
+      if (!isExecError(e)) throw e;
+      const output = `${e.stdout}\n${e.stderr}`;
+      coverage = coverageFrom(output) ?? coverage;
+      failure ??= { failedStep: name, reason: `exit ${e.exitCode}\n${explainFailure(output)}`, output };
+      return false;
+    }
+  };
+  // In module mode this code runs on the engine's machine, so its cores are the engine's.
+  const run = await stepGraphFlow(stepGraph(job), availableParallelism(), runStep, () => Date.now());
+  const measured = coverage === undefined ? {} : { coverage };
+  if (failure) return { ...base, status: "failed", seconds: seconds(), steps: run.timings, ...failure, ...measured };
+  return { ...base, status: "passed", seconds: seconds(), steps: run.timings, ...measured };
 }
 
 /** Start a service from its image, listening on its port for the job's binding. */

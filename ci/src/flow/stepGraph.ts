@@ -2,7 +2,7 @@
  * A job's steps run by their graph (plan/fastTests/graph.ts), written once for both runners: start what may start,
  * and on each end start what that freed. After a failure nothing new starts; what runs is left to end.
  */
-import { stepsToStart, type StepNode, type StepTiming } from "../plan/fastTests/graph";
+import { grantedCores, stepsToStart, type StepNode, type StepTiming } from "../plan/fastTests/graph";
 
 /** How the graph went: each started step's times (seconds since the graph began), and the first step that failed. */
 export interface GraphRun {
@@ -10,11 +10,14 @@ export interface GraphRun {
   failed?: string;
 }
 
-/** Run `runStep` (true: passed) for each node, never more cores busy than `machineCores`. */
+/**
+ * Run `runStep` (true: passed) for each node, never more cores busy than `machineCores`; each step is told the cores
+ * it was given (its test runner's workers).
+ */
 export async function stepGraphFlow(
   nodes: StepNode[],
   machineCores: number,
-  runStep: (name: string) => Promise<boolean>,
+  runStep: (name: string, cores: number) => Promise<boolean>,
   now: () => number,
 ): Promise<GraphRun> {
   const origin = now();
@@ -22,9 +25,10 @@ export async function stepGraphFlow(
   const running = new Map<string, Promise<string>>();
   const timings: StepTiming[] = [];
   let failed: string | undefined;
-  const launch = (name: string) => {
+  const launch = (n: StepNode) => {
+    const name = n.name;
     const start = (now() - origin) / 1000;
-    const run = runStep(name).then((ok) => {
+    const run = runStep(name, grantedCores(n, machineCores)).then((ok) => {
       timings.push({ name, start, end: (now() - origin) / 1000 });
       if (!ok && failed === undefined) failed = name;
       return name;
@@ -33,7 +37,7 @@ export async function stepGraphFlow(
   };
   for (;;) {
     if (failed === undefined)
-      for (const n of stepsToStart(nodes, { done, running: [...running.keys()] }, machineCores)) launch(n.name);
+      for (const n of stepsToStart(nodes, { done, running: [...running.keys()] }, machineCores)) launch(n);
     if (running.size === 0) break;
     const ended = await Promise.race(running.values());
     running.delete(ended);

@@ -31,6 +31,20 @@ export function stepGraph(job: Job): StepNode[] {
   return [...installs, ...checks];
 }
 
+/**
+ * The step whose result a step's exec continues from (undefined: the first install step starts from the job's base,
+ * a check from the installed source). Install steps continue each other; a check continues the last step it declares
+ * `after:`, so it sees that step's files (Poetry's install-root before pytest); its other waits only order it.
+ * The Dagger runner builds one withExec chain per step from this, so independent checks share only the install.
+ */
+export function chainParent(nodes: StepNode[], installs: number, name: string): string | undefined {
+  const at = nodes.findIndex((n) => n.name === name);
+  if (at < 0) throw new Error(`no step ${name} in the graph`);
+  if (at < installs) return at ? nodes[at - 1].name : undefined;
+  const own = nodes[at].after.filter((a) => nodes.findIndex((n) => n.name === a) >= installs);
+  return own.at(-1);
+}
+
 /** Refuse an `after:` that names no step, or that closes a cycle; `key` is the config key that declares it. */
 export function checkStepGraph(nodes: StepNode[], file: string, key: string): void {
   const names = new Set(nodes.map((n) => n.name));
@@ -81,12 +95,17 @@ export interface GraphState {
   running: readonly string[];
 }
 
+/** The cores the scheduler gives a step: what it declares, at least one, at most the machine's. */
+export function grantedCores(n: Pick<StepNode, "cores">, machineCores: number): number {
+  return Math.max(1, Math.min(n.cores, machineCores));
+}
+
 /**
  * The steps to start now, in declared order: those whose waits all ended and whose cores fit in what is free.
  * A step asking for more cores than the machine has takes all of them, alone.
  */
 export function stepsToStart(nodes: StepNode[], s: GraphState, machineCores: number): StepNode[] {
-  const coresOf = (n: StepNode) => Math.max(1, Math.min(n.cores, machineCores));
+  const coresOf = (n: StepNode) => grantedCores(n, machineCores);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   let free = machineCores - s.running.reduce((sum, r) => sum + coresOf(byName.get(r) as StepNode), 0);
   const start: StepNode[] = [];

@@ -4,6 +4,7 @@ import { ConfigError } from "../../../../ci/src/plan/config/error";
 import { InputError } from "../../../../ci/src/plan/errors";
 import { planFrontendJob } from "../../../../ci/src/plan/fastTests/frontend";
 import {
+  chainParent,
   checkStepGraph,
   simulateSchedule,
   stepGraph,
@@ -130,5 +131,31 @@ describe("simulateSchedule", () => {
   it("is sequential on one core", () => {
     const t = simulateSchedule(nodes, durations, 1);
     expect(Math.max(...t.map((x) => x.end))).toBe(49);
+  });
+});
+
+describe("chainParent", () => {
+  it("continues install steps from each other, and each check from the installed source", () => {
+    const nodes = stepGraph(planFrontendJob(parseConfig(undefined)));
+    expect(nodes.map((n) => chainParent(nodes, 1, n.name))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const two = [node("venv"), node("install", ["venv"]), node("pytest", ["install"])];
+    expect(two.map((n) => chainParent(two, 2, n.name))).toEqual([undefined, "venv", undefined]);
+  });
+
+  it("continues a check from the last step it declares after:, so it sees that step's files", () => {
+    const c = parseConfig("frontend:\n  after: { build: [lint, unit] }\n");
+    const nodes = stepGraph(planFrontendJob(c));
+    expect(chainParent(nodes, 1, "build")).toBe("unit");
+    expect(chainParent(nodes, 1, "lint")).toBeUndefined();
+  });
+
+  it("refuses a name the graph does not have", () => {
+    expect(() => chainParent([node("install")], 1, "lint")).toThrow("no step lint in the graph");
   });
 });
