@@ -10,7 +10,7 @@ import { BACKEND_MANAGER_FILES, frontendManagerName } from "./toolchains";
 import { detectJsManager, type JsManager } from "../toolchain/javascript";
 import { frontendSteps } from "./frontendSteps";
 import { nodeImageMajor, nodePin } from "../toolchain/node";
-import { detectPyManager } from "../toolchain/python";
+import { detectPyManager, REQUIREMENTS_FILES } from "../toolchain/python";
 
 /** A repository as init sees it: every path (relative, `/`-separated) and the text of the wanted ones. */
 export interface InitInput {
@@ -42,7 +42,11 @@ const MONGO_VAR = /(MONGO|DATABASE|DB).*(URI|URL|DSN)$/;
 /** The files init reads, from the listing: manifests, version pins and the backend's Python sources. */
 export function initWanted(paths: string[]): string[] {
   const manifests = /(^|\/)(package\.json|pyproject\.toml|\.python-version|\.nvmrc|\.node-version|yarn\.lock)$/;
-  return paths.filter((p) => manifests.test(p) || (p.endsWith(".py") && p.split("/").length <= 4));
+  return paths.filter((p) => manifests.test(p) || isRequirements(p) || (p.endsWith(".py") && p.split("/").length <= 4));
+}
+
+function isRequirements(path: string): boolean {
+  return REQUIREMENTS_FILES.includes(path.slice(path.lastIndexOf("/") + 1));
 }
 
 /** A source with neither app half in it: an empty pipeline.yaml would only hide the wrong --source. */
@@ -50,7 +54,7 @@ export class InitFoundNothingError extends InputError {
   constructor(where: string) {
     super(
       `init found no app in ${where}: it looked for a package.json that depends on next (the frontend) and a ` +
-        `pyproject.toml (the backend), skipping ${INIT_SKIP.join(", ")}; ` +
+        `pyproject.toml or requirements.txt (the backend), skipping ${INIT_SKIP.join(", ")}; ` +
         "point --source at the app's repository",
     );
   }
@@ -80,10 +84,13 @@ function frontendDir(input: InitInput): string | undefined {
   return next ? dirOf(next) : undefined;
 }
 
+/** The Python project: a pyproject.toml (FastAPI's first), else requirements files with no pyproject.toml. */
 function backendDir(input: InitInput): string | undefined {
+  const pick = (files: string[]) => files.find((p) => /fastapi/i.test(input.read[p])) ?? files[0];
   const pys = input.paths.filter((p) => p.endsWith("pyproject.toml") && input.read[p]);
-  const api = pys.find((p) => /fastapi/i.test(input.read[p])) ?? pys[0];
-  return api ? dirOf(api) : undefined;
+  const reqs = input.paths.filter((p) => isRequirements(p) && input.read[p] !== undefined);
+  const found = pick(pys) ?? pick(reqs);
+  return found ? dirOf(found) : undefined;
 }
 
 function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
@@ -108,7 +115,8 @@ function frontendGuesses(dir: string, input: InitInput): InitGuess[] {
     packageJson: input.read[pkgPath],
   });
   const major = pin && nodeImageMajor(pin.range);
-  if (pin && major) out.push({ key: "frontend.nodeVersion", value: String(major), why: pin.why });
+  // A manager's own minimum is read again at each run; written down, it would stand for the app's own pin.
+  if (pin && major && !pin.floorOnly) out.push({ key: "frontend.nodeVersion", value: String(major), why: pin.why });
   return out;
 }
 
@@ -116,8 +124,13 @@ function backendGuesses(dir: string, input: InitInput): InitGuess[] {
   const paths = factPaths(dir);
   const pyproject = input.read[paths.pyproject];
   const facts = detectBackend({ pythonVersionFile: input.read[paths.pythonVersionFile], pyproject });
-  const out: InitGuess[] = [{ key: "backend.path", value: dir, why: `${paths.pyproject} is the Python project` }];
   const files = BACKEND_MANAGER_FILES.filter((f) => input.paths.includes(dir === "." ? f : `${dir}/${f}`));
+  const at = (f: string) => (dir === "." ? f : `${dir}/${f}`);
+  const why =
+    pyproject !== undefined
+      ? `${paths.pyproject} is the Python project`
+      : `${at(files.find((f) => REQUIREMENTS_FILES.includes(f)) ?? "requirements.txt")} lists its packages (no pyproject.toml)`;
+  const out: InitGuess[] = [{ key: "backend.path", value: dir, why }];
   const pm = detectPyManager({ files, pyproject });
   out.push({ key: "backend.packageManager", value: pm.manager, why: pm.why });
   if (facts.pythonVersion) out.push({ key: "backend.pythonVersion", ...facts.pythonVersion });

@@ -52,7 +52,7 @@ export function frontendFromRepo(
     };
   } else {
     const pin = facts && nodePin(facts);
-    const major = pin && nodeImageMajor(pin.range);
+    const major = pin && nodeImageMajor(pin.range, pin.floorOnly ? Number(d.nodeVersion) : 0);
     if (pin && major) {
       fe.nodePin = pin;
       fe.nodeVersion = String(major);

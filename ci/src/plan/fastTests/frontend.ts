@@ -2,7 +2,7 @@ import type { PipelineConfig } from "../config/defaults";
 import { toArgv } from "../config/command";
 import { containerWorkdir, type Job } from "../job";
 import { thresholdOf } from "../config/thresholds";
-import { jsCachePaths, jsManifests, managerArgv } from "../toolchain/javascript";
+import { jsCachePaths, jsEnv, jsManifests, managerArgv } from "../toolchain/javascript";
 import { splitManager } from "../config/toolchains";
 
 /** Plan the frontend job: a frozen install (npm, pnpm or yarn), then lint, typecheck, unit tests, build. */
@@ -32,8 +32,7 @@ export function planFrontendJob(c: PipelineConfig): Job {
         sharing: "locked",
       },
     ],
-    // corepack would otherwise stop to ask before it downloads the manager packageManager names.
-    env: pm.manager === "npm" ? fe.env : { COREPACK_ENABLE_DOWNLOAD_PROMPT: "0", ...fe.env },
+    env: { ...jsEnv(pm), ...fe.env },
     services: [],
     tools: [
       {

@@ -3,7 +3,7 @@
  * `packageManager`, and the commands each one installs (frozen to the lockfile) and runs scripts with. pnpm and yarn
  * come through corepack, which fetches the version `packageManager` names from the npm registry. Pure.
  */
-import { parsePackageJson } from "./node";
+import { managerSpec, parsePackageJson } from "./node";
 
 export type JsManager = "npm" | "pnpm" | "yarn";
 
@@ -38,7 +38,7 @@ export function detectJsManager(f: JsManagerFacts): JsManagerChoice {
     return {
       manager,
       berry: manager === "yarn" && Number(m[2]) >= 2,
-      why: `package.json packageManager ${field}${lock}`,
+      why: `package.json packageManager ${managerSpec(field)}${lock}`,
     };
   }
   const found = f.lockfiles.filter((l) => l !== "npm");
@@ -74,6 +74,21 @@ export function jsExec(manager: JsManager, bin: string): string[] {
   if (manager === "npm") return ["npx", "--no-install", bin];
   // yarn (classic and berry) runs a dependency's binary with `run` when no script has that name.
   return [...managerArgv(manager), manager === "pnpm" ? "exec" : "run", bin];
+}
+
+/** Where corepack takes yarn berry from: the npm registry every other download uses (see jsEnv). */
+export const COREPACK_NPM_REGISTRY = "https://registry.npmjs.org";
+
+/**
+ * What corepack needs in the job: never to stop and ask before it downloads the manager `packageManager` names, and,
+ * for yarn berry, the npm registry's `@yarnpkg/cli-dist` (the same yarn.js, so a `+sha…` pin still matches) instead
+ * of repo.yarnpkg.com, one more host a runner may not reach. pipeline.yaml's frontend.env can set either.
+ */
+export function jsEnv(c: Pick<JsManagerChoice, "manager" | "berry">): Record<string, string> {
+  if (c.manager === "npm") return {};
+  const env: Record<string, string> = { COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" };
+  if (c.berry) env.COREPACK_NPM_REGISTRY = COREPACK_NPM_REGISTRY;
+  return env;
 }
 
 /** Files the install reads, copied before the source so the dependency layer caches. */

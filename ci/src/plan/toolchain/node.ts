@@ -16,6 +16,8 @@ export interface NodePinFiles {
 export interface NodePin {
   range: string;
   why: string;
+  /** Only the manager's own minimum (from `packageManager`): it never takes the image below the default major. */
+  floorOnly?: true;
 }
 
 /**
@@ -46,8 +48,17 @@ export function nodePin(files: NodePinFiles): NodePin | undefined {
   const m = /^(pnpm|yarn)@(\d+)/.exec(pkg.packageManager ?? "");
   const implied = m && MANAGER_NODE[m[1]][Number(m[2])];
   return implied
-    ? { range: implied, why: `package.json packageManager ${pkg.packageManager} needs Node ${implied}` }
+    ? {
+        range: implied,
+        why: `package.json packageManager ${managerSpec(pkg.packageManager ?? "")} needs Node ${implied}`,
+        floorOnly: true,
+      }
     : undefined;
+}
+
+/** A `packageManager` value as messages show it: the hash corepack checks named, not its 128 hex digits. */
+export function managerSpec(field: string): string {
+  return field.replace(/\+(sha\d+)\.[0-9a-f]+$/i, " (+$1 hash)");
 }
 
 interface PackageJsonPins {
@@ -70,10 +81,12 @@ export const NODE_IMAGE_MAJORS = [18, 20, 22, 24] as const;
 
 /**
  * The image's major for a range: the oldest published major in it, the one the pin promises to support (`>=20` keeps
- * node:20, as the host keeps its own Node 20).
+ * node:20, as the host keeps its own Node 20). `atLeast` skips older majors when a newer one is in range (a package
+ * manager's minimum, `>=4` for yarn 1, says nothing about the app: it keeps the default major).
  */
-export function nodeImageMajor(range: string): number | undefined {
-  return NODE_IMAGE_MAJORS.find((m) => allowsMajor(range, m));
+export function nodeImageMajor(range: string, atLeast = 0): number | undefined {
+  const inRange = NODE_IMAGE_MAJORS.filter((m) => allowsMajor(range, m));
+  return inRange.find((m) => m >= atLeast) ?? inRange[0];
 }
 
 /** What the host runner does for a pin: keep its own Node, or provision a version from the registry's list. */

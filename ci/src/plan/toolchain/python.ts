@@ -48,6 +48,9 @@ export const POETRY_ENV: Record<string, string> = {
   POETRY_NO_INTERACTION: "1",
 };
 
+/** The interpreter of the .venv `uv venv` makes for requirements files: they install into it, pytest runs on it. */
+const PIP_VENV_PYTHON = ".venv/bin/python";
+
 /** The install steps before the source arrives (dependencies, frozen to the lock) and after it (the root package). */
 export function pyInstall(manager: PyManager, reqFiles: string[]): { deps: string[][]; root: string[][] } {
   if (manager === "poetry") {
@@ -57,8 +60,11 @@ export function pyInstall(manager: PyManager, reqFiles: string[]): { deps: strin
   if (manager === "pip") {
     return {
       deps: [
-        ["uv", "venv"],
-        ["uv", "pip", "install", ...reqFiles.flatMap((r) => ["-r", r])],
+        // --clear: a .venv left by the last run (or made by hand) is made again, as `uv sync` makes it exact.
+        ["uv", "venv", "--clear"],
+        // Named, as UV_PYTHON (the job's interpreter) would otherwise take `uv pip` to that interpreter's own
+        // site-packages, leaving .venv empty: "No module named pytest".
+        ["uv", "pip", "install", "--python", PIP_VENV_PYTHON, ...reqFiles.flatMap((r) => ["-r", r])],
       ],
       root: [],
     };
@@ -69,7 +75,7 @@ export function pyInstall(manager: PyManager, reqFiles: string[]): { deps: strin
 /** The command pytest runs under, before its own arguments. */
 export function pyTest(manager: PyManager): string[] {
   if (manager === "poetry") return [...poetryArgv(), "run", "pytest"];
-  if (manager === "pip") return [".venv/bin/python", "-m", "pytest"];
+  if (manager === "pip") return [PIP_VENV_PYTHON, "-m", "pytest"];
   return ["uv", "run", "--frozen", "pytest"];
 }
 

@@ -148,6 +148,46 @@ describe("planInit on a pnpm + Poetry repository with a src/ layout and a Node p
   });
 });
 
+describe("planInit on a yarn repository whose backend has requirements files and no pyproject.toml", () => {
+  const repo = {
+    "web/package.json": JSON.stringify({
+      packageManager: `yarn@1.22.22+sha512.${"a6".repeat(64)}`,
+      dependencies: { next: "16.4.6" },
+      scripts: { test: "node --test" },
+    }),
+    "web/yarn.lock": "# yarn lockfile v1\n",
+    "api/requirements.txt": "fastapi==0.121.0\n",
+    "api/requirements-dev.txt": "-r requirements.txt\npytest==8.4.2\n",
+    "api/app/__init__.py": "",
+    "api/app/db.py": 'import os\nURL = os.environ.get("MONGODB_URL")\n',
+  };
+  const paths = [...Object.keys(repo), "api/app/__pycache__/db.cpython-312.pyc"];
+  const read = Object.fromEntries(initWanted(paths).map((p) => [p, repo[p as keyof typeof repo]]));
+  const byKey = Object.fromEntries(planInit({ paths, read }).guesses.map((g) => [g.key, g]));
+
+  it("reads the requirements files, finds the backend there, and installs them with uv pip", () => {
+    expect(initWanted(paths)).toContain("api/requirements-dev.txt");
+    expect(byKey["backend.path"]).toMatchObject({
+      value: "api",
+      why: "api/requirements.txt lists its packages (no pyproject.toml)",
+    });
+    expect(byKey["backend.packageManager"]).toMatchObject({
+      value: "pip",
+      why: "requirements.txt, requirements-dev.txt (installed with uv pip)",
+    });
+    expect(byKey["backend.coverageSource"]).toMatchObject({ value: "app" });
+    expect(byKey["services.mongo.env"].value).toEqual({ MONGODB_URL: "mongodb://{host}:{port}/{database}" });
+  });
+
+  it("names yarn classic by its pinned version and hash, and writes no Node pin from yarn's own minimum", () => {
+    expect(byKey["frontend.packageManager"]).toMatchObject({
+      value: "yarn-classic",
+      why: "package.json packageManager yarn@1.22.22 (+sha512 hash) and yarn.lock",
+    });
+    expect(byKey["frontend.nodeVersion"]).toBeUndefined();
+  });
+});
+
 describe("planInit on a package.json without scripts", () => {
   const plan = (pkg: object, extra: Record<string, string> = {}) => {
     const repo = { "web/package.json": JSON.stringify(pkg), ...extra };

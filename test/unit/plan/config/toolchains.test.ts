@@ -48,6 +48,16 @@ describe("frontendFromRepo (through parseConfig)", () => {
     expect(job.manifests).toEqual(["package.json", "yarn.lock", ".yarnrc.yml"]);
   });
 
+  it("keeps node:20 for a repository whose only pin is its manager's minimum (yarn 1 runs on Node >=4)", () => {
+    const packageJson = JSON.stringify({ packageManager: "yarn@1.22.22" });
+    const c = parseConfig(undefined, "pipeline.yaml", { frontend: { packageJson, lockfiles: ["yarn"] } });
+    expect(c.frontend.image).toBe("node:20-bookworm-slim");
+    expect(c.frontend.nodePin.range).toBe(">=4");
+    expect(c.detected).toContain(
+      "frontend.nodeVersion: >=4 (package.json packageManager yarn@1.22.22 needs Node >=4; image node:20)",
+    );
+  });
+
   it("keeps npm, node:20 and a >=20 host check for a repository that pins nothing", () => {
     const c = parseConfig(undefined, "pipeline.yaml", { frontend: { lockfiles: ["npm"] } });
     const job = planFrontendJob(c);
@@ -78,8 +88,8 @@ describe("backendManagerFromRepo (through parseConfig)", () => {
     const c = parseConfig(undefined, "pipeline.yaml", { backendFiles: ["requirements.txt", "requirements-test.txt"] });
     const job = planBackendJob(c);
     expect(job.install.map((s) => s.argv.join(" "))).toEqual([
-      "uv venv",
-      "uv pip install -r requirements.txt -r requirements-test.txt",
+      "uv venv --clear",
+      "uv pip install --python .venv/bin/python -r requirements.txt -r requirements-test.txt",
     ]);
     expect(job.steps[0].argv.slice(0, 3)).toEqual([".venv/bin/python", "-m", "pytest"]);
     expect(job.manifests).toEqual(["requirements.txt", "requirements-test.txt"]);

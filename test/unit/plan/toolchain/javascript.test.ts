@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   detectJsManager,
   jsCachePaths,
+  jsEnv,
   jsExec,
   jsInstall,
   jsManifests,
@@ -24,6 +25,13 @@ describe("detectJsManager", () => {
     expect(detectJsManager({ packageJson: pkg("yarn@1.22.22"), lockfiles: ["yarn"] })).toMatchObject({ berry: false });
   });
 
+  it("names a hash-pinned packageManager by its version and algorithm", () => {
+    const field = `yarn@4.9.2+sha512.${"1f".repeat(64)}`;
+    expect(detectJsManager({ packageJson: pkg(field), lockfiles: ["yarn"] }).why).toBe(
+      "package.json packageManager yarn@4.9.2 (+sha512 hash) and yarn.lock",
+    );
+  });
+
   it("reads the one lockfile when packageManager is absent; a berry yarn.lock starts with __metadata", () => {
     expect(detectJsManager({ lockfiles: ["pnpm"] })).toMatchObject({ manager: "pnpm", why: "pnpm-lock.yaml" });
     const berry = detectJsManager({ lockfiles: ["yarn"], yarnLock: "__metadata:\n  version: 8\n" });
@@ -36,6 +44,18 @@ describe("detectJsManager", () => {
     expect(detectJsManager({ lockfiles: ["npm"] })).toEqual({ manager: "npm", berry: false, why: "package-lock.json" });
     expect(detectJsManager({ lockfiles: [] }).manager).toBe("npm");
     expect(detectJsManager({ lockfiles: ["pnpm", "yarn"] }).manager).toBe("npm");
+  });
+});
+
+describe("jsEnv", () => {
+  it("keeps corepack from prompting, and takes yarn berry from the npm registry, not repo.yarnpkg.com", () => {
+    expect(jsEnv({ manager: "npm", berry: false })).toEqual({});
+    expect(jsEnv({ manager: "pnpm", berry: false })).toEqual({ COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" });
+    expect(jsEnv({ manager: "yarn", berry: false })).toEqual({ COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" });
+    expect(jsEnv({ manager: "yarn", berry: true })).toEqual({
+      COREPACK_ENABLE_DOWNLOAD_PROMPT: "0",
+      COREPACK_NPM_REGISTRY: "https://registry.npmjs.org",
+    });
   });
 });
 

@@ -18,7 +18,15 @@ describe("nodePin", () => {
     expect(nodePin({ packageJson: pkg({ packageManager: "pnpm@10.34.8" }) })).toEqual({
       range: ">=18.12",
       why: "package.json packageManager pnpm@10.34.8 needs Node >=18.12",
+      floorOnly: true,
     });
+  });
+
+  it("names a packageManager's hash by its algorithm, not its 128 hex digits", () => {
+    const field = `yarn@1.22.22+sha512.${"a6".repeat(64)}`;
+    expect(nodePin({ packageJson: pkg({ packageManager: field }) })?.why).toBe(
+      "package.json packageManager yarn@1.22.22 (+sha512 hash) needs Node >=4",
+    );
   });
 
   it("skips aliases and files it cannot read, and pins nothing when nothing pins", () => {
@@ -35,6 +43,13 @@ describe("nodeImageMajor", () => {
     expect(nodeImageMajor(">=20")).toBe(20);
     expect(nodeImageMajor(">=21")).toBe(22);
     expect(nodeImageMajor(">=99")).toBeUndefined();
+  });
+
+  it("goes no lower than atLeast while a major at or above it is in range (a manager's minimum, not the app's)", () => {
+    expect(nodeImageMajor(">=4")).toBe(18);
+    expect(nodeImageMajor(">=4", 20)).toBe(20);
+    expect(nodeImageMajor(">=18.12", 20)).toBe(20);
+    expect(nodeImageMajor("^18", 20)).toBe(18);
   });
 });
 

@@ -40,8 +40,18 @@ describe("commands", () => {
     const reqs = ["requirements.txt", "requirements-dev.txt"];
     expect(pyInstall("pip", reqs)).toEqual({
       deps: [
-        ["uv", "venv"],
-        ["uv", "pip", "install", "-r", "requirements.txt", "-r", "requirements-dev.txt"],
+        ["uv", "venv", "--clear"],
+        [
+          "uv",
+          "pip",
+          "install",
+          "--python",
+          ".venv/bin/python",
+          "-r",
+          "requirements.txt",
+          "-r",
+          "requirements-dev.txt",
+        ],
       ],
       root: [],
     });
