@@ -58,7 +58,8 @@ export async function startLocalApp(
         "next",
         ["node", join(fe, ".next/standalone/server.js")],
         fe,
-        repositoryEnv(env, { PORT: String(webPort), HOSTNAME: host }),
+        // API_URL is read when the page is served (examples/app); an app that bakes NEXT_PUBLIC_API_URL got it above.
+        repositoryEnv(env, { PORT: String(webPort), HOSTNAME: host, API_URL: apiUrl }),
       ),
     );
     await waitForReady(

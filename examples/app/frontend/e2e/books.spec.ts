@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-// Needs the backend API (NEXT_PUBLIC_API_URL baked into the build) to be up.
+// Needs the backend API up: on the page's own origin behind nginx, or at API_URL (read when the page is served).
 test.describe("books page", () => {
   test("lists books from the API", { tag: "@smoke" }, async ({ page }) => {
     await page.goto("/books");

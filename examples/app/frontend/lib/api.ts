@@ -9,14 +9,14 @@ export interface NewBook {
   author: string;
 }
 
-/** Joins the API base URL and a path, tolerating stray slashes on either side. */
+/**
+ * Joins the API base URL and a path, tolerating stray slashes on either side. An empty base means the API is on the
+ * page's own origin (nginx routes /api/ to the backend), so the same build runs on staging and production.
+ */
 export function buildApiUrl(baseUrl: string, path: string): string {
   const base = baseUrl.trim().replace(/\/+$/, "");
-  if (!base) {
-    throw new Error("API base URL is empty");
-  }
   const cleanPath = path.replace(/^\/+/, "");
-  return cleanPath ? `${base}/${cleanPath}` : base;
+  return cleanPath ? `${base}/${cleanPath}` : base || "/";
 }
 
 export function booksUrl(baseUrl: string): string {
