@@ -22,6 +22,8 @@ export interface DeployContext {
   };
   /** The built release (frontend standalone + backend source), rsynced as is. */
   artifactDir: string;
+  /** Its digest (`sha256:` + hex of its MANIFEST), logged on this release's entries. */
+  artifactDigest?: string;
   /** App secrets: NAME → exact bytes for shared/env/NAME. Never logged. */
   secrets: Record<string, string>;
   by: string;
@@ -134,7 +136,11 @@ export async function appendLogs(
 ): Promise<void> {
   const text = entries
     .map(({ id, status, ...extra }) =>
-      formatLogEntry({ id, commit: ctx.plan.commit, time: new Date().toISOString(), status, by: ctx.by, ...extra }),
+      formatLogEntry({
+        ...{ id, commit: ctx.plan.commit, time: new Date().toISOString(), status, by: ctx.by },
+        ...(id === ctx.plan.releaseId && ctx.artifactDigest ? { artifact: ctx.artifactDigest } : {}),
+        ...extra,
+      }),
     )
     .join("");
   await sh(ctx, "release log", 'mkdir -p .dep && printf "%s" "$1" >> .dep/releases.jsonl', [text]);

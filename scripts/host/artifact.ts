@@ -1,9 +1,28 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
+import {
+  formatManifest,
+  isShipped,
+  MANIFEST_FILE,
+  UPLOAD_EXCLUDES,
+  type ManifestEntry,
+} from "../../ci/src/plan/deploy/artifact";
 
 /** Where the frontend and backend live in the source (pipeline.yaml's frontend.path and backend.path). */
 export interface SourcePaths {
@@ -112,5 +131,37 @@ export function assembleArtifact(
   }
   cpSync(join(source, "ecosystem.config.cjs"), join(outDir, "ecosystem.config.cjs"));
   writeFileSync(join(outDir, "REVISION"), `${commit}\n`);
+  writeFileSync(join(outDir, MANIFEST_FILE), treeManifest(outDir));
   return outDir;
+}
+
+/**
+ * The canonical manifest of a release tree: every file and symlink the upload ships (UPLOAD_EXCLUDES left out, as
+ * rsync leaves them), MANIFEST itself excluded. `only`: list just these paths (a fetched release holds server
+ * installs too).
+ */
+export function treeManifest(dir: string, only?: Set<string>): string {
+  const entries: ManifestEntry[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (path === MANIFEST_FILE || !isShipped(path, UPLOAD_EXCLUDES)) continue;
+      const abs = join(dir, path);
+      const st = lstatSync(abs);
+      if (st.isDirectory()) walk(path);
+      else if (only && !only.has(path)) continue;
+      else if (st.isSymbolicLink()) entries.push({ path, kind: "link", target: readlinkSync(abs) });
+      else if (st.isFile()) {
+        const sha256 = createHash("sha256").update(readFileSync(abs)).digest("hex");
+        entries.push({ path, kind: "file", mode: (st.mode & 0o777).toString(8).padStart(3, "0"), sha256 });
+      }
+    }
+  };
+  walk("");
+  return formatManifest(entries);
+}
+
+/** The artifact's digest: `sha256:` + the sha256 of its manifest text. */
+export function manifestDigest(manifest: string | Buffer): string {
+  return `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
 }

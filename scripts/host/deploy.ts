@@ -27,6 +27,7 @@ export async function runDeploy(name: TargetName, f: DeployFlags): Promise<numbe
     ...{ name, cfg, env, source, artifact, commit, keep, forceReason, strategy },
     settings: () => resolveTarget(name, env),
     promotionRecord: (sha) => readStagingRecord(sha, env),
+    staging: () => resolveTarget("staging", { ...deployEnv("staging"), ...env }, { appSecrets: false }),
   });
 }
 

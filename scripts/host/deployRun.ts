@@ -4,12 +4,14 @@
  * the build, then the tasks under the lock; SIGINT and SIGTERM go through the failure path, so the lock and the key
  * copies never outlive the run.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { $ } from "zx";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { DeployInputError, planDeploy, type DeployPlan } from "../../ci/src/plan/deploy/stage";
-import { checkPromotion, parsePromotionRecord } from "../../ci/src/plan/deploy/promotion";
+import { checkPromotion, parsePromotionRecord, type PromotionRecord } from "../../ci/src/plan/deploy/promotion";
+import { MANIFEST_FILE } from "../../ci/src/plan/deploy/artifact";
 import type { DeployContext } from "../deploy/context";
 import { deploy, DeployFailedError } from "../deploy/recipe";
 import { reportDeploy } from "../deploy/report";
@@ -18,7 +20,8 @@ import { sshRemote } from "../deploy/remote";
 import { rollback } from "../deploy/rollback";
 import { checkServer } from "../deploy/checkServer";
 import { throwIfInterrupted, trapSignals } from "../deploy/interrupted";
-import { buildArtifact, checkArtifact, checkBuildable } from "./artifact";
+import { buildArtifact, checkArtifact, checkBuildable, manifestDigest } from "./artifact";
+import { promoteArtifact } from "./promote";
 import { checkSshFiles, redact, type TargetSettings } from "./target";
 
 export type TargetName = "staging" | "production";
@@ -41,6 +44,8 @@ export interface DeployInputs {
   settings: () => TargetSettings;
   /** Production: the E2E record's text for the commit (read from staging, or handed over by the module). */
   promotionRecord?: (commit: string) => Promise<string | undefined>;
+  /** Production: staging's settings, to fetch the tested release when no fetched tree is given as `artifact`. */
+  staging?: () => TargetSettings;
 }
 
 /** Run a deploy from its inputs; returns the exit code (0) or throws. */
@@ -59,10 +64,14 @@ export async function runDeployInputs(i: DeployInputs): Promise<number> {
       ctx.state.startedAt = Date.now();
       return await runRedacted(t, async () => {
         await checkServer(ctx);
-        if (i.name === "production") await checkGate(plan, i);
+        const record = i.name === "production" ? await checkGate(plan, i) : undefined;
         const out = resolve(`.pipeline/artifacts/${plan.releaseId}`);
         const opts = { apiUrl: t.publicUrl, commit, log: say, paths, signal: traps.signal };
-        ctx.artifactDir = artifact ?? (await buildArtifact(i.source, out, opts));
+        const promote = { record: record!, fetched: artifact, staging: i.staging, out, log: say, signal: traps.signal };
+        ctx.artifactDir = record
+          ? await promoteArtifact(promote)
+          : (artifact ?? (await buildArtifact(i.source, out, opts)));
+        ctx.artifactDigest = digestOf(ctx.artifactDir);
         return runTasks(ctx, i.name, i.env);
       });
     } finally {
@@ -123,12 +132,28 @@ function afterSwitchOf(cfg: PipelineConfig, strategy?: string): DeployPlan["afte
   return { watch, strategy: s, canarySteps: canary.steps, migrate };
 }
 
-/** Production only with a green E2E record for the commit on staging, unless a force reason says why. */
-async function checkGate(plan: DeployPlan, i: DeployInputs): Promise<void> {
-  if (i.forceReason) return say(`E2E gate skipped: --force-reason "${i.forceReason}" (logged in releases.jsonl)`);
-  const text = await i.promotionRecord?.(plan.commit);
-  const verdict = checkPromotion(parsePromotionRecord(text), plan.commit);
+/**
+ * Production only with a green E2E record for the commit on staging (returned: it names the artifact to promote),
+ * unless a force reason says why (then the commit is built, as named in the log).
+ */
+async function checkGate(plan: DeployPlan, i: DeployInputs): Promise<PromotionRecord | undefined> {
+  if (i.forceReason) {
+    say(`E2E gate skipped: --force-reason "${i.forceReason}" (logged in releases.jsonl)`);
+    say(
+      `forced: ${i.artifact ? "the given --artifact" : "a build of the commit"} is deployed, not an artifact E2E tested`,
+    );
+    return undefined;
+  }
+  const record = parsePromotionRecord(await i.promotionRecord?.(plan.commit));
+  const verdict = checkPromotion(record, plan.commit);
   if (!verdict.ok) throw new DeployInputError("deploy-production", "refused", verdict.reason);
+  return record;
+}
+
+/** The artifact's digest from its MANIFEST; undefined for a release built before releases carried one. */
+function digestOf(dir: string): string | undefined {
+  const file = join(dir, MANIFEST_FILE);
+  return existsSync(file) ? manifestDigest(readFileSync(file)) : undefined;
 }
 
 /** What a rollback needs, however it was asked for. */

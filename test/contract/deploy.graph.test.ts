@@ -11,6 +11,12 @@ import {
 } from "../../ci/src/plan/deploy/call";
 import { DEPLOY_REQUEST_PATH, parseDeployRequestJson, type DeployRequest } from "../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
+import {
+  artifactFetchArgv,
+  ArtifactMismatchError,
+  FETCHED_RELEASE,
+  UPLOAD_EXCLUDES,
+} from "../../ci/src/plan/deploy/artifact";
 import { callCi } from "../support/ciCall";
 import { containerCalls, startRecorder, type Call, type Chain, type Recording } from "../support/recorder";
 
@@ -228,7 +234,8 @@ describe("deployStaging bad input", () => {
 });
 
 describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
-  const PASSED = JSON.stringify({
+  const TESTED = { release: "20261126T231501Z-0123456", artifact: `sha256:${"c".repeat(64)}` };
+  const UNNAMED = JSON.stringify({
     commit: SHA,
     status: "passed",
     suite: "full",
@@ -238,6 +245,7 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     finishedAt: "2026-11-26T23:15:01Z",
     report: "html/index.html",
   });
+  const PASSED = JSON.stringify({ ...JSON.parse(UNNAMED), ...TESTED });
   const FAILED = JSON.stringify({
     commit: SHA,
     status: "failed",
@@ -277,6 +285,8 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     r.rec.chains.filter((ch) =>
       ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/buildArtifact.ts")),
     );
+  const fetches = (r: Run) =>
+    r.rec.chains.filter((ch) => ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("rsync")));
 
   it.each([
     ["no record", ""],
@@ -335,6 +345,35 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     expect(argv[2]).toContain('awk \'{ sub(/[ \\t\\r]+$/, ""); print }\' "$1" > /run/ssh-key/id');
     expect(argv[4]).toBe(keyPath("staging"));
     expect(argv[argv.indexOf("-i") + 1]).toBe("/run/ssh-key/id");
+    expectNoPlaintext(r.rec);
+  }, 60_000);
+
+  it("refuses a passed record that names no tested artifact, before any fetch, build or deploy", async () => {
+    const r = await record(promote(), UNNAMED);
+    await r.rec.close();
+    expect(r.error).toBeInstanceOf(ArtifactMismatchError);
+    expect(String(r.error)).toMatch(/names no staging release and artifact digest.*Fix: deploy-staging --commit/);
+    expect(fetches(r)).toHaveLength(0);
+    expect(builds(r)).toHaveLength(0);
+    expect(prodDeploys(r)).toHaveLength(0);
+  }, 60_000);
+
+  it("promotes staging's tested release, fetched over the pinned ssh, never a rebuild", async () => {
+    const r = await record(promote(), PASSED);
+    await r.rec.close();
+    expect(r.error).toBeUndefined();
+    expect(builds(r)).toHaveLength(0);
+    const [fetch] = fetches(r);
+    const argv = (calls(fetch, "withExec").at(-1)!.args.args as string[]).slice(5);
+    const ssh = { keyFile: "/run/ssh-key/id", knownHostsFile: knownHostsPath("staging") };
+    expect(argv).toEqual(
+      artifactFetchArgv({ ...STAGING, user: "deploy" } as never, TESTED.release, ssh, FETCHED_RELEASE, UPLOAD_EXCLUDES),
+    );
+    expect(calls(fetch, "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([
+      [keyPath("staging"), 0o600],
+      [knownHostsPath("staging"), 0o600],
+    ]);
+    expect(calls(fetch, "directory").map((c) => c.args.path)).toContain(FETCHED_RELEASE);
     expectNoPlaintext(r.rec);
   }, 60_000);
 

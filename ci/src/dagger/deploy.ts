@@ -28,6 +28,7 @@ import {
 import { DeployInputError, planDeploy, type DeployTarget } from "../plan/deploy/stage";
 import type { Severity } from "../plan/deploy/alerts";
 import { checkPromotion, parsePromotionRecord } from "../plan/deploy/promotion";
+import { artifactFetchArgv, FETCHED_RELEASE, promotedArtifactOf, UPLOAD_EXCLUDES } from "../plan/deploy/artifact";
 import { DEPLOY_REQUEST_PATH, formatDeployRequest } from "../plan/deploy/request";
 import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../plan/deploy/sshKey";
 
@@ -75,7 +76,7 @@ export class DaggerDeployError extends StageFailure {
 export async function runDeploy(
   name: TargetName,
   a: DaggerDeployArgs,
-  extra: { forceReason?: string; record?: string } = {},
+  extra: { forceReason?: string; record?: string; artifact?: Directory } = {},
 ): Promise<string> {
   const target = targetOf(name, a);
   planDeploy({ target, commit: a.commit, now: new Date(), keep: a.keep });
@@ -89,7 +90,9 @@ export async function runDeploy(
     promotionRecord: extra.record,
   });
   const paths = { frontend: cfg.frontend.path, backend: cfg.backend.path };
-  const artifact = buildRelease(pipelineEnv(a.repo, cfg.frontend.image), a.source, request.publicUrl!, a.commit, paths);
+  const artifact =
+    extra.artifact ??
+    buildRelease(pipelineEnv(a.repo, cfg.frontend.image), a.source, request.publicUrl!, a.commit, paths);
   const c = withRequestFiles(pipelineEnv(a.repo, cfg.frontend.image), name, a)
     .withDirectory(DEPLOY_PATHS.source, a.source)
     .withDirectory(DEPLOY_PATHS.artifact, artifact);
@@ -108,9 +111,28 @@ export async function runPromotion(a: DaggerPromoteArgs): Promise<string> {
   }
   const staging = { ...a, ...definedOnly(a.staging) } as SshArgs;
   const record = await readPromotionRecord(a.source, a.config, staging, a.commit);
-  const verdict = checkPromotion(parsePromotionRecord(record), a.commit);
+  const parsed = parsePromotionRecord(record);
+  const verdict = checkPromotion(parsed, a.commit);
   if (!verdict.ok) throw new DeployInputError("deploy-production", "refused", verdict.reason);
-  return runDeploy("production", a, { record });
+  // Staging's tested bytes, not a rebuild: the host runner in the deploy container checks them against the record.
+  const artifact = await fetchStagingRelease(a.source, a.config, staging, promotedArtifactOf(parsed!).release);
+  return runDeploy("production", a, { record, artifact });
+}
+
+/**
+ * Staging's releases/<id>/ as the upload shipped it (server installs left out), rsynced over the pinned ssh with the
+ * mounted key normalised into a tmpfs; a new DEPLOY_REQUESTED_AT per call, so never from the engine's cache.
+ */
+async function fetchStagingRelease(source: Directory, config: string, s: SshArgs, release: string): Promise<Directory> {
+  const target = targetOf("staging", s);
+  const image = (await readConfig(source, config)).frontend.image;
+  const ssh = { keyFile: NORMALISED_KEY, knownHostsFile: knownHostsPath("staging") };
+  const argv = artifactFetchArgv(target, release, ssh, FETCHED_RELEASE, UPLOAD_EXCLUDES);
+  return withSsh(sshEnv(image), "staging", s)
+    .withMountedTemp(SSH_KEY_TMPFS)
+    .withEnvVariable("DEPLOY_REQUESTED_AT", new Date().toISOString())
+    .withExec(withNormalisedKey(keyPath("staging"), argv))
+    .directory(FETCHED_RELEASE);
 }
 
 /** Run the host runner's rollback on one typed request (the newest release that passed health, or `to`). */

@@ -3,18 +3,9 @@ import { throwIfInterrupted } from "../interrupted";
 import { RemoteError } from "../remote";
 import type { DeployContext } from "../context";
 
-/** Paths never shipped: VCS, dev installs and caches (the seed's excludes). */
-export const UPLOAD_EXCLUDES = [
-  ".git",
-  ".venv",
-  "__pycache__",
-  "*.pyc",
-  ".pytest_cache",
-  ".next/cache",
-  ".env",
-  ".env.*",
-  "coverage",
-];
+import { UPLOAD_EXCLUDES } from "../../../ci/src/plan/deploy/artifact";
+
+export { UPLOAD_EXCLUDES };
 
 /**
  * rsync the built release into releases/<id>, hard-linking unchanged files to the current release; count bytes sent.

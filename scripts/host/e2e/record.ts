@@ -4,6 +4,7 @@ import { E2eInputError } from "../../../ci/src/plan/e2e/stage";
 import { promotionRecordOf } from "../../../ci/src/plan/e2e/record";
 import type { E2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { promotionRecordPath } from "../../../ci/src/plan/deploy/promotion";
+import { parseStagingRelease, stagingReleaseScript, type StagingRelease } from "../../../ci/src/plan/e2e/stagingCommit";
 import { RemoteError, sshRemote } from "../../deploy/remote";
 import { deployEnv, resolveTarget } from "../target";
 
@@ -31,14 +32,18 @@ export async function writeRecord(
   report: string,
   o: { stateDir: string; mode: RecordMode; env: NodeJS.ProcessEnv },
 ): Promise<string> {
-  const text = `${JSON.stringify(promotionRecordOf(s, commit, report, new Date()), null, 2)}\n`;
+  const text = (release?: StagingRelease) =>
+    `${JSON.stringify(promotionRecordOf(s, commit, report, new Date(), release), null, 2)}\n`;
   const staging = { ...deployEnv("staging", o.env) };
   if (o.mode === "staging" || (o.mode === "auto" && staging.STAGING_SSH_HOST)) {
     const t = resolveTarget("staging", staging, { appSecrets: false });
     const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
     try {
       const file = join(t.target.basePath, promotionRecordPath(commit));
-      const r = await remote.run('mkdir -p "$(dirname "$1")" && cat > "$1.tmp" && mv -f "$1.tmp" "$1"', [file], text);
+      // The release staging runs now is the one this run tested (deploy and E2E share one concurrency group).
+      const release = parseStagingRelease((await remote.run(stagingReleaseScript(t.target.basePath))).stdout);
+      const put = 'mkdir -p "$(dirname "$1")" && cat > "$1.tmp" && mv -f "$1.tmp" "$1"';
+      const r = await remote.run(put, [file], text(release));
       if (r.code !== 0) throw new RemoteError("writing the E2E promotion record", remote.where, r);
       return `${remote.where}:${file}`;
     } finally {
@@ -47,6 +52,6 @@ export async function writeRecord(
   }
   const file = join(o.stateDir, "e2e", `${commit}.json`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  writeFileSync(file, text());
   return file;
 }

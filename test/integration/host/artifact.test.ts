@@ -1,9 +1,17 @@
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ArtifactInputError, assembleArtifact, checkArtifact, checkBuildable } from "../../../scripts/host/artifact";
+import {
+  ArtifactInputError,
+  assembleArtifact,
+  checkArtifact,
+  checkBuildable,
+  treeManifest,
+} from "../../../scripts/host/artifact";
+import { MANIFEST_FILE, parseManifest } from "../../../ci/src/plan/deploy/artifact";
 
 /** A source whose frontend lives in web/ and backend in api/, as pipeline.yaml's frontend.path/backend.path say. */
 function source(files: Record<string, string>): string {
@@ -42,6 +50,22 @@ describe("the release built from frontend.path and backend.path", () => {
     expect(readFileSync(join(out, "backend/app/main.py"), "utf8")).toBe("app = None\n");
     expect(readFileSync(join(out, "REVISION"), "utf8")).toBe("abc1234\n");
     expect(checkArtifact(out)).toBe(out);
+  });
+
+  it("writes the release's MANIFEST: every shipped file with its sha256, sorted, itself left out", () => {
+    const src = source(BUILT);
+    const out = join(src, "out");
+    made.push(src);
+    assembleArtifact(src, out, "abc1234", paths);
+    const manifest = readFileSync(join(out, MANIFEST_FILE), "utf8");
+    expect(manifest).toBe(treeManifest(out));
+    expect(manifest).toContain(`F 644 ${createHash("sha256").update("abc1234\n").digest("hex")} "REVISION"\n`);
+    expect(parseManifest(manifest).map((e) => e.path)).toEqual(
+      expect.arrayContaining(["frontend/server.js", "backend/app/main.py", "ecosystem.config.cjs"]),
+    );
+    expect(manifest).not.toContain(`"${MANIFEST_FILE}"`);
+    writeFileSync(join(out, "frontend/server.js"), "// changed\n");
+    expect(treeManifest(out)).not.toBe(manifest);
   });
 
   it("checks the configured folders before building, naming them and the fix", () => {

@@ -8,7 +8,12 @@ import { validateTarget, type DeployTarget } from "../../plan/deploy/stage";
 import { NORMALISED_KEY, SSH_KEY_TMPFS, withNormalisedKey } from "../../plan/deploy/sshKey";
 import { E2eInputError } from "../../plan/e2e/stage";
 import { promotionRecordOf, RECORD_SSH, recordWriteArgv, SSH_IMAGE } from "../../plan/e2e/record";
-import { commitUnderTest, parseStagingRelease, stagingReleaseArgv } from "../../plan/e2e/stagingCommit";
+import {
+  commitUnderTest,
+  parseStagingRelease,
+  stagingReleaseArgv,
+  type StagingRelease,
+} from "../../plan/e2e/stagingCommit";
 import type { E2eSummary } from "../../plan/e2e/summary";
 import { isExecError } from "../execError";
 import { withRunId } from "../runId";
@@ -60,13 +65,19 @@ export async function resolveCommit(
 ): Promise<string | undefined> {
   if (!staging) return given;
   const t = staging.target;
+  return commitUnderTest(given, await readStagingRelease(staging, runId), `${t.user}@${t.host}:${t.basePath}`);
+}
+
+/** Staging's current release over the pinned ssh: its id, commit and artifact digest; undefined when it has none. */
+async function readStagingRelease(staging: E2eStaging, runId: string): Promise<StagingRelease | undefined> {
+  const t = staging.target;
   const where = `${t.user}@${t.host}:${t.basePath}`;
   const argv = stagingReleaseArgv(t, { keyFile: NORMALISED_KEY, knownHostsFile: RECORD_SSH.knownHosts });
   try {
     const out = await withRunId(sshContainer(staging), runId)
       .withExec(withNormalisedKey(RECORD_SSH.key, argv))
       .stdout();
-    return commitUnderTest(given, parseStagingRelease(out), where);
+    return parseStagingRelease(out);
   } catch (e) {
     if (isExecError(e)) throw new StagingReadError(where, e.exitCode, e.stderr);
     throw e;
@@ -87,7 +98,9 @@ export async function writeStagingRecord(
   runId: string,
 ): Promise<string[]> {
   if (!staging || !commit) return [];
-  const record = promotionRecordOf(s, commit, "the end-to-end Directory's html/index.html", new Date());
+  // The release staging runs now is the one this run tested (deploy and E2E share one concurrency group).
+  const release = await readStagingRelease(staging, `${runId}-record`).catch(() => undefined);
+  const record = promotionRecordOf(s, commit, "the end-to-end Directory's html/index.html", new Date(), release);
   const code = await withRunId(
     sshContainer(staging).withNewFile(RECORD_SSH.record, `${JSON.stringify(record, null, 2)}\n`),
     runId,

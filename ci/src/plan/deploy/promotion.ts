@@ -14,6 +14,9 @@ export interface PromotionRecord {
   finishedAt: string;
   /** Where the merged report lives (a path or URL). */
   report: string;
+  /** The staging release E2E tested and its artifact digest (`sha256:` + hex of its MANIFEST): what production gets. */
+  release?: string;
+  artifact?: string;
 }
 
 /** Where a commit's record sits, relative to DEPLOY_BASE. */

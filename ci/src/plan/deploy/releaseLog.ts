@@ -20,6 +20,8 @@ export interface ReleaseLogEntry {
   by?: string;
   /** Why: a failure's message, or a production deploy's --force-reason. */
   reason?: string;
+  /** The release's artifact digest (`sha256:` + hex of its MANIFEST), on the deploy's own entries. */
+  artifact?: string;
   /** For `rollback`: the release current left. */
   from?: string;
   /** The watch window's verdict and figures (deployed after it, or bad when it rolled back). */

@@ -4,10 +4,23 @@ import { promotionRecordPath, type PromotionRecord } from "../deploy/promotion";
 import { pinnedSshArgv } from "../deploy/ssh";
 import { NORMALISED_KEY, withNormalisedKey } from "../deploy/sshKey";
 import { IMAGES } from "../images";
+import type { StagingRelease } from "./stagingCommit";
 
-/** The promotion record deploy-production reads, from a run's summary. Pure. */
-export function promotionRecordOf(s: E2eSummary, commit: string, report: string, finishedAt: Date): PromotionRecord {
+/**
+ * The promotion record deploy-production reads, from a run's summary. With staging's current release (read when the
+ * record is written) of the same commit, it names that release and its artifact digest: the bytes production gets.
+ * Pure.
+ */
+export function promotionRecordOf(
+  s: E2eSummary,
+  commit: string,
+  report: string,
+  finishedAt: Date,
+  staging?: StagingRelease,
+): PromotionRecord {
   const backendFailed = s.backend?.failed ?? 0;
+  const tested =
+    staging?.commit === commit && staging.artifact ? { release: staging.release, artifact: staging.artifact } : {};
   return {
     commit,
     status: s.status,
@@ -17,6 +30,7 @@ export function promotionRecordOf(s: E2eSummary, commit: string, report: string,
     flaky: s.flaky,
     finishedAt: finishedAt.toISOString(),
     report,
+    ...tested,
   };
 }
 

@@ -9,10 +9,11 @@ import { parseReleaseLog } from "../deploy/releaseLog";
 import type { DeployTarget } from "../deploy/stage";
 import { pinnedSshArgv, type PinnedSsh } from "../deploy/ssh";
 
-/** Staging's current release and the commit it was built from. */
+/** Staging's current release, the commit it was built from, and its artifact digest (when it has a MANIFEST). */
 export interface StagingRelease {
   release: string;
   commit: string;
+  artifact?: string;
 }
 
 /** A commit that is not what staging runs, or a staging with no release to test. */
@@ -24,23 +25,32 @@ export class StagingCommitError extends InputError {
 
 const SEP = "@@";
 
-/** The ssh command that prints `current`'s target, its REVISION and the release log (base path: validated plain). */
+/**
+ * The remote script that prints `current`'s target, its REVISION, the release log and the sha256 of its MANIFEST
+ * (base path: validated plain).
+ */
+export function stagingReleaseScript(basePath: string): string {
+  return `cd ${basePath} && { readlink current; echo ${SEP}; cat current/REVISION; echo ${SEP}; cat .dep/releases.jsonl; echo ${SEP}; sha256sum current/MANIFEST; } 2>/dev/null; true`;
+}
+
+/** The ssh command that runs stagingReleaseScript on staging. */
 export function stagingReleaseArgv(t: DeployTarget, ssh: Omit<PinnedSsh, "port">): string[] {
-  const remote = `cd ${t.basePath} && { readlink current; echo ${SEP}; cat current/REVISION; echo ${SEP}; cat .dep/releases.jsonl; } 2>/dev/null; true`;
-  return [...pinnedSshArgv({ ...ssh, port: t.port }), "--", `${t.user}@${t.host}`, remote];
+  return [...pinnedSshArgv({ ...ssh, port: t.port }), "--", `${t.user}@${t.host}`, stagingReleaseScript(t.basePath)];
 }
 
 /** Read the remote command's output; undefined when staging has no current release or no commit for it. */
 export function parseStagingRelease(out: string): StagingRelease | undefined {
-  const [link = "", revision = "", log = ""] = out.split(`${SEP}\n`);
+  const [link = "", revision = "", log = "", manifest = ""] = out.split(`${SEP}\n`);
   const release = link.trim().split("/").pop() ?? "";
   if (!isReleaseId(release)) return undefined;
+  const sum = /^([0-9a-f]{64})\s/.exec(manifest)?.[1];
+  const artifact = sum ? { artifact: `sha256:${sum}` } : {};
   const fromFile = revision.trim();
-  if (/^[0-9a-f]{40}$/.test(fromFile)) return { release, commit: fromFile };
+  if (/^[0-9a-f]{40}$/.test(fromFile)) return { release, commit: fromFile, ...artifact };
   const logged = parseReleaseLog(log)
     .filter((e) => e.id === release && /^[0-9a-f]{40}$/.test(e.commit))
     .at(-1);
-  return logged ? { release, commit: logged.commit } : undefined;
+  return logged ? { release, commit: logged.commit, ...artifact } : undefined;
 }
 
 /** The commit to test and record: staging's; a given commit must be the same, else StagingCommitError. */

@@ -37,6 +37,20 @@ describe("promotionRecordOf", () => {
     expect(checkPromotion(r, sha)).toEqual({ ok: true });
   });
 
+  it("names staging's release and artifact digest when staging runs the recorded commit, else neither", () => {
+    const green = run({ "a.spec.ts": [pass("x")] }, 0);
+    const release = "20261129T201500Z-aaaaaaa";
+    const artifact = `sha256:${"c".repeat(64)}`;
+    const at = new Date("2026-01-02T03:04:05Z");
+    expect(promotionRecordOf(green, sha, "/r", at, { release, commit: sha, artifact })).toMatchObject({
+      release,
+      artifact,
+    });
+    const other = promotionRecordOf(green, sha, "/r", at, { release, commit: "b".repeat(40), artifact });
+    expect(other).not.toHaveProperty("artifact");
+    expect(promotionRecordOf(green, sha, "/r", at, { release, commit: sha })).not.toHaveProperty("release");
+  });
+
   it("records a red run that deploy-production refuses", () => {
     const r = promotionRecordOf(run({ "a.spec.ts": [fail("x")] }, 1), sha, "/r", new Date());
     expect(r.status).toBe("failed");

@@ -21,11 +21,22 @@ describe("stagingReleaseArgv", () => {
     expect(argv).toContain("StrictHostKeyChecking=yes");
     expect(argv).toContain("UserKnownHostsFile=/kh");
     expect(argv.slice(-3, -1)).toEqual(["--", "deploy@staging.example.com"]);
-    expect(argv.at(-1)).toMatch(/^cd \/srv\/app && .*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl/);
+    expect(argv.at(-1)).toMatch(
+      /^cd \/srv\/app && .*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl.*sha256sum current\/MANIFEST/,
+    );
   });
 });
 
 describe("parseStagingRelease", () => {
+  it("names the release's artifact digest from the sha256 of its MANIFEST", () => {
+    const sum = "c".repeat(64);
+    expect(parseStagingRelease(`releases/${ID}\n@@\n${A}\n@@\n${log(B)}@@\n${sum}  current/MANIFEST\n`)).toEqual({
+      release: ID,
+      commit: A,
+      artifact: `sha256:${sum}`,
+    });
+  });
+
   it("takes the commit from current/REVISION", () => {
     expect(parseStagingRelease(`releases/${ID}\n@@\n${A}\n@@\n${log(B)}`)).toEqual({ release: ID, commit: A });
   });
