@@ -105,13 +105,4 @@ if [[ ! -d $fe/node_modules || $fe/package-lock.json -nt $fe/node_modules/.packa
   say "npm ci in $fe"
   (cd "$fe" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# The third fixture's pnpm, into corepack's cache. corepack checks npm's registry signatures, and the registry
-# mirror this machine reaches serves pnpm's metadata without them ("No compatible signature found"), so this one
-# pinned version is fetched with that check off; npm's own registry needs no such step. Then corepack runs it
-# offline from the cache.
-pnpm_pin=$(node -p 'require("./examples/notes/frontend/package.json").packageManager.split("+")[0]')
-if ! COREPACK_ENABLE_NETWORK=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0 corepack "$pnpm_pin" --version >/dev/null 2>&1; then
-  say "corepack: caching $pnpm_pin"
-  COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0 corepack "$pnpm_pin" --version >/dev/null
-fi
 say "ready"
