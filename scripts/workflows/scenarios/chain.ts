@@ -1,7 +1,7 @@
 /** The chain's own scenarios: the happy path (push to production), a red fast test, a second push during an E2E. */
 import { pushDevelop } from "../world";
 import { deployProduction, deployStaging, e2eStaging, revision, testSuite, type Chain } from "../hops";
-import { BACKEND, must, record, releaseDiff } from "./checks";
+import { BACKEND, currentArtifact, must, record, releaseDiff } from "./checks";
 
 export async function happy(c: Chain, before: string): Promise<string> {
   const c1 = await pushDevelop(c.git, "feat(api): say hello in the health module", {
@@ -42,7 +42,15 @@ export async function happy(c: Chain, before: string): Promise<string> {
     "happy: production's commit is the one E2E recorded green, which is the one staging runs",
     green?.status === "passed" && green.commit === revision(c.production) && revision(c.staging) === green.commit,
   );
-  c.say(`  production's release against staging's: ${await releaseDiff(c.staging, c.production)}`);
+  const diff = await releaseDiff(c.staging, c.production);
+  c.say(`  production's release against staging's: ${diff.text}`);
+  c.check(
+    "happy: production runs the artifact E2E recorded green, staging's bytes (not a rebuild)",
+    !!green?.artifact &&
+      currentArtifact(c.production) === green.artifact &&
+      currentArtifact(c.staging) === green.artifact &&
+      diff.artifact === 0,
+  );
   return c1.sha;
 }
 

@@ -1,4 +1,5 @@
 /** What the scenarios read to decide a check: staging's E2E records, a server's release log, the receiver's posts. */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
@@ -8,7 +9,7 @@ import type { Chain } from "../hops";
 export const BACKEND = "examples/app/backend";
 
 /** The E2E record staging holds for a commit (.dep/e2e/<sha>.json), if any. */
-export function record(c: Chain, sha: string): { commit: string; status: string } | undefined {
+export function record(c: Chain, sha: string): { commit: string; status: string; artifact?: string } | undefined {
   const f = join(c.staging.base, ".dep/e2e", `${sha}.json`);
   return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as { commit: string; status: string }) : undefined;
 }
@@ -35,15 +36,36 @@ export type Posts = () => { path: string; body: string }[];
 export const bodies = (posts: { path: string; body: string }[], path: string) =>
   posts.filter((p) => p.path === path).map((p) => p.body);
 
+/** What each server installed into a release (the venv, bytecode, the env link): never part of the artifact. */
+const SERVER_INSTALLS = [".venv", "__pycache__", "env"];
+
 /**
- * How production's live release differs from staging's, file by file: production rebuilds the commit, so this says
- * how far "the same commit" is from "the same bytes".
+ * How production's live release differs from staging's, file by file (`diff -rq` of the two release dirs): in all,
+ * and outside what each server installed into it. Promotion ships staging's artifact, so the second must be 0.
  */
-export async function releaseDiff(a: StagingServer, b: StagingServer): Promise<string> {
+export async function releaseDiff(a: StagingServer, b: StagingServer): Promise<{ text: string; artifact: number }> {
   const [x, y] = [join(a.base, "current/"), join(b.base, "current/")];
   const files = (await $({ quiet: true, nothrow: true })`find -L ${x} -type f`).stdout.split("\n").filter(Boolean);
-  const r = await $({ quiet: true, nothrow: true })`diff -rq ${x} ${y}`;
-  const lines = r.stdout.split("\n").filter(Boolean);
-  const shown = lines.slice(0, 3).map((l) => l.replaceAll(x, "").replaceAll(y, ""));
-  return `${lines.length} of ${files.length} files differ${shown.length ? ` (${shown.join("; ")}${lines.length > 3 ? "; …" : ""})` : ""}`;
+  const diff = async (ex: string[]) =>
+    (await $({ quiet: true, nothrow: true })`diff -rq ${ex.map((e) => `--exclude=${e}`)} ${x} ${y}`).stdout
+      .split("\n")
+      .filter(Boolean);
+  const [all, artifact] = [await diff([]), await diff(SERVER_INSTALLS)];
+  const shown = (lines: string[]) =>
+    lines.length
+      ? ` (${lines
+          .slice(0, 3)
+          .map((l) => l.replaceAll(x, "").replaceAll(y, ""))
+          .join("; ")}${lines.length > 3 ? "; …" : ""})`
+      : "";
+  return {
+    text: `${all.length} of ${files.length} files differ${shown(all)}; outside the server installs (${SERVER_INSTALLS.join(", ")}): ${artifact.length}${shown(artifact)}`,
+    artifact: artifact.length,
+  };
+}
+
+/** The sha256 digest of a server's current/MANIFEST (the artifact it runs), "" without one. */
+export function currentArtifact(s: StagingServer): string {
+  const f = join(s.base, "current/MANIFEST");
+  return existsSync(f) ? `sha256:${createHash("sha256").update(readFileSync(f)).digest("hex")}` : "";
 }
