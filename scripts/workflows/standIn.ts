@@ -9,9 +9,12 @@ import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseDaggerLine, StandInRefusal } from "./daggerLine";
 import { hostCall, type HostCall } from "./standInMap";
+import { ALLOWED_RUNNER_VARIABLES } from "../../ci/src/plan/env";
 
 const VERSION = "v0.21.9";
-const PASS_ENV = ["PATH", "HOME", "LANG", "TERM", "TMPDIR", "USER", "CI"];
+// What a self-hosted runner hands its jobs from the machine, as repository commands may see it: tools, locale, temp
+// dirs, and the trust store and proxy a TLS-inspecting network needs (uv fails with UnknownIssuer without them).
+const PASS_ENV = ALLOWED_RUNNER_VARIABLES;
 
 function banner(h: HostCall): string {
   const shown = [...h.argv, ...Object.keys(h.env).map((k) => `${k}=${h.secretNames.includes(k) ? "***" : h.env[k]}`)];
