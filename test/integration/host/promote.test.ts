@@ -13,18 +13,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "dotenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MANIFEST_FILE, parseManifest } from "../../../ci/src/plan/deploy/artifact";
+import { artifactFetchArgv, MANIFEST_FILE, parseManifest, UPLOAD_EXCLUDES } from "../../../ci/src/plan/deploy/artifact";
 import { parsePromotionRecord, promotionRecordPath } from "../../../ci/src/plan/deploy/promotion";
 import { parseReleaseLog } from "../../../ci/src/plan/deploy/releaseLog";
 import { summarizeE2e } from "../../../ci/src/plan/e2e/summary";
 import { treeManifest } from "../../../scripts/host/artifact";
 import { writeRecord } from "../../../scripts/host/e2e/record";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
-import { runPipeline } from "../../support/cli";
+import { runDeployRequest, runPipeline } from "../../support/cli";
 import { pass, reportOf } from "../../support/pwReport";
 import { tinyRepo, type TinyRepo } from "../../support/tinyRelease";
 
 const SHA = "3520442e4dc3c5bc938a31806b1e6a4d20cd12bc";
+const USER = process.env.USER || "root";
 
 /**
  * Promotion by artifact, on two real loopback servers (sshd, nginx, PM2): staging deploys a built release, E2E's
@@ -135,6 +136,56 @@ describe("deploy-production promotes staging's artifact", () => {
       writeFileSync(file, was);
     }
   }, 120_000);
+
+  it("on the Dagger path, checks the tree the module fetched: a changed byte is refused, staging's bytes deploy", async () => {
+    const fetched = join(root, "fetched");
+    const stagingHosts = join(root, "staging_known_hosts");
+    writeFileSync(stagingHosts, `${staging.knownHosts}\n`);
+    const t = {
+      name: "staging" as const,
+      host: "127.0.0.1",
+      port: staging.sshPort,
+      user: USER,
+      basePath: staging.base,
+    };
+    const ssh = { keyFile: staging.keyFile, knownHostsFile: stagingHosts };
+    const [rsync, ...args] = artifactFetchArgv(t, current(staging), ssh, fetched, UPLOAD_EXCLUDES);
+    execFileSync(rsync, args);
+    const request = (file: string) => {
+      writeFileSync(join(root, "db_uri"), `mongodb://127.0.0.1:${production.mongoPort}/autoauthor_production`);
+      writeFileSync(join(root, "prod_known_hosts"), `${production.knownHosts}\n`);
+      const files = {
+        sshKey: production.keyFile,
+        knownHosts: join(root, "prod_known_hosts"),
+        secrets: { DATABASE_URI: join(root, "db_uri") },
+        alerts: {},
+      };
+      const target = {
+        name: "production",
+        host: "127.0.0.1",
+        port: production.sshPort,
+        user: USER,
+        basePath: production.base,
+      };
+      const req = { version: 1, action: "deploy", target, files, source: tiny.source, config: "pipeline.yaml" };
+      const extra = { artifact: fetched, commit: SHA, promotionRecord: readFileSync(recordFile(), "utf8") };
+      writeFileSync(file, JSON.stringify({ ...req, ...extra, requestedAt: new Date().toISOString() }));
+      return file;
+    };
+    const before = readdirSync(join(production.base, "releases"));
+    const server = join(fetched, "frontend/server.js");
+    const was = readFileSync(server);
+    writeFileSync(server, Buffer.concat([was, Buffer.from("\n")]));
+    const bad = await runDeployRequest(request(join(root, "bad.json")), stagingEnv());
+    expect(bad.exitCode, bad.output).toBe(2);
+    expect(bad.stderr).toMatch(/no longer holds the bytes its MANIFEST lists \(frontend\/server\.js\)/);
+    expect(readdirSync(join(production.base, "releases"))).toEqual(before);
+    writeFileSync(server, was);
+    const good = await runDeployRequest(request(join(root, "good.json")), stagingEnv());
+    expect(good.exitCode, good.output).toBe(0);
+    const p = join(production.base, "releases", current(production));
+    expect(treeDiff(join(staging.base, "releases", current(staging)), p)).toBe("");
+  }, 180_000);
 
   it("ships staging's tested bytes to production: the two release trees are identical", async () => {
     const r = await promote();
