@@ -1,8 +1,11 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { availableParallelism } from "node:os";
 import { stepGraphFlow } from "../../ci/src/flow/stepGraph";
 import { stepGraph, type StepTiming } from "../../ci/src/plan/fastTests/graph";
+import { stepForCores, type PythonModule } from "../../ci/src/plan/fastTests/workers";
 import { allSteps, displayArgv, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { coverageFrom } from "../../ci/src/plan/report/metrics";
 import { explainFailure, type JobResult } from "../../ci/src/plan/report/summary";
@@ -91,13 +94,15 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
   const result: Omit<StepsRun, "timings"> = {};
   const byName = new Map(allSteps(job).map((s) => [s.name, s]));
   const order = [...byName.keys()];
-  const runStep = async (name: string): Promise<boolean> => {
-    const step = byName.get(name) as (typeof job.steps)[number];
+  const runStep = async (name: string, cores: number): Promise<boolean> => {
+    const step = stepForCores(byName.get(name) as (typeof job.steps)[number], cores);
     const out = prefixedWriter(`${job.name}:${name}`, o.index + order.indexOf(name), o.out);
     const t = Date.now();
     out.write(`$ ${displayArgv(step.argv)}\n`);
-    const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env);
-    const r = await o.exec(step, at.cwd, env, (s) => out.write(s));
+    const dir = step.python && (await pythonDir(step.python));
+    const path = dir ? { PYTHONPATH: [dir, job.env.PYTHONPATH].filter(Boolean).join(":") } : {};
+    const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env, path);
+    const r = await o.exec(step, at.cwd, env, (s) => out.write(s)).finally(() => dir && rm(dir, { recursive: true }));
     out.flush();
     const took = ((Date.now() - t) / 1000).toFixed(1);
     result.coverage = coverageFrom(r.output) ?? result.coverage;
@@ -115,4 +120,11 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
   };
   const run = await stepGraphFlow(stepGraph(job), o.cores ?? availableParallelism(), runStep, () => Date.now());
   return { ...result, timings: run.timings } as StepsRun;
+}
+
+/** A temp folder holding the module a step imports (pytest's per-worker database plugin), for its PYTHONPATH. */
+async function pythonDir(m: PythonModule): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "pipeline-python-"));
+  await writeFile(join(dir, `${m.name}.py`), m.source);
+  return dir;
 }

@@ -1,15 +1,21 @@
-import { resolve } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFastTests } from "../../ci/src/plan/fastTests/stage";
 import { parseConfig } from "../../ci/src/plan/config/parse";
 import { allSteps } from "../../ci/src/plan/job";
+import { readConfig } from "../../scripts/host/config";
 import { runFastTests } from "../../scripts/host/fastTests";
+import { WORKER_DB_PLUGIN } from "../../ci/src/plan/fastTests/workers";
 import { callCi } from "../support/ciCall";
+import { copyExample } from "../support/example";
 import { availableParallelism } from "node:os";
 import { expectedGraph, jobGraphs, shape, syncedContainers, type JobGraph } from "../support/graph";
 import { startRecorder, type Call, type Recording } from "../support/recorder";
 
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/app");
+// The example's config as both runners read it: with its package.json and pyproject.toml (vitest's workers).
+const EXAMPLE_CONFIG = await readConfig(EXAMPLE);
 
 /**
  * The Dagger path, checked with the real SDK client and no engine: a recording of the
@@ -17,7 +23,7 @@ const EXAMPLE = resolve(import.meta.dirname, "../../examples/app");
  * service bindings and env. The host runner's dry run must hold exactly the plan's steps.
  */
 describe("fastTests container graph (recorded GraphQL requests)", () => {
-  const plan = planFastTests(parseConfig(undefined));
+  const plan = planFastTests(EXAMPLE_CONFIG);
   let rec: Recording;
   let summary: string;
   let graphs: JobGraph[];
@@ -98,7 +104,8 @@ describe("fastTests container graph (recorded GraphQL requests)", () => {
         base,
         [...installed, "exec npm run lint"],
         [...installed, "exec npm run typecheck"],
-        [...installed, "exec npm run test:coverage"],
+        // vitest (package.json's test:coverage) gets a worker per core the unit step is given.
+        [...installed, `exec npm run test:coverage -- --maxWorkers=${availableParallelism()}`],
         [
           ...installed,
           "env NEXT_PUBLIC_API_URL=http://localhost:8000",
@@ -188,7 +195,7 @@ describe("host runner (dry run) against the same plan", () => {
 
 describe("jobGraphs against expectedGraph", () => {
   it("notices a step that only the recorded chain has", async () => {
-    const job = planFastTests(parseConfig(undefined)).jobs[0];
+    const job = planFastTests(EXAMPLE_CONFIG).jobs[0];
     const rec = await startRecorder();
     const saved = { ...process.env };
     Object.assign(process.env, rec.env);
@@ -234,5 +241,46 @@ describe("fastTests when a step fails on the engine", () => {
       process.env = saved;
       await rec.close();
     }
+  }, 60_000);
+});
+
+describe("backendTests with pytest-xdist declared (recorded GraphQL requests)", () => {
+  it("runs pytest with a worker per core, the per-worker database plugin on PYTHONPATH and the templates", async () => {
+    const copy = copyExample();
+    const pyproject = join(copy.dir, "backend/pyproject.toml");
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, "utf8").replace('"pytest==9.2.0",', '"pytest==9.2.0", "pytest-xdist==3.8.0",'),
+    );
+    const rec = await startRecorder();
+    const saved = { ...process.env };
+    Object.assign(process.env, rec.env);
+    try {
+      const { connection, dag } = await import("@dagger.io/dagger");
+      await connection(async () => {
+        await callCi("backendTests", { source: dag.host().directory(copy.dir), config: "pipeline.yaml" });
+      });
+    } finally {
+      process.env = saved;
+      await rec.close();
+      copy.remove();
+    }
+    const chains = syncedContainers(rec.chains).map(shape);
+    const pytest = chains.find((c) => c.some((l) => l.startsWith("exec uv run --frozen pytest")))!;
+    const cores = availableParallelism();
+    expect(pytest).toEqual(
+      expect.arrayContaining([
+        `env PIPELINE_WORKER_DB_TEMPLATES=${JSON.stringify({ DATABASE_URI: "mongodb://mongo:27017/{database}" })}`,
+        "env PIPELINE_WORKER_DB_NAME=autoauthor_test",
+        "new-file /opt/pipeline/python/pipeline_worker_db.py",
+        "env PYTHONPATH=/opt/pipeline/python",
+        "env PYTEST_PLUGINS=pipeline_worker_db",
+      ]),
+    );
+    expect(pytest.at(-2)).toMatch(cores > 1 ? new RegExp(` -n ${cores}$`) : /--junitxml=junit\.xml$/);
+    const plugin = syncedContainers(rec.chains)
+      .flat()
+      .find((c) => c.field === "withNewFile");
+    expect(plugin?.args.contents).toBe(WORKER_DB_PLUGIN);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -76,7 +77,8 @@ describe("init, then fast-tests on examples/library (recorded GraphQL requests)"
       ["npm", "ci"],
       ["npm", "run", "build"],
       ["npm", "run", "lint"],
-      ["npm", "run", "test:ci"],
+      // jest (package.json's test:ci) gets a worker per core the unit step is given.
+      ["npm", "run", "test:ci", "--", `--maxWorkers=${availableParallelism()}`],
       ["npm", "run", "type-check"],
     ]);
   });

@@ -1,4 +1,6 @@
-import { chainParent, stepGraph } from "../../ci/src/plan/fastTests/graph";
+import { availableParallelism } from "node:os";
+import { chainParent, grantedCores, stepGraph } from "../../ci/src/plan/fastTests/graph";
+import { stepForCores } from "../../ci/src/plan/fastTests/workers";
 import { allSteps, serviceEnv, type Job } from "../../ci/src/plan/job";
 import { containerCalls, type Call, type Chain } from "./recorder";
 
@@ -37,8 +39,11 @@ export function graphOf(calls: Call[]): JobGraph {
   return g;
 }
 
-/** What the plan says a job's graph must be. Env is every variable the job or a step sets. */
-export function expectedGraph(job: Job): JobGraph {
+/**
+ * What the plan says a job's graph must be on a machine with `cores` (each test runner's workers are the cores its
+ * step is given). Env is every variable the job or a step sets.
+ */
+export function expectedGraph(job: Job, cores = availableParallelism()): JobGraph {
   const env: Record<string, string> = {};
   for (const s of job.services) Object.assign(env, serviceEnv(s, s.alias, s.port));
   Object.assign(env, job.env);
@@ -57,7 +62,18 @@ export function expectedGraph(job: Job): JobGraph {
     caches: job.caches.map((c) => ({ path: c.path, key: c.key })),
     services: job.services.map((s) => ({ alias: s.alias, image: s.image, port: s.port })),
     env,
-    execs: byDepth(allSteps(job).map((s) => ({ argv: s.argv, depth: depth(s.name) }))),
+    execs: byDepth(
+      allSteps(job).map((s) => ({
+        argv: stepForCores(
+          s,
+          grantedCores(
+            nodes.find((n) => n.name === s.name)!,
+            cores,
+          ),
+        ).argv,
+        depth: depth(s.name),
+      })),
+    ),
   };
 }
 

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { CacheSharingMode, dag, type Container, type Directory, type Service } from "@dagger.io/dagger";
 import { stepGraphFlow } from "../flow/stepGraph";
-import { chainParent, stepGraph } from "../plan/fastTests/graph";
+import { chainParent, grantedCores, stepGraph } from "../plan/fastTests/graph";
+import { stepForCores } from "../plan/fastTests/workers";
 import { isExecError } from "./execError";
 import { coverageFrom } from "../plan/report/metrics";
 import { explainFailure, type JobResult } from "../plan/report/summary";
@@ -48,34 +49,42 @@ function installedSource(source: Directory, job: Job, installed: Container): Con
   return installed.withDirectory(containerWorkdir(job), job.workdir === "." ? source : source.directory(job.workdir));
 }
 
+/** Where a step's Python module (pytest's per-worker database plugin) is written, first on its PYTHONPATH. */
+const PYTHON_DIR = "/opt/pipeline/python";
+
 /**
- * Each step's container: its own withExec on the container of the step it continues (plan/fastTests/graph.ts), so
- * independent checks are separate chains from the installed container that the engine runs side by side.
+ * Each step's container: its own withExec, with the workers its cores allow, on the container of the step it continues
+ * (plan/fastTests/graph.ts), so independent checks are separate chains from the installed container that the engine
+ * runs side by side.
  */
-function stepContainers(source: Directory, job: Job): (name: string) => Container {
+function stepContainers(source: Directory, job: Job, machineCores: number): (name: string) => Container {
   const nodes = stepGraph(job);
   const byName = new Map(allSteps(job).map((s) => [s.name, s]));
   const made = new Map<string, Container>();
   let installed: Container | undefined;
+  const installedOnce = () =>
+    (installed ??= installedSource(
+      source,
+      job,
+      job.install.length ? containerOf(job.install.at(-1)!.name) : jobBase(source, job),
+    ));
   const containerOf = (name: string): Container => {
     const have = made.get(name);
     if (have) return have;
     const parent = chainParent(nodes, job.install.length, name);
     const isInstall = job.install.some((s) => s.name === name);
-    const from = parent
-      ? containerOf(parent)
-      : isInstall
-        ? jobBase(source, job)
-        : (installed ??= installedSource(
-            source,
-            job,
-            job.install.length ? containerOf(job.install.at(-1)!.name) : jobBase(source, job),
-          ));
-    const c = withSteps(from, [byName.get(name) as Step]);
+    const from = parent ? containerOf(parent) : isInstall ? jobBase(source, job) : installedOnce();
+    const node = nodes.find((n) => n.name === name)!;
+    const step = stepForCores(byName.get(name) as Step, grantedCores(node, machineCores));
+    const c = withSteps(step.python ? withPython(from, step.python) : from, [step]);
     made.set(name, c);
     return c;
   };
   return containerOf;
+}
+
+function withPython(c: Container, m: NonNullable<Step["python"]>): Container {
+  return c.withNewFile(`${PYTHON_DIR}/${m.name}.py`, m.source).withEnvVariable("PYTHONPATH", PYTHON_DIR);
 }
 
 /**
@@ -86,7 +95,9 @@ export async function runJob(source: Directory, job: Job): Promise<JobResult> {
   const started = Date.now();
   const base = { job: job.name, threshold: job.threshold };
   const seconds = () => (Date.now() - started) / 1000;
-  const containerOf = stepContainers(source, job);
+  // In module mode this code runs on the engine's machine, so its cores are the engine's.
+  const cores = availableParallelism();
+  const containerOf = stepContainers(source, job, cores);
   let coverage: number | undefined;
   let failure: Pick<JobResult, "failedStep" | "reason" | "output"> | undefined;
   const runStep = async (name: string): Promise<boolean> => {
@@ -102,8 +113,7 @@ export async function runJob(source: Directory, job: Job): Promise<JobResult> {
       return false;
     }
   };
-  // In module mode this code runs on the engine's machine, so its cores are the engine's.
-  const run = await stepGraphFlow(stepGraph(job), availableParallelism(), runStep, () => Date.now());
+  const run = await stepGraphFlow(stepGraph(job), cores, runStep, () => Date.now());
   const measured = coverage === undefined ? {} : { coverage };
   if (failure) return { ...base, status: "failed", seconds: seconds(), steps: run.timings, ...failure, ...measured };
   return { ...base, status: "passed", seconds: seconds(), steps: run.timings, ...measured };

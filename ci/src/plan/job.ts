@@ -3,6 +3,8 @@
  * `scripts/host/`) execute exactly these objects; neither keeps its own commands.
  */
 
+import type { PythonModule, Workers } from "./fastTests/workers";
+
 /** One command of a job, run as argv (never through a shell). */
 export interface Step {
   name: string;
@@ -12,6 +14,10 @@ export interface Step {
   after?: string[];
   /** Cores the step keeps busy (test runners with workers); the scheduler never runs more than the machine has. */
   cores?: number;
+  /** Its test runner takes a worker count: the runners pass the cores granted (plan/fastTests/workers.ts). */
+  workers?: Workers;
+  /** A module the step imports (pytest's per-worker database plugin); the runner puts it on PYTHONPATH. */
+  python?: PythonModule;
 }
 
 /** A named cache volume mounted at an absolute path inside the job's container. */

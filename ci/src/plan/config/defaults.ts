@@ -26,8 +26,10 @@ export interface FrontendConfig {
   steps: Record<string, Command>;
   /** Step name → the steps it waits for; a step not named here runs beside the others once install ends. */
   after: Record<string, string[]>;
-  /** Step name → the cores it keeps busy (default 1). */
+  /** Step name → the cores it keeps busy (default 1; a test runner's step: all the machine's). */
   cores: Record<string, number>;
+  /** Step name → the test runner it calls (read from package.json), whose workers follow the step's cores. */
+  testRunners?: Record<string, "jest" | "vitest">;
   env: Record<string, string>;
   /** Dummy public env for `next build`, given to the `build` step only. */
   buildEnv: Record<string, string>;
@@ -53,6 +55,13 @@ export interface BackendConfig {
   extras?: string[];
   /** `uv sync --group` names; unset: the test groups pyproject.toml declares (uv adds dev itself). */
   groups?: string[];
+  /**
+   * pytest-xdist workers, one per core the step is given, each with its own database: `auto` always (adding
+   * pytest-xdist to `uv run` when the project lacks it), `off` never; unset: when pyproject.toml declares it.
+   */
+  parallel?: "auto" | "off";
+  /** Whether pyproject.toml declares pytest-xdist (read from the repository). */
+  declaresXdist?: boolean;
   env: Record<string, string>;
 }
 

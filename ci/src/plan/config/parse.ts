@@ -4,6 +4,7 @@ import { detectBackend, type RepoFacts } from "./repoFacts";
 import { ConfigError } from "./error";
 import { validate } from "./schema";
 import { backendManagerFromRepo, frontendFromRepo } from "./toolchains";
+import { declaresXdist, detectTestRunners } from "./testRunners";
 import { checkValues } from "./values";
 import { parseYaml } from "./yaml";
 
@@ -25,6 +26,9 @@ export function parseConfig(text: string | undefined, file = CONFIG_FILE, facts:
   if (fe?.nodeVersion !== undefined && fe.image === undefined) {
     merged.frontend.image = nodeImage(merged.frontend.nodeVersion);
   }
+  const runners = detectTestRunners(merged.frontend.steps, facts.frontend?.packageJson);
+  if (Object.keys(runners).length) merged.frontend.testRunners = runners;
+  if (declaresXdist(facts.pyproject)) merged.backend.declaresXdist = true;
   if (backend.pythonVersion !== undefined && backend.image === undefined) {
     merged.backend.image = `ghcr.io/astral-sh/uv:${defaultUvTag(merged.backend.pythonVersion)}`;
   }

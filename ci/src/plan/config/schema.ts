@@ -116,6 +116,7 @@ export const PIPELINE_SCHEMA = settings({
     ),
     extras: stringList('["test"]'),
     groups: stringList('["test"]'),
+    parallel: oneOf(["auto", "off"]),
     env: envMap(),
   }),
   services: settings({

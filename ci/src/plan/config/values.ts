@@ -30,6 +30,20 @@ export function checkValues(c: PipelineConfig, file: string): void {
     );
   checkDeploy(c, file);
   checkFrontendSteps(c, file);
+  checkParallel(c, file);
+}
+
+/** `backend.parallel: auto` needs pytest-xdist: declared by the project, or added by `uv run --with`. */
+function checkParallel(c: PipelineConfig, file: string): void {
+  const be = c.backend;
+  const test = typeof be.test === "string" ? be.test.trim().split(/\s+/) : be.test;
+  if (be.parallel !== "auto" || be.declaresXdist || (test[0] === "uv" && test[1] === "run")) return;
+  throw new ConfigError(
+    file,
+    "backend.parallel",
+    `is auto, but pyproject.toml does not declare pytest-xdist and backend.test (${test.join(" ")}) is not uv run, which could add it`,
+    "add pytest-xdist to the project's test dependencies, or set backend.parallel: off",
+  );
 }
 
 /** Every step named in frontend.after/cores exists, and the waits have no cycle. */

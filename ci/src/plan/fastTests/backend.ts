@@ -5,11 +5,13 @@ import type { Job } from "../job";
 import { planMongoService } from "./mongo";
 import { thresholdOf } from "../config/thresholds";
 import { POETRY_ENV, pyInstall, pyManifests } from "../toolchain/python";
+import { WORKER_DB_MODULE, WORKER_DB_PLUGIN, XDIST_REQUIREMENT, type Workers } from "./workers";
 
 /** Plan the backend job: a frozen install (uv, Poetry or uv pip), then pytest with coverage against MongoDB. */
 export function planBackendJob(c: PipelineConfig): Job {
   const be = c.backend;
   const steps = pyInstall(be.packageManager, be.requirements);
+  const xdist = pytestWorkers(c);
   return {
     name: "backend",
     stage: "fast-tests",
@@ -25,7 +27,18 @@ export function planBackendJob(c: PipelineConfig): Job {
     // pytest waits for it: run beside it, the package is not importable yet.
     steps: [
       ...steps.root.map((argv) => ({ name: "install-root", argv })),
-      { name: "pytest", argv: pytestArgv(c), ...(steps.root.length ? { after: ["install-root"] } : {}) },
+      {
+        name: "pytest",
+        argv: pytestArgv(c),
+        ...(steps.root.length ? { after: ["install-root"] } : {}),
+        ...(xdist
+          ? {
+              workers: xdist,
+              python: { name: WORKER_DB_MODULE, source: WORKER_DB_PLUGIN },
+              env: { PYTEST_PLUGINS: [be.env.PYTEST_PLUGINS, WORKER_DB_MODULE].filter(Boolean).join(",") },
+            }
+          : {}),
+      },
     ],
     caches: [
       { key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" },
@@ -33,7 +46,7 @@ export function planBackendJob(c: PipelineConfig): Job {
     ],
     // uv picks this interpreter (the image's in Dagger; the host runner narrows it to a path it found).
     env: { ...(be.packageManager === "poetry" ? POETRY_ENV : {}), ...be.env, UV_PYTHON: be.pythonVersion },
-    services: [planMongoService(c)],
+    services: [planMongoService(c, xdist !== undefined)],
     tools: [
       { bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` },
       {
@@ -45,6 +58,16 @@ export function planBackendJob(c: PipelineConfig): Job {
     artifacts: ["coverage.xml", "junit.xml"],
     threshold: thresholdOf(c.thresholds.fastTests),
   };
+}
+
+/**
+ * pytest-xdist for the pytest step: when `backend.parallel: auto` asks for it (added to `uv run` if the project lacks
+ * it) or, unless it is `off`, when pyproject.toml declares it; undefined: plain pytest.
+ */
+export function pytestWorkers(c: PipelineConfig): Workers | undefined {
+  const be = c.backend;
+  if (be.parallel === "off" || (be.parallel !== "auto" && !be.declaresXdist)) return undefined;
+  return be.declaresXdist ? { runner: "xdist" } : { runner: "xdist", add: XDIST_REQUIREMENT };
 }
 
 /** `uv sync` plus the extras and groups that hold the test tools (other install commands run as written). */

@@ -22,6 +22,7 @@ export function planFrontendJob(c: PipelineConfig): Job {
       ...(name === "build" ? { env: fe.buildEnv } : {}),
       ...(fe.after[name] ? { after: fe.after[name] } : {}),
       ...(fe.cores[name] ? { cores: fe.cores[name] } : {}),
+      ...(fe.testRunners?.[name] ? { workers: { runner: fe.testRunners[name] } } : {}),
     })),
     caches: [
       ...jsCachePaths(pm.manager, pm.berry).map((m) => ({ key: `${c.cacheNamespace}-${m.name}`, path: m.path })),

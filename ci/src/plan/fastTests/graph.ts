@@ -26,7 +26,8 @@ export function stepGraph(job: Job): StepNode[] {
   const checks = job.steps.map((s) => ({
     name: s.name,
     after: [...(last ? [last] : []), ...(s.after ?? [])],
-    cores: s.cores ?? 1,
+    // A test runner with workers takes all the machine's cores unless pipeline.yaml says otherwise.
+    cores: s.cores ?? (s.workers ? Number.POSITIVE_INFINITY : 1),
   }));
   return [...installs, ...checks];
 }
