@@ -36,6 +36,8 @@ async function record(name: CiFunction, dir: string): Promise<Recording> {
 /** What one repository's frontend and backend containers must be, written out (not read from the plan). */
 interface Expected {
   example: string;
+  /** Files taken out of the copy first. */
+  remove?: string[];
   frontend: { image: string; caches: string[]; env: Record<string, string>; files: string[]; execs: string[] };
   backend: { caches: string[]; env: Record<string, string>; files: string[]; execs: string[] };
 }
@@ -108,6 +110,13 @@ const CASES: Expected[] = [
     },
   },
 ];
+// A berry repository with no .yarnrc.yml (corepack and berry's defaults): nothing is copied in its place.
+const berry = CASES[2];
+CASES.push({
+  ...berry,
+  remove: ["frontend/.yarnrc.yml"],
+  frontend: { ...berry.frontend, files: ["package.json", "yarn.lock"] },
+});
 
 /** The lines of a shape that start with `prefix`, without it. */
 const linesOf = (lines: string[], prefix: string) =>
@@ -119,7 +128,7 @@ const linesOf = (lines: string[], prefix: string) =>
  * corepack / Poetry / uv pip commands, the cache volumes and the lockfiles copied before the install that the
  * repository needs. A recording of requests (test/support/recorder.ts), not an engine.
  */
-describe.each(CASES)("init, then fast-tests on examples/$example (recorded GraphQL requests)", (want) => {
+describe.each(CASES)("init, then fast-tests on examples/$example less $remove (recorded GraphQL requests)", (want) => {
   let dir: string;
   let graphs: JobGraph[];
   let chains: string[][];
@@ -127,6 +136,7 @@ describe.each(CASES)("init, then fast-tests on examples/$example (recorded Graph
   beforeAll(async () => {
     dir = join(mkdtempSync(join(tmpdir(), `${want.example}-`)), want.example);
     cpSync(join(EXAMPLES, want.example), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
+    for (const f of want.remove ?? []) rmSync(join(dir, f));
     const init = await record("init", dir);
     const written = init.chains.flat().find((c) => c.field === "withNewFile" && c.args.path === "pipeline.yaml");
     writeFileSync(join(dir, "pipeline.yaml"), String(written?.args.contents ?? ""));

@@ -80,7 +80,7 @@ async function frontendFacts(
   const lockfiles = (await Promise.all(locks.map(async ([m, f]) => ((await src.exists(f)) ? m : undefined)))).filter(
     (m): m is JsManager => m !== undefined,
   );
-  return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles };
+  return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles, yarnrc: await src.exists(p.yarnrc) };
 }
 
 async function isInside(src: ConfigSource, path: string): Promise<boolean> {

@@ -27,7 +27,9 @@ describe("loadConfig", () => {
     const src = fakeSource({ ...LAYOUT, "backend/.python-version": "3.12\n" });
     const c = await loadConfig(src);
     expect(c.backend.pythonVersion).toBe("3.12");
-    expect(src.calls.filter((c) => !/(lock|requirements|\.nvmrc|\.node-version|package\.json)/.test(c))).toEqual([
+    expect(
+      src.calls.filter((c) => !/(lock|requirements|\.nvmrc|\.node-version|package\.json|\.yarnrc\.yml)/.test(c)),
+    ).toEqual([
       "exists pipeline.yaml",
       "exists backend/.python-version",
       "exists backend/pyproject.toml",

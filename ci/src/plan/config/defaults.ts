@@ -20,6 +20,8 @@ export interface FrontendConfig {
   /** The range every frontend step's Node must be in, and why: pipeline.yaml, the repository's pins, or the default. */
   nodePin: NodePin;
   packageManager: FrontendManager;
+  /** false when the repository has no .yarnrc.yml, so yarn berry's install does not copy one in first. */
+  yarnrc?: boolean;
   image: string;
   install: Command;
   /** Ordered checks: name → command. */

@@ -20,6 +20,8 @@ export interface RepoFacts {
 export interface FrontendFacts extends NodePinFiles {
   lockfiles: JsManager[];
   yarnLock?: string;
+  /** Whether yarn berry's .yarnrc.yml is there (berry runs on its defaults without one). */
+  yarnrc?: boolean;
 }
 
 /** Where each fact lives, relative to the source root, for a backend at `backendPath`. */

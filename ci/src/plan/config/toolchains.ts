@@ -20,6 +20,7 @@ export function frontendFactPaths(frontendPath: string) {
     nodeVersionFile: at(".node-version"),
     packageJson: at("package.json"),
     yarnLock: at("yarn.lock"),
+    yarnrc: at(".yarnrc.yml"),
     lockfiles: { npm: at("package-lock.json"), pnpm: at("pnpm-lock.yaml"), yarn: at("yarn.lock") },
   };
 }
@@ -65,6 +66,8 @@ export function frontendFromRepo(
     fe.packageManager = frontendManagerName(found.manager, found.berry);
     if (found.manager !== "npm") out.push(`frontend.packageManager: ${String(fe.packageManager)} (${found.why})`);
   }
+  // Copied before the install only when it is there: a withFile of a missing file fails the Dagger job.
+  if (facts?.yarnrc === false) fe.yarnrc = false;
   const { manager, berry } = splitManager((fe.packageManager as FrontendManager | undefined) ?? d.packageManager);
   if (manager === "npm") return fe;
   if (set.install === undefined) fe.install = jsInstall({ manager, berry });

@@ -91,9 +91,9 @@ export function jsEnv(c: Pick<JsManagerChoice, "manager" | "berry">): Record<str
   return env;
 }
 
-/** Files the install reads, copied before the source so the dependency layer caches. */
-export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">): string[] {
-  return ["package.json", JS_LOCKFILES[c.manager], ...(c.berry ? [".yarnrc.yml"] : [])];
+/** Files the install reads, copied before the source so the dependency layer caches (berry's .yarnrc.yml if any). */
+export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">, yarnrc = true): string[] {
+  return ["package.json", JS_LOCKFILES[c.manager], ...(c.berry && yarnrc ? [".yarnrc.yml"] : [])];
 }
 
 /** Where each manager keeps its download cache inside the node image (and corepack its managers). */

@@ -48,6 +48,14 @@ describe("frontendFromRepo (through parseConfig)", () => {
     expect(job.manifests).toEqual(["package.json", "yarn.lock", ".yarnrc.yml"]);
   });
 
+  it("copies no .yarnrc.yml before a berry install when the repository has none", () => {
+    const berry = { packageJson: JSON.stringify({ packageManager: "yarn@4.9.2" }), lockfiles: ["yarn" as const] };
+    const without = planFrontendJob(parseConfig(undefined, "pipeline.yaml", { frontend: { ...berry, yarnrc: false } }));
+    expect(without.manifests).toEqual(["package.json", "yarn.lock"]);
+    const withIt = planFrontendJob(parseConfig(undefined, "pipeline.yaml", { frontend: { ...berry, yarnrc: true } }));
+    expect(withIt.manifests).toEqual(["package.json", "yarn.lock", ".yarnrc.yml"]);
+  });
+
   it("keeps node:20 for a repository whose only pin is its manager's minimum (yarn 1 runs on Node >=4)", () => {
     const packageJson = JSON.stringify({ packageManager: "yarn@1.22.22" });
     const c = parseConfig(undefined, "pipeline.yaml", { frontend: { packageJson, lockfiles: ["yarn"] } });
