@@ -1,7 +1,7 @@
 /** The chain's own scenarios: the happy path (push to production), a red fast test, a second push during an E2E. */
 import { pushDevelop } from "../world";
 import { deployProduction, deployStaging, e2eStaging, revision, testSuite, type Chain } from "../hops";
-import { BACKEND, currentArtifact, must, record, releaseDiff } from "./checks";
+import { BACKEND, currentArtifact, currentManifest, holdsManifest, must, record, releaseDiff } from "./checks";
 
 export async function happy(c: Chain, before: string): Promise<string> {
   const c1 = await pushDevelop(c.git, "feat(api): say hello in the health module", {
@@ -44,11 +44,17 @@ export async function happy(c: Chain, before: string): Promise<string> {
   );
   const diff = await releaseDiff(c.staging, c.production);
   c.say(`  production's release against staging's: ${diff.text}`);
+  const manifest = currentManifest(c.staging);
+  c.say(
+    `  staging's artifact ${currentArtifact(c.staging)} (${manifest.split("\n").filter(Boolean).length} files); production's ${currentArtifact(c.production)}; each live release holds every listed file as listed: staging ${holdsManifest(c.staging, manifest)}, production ${holdsManifest(c.production, manifest)}`,
+  );
   c.check(
     "happy: production runs the artifact E2E recorded green, staging's bytes (not a rebuild)",
     !!green?.artifact &&
       currentArtifact(c.production) === green.artifact &&
       currentArtifact(c.staging) === green.artifact &&
+      holdsManifest(c.production, manifest) &&
+      holdsManifest(c.staging, manifest) &&
       diff.artifact === 0,
   );
   return c1.sha;

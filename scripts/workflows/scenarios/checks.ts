@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { $ } from "zx";
 import type { StagingServer } from "../../host/staging/server";
+import { treeManifest } from "../../host/artifact";
+import { parseManifest } from "../../../ci/src/plan/deploy/artifact";
 import type { Chain } from "../hops";
 
 export const BACKEND = "examples/app/backend";
@@ -36,8 +38,11 @@ export type Posts = () => { path: string; body: string }[];
 export const bodies = (posts: { path: string; body: string }[], path: string) =>
   posts.filter((p) => p.path === path).map((p) => p.body);
 
-/** What each server installed into a release (the venv, bytecode, the env link): never part of the artifact. */
-const SERVER_INSTALLS = [".venv", "__pycache__", "env"];
+/**
+ * What each server put into a release after the upload (the venv, the env link) and what the running apps wrote there
+ * (Python bytecode, Next.js's route cache): never part of the artifact, never in its MANIFEST.
+ */
+const SERVER_INSTALLS = [".venv", "env", "__pycache__", "route-cache"];
 
 /**
  * How production's live release differs from staging's, file by file (`diff -rq` of the two release dirs): in all,
@@ -62,6 +67,18 @@ export async function releaseDiff(a: StagingServer, b: StagingServer): Promise<{
     text: `${all.length} of ${files.length} files differ${shown(all)}; outside the server installs (${SERVER_INSTALLS.join(", ")}): ${artifact.length}${shown(artifact)}`,
     artifact: artifact.length,
   };
+}
+
+/** Whether a server's live release holds every file of `manifest` byte for byte (and mode), as listed. */
+export function holdsManifest(s: StagingServer, manifest: string): boolean {
+  const only = new Set(parseManifest(manifest).map((e) => e.path));
+  return manifest !== "" && treeManifest(join(s.base, "current"), only) === manifest;
+}
+
+/** A server's current/MANIFEST text, "" without one. */
+export function currentManifest(s: StagingServer): string {
+  const f = join(s.base, "current/MANIFEST");
+  return existsSync(f) ? readFileSync(f, "utf8") : "";
 }
 
 /** The sha256 digest of a server's current/MANIFEST (the artifact it runs), "" without one. */
