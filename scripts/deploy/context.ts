@@ -5,6 +5,7 @@ import {
   type ReleaseLogEntry,
   type ReleaseStatus,
 } from "../../ci/src/plan/deploy/releaseLog";
+import type { TargetName } from "../../ci/src/plan/deploy/nextCommand";
 import type { SlotState } from "../../ci/src/plan/deploy/slots";
 import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
@@ -27,6 +28,8 @@ export interface DeployContext {
   /** App secrets: NAME → exact bytes for shared/env/NAME. Never logged. */
   secrets: Record<string, string>;
   by: string;
+  /** The target the pipeline names in the commands its messages print; absent on the server's own scripts. */
+  target?: TargetName;
   log: (line: string) => void;
   server?: ServerInfo;
   /** Fires on SIGINT/SIGTERM: steps safe to stop midway (shStoppable, upload) end at once; others finish first. */

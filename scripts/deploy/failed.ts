@@ -1,6 +1,7 @@
 import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { DeployLockedError } from "./tasks/lock";
 import { appendLog, appendLogs, sh, type DeployContext } from "./context";
+import { ReleaseEditedError, verifyRelease } from "./manifest";
 import { goLive, readSlots, stopSlot } from "./slots";
 import { unlock } from "./tasks/unlock";
 
@@ -16,11 +17,15 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
   try {
     if (ctx.state.deployed)
       return `${id} is deployed and current; only the steps after it (cleanup) did not finish, so old releases may remain.`;
-    const target = ctx.state.switched ? lastHealthy(ctx) : undefined;
+    const edited: string[] = [];
+    const target = ctx.state.switched ? await intactHealthy(ctx, edited) : undefined;
     if (target) return await autoRollback(ctx, target, reason);
     if (ctx.state.switched) {
       await appendLog(ctx, id, "bad", { reason });
-      return `current still points at ${id}: no other release ever passed health, so there is nothing to roll back to. Fix it and deploy again.`;
+      const why = edited.length
+        ? `the releases that passed health were edited on the server since their deploy (${edited.join(", ")})`
+        : "no other release ever passed health";
+      return `current still points at ${id}: ${why}, so there is nothing to roll back to. Fix it and deploy again.`;
     }
     const untouched = `current is untouched${ctx.state.previous ? ` (still ${ctx.state.previous})` : ""}`;
     if (!ctx.state.created) return `${untouched}; no release was created.`;
@@ -36,11 +41,27 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
   }
 }
 
-/** The newest release that passed health before this one (from the release log read under the lock), never `current`
- * just because it is current: a run killed between its switch and its health check leaves an unchecked one there. */
-function lastHealthy(ctx: DeployContext): string | undefined {
+/**
+ * The newest release that passed health before this one (from the release log read under the lock) and whose files are
+ * as its deploy recorded them; never `current` just because it is current: a run killed between its switch and its
+ * health check leaves an unchecked one there. An edited one is skipped, said in the log and added to `edited`.
+ */
+async function intactHealthy(ctx: DeployContext, edited: string[]): Promise<string | undefined> {
   const st = ctx.state.snapshot;
-  return st && chooseRollbackTarget(st.log, st.existing, ctx.plan.releaseId);
+  if (!st) return undefined;
+  for (;;) {
+    const existing = st.existing.filter((id) => !edited.includes(id));
+    const target = chooseRollbackTarget(st.log, existing, ctx.plan.releaseId);
+    if (!target) return undefined;
+    try {
+      await verifyRelease(ctx, target, st.log);
+      return target;
+    } catch (e) {
+      if (!(e instanceof ReleaseEditedError)) throw e;
+      ctx.log(`automatic rollback skips ${target}: ${e.message.split(", so it is not made live")[0]}`);
+      edited.push(target);
+    }
+  }
 }
 
 async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {

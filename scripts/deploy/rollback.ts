@@ -9,6 +9,7 @@ import { deployCommand, listCommand, rollbackCommand, type TargetName } from "..
 import { badReleases, passedHealth } from "../../ci/src/plan/deploy/releaseLog";
 import { appendLogs, readReleaseState, type DeployContext, type ReleaseState } from "./context";
 import { checkServer } from "./checkServer";
+import { verifyRelease } from "./manifest";
 import { lock } from "./tasks/lock";
 import { goLive, readSlots } from "./slots";
 import { unlock } from "./tasks/unlock";
@@ -42,9 +43,10 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined, name: T
 }
 
 /**
- * Roll back: check the target (no side effect yet), lock, then in one round trip route nginx to the
- * target's warm slot, see it healthy through nginx and switch `current`; log, unlock. The abandoned
- * release stays up, unrouted, until the next deploy reuses its slot. Returns the release now current.
+ * Roll back: check the target (no side effect yet), lock, check its files against the manifest its deploy recorded,
+ * then in one round trip route nginx to the target's warm slot, see it healthy through nginx and switch `current`;
+ * log, unlock. The abandoned release stays up, unrouted, until the next deploy reuses its slot. Returns the release
+ * now current.
  */
 export async function rollback(ctx: DeployContext, to?: string, name?: TargetName): Promise<string> {
   if (!ctx.server) await checkServer(ctx);
@@ -58,6 +60,7 @@ export async function rollback(ctx: DeployContext, to?: string, name?: TargetNam
       throw new RollbackInputError(
         `the releases changed while taking the lock; run the rollback again: ${rollbackCommand(name ?? "staging", to)}`,
       );
+    await verifyRelease(ctx, target, st.log);
     const { warm } = await goLive(ctx, target, await readSlots(ctx, st.slotsText), true);
     ctx.log(
       `rollback: ${target} live and healthy ${((Date.now() - started) / 1000).toFixed(2)} s after the lock (${warm ? "warm standby" : "cold start"})`,

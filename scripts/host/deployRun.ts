@@ -200,6 +200,7 @@ function context(t: TargetSettings, plan: DeployPlan, artifactDir: string, abort
     artifactDir,
     secrets: t.secrets,
     by: `${process.env.USER ?? "?"}@${hostname()} pid ${process.pid}`,
+    target: t.target.name === "production" ? "production" : "staging",
     log: (s) => say(redact(s, secrets)),
     abort,
     state: { locked: false, created: false, switched: false },

@@ -28,6 +28,8 @@ export interface ReleaseLogEntry {
   watch?: ReleaseWatchRecord;
   /** Seconds from the start of the deploy to this entry (deployed, failed, bad). */
   seconds?: number;
+  /** The release's manifest digest (`sha256:…`), recorded when a deploy made it live (plan/deploy/manifest.ts). */
+  digest?: string;
 }
 
 /** Parse the JSON-lines text; malformed lines (a crash mid-write) are skipped. */
