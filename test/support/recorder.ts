@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
 import { Kind, parse, type ArgumentNode, type FieldNode, type SelectionSetNode, type ValueNode } from "graphql";
+import { firstInvalidUtf8 } from "../../ci/src/plan/config/utf8";
 
 /**
  * A recording of the GraphQL requests the real Dagger SDK client sends: an HTTP
@@ -99,6 +100,7 @@ export async function startRecorder(opts: RecorderOptions = {}): Promise<Recordi
     if (name === "plaintext") return secretPlaintext(chain);
     if (name === "entries") return hostEntries(chain);
     if (name === "contents") return hostContents(chain);
+    if (name === "size") return hostSize(chain);
     if (name === "glob") return hostGlob(chain);
     if (name === "name" && chain.at(-2)?.field === "file") return basename(String(chain.at(-2)!.args.path));
     return "";
@@ -285,22 +287,51 @@ function hostGlob(chain: Chain): string[] {
   return walk(host.args.path as string, "");
 }
 
-/**
- * `contents` of a host file chain (`host.directory(p).file(f)`) answer with the real file, so plans can read manifests.
- */
-function hostContents(chain: Chain): string {
+/** The path on this machine of a host file chain (`host.file(f)`, `host.directory(p)…file(f)`), if it is one. */
+function hostFile(chain: Chain): string | undefined {
   const at = chain.findIndex((c) => c.field === "host");
-  if (at >= 0 && chain[at + 1]?.field === "file") return readOr(chain[at + 1].args.path as string, "");
+  if (at >= 0 && chain[at + 1]?.field === "file") return chain[at + 1].args.path as string;
   const host = chain.find((c) => c.field === "directory" && typeof c.args.path === "string");
   const file = [...chain].reverse().find((c) => c.field === "file");
-  if (!host || !file || chain.some((c) => c.field === "container")) return "";
+  if (!host || !file || chain.some((c) => c.field === "container")) return undefined;
   let dir = host.args.path as string;
   for (const c of chain.slice(chain.indexOf(host) + 1, chain.indexOf(file)))
     if (c.field === "directory") dir = join(dir, c.args.path as string);
+  return join(dir, file.args.path as string);
+}
+
+/**
+ * `contents` of a host file chain answer with the real file, so plans can read manifests: as the engine's JSON sends
+ * it (Go's encoding/json), each byte that is not UTF-8 becomes U+FFFD.
+ */
+function hostContents(chain: Chain): string {
+  const path = hostFile(chain);
+  if (!path) return "";
   try {
-    return readFileSync(join(dir, file.args.path as string), "utf8");
+    return engineText(readFileSync(path));
   } catch {
     return "";
+  }
+}
+
+/** `size` of a host file chain: its real size in bytes. */
+function hostSize(chain: Chain): number {
+  const path = hostFile(chain);
+  try {
+    return path ? statSync(path).size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Bytes as Go's encoding/json writes a string: each byte that starts no well-formed UTF-8 sequence becomes U+FFFD. */
+export function engineText(bytes: Buffer): string {
+  let out = "";
+  for (let rest = bytes; ;) {
+    const bad = firstInvalidUtf8(rest);
+    if (bad < 0) return out + rest.toString("utf8");
+    out += `${rest.subarray(0, bad).toString("utf8")}\uFFFD`;
+    rest = rest.subarray(bad + 1);
   }
 }
 
@@ -308,12 +339,4 @@ function hostContents(chain: Chain): string {
 export function containerCalls(chain: Chain): Call[] {
   const start = chain.findIndex((c) => c.field === "container");
   return start < 0 ? [] : chain.slice(start + 1, -1);
-}
-
-function readOr(path: string, fallback: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return fallback;
-  }
 }

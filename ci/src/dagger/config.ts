@@ -1,5 +1,6 @@
 import type { Directory } from "@dagger.io/dagger";
 import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
+import { checkEngineText } from "../plan/config/utf8";
 import { loadConfig, type ConfigSource } from "../flow/config";
 
 /** Read and validate the source's config file (optional), and check its paths exist. */
@@ -26,6 +27,11 @@ export function directorySource(source: Directory): ConfigSource {
       const entries = await list(at < 0 ? "." : path.slice(0, at));
       return entries.includes(name) || entries.includes(`${name}/`);
     },
-    read: (path) => source.file(path).contents(),
+    // Refused when not UTF-8, as the host refuses it: the engine would hand over U+FFFD instead of the bytes.
+    read: async (path) => {
+      const file = source.file(path);
+      const [text, size] = await Promise.all([file.contents(), file.size()]);
+      return checkEngineText(text, size, path);
+    },
   };
 }

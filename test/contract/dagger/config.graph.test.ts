@@ -49,6 +49,31 @@ describe("readConfig (Dagger, recorded GraphQL requests)", () => {
     );
   });
 
+  it.each([
+    ["a Latin-1 é", [...Buffer.from("# caf"), 0xe9, 0x0a], 5, 1],
+    ["a 0xff on line 2", [...Buffer.from("a: 1\n"), 0xff], 5, 2],
+    ["an overlong slash (c0 af)", [...Buffer.from("x: "), 0xc0, 0xaf], 3, 1],
+    ["a UTF-16 surrogate (ed a0 80)", [...Buffer.from("x: é\n"), 0xed, 0xa0, 0x80], 6, 2],
+  ])(
+    "refuses a pipeline.yaml with %s as the host does (input error naming offset and line), not read as U+FFFD",
+    async (_, bytes, offset, line) => {
+      writeFileSync(join(dir, "bad.yaml"), Buffer.from(bytes));
+      const p = inConnection((d) => readConfig(d, "bad.yaml"));
+      await expect(p).rejects.toThrow(ConfigError);
+      await expect(p).rejects.toThrow(
+        new RegExp(
+          `^input error: bad\\.yaml: is not UTF-8 text: byte at offset ${offset} \\(line ${line}\\)\\. Fix: save the file as UTF-8`,
+        ),
+      );
+    },
+  );
+
+  it("reads a pipeline.yaml holding a real U+FFFD (valid UTF-8) as the host does", async () => {
+    writeFileSync(join(dir, "fffd.yaml"), "# \uFFFD\nfrontend:\n  path: web\n");
+    const c = await inConnection((d) => readConfig(d, "fffd.yaml"));
+    expect(c.frontend.path).toBe("web");
+  });
+
   it("refuses a named config file the Directory lacks, as an input error", async () => {
     const p = inConnection((d) => readConfig(d, "ci/missing.yaml"));
     await expect(p).rejects.toThrow(ConfigError);

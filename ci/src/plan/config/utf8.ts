@@ -42,10 +42,28 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   if (at < 0) return new TextDecoder("utf-8").decode(bytes);
   const line = bytes.subarray(0, at).filter((b) => b === 0x0a).length + 1;
   const hex = bytes[at].toString(16).padStart(2, "0");
-  throw new ConfigError(
+  throw notUtf8Error(file, `byte 0x${hex} at offset ${at} (line ${line})`);
+}
+
+function notUtf8Error(file: string, where: string): ConfigError {
+  return new ConfigError(
     file,
     "",
-    `is not UTF-8 text: byte 0x${hex} at offset ${at} (line ${line})`,
+    `is not UTF-8 text: ${where}`,
     "save the file as UTF-8 (e.g. iconv -f LATIN1 -t UTF-8), or remove that byte",
   );
+}
+
+/**
+ * A file's text as the Dagger engine sends it (`File.contents`), checked against its size in bytes (`File.size`): the
+ * engine's JSON turns each byte that is not UTF-8 into U+FFFD (three bytes), so a text longer than the file had such
+ * bytes. Refused as decodeUtf8 refuses them, at the first U+FFFD (the byte's own value does not reach the module).
+ * Pure.
+ */
+export function checkEngineText(text: string, size: number, file: string): string {
+  const utf8 = new TextEncoder();
+  if (utf8.encode(text).length === size) return text;
+  const at = Math.max(0, text.indexOf("\uFFFD"));
+  const line = text.slice(0, at).split("\n").length;
+  throw notUtf8Error(file, `byte at offset ${utf8.encode(text.slice(0, at)).length} (line ${line})`);
 }
