@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { $ } from "zx";
+import { ROOT } from "../support/example";
+import { tinyRepo, type TinyRepo } from "../support/tinyRelease";
+
+/**
+ * scripts/serverDeploy.ts, the emergency path on the server itself, run as a person types it: every flag is checked
+ * before the lock, exit 2 with one line that says the fix, no stack trace, and the deploy base untouched
+ * (test/integration/deploy/context.serverEnv.test.ts deploys with it for real).
+ */
+describe("serverDeploy.ts flags", () => {
+  let root: string;
+  let base: string;
+  let repo: TinyRepo;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "server-flags-"));
+    base = join(root, "base");
+    repo = tinyRepo(root);
+    mkdirSync(base);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const run = async (script: string, args: string[]) => {
+    const r = await $({ cwd: ROOT, quiet: true, nothrow: true })`${join(ROOT, "node_modules/.bin/tsx")} ${[
+      join(ROOT, "scripts", script),
+      ...args,
+    ]}`;
+    return { exitCode: r.exitCode, out: r.stdout + r.stderr };
+  };
+  const deployArgs = (extra: string[]) => [
+    "--base",
+    base,
+    "--artifact",
+    repo.artifact,
+    "--commit",
+    "abc1234",
+    ...extra,
+  ];
+
+  it.each([
+    [["--watch-seconds", "1e12"], /--watch-seconds "1e12" is not .*0 to 1800.*; pass e\.g\. --watch-seconds 60/],
+    [["--watch-seconds", "1801"], /--watch-seconds "1801" is not .*0 to 1800/],
+    [["--watch-seconds", "abc"], /--watch-seconds "abc" is not/],
+    [["--watch-seconds="], /--watch-seconds "" is not/],
+    [["--keep", "1e3"], /--keep "1e3" is not .*1 to 50/],
+    [["--keep", "0"], /--keep "0" is not .*1 to 50/],
+    [["--keep", "abc"], /--keep "abc" is not/],
+    [["--bogus", "1"], /Unknown option '--bogus'; usage: npx tsx scripts\/serverDeploy\.ts/],
+    [["--commit", "$(id)"], /"\$\(id\)" is not a commit sha/],
+  ])(
+    "serverDeploy.ts %j: exit 2 with the fix, before the lock",
+    async (extra, message) => {
+      const r = await run("serverDeploy.ts", deployArgs(extra));
+      expect(r.out).toMatch(message);
+      expect(r.out).toMatch(/^input error: /);
+      expect(r.out).not.toMatch(/\n\s+at /);
+      expect(r.exitCode).toBe(2);
+      expect(readdirSync(base), "nothing may be written to the deploy base").toEqual([]);
+    },
+    60_000,
+  );
+
+  it("serverDeploy.ts --artifact that is not a release, or --base that is missing: exit 2, nothing written", async () => {
+    const notRelease = await run("serverDeploy.ts", ["--base", base, "--artifact", root, "--commit", "abc1234"]);
+    expect(notRelease.out).toMatch(/--artifact .* has no frontend\/server\.js/);
+    expect(notRelease.exitCode).toBe(2);
+    const noBase = await run("serverDeploy.ts", deployArgs(["--base", join(root, "nope")]));
+    expect(noBase.out).toMatch(/--base .*nope does not exist/);
+    expect(noBase.exitCode).toBe(2);
+    expect(readdirSync(base)).toEqual([]);
+  }, 60_000);
+});
