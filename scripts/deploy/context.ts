@@ -111,8 +111,14 @@ async function runSh(
       r,
       `could not reach the server over SSH${o.hint ? ` (${o.hint})` : ""}; check the connection with: ${ctx.remote.typed("true")}`,
     );
-  if (r.code !== 0) throw new RemoteError(o.task, ctx.remote.where, r, o.hint);
+  if (r.code !== 0) throw new RemoteError(o.task, ctx.remote.where, r, diskFull(ctx, r.stderr) ?? o.hint);
   return r.stdout;
+}
+
+/** The fix for a step that ran out of space on the server, whatever the step (an upload, uv, the lock, a log line). */
+export function diskFull(ctx: DeployContext, stderr: string): string | undefined {
+  if (!/No space left on device|Disk quota exceeded/i.test(stderr)) return undefined;
+  return `the server's disk is full: free space under ${ctx.base} (df -h ${ctx.base}), then re-run the deploy`;
 }
 
 /** Every task's shell can run repository code (migrations, installs, the app) with only the allow-listed env. */

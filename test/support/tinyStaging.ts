@@ -86,7 +86,8 @@ export async function tinyStaging(opts: { baseMb?: number } = {}): Promise<TinyS
     },
     close: async () => {
       await stopStagingServer(s.dir);
-      if (opts.baseMb) await $({ quiet: true, nothrow: true })`umount ${base}`;
+      // Lazily: an app PM2 just stopped may still hold its release dir open for a moment.
+      if (opts.baseMb) await $({ quiet: true, nothrow: true })`umount -l ${base}`;
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { $ } from "zx";
 import { throwIfInterrupted } from "../interrupted";
 import { RemoteError } from "../remote";
-import type { DeployContext } from "../context";
+import { diskFull, type DeployContext } from "../context";
 
 import { UPLOAD_EXCLUDES } from "../../../ci/src/plan/deploy/artifact";
 
@@ -23,7 +23,7 @@ export async function upload(ctx: DeployContext): Promise<void> {
       "upload",
       ctx.remote.where,
       { code: r.exitCode ?? 1, stdout: "", stderr: r.stderr },
-      "nothing was switched; re-run the deploy",
+      diskFull(ctx, r.stderr) ?? "nothing was switched; re-run the deploy",
     );
   }
   ctx.state.bytesSent = Number(/Total bytes sent: ([\d,.]+)/.exec(r.stdout)?.[1].replace(/[,.]/g, "") ?? NaN);
