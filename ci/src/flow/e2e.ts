@@ -12,7 +12,9 @@ import { e2eReportFiles } from "../plan/e2e/reportFiles";
 import { blobShardRuns, shardProblems, type RerunContext } from "../plan/e2e/split";
 import type { E2ePlan } from "../plan/e2e/stage";
 import { judgeQuality, type QualityPlan } from "../plan/e2e/quality/plan";
+import type { QualityResult } from "../plan/e2e/quality/result";
 import { summarizeE2e, type E2eSummary, type ShardRun } from "../plan/e2e/summary";
+import { withVerdicts } from "./verdict";
 
 /** How one shard ended: its exit, whether it was killed outright, its wall seconds, and its blob if it wrote one. */
 export interface ShardEnd<Blob> {
@@ -145,7 +147,7 @@ async function finish<B, R, W>(
 ): Promise<E2eOutcome<W>> {
   const [backend, merged] = await Promise.all([r.backend, r.merged]);
   // After the shards and the merge, so Lighthouse's timings do not share the CPU with them.
-  const quality = plan.quality ? await ports.runQuality(plan.quality) : undefined;
+  const quality = await e2eQualityFlow(plan.quality, ports);
   const summary = summarizeE2e({
     suite: plan.suite,
     mode: plan.assignment.mode,
@@ -154,7 +156,7 @@ async function finish<B, R, W>(
     report: readMerged(merged.end?.results),
     backend: parsePytestJunit(backend.junit, backend.exitCode),
     problems: [...r.problems, ...merged.problems],
-    quality: plan.quality && quality ? judgeQuality(plan.quality, quality.outputs) : undefined,
+    quality: quality.results,
   });
   const said = await Promise.all([
     ports.notify(summary),
@@ -163,7 +165,17 @@ async function finish<B, R, W>(
   ]);
   const warnings = [...ctx.warnings, ...said.flat()].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`));
   const files = e2eReportFiles(summary, warnings, ctx.commit, ctx.now());
-  return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files, quality?.dir) };
+  return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files, quality.dir) };
+}
+
+/** Run the quality job (when a check is on), judge each check with its one-line verdict; its folder for the report. */
+export async function e2eQualityFlow<R>(
+  quality: QualityPlan | undefined,
+  ports: Pick<E2ePorts<unknown, R, unknown>, "runQuality">,
+): Promise<{ results?: QualityResult[]; dir?: R }> {
+  if (!quality) return {};
+  const end = await ports.runQuality(quality);
+  return { results: withVerdicts(judgeQuality(quality, end.outputs)), dir: end.dir };
 }
 
 function readMerged(json: string | undefined): PwReport | undefined {

@@ -9,6 +9,7 @@ import type { QualityCheckName, Scan, ScanOutput } from "../plan/quality/scan";
 import { judge, qualityReport, type QualityResult } from "../plan/quality/verdict";
 import type { JobResult } from "../plan/report/summary";
 import type { ResolvedTrigger } from "./triggers";
+import { formatVerdict } from "./verdict";
 
 /** What the checks need from a runner. */
 export interface QualityPorts {
@@ -33,7 +34,8 @@ export async function qualityChecksFlow(
 ): Promise<{ results: QualityResult[]; reports: string[] }> {
   const judged = await Promise.all(
     checks.map(async (p) => {
-      const result = judge(p, await Promise.all(p.scans.map((s) => ports.runScan(s))), c);
+      const judged = judge(p, await Promise.all(p.scans.map((s) => ports.runScan(s))), c);
+      const result: QualityResult = { ...judged, verdict: formatVerdict(judged) };
       return { result, where: await ports.saveQualityReport(p.check, qualityReport(result)) };
     }),
   );

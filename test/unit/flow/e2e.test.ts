@@ -184,9 +184,11 @@ describe("e2eMergeFlow", () => {
     const out = await e2eFlow(withA11y, ctx, f.ports);
     expect(f.calls.indexOf("runQuality")).toBeGreaterThan(f.calls.indexOf("merge blob-1,blob-2"));
     expect(out.summary.status).toBe("failed");
-    expect(out.summary.quality?.[0].verdict).toMatch(/^a11y: FAILED critical image-alt on \/ \(1×: img\): Alt/);
-    expect(out.files["summary.txt"]).toMatch(/^a11y: FAILED critical image-alt/m);
-    expect(f.alerts[0].text).toMatch(/: 0 failed; a11y: FAILED critical image-alt/);
+    expect(out.summary.quality?.[0].verdict).toMatch(
+      /^a11y: FAILED, 1 violation at or above serious: critical image-alt on \/ \(1×: img\): Alt/,
+    );
+    expect(out.files["summary.txt"]).toMatch(/^a11y: FAILED, 1 violation at or above serious: critical image-alt/m);
+    expect(f.alerts[0].text).toMatch(/: 0 failed; a11y: FAILED, 1 violation at or above serious: critical image-alt/);
     expect(f.written.quality).toBe("qdir");
     expect(JSON.parse(out.files[`promotion/${SHA}.json`]).status).toBe("failed");
   });

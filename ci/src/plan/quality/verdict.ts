@@ -6,12 +6,13 @@ import type { PipelineConfig } from "../config/defaults";
 import { AUDIT_SEVERITIES, SAST_SEVERITIES } from "../config/quality/defaults";
 import { parseNpmAudit, parsePipAudit, type AuditOutcome } from "./audit";
 import type { QualityCheckPlan } from "./checks";
+import type { Judged, WithVerdict } from "./judged";
 import { parseBandit, parseEslint } from "./sast";
 import type { Finding, QualityCheckName, Scan, ScanOutput } from "./scan";
 import { parseGitleaks } from "./secrets";
 
-/** How one check went. */
-export interface QualityResult {
+/** How one check went, before its line (flow/verdict.ts writes it). */
+export interface QualityJudged extends Judged {
   check: QualityCheckName;
   /** failed: it blocks the stage (or the database was unreachable and failWhenUnreachable is set). */
   status: "passed" | "failed";
@@ -24,10 +25,11 @@ export interface QualityResult {
   allowed: number;
   /** Tool errors and unreachable databases, one line each. */
   notes: string[];
-  /** The one-line verdict. */
-  verdict: string;
   seconds: number;
 }
+
+/** How one check went, with its one-line verdict. */
+export type QualityResult = WithVerdict<QualityJudged>;
 
 /** Run a scan's parser; a tool that failed or printed no report gives an error line instead. */
 export function outcomeOf(scan: Scan, out: ScanOutput): AuditOutcome {
@@ -60,7 +62,7 @@ export function allows(check: QualityCheckName, entry: string, f: Finding): bool
 }
 
 /** Judge one check from its scans' outputs. */
-export function judge(p: QualityCheckPlan, outs: ScanOutput[], c: PipelineConfig): QualityResult {
+export function judge(p: QualityCheckPlan, outs: ScanOutput[], c: PipelineConfig): QualityJudged {
   const outcomes = p.scans.map((s, i) => outcomeOf(s, outs[i]));
   const cfg = c.quality[p.check];
   const all = outcomes.flatMap((o) => o.findings);
@@ -73,11 +75,17 @@ export function judge(p: QualityCheckPlan, outs: ScanOutput[], c: PipelineConfig
   const failed =
     (p.blocking && (over.length > 0 || errors.length > 0)) || (failWhenUnreachable && unreachable.length > 0);
   const counts = { below: kept.length - over.length, allowed: all.length - kept.length };
-  const notes = [...errors, ...unreachable];
-  const base = { check: p.check, blocking: p.blocking, findings: all, over, ...counts, notes };
+  const base = {
+    check: p.check,
+    blocking: p.blocking,
+    findings: all,
+    over,
+    ...counts,
+    notes: [...errors, ...unreachable],
+  };
   const seconds = Math.max(0, ...outs.map((o) => o.seconds));
-  const status = failed ? "failed" : "passed";
-  return { ...base, status, seconds, verdict: verdictLine({ ...base, status }, failOn, unreachable, errors, c) };
+  const parts = verdictParts(base, failOn, unreachable, errors, failWhenUnreachable);
+  return { ...base, ...parts, status: failed ? "failed" : "passed", seconds };
 }
 
 const NOUNS: Record<QualityCheckName, [string, string]> = {
@@ -86,35 +94,33 @@ const NOUNS: Record<QualityCheckName, [string, string]> = {
   audit: ["advisory", "advisories"],
 };
 
-function verdictLine(
-  r: Omit<QualityResult, "verdict" | "seconds">,
+/** The verdict's parts: the findings over the bar (three named), counts, tool errors, unreachable databases. */
+function verdictParts(
+  r: Pick<QualityJudged, "check" | "over" | "below" | "allowed" | "blocking">,
   failOn: string | undefined,
   unreachable: string[],
   errors: string[],
-  c: PipelineConfig,
-): string {
+  failWhenUnreachable: boolean,
+): Pick<Judged, "warns" | "headline" | "facts" | "remarks"> {
   const [one, many] = NOUNS[r.check];
   const n = r.over.length;
   const bar = failOn ? ` at or above ${failOn}` : "";
   const more = n > 3 ? `; and ${n - 3} more` : "";
-  const head = n
+  const headline = n
     ? `${n} ${n === 1 ? one : many}${bar}: ${r.over.slice(0, 3).map(where).join("; ")}${more}`
     : `no ${many}${bar}`;
-  const extra = [
+  const facts = [
     r.below ? `${r.below} below` : "",
     r.allowed ? `${r.allowed} allowed` : "",
     ...errors,
     ...unreachable.map((u) => `advisory database unreachable: ${u}`),
   ].filter(Boolean);
-  const notFailing =
-    unreachable.length && !c.quality.audit.failWhenUnreachable
-      ? "; not failing for that (quality.audit.failWhenUnreachable: false)"
-      : "";
-  const informs = n && !r.blocking ? ` (informs only: quality.${r.check}.blocking is false)` : "";
-  const secretNote = r.check === "secrets" && n ? "; values are never shown" : "";
-  const label = r.status === "failed" ? "FAILED" : n ? "WARNING" : "passed";
-  const detail = extra.length ? ` (${extra.join("; ")})` : "";
-  return `${r.check}: ${label}, ${head}${detail}${secretNote}${informs}${notFailing}`;
+  const remarks = [
+    r.check === "secrets" && n ? "values are never shown" : "",
+    n && !r.blocking ? `informs only: quality.${r.check}.blocking is false` : "",
+    unreachable.length && !failWhenUnreachable ? "not failing for that (quality.audit.failWhenUnreachable: false)" : "",
+  ].filter(Boolean);
+  return { warns: n > 0, headline, facts, remarks };
 }
 
 /** `tool rule severity file:line`, the way every report names a finding. */

@@ -90,9 +90,13 @@ describe("E2E quality checks on the running example app", () => {
   it("passes all three on the example as committed, their reports in the E2E report", async () => {
     const r = await e2e();
     expect(r.exitCode, r.output).toBe(0);
-    expect(r.stdout).toMatch(/^a11y: passed \(0 critical, 0 serious, \d+ moderate, \d+ minor; fails at serious/m);
-    expect(r.stdout).toMatch(/^budgets: passed \(\/: performance \d+, LCP \d+ ms, CLS [\d.]+, \d+ KiB\)$/m);
-    expect(r.stdout).toMatch(/^visual: passed \(1 page\(s\) match their baselines\)$/m);
+    expect(r.stdout).toMatch(
+      /^a11y: passed, no violations at or above serious \(0 critical, 0 serious, \d+ moderate, \d+ minor; 0 allowed/m,
+    );
+    expect(r.stdout).toMatch(
+      /^budgets: passed, every budget holds on 1 page\(s\) \(\/: performance \d+, LCP \d+ ms, CLS [\d.]+, \d+ KiB\)$/m,
+    );
+    expect(r.stdout).toMatch(/^visual: passed, 1 page\(s\) match their baselines$/m);
     for (const f of ["quality/a11y/home.json", "quality/lighthouse/home.report.html", "quality/visual.json"])
       expect(existsSync(join(r.report, f)), f).toBe(true);
     const summary = JSON.parse(readFileSync(join(r.report, "summary.json"), "utf8"));
@@ -106,11 +110,14 @@ describe("E2E quality checks on the running example app", () => {
     expect(r.exitCode, r.output).toBe(1);
     expect(r.stdout).toMatch(/^e2e \(smoke\): FAILED$/m);
     expect(r.stdout).toMatch(/^playwright: \d+ passed, 0 failed/m);
-    expect(r.stdout).toMatch(/^a11y: FAILED critical image-alt on \/ \(1×: img\[src\$=\\?"pixel\.png\\?"\]\)/m);
-    expect(r.stdout).toMatch(/^budgets: FAILED \/: total \d{4} KiB > 600 KiB/m);
-    const visual = /^visual: FAILED \/ \d+ pixels .* are different\.: quality\/(results\/\S+-diff\.png)$/m.exec(
-      r.stdout,
+    expect(r.stdout).toMatch(
+      /^a11y: FAILED, 1 violation at or above serious: critical image-alt on \/ \(1×: img\[src\$=\\?"pixel\.png\\?"\]\)/m,
     );
+    expect(r.stdout).toMatch(/^budgets: FAILED, \/: total \d{4} KiB > 600 KiB/m);
+    const visual =
+      /^visual: FAILED, 1 page\(s\) differ from their baselines: \/ \d+ pixels .* are different\.: quality\/(results\/\S+-diff\.png)$/m.exec(
+        r.stdout,
+      );
     expect(visual, r.stdout).not.toBeNull();
     expect(existsSync(join(r.report, "quality", visual![1]))).toBe(true);
     expect(r.stdout).toContain("accept the new screenshots: npm run pipeline -- accept-baselines");

@@ -8,7 +8,14 @@ import { planQualityChecks } from "../../../../ci/src/plan/quality/checks";
 import { eslintConfig, parseEslint } from "../../../../ci/src/plan/quality/sast";
 import type { ScanOutput } from "../../../../ci/src/plan/quality/scan";
 import { parseGitleaks } from "../../../../ci/src/plan/quality/secrets";
-import { judge, qualityReport } from "../../../../ci/src/plan/quality/verdict";
+import { judge as judgeParts, qualityReport } from "../../../../ci/src/plan/quality/verdict";
+import { formatVerdict } from "../../../../ci/src/flow/verdict";
+
+/** The judgement with its line, as the flows give it. */
+const judge = (...a: Parameters<typeof judgeParts>) => {
+  const j = judgeParts(...a);
+  return { ...j, verdict: formatVerdict(j) };
+};
 
 const ok = (stdout: string): ScanOutput => ({ exitCode: 0, stdout, stderr: "", seconds: 1 });
 const bandit = (...r: [string, string, string, number][]) =>
@@ -90,7 +97,7 @@ describe("judge", () => {
     const { c, p } = sast("    blocking: false\n");
     const r = judge(p, [ok(bandit(["B602", "HIGH", "./app/x.py", 5])), ok("[]")], c);
     expect(r.status).toBe("passed");
-    expect(r.verdict).toMatch(/^sast: WARNING, 1 finding .*\(informs only: quality\.sast\.blocking is false\)$/);
+    expect(r.verdict).toMatch(/^sast: WARNING, 1 finding .*; informs only: quality\.sast\.blocking is false$/);
   });
 
   it("fails a blocking check whose tool broke, saying which", () => {

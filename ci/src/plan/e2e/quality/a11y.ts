@@ -1,6 +1,6 @@
 /** Judge axe's violations against the configured impact and allow-list. Pure. */
 import { A11Y_IMPACTS, type A11yConfig } from "../../config/quality/e2eChecks";
-import { resultOf, type QualityResult } from "./result";
+import { resultOf, type QualityJudged } from "./result";
 
 /** What the quality spec wrote for one page (a11y/<slug>.json). */
 export interface AxePage {
@@ -17,7 +17,7 @@ function unallowed(id: string, nodes: { target: string[] }[], allow: string[]): 
 const rank = (impact: string | null | undefined) => A11Y_IMPACTS.indexOf((impact ?? "minor") as never);
 
 /** Fail on an unallowed violation at or above failOn; a page whose results are missing is a failure too. */
-export function judgeA11y(cfg: A11yConfig, pages: Record<string, string | undefined>): QualityResult {
+export function judgeA11y(cfg: A11yConfig, pages: Record<string, string | undefined>): QualityJudged {
   const problems: string[] = [];
   const failing: string[] = [];
   const counts = new Map<string, number>();
@@ -42,7 +42,9 @@ export function judgeA11y(cfg: A11yConfig, pages: Record<string, string | undefi
     .reverse()
     .map((i) => `${counts.get(i) ?? 0} ${i}`)
     .join(", ");
-  const r = resultOf("a11y", failing, "", problems);
-  const tail = `${byImpact}; fails at ${cfg.failOn} and above; ${allowed} allowed; pages ${cfg.pages.join(" ")}`;
-  return { ...r, verdict: r.status === "passed" ? `a11y: passed (${tail})` : `${r.verdict} [${tail}]` };
+  const facts = [byImpact, `${allowed} allowed`, `pages ${cfg.pages.join(" ")}`];
+  const bar = `at or above ${cfg.failOn}`;
+  const r = resultOf("a11y", failing, `no violations ${bar}`, problems, facts);
+  const n = failing.length;
+  return problems.length || !n ? r : { ...r, headline: `${n} violation${n === 1 ? "" : "s"} ${bar}: ${r.headline}` };
 }

@@ -1,6 +1,6 @@
 /** Judge Lighthouse's results against the performance budgets. Pure. */
 import type { BudgetsConfig } from "../../config/quality/e2eChecks";
-import { resultOf, type QualityResult } from "./result";
+import { resultOf, type QualityJudged } from "./result";
 
 /** The parts of a Lighthouse result (LHR) the budgets read. */
 interface Lhr {
@@ -37,7 +37,7 @@ export function figuresOf(page: string, text: string): PageFigures | string {
 }
 
 /** Every budget on every page; a page Lighthouse wrote nothing for fails. */
-export function judgeBudgets(cfg: BudgetsConfig, pages: Record<string, string | undefined>): QualityResult {
+export function judgeBudgets(cfg: BudgetsConfig, pages: Record<string, string | undefined>): QualityJudged {
   const problems: string[] = [];
   const failing: string[] = [];
   const measured: string[] = [];
@@ -56,6 +56,6 @@ export function judgeBudgets(cfg: BudgetsConfig, pages: Record<string, string | 
     if (f.cls > cfg.cls) failing.push(`${page}: CLS ${f.cls.toFixed(3)} > ${cfg.cls}`);
     if (f.totalKib > cfg.totalKib) failing.push(`${page}: total ${f.totalKib} KiB > ${cfg.totalKib} KiB`);
   }
-  const r = resultOf("budgets", failing, `(${measured.join("; ")})`, problems);
+  const r = resultOf("budgets", failing, `every budget holds on ${cfg.pages.length} page(s)`, problems, measured);
   return { ...r, details: [...r.details, ...measured] };
 }

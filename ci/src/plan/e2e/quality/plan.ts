@@ -8,7 +8,7 @@ import type { Job, Step } from "../../job";
 import { judgeA11y } from "./a11y";
 import { judgeBudgets } from "./budgets";
 import { CHROMIUM_ARGS, pageSlug, QUALITY_PATHS } from "./files";
-import type { QualityResult } from "./result";
+import type { QualityJudged } from "./result";
 import { judgeVisual } from "./visual";
 
 /** The tools the checks run, pinned to versions that run on Node 20 (@axe-core/playwright 4.14 and lighthouse 13
@@ -95,11 +95,11 @@ const a11yFile = (page: string) => `${QUALITY_PATHS.a11y}/${pageSlug(page)}.json
 const lighthouseFile = (page: string) => `${QUALITY_PATHS.lighthouse}/${pageSlug(page)}.report.json`;
 
 /** Every enabled check's verdict from the outputs read (path → text; a missing one is a failed check). */
-export function judgeQuality(p: QualityPlan, outputs: Record<string, string | undefined>): QualityResult[] {
+export function judgeQuality(p: QualityPlan, outputs: Record<string, string | undefined>): QualityJudged[] {
   const q = p.checks;
   const byPage = (pages: string[], file: (pg: string) => string) =>
     Object.fromEntries(pages.map((pg) => [pg, outputs[file(pg)]]));
-  const results: QualityResult[] = [];
+  const results: QualityJudged[] = [];
   if (q.a11y.enabled) results.push(judgeA11y(q.a11y, byPage(q.a11y.pages, a11yFile)));
   if (q.budgets.enabled) results.push(judgeBudgets(q.budgets, byPage(q.budgets.pages, lighthouseFile)));
   if (q.visual.enabled) results.push(judgeVisual(q.visual, outputs[QUALITY_PATHS.visualJson], ACCEPT_COMMAND));

@@ -1,6 +1,6 @@
 /** Judge the screenshot comparisons from the quality run's Playwright JSON report. Pure. */
 import type { VisualConfig } from "../../config/quality/e2eChecks";
-import { resultOf, type QualityResult } from "./result";
+import { resultOf, type QualityJudged } from "./result";
 
 interface Attachment {
   name: string;
@@ -37,7 +37,7 @@ function reasonOf(message: string): string {
 }
 
 /** A page whose screenshot differs (or has no baseline) fails, naming its diff image; a page not run fails too. */
-export function judgeVisual(cfg: VisualConfig, reportJson: string | undefined, accept: string): QualityResult {
+export function judgeVisual(cfg: VisualConfig, reportJson: string | undefined, accept: string): QualityJudged {
   if (reportJson === undefined) return resultOf("visual", [], "", ["the screenshot run wrote no JSON report"]);
   const specs = (JSON.parse(reportJson) as { suites?: Suite[] }).suites?.flatMap(specsOf) ?? [];
   const failing: string[] = [];
@@ -55,8 +55,12 @@ export function judgeVisual(cfg: VisualConfig, reportJson: string | undefined, a
     const where = diff ? `: quality/${reportPath(diff.path!)}` : "";
     failing.push(`${page} ${reasonOf(last?.errors?.[0]?.message ?? t.status)}${where}`);
   }
-  const r = resultOf("visual", failing, `(${cfg.pages.length} page(s) match their baselines)`, problems);
-  return r.status === "failed" ? { ...r, details: [...r.details, `accept the new screenshots: ${accept}`] } : r;
+  const r = resultOf("visual", failing, `${cfg.pages.length} page(s) match their baselines`, problems);
+  if (r.status === "passed") return r;
+  const headline = problems.length
+    ? r.headline
+    : `${failing.length} page(s) differ from their baselines: ${r.headline}`;
+  return { ...r, headline, details: [...r.details, `accept the new screenshots: ${accept}`] };
 }
 
 /** A screenshot a run took where its baseline differed or was missing, and the baseline file it would become. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
-import { judgeA11y } from "../../../../../ci/src/plan/e2e/quality/a11y";
+import { judgeA11y as judgeA11yParts } from "../../../../../ci/src/plan/e2e/quality/a11y";
+import { formatVerdict } from "../../../../../ci/src/flow/verdict";
+
+/** The judgement with its line, as the flows give it. */
+const judgeA11y = (...a: Parameters<typeof judgeA11yParts>) => {
+  const j = judgeA11yParts(...a);
+  return { ...j, verdict: formatVerdict(j) };
+};
 
 const cfg = { ...defaultE2eChecks().a11y, enabled: true };
 const page = (...violations: { id: string; impact: string; targets: string[] }[]) =>
@@ -24,7 +31,7 @@ describe("judgeA11y", () => {
     });
     expect(r.status).toBe("failed");
     expect(r.verdict).toMatch(
-      /^a11y: FAILED critical image-alt on \/ \(1×: img\): help image-alt \[1 critical, 0 serious, 1 moderate, 0 minor; fails at serious/,
+      /^a11y: FAILED, 1 violation at or above serious: critical image-alt on \/ \(1×: img\): help image-alt \(1 critical, 0 serious, 1 moderate, 0 minor; 0 allowed/,
     );
   });
 
@@ -45,7 +52,7 @@ describe("judgeA11y", () => {
 
   it("fails a page axe wrote nothing for", () => {
     expect(judgeA11y(cfg, {}).verdict).toBe(
-      "a11y: FAILED axe wrote no results for / (see the quality run's output) [0 critical, 0 serious, 0 moderate, 0 minor; fails at serious and above; 0 allowed; pages /]",
+      "a11y: FAILED, axe wrote no results for / (see the quality run's output) (0 critical, 0 serious, 0 moderate, 0 minor; 0 allowed; pages /)",
     );
   });
 });

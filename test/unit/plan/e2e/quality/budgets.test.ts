@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
-import { judgeBudgets } from "../../../../../ci/src/plan/e2e/quality/budgets";
+import { judgeBudgets as judgeBudgetsParts } from "../../../../../ci/src/plan/e2e/quality/budgets";
+import { formatVerdict } from "../../../../../ci/src/flow/verdict";
+
+/** The judgement with its line, as the flows give it. */
+const judgeBudgets = (...a: Parameters<typeof judgeBudgetsParts>) => {
+  const j = judgeBudgetsParts(...a);
+  return { ...j, verdict: formatVerdict(j) };
+};
 
 const cfg = { ...defaultE2eChecks().budgets, enabled: true, performance: 50, lcpMs: 2500, cls: 0.1, totalKib: 500 };
 const lhr = (score: number, lcp: number, cls: number, bytes: number) =>
@@ -16,13 +23,17 @@ const lhr = (score: number, lcp: number, cls: number, bytes: number) =>
 describe("judgeBudgets", () => {
   it("passes a page within every budget, stating its figures", () => {
     const r = judgeBudgets(cfg, { "/": lhr(0.8, 991.3, 0, 153_235) });
-    expect(r.verdict).toBe("budgets: passed (/: performance 80, LCP 991 ms, CLS 0.000, 150 KiB)");
+    expect(r.verdict).toBe(
+      "budgets: passed, every budget holds on 1 page(s) (/: performance 80, LCP 991 ms, CLS 0.000, 150 KiB)",
+    );
   });
 
   it("fails each budget that is over, the first in the verdict and all in the details", () => {
     const r = judgeBudgets(cfg, { "/": lhr(0.4, 3000, 0.25, 2_200_000) });
     expect(r.status).toBe("failed");
-    expect(r.verdict).toBe("budgets: FAILED /: performance 40 < 50 (+3 more)");
+    expect(r.verdict).toBe(
+      "budgets: FAILED, /: performance 40 < 50 (+3 more) (/: performance 40, LCP 3000 ms, CLS 0.250, 2148 KiB)",
+    );
     expect(r.details.slice(0, 4)).toEqual([
       "/: performance 40 < 50",
       "/: LCP 3000 ms > 2500 ms",
@@ -34,8 +45,8 @@ describe("judgeBudgets", () => {
   it("fails a page Lighthouse could not measure or wrote nothing for", () => {
     const err = JSON.stringify({ runtimeError: { message: "ERRORED_DOCUMENT_REQUEST" } });
     expect(judgeBudgets(cfg, { "/": err }).verdict).toBe(
-      "budgets: FAILED Lighthouse failed on /: ERRORED_DOCUMENT_REQUEST",
+      "budgets: FAILED, Lighthouse failed on /: ERRORED_DOCUMENT_REQUEST",
     );
-    expect(judgeBudgets(cfg, {}).verdict).toBe("budgets: FAILED Lighthouse wrote no report for /");
+    expect(judgeBudgets(cfg, {}).verdict).toBe("budgets: FAILED, Lighthouse wrote no report for /");
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
-import { judgeVisual } from "../../../../../ci/src/plan/e2e/quality/visual";
+import { judgeVisual as judgeVisualParts } from "../../../../../ci/src/plan/e2e/quality/visual";
+import { formatVerdict } from "../../../../../ci/src/flow/verdict";
+
+/** The judgement with its line, as the flows give it. */
+const judgeVisual = (...a: Parameters<typeof judgeVisualParts>) => {
+  const j = judgeVisualParts(...a);
+  return { ...j, verdict: formatVerdict(j) };
+};
 
 const cfg = { ...defaultE2eChecks().visual, enabled: true, pages: ["/", "/about"] };
 const spec = (title: string, status: string, message = "", attachments: string[] = []) => ({
@@ -17,7 +24,7 @@ const report = (...specs: ReturnType<typeof spec>[]) => JSON.stringify({ suites:
 describe("judgeVisual", () => {
   it("passes when every page matches its baseline", () => {
     const r = judgeVisual(cfg, report(spec("visual /", "expected"), spec("visual /about", "expected")), "accept");
-    expect(r.verdict).toBe("visual: passed (2 page(s) match their baselines)");
+    expect(r.verdict).toBe("visual: passed, 2 page(s) match their baselines");
   });
 
   it("fails a differing page with Playwright's reason and its diff image inside the report", () => {
@@ -33,7 +40,7 @@ describe("judgeVisual", () => {
       "npm run x",
     );
     expect(r.verdict).toBe(
-      "visual: FAILED / 1234 pixels (ratio 0.02) are different.: quality/results/quality-visual-/home-diff.png",
+      "visual: FAILED, 1 page(s) differ from their baselines: / 1234 pixels (ratio 0.02) are different.: quality/results/quality-visual-/home-diff.png",
     );
     expect(r.details.at(-1)).toBe("accept the new screenshots: npm run x");
   });
@@ -42,6 +49,6 @@ describe("judgeVisual", () => {
     const msg = "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home.png, writing actual.";
     const r = judgeVisual(cfg, report(spec("visual /", "unexpected", msg)), "a");
     expect(r.details.slice(0, 2)).toEqual(["no screenshot test ran for /about", "/ no baseline yet"]);
-    expect(judgeVisual(cfg, undefined, "a").verdict).toBe("visual: FAILED the screenshot run wrote no JSON report");
+    expect(judgeVisual(cfg, undefined, "a").verdict).toBe("visual: FAILED, the screenshot run wrote no JSON report");
   });
 });
