@@ -15,6 +15,7 @@ import { runE2e } from "./dagger/e2e/run";
 import { e2eStaging } from "./dagger/e2e/staging";
 import { runE2eMerge, runE2eShard } from "./dagger/e2e/split";
 import { runE2eVerdict } from "./dagger/e2e/verdict";
+import { runAcceptBaselines } from "./dagger/e2e/acceptBaselines";
 import { stagingCommitOf } from "./dagger/e2e/staging";
 import { newRunId } from "./dagger/runId";
 import { runInit } from "./dagger/init";
@@ -255,6 +256,19 @@ export class Ci {
     @argument({ ignore: SECRET_FILES }) report: Directory,
   ): Promise<string> {
     return runE2eVerdict(report);
+  }
+
+  /**
+   * Take the screenshots a red visual check left in an exported E2E report as the new baselines; return them.
+   * Example: dagger call accept-baselines --report e2e-report export --path examples/app/frontend/e2e/__screenshots__
+   * Each is named for the browser and platform that took it (home-playwright-chromium-linux.png); review, then commit.
+   */
+  @func()
+  async acceptBaselines(
+    /** the directory `dagger call end-to-end ... export --path e2e-report` wrote */
+    @argument({ ignore: SECRET_FILES }) report: Directory,
+  ): Promise<Directory> {
+    return runAcceptBaselines(report);
   }
 
   /**

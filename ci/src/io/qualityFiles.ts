@@ -5,7 +5,15 @@
  * Kept out of plan/ because the text is code for another process (its imports are not this module's).
  */
 import type { E2eChecksConfig } from "../plan/config/quality/e2eChecks";
-import { CHROMIUM_ARGS, pageSlug, QUALITY_DIR, QUALITY_PATHS, VIEWPORT } from "../plan/e2e/quality/files";
+import {
+  BASELINE_TEMPLATE,
+  BROWSER_NAMES,
+  CHROMIUM_ARGS,
+  pageSlug,
+  QUALITY_DIR,
+  QUALITY_PATHS,
+  VIEWPORT,
+} from "../plan/e2e/quality/files";
 
 /** The files, by path relative to the frontend. */
 export function qualityFiles(q: E2eChecksConfig): Record<string, string> {
@@ -17,20 +25,27 @@ export function qualityFiles(q: E2eChecksConfig): Record<string, string> {
   };
 }
 
-/** The config: only the quality spec, one worker, no retry, JSON report, baselines under `visual.baselines`. */
+/**
+ * The config: only the quality spec, one worker, no retry, JSON report, baselines under `visual.baselines` named per
+ * browser build and platform (one project, named after the Chromium it runs).
+ */
 export function qualityConfigFile(q: E2eChecksConfig): string {
   const up = "../".repeat(QUALITY_DIR.split("/").length);
   return `// Written by the pipeline for the E2E quality checks; see docs/config.md, "Quality gates".
 import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+// Names the baselines: Debian's Chromium, another executable by its file name, else Playwright's own build.
+const browser = chromium === "/usr/bin/chromium" ? ${JSON.stringify(BROWSER_NAMES.debian)} : chromium ? basename(chromium) : ${JSON.stringify(BROWSER_NAMES.bundled)};
 
 export default defineConfig({
   testDir: ".",
   testMatch: "quality.spec.mjs",
   outputDir: "results",
-  snapshotPathTemplate: ${JSON.stringify(`${up}${q.visual.baselines}/{arg}{ext}`)},
+  snapshotPathTemplate: ${JSON.stringify(`${up}${q.visual.baselines}/${BASELINE_TEMPLATE}`)},
+  projects: [{ name: browser }],
   workers: 1,
   retries: 0,
   timeout: 60_000,
@@ -59,9 +74,9 @@ export function qualitySpecFile(q: E2eChecksConfig): string {
     mask: q.visual.mask,
   };
   return `// Written by the pipeline for the E2E quality checks; see docs/config.md, "Quality gates".
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 
@@ -87,16 +102,23 @@ for (const { page, slug } of S.a11y) {
 }
 
 for (const { page, slug } of S.visual) {
-  test(\`visual \${page}\`, async ({ page: p }) => {
+  test(\`visual \${page}\`, async ({ page: p }, info) => {
+    // Which baseline this browser and platform compare against: what accept-baselines writes the new screenshot to.
+    const expected = info.snapshotPath(\`\${slug}.png\`, { kind: "screenshot" });
+    const records = fileURLToPath(new URL("./visual/", import.meta.url));
+    mkdirSync(records, { recursive: true });
+    writeFileSync(join(records, \`\${slug}.json\`), JSON.stringify({ page, slug, baseline: basename(expected) }));
     await p.goto(page, { waitUntil: "networkidle" });
     await p.evaluate(() => document.fonts.ready);
-    await expect(p).toHaveScreenshot(\`\${slug}.png\`, {
+    const shot = {
       fullPage: true,
       animations: "disabled",
       caret: "hide",
-      maxDiffPixelRatio: S.maxDiffPixelRatio,
       mask: S.mask.map((s) => p.locator(s)),
-    });
+    };
+    // With --update-snapshots=none Playwright keeps no screenshot of a page without a baseline: take it, to accept.
+    if (!existsSync(expected)) await p.screenshot({ ...shot, path: info.outputPath(\`\${slug}-actual.png\`) });
+    await expect(p).toHaveScreenshot(\`\${slug}.png\`, { ...shot, maxDiffPixelRatio: S.maxDiffPixelRatio });
   });
 }
 `;

@@ -9,11 +9,22 @@ export const QUALITY_PATHS = {
   a11y: `${QUALITY_DIR}/a11y`,
   /** `<slug>.report.json` and `.report.html` per page. */
   lighthouse: `${QUALITY_DIR}/lighthouse`,
+  /** One `<slug>.json` per visual page: the page and the file name of its baseline (per browser and platform). */
+  visual: `${QUALITY_DIR}/visual`,
   /** Playwright's JSON report of the quality run. */
   visualJson: `${QUALITY_DIR}/visual.json`,
   /** Playwright's output: on a difference, `<name>-actual.png`, `-expected.png` and `-diff.png`. */
   results: `${QUALITY_DIR}/results`,
 } as const;
+
+/**
+ * Baselines are named per browser build and platform (snapshotPathTemplate `{arg}-{projectName}-{platform}{ext}`),
+ * so each runner compares against its own: `home-debian-chromium-linux.png` for Debian's Chromium on the host,
+ * `home-playwright-chromium-linux.png` for the Playwright image's (the Dagger runner); another executable given
+ * through PLAYWRIGHT_CHROMIUM_EXECUTABLE is named by its file name.
+ */
+export const BASELINE_TEMPLATE = "{arg}-{projectName}-{platform}{ext}";
+export const BROWSER_NAMES = { debian: "debian-chromium", bundled: "playwright-chromium" } as const;
 
 /** Rendering held still, so a baseline taken on one machine matches the next run on the same browser and fonts. */
 export const VIEWPORT = { width: 1280, height: 720 };

@@ -32,7 +32,11 @@ function reasonOf(message: string): string {
     .replace(/\u001b\[[0-9;]*m/g, "")
     .split("\n")
     .map((l) => l.trim().replace(/^Error: /, ""));
-  if (lines.some((l) => l.includes("doesn't exist"))) return "no baseline yet";
+  const missing = lines.find((l) => l.includes("doesn't exist"));
+  if (missing) {
+    const file = /doesn't exist at (\S+?),? writing/.exec(missing)?.[1]?.split("/").at(-1);
+    return file ? `no baseline ${file} yet` : "no baseline yet";
+  }
   return lines.find((l) => /pixels .*different|sizes? differ/i.test(l)) ?? lines[0];
 }
 
@@ -69,10 +73,24 @@ export interface AcceptedBaseline {
   baseline: string;
 }
 
-/** From the files under a report's `quality/results/`, each `<name>-actual.png` as the baseline `<name>.png`. */
-export function acceptedBaselines(files: string[]): AcceptedBaseline[] {
+/** What the quality spec wrote for one visual page (`visual/<slug>.json`): the baseline its browser compares with. */
+export interface VisualRecord {
+  page: string;
+  slug: string;
+  baseline: string;
+}
+
+/**
+ * From the files under a report's `quality/results/` and the spec's records, each `<slug>-actual.png` as the baseline
+ * its browser and platform compare with (`home-debian-chromium-linux.png`); screenshots with no record are left out.
+ */
+export function acceptedBaselines(files: string[], records: VisualRecord[]): AcceptedBaseline[] {
+  const bySlug = new Map(records.map((r) => [r.slug, r.baseline]));
   return files
     .filter((f) => f.endsWith("-actual.png"))
     .sort()
-    .map((f) => ({ from: f, baseline: `${f.split("/").at(-1)!.slice(0, -"-actual.png".length)}.png` }));
+    .flatMap((f) => {
+      const baseline = bySlug.get(f.split("/").at(-1)!.slice(0, -"-actual.png".length));
+      return baseline ? [{ from: f, baseline }] : [];
+    });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
-import { judgeVisual as judgeVisualParts } from "../../../../../ci/src/plan/e2e/quality/visual";
+import { acceptedBaselines, judgeVisual as judgeVisualParts } from "../../../../../ci/src/plan/e2e/quality/visual";
 import { formatVerdict } from "../../../../../ci/src/flow/verdict";
 
 /** The judgement with its line, as the flows give it. */
@@ -46,9 +46,37 @@ describe("judgeVisual", () => {
   });
 
   it("fails a page with no baseline yet, and a page that never ran", () => {
-    const msg = "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home.png, writing actual.";
+    const msg =
+      "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home-debian-chromium-linux.png, writing actual.";
     const r = judgeVisual(cfg, report(spec("visual /", "unexpected", msg)), "a");
-    expect(r.details.slice(0, 2)).toEqual(["no screenshot test ran for /about", "/ no baseline yet"]);
+    expect(r.details.slice(0, 2)).toEqual([
+      "no screenshot test ran for /about",
+      "/ no baseline home-debian-chromium-linux.png yet",
+    ]);
     expect(judgeVisual(cfg, undefined, "a").verdict).toBe("visual: FAILED, the screenshot run wrote no JSON report");
+  });
+});
+
+describe("acceptedBaselines", () => {
+  const records = [
+    { page: "/", slug: "home", baseline: "home-debian-chromium-linux.png" },
+    { page: "/about", slug: "about", baseline: "about-debian-chromium-linux.png" },
+  ];
+
+  it("takes each actual screenshot as the baseline its browser and platform compare with", () => {
+    const files = [
+      "quality-visual-/home-actual.png",
+      "quality-visual-/home-diff.png",
+      "quality-visual-/home-expected.png",
+      "quality-visual--about/about-actual.png",
+    ];
+    expect(acceptedBaselines(files, records)).toEqual([
+      { from: "quality-visual--about/about-actual.png", baseline: "about-debian-chromium-linux.png" },
+      { from: "quality-visual-/home-actual.png", baseline: "home-debian-chromium-linux.png" },
+    ]);
+  });
+
+  it("leaves out a screenshot the spec kept no record for", () => {
+    expect(acceptedBaselines(["x/books-actual.png"], records)).toEqual([]);
   });
 });
