@@ -64,6 +64,29 @@ describe("every check's verdict line, from the real tools' output", () => {
     expect(r.results.map((x) => x.status)).toEqual(Array(6).fill("passed"));
   });
 
+  it("is red on one planted finding of each kind, each line naming its finding", async () => {
+    const r = await lines(YAML, () => "planted", "red");
+    expect(r.lines).toEqual([
+      "sast: FAILED, 2 findings at or above medium: bandit B602 high backend/app/planted.py:5; " +
+        "eslint-security security/detect-eval-with-expression high frontend/lib/planted.ts:2 (3 below; 1 allowed)",
+      "secrets: FAILED, 1 secret: gitleaks github-pat high backend/app/settings_local.py:3; values are never shown",
+      "audit: FAILED, 2 advisories at or above high: npm-audit GHSA-35jh-r3h4-6jhm high frontend/package-lock.json; " +
+        "pip-audit PYSEC-2018-28 high backend/uv.lock",
+      'a11y: FAILED, 1 violation at or above serious: critical image-alt on / (1×: img[src$="pixel.png"]): ' +
+        "Images must have alternative text (1 critical, 0 serious, 0 moderate, 0 minor; 0 allowed; pages /)",
+      "budgets: FAILED, /: total 1694 KiB > 600 KiB (/: performance 94, LCP 801 ms, CLS 0.000, 1694 KiB)",
+      "visual: FAILED, 1 page(s) differ from their baselines: / 7017 pixels (ratio 0.01 of all image pixels) are " +
+        "different.: quality/results/quality-visual--debian-chromium/home-diff.png",
+    ]);
+    expect(r.results.map((x) => x.status)).toEqual(Array(6).fill("failed"));
+  });
+
+  it("only warns on the audit's findings when quality.audit.blocking is false", async () => {
+    const r = await lines(YAML.replace("blocking: true", "blocking: false"), () => "planted", "red");
+    expect(r.lines[2]).toMatch(/^audit: WARNING, 2 advisories .*; informs only: quality\.audit\.blocking is false$/);
+    expect(r.results[2].status).toBe("passed");
+  });
+
   const unreachable = (name: string): ScanCase => (name.startsWith("audit") ? "unreachable" : "clean");
   const UNREACHABLE =
     "advisory database unreachable: npm audit: request to http://127.0.0.1:42731/-/npm/v1/security/advisories/bulk " +
