@@ -35,7 +35,11 @@ const scanOf = (argv: string[] | undefined): Scan | undefined =>
   SCANS.find((s) => argv?.join("\u0000") === s.steps[0].argv.join("\u0000"));
 
 /** fastTests on a copy of the example, each scan answered with its captured output; the summary or the failure. */
-async function record(cases: (scan: string) => ScanCase, failExec?: ExecFailure) {
+async function record(
+  cases: (scan: string) => ScanCase,
+  failExec?: ExecFailure,
+  crash?: { scan: string; exitCode: number; stderr: string },
+) {
   const copy = copyExample();
   writeFileSync(join(copy.dir, "pipeline.yaml"), YAML);
   const rec = await startRecorder({
@@ -43,6 +47,7 @@ async function record(cases: (scan: string) => ScanCase, failExec?: ExecFailure)
     answer: (field, chain) => {
       const scan = scanOf(lastExec(chain));
       if (!scan || !["stdout", "stderr", "exitCode"].includes(field)) return undefined;
+      if (scan.name === crash?.scan) return { stdout: "", stderr: crash.stderr, exitCode: crash.exitCode }[field];
       return scanOutput(scan.name, cases(scan.name))[field as "stdout" | "stderr" | "exitCode"];
     },
   });
@@ -170,6 +175,23 @@ describe("fastTests with quality checks (recorded GraphQL requests, the real too
         "sast",
         "FAILED",
         "sast: FAILED, no findings at or above medium (2 below; 1 allowed; eslint-security: install eslint-plugin-security failed (exit 1))",
+      ),
+    );
+  }, 120_000);
+
+  it("fails the check whose tool exited without a report, with its exit code and last error line", async () => {
+    const crash = {
+      scan: "sast-backend",
+      exitCode: 2,
+      stderr: "Traceback (most recent call last):\nOSError: [Errno 28]",
+    };
+    const { text } = await run("crash", () => record(() => "clean", undefined, crash));
+    expect(text).toMatch(/^threw: fast-tests: FAILED$/m);
+    expect(text).toMatch(
+      row(
+        "sast",
+        "FAILED",
+        "sast: FAILED, no findings at or above medium (bandit printed no report (exit 2): OSError: [Errno 28])",
       ),
     );
   }, 120_000);
