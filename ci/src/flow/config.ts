@@ -6,6 +6,7 @@ import { CONFIG_FILE, type PipelineConfig } from "../plan/config/defaults";
 import { factPaths, type FrontendFacts } from "../plan/config/repoFacts";
 import { BACKEND_MANAGER_FILES, frontendFactPaths } from "../plan/config/toolchains";
 import type { JsManager } from "../plan/toolchain/javascript";
+import { includedPath, REQUIREMENTS_FILES, requirementRefs } from "../plan/toolchain/python";
 import { ConfigError } from "../plan/config/error";
 import { missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
@@ -31,10 +32,15 @@ export async function loadConfig(src: ConfigSource, file = CONFIG_FILE): Promise
   const [pythonVersionFile, pyproject] = await Promise.all([fact(paths.pythonVersionFile), fact(paths.pyproject)]);
   const at = (f: string) => (given.backend.path === "." ? f : `${given.backend.path}/${f}`);
   const present = await Promise.all(BACKEND_MANAGER_FILES.map(async (f) => ((await src.exists(at(f))) ? f : "")));
+  const backendFiles = present.filter(Boolean);
+  const roots = given.backend.requirements.length
+    ? given.backend.requirements
+    : REQUIREMENTS_FILES.filter((f) => backendFiles.includes(f));
   const facts = {
     pythonVersionFile,
     pyproject,
-    backendFiles: present.filter(Boolean),
+    backendFiles,
+    requirementIncludes: await requirementIncludes(roots, (f) => fact(at(f))),
     frontend: await frontendFacts(src, given.frontend.path, fact),
   };
   const config = parseConfig(text, file, facts);
@@ -81,6 +87,23 @@ async function frontendFacts(
     (m): m is JsManager => m !== undefined,
   );
   return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles, yarnrc: await src.exists(p.yarnrc) };
+}
+
+/** What the requirements files include, followed a few levels down, relative to the backend (only files there). */
+async function requirementIncludes(roots: string[], read: (file: string) => Promise<string | undefined>) {
+  const seen = new Set(roots);
+  const found: string[] = [];
+  let level = roots;
+  for (let depth = 0; depth < 4 && level.length; depth++) {
+    const texts = await Promise.all(level.map(read));
+    const next = level.flatMap((file, i) => requirementRefs(texts[i] ?? "").map((ref) => includedPath(file, ref)));
+    level = [...new Set(next)].filter((f): f is string => f !== undefined && !seen.has(f));
+    for (const f of level) seen.add(f);
+    const exist = await Promise.all(level.map(async (f) => (await read(f)) !== undefined));
+    level = level.filter((_, i) => exist[i]);
+    found.push(...level);
+  }
+  return found;
 }
 
 async function isInside(src: ConfigSource, path: string): Promise<boolean> {

@@ -55,6 +55,24 @@ describe("loadConfig", () => {
     expect(src.calls).toContain("exists api/pyproject.toml");
   });
 
+  it("follows the requirements files' -r and -c to the files they include, copied before the install", async () => {
+    const src = fakeSource({
+      ...LAYOUT,
+      "backend/requirements.txt": "-r requirements/base.txt\n--constraint=constraints.txt\nfastapi\n",
+      "backend/requirements/base.txt": "-r common.txt\n-r ../../outside.txt\n-r https://example.invalid/r.txt\n",
+      "backend/requirements/common.txt": "-r ../requirements.txt\npymongo\n",
+      "backend/constraints.txt": "pymongo==4.20.1\n",
+    });
+    const c = await loadConfig(src);
+    expect(c.backend.packageManager).toBe("pip");
+    expect(c.backend.requirements).toEqual(["requirements.txt"]);
+    expect(c.backend.requirementIncludes).toEqual([
+      "requirements/base.txt",
+      "constraints.txt",
+      "requirements/common.txt",
+    ]);
+  });
+
   it("refuses a configured path the source lacks, naming the key and the fix", async () => {
     const src = fakeSource({ ...LAYOUT, "pipeline.yaml": "backend:\n  path: api\n" });
     await expect(loadConfig(src)).rejects.toThrow(

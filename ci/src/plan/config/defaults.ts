@@ -44,6 +44,8 @@ export interface BackendConfig {
   packageManager: PyManager;
   /** The requirements files `uv pip install -r` reads (packageManager pip). */
   requirements: string[];
+  /** The files those include (`-r base.txt`, `-c constraints.txt`), copied before the install with them. */
+  requirementIncludes: string[];
   image: string;
   install: Command;
   test: Command;
@@ -178,6 +180,7 @@ export function defaultConfig(): PipelineConfig {
       pythonVersion: "3.12",
       packageManager: "uv",
       requirements: [],
+      requirementIncludes: [],
       image: IMAGES.uv.ref,
       install: "uv sync --frozen",
       test: "uv run --frozen pytest",

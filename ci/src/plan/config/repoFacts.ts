@@ -12,6 +12,8 @@ export interface RepoFacts {
   pyproject?: string;
   /** Which lockfiles and requirements files the backend directory has (names, relative to it). */
   backendFiles?: string[];
+  /** Files the requirements files include (`-r`, `-c`), relative to the backend directory, that exist. */
+  requirementIncludes?: string[];
   /** The frontend's files that pin Node or name its package manager. */
   frontend?: FrontendFacts;
 }

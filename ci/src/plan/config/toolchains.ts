@@ -93,6 +93,7 @@ export function backendManagerFromRepo(set: Given, facts: RepoFacts, out: string
   const found = REQUIREMENTS_FILES.filter((r) => files.includes(r));
   const requirements = (set.requirements as string[] | undefined) ?? found;
   be.requirements = requirements;
+  be.requirementIncludes = facts.requirementIncludes ?? [];
   if (manager === "uv") return be;
   if (set.install === undefined) be.install = pyInstall(manager, requirements).deps.at(-1);
   if (set.test === undefined) be.test = pyTest(manager);

@@ -17,7 +17,7 @@ export function planBackendJob(c: PipelineConfig): Job {
     stage: "fast-tests",
     image: be.image,
     workdir: be.path,
-    manifests: pyManifests(be.packageManager, be.requirements),
+    manifests: pyManifests(be.packageManager, be.requirements, be.requirementIncludes),
     install: [
       // `uv pip install` installs into the .venv this makes; the other managers make their own.
       ...steps.deps.slice(0, -1).map((argv) => ({ name: "venv", argv })),

@@ -35,6 +35,36 @@ export function detectPyManager(f: PyManagerFacts): { manager: PyManager; why: s
   return { manager: "uv", why: "no uv.lock, poetry.lock or requirements*.txt: the default" };
 }
 
+/**
+ * The files a requirements file names with `-r`/`--requirement` or `-c`/`--constraint`, relative to the folder the
+ * naming file is in (as pip and uv read them); URLs are left to the installer.
+ */
+export function requirementRefs(text: string): string[] {
+  const refs: string[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|(?=[^\s=-]))(\S+)/.exec(line);
+    if (m && !/^[a-z+]+:\/\//i.test(m[1])) refs.push(m[1]);
+  }
+  return refs;
+}
+
+/**
+ * Where `ref`, named in the requirements file `from`, is relative to the backend directory; undefined for a path
+ * outside it (absolute, or above it with `..`), which the runners do not copy.
+ */
+export function includedPath(from: string, ref: string): string | undefined {
+  if (ref.startsWith("/")) return undefined;
+  const parts = [...from.split("/").slice(0, -1), ...ref.split("/")];
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === "..") {
+      if (!out.length) return undefined;
+      out.pop();
+    } else if (p && p !== ".") out.push(p);
+  }
+  return out.join("/");
+}
+
 /** The argv that runs Poetry at its pinned version: `uv tool run` (uvx), as only uv is linked into .tools/bin. */
 export function poetryArgv(): string[] {
   return ["uv", "tool", "run", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
@@ -79,9 +109,9 @@ export function pyTest(manager: PyManager): string[] {
   return ["uv", "run", "--frozen", "pytest"];
 }
 
-/** Files the dependency install reads, copied before the source. */
-export function pyManifests(manager: PyManager, reqFiles: string[]): string[] {
+/** Files the dependency install reads, copied before the source (with the files the requirements include). */
+export function pyManifests(manager: PyManager, reqFiles: string[], includes: string[] = []): string[] {
   if (manager === "poetry") return ["pyproject.toml", "poetry.lock"];
-  if (manager === "pip") return reqFiles;
+  if (manager === "pip") return [...reqFiles, ...includes.filter((f) => !reqFiles.includes(f))];
   return ["pyproject.toml", "uv.lock"];
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   detectPyManager,
+  includedPath,
+  requirementRefs,
   POETRY_VERSION,
   pyInstall,
   pyManifests,
@@ -57,5 +59,28 @@ describe("commands", () => {
     });
     expect(pyTest("pip")).toEqual([".venv/bin/python", "-m", "pytest"]);
     expect(pyManifests("pip", reqs)).toEqual(reqs);
+  });
+});
+
+describe("requirements includes", () => {
+  it("reads -r, -c and their long forms, with or without = or a space, and leaves URLs to the installer", () => {
+    const text =
+      "-r base.txt\n-rdev.txt\n  --requirement=req/a.txt\n-c c.txt\n--constraint x.txt\n-r https://h/r.txt\nfastapi\n-e .\n";
+    expect(requirementRefs(text)).toEqual(["base.txt", "dev.txt", "req/a.txt", "c.txt", "x.txt"]);
+  });
+
+  it("resolves an include from the folder of the file naming it, never outside the backend", () => {
+    expect(includedPath("requirements.txt", "requirements/base.txt")).toBe("requirements/base.txt");
+    expect(includedPath("requirements/dev.txt", "./base.txt")).toBe("requirements/base.txt");
+    expect(includedPath("requirements/dev.txt", "../constraints.txt")).toBe("constraints.txt");
+    expect(includedPath("requirements.txt", "../shared.txt")).toBeUndefined();
+    expect(includedPath("requirements.txt", "/etc/passwd")).toBeUndefined();
+  });
+
+  it("copies the included files after the named ones, each once", () => {
+    expect(pyManifests("pip", ["requirements.txt"], ["requirements/base.txt", "requirements.txt"])).toEqual([
+      "requirements.txt",
+      "requirements/base.txt",
+    ]);
   });
 });
