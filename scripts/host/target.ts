@@ -2,7 +2,7 @@
  * Deploy settings for the host runner, from the environment, `.env` (dotenv) and, for staging,
  * the bundled staging server's deploy.env. Every missing or bad value fails here, before any side effect.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
@@ -106,12 +106,40 @@ export function targetFromFiles(
   return writeTarget(s, { keyFile: files.sshKey, knownHostsFile: files.knownHosts });
 }
 
-/** Write the key (normalised) and known_hosts into a fresh 0700 temp dir that dispose() removes. */
+/**
+ * Remove the key copies of runs that died without cleaning up (a SIGKILL, the power): each run names its temp dir
+ * after its pid, so a dir whose process is gone is a leftover. A pid alive (or of another user) is left alone.
+ */
+export function sweepKeyCopies(dir = tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^deploy-ssh-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Write the key (normalised) and known_hosts into a fresh 0700 temp dir, named after this process, that dispose()
+ * removes; first remove what killed runs left.
+ */
 function writeTarget(
   s: { target: DeployTarget; key: string; knownHosts: string; secrets: Record<string, string>; publicUrl: string },
   typed: TargetSettings["typed"],
 ): TargetSettings {
-  const dir = mkdtempSync(join(tmpdir(), "deploy-ssh-"));
+  sweepKeyCopies();
+  const dir = mkdtempSync(join(tmpdir(), `deploy-ssh-${process.pid}-`));
   chmodSync(dir, 0o700);
   // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
   const remove = () => rmSync(dir, { recursive: true, force: true });

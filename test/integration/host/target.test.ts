@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveTarget } from "../../../scripts/host/target";
+import { resolveTarget, sweepKeyCopies } from "../../../scripts/host/target";
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
@@ -75,6 +75,26 @@ describe("resolveTarget's app secrets", () => {
       expect([t.target.host, t.secrets]).toEqual(["staging.example.com", { DATABASE_URI: "" }]);
     } finally {
       t.dispose();
+    }
+  });
+});
+
+describe("sweepKeyCopies", () => {
+  it("removes the key dirs of runs that are gone, never one of a live process", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sweep-"));
+    const dead = spawnSync("true").pid!;
+    const live = spawn("sleep", ["30"]);
+    try {
+      for (const name of [`deploy-ssh-${dead}-aaaaaa`, `deploy-ssh-${live.pid}-bbbbbb`, `deploy-ssh-${process.pid}-cc`])
+        mkdirSync(join(dir, name));
+      mkdirSync(join(dir, "deploy-ssh-Xy12Zq"));
+      expect(sweepKeyCopies(dir)).toEqual([`deploy-ssh-${dead}-aaaaaa`]);
+      expect(readdirSync(dir).sort()).toEqual(
+        [`deploy-ssh-${live.pid}-bbbbbb`, `deploy-ssh-${process.pid}-cc`, "deploy-ssh-Xy12Zq"].sort(),
+      );
+    } finally {
+      live.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
