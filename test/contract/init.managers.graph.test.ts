@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callCi, type CiFunction } from "../support/ciCall";
 import { jobGraphs, shape, syncedContainers, type JobGraph } from "../support/graph";
@@ -36,8 +36,12 @@ async function record(name: CiFunction, dir: string): Promise<Recording> {
 /** What one repository's frontend and backend containers must be, written out (not read from the plan). */
 interface Expected {
   example: string;
+  /** How the test names the case. */
+  label: string;
   /** Files taken out of the copy first. */
   remove?: string[];
+  /** Files written into the copy first. */
+  write?: Record<string, string>;
   frontend: { image: string; caches: string[]; env: Record<string, string>; files: string[]; execs: string[] };
   backend: { caches: string[]; env: Record<string, string>; files: string[]; execs: string[] };
 }
@@ -45,6 +49,7 @@ interface Expected {
 const CASES: Expected[] = [
   {
     example: "notes",
+    label: "examples/notes (pnpm, Poetry)",
     frontend: {
       image: "node:22-bookworm-slim",
       caches: ["/root/.cache/node/corepack autoauthor-corepack", "/root/.local/share/pnpm/store autoauthor-pnpm-store"],
@@ -71,6 +76,7 @@ const CASES: Expected[] = [
   },
   {
     example: "yarn-classic",
+    label: "examples/yarn-classic (yarn 1, requirements files)",
     frontend: {
       image: "node:20-bookworm-slim",
       caches: ["/root/.cache/node/corepack autoauthor-corepack", "/usr/local/share/.cache/yarn autoauthor-yarn"],
@@ -91,6 +97,7 @@ const CASES: Expected[] = [
   },
   {
     example: "yarn-berry",
+    label: "examples/yarn-berry (yarn 4, requirements.txt including another)",
     frontend: {
       image: "node:20-bookworm-slim",
       caches: ["/root/.cache/node/corepack autoauthor-corepack", "/root/.yarn/berry/cache autoauthor-yarn-berry"],
@@ -116,8 +123,21 @@ const CASES: Expected[] = [
 const berry = CASES[2];
 CASES.push({
   ...berry,
+  label: "examples/yarn-berry without .yarnrc.yml",
   remove: ["frontend/.yarnrc.yml"],
   frontend: { ...berry.frontend, files: ["package.json", "yarn.lock"] },
+});
+
+// A berry repository that commits its yarn release and names it in .yarnrc.yml's yarnPath (yarn runs that file).
+const RELEASE = ".yarn/releases/yarn-4.9.2.cjs";
+CASES.push({
+  ...berry,
+  label: "examples/yarn-berry with a committed release in yarnPath",
+  write: {
+    "frontend/.yarnrc.yml": `enableTelemetry: false\nyarnPath: ${RELEASE}\n`,
+    [`frontend/${RELEASE}`]: "// yarn\n",
+  },
+  frontend: { ...berry.frontend, files: ["package.json", "yarn.lock", ".yarnrc.yml", RELEASE] },
 });
 
 /** The lines of a shape that start with `prefix`, without it. */
@@ -130,7 +150,7 @@ const linesOf = (lines: string[], prefix: string) =>
  * corepack / Poetry / uv pip commands, the cache volumes and the lockfiles copied before the install that the
  * repository needs. A recording of requests (test/support/recorder.ts), not an engine.
  */
-describe.each(CASES)("init, then fast-tests on examples/$example less $remove (recorded GraphQL requests)", (want) => {
+describe.each(CASES)("init, then fast-tests on $label (recorded GraphQL requests)", (want) => {
   let dir: string;
   let graphs: JobGraph[];
   let chains: string[][];
@@ -139,6 +159,10 @@ describe.each(CASES)("init, then fast-tests on examples/$example less $remove (r
     dir = join(mkdtempSync(join(tmpdir(), `${want.example}-`)), want.example);
     cpSync(join(EXAMPLES, want.example), dir, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
     for (const f of want.remove ?? []) rmSync(join(dir, f));
+    for (const [f, text] of Object.entries(want.write ?? {})) {
+      mkdirSync(dirname(join(dir, f)), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
     const init = await record("init", dir);
     const written = init.chains.flat().find((c) => c.field === "withNewFile" && c.args.path === "pipeline.yaml");
     writeFileSync(join(dir, "pipeline.yaml"), String(written?.args.contents ?? ""));

@@ -86,7 +86,8 @@ async function frontendFacts(
   const lockfiles = (await Promise.all(locks.map(async ([m, f]) => ((await src.exists(f)) ? m : undefined)))).filter(
     (m): m is JsManager => m !== undefined,
   );
-  return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles, yarnrc: await src.exists(p.yarnrc) };
+  const yarnrcText = await fact(p.yarnrc);
+  return { nvmrc, nodeVersionFile, packageJson, yarnLock, lockfiles, yarnrc: yarnrcText !== undefined, yarnrcText };
 }
 
 /** What the requirements files include, followed a few levels down, relative to the backend (only files there). */

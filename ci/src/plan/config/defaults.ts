@@ -22,6 +22,8 @@ export interface FrontendConfig {
   packageManager: FrontendManager;
   /** false when the repository has no .yarnrc.yml, so yarn berry's install does not copy one in first. */
   yarnrc?: boolean;
+  /** The yarn release .yarnrc.yml's `yarnPath` names (committed in the repository), copied in before the install. */
+  yarnPath?: string;
   image: string;
   install: Command;
   /** Ordered checks: name → command. */

@@ -24,6 +24,8 @@ export interface FrontendFacts extends NodePinFiles {
   yarnLock?: string;
   /** Whether yarn berry's .yarnrc.yml is there (berry runs on its defaults without one). */
   yarnrc?: boolean;
+  /** .yarnrc.yml's text, for the committed yarn release its `yarnPath` names. */
+  yarnrcText?: string;
 }
 
 /** Where each fact lives, relative to the source root, for a backend at `backendPath`. */

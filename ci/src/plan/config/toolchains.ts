@@ -4,7 +4,7 @@
  * Pure: flow/config.ts reads the files.
  */
 import { nodeImage } from "../images";
-import { detectJsManager, jsInstall, jsRun, type JsManager } from "../toolchain/javascript";
+import { detectJsManager, jsInstall, jsRun, yarnPathOf, type JsManager } from "../toolchain/javascript";
 import { nodeImageMajor, nodePin } from "../toolchain/node";
 import { detectPyManager, pyInstall, pyTest, REQUIREMENTS_FILES } from "../toolchain/python";
 import type { FrontendConfig, FrontendManager, PipelineConfig } from "./defaults";
@@ -68,6 +68,8 @@ export function frontendFromRepo(
   }
   // Copied before the install only when it is there: a withFile of a missing file fails the Dagger job.
   if (facts?.yarnrc === false) fe.yarnrc = false;
+  const release = yarnPathOf(facts?.yarnrcText);
+  if (release) fe.yarnPath = release;
   const { manager, berry } = splitManager((fe.packageManager as FrontendManager | undefined) ?? d.packageManager);
   if (manager === "npm") return fe;
   if (set.install === undefined) fe.install = jsInstall({ manager, berry });

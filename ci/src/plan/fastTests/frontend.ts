@@ -14,7 +14,7 @@ export function planFrontendJob(c: PipelineConfig): Job {
     stage: "fast-tests",
     image: fe.image,
     workdir: fe.path,
-    manifests: jsManifests(pm, fe.yarnrc !== false),
+    manifests: jsManifests(pm, fe.yarnrc !== false, fe.yarnPath),
     install: [{ name: "install", argv: toArgv(fe.install, "frontend.install") }],
     steps: Object.entries(fe.steps).map(([name, cmd]) => ({
       name,

@@ -91,9 +91,20 @@ export function jsEnv(c: Pick<JsManagerChoice, "manager" | "berry">): Record<str
   return env;
 }
 
-/** Files the install reads, copied before the source so the dependency layer caches (berry's .yarnrc.yml if any). */
-export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">, yarnrc = true): string[] {
-  return ["package.json", JS_LOCKFILES[c.manager], ...(c.berry && yarnrc ? [".yarnrc.yml"] : [])];
+/**
+ * Files the install reads, copied before the source so the dependency layer caches: berry's .yarnrc.yml if any, and
+ * the yarn release its `yarnPath` names (yarn runs that file, whichever yarn corepack started).
+ */
+export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">, yarnrc = true, yarnPath?: string): string[] {
+  const berry = c.berry && yarnrc ? [".yarnrc.yml", ...(yarnPath ? [yarnPath] : [])] : [];
+  return ["package.json", JS_LOCKFILES[c.manager], ...berry];
+}
+
+/** The `yarnPath` of a .yarnrc.yml (a release inside the repository, e.g. .yarn/releases/yarn-4.9.2.cjs), if any. */
+export function yarnPathOf(yarnrc: string | undefined): string | undefined {
+  const m = /^yarnPath:\s*["']?([^"'#\s]+)["']?\s*(#.*)?$/m.exec(yarnrc ?? "");
+  const path = m?.[1].replace(/^\.\//, "");
+  return path && !path.startsWith("/") && !path.split("/").includes("..") ? path : undefined;
 }
 
 /** Where each manager keeps its download cache inside the node image (and corepack its managers). */

@@ -7,6 +7,7 @@ import {
   jsInstall,
   jsManifests,
   jsRun,
+  yarnPathOf,
 } from "../../../../ci/src/plan/toolchain/javascript";
 
 const pkg = (packageManager?: string) => JSON.stringify(packageManager ? { packageManager } : {});
@@ -82,5 +83,28 @@ describe("commands", () => {
       "/root/.local/share/pnpm/store",
     ]);
     expect(jsCachePaths("npm", false)).toEqual([{ name: "npm", path: "/root/.npm" }]);
+  });
+});
+
+describe("yarnPathOf", () => {
+  it("reads the committed release .yarnrc.yml names, and nothing outside the frontend", () => {
+    expect(yarnPathOf("nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.9.2.cjs\n")).toBe(
+      ".yarn/releases/yarn-4.9.2.cjs",
+    );
+    expect(yarnPathOf('yarnPath: "./.yarn/releases/yarn-3.8.7.cjs" # pinned\n')).toBe(".yarn/releases/yarn-3.8.7.cjs");
+    expect(yarnPathOf("enableTelemetry: false\n")).toBeUndefined();
+    expect(yarnPathOf("yarnPath: ../shared/yarn.cjs\n")).toBeUndefined();
+    expect(yarnPathOf(undefined)).toBeUndefined();
+  });
+
+  it("is copied in after .yarnrc.yml, for berry only", () => {
+    const release = ".yarn/releases/yarn-4.9.2.cjs";
+    expect(jsManifests({ manager: "yarn", berry: true }, true, release)).toEqual([
+      "package.json",
+      "yarn.lock",
+      ".yarnrc.yml",
+      release,
+    ]);
+    expect(jsManifests({ manager: "yarn", berry: false }, true, release)).toEqual(["package.json", "yarn.lock"]);
   });
 });
