@@ -2,7 +2,16 @@
  * Deploy settings for the host runner, from the environment, `.env` (dotenv) and, for staging,
  * the bundled staging server's deploy.env. Every missing or bad value fails here, before any side effect.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
