@@ -53,13 +53,13 @@ export function formatSpread(label: string, s: Spread, unit = "s", digits = 2): 
  * Run the sides in turn, round after round (a, b, c, a, b, c, …), so that a drift in the machine's load falls on
  * every side alike; return each side's samples in round order.
  */
-export async function alternate<K extends string>(
+export async function alternate<K extends string, V = number>(
   rounds: number,
-  sides: Record<K, () => number | Promise<number>>,
-  onSample: (side: K, round: number, value: number) => void = () => {},
-): Promise<Record<K, number[]>> {
+  sides: Record<K, () => V | Promise<V>>,
+  onSample: (side: K, round: number, value: V) => void = () => {},
+): Promise<Record<K, V[]>> {
   const keys = Object.keys(sides) as K[];
-  const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  const out = Object.fromEntries(keys.map((k) => [k, [] as V[]])) as Record<K, V[]>;
   for (let r = 0; r < rounds; r++) {
     for (const k of keys) {
       const v = await sides[k]();
