@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../ci/src/plan/config/parse";
+import { formatStepLines } from "../../../ci/src/plan/fastTests/criticalPath";
 import { planFrontendJob } from "../../../ci/src/plan/fastTests/frontend";
 import { processExecutor } from "../../../scripts/host/exec";
 import { runJob } from "../../../scripts/host/job";
@@ -52,6 +53,10 @@ describe("runJob on the host, by the step graph", () => {
     expect(text).toMatch(/^\[frontend:lint\] \$ node stamp\.js lint$/m);
     expect(text).toMatch(/^\[frontend:unit\] ✓ unit/m);
     expect(r.steps?.map((s) => s.name).sort()).toEqual(["install", "lint", "unit"]);
+    // The stage summary's lines from these measured times: what overlapped, and the chain that set the length.
+    const lines = formatStepLines([r]);
+    expect(lines[0]).toMatch(/^frontend: in parallel: (lint, unit|unit, lint)$/);
+    expect(lines[1]).toMatch(/^frontend: critical path: install \d+\.\ds → (lint|unit) [3-9]\.\ds = \d+\.\ds$/);
   }, 60_000);
 
   it("starts a step declared after lint only once lint has ended", async () => {
