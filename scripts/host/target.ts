@@ -18,6 +18,7 @@ import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
 import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
+import { printable } from "../../ci/src/plan/triggers/commits";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -33,6 +34,13 @@ export interface TargetSettings {
   publicUrl: string;
   secrets: Record<string, string>;
   dispose(): void;
+}
+
+/** A port written in digits, 1 to 65535; `0x16`, ` 22` or `22e0` are not (Number() would take them). */
+function portOf(name: string, v: string): number {
+  const n = /^[0-9]{1,5}$/.test(v) ? Number(v) : NaN;
+  if (n >= 1 && n <= 65535) return n;
+  throw new DeployInputError(name, `is "${printable(v)}", not a TCP port`, "set it to a port from 1 to 65535, e.g. 22");
 }
 
 /** process.env over .env over the staging server's deploy.env. */
@@ -65,7 +73,7 @@ export function resolveTarget(
   const target = validateTarget({
     name,
     host: need("SSH_HOST", "the server"),
-    port: Number(env[`${P}_SSH_PORT`] ?? "22"),
+    port: portOf(`${P}_SSH_PORT`, env[`${P}_SSH_PORT`] ?? "22"),
     user: need("SSH_USER", "the login"),
     basePath: need("DEPLOY_PATH", "DEPLOY_BASE on the server"),
   });

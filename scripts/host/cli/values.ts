@@ -32,11 +32,25 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Text that says something: not empty, not only blanks (a reason someone must read later). */
+/** Text that says something: not empty, not only blanks, one line of plain text (a reason someone must read later). */
 export function nonBlank(flag: string, example: string): (v: string) => string {
+  const plain = plainText(flag, example);
   return (v) => {
-    if (v.trim()) return v;
+    if (v.trim()) return plain(v);
     throw new CliInputError(`${flag} ${JSON.stringify(v)} is empty; say why: ${flag} ${JSON.stringify(example)}`);
+  };
+}
+
+/**
+ * One line without control characters (C0, DEL, C1) or bidirectional overrides: a branch, a ref, a path or a reason
+ * is echoed to terminals, logs and alerts, where an escape sequence would clear, retitle or recolour them.
+ */
+export function plainText(flag: string, example: string): (v: string) => string {
+  return (v) => {
+    if (printable(v) === v) return v;
+    throw new CliInputError(
+      `${flag} "${printable(v)}" holds control characters (a newline or an escape sequence); pass one line of plain text, e.g. ${flag} ${example}`,
+    );
   };
 }
 

@@ -98,3 +98,20 @@ describe("sweepKeyCopies", () => {
     }
   });
 });
+
+describe("resolveTarget's port and base path", () => {
+  it.each(["abc", "0x16", " 22", "22e0", "22 -oProxyCommand=id", "70000", "0"])(
+    "refuses STAGING_SSH_PORT=%j naming the variable, not as NaN or a number it happens to parse to",
+    (port) => {
+      expect(() => resolveTarget("staging", settings({ STAGING_SSH_KEY: "k", STAGING_SSH_PORT: port }))).toThrow(
+        /^input error: STAGING_SSH_PORT is ".*", not a TCP port\. Fix: set it to a port from 1 to 65535, e\.g\. 22$/,
+      );
+    },
+  );
+
+  it("writes a base path's newline as an escape, so the message stays one line", () => {
+    expect(() =>
+      resolveTarget("staging", settings({ STAGING_SSH_KEY: "k", STAGING_DEPLOY_PATH: "/srv/a\n\x1b[2Jb" })),
+    ).toThrow(/^input error: base path "\/srv\/a\\x0a\\x1b\[2Jb" is not an absolute path/);
+  });
+});

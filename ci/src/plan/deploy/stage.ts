@@ -5,6 +5,7 @@
  */
 import { BOUNDS, outOfBound, rangeOf } from "../bounds";
 import { InputError } from "../errors";
+import { printable } from "../triggers/commits";
 import { makeReleaseId } from "./releaseId";
 import { passedHealth, type ReleaseLogEntry } from "./releaseLog";
 import { defaultWatchPolicy, type WatchPolicy } from "./watch";
@@ -67,7 +68,7 @@ export function validateTarget(t: DeployTarget): DeployTarget {
   if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9a-fA-F:]+\]?$/.test(t.host)) {
     throw new DeployInputError(
       "host",
-      `"${t.host}" is not a hostname or IP address`,
+      `"${printable(t.host)}" is not a hostname or IP address`,
       "pass a host such as staging.example.com or 127.0.0.1",
     );
   }
@@ -75,12 +76,12 @@ export function validateTarget(t: DeployTarget): DeployTarget {
     throw new DeployInputError("port", `${t.port} is not a TCP port`, "pass a port between 1 and 65535, e.g. 22");
   }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(t.user)) {
-    throw new DeployInputError("user", `"${t.user}" is not a user name`, "pass a login such as deploy");
+    throw new DeployInputError("user", `"${printable(t.user)}" is not a user name`, "pass a login such as deploy");
   }
   if (!/^\/[A-Za-z0-9._/-]*$/.test(t.basePath) || t.basePath.split("/").includes("..") || t.basePath === "/") {
     throw new DeployInputError(
       "base path",
-      `"${t.basePath}" is not an absolute path of plain characters`,
+      `"${printable(t.basePath)}" is not an absolute path of plain characters`,
       "pass the DEPLOY_BASE, e.g. /srv/autoauthor",
     );
   }
