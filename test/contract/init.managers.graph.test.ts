@@ -109,8 +109,8 @@ const CASES: Expected[] = [
     backend: {
       caches: ["/root/.cache/uv autoauthor-uv"],
       env: { MONGODB_URI: "mongodb://mongo:27017/autoauthor_test" },
-      // requirements.txt says `-r requirements/base.txt`: that file is copied before the install too.
-      files: ["requirements.txt", "requirements/base.txt"],
+      // requirements.txt says `-r requirements/common.txt`: that file is copied before the install too.
+      files: ["requirements.txt", "requirements/common.txt"],
       execs: [
         "uv venv --clear",
         "uv pip install --python .venv/bin/python -r requirements.txt",

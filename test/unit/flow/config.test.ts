@@ -58,8 +58,8 @@ describe("loadConfig", () => {
   it("follows the requirements files' -r and -c to the files they include, copied before the install", async () => {
     const src = fakeSource({
       ...LAYOUT,
-      "backend/requirements.txt": "-r requirements/base.txt\n--constraint=constraints.txt\nfastapi\n",
-      "backend/requirements/base.txt": "-r common.txt\n-r ../../outside.txt\n-r https://example.invalid/r.txt\n",
+      "backend/requirements.txt": "-r requirements/prod.txt\n--constraint=constraints.txt\nfastapi\n",
+      "backend/requirements/prod.txt": "-r common.txt\n-r ../../outside.txt\n-r https://example.invalid/r.txt\n",
       "backend/requirements/common.txt": "-r ../requirements.txt\npymongo\n",
       "backend/constraints.txt": "pymongo==4.20.1\n",
     });
@@ -67,7 +67,7 @@ describe("loadConfig", () => {
     expect(c.backend.packageManager).toBe("pip");
     expect(c.backend.requirements).toEqual(["requirements.txt"]);
     expect(c.backend.requirementIncludes).toEqual([
-      "requirements/base.txt",
+      "requirements/prod.txt",
       "constraints.txt",
       "requirements/common.txt",
     ]);

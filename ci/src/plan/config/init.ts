@@ -46,7 +46,13 @@ export function initWanted(paths: string[]): string[] {
 }
 
 function isRequirements(path: string): boolean {
-  return REQUIREMENTS_FILES.includes(path.slice(path.lastIndexOf("/") + 1));
+  return requirementsDir(path) !== undefined;
+}
+
+/** The backend folder a requirements file belongs to (`api` for api/requirements/dev.txt), if it is one. */
+function requirementsDir(path: string): string | undefined {
+  const r = REQUIREMENTS_FILES.find((f) => path === f || path.endsWith(`/${f}`));
+  return r === undefined ? undefined : path === r ? "." : path.slice(0, -r.length - 1);
 }
 
 /** A source with neither app half in it: an empty pipeline.yaml would only hide the wrong --source. */
@@ -89,8 +95,10 @@ function backendDir(input: InitInput): string | undefined {
   const pick = (files: string[]) => files.find((p) => /fastapi/i.test(input.read[p])) ?? files[0];
   const pys = input.paths.filter((p) => p.endsWith("pyproject.toml") && input.read[p]);
   const reqs = input.paths.filter((p) => isRequirements(p) && input.read[p] !== undefined);
-  const found = pick(pys) ?? pick(reqs);
-  return found ? dirOf(found) : undefined;
+  const py = pick(pys);
+  if (py) return dirOf(py);
+  const req = pick(reqs);
+  return req ? requirementsDir(req) : undefined;
 }
 
 function frontendGuesses(dir: string, input: InitInput): InitGuess[] {

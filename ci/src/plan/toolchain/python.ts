@@ -9,13 +9,19 @@ export type PyManager = "uv" | "poetry" | "pip";
 /** Poetry as uvx runs it; pinned so a new Poetry release never changes a green pipeline. */
 export const POETRY_VERSION = "2.5.1";
 
-/** Requirements files the install reads, in this order when present (the first is the app's own). */
+/**
+ * Requirements files the install reads, in this order when present (the first is the app's own), relative to the
+ * backend: beside it, or split in a requirements/ folder.
+ */
 export const REQUIREMENTS_FILES = [
   "requirements.txt",
   "requirements-dev.txt",
   "requirements-test.txt",
   "dev-requirements.txt",
   "test-requirements.txt",
+  "requirements/base.txt",
+  "requirements/dev.txt",
+  "requirements/test.txt",
 ];
 
 /** What the backend directory shows. */

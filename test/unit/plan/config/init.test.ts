@@ -188,6 +188,42 @@ describe("planInit on a yarn repository whose backend has requirements files and
   });
 });
 
+describe("planInit on a backend whose requirements are split in a requirements/ folder", () => {
+  const repo = {
+    "api/requirements/base.txt": "fastapi==0.121.0\n",
+    "api/requirements/dev.txt": "-r base.txt\npytest==8.4.2\n",
+    "api/app/__init__.py": "",
+  };
+  const paths = Object.keys(repo);
+  const read = Object.fromEntries(initWanted(paths).map((p) => [p, repo[p as keyof typeof repo]]));
+  const byKey = Object.fromEntries(planInit({ paths, read }).guesses.map((g) => [g.key, g]));
+
+  it("takes the folder above requirements/ as the backend, and installs base and dev with uv pip", () => {
+    expect(byKey["backend.path"]).toMatchObject({
+      value: "api",
+      why: "api/requirements/base.txt lists its packages (no pyproject.toml)",
+    });
+    expect(byKey["backend.packageManager"]).toMatchObject({
+      value: "pip",
+      why: "requirements/base.txt, requirements/dev.txt (installed with uv pip)",
+    });
+    const c = parseConfig(planInit({ paths, read }).yaml, "pipeline.yaml", {
+      backendFiles: ["requirements/base.txt", "requirements/dev.txt"],
+    });
+    expect(c.backend.install).toEqual([
+      "uv",
+      "pip",
+      "install",
+      "--python",
+      ".venv/bin/python",
+      "-r",
+      "requirements/base.txt",
+      "-r",
+      "requirements/dev.txt",
+    ]);
+  });
+});
+
 describe("planInit on a package.json without scripts", () => {
   const plan = (pkg: object, extra: Record<string, string> = {}) => {
     const repo = { "web/package.json": JSON.stringify(pkg), ...extra };
