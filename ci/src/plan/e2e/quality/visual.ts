@@ -34,7 +34,7 @@ function reasonOf(message: string): string {
     .map((l) => l.trim().replace(/^Error: /, ""));
   const missing = lines.find((l) => l.includes("doesn't exist"));
   if (missing) {
-    const file = /doesn't exist at (\S+?),? writing/.exec(missing)?.[1]?.split("/").at(-1);
+    const file = /doesn't exist at (\S+\.png)/.exec(missing)?.[1]?.split("/").at(-1);
     return file ? `no baseline ${file} yet` : "no baseline yet";
   }
   return lines.find((l) => /pixels .*different|sizes? differ/i.test(l)) ?? lines[0];

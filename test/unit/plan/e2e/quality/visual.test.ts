@@ -46,8 +46,7 @@ describe("judgeVisual", () => {
   });
 
   it("fails a page with no baseline yet, and a page that never ran", () => {
-    const msg =
-      "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home-debian-chromium-linux.png, writing actual.";
+    const msg = "Error: A snapshot doesn't exist at /x/e2e/__screenshots__/home-debian-chromium-linux.png.";
     const r = judgeVisual(cfg, report(spec("visual /", "unexpected", msg)), "a");
     expect(r.details.slice(0, 2)).toEqual([
       "no screenshot test ran for /about",
