@@ -29,7 +29,10 @@ export async function runQualityJob(
     mkdirSync(dirname(join(fe, path)), { recursive: true });
     writeFileSync(join(fe, path), text);
   }
-  const job = { ...q.job, env: { ...q.job.env, CHROME_PATH: chromePath(env) } };
+  // A Chromium given by the caller runs axe and the screenshots too, and names their baselines (files.ts).
+  const given = env.CHROME_PATH || env.PLAYWRIGHT_CHROMIUM_EXECUTABLE;
+  const browser: Record<string, string> = given ? { PLAYWRIGHT_CHROMIUM_EXECUTABLE: given } : {};
+  const job = { ...q.job, env: { ...q.job.env, CHROME_PATH: chromePath(env), ...browser } };
   for (const step of job.steps) await run(job, step);
   const read = (p: string) => (existsSync(join(fe, p)) ? readFileSync(join(fe, p), "utf8") : undefined);
   return { outputs: Object.fromEntries(qualityOutputs(q).map((p) => [p, read(p)])), dir: join(fe, QUALITY_DIR) };

@@ -80,6 +80,14 @@ describe("end-to-end with the E2E quality checks (recorded GraphQL requests)", (
     for (const f of ["playwright.config.mjs", "quality.spec.mjs", "lighthouse/.keep"])
       expect(got).toContain(`new-file /src/frontend/.e2e/quality/${f}`);
     expect(got).toContain(`env CHROME_PATH=${CHROME}`);
+    // Its baselines are the Playwright image's own: <slug>-playwright-chromium-linux.png beside the host's.
+    const config = call.rec.chains
+      .flatMap((ch) => ch)
+      .find((c) => c.field === "withNewFile" && String(c.args.path).endsWith("/playwright.config.mjs"));
+    const text = String(config?.args.contents);
+    expect(text).toContain('snapshotPathTemplate: "../../e2e/__screenshots__/{arg}-{projectName}-{platform}{ext}"');
+    expect(text).toContain('chromium ? basename(chromium) : "playwright-chromium"');
+    expect(text).toContain("projects: [{ name: browser }]");
     const tail = got.slice(got.indexOf(`env CHROME_PATH=${CHROME}`));
     expect(tail.filter((l) => l.startsWith("exec "))).toEqual([
       "exec npx playwright test --config .e2e/quality/playwright.config.mjs --update-snapshots=none (expect ANY)",

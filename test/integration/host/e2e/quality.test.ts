@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,7 +57,7 @@ describe("E2E quality checks on the running example app", () => {
     await app?.stop();
     app = await startLocalApp(copy.dir, parseConfig(CONFIG), env, () => {});
   };
-  const e2e = async () => {
+  const e2e = async (runEnv: NodeJS.ProcessEnv = env) => {
     const state = mkdtempSync(join(tmpdir(), "e2e-quality-"));
     const r = await runPipeline(
       ["end-to-end", "--source", copy.dir, "--base-url", app!.baseUrl, "--api-url", app!.apiUrl].concat([
@@ -72,7 +72,7 @@ describe("E2E quality checks on the running example app", () => {
         "--shards",
         "1",
       ]),
-      env,
+      runEnv,
     );
     return { ...r, report: join(state, "e2e-report"), record: join(state, "e2e", `${SHA}.json`) };
   };
@@ -133,5 +133,26 @@ describe("E2E quality checks on the running example app", () => {
     const again = await e2e();
     expect(again.stdout).toMatch(/^visual: passed, 1 page\(s\) match their baselines$/m);
     expect(again.stdout).toMatch(/^a11y: FAILED/m);
+  }, 600_000);
+
+  it("keeps one baseline per browser: another Chromium has none yet, is red with its screenshot kept, then accepted", async () => {
+    // The same Chromium under another name is another browser to the naming (PLAYWRIGHT_CHROMIUM_EXECUTABLE).
+    const alt = join(mkdtempSync(join(tmpdir(), "alt-browser-")), "chromium-alt");
+    symlinkSync("/usr/bin/chromium", alt);
+    const altEnv = { ...env, PLAYWRIGHT_CHROMIUM_EXECUTABLE: alt };
+    writeFileSync(join(copy.dir, "pipeline.yaml"), "quality:\n  visual: { enabled: true }\n");
+    const shots = join(fe, "e2e/__screenshots__");
+    const debian = readFileSync(join(shots, "home-debian-chromium-linux.png"));
+    const r = await e2e(altEnv);
+    expect(r.stdout).toMatch(
+      /^visual: FAILED, 1 page\(s\) differ from their baselines: \/ no baseline home-chromium-alt-linux\.png yet/m,
+    );
+    const accepted = await runPipeline(["accept-baselines", "--source", copy.dir, "--report", r.report], env);
+    expect(accepted.exitCode, accepted.output).toBe(0);
+    expect(accepted.stdout).toContain(`accepted ${join(shots, "home-chromium-alt-linux.png")}`);
+    expect(readFileSync(join(shots, "home-debian-chromium-linux.png")).equals(debian)).toBe(true);
+    const again = await e2e(altEnv);
+    expect(again.exitCode, again.output).toBe(0);
+    expect(again.stdout).toMatch(/^visual: passed, 1 page\(s\) match their baselines$/m);
   }, 600_000);
 });

@@ -21,7 +21,7 @@ export const QUALITY_PATHS = {
  * Baselines are named per browser build and platform (snapshotPathTemplate `{arg}-{projectName}-{platform}{ext}`),
  * so each runner compares against its own: `home-debian-chromium-linux.png` for Debian's Chromium on the host,
  * `home-playwright-chromium-linux.png` for the Playwright image's (the Dagger runner); another executable given
- * through PLAYWRIGHT_CHROMIUM_EXECUTABLE is named by its file name.
+ * through CHROME_PATH or PLAYWRIGHT_CHROMIUM_EXECUTABLE (host runner) is named by its file name.
  */
 export const BASELINE_TEMPLATE = "{arg}-{projectName}-{platform}{ext}";
 export const BROWSER_NAMES = { debian: "debian-chromium", bundled: "playwright-chromium" } as const;
