@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import { ROOT } from "../support/example";
 import { tinyRepo, type TinyRepo } from "../support/tinyRelease";
+import { tinyStaging, type TinyStaging } from "../support/tinyStaging";
 
 /**
  * scripts/serverDeploy.ts, the emergency path on the server itself, run as a person types it: every flag is checked
@@ -72,4 +74,45 @@ describe("serverDeploy.ts flags", () => {
     expect(noBase.exitCode).toBe(2);
     expect(readdirSync(base)).toEqual([]);
   }, 60_000);
+});
+
+/**
+ * SIGTERM sent for real to serverDeploy.ts on the staging server itself while its health check waits on a hung app
+ * (the tiny release's stall-health): the failure path runs as in the pipeline.
+ */
+describe("serverDeploy.ts under SIGTERM", () => {
+  let t: TinyStaging;
+  beforeAll(async () => {
+    t = await tinyStaging();
+    const r = await t.deploy("1111111aaaa");
+    expect(r.exitCode, r.output).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  }, 60_000);
+
+  it("rolls back to the release that passed health, releases the lock and exits 143", async () => {
+    const good = t.currentId();
+    const hung = t.variant("hung", { "frontend/stall-health": "" });
+    const child = spawn(
+      join(ROOT, "node_modules/.bin/tsx"),
+      [join(ROOT, "scripts/serverDeploy.ts"), "--base", t.s.base, "--artifact", hung, "--commit", "2222222bbbb"],
+      { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const done = new Promise<number | null>((ok) => child.on("close", (code) => ok(code)));
+    for (const end = Date.now() + 120_000; !/task health/.test(out);) {
+      if (Date.now() > end || child.exitCode !== null) throw new Error(`never reached health:\n${out}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    process.kill(-child.pid!, "SIGTERM");
+    expect(await done, out).toBe(143);
+    expect(out).toMatch(/interrupted by SIGTERM/);
+    expect(out).toContain(`rolled back automatically: current is ${good} again and healthy`);
+    expect(t.locked()).toBe(false);
+    expect(t.currentId()).toBe(good);
+    expect(await t.serving()).toBe(good);
+  }, 180_000);
 });
