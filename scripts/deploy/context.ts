@@ -163,9 +163,12 @@ export interface ReleaseState {
   slotsText: string;
 }
 
-/** The bash that prints what parseReleaseState reads. */
+/**
+ * The bash that prints what parseReleaseState reads. Only dirs named like a release id are listed: anything else in
+ * releases/ (an admin's folder, a name with a newline) is not the deploy's to count or remove.
+ */
 export const READ_STATE =
-  'ls -1 releases 2>/dev/null || true; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
+  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ ^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{7,40}$ ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
 
 export function parseReleaseState(out: string): ReleaseState {
   const [dirs, cur, log, slots] = out.split("@@\n");
