@@ -37,11 +37,15 @@ describe("release manifests on the staging server", () => {
     expect(recordedDigest(t.log(), second)).not.toBe(digest);
   });
 
-  it("leaves out what the running apps write themselves (Python's bytecode, Next's cache)", async () => {
+  it("leaves out what the running apps write themselves (Python's bytecode, Next's caches)", async () => {
     mkdirSync(rel(good, "backend/app/__pycache__"), { recursive: true });
     writeFileSync(rel(good, "backend/app/__pycache__/main.cpython-311.pyc"), "bytecode");
     mkdirSync(rel(good, "frontend/.next/cache/images"), { recursive: true });
     writeFileSync(rel(good, "frontend/.next/cache/images/x.webp"), "img");
+    // What the real example's standalone server wrote once it served `/` (found by deploy.retention.test.ts).
+    const route = "frontend/.next/server/route-cache/APP_PAGE/c6377dd9/$/index.segments";
+    mkdirSync(rel(good, route), { recursive: true });
+    writeFileSync(rel(good, `${route}/_full.segment.rsc`), "rsc");
     const digest = recordedDigest(t.log(), good);
     expect((await readDirManifest(localRemote(), join(t.s.base, "releases", good))).digest).toBe(digest);
   });

@@ -15,9 +15,13 @@ export type ManifestEntry =
 
 /**
  * Paths the manifest leaves out, as `find` patterns: what the running apps write on their own (Python's bytecode,
- * Next's image and fetch cache). Everything else in the release dir counts.
+ * Next's image and fetch cache, and the route cache its standalone server writes under .next/server as pages are
+ * served). Everything else in the release dir counts.
  */
-export const MANIFEST_PRUNE = { names: ["__pycache__"], paths: ["frontend/.next/cache"] } as const;
+export const MANIFEST_PRUNE = {
+  names: ["__pycache__"],
+  paths: ["frontend/.next/cache", "frontend/.next/server/route-cache"],
+} as const;
 
 const HASH = /^([0-9a-f]{64}) {2}\.\/(.*)$/s;
 
