@@ -35,7 +35,7 @@ describe("after a deploy killed with SIGKILL", () => {
       log()
         .filter((e) => e.id === f.currentId())
         .map((e) => e.status),
-    ).toEqual(["started"]);
+    ).toEqual(["started", "started"]); // created, then its manifest recorded at the switch: never healthy
 
     const never = f.variant("never-healthy", { "backend/app/main.py": 'raise SystemExit("injected: never starts")\n' });
     const r = await f.deploy(never, "9999999bbbb");

@@ -74,7 +74,7 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     expect(missing.stderr).toMatch(/STAGING_SECRET_DATABASE_URI is not set/);
     const port = await deploy([], { STAGING_SSH_PORT: "99999" });
     expect(port.exitCode).toBe(2);
-    expect(port.stderr).toMatch(/port 99999 is not a TCP port/);
+    expect(port.stderr).toMatch(/STAGING_SSH_PORT is "99999", not a TCP port/);
     const host = await deploy([], { STAGING_SSH_HOST: "-oProxyCommand=touch /tmp/pwned" });
     expect(host.exitCode).toBe(2);
     expect(host.stderr).toMatch(/"-oProxyCommand=touch \/tmp\/pwned" is not a hostname or IP address/);
