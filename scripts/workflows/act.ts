@@ -15,6 +15,11 @@ export interface ActSetup {
   artifactDir: string;
   gitConfig: string;
   logDir: string;
+  /**
+   * A directory holding a real `dagger` CLI to put on PATH instead of the stand-in (`--dagger`), and the engine it
+   * talks to, given to the jobs as `vars.DAGGER_ENGINE` (the workflows' `_EXPERIMENTAL_DAGGER_RUNNER_HOST`).
+   */
+  realDagger?: { dir: string; engine: string };
 }
 
 export interface ActRun {
@@ -71,11 +76,13 @@ export async function runAct(
     ...localRepositoryFlags(setup.actionsDir),
     ...["--artifact-server-path", setup.artifactDir, "--artifact-server-port", String(await freePort())],
     ...["--secret-file", setup.secretFile, "--env", `STANDIN_LOG=${standInLog}`, "--env", `GITHUB_RUN_ID=${o.runId}`],
-    ...Object.entries(o.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
+    ...Object.entries({ ...(setup.realDagger ? { DAGGER_ENGINE: setup.realDagger.engine } : {}), ...o.vars }).flatMap(
+      ([k, v]) => ["--var", `${k}=${v}`],
+    ),
   ];
   const env = {
     ...process.env,
-    PATH: `${STAND_IN_BIN}:${process.env.PATH}`,
+    PATH: `${setup.realDagger?.dir ?? STAND_IN_BIN}:${process.env.PATH}`,
     GIT_CONFIG_GLOBAL: setup.gitConfig,
     STANDIN_LOG: standInLog,
   };

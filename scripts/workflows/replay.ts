@@ -3,6 +3,8 @@
  * production). Happy path, then the red paths; each hop prints its event, commit and result, and the checks at the end
  * decide the exit code. `--only happy,red-fast,no-record,force,queue,red-e2e,matrix` runs a subset, in that order;
  * no-record and force run after red-fast (on its commit), matrix after red-e2e (on the commit it left on staging).
+ * `--only test-suite` runs the first hop alone (a push, Test Suite); with `--dagger DIR --engine URL` a real Dagger CLI
+ * runs it in module mode instead of the stand-in.
  */
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +13,7 @@ import { $ } from "zx";
 import { ACT } from "./act";
 import type { Chain } from "./hops";
 import { Groups } from "./groups";
-import { happy, queue, redFast } from "./scenarios/chain";
+import { happy, queue, redFast, testSuiteOnly } from "./scenarios/chain";
 import { Halt } from "./scenarios/checks";
 import { matrix, redE2e } from "./scenarios/e2e";
 import { force, noRecord } from "./scenarios/production";
@@ -26,6 +28,7 @@ async function main(): Promise<number> {
     ? process.argv[process.argv.indexOf("--only") + 1].split(",")
     : undefined;
   const want = (s: string) => !only || only.includes(s);
+  const realDagger = realDaggerOf(process.argv);
   if (!existsSync(ACT)) await $({ stdio: "inherit" })`bash ${join(ROOT, "scripts/workflows/setup.sh")}`;
   const root = mkdtempSync(join(tmpdir(), "workflows-"));
   const results: [string, boolean][] = [];
@@ -33,12 +36,18 @@ async function main(): Promise<number> {
   console.log(
     `#### workflow replay under nektos/act (${(await $({ quiet: true })`${ACT} --version`).stdout.trim()}), in ${root}`,
   );
-  console.log(
-    "#### the `dagger` that runs is the STAND-IN scripts/workflows/bin/dagger: every `dagger call` is forwarded to",
-  );
-  console.log(
-    "#### the host runner (npm run pipeline -- ...) of the job's checkout. NOT the Dagger CLI, NO engine, NO module mode.",
-  );
+  if (realDagger) {
+    const v = await $({ quiet: true, nothrow: true })`${join(realDagger.dir, "dagger")} version`;
+    console.log(`#### the \`dagger\` that runs is the REAL CLI ${realDagger.dir}/dagger (${v.stdout.trim()}),`);
+    console.log(`#### module mode on the engine ${realDagger.engine} (vars.DAGGER_ENGINE). NOT the stand-in.`);
+  } else {
+    console.log(
+      "#### the `dagger` that runs is the STAND-IN scripts/workflows/bin/dagger: every `dagger call` is forwarded to",
+    );
+    console.log(
+      "#### the host runner (npm run pipeline -- ...) of the job's checkout. NOT the Dagger CLI, NO engine, NO module mode.",
+    );
+  }
   const receiver = await startReceiver();
   const servers: Parameters<typeof stopServers>[0] = {};
   try {
@@ -54,6 +63,7 @@ async function main(): Promise<number> {
         artifactDir: join(root, "artifacts"),
         gitConfig: git.gitConfig,
         logDir: join(root, "logs"),
+        realDagger,
       },
       git,
       staging: servers.staging!,
@@ -63,6 +73,7 @@ async function main(): Promise<number> {
       check: (what, ok) => (results.push([what, ok]), say(`  ${ok ? "✔" : "✘"} ${what}`)),
     };
     let head = (await $({ quiet: true, cwd: git.dev })`git rev-parse HEAD`).stdout.trim();
+    if (only?.includes("test-suite")) await testSuiteOnly(c, head);
     if (want("happy")) head = await happy(c, head);
     if (want("red-fast") || want("no-record") || want("force")) {
       const red = await redFast(c, head);
@@ -83,11 +94,28 @@ async function main(): Promise<number> {
     await stopServers(servers);
   }
   console.log(
-    `\n#### ${results.filter(([, ok]) => ok).length}/${results.length} checks passed (stand-in dagger, not the Dagger CLI)`,
+    `\n#### ${results.filter(([, ok]) => ok).length}/${results.length} checks passed (${realDagger ? "the real Dagger CLI, module mode" : "stand-in dagger, not the Dagger CLI"})`,
   );
   for (const [what, ok] of results) console.log(`${ok ? "✔" : "✘"} ${what}`);
   console.log(`logs, events and stand-in calls: ${join(root, "logs")}`);
   return results.every(([, ok]) => ok) && results.length > 0 ? 0 : 1;
+}
+
+/**
+ * `--dagger DIR --engine URL`: a real Dagger CLI and its engine instead of the stand-in (the test-suite hop: the deploy
+ * hops need an engine that reaches the loopback servers).
+ */
+function realDaggerOf(argv: string[]): { dir: string; engine: string } | undefined {
+  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const [dir, engine] = [at("--dagger"), at("--engine")];
+  if (!dir) return undefined;
+  if (!engine || !existsSync(join(dir, "dagger"))) {
+    console.error(
+      `input error: --dagger ${dir} needs a dagger binary in that directory and --engine <runner host>. Fix: --dagger /root/.cache/engine-lab/bin --engine unix:///run/dagger/engine.sock`,
+    );
+    process.exit(2);
+  }
+  return { dir: resolve(dir), engine };
 }
 
 main().then(

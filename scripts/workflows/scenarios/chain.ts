@@ -1,4 +1,5 @@
 /** The chain's own scenarios: the happy path (push to production), a red fast test, a second push during an E2E. */
+import { readFileSync } from "node:fs";
 import { pushDevelop } from "../world";
 import { deployProduction, deployStaging, e2eStaging, revision, testSuite, type Chain } from "../hops";
 import { BACKEND, currentArtifact, currentManifest, holdsManifest, must, record, releaseDiff } from "./checks";
@@ -57,6 +58,20 @@ export async function happy(c: Chain, before: string): Promise<string> {
       holdsManifest(c.staging, manifest) &&
       diff.artifact === 0,
   );
+  return c1.sha;
+}
+
+/** One hop: a push to develop and its Test Suite, green on that commit (the stand-in's call, or a real dagger's). */
+export async function testSuiteOnly(c: Chain, before: string): Promise<string> {
+  const c1 = await pushDevelop(c.git, "feat(api): a note for the test-suite hop", {
+    [`${BACKEND}/app/replay_note.py`]: 'NOTE = "hello from the test-suite hop"\n',
+  });
+  const t = await testSuite(c, c1, before);
+  const log = readFileSync(t.run.log, "utf8");
+  const ran = c.setup.realDagger
+    ? log.includes("dagger call fast-tests") && !log.includes("STAND-IN")
+    : t.run.calls.some((x) => x.fn === "fast-tests" && x.head === c1.sha);
+  c.check("test-suite: Test Suite is green for the pushed commit", t.finished.conclusion === "success" && ran);
   return c1.sha;
 }
 
