@@ -83,6 +83,8 @@ export async function runAct(
   const env = {
     ...process.env,
     PATH: `${setup.realDagger?.dir ?? STAND_IN_BIN}:${process.env.PATH}`,
+    // A self-hosted runner with its engine configured: every job finds it (not only those reading vars.DAGGER_ENGINE).
+    ...(setup.realDagger ? { _EXPERIMENTAL_DAGGER_RUNNER_HOST: setup.realDagger.engine, DAGGER_NO_NAG: "1" } : {}),
     GIT_CONFIG_GLOBAL: setup.gitConfig,
     STANDIN_LOG: standInLog,
   };

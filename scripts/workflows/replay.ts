@@ -37,7 +37,8 @@ async function main(): Promise<number> {
     `#### workflow replay under nektos/act (${(await $({ quiet: true })`${ACT} --version`).stdout.trim()}), in ${root}`,
   );
   if (realDagger) {
-    const v = await $({ quiet: true, nothrow: true })`${join(realDagger.dir, "dagger")} version`;
+    const env = { ...process.env, _EXPERIMENTAL_DAGGER_RUNNER_HOST: realDagger.engine };
+    const v = await $({ quiet: true, nothrow: true, env })`${join(realDagger.dir, "dagger")} version`;
     console.log(`#### the \`dagger\` that runs is the REAL CLI ${realDagger.dir}/dagger (${v.stdout.trim()}),`);
     console.log(`#### module mode on the engine ${realDagger.engine} (vars.DAGGER_ENGINE). NOT the stand-in.`);
   } else {
