@@ -220,7 +220,9 @@ describe("end-to-end container graph (recorded GraphQL requests)", () => {
       expect(argv.slice(3, 5)).toEqual(["sh", "/run/e2e/ssh_key"]);
       expect(argv.join(" ")).toMatch(/ssh'? '?-i'? '?\/run\/ssh-key\/id/);
     }
+    // Read at the start (the commit to test) and again before the record (the release and artifact digest it names).
     expect(ssh.map((c) => execsOf(c).at(-1)!.at(-1))).toEqual([
+      expect.stringContaining("readlink current"),
       expect.stringContaining("readlink current"),
       expect.stringContaining(".dep/e2e/"),
     ]);

@@ -104,17 +104,19 @@ describe("e2e --shards 4 = e2e-shard 1..4 ∪ e2e-merge (recorded GraphQL reques
     ]);
   });
 
-  it("runs the merge (fed at .e2e/blobs), the backend E2E, the notification, the ssh read and record in e2e-merge", () => {
+  it("runs the merge (fed at .e2e/blobs), the backend E2E, the notification, the two ssh reads and the record in e2e-merge", () => {
     expect(merge.find((g) => g.execs.some((a) => a.includes("merge-reports")))?.mounts).toContain(
       "/src/frontend/.e2e/blobs",
     );
     expect(merge.some((g) => g.execs.some((a) => a.includes("pytest")))).toBe(true);
-    expect(merge).toHaveLength(5);
+    // Staging is read twice: the commit to test, then the release and artifact digest the record names.
+    expect(merge.filter((g) => g.execs.some((a) => a.join(" ").includes("readlink current")))).toHaveLength(2);
+    expect(merge).toHaveLength(6);
   });
 
   it("records for e2e --shards 4 exactly the union of the e2e-shard 1..4 and e2e-merge graphs", () => {
     const union = [...shards.flat(), ...merge].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    expect(whole).toHaveLength(9);
+    expect(whole).toHaveLength(10);
     expect(whole).toEqual(union);
   });
 });
