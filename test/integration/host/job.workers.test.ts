@@ -1,6 +1,6 @@
 /**
  * pytest with pytest-xdist on the host runner, against the real MongoDB stand-in: a tiny suite whose tests each
- * empty one shared collection, write their own documents, wait, and count them. Two workers on one database wipe
+ * empty one shared collection, write their own documents and count them, the two workers taking turns. Two workers on one database wipe
  * each other's documents; with the pipeline's per-worker databases (`autoauthor_test_gw0`, `_gw1`) they pass.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,19 +31,37 @@ dependencies = ["pymongo==4.20.1"]
 dev = ["pytest==9.2.0", "pytest-cov==7.1.0", "pytest-xdist==3.8.0"]
 `;
 
-// Every test empties the shared collection, writes 20 documents of its own, lets the other worker run, and counts.
-const TESTS = `import os, pathlib, time
+// Every test empties the shared collection and writes 20 documents of its own, then counts them. The workers take
+// turns through files, so the overlap does not depend on timing: gw1's k-th test starts once gw0's k-th has written,
+// and gw0's counts once gw1's has. On one shared database gw1's delete_many wipes gw0's documents, every time.
+const TESTS = `import itertools, os, pathlib, time
 import pytest
 from pymongo import MongoClient
 
+turn = itertools.count()
+
+def post(name):
+    pathlib.Path("turns").mkdir(exist_ok=True)
+    pathlib.Path("turns", name).touch()
+
+def wait_for(name, seconds=10):
+    end = time.time() + seconds
+    while time.time() < end and not pathlib.Path("turns", name).exists():
+        time.sleep(0.05)
+
 @pytest.mark.parametrize("n", range(8))
 def test_own_documents(n):
+    me, k = os.environ.get("PYTEST_XDIST_WORKER", "main"), next(turn)
     db = MongoClient(os.environ["DATABASE_URI"], serverSelectionTimeoutMS=5000).get_default_database()
     pathlib.Path("seen").mkdir(exist_ok=True)
-    pathlib.Path("seen", os.environ.get("PYTEST_XDIST_WORKER", "main")).write_text(db.name)
+    pathlib.Path("seen", me).write_text(db.name)
+    if me == "gw1":
+        wait_for(f"gw0-{k}")
     db.items.delete_many({})
     db.items.insert_many([{"test": n, "i": i} for i in range(20)])
-    time.sleep(0.4)
+    post(f"{me}-{k}")
+    if me == "gw0":
+        wait_for(f"gw1-{k}")
     assert db.items.count_documents({"test": n}) == 20
 `;
 
@@ -54,7 +72,7 @@ function seen(): Record<string, string> {
 }
 
 async function run(job: Job) {
-  rmSync(join(backend, "seen"), { recursive: true, force: true });
+  for (const d of ["seen", "turns"]) rmSync(join(backend, d), { recursive: true, force: true });
   const out = new PassThrough();
   let text = "";
   out.on("data", (d: Buffer) => (text += d.toString()));
