@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -93,7 +94,7 @@ export function resolveTarget(
     { target, key, knownHosts, secrets, publicUrl: env[`${P}_PUBLIC_URL`] ?? `http://${target.host}` },
     {
       keyFile: keyFile ?? `<a 0600 file holding ${P}_SSH_KEY>`,
-      knownHostsFile: hostsFile ?? persistKnownHosts(name, knownHosts),
+      knownHostsFile: hostsFile ?? persistKnownHosts(target, knownHosts),
     },
   );
 }
@@ -138,12 +139,20 @@ export function sweepKeyCopies(dir = tmpdir()): string[] {
   return removed;
 }
 
+/**
+ * Whether the process still runs. A zombie (exited, not yet reaped: in a container whose PID 1 never reaps, for ever)
+ * answers signal 0 but has died, so Linux's /proc state Z counts as gone.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+  try {
+    return !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }
 
@@ -179,11 +188,15 @@ function writeTarget(
   };
 }
 
-/** A host key is public: a copy under .pipeline/ssh lets a printed ssh command pin it after this run ends. */
-function persistKnownHosts(name: string, knownHosts: string): string {
-  const file = join(ROOT, ".pipeline/ssh", `${name}_known_hosts`);
+/**
+ * A host key is public: a copy under .pipeline/ssh lets a printed ssh command pin it after this run ends. One file per
+ * target, host and port, written by rename, so a run against another server never swaps the key under a printed command.
+ */
+function persistKnownHosts(t: DeployTarget, knownHosts: string): string {
+  const file = join(ROOT, ".pipeline/ssh", `${t.name}-${t.host.replace(/[^A-Za-z0-9.-]/g, "_")}-${t.port}_known_hosts`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${knownHosts.trim()}\n`);
+  writeFileSync(`${file}.${process.pid}.tmp`, `${knownHosts.trim()}\n`);
+  renameSync(`${file}.${process.pid}.tmp`, file);
   return file;
 }
 

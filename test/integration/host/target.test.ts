@@ -99,6 +99,50 @@ describe("sweepKeyCopies", () => {
   });
 });
 
+describe("the known_hosts copy a printed command pins", () => {
+  it("is one file per server: a run against another host or port never replaces it", () => {
+    const files = ["2201", "2202"].map((port) => {
+      const t = resolveTarget(
+        "staging",
+        settings({
+          STAGING_SSH_KEY: "k",
+          STAGING_SSH_PORT: port,
+          STAGING_KNOWN_HOSTS: `[h]:${port} ssh-ed25519 AAAA${port}`,
+        }),
+      );
+      t.dispose();
+      return t.typed.knownHostsFile;
+    });
+    expect(files[0]).not.toBe(files[1]);
+    expect(files.map((f) => readFileSync(f, "utf8"))).toEqual([
+      "[h]:2201 ssh-ed25519 AAAA2201\n",
+      "[h]:2202 ssh-ed25519 AAAA2202\n",
+    ]);
+  });
+});
+
+describe("sweepKeyCopies and zombies", () => {
+  it("removes the key dir of a run that exited but was never reaped (a zombie answers signal 0)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sweep-"));
+    // The shell starts a short child, then execs into sleep, which never waits: the child stays a zombie.
+    const parent = spawn("sh", ["-c", "sleep 0.1 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const zombie = Number(
+        await new Promise<string>((ok) => parent.stdout.once("data", (d: Buffer) => ok(d.toString()))),
+      );
+      for (let i = 0; i < 50 && !/ Z /.test(readFileSync(`/proc/${zombie}/stat`, "utf8")); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(`/proc/${zombie}/stat`, "utf8")).toMatch(/^\d+ \(sleep\) Z /);
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      mkdirSync(join(dir, `deploy-ssh-${zombie}-zzzzzz`));
+      expect(sweepKeyCopies(dir)).toEqual([`deploy-ssh-${zombie}-zzzzzz`]);
+    } finally {
+      parent.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("resolveTarget's port and base path", () => {
   it.each(["abc", "0x16", " 22", "22e0", "22 -oProxyCommand=id", "70000", "0"])(
     "refuses STAGING_SSH_PORT=%j naming the variable, not as NaN or a number it happens to parse to",
