@@ -189,8 +189,9 @@ function writeTarget(
 }
 
 /**
- * A host key is public: a copy under .pipeline/ssh lets a printed ssh command pin it after this run ends. One file per
- * target, host and port, written by rename, so a run against another server never swaps the key under a printed command.
+ * A host key is public: a copy under .pipeline/ssh lets a printed ssh command pin it after this run ends. One file
+ * per target, host and port, written by rename, so a run against another server never swaps the key under a printed
+ * command.
  */
 function persistKnownHosts(t: DeployTarget, knownHosts: string): string {
   const file = join(ROOT, ".pipeline/ssh", `${t.name}-${t.host.replace(/[^A-Za-z0-9.-]/g, "_")}-${t.port}_known_hosts`);

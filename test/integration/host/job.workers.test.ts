@@ -1,7 +1,8 @@
 /**
  * pytest with pytest-xdist on the host runner, against the real MongoDB stand-in: a tiny suite whose tests each
- * empty one shared collection, write their own documents and count them, the two workers taking turns. Two workers on one database wipe
- * each other's documents; with the pipeline's per-worker databases (`autoauthor_test_gw0`, `_gw1`) they pass.
+ * empty one shared collection, write their own documents and count them, the two workers taking turns. Two workers on
+ * one database wipe each other's documents; with the pipeline's per-worker databases (`autoauthor_test_gw0`, `_gw1`)
+ * they pass.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";

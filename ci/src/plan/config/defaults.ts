@@ -46,7 +46,10 @@ export interface BackendConfig {
   packageManager: PyManager;
   /** The requirements files `uv pip install -r` reads (packageManager pip). */
   requirements: string[];
-  /** The files those include (`-r base.txt`, `-c constraints.txt`), read from the repository (never a pipeline.yaml key) and copied before the install with them. */
+  /**
+   * The files those include (`-r base.txt`, `-c constraints.txt`), copied before the install with them; read from the
+   * repository, never a pipeline.yaml key.
+   */
   requirementIncludes: string[];
   image: string;
   install: Command;
