@@ -16,7 +16,7 @@ import { parseConfig } from "../../../ci/src/plan/config/parse";
 import type { QualityResult } from "../../../ci/src/plan/quality/verdict";
 import { runScan, saveQualityReport } from "../../../scripts/host/quality";
 import { runnerEnv } from "../../../scripts/host/stage";
-import { startAdvisories } from "../../support/advisories";
+import { plantVulnerableLocks, startAdvisories } from "../../support/advisories";
 import { copyExample } from "../../support/example";
 
 const copies: { remove(): void }[] = [];
@@ -139,28 +139,6 @@ describe("audit on the example app", () => {
   const yaml = (extra: string) =>
     `quality:\n  audit:\n    enabled: true\n    blocking: true\n    npmRegistry: "${db.npmRegistry}"\n    osvUrl: "${db.osvUrl}"\n${extra}`;
 
-  /** Plant lodash 4.17.20 in the frontend's lock and requests 2.19.0 in the backend's. */
-  function plant(dir: string) {
-    const lockFile = join(dir, "frontend/package-lock.json");
-    const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { packages: Record<string, Record<string, unknown>> };
-    (lock.packages[""].dependencies as Record<string, string>).lodash = "4.17.20";
-    lock.packages["node_modules/lodash"] = {
-      version: "4.17.20",
-      resolved: "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz",
-      license: "MIT",
-    };
-    writeFileSync(lockFile, JSON.stringify(lock, null, 2));
-    const uvLock = join(dir, "backend/uv.lock");
-    const text = readFileSync(uvLock, "utf8").replace(
-      'dependencies = [\n    { name = "fastapi" },',
-      'dependencies = [\n    { name = "fastapi" },\n    { name = "requests" },',
-    );
-    writeFileSync(
-      uvLock,
-      `${text}\n[[package]]\nname = "requests"\nversion = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n`,
-    );
-  }
-
   it("is green on the app's own lockfiles", async () => {
     const { result } = await check(example(), yaml(""));
     expect(result.status, verdictOf(result)).toBe("passed");
@@ -169,7 +147,7 @@ describe("audit on the example app", () => {
 
   it("is red on a planted vulnerable dependency in each lockfile, naming the advisories", async () => {
     const dir = example();
-    plant(dir);
+    plantVulnerableLocks(dir);
     const { result } = await check(dir, yaml(""));
     expect(result.status).toBe("failed");
     expect(result.verdict).toContain("npm-audit GHSA-35jh-r3h4-6jhm high frontend/package-lock.json");
@@ -178,7 +156,7 @@ describe("audit on the example app", () => {
 
   it("allows an advisory by an alias", async () => {
     const dir = example();
-    plant(dir);
+    plantVulnerableLocks(dir);
     const { result } = await check(dir, yaml("    allow: [GHSA-35jh-r3h4-6jhm, CVE-2018-18074]\n"));
     expect(result.status, verdictOf(result)).toBe("passed");
     expect(result.verdict).toContain("2 allowed");
@@ -187,7 +165,7 @@ describe("audit on the example app", () => {
   it("says in one line that the databases are unreachable and passes, unless failWhenUnreachable", async () => {
     const closed = await closedPort();
     const dir = example();
-    plant(dir);
+    plantVulnerableLocks(dir);
     const c = (extra: string) =>
       `quality:\n  audit:\n    enabled: true\n    blocking: true\n    npmRegistry: "http://127.0.0.1:${closed}/"\n    osvUrl: "http://127.0.0.1:${closed}/v1/query"\n${extra}`;
     const { result } = await check(dir, c(""));
