@@ -5,8 +5,6 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 /** GHSA-35jh-r3h4-6jhm: lodash before 4.17.21, command injection through template (high). */
@@ -78,26 +76,4 @@ export async function startAdvisories(): Promise<{ npmRegistry: string; osvUrl: 
     osvUrl: `${base}/v1/query`,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
-}
-
-/** Plant the advised versions: lodash 4.17.20 in the frontend's package-lock.json, requests 2.19.0 in its uv.lock. */
-export function plantVulnerableLocks(dir: string): void {
-  const lockFile = join(dir, "frontend/package-lock.json");
-  const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { packages: Record<string, Record<string, unknown>> };
-  (lock.packages[""].dependencies as Record<string, string>).lodash = "4.17.20";
-  lock.packages["node_modules/lodash"] = {
-    version: "4.17.20",
-    resolved: "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz",
-    license: "MIT",
-  };
-  writeFileSync(lockFile, JSON.stringify(lock, null, 2));
-  const uvLock = join(dir, "backend/uv.lock");
-  const text = readFileSync(uvLock, "utf8").replace(
-    'dependencies = [\n    { name = "fastapi" },',
-    'dependencies = [\n    { name = "fastapi" },\n    { name = "requests" },',
-  );
-  writeFileSync(
-    uvLock,
-    `${text}\n[[package]]\nname = "requests"\nversion = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n`,
-  );
 }

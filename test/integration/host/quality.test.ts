@@ -16,7 +16,8 @@ import { parseConfig } from "../../../ci/src/plan/config/parse";
 import type { QualityResult } from "../../../ci/src/plan/quality/verdict";
 import { runScan, saveQualityReport } from "../../../scripts/host/quality";
 import { runnerEnv } from "../../../scripts/host/stage";
-import { plantVulnerableLocks, startAdvisories } from "../../support/advisories";
+import { startAdvisories } from "../../support/advisories";
+import { plantSastFindings, plantVulnerableLocks } from "../../support/plants";
 import { copyExample } from "../../support/example";
 
 const copies: { remove(): void }[] = [];
@@ -67,14 +68,7 @@ describe("sast on the example app", () => {
 
   it("is red on a planted shell=True in the backend and an eval in the frontend, naming both", async () => {
     const dir = example();
-    writeFileSync(
-      join(dir, "backend/app/planted.py"),
-      "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
-    );
-    writeFileSync(
-      join(dir, "frontend/lib/planted.ts"),
-      "export function run(code: string): unknown {\n  return eval(code);\n}\n",
-    );
+    plantSastFindings(dir);
     const { result, report } = await check(dir, yaml);
     expect(result.status).toBe("failed");
     expect(result.verdict).toContain("bandit B602 high backend/app/planted.py:5");
