@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { $ } from "zx";
+import { runScript } from "../support/cli";
 import { ROOT } from "../support/example";
 import { tinyRepo, type TinyRepo } from "../support/tinyRelease";
 import { tinyStaging, type TinyStaging } from "../support/tinyStaging";
@@ -25,13 +25,6 @@ describe("serverDeploy.ts flags", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const run = async (script: string, args: string[]) => {
-    const r = await $({ cwd: ROOT, quiet: true, nothrow: true })`${join(ROOT, "node_modules/.bin/tsx")} ${[
-      join(ROOT, "scripts", script),
-      ...args,
-    ]}`;
-    return { exitCode: r.exitCode, out: r.stdout + r.stderr };
-  };
   const deployArgs = (extra: string[]) => [
     "--base",
     base,
@@ -55,10 +48,10 @@ describe("serverDeploy.ts flags", () => {
   ])(
     "serverDeploy.ts %j: exit 2 with the fix, before the lock",
     async (extra, message) => {
-      const r = await run("serverDeploy.ts", deployArgs(extra));
-      expect(r.out).toMatch(message);
-      expect(r.out).toMatch(/^input error: /);
-      expect(r.out).not.toMatch(/\n\s+at /);
+      const r = await runScript("serverDeploy.ts", deployArgs(extra));
+      expect(r.output).toMatch(message);
+      expect(r.output).toMatch(/^input error: /);
+      expect(r.output).not.toMatch(/\n\s+at /);
       expect(r.exitCode).toBe(2);
       expect(readdirSync(base), "nothing may be written to the deploy base").toEqual([]);
     },
@@ -66,11 +59,11 @@ describe("serverDeploy.ts flags", () => {
   );
 
   it("serverDeploy.ts --artifact that is not a release, or --base that is missing: exit 2, nothing written", async () => {
-    const notRelease = await run("serverDeploy.ts", ["--base", base, "--artifact", root, "--commit", "abc1234"]);
-    expect(notRelease.out).toMatch(/--artifact .* has no frontend\/server\.js/);
+    const notRelease = await runScript("serverDeploy.ts", ["--base", base, "--artifact", root, "--commit", "abc1234"]);
+    expect(notRelease.output).toMatch(/--artifact .* has no frontend\/server\.js/);
     expect(notRelease.exitCode).toBe(2);
-    const noBase = await run("serverDeploy.ts", deployArgs(["--base", join(root, "nope")]));
-    expect(noBase.out).toMatch(/--base .*nope does not exist/);
+    const noBase = await runScript("serverDeploy.ts", deployArgs(["--base", join(root, "nope")]));
+    expect(noBase.output).toMatch(/--base .*nope does not exist/);
     expect(noBase.exitCode).toBe(2);
     expect(readdirSync(base)).toEqual([]);
   }, 60_000);

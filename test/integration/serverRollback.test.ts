@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { $ } from "zx";
-import { ROOT } from "../support/example";
+import { runScript } from "../support/cli";
 
 /**
  * scripts/serverRollback.ts, the emergency path on the server itself, run as a person types it: every flag is checked
@@ -19,14 +18,6 @@ describe("serverRollback.ts flags", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const run = async (script: string, args: string[]) => {
-    const r = await $({ cwd: ROOT, quiet: true, nothrow: true })`${join(ROOT, "node_modules/.bin/tsx")} ${[
-      join(ROOT, "scripts", script),
-      ...args,
-    ]}`;
-    return { exitCode: r.exitCode, out: r.stdout + r.stderr };
-  };
-
   it.each([
     [["--to", "../x"], /is not a release id/],
     [["--to", "20261126T231501Z-3520442/../../etc"], /is not a release id/],
@@ -34,9 +25,9 @@ describe("serverRollback.ts flags", () => {
   ])(
     "serverRollback.ts %j: exit 2 with the fix, before the lock",
     async (extra, message) => {
-      const r = await run("serverRollback.ts", ["--base", base, ...extra]);
-      expect(r.out).toMatch(message);
-      expect(r.out).not.toMatch(/\n\s+at /);
+      const r = await runScript("serverRollback.ts", ["--base", base, ...extra]);
+      expect(r.output).toMatch(message);
+      expect(r.output).not.toMatch(/\n\s+at /);
       expect(r.exitCode).toBe(2);
       expect(readdirSync(base)).toEqual([]);
     },

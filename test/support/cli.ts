@@ -12,12 +12,21 @@ export interface CliResult {
 
 /** Run the host runner's CLI as a user would: `npm run pipeline -- <args>` (tsx scripts/pipeline.ts). */
 export async function runPipeline(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  return runScript("pipeline.ts", args, env);
+}
+
+/** Run one of scripts/ through tsx, as the server-side deploy runs serverDeploy.ts and serverRollback.ts. */
+export async function runScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliResult> {
   const r = await $({
     cwd: ROOT,
     env,
     quiet: true,
     nothrow: true,
-  })`${join(ROOT, "node_modules/.bin/tsx")} ${join(ROOT, "scripts/pipeline.ts")} ${args}`;
+  })`${join(ROOT, "node_modules/.bin/tsx")} ${join(ROOT, "scripts", script)} ${args}`;
   return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr };
 }
 
