@@ -8,8 +8,12 @@ import { resolveTarget, sweepKeyCopies } from "../../../scripts/host/target";
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
   const dir = mkdtempSync(join(tmpdir(), "target-key-"));
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id"), "-C", "ci"]);
-  return { key: readFileSync(join(dir, "id"), "utf8"), pub: readFileSync(join(dir, "id.pub"), "utf8").trim() };
+  try {
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id"), "-C", "ci"]);
+    return { key: readFileSync(join(dir, "id"), "utf8"), pub: readFileSync(join(dir, "id.pub"), "utf8").trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const settings = (extra: Record<string, string>) => ({
