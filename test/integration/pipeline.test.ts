@@ -74,7 +74,7 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
       const r = await runPipeline(["fast-tests", "--source", copy.dir]);
       expect(r.exitCode).toBe(2);
       expect(r.stderr.trim()).toBe(
-        "input error: pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, packageManager, requirements, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, env (did you mean `coverageSource`?)",
+        "input error: pipeline.yaml: `backend.covrageSource` is not a known key. Fix: use one of: path, pythonVersion, packageManager, requirements, image, install, test, coverageSource, deselectMarkers, deselect, extras, groups, parallel, env (did you mean `coverageSource`?)",
       );
       expect(existsSync(join(copy.dir, "frontend/node_modules"))).toBe(false);
     } finally {
