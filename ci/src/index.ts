@@ -1,9 +1,8 @@
 /**
  * The Auto-Author CI/CD pipeline as Dagger functions: each reads its plan (ci/src/plan, pure data) and runs it with
  * the Dagger runner (ci/src/dagger); the host runner (scripts/host) runs the same plans as local processes.
- * Source, repository and config are the constructor's: their flags go before the function
- * (`dagger call --source ../my-app fast-tests`). Names carry no digits: the CLI kebab-cases them with strcase, which
- * splits digits (e2e → e-2-e, dagger/dagger#7276).
+ * Source, repository and config are the constructor's: `dagger call --source ../my-app fast-tests`. No digits in
+ * names: the CLI kebab-cases them with strcase, which splits digits (e2e → e-2-e, dagger/dagger#7276).
  */
 import { argument, func, object, type Directory, type File, type Secret } from "@dagger.io/dagger";
 import { CONFIG_FILE } from "./plan/config/defaults";
@@ -12,11 +11,10 @@ import { readConfig } from "./dagger/config";
 import { runDeploy, runPromotion, runRollback } from "./dagger/deploy";
 import { runMetrics, runMetricsPage } from "./dagger/metrics";
 import { runE2e } from "./dagger/e2e/run";
-import { e2eStaging } from "./dagger/e2e/staging";
+import { e2eStaging, stagingCommitOf } from "./dagger/e2e/staging";
 import { runE2eMerge, runE2eShard } from "./dagger/e2e/split";
 import { runE2eVerdict } from "./dagger/e2e/verdict";
 import { runAcceptBaselines } from "./dagger/e2e/acceptBaselines";
-import { stagingCommitOf } from "./dagger/e2e/staging";
 import { newRunId } from "./dagger/runId";
 import { runInit } from "./dagger/init";
 import { runFastTests } from "./dagger/fastTests";
@@ -31,10 +29,8 @@ export const SECRET_FILES = [".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem
 export const SOURCE_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", "**/.e2e", ".git",
   ".env", "**/.env", ".env.*", "**/.env.*", "**/*.pem", "**/.npmrc"];
 /**
- * This repository, one list for every function. .git stays: fast-tests, plan and check-commits diff base..head in it.
- * The deploys run only scripts/ and ci/src, and take only those and the root manifests from it (dagger/deploy.ts
- * pipelineEnv), so uploading the rest changes nothing their containers see; a second, narrower repo argument would
- * only make users pass the same repository twice.
+ * This repository, one list for every function; .git stays (fast-tests, plan and check-commits diff in it). The deploys
+ * take only scripts/, ci/src and the root manifests from it (dagger/deploy.ts pipelineEnv), so one argument serves all.
  */
 // prettier-ignore
 export const REPO_IGNORE = ["**/node_modules", "**/.next", "**/.venv", "**/__pycache__", ".tools", ".pipeline",
@@ -151,8 +147,7 @@ export class Ci {
   /**
    * Run Playwright in N shards against staging, merge one report, add the backend E2E; return the report directory.
    * Example: dagger call end-to-end --shards 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path e2e-report
-   * The directory holds html/ (open html/index.html), results.json, junit.xml, summary.txt, summary.json and `status`
-   * (passed or failed), also when tests fail.
+   * It holds html/index.html, results.json, junit.xml, summary.txt/.json and `status` (passed/failed), also when red.
    */
   @func({ cache: "never" })
   async endToEnd(
@@ -160,17 +155,14 @@ export class Ci {
     /** the deployed API, e.g. https://api.staging.example.com */ apiUrl: string,
     /** how many Playwright containers run in parallel; more than the spec files is clamped */ shards: number = 4,
     /** smoke (the tests tagged smoke, after each deploy) or full (nightly) */ suite: string = "full",
-    /** a previous run's results.json: shards are balanced by file duration, else Playwright's --shard */
-    timings?: File,
+    /** a previous run's results.json: shards balanced by file duration, else --shard */ timings?: File,
     /** a Slack-compatible incoming webhook URL, notified on failure */ slackWebhook?: Secret,
     /** a Discord-compatible webhook URL, notified on failure */ discordWebhook?: Secret,
     /** notify the webhooks on success too */ notifySuccess: boolean = false,
-    /** the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs) */
-    commit?: string,
+    /** the sha under test, for its promotion record (with --staging-host: what staging runs) */ commit?: string,
     /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
     /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
-    /** the staging server: the record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json */
-    stagingHost?: string,
+    /** the staging server, where the record goes: <staging-base-path>/.dep/e2e/<commit>.json */ stagingHost?: string,
     /** the SSH login on staging */ stagingUser: string = "deploy",
     /** DEPLOY_BASE on staging */ stagingBasePath?: string,
     /** the SSH port of staging */ stagingPort: number = 22,
@@ -189,8 +181,7 @@ export class Ci {
   /**
    * Run one Playwright shard of the E2E plan against staging; return its blob report directory for end-to-end-merge.
    * Example: dagger call end-to-end-shard --index 1 --total 4 --base-url https://staging.example.com --api-url https://api.staging.example.com export --path blob
-   * The plan is the one `end-to-end --shards <total>` makes from the same source, suite and timings, so shard <index>
-   * runs the same tests here as there.
+   * The plan is `end-to-end --shards <total>`'s from the same source, suite and timings: the same tests per shard.
    */
   @func({ cache: "never" })
   async endToEndShard(
@@ -199,8 +190,7 @@ export class Ci {
     /** the deployed API, e.g. https://api.staging.example.com */ apiUrl: string,
     /** how many shards the plan is cut into; every shard and the merge must be given the same */ total: number = 4,
     /** smoke (the tests tagged smoke) or full */ suite: string = "full",
-    /** a previous run's results.json, the same file for every shard and the merge (balanced shards) */
-    timings?: File,
+    /** a previous run's results.json, the same for every shard and the merge */ timings?: File,
     /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
     /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
   ): Promise<Directory> {
@@ -225,12 +215,10 @@ export class Ci {
     /** a Slack-compatible incoming webhook URL, notified on failure */ slackWebhook?: Secret,
     /** a Discord-compatible webhook URL, notified on failure */ discordWebhook?: Secret,
     /** notify the webhooks on success too */ notifySuccess: boolean = false,
-    /** the sha under test, recorded in promotion/<sha>.json (with --staging-host: what staging runs) */
-    commit?: string,
+    /** the sha under test, for its promotion record (with --staging-host: what staging runs) */ commit?: string,
     /** how often to try staging before giving up (default from the config: 30) */ readyAttempts?: number,
     /** seconds between readiness attempts (default from the config: 10) */ readyInterval?: number,
-    /** the staging server: the record is also written there, to <staging-base-path>/.dep/e2e/<commit>.json */
-    stagingHost?: string,
+    /** the staging server, where the record goes: <staging-base-path>/.dep/e2e/<commit>.json */ stagingHost?: string,
     /** the SSH login on staging */ stagingUser: string = "deploy",
     /** DEPLOY_BASE on staging */ stagingBasePath?: string,
     /** the SSH port of staging */ stagingPort: number = 22,
@@ -394,7 +382,6 @@ export class Ci {
    * Write the success-metrics page: one self-contained HTML file with inline SVG charts, readable with no server.
    * Example: dagger call metrics-page --release-logs ./releases.jsonl --end-to-end-records ./e2e export --path metrics.html
    */
-  // Never cached: the default window ends today, and a persistent engine would otherwise replay an old window.
   @func({ cache: "never" })
   async metricsPage(
     /** copies of `.dep/releases.jsonl`, one per target */ releaseLogs: File[],

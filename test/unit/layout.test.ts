@@ -144,3 +144,18 @@ describe("scripts/ holds folders by role and only thin entry points loose", () =
     }
   });
 });
+
+describe("ci/src/index.ts, the module's front door", () => {
+  const text = readFileSync(join(ROOT, "ci/src/index.ts"), "utf8");
+
+  it("stays a list of functions a newcomer reads at once: at most 400 lines", () => {
+    expect(text.split("\n").length - 1).toBeLessThanOrEqual(400);
+  });
+
+  it("does no work of its own: every function body returns what a dagger/ runner gives", () => {
+    const bodies = [...text.matchAll(/^ {2}async \w+\([\s\S]*?\): Promise<[^>]+> \{\n([\s\S]*?)\n {2}\}$/gm)];
+    expect(bodies.length).toBeGreaterThanOrEqual(15);
+    for (const [, body] of bodies)
+      expect(body.split("\n").at(-1)?.trim()).toMatch(/^return (await )?run\w+\(|^return stagingCommitOf\(/);
+  });
+});
