@@ -21,7 +21,7 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
     runShards: async (plan) => {
       const { fe } = dirsOf(plan, sourceDir);
       rmSync(join(fe, E2E_WORK), { recursive: true, force: true });
-      await installOnce(plan.mergeJob, fe, env);
+      await installOnce(plan.installed, plan.mergeJob, fe, env);
       return Promise.all(plan.shardJobs.map((_, i) => shardEnd(plan, i + 1, fe, env)));
     },
     runBackend: async (plan) => {
@@ -29,17 +29,18 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
       const junit = join(be, E2E_PATHS.backendJunit);
       rmSync(junit, { force: true });
       const job = plan.backendJob;
-      for (const step of job.install) {
+      // Install, then every step before the last (Poetry's root package); the last (pytest) gives the result.
+      for (const step of [...job.install, ...job.steps.slice(0, -1)]) {
         const r = await runStep(job, step, be, env, plan.shardJobs.length);
         if (r.exitCode !== 0) return { exitCode: r.exitCode };
       }
-      const r = await runStep(job, job.steps[0], be, env, plan.shardJobs.length);
+      const r = await runStep(job, job.steps[job.steps.length - 1], be, env, plan.shardJobs.length);
       return { exitCode: r.exitCode, junit: existsSync(junit) ? readFileSync(junit, "utf8") : undefined };
     },
     merge: async (plan, blobDirs) => {
       const { fe } = dirsOf(plan, sourceDir);
       for (const d of [E2E_PATHS.blobs, E2E_PATHS.report]) rmSync(join(fe, d), { recursive: true, force: true });
-      await installOnce(plan.mergeJob, fe, env);
+      await installOnce(plan.installed, plan.mergeJob, fe, env);
       gatherBlobs(fe, blobDirs);
       const r = await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
       const json = join(fe, E2E_PATHS.json);
@@ -48,7 +49,7 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
     },
     runQuality: async (q) => {
       const fe = join(sourceDir, q.job.workdir);
-      await installOnce(q.job, fe, env);
+      await installOnce(q.installed, q.job, fe, env);
       const index = 0;
       return runQualityJob(q, fe, env, (job, step) => runStep(job, step, fe, env, index));
     },
@@ -68,7 +69,7 @@ export async function runShardAlone(
   const { fe } = dirsOf(plan, sourceDir);
   for (const d of [E2E_PATHS.blobDir(index), E2E_PATHS.resultsDir(index)])
     rmSync(join(fe, d), { recursive: true, force: true });
-  await installOnce(plan.mergeJob, fe, env);
+  await installOnce(plan.installed, plan.mergeJob, fe, env);
   const end = await shardEnd(plan, index, fe, env);
   const run = { index, files: plan.assignment.shards[index - 1].files, exitCode: end.exitCode, seconds: end.seconds };
   const blob = join(fe, E2E_PATHS.blobDir(index), E2E_PATHS.blobName(index));
@@ -79,15 +80,26 @@ function dirsOf(plan: E2ePlan, sourceDir: string): { fe: string; be: string } {
   return { fe: join(sourceDir, plan.mergeJob.workdir), be: join(sourceDir, plan.backendJob.workdir) };
 }
 
-/** `npm ci` wipes node_modules, so the shards share one install, run only when the lockfile is newer. */
-async function installOnce(job: Job, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const marker = join(cwd, "node_modules/.package-lock.json");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(cwd, "package-lock.json")).mtimeMs) return;
+/**
+ * A frozen install rewrites node_modules (npm ci wipes it), so the shards share one install, run only when the
+ * manager's marker (E2ePlan.installed) is missing or older than the lockfile.
+ */
+async function installOnce(
+  installed: E2ePlan["installed"] | undefined,
+  job: Job,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (installed && isInstalled(join(cwd, installed.marker), join(cwd, installed.lockfile))) return;
   for (const step of job.install) {
     const r = await runStep(job, step, cwd, env, 0);
     if (r.exitCode !== 0)
       throw new Error(`${job.name}: ${displayArgv(step.argv)} failed (exit ${r.exitCode}) in ${cwd}`);
   }
+}
+
+function isInstalled(marker: string, lockfile: string): boolean {
+  return existsSync(marker) && existsSync(lockfile) && statSync(marker).mtimeMs >= statSync(lockfile).mtimeMs;
 }
 
 /** Run shard `index` (1-based): its one Playwright step, timed; its blob folder when Playwright wrote the zip. */

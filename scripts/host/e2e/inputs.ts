@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
-import { E2eInputError, isSpecFile, playwrightVersion } from "../../../ci/src/plan/e2e/stage";
+import { E2eInputError, frontendLockfile, isSpecFile, playwrightVersion } from "../../../ci/src/plan/e2e/stage";
 import { fileTimings, MalformedReportError, parseReport } from "../../../ci/src/plan/e2e/playwrightReport";
 
 /** Spec files under the frontend's Playwright testDir, relative to it, sorted. */
@@ -15,13 +15,14 @@ export function listSpecFiles(sourceDir: string, c: PipelineConfig): string[] {
     .sort();
 }
 
-/** The installed @playwright/test version of the frontend. */
+/** The installed @playwright/test version of the frontend, from its package manager's lockfile. */
 export function frontendPlaywrightVersion(sourceDir: string, c: PipelineConfig): string {
   const fe = join(sourceDir, c.frontend.path);
-  const lock = join(fe, "package-lock.json");
+  const { manager, file } = frontendLockfile(c);
+  const lock = join(fe, file);
   return playwrightVersion(
     readFileSync(join(fe, "package.json"), "utf8"),
-    existsSync(lock) ? readFileSync(lock, "utf8") : undefined,
+    existsSync(lock) ? { manager, text: readFileSync(lock, "utf8") } : undefined,
   );
 }
 

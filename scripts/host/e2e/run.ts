@@ -16,6 +16,7 @@ import { PIPELINE_ROOT } from "./quality";
 import { startLocalApp, sleep, type LocalApp } from "../exampleApp";
 import { gitPort } from "../git";
 import { preflight } from "../preflight";
+import { provideNode } from "../node";
 import { runnerEnv } from "../stage";
 import { sendStageAlerts } from "../stageAlerts";
 
@@ -55,7 +56,12 @@ export async function runE2e(f: E2eFlags, sourceDir: string, c: PipelineConfig):
   try {
     const plan = await readE2ePlan(f, sourceDir, c, {
       reportOut,
-      preflight: (p) => preflight([...p.shardJobs.slice(0, 1), p.backendJob], sourceDir, env),
+      preflight: async (p) => {
+        const jobs = [...p.shardJobs.slice(0, 1), p.backendJob];
+        const node = await provideNode(jobs, env);
+        if (node) console.log(node);
+        await preflight(jobs, sourceDir, env);
+      },
       serve: async () => (app = await startLocalApp(sourceDir, c, env, (s) => console.log(`[app] ${s}`))),
     });
     const urls = { baseUrl: app?.baseUrl ?? f.baseUrl!, apiUrl: app?.apiUrl ?? f.apiUrl! };

@@ -10,6 +10,7 @@ import { e2eContext, finishPorts, printOutcome, readE2ePlan, resolveCommit, type
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
 import { preflight } from "../preflight";
+import { provideNode } from "../node";
 import { TOOLS_BIN } from "../stage";
 
 /**
@@ -97,6 +98,10 @@ async function splitPlan(
     );
   recordMode(f.record);
   const env = { ...process.env, PATH: [TOOLS_BIN, process.env.PATH ?? ""].join(delimiter) };
-  const preflightHere = (plan: E2ePlan) => preflight(jobsHere(plan), sourceDir, env);
+  const preflightHere = async (plan: E2ePlan) => {
+    const node = await provideNode(jobsHere(plan), env);
+    if (node) console.log(node);
+    await preflight(jobsHere(plan), sourceDir, env);
+  };
   return { plan: await readE2ePlan({ ...f, shards: String(total) }, sourceDir, c, { preflight: preflightHere }), env };
 }

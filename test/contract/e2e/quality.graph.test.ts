@@ -90,7 +90,7 @@ describe("end-to-end with the E2E quality checks (recorded GraphQL requests)", (
     expect(text).toContain("projects: [{ name: browser }]");
     const tail = got.slice(got.indexOf(`env CHROME_PATH=${CHROME}`));
     expect(tail.filter((l) => l.startsWith("exec "))).toEqual([
-      "exec npx playwright test --config .e2e/quality/playwright.config.mjs --update-snapshots=none (expect ANY)",
+      "exec npx --no-install playwright test --config .e2e/quality/playwright.config.mjs --update-snapshots=none (expect ANY)",
       `exec node /opt/quality-tools/node_modules/lighthouse/cli/index.js ${staging.url}/ --only-categories=performance` +
         " --output=json --output=html --output-path=.e2e/quality/lighthouse/home --quiet --chrome-flags=--no-sandbox" +
         " --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update" +

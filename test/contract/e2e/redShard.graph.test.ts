@@ -49,7 +49,7 @@ function oomKilled(index: number): EngineAnswers {
   return {
     fail: (chain) =>
       callsUnder(chain).some((c) => c.field === "withExec" && String(c.args.args).includes(`--shard=${index}/`))
-        ? { exec: { argv: ["npx", "playwright", "test"], exitCode: 137, stdout: "", stderr: "Killed" } }
+        ? { exec: { argv: ["npx", "--no-install", "playwright", "test"], exitCode: 137, stdout: "", stderr: "Killed" } }
         : undefined,
   };
 }

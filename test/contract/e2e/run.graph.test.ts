@@ -56,7 +56,7 @@ const shardShape = (url: string, i: number) => [
   "env PIPELINE_RUN_ID=<run>",
   `env PLAYWRIGHT_BLOB_OUTPUT_DIR=.e2e/blob-${i}`,
   `env PLAYWRIGHT_BLOB_OUTPUT_NAME=report-${i}.zip`,
-  `exec npx playwright test --shard=${i}/3 --grep @smoke --reporter=blob --output=.e2e/results-${i} --pass-with-no-tests (expect ANY)`,
+  `exec npx --no-install playwright test --shard=${i}/3 --grep @smoke --reporter=blob --output=.e2e/results-${i} --pass-with-no-tests (expect ANY)`,
 ];
 
 /** An E2E run on staging, recorded; the engine answers as after a real run whose results.json holds `tests`. */
@@ -150,7 +150,7 @@ describe("end-to-end container graph (recorded GraphQL requests)", () => {
       "env PLAYWRIGHT_HTML_OPEN=never",
       "env PLAYWRIGHT_JSON_OUTPUT_FILE=.e2e/report/results.json",
       "env PLAYWRIGHT_JUNIT_OUTPUT_FILE=.e2e/report/junit.xml",
-      "exec npx playwright merge-reports --config . --reporter=html,json,junit .e2e/blobs (expect ANY)",
+      "exec npx --no-install playwright merge-reports --config . --reporter=html,json,junit .e2e/blobs (expect ANY)",
     ]);
     const shardLeaves = leaves
       .map((c, i) => [c, i] as const)
@@ -158,7 +158,8 @@ describe("end-to-end container graph (recorded GraphQL requests)", () => {
     expect(Math.max(...shardLeaves.map(([, i]) => i))).toBeLessThan(leaves.indexOf(merge));
     const fed = merge
       .filter((c) => c.field === "withDirectory" && c.args.path === "/src/frontend/.e2e/blobs")
-      .map((c) => execsOf(containerCalls([...(c.args.source as Chain), { field: "id", args: {} }])).at(-1)?.[3]);
+      .map((c) => execsOf(containerCalls([...(c.args.source as Chain), { field: "id", args: {} }])).at(-1))
+      .map((argv) => argv?.find((a) => a.startsWith("--shard=")));
     expect(fed).toEqual(["--shard=1/3", "--shard=2/3", "--shard=3/3"]);
   });
 

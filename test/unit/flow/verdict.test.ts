@@ -31,9 +31,12 @@ async function lines(yaml: string, scans: (name: string) => ScanCase, e2e: "gree
     saveQualityReport: async () => undefined,
   });
   const base = { name: "e2e", steps: [], env: {} } as unknown as Job;
-  const e2eOut = await e2eQualityFlow(planQuality(c.quality, base, "http://127.0.0.1:3000", "/tools"), {
-    runQuality: async () => ({ outputs: e2eOutputs(e2e), dir: "quality" }),
-  });
+  const e2eOut = await e2eQualityFlow(
+    planQuality(c.quality, base, "http://127.0.0.1:3000", "/tools", ["npx", "--no-install", "playwright"]),
+    {
+      runQuality: async () => ({ outputs: e2eOutputs(e2e), dir: "quality" }),
+    },
+  );
   const results = [...fast.results, ...(e2eOut.results ?? [])];
   return { ran, results, lines: results.map((r) => r.verdict) };
 }

@@ -23,10 +23,10 @@ function imagesInUse(): Record<string, string> {
     timings: new Map(),
     baseUrl: "https://staging.example.com",
     apiUrl: "https://api.staging.example.com",
-    playwrightVersion: playwrightVersion(
-      readFileSync(`${FRONTEND}/package.json`, "utf8"),
-      readFileSync(`${FRONTEND}/package-lock.json`, "utf8"),
-    ),
+    playwrightVersion: playwrightVersion(readFileSync(`${FRONTEND}/package.json`, "utf8"), {
+      manager: "npm",
+      text: readFileSync(`${FRONTEND}/package-lock.json`, "utf8"),
+    }),
   });
   const jobs = [...fast.jobs, ...e2e.shardJobs, e2e.mergeJob, e2e.backendJob];
   return {

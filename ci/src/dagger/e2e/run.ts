@@ -3,7 +3,7 @@ import { e2eFlow, type E2eContext, type E2ePorts } from "../../flow/e2e";
 import { readConfig } from "../config";
 import { newRunId } from "../runId";
 import { sendStageAlerts, type AlertSecrets } from "../stageAlerts";
-import { isSpecFile, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
+import { frontendLockfile, isSpecFile, playwrightVersion, type E2ePlan } from "../../plan/e2e/stage";
 import type { PipelineConfig } from "../../plan/config/defaults";
 import { e2eStartFlow, type E2eStartPorts } from "../../flow/e2eStart";
 import type { WebhookKind } from "../../plan/e2e/notify";
@@ -90,20 +90,22 @@ export async function readE2ePlan(a: E2eBase): Promise<E2ePlan> {
 /** The start's ports on the engine: the source Directory, fetch for the probe, a timer, stderr for the log. */
 export function startPorts(a: E2eBase, c: PipelineConfig): E2eStartPorts {
   const fe = c.frontend.path;
+  const lock = frontendLockfile(c);
   return {
     readSource: async () => {
-      const [files, pkg, lock, timings] = await Promise.all([
+      const [files, pkg, locked, timings] = await Promise.all([
         listSpecs(a.source.directory(`${fe}/${c.e2e.testDir}`)),
         a.source.file(`${fe}/package.json`).contents(),
         a.source
-          .file(`${fe}/package-lock.json`)
+          .file(`${fe}/${lock.file}`)
           .contents()
+          .then((text) => ({ manager: lock.manager, text }))
           .catch(() => undefined),
         a.timings
           ? a.timings.contents().then((t) => fileTimings(parseReport(t, "--timings")))
           : Promise.resolve(new Map<string, number>()),
       ]);
-      return { files, timings, playwrightVersion: playwrightVersion(pkg, lock) };
+      return { files, timings, playwrightVersion: playwrightVersion(pkg, locked) };
     },
     // The engine's images bring their own tools.
     preflight: async () => undefined,

@@ -6,7 +6,11 @@ import type { Suite } from "./summary";
 import { toArgv } from "../config/command";
 import type { Job, Step } from "../job";
 import { thresholdOf } from "../config/thresholds";
-import { installArgv } from "../fastTests/backend";
+import { backendToolchain } from "../fastTests/backend";
+import { frontendToolchain } from "../fastTests/frontend";
+import { splitManager } from "../config/toolchains";
+import { JS_LOCKFILES, jsExec, jsInstallMarker, managerArgv, type JsManager } from "../toolchain/javascript";
+import { lockedVersion } from "../toolchain/lockfile";
 import { CONTAINER_TOOLS_DIR, planQuality, type QualityPlan } from "./quality/plan";
 
 /** Where a run keeps its files, relative to the frontend directory (git-ignored). */
@@ -56,6 +60,11 @@ export interface E2ePlan {
   backendJob: Job;
   /** The E2E quality checks (a11y, budgets, visual); none when all are off. */
   quality?: QualityPlan;
+  /**
+   * How a runner sharing one frontend checkout tells the install is done (relative to the frontend): the manager's
+   * marker newer than the lockfile.
+   */
+  installed: { marker: string; lockfile: string };
 }
 
 /** Plan an E2E run. Pure: the runner lists the spec files and reads the timings first. */
@@ -74,40 +83,52 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
   const { shards, warning } = validateShardCount(input.shards, input.files.length);
   const assignment = assignShards(input.files, shards, input.timings);
   const image = playwrightImage(input.playwrightVersion);
+  const pm = splitManager(c.frontend.packageManager);
+  const playwright = jsExec(pm.manager, "playwright");
+  const installed = { marker: jsInstallMarker(pm), lockfile: JS_LOCKFILES[pm.manager] };
+  const qualityBase = nodeJob(c, "e2e-quality", image, input, []);
+  const tools = input.qualityTools ?? CONTAINER_TOOLS_DIR;
+  const quality = planQuality(c.quality, qualityBase, input.baseUrl, tools, playwright);
   return {
     suite,
     assignment,
     warnings: warning ? [warning] : [],
     shardJobs: assignment.shards.map((s) =>
-      nodeJob(c, `e2e-shard-${s.index}`, image, input, [shardStep(c, suite, assignment, s.index, s.files)]),
+      nodeJob(c, `e2e-shard-${s.index}`, image, input, [shardStep(c, suite, assignment, s.index, s.files, playwright)]),
     ),
-    mergeJob: nodeJob(c, "e2e-merge", image, input, [mergeStep()]),
+    mergeJob: nodeJob(c, "e2e-merge", image, input, [mergeStep(playwright)]),
     backendJob: backendE2eJob(c, input.apiUrl),
-    quality: planQuality(
-      c.quality,
-      nodeJob(c, "e2e-quality", image, input, []),
-      input.baseUrl,
-      input.qualityTools ?? CONTAINER_TOOLS_DIR,
-    ),
+    quality: quality && { ...quality, installed },
+    installed,
   };
 }
 
-/** The installed @playwright/test version: the lockfile's, else an exact package.json pin. */
-export function playwrightVersion(packageJson: string, packageLock?: string): string {
-  const locked = packageLock
-    ? (JSON.parse(packageLock) as { packages?: Record<string, { version?: string }> }).packages?.[
-        "node_modules/@playwright/test"
-      ]?.version
-    : undefined;
-  if (locked) return locked;
+/** A frontend lockfile as the runner read it: the manager that wrote it and its text. */
+export interface FrontendLock {
+  manager: JsManager;
+  text: string;
+}
+
+/** The frontend's lockfile (relative to it) that tells the installed @playwright/test: its manager's own. */
+export function frontendLockfile(c: PipelineConfig): { manager: JsManager; file: string } {
+  const { manager } = splitManager(c.frontend.packageManager);
+  return { manager, file: JS_LOCKFILES[manager] };
+}
+
+/** The installed @playwright/test version: the manager's lockfile's, else an exact package.json pin. */
+export function playwrightVersion(packageJson: string, lock?: FrontendLock): string {
   const pkg = JSON.parse(packageJson) as {
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
   };
   const pinned = pkg.devDependencies?.["@playwright/test"] ?? pkg.dependencies?.["@playwright/test"];
+  const locked = lock && lockedVersion(lock.manager, lock.text, "@playwright/test", pinned);
+  if (locked) return locked;
   if (pinned && /^\d+\.\d+\.\d+$/.test(pinned)) return pinned;
+  const manager = lock?.manager ?? "npm";
+  const add = manager === "npm" ? "npm i" : `${managerArgv(manager).join(" ")} add`;
   throw new E2eInputError(
-    `cannot tell the @playwright/test version (package.json has ${pinned ? `"${pinned}", not an exact version,` : "none"} and package-lock.json has none). Run \`npm i -D -E @playwright/test\` in the frontend.`,
+    `cannot tell the @playwright/test version (package.json has ${pinned ? `"${pinned}", not an exact version,` : "none"} and ${JS_LOCKFILES[manager]} has none). Run \`${add} -D -E @playwright/test\` in the frontend.`,
   );
 }
 
@@ -128,7 +149,15 @@ function checkUrl(flag: string, url: string): void {
     throw new E2eInputError(`${flag} "${url}" is not an http(s) URL. Pass e.g. ${flag} http://127.0.0.1:3000`);
 }
 
-function shardStep(c: PipelineConfig, suite: Suite, a: ShardAssignment, index: number, files: string[]): Step {
+/** One shard's Playwright run; `playwright` runs the frontend's own binary through its manager (jsExec). */
+function shardStep(
+  c: PipelineConfig,
+  suite: Suite,
+  a: ShardAssignment,
+  index: number,
+  files: string[],
+  playwright: string[],
+): Step {
   const filters =
     a.mode === "balanced"
       ? files.map((f) => `/\\/${escapeRegExp(`${c.e2e.testDir}/${f}`)}$/`)
@@ -136,8 +165,7 @@ function shardStep(c: PipelineConfig, suite: Suite, a: ShardAssignment, index: n
   return {
     name: "playwright",
     argv: [
-      "npx",
-      "playwright",
+      ...playwright,
       "test",
       ...filters,
       ...(suite === "smoke" ? ["--grep", c.e2e.smokeTag] : []),
@@ -152,12 +180,12 @@ function shardStep(c: PipelineConfig, suite: Suite, a: ShardAssignment, index: n
   };
 }
 
-function mergeStep(): Step {
+function mergeStep(playwright: string[]): Step {
   return {
     name: "merge-reports",
     // `--config .` (the frontend's own Playwright config) gives merge-reports the local testDir, so blobs
     // recorded under another machine's checkout path still merge ("recorded with different test directories").
-    argv: ["npx", "playwright", "merge-reports", "--config", ".", "--reporter=html,json,junit", E2E_PATHS.blobs],
+    argv: [...playwright, "merge-reports", "--config", ".", "--reporter=html,json,junit", E2E_PATHS.blobs],
     env: {
       PLAYWRIGHT_HTML_OUTPUT_DIR: E2E_PATHS.html,
       PLAYWRIGHT_HTML_OPEN: "never",
@@ -167,21 +195,19 @@ function mergeStep(): Step {
   };
 }
 
+/** A Playwright job in the frontend: the fast-tests frontend job's toolchain (manager, caches, env), plus Chromium. */
 function nodeJob(c: PipelineConfig, name: string, image: string, input: E2eInput, steps: Step[]): Job {
-  const fe = c.frontend;
+  const tc = frontendToolchain(c);
   return {
     name,
     stage: "e2e",
     image,
-    workdir: fe.path,
-    manifests: ["package.json", "package-lock.json"],
-    install: [{ name: "install", argv: toArgv(fe.install, "frontend.install") }],
+    ...tc,
     steps,
-    caches: [{ key: `${c.cacheNamespace}-npm`, path: "/root/.npm" }],
-    env: { ...fe.env, CI: "true", BASE_URL: input.baseUrl, API_URL: input.apiUrl },
+    env: { ...tc.env, CI: "true", BASE_URL: input.baseUrl, API_URL: input.apiUrl },
     services: [],
     tools: [
-      { bin: "node", minMajor: Number.parseInt(fe.nodeVersion, 10), installHint: `install Node.js ${fe.nodeVersion}` },
+      ...tc.tools,
       {
         bin: "chromium",
         installHint: "apt-get install chromium (or run scripts/setup.sh); never `npx playwright install`",
@@ -192,16 +218,18 @@ function nodeJob(c: PipelineConfig, name: string, image: string, input: E2eInput
   };
 }
 
+/** The backend's E2E pytest: the fast-tests backend job's toolchain (uv, Poetry or requirements files). */
 function backendE2eJob(c: PipelineConfig, apiUrl: string): Job {
   const be = c.backend;
+  const { root, ...tc } = backendToolchain(c);
   return {
     name: "backend-e2e",
     stage: "e2e",
     image: be.image,
-    workdir: be.path,
-    manifests: ["pyproject.toml", "uv.lock"],
-    install: [{ name: "install", argv: installArgv(c) }],
+    ...tc,
     steps: [
+      // Poetry's root package (a src/ layout) once the source is there; the runners run the last step as the result.
+      ...root,
       {
         name: "pytest-e2e",
         argv: [
@@ -214,8 +242,7 @@ function backendE2eJob(c: PipelineConfig, apiUrl: string): Job {
         ],
       },
     ],
-    caches: [{ key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" }],
-    env: { ...be.env, API_URL: apiUrl },
+    env: { ...tc.env, API_URL: apiUrl },
     services: [],
     tools: [{ bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` }],
     artifacts: [E2E_PATHS.backendJunit],

@@ -1,21 +1,23 @@
 import type { PipelineConfig } from "../config/defaults";
 import { UV_VERSION } from "../images";
 import { toArgv } from "../config/command";
-import type { Job } from "../job";
+import type { Job, Step } from "../job";
 import { planMongoService } from "./mongo";
 import { thresholdOf } from "../config/thresholds";
 import { POETRY_ENV, pyInstall, pyManifests } from "../toolchain/python";
 import { WORKER_DB_MODULE, WORKER_DB_PLUGIN, XDIST_REQUIREMENT, type Workers } from "./workers";
 
-/** Plan the backend job: a frozen install (uv, Poetry or uv pip), then pytest with coverage against MongoDB. */
-export function planBackendJob(c: PipelineConfig): Job {
+/** What every backend job shares, by its package manager: manifests, frozen and root installs, caches, env. */
+export interface BackendToolchain extends Pick<Job, "workdir" | "manifests" | "install" | "caches" | "env"> {
+  /** Steps that need the source (Poetry installs the project's own package); the job's tests wait for them. */
+  root: Step[];
+}
+
+/** The backend's toolchain as fast-tests and the E2E pytest both run it (uv, Poetry or requirements files). */
+export function backendToolchain(c: PipelineConfig): BackendToolchain {
   const be = c.backend;
   const steps = pyInstall(be.packageManager, be.requirements);
-  const xdist = pytestWorkers(c);
   return {
-    name: "backend",
-    stage: "fast-tests",
-    image: be.image,
     workdir: be.path,
     manifests: pyManifests(be.packageManager, be.requirements, be.requirementIncludes),
     install: [
@@ -23,14 +25,33 @@ export function planBackendJob(c: PipelineConfig): Job {
       ...steps.deps.slice(0, -1).map((argv) => ({ name: "venv", argv })),
       { name: "install", argv: installArgv(c) },
     ],
+    root: steps.root.map((argv) => ({ name: "install-root", argv })),
+    caches: [
+      { key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" },
+      ...(be.packageManager === "poetry" ? [{ key: `${c.cacheNamespace}-poetry`, path: "/root/.cache/pypoetry" }] : []),
+    ],
+    env: { ...(be.packageManager === "poetry" ? POETRY_ENV : {}), ...be.env },
+  };
+}
+
+/** Plan the backend job: a frozen install (uv, Poetry or uv pip), then pytest with coverage against MongoDB. */
+export function planBackendJob(c: PipelineConfig): Job {
+  const be = c.backend;
+  const { root, ...tc } = backendToolchain(c);
+  const xdist = pytestWorkers(c);
+  return {
+    name: "backend",
+    stage: "fast-tests",
+    image: be.image,
+    ...tc,
     // Poetry installs the project's own package once its source is there (a src/ layout is imported, not found).
     // pytest waits for it: run beside it, the package is not importable yet.
     steps: [
-      ...steps.root.map((argv) => ({ name: "install-root", argv })),
+      ...root,
       {
         name: "pytest",
         argv: pytestArgv(c),
-        ...(steps.root.length ? { after: ["install-root"] } : {}),
+        ...(root.length ? { after: ["install-root"] } : {}),
         ...(xdist
           ? {
               workers: xdist,
@@ -40,12 +61,8 @@ export function planBackendJob(c: PipelineConfig): Job {
           : {}),
       },
     ],
-    caches: [
-      { key: `${c.cacheNamespace}-uv`, path: "/root/.cache/uv" },
-      ...(be.packageManager === "poetry" ? [{ key: `${c.cacheNamespace}-poetry`, path: "/root/.cache/pypoetry" }] : []),
-    ],
     // uv picks this interpreter (the image's in Dagger; the host runner narrows it to a path it found).
-    env: { ...(be.packageManager === "poetry" ? POETRY_ENV : {}), ...be.env, UV_PYTHON: be.pythonVersion },
+    env: { ...tc.env, UV_PYTHON: be.pythonVersion },
     services: [planMongoService(c, xdist !== undefined)],
     tools: [
       { bin: "uv", installHint: `pip install uv==${UV_VERSION} (or run scripts/setup.sh)` },

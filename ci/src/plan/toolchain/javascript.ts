@@ -107,6 +107,17 @@ export function yarnPathOf(yarnrc: string | undefined): string | undefined {
   return path && !path.startsWith("/") && !path.split("/").includes("..") ? path : undefined;
 }
 
+/**
+ * The file each manager's install leaves in the frontend (relative to it), rewritten by every install: newer than the
+ * lockfile, the installed tree matches it. yarn berry writes its install state under .yarn for both linkers (with
+ * Plug'n'Play there is no node_modules at all).
+ */
+export function jsInstallMarker(c: Pick<JsManagerChoice, "manager" | "berry">): string {
+  if (c.manager === "pnpm") return "node_modules/.modules.yaml";
+  if (c.manager === "yarn") return c.berry ? ".yarn/install-state.gz" : "node_modules/.yarn-integrity";
+  return "node_modules/.package-lock.json";
+}
+
 /** Where each manager keeps its download cache inside the node image (and corepack its managers). */
 export function jsCachePaths(manager: JsManager, berry: boolean): { name: string; path: string }[] {
   const corepack = { name: "corepack", path: "/root/.cache/node/corepack" };

@@ -5,6 +5,7 @@ import {
   jsEnv,
   jsExec,
   jsInstall,
+  jsInstallMarker,
   jsManifests,
   jsRun,
   yarnPathOf,
@@ -83,6 +84,16 @@ describe("commands", () => {
       "/root/.local/share/pnpm/store",
     ]);
     expect(jsCachePaths("npm", false)).toEqual([{ name: "npm", path: "/root/.npm" }]);
+  });
+});
+
+describe("jsInstallMarker", () => {
+  // Each seen written by the real install (pnpm 10.12.1, yarn 1.22.22, yarn 4.9.2 with Plug'n'Play) on a fixture copy.
+  it("names the file each manager's install rewrites, berry's outside node_modules (Plug'n'Play has none)", () => {
+    expect(jsInstallMarker({ manager: "npm", berry: false })).toBe("node_modules/.package-lock.json");
+    expect(jsInstallMarker({ manager: "pnpm", berry: false })).toBe("node_modules/.modules.yaml");
+    expect(jsInstallMarker({ manager: "yarn", berry: false })).toBe("node_modules/.yarn-integrity");
+    expect(jsInstallMarker({ manager: "yarn", berry: true })).toBe(".yarn/install-state.gz");
   });
 });
 

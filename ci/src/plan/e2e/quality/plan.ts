@@ -25,17 +25,28 @@ export interface QualityPlan {
   job: Job;
   /** Installs the pinned tools into `toolsDir` (a container has none; the host runner brings its own). */
   toolsInstall: Step;
+  /** The frontend install's marker and lockfile (E2ePlan.installed), for a runner sharing the shards' install. */
+  installed?: { marker: string; lockfile: string };
 }
 
-/** The quality job built on an E2E node job (image, install, caches); none when every check is off. */
-export function planQuality(q: E2eChecksConfig, base: Job, baseUrl: string, toolsDir: string): QualityPlan | undefined {
+/**
+ * The quality job built on an E2E node job (image, install, caches); none when every check is off. `playwright` runs
+ * the frontend's own Playwright through its manager (e.g. `corepack pnpm exec playwright`).
+ */
+export function planQuality(
+  q: E2eChecksConfig,
+  base: Job,
+  baseUrl: string,
+  toolsDir: string,
+  playwright: string[],
+): QualityPlan | undefined {
   if (!q.a11y.enabled && !q.budgets.enabled && !q.visual.enabled) return undefined;
   const steps: Step[] = [];
   if (q.a11y.enabled || q.visual.enabled)
     steps.push({
       name: "quality-spec",
       // none: a missing baseline fails the check instead of being written into the checkout.
-      argv: ["npx", "playwright", "test", "--config", QUALITY_PATHS.config, "--update-snapshots=none"],
+      argv: [...playwright, "test", "--config", QUALITY_PATHS.config, "--update-snapshots=none"],
     });
   if (q.budgets.enabled) steps.push(...q.budgets.pages.map((p) => lighthouseStep(baseUrl, p, toolsDir)));
   return {
