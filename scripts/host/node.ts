@@ -67,9 +67,13 @@ export async function nodeForJob(
  * Put the Node the first of `jobs` that needs Node pins first on `env`'s PATH, in place: the E2E jobs (and the app a
  * run serves) share one env. Returns the line the run prints; none when no job needs Node.
  */
-export async function provideNode(jobs: Job[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function provideNode(
+  jobs: Job[],
+  env: NodeJS.ProcessEnv,
+  cache = NODE_CACHE,
+): Promise<string | undefined> {
   const job = jobs.find((j) => j.tools.some((t) => t.bin === "node" && t.range));
-  const node = job && (await nodeForJob(job, env));
+  const node = job && (await nodeForJob(job, env, true, cache));
   if (node) Object.assign(env, node.overrides);
   return node?.line;
 }

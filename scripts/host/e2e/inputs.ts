@@ -20,10 +20,10 @@ export function frontendPlaywrightVersion(sourceDir: string, c: PipelineConfig):
   const fe = join(sourceDir, c.frontend.path);
   const { manager, file } = frontendLockfile(c);
   const lock = join(fe, file);
-  return playwrightVersion(
-    readFileSync(join(fe, "package.json"), "utf8"),
-    existsSync(lock) ? { manager, text: readFileSync(lock, "utf8") } : undefined,
-  );
+  return playwrightVersion(readFileSync(join(fe, "package.json"), "utf8"), {
+    manager,
+    text: existsSync(lock) ? readFileSync(lock, "utf8") : undefined,
+  });
 }
 
 /**

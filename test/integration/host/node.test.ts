@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { StageFailure } from "../../../ci/src/plan/errors";
 import type { Job } from "../../../ci/src/plan/job";
-import { checkIntegrity, nodeForJob } from "../../../scripts/host/node";
+import { checkIntegrity, nodeForJob, provideNode } from "../../../scripts/host/node";
 
 /** A job that needs only Node in `range`. */
 function jobPinning(range: string): Job {
@@ -52,6 +52,16 @@ describe("nodeForJob", () => {
     const env = { ...process.env, npm_config_registry: "http://127.0.0.1:9/" };
     const r = await nodeForJob(jobPinning("24"), env, true, cache);
     expect(r?.line).toMatch(/provisioned earlier/);
+  });
+
+  it("provideNode puts the first Node-pinning job's Node first on the shared env's PATH (E2E), none without one", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, npm_config_registry: "http://127.0.0.1:9/" };
+    const backend = { ...jobPinning("24"), name: "backend-e2e", tools: [] };
+    expect(await provideNode([backend], env)).toBeUndefined();
+    expect(env.PATH).toBe(process.env.PATH);
+    const line = await provideNode([backend, { ...jobPinning("24"), name: "e2e-shard-1" }], env, cache);
+    expect(line).toMatch(/^node 24\.\d+\.\d+ for e2e-shard-1: .*provisioned earlier/);
+    expect(spawnSync("node", ["--version"], { env, encoding: "utf8" }).stdout).toMatch(/^v24\./);
   });
 
   it("refuses bytes that do not match the registry's integrity", () => {

@@ -100,7 +100,7 @@ export function startPorts(a: E2eBase, c: PipelineConfig): E2eStartPorts {
           .file(`${fe}/${lock.file}`)
           .contents()
           .then((text) => ({ manager: lock.manager, text }))
-          .catch(() => undefined),
+          .catch(() => ({ manager: lock.manager })),
         a.timings
           ? a.timings.contents().then((t) => fileTimings(parseReport(t, "--timings")))
           : Promise.resolve(new Map<string, number>()),

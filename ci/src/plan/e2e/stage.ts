@@ -103,10 +103,10 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
   };
 }
 
-/** A frontend lockfile as the runner read it: the manager that wrote it and its text. */
+/** A frontend lockfile as the runner read it: the manager that writes it, and its text (none: no such file). */
 export interface FrontendLock {
   manager: JsManager;
-  text: string;
+  text?: string;
 }
 
 /** The frontend's lockfile (relative to it) that tells the installed @playwright/test: its manager's own. */
@@ -122,7 +122,7 @@ export function playwrightVersion(packageJson: string, lock?: FrontendLock): str
     devDependencies?: Record<string, string>;
   };
   const pinned = pkg.devDependencies?.["@playwright/test"] ?? pkg.dependencies?.["@playwright/test"];
-  const locked = lock && lockedVersion(lock.manager, lock.text, "@playwright/test", pinned);
+  const locked = lock?.text && lockedVersion(lock.manager, lock.text, "@playwright/test", pinned);
   if (locked) return locked;
   if (pinned && /^\d+\.\d+\.\d+$/.test(pinned)) return pinned;
   const manager = lock?.manager ?? "npm";

@@ -267,7 +267,9 @@ describe("playwrightVersion", () => {
     expect(() => playwrightVersion(pkg, { manager: "pnpm", text: "lockfileVersion: '9.0'\n" })).toThrow(
       /pnpm-lock\.yaml has none\)\. Run `corepack pnpm add -D -E @playwright\/test`/,
     );
-    expect(() => playwrightVersion(pkg, { manager: "yarn", text: "" })).toThrow(/yarn add -D -E @playwright\/test/);
+    expect(() => playwrightVersion(pkg, { manager: "yarn" })).toThrow(
+      /yarn\.lock has none\)\. Run `corepack yarn add -D -E @playwright\/test`/,
+    );
   });
 
   it("takes an exact package.json pin without a lockfile, and refuses a range", () => {
