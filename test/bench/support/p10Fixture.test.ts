@@ -45,6 +45,6 @@ describe("the P10 fixture", () => {
   });
 
   it("lives in a cache folder named by its sizes", () => {
-    expect(fixtureDir(DEFAULT_SIZE, "/c")).toBe("/c/autoauthor-bench/p10-130-2000-40000-12-40-1200/repo");
+    expect(fixtureDir(DEFAULT_SIZE, "/c")).toBe("/c/autoauthor-bench/p10-130-2000-2000000-12-40-1200/repo");
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { ConfigError } from "../../../../ci/src/plan/config/error";
 import { InputError } from "../../../../ci/src/plan/errors";
+import { formatCriticalPath, planCriticalPath } from "../../../../ci/src/plan/fastTests/criticalPath";
 import { planFrontendJob } from "../../../../ci/src/plan/fastTests/frontend";
 import {
   chainParent,
@@ -131,6 +132,41 @@ describe("simulateSchedule", () => {
   it("is sequential on one core", () => {
     const t = simulateSchedule(nodes, durations, 1);
     expect(Math.max(...t.map((x) => x.end))).toBe(49);
+  });
+});
+
+/**
+ * Why a test runner waits for all the cores rather than starting on the one that is free: the frontend of the
+ * 2026-12-05 P10 run (docs/performance.md), replayed. Its summary said "install 52.5s → lint 17.5s → build 9.8s →
+ * unit 67.3s = 147.0s"; typecheck ended between lint's end and build's (it is not on the path), taken as 22 s here.
+ * jest with one worker took 95.9 s in the same run's seed-style job. Its workers are fixed when it starts.
+ */
+describe("simulateSchedule on the P10 run's measured step times", () => {
+  const measured = { install: 52.5, lint: 17.5, typecheck: 22, unit: 67.3, build: 9.8 };
+  const frontend = (unitCores: number) => [
+    node("install"),
+    node("lint", ["install"]),
+    node("typecheck", ["install"]),
+    node("unit", ["install"], unitCores),
+    node("build", ["install"]),
+  ];
+  const end = (t: StepTiming[]) => Math.max(...t.map((x) => x.end));
+
+  it("replays the run: the same critical path and length", () => {
+    const t = simulateSchedule(frontend(Number.POSITIVE_INFINITY), measured, 2);
+    expect(formatCriticalPath(planCriticalPath(t))).toBe(
+      "critical path: install 52.5s → lint 17.5s → build 9.8s → unit 67.3s = 147.1s",
+    );
+  });
+
+  it("would end 19 s later if jest started on the first free core with one worker", () => {
+    const t = simulateSchedule(frontend(1), { ...measured, unit: 95.9 }, 2);
+    expect(end(t) - end(simulateSchedule(frontend(Number.POSITIVE_INFINITY), measured, 2))).toBeCloseTo(18.8, 1);
+  });
+
+  it("would end no sooner if jest went first with both cores: the one-core checks then fill the same time after it", () => {
+    const first = [frontend(2)[0], frontend(2)[3], frontend(2)[1], frontend(2)[2], frontend(2)[4]];
+    expect(end(simulateSchedule(first, measured, 2))).toBeCloseTo(147.1, 1);
   });
 });
 
