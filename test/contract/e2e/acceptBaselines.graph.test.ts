@@ -16,7 +16,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** An exported E2E report's quality folder: the spec's record of the page and, if taken, its actual screenshot. */
-function report(o: { record: boolean; actual: boolean }): string {
+function report(o: { record: boolean | string; actual: boolean }): string {
   const dir = mkdtempSync(join(tmpdir(), "e2e-report-"));
   dirs.push(dir);
   const results = join(dir, "quality/results/quality-visual--debian-chromium");
@@ -24,7 +24,8 @@ function report(o: { record: boolean; actual: boolean }): string {
   mkdirSync(join(dir, "quality/visual"));
   copyFileSync(join(RED, "visual.json"), join(dir, "quality/visual.json"));
   writeFileSync(join(dir, "quality/results/.last-run.json"), '{"status":"failed"}');
-  if (o.record) copyFileSync(join(RED, "visual-home.json"), join(dir, "quality/visual/home.json"));
+  if (typeof o.record === "string") writeFileSync(join(dir, "quality/visual/home.json"), o.record);
+  else if (o.record) copyFileSync(join(RED, "visual-home.json"), join(dir, "quality/visual/home.json"));
   if (o.actual) {
     copyFileSync(join(RED, "home-actual.png"), join(results, "home-actual.png"));
     copyFileSync(join(RED, "home-actual.png"), join(results, "home-diff.png"));
@@ -68,4 +69,20 @@ describe("acceptBaselines (recorded GraphQL requests)", () => {
     }));
     await expect(call.outcome).rejects.toThrow(/^input error: .*Re-run end-to-end, export its report/);
   }, 120_000);
+
+  it.each([
+    ['{"page":"/","slug":"home","baseline":"../../../../.bashrc.png"}', /not a screenshot file name/],
+    ["{ garbled", /quality\/visual\/home\.json is not a visual record/],
+  ])(
+    "refuses a report whose record is hostile or garbled (%s), before any file is returned",
+    async (record, message) => {
+      const call = await recordCall("acceptBaselines", (dag) => ({
+        report: dag.host().directory(report({ record, actual: true })),
+      }));
+      await expect(call.outcome).rejects.toThrow(message);
+      await expect(call.outcome).rejects.toThrow(/^input error: /);
+      expect(filesOf(call.rec.chains)).toEqual({});
+    },
+    120_000,
+  );
 });

@@ -4,7 +4,7 @@
  */
 import { dag, type Directory } from "@dagger.io/dagger";
 import { InputError } from "../../plan/errors";
-import { acceptedBaselines, type VisualRecord } from "../../plan/e2e/quality/visual";
+import { acceptedBaselines, parseVisualRecord } from "../../plan/e2e/quality/visual";
 
 const RESULTS = "quality/results/";
 const RECORDS = "quality/visual/";
@@ -15,7 +15,7 @@ export async function runAcceptBaselines(report: Directory): Promise<Directory> 
   const files = paths.filter((p) => p.startsWith(RESULTS)).map((p) => p.slice(RESULTS.length));
   const recordPaths = paths.filter((p) => p.startsWith(RECORDS) && p.endsWith(".json"));
   const records = await Promise.all(
-    recordPaths.map(async (p) => JSON.parse(await report.file(p).contents()) as VisualRecord),
+    recordPaths.map(async (p) => parseVisualRecord(await report.file(p).contents(), p)),
   );
   const taken = acceptedBaselines(files, records);
   if (!taken.length && files.some((f) => f.endsWith("-actual.png")))

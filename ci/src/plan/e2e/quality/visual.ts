@@ -1,5 +1,7 @@
 /** Judge the screenshot comparisons from the quality run's Playwright JSON report. Pure. */
 import type { VisualConfig } from "../../config/quality/e2eChecks";
+import { InputError } from "../../errors";
+import { printable } from "../../triggers/commits";
 import { resultOf, type QualityJudged } from "./result";
 
 interface Attachment {
@@ -80,11 +82,36 @@ export interface VisualRecord {
   baseline: string;
 }
 
+const RERUN = "Re-run end-to-end and accept from its report";
+
+/** A name Playwright's snapshot template gives (`home-debian-chromium-linux.png`): one file, no folder, no `..`. */
+const BASELINE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*\.png$/;
+
+/** A `visual/<slug>.json` record's text, checked: a report is input, so a garbled record is refused with the fix. */
+export function parseVisualRecord(text: string, file: string): VisualRecord {
+  let r: unknown;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    r = undefined;
+  }
+  const o = (typeof r === "object" && r !== null ? r : {}) as Record<string, unknown>;
+  if (Array.isArray(r) || !["page", "slug", "baseline"].every((k) => typeof o[k] === "string"))
+    throw new InputError(`${file} is not a visual record ({"page", "slug", "baseline"} strings). ${RERUN}.`);
+  return { page: o.page as string, slug: o.slug as string, baseline: o.baseline as string };
+}
+
 /**
  * From the files under a report's `quality/results/` and the spec's records, each `<slug>-actual.png` as the baseline
  * its browser and platform compare with (`home-debian-chromium-linux.png`); screenshots with no record are left out.
+ * A record whose baseline is not a plain `.png` file name (`../../x`, `/etc/x`) is refused: it would write elsewhere.
  */
 export function acceptedBaselines(files: string[], records: VisualRecord[]): AcceptedBaseline[] {
+  for (const r of records)
+    if (!BASELINE_NAME.test(r.baseline))
+      throw new InputError(
+        `the visual record of "${printable(r.slug)}" names "${printable(r.baseline)}", which is not a screenshot file name (like home-debian-chromium-linux.png). ${RERUN}.`,
+      );
   const bySlug = new Map(records.map((r) => [r.slug, r.baseline]));
   return files
     .filter((f) => f.endsWith("-actual.png"))

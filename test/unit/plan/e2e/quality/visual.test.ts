@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { defaultE2eChecks } from "../../../../../ci/src/plan/config/quality/e2eChecks";
-import { acceptedBaselines, judgeVisual as judgeVisualParts } from "../../../../../ci/src/plan/e2e/quality/visual";
+import { InputError } from "../../../../../ci/src/plan/errors";
+import {
+  acceptedBaselines,
+  judgeVisual as judgeVisualParts,
+  parseVisualRecord,
+} from "../../../../../ci/src/plan/e2e/quality/visual";
 import { formatVerdict } from "../../../../../ci/src/flow/verdict";
 
 /** The judgement with its line, as the flows give it. */
@@ -78,4 +83,44 @@ describe("acceptedBaselines", () => {
   it("leaves out a screenshot the spec kept no record for", () => {
     expect(acceptedBaselines(["x/books-actual.png"], records)).toEqual([]);
   });
+
+  it.each([
+    "../../../../tmp/x.png",
+    "/etc/cron.d/x.png",
+    "a/b.png",
+    "home.sh",
+    "..png",
+    ".png",
+    "a\\b.png",
+    "x.png\u0000",
+  ])(
+    "refuses a record whose baseline %j is not a plain .png file name (it would write outside the baselines)",
+    (baseline) => {
+      const hostile = [{ page: "/", slug: "home", baseline }];
+      expect(() => acceptedBaselines(["x/home-actual.png"], hostile)).toThrow(InputError);
+      expect(() => acceptedBaselines(["x/home-actual.png"], hostile)).toThrow(
+        /is not a screenshot file name.*Re-run end-to-end/,
+      );
+    },
+  );
+});
+
+describe("parseVisualRecord", () => {
+  it("reads a record the quality spec wrote", () => {
+    expect(parseVisualRecord('{"page":"/","slug":"home","baseline":"home-x-linux.png"}', "home.json")).toEqual({
+      page: "/",
+      slug: "home",
+      baseline: "home-x-linux.png",
+    });
+  });
+
+  it.each(["{", "null", "[]", '{"slug":"home"}', '{"page":"/","slug":5,"baseline":"a.png"}', "\u0000\u00ff"])(
+    "refuses a garbled record %j as input, naming the file and the fix",
+    (text) => {
+      expect(() => parseVisualRecord(text, "quality/visual/home.json")).toThrow(InputError);
+      expect(() => parseVisualRecord(text, "quality/visual/home.json")).toThrow(
+        /quality\/visual\/home\.json is not a visual record .*Re-run end-to-end/,
+      );
+    },
+  );
 });
