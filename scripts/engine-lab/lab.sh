@@ -44,7 +44,7 @@ up() {
   # The stand-in images (mmdebstrap, umoci, skopeo: mostly downloads and disk) build beside the Go builds (CPU), so a
   # cold `up` takes the longer of the two chains, not their sum; image-sdk needs both.
   step registry "$LAB/registry.sh" start
-  (for i in busybox alpine node uv mongo playwright; do step "image-$i" "$LAB/image-$i.sh"; done) & local images=$!
+  (for i in busybox alpine node uv mongo playwright gitleaks; do step "image-$i" "$LAB/image-$i.sh"; done) & local images=$!
   local rc=0
   { step fetch-src "$LAB/fetch-src.sh" && step build-aux "$LAB/build-aux.sh" && step build-dagger "$LAB/build-dagger.sh" &&
     step build-sdk "$LAB/build-sdk.sh"; } || rc=$?

@@ -2,14 +2,16 @@
  * The engine lab's module-mode phase: types, from the repository root, the `dagger functions` and `dagger call`
  * lines the README and the workflows print, against the lab's engine with the builtin SDK content (build-sdk.sh),
  * so the engine loads ci/ as a module (decorators, bundled SDK, CLI flag parsing, secrets, export, exit codes).
- *   npx tsx scripts/engine-lab/module.ts    (lab.sh module; ENGINE_LAB_MODULE_ONLY=load,fast,git,e2e,deploy,help;
- *                                            ENGINE_LAB_RUNS warm repeats, default 3)
+ *   npx tsx scripts/engine-lab/module.ts
+ *   (lab.sh module; ENGINE_LAB_MODULE_ONLY=load,fast,git,e2e,deploy,quality,help;
+ *   ENGINE_LAB_RUNS warm repeats, default 3)
  * Writes $ENGINE_LAB_OUT/module.json and re-renders results.md (results.ts).
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { labOut, writeModuleResults } from "./results";
 import { fastRows, gitRows, helpRows, loadRows, scratchDir } from "./module/rows";
+import { qualityRows } from "./module/qualityRows";
 import { deployRows, e2eRows, type RowGroup } from "./module/serverRows";
 import { runRow, type RowResult } from "./module/typed";
 
@@ -49,6 +51,7 @@ try {
   await group("git", () => ({ rows: gitRows(scratch), stop: none }));
   await group("e2e", () => e2eRows(scratch));
   await group("deploy", () => deployRows(scratch));
+  await group("quality", () => qualityRows(scratch));
   await group("help", () => ({
     rows: helpRows(readFileSync(join(labOut(), "module/functions-cold.stdout"), "utf8")),
     stop: none,

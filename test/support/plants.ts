@@ -3,6 +3,7 @@
  * check is seen red on it (test/integration/host/quality.test.ts) and its real output captured
  * (test/fixtures/quality/capture.ts).
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -37,5 +38,31 @@ export function plantVulnerableLocks(dir: string): void {
   writeFileSync(
     uvLock,
     `${text}\n[[package]]\nname = "requests"\nversion = "2.19.0"\nsource = { registry = "https://pypi.org/simple" }\n`,
+  );
+}
+
+/** Plant a GitHub token made now (no committed file holds one) at backend/app/settings_local.py:3; returns it. */
+export function plantGithubToken(dir: string): string {
+  const token = `ghp_${randomBytes(27).toString("base64url").replace(/[-_]/g, "x").slice(0, 36)}`;
+  writeFileSync(join(dir, "backend/app/settings_local.py"), `"""Local settings."""\n\nGITHUB_TOKEN = "${token}"\n`);
+  return token;
+}
+
+/** Plant an image without alt text on the home page (axe: critical image-alt), as the host E2E quality test does. */
+export function plantMissingAlt(frontend: string): void {
+  const page = join(frontend, "app/page.tsx");
+  writeFileSync(
+    page,
+    readFileSync(page, "utf8").replace(
+      '<h1 data-testid="home-title">',
+      '{/* eslint-disable-next-line @next/next/no-img-element */}<img src="/pixel.png" width={1} height={1} />\n      <h1 data-testid="home-title">',
+    ),
+  );
+  writeFileSync(
+    join(frontend, "public/pixel.png"),
+    Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    ),
   );
 }

@@ -22,6 +22,8 @@ export interface ModuleRow {
   env?: Record<string, string>;
   /** Where the command is typed (default: the repository root), e.g. a plain clone for the git rows. */
   cwd?: string;
+  /** Work before the command (e.g. plant a finding and restart the app); it may set argv (new URLs). */
+  before?(row: ModuleRow): Promise<void>;
 }
 
 export interface Typed {
@@ -95,6 +97,7 @@ export function firstLine(t: Pick<Typed, "exit" | "stdout" | "stderr">): string 
 
 /** Type one row's command and judge it; its output is kept as $OUT/module/<row>.{stdout,stderr}. */
 export async function runRow(r: ModuleRow, log: (s: string) => void): Promise<RowResult> {
+  await r.before?.(r);
   const command = ["dagger", ...r.argv].join(" ");
   log(`${r.row}: ${command}${r.cwd ? ` (in ${r.cwd})` : ""} ...`);
   const t = await typeCommand(r.argv, r.env, r.cwd);
