@@ -1,5 +1,5 @@
 /** The host adapter of the quality checks: each scan as processes here, its files in a temp dir, reports on disk. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { $ } from "zx";
@@ -16,7 +16,7 @@ export interface HostScanOptions {
   index: number;
 }
 
-/** Run one scan here: installs stream to the log; the scan's stdout (its JSON report) is kept, not printed. */
+/** Run one scan here: installs stream to the log; the scan's JSON report (stdout or its file) is kept, not printed. */
 export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), `${given.name}-`));
@@ -43,7 +43,9 @@ export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutp
     p.stderr.on("data", (d: Buffer) => out.write(d.toString()));
     const r = await p;
     out.write(`exit ${r.exitCode ?? 1} (${seconds().toFixed(1)}s)\n`);
-    return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr, seconds: seconds() };
+    // A report file (bandit's) is read before the scratch directory goes; a missing one reads empty (no report).
+    const report = scan.report ? (existsSync(scan.report) ? readFileSync(scan.report, "utf8") : "") : r.stdout;
+    return { exitCode: r.exitCode ?? 1, stdout: report, stderr: r.stderr, seconds: seconds() };
   } finally {
     out.flush();
     rmSync(scratch, { recursive: true, force: true });

@@ -46,9 +46,11 @@ async function record(
     failExec,
     answer: (field, chain) => {
       const scan = scanOf(lastExec(chain));
-      if (!scan || !["stdout", "stderr", "exitCode"].includes(field)) return undefined;
-      if (scan.name === crash?.scan) return { stdout: "", stderr: crash.stderr, exitCode: crash.exitCode }[field];
-      return scanOutput(scan.name, cases(scan.name))[field as "stdout" | "stderr" | "exitCode"];
+      // A scan with a report file (bandit) is read from it: the captured stdout is that file's text.
+      const read = field === "contents" && scan?.report ? "stdout" : field;
+      if (!scan || !["stdout", "stderr", "exitCode"].includes(read)) return undefined;
+      if (scan.name === crash?.scan) return { stdout: "", stderr: crash.stderr, exitCode: crash.exitCode }[read];
+      return scanOutput(scan.name, cases(scan.name))[read as "stdout" | "stderr" | "exitCode"];
     },
   });
   const saved = { ...process.env };
@@ -68,7 +70,7 @@ async function record(
     copy.remove();
   }
   const containers = rec.chains.filter((ch) => ch.at(-1)?.field === "exitCode").map((ch) => shape(containerCalls(ch)));
-  return { text, containers };
+  return { text, containers, chains: rec.chains };
 }
 
 /** A row of the summary: the check, its status, and its verdict as the detail. */
@@ -86,7 +88,7 @@ describe("fastTests with quality checks (recorded GraphQL requests, the real too
       expect.arrayContaining([
         [
           "from ghcr.io/astral-sh/uv:0.13.9-python3.12-trixie-slim",
-          "exec uvx --from bandit==1.9.4 bandit -r . -f json -q --exit-zero -x **/.venv/**,**/tests/**,**/node_modules/**,**/.venv/**,**/.next/**,**/coverage/** (expect ANY)",
+          "exec uvx --from bandit==1.9.4 bandit -r . -f json -q --exit-zero -o /scratch/bandit.json -x **/.venv/**,**/tests/**,**/node_modules/**,**/.venv/**,**/.next/**,**/coverage/** (expect ANY)",
         ],
         [
           "from node:20-bookworm-slim",
@@ -115,6 +117,15 @@ describe("fastTests with quality checks (recorded GraphQL requests, the real too
     );
     for (const c of containers.filter((x) => scanOf(x.at(-1)?.slice(5, -" (expect ANY)".length).split(" "))))
       expect(c).toContain("dir /src");
+  }, 120_000);
+
+  it("reads bandit's report from its file, never from the exec's stdout (which dagger call prints)", async () => {
+    const { chains } = await run("clean", () => record(() => "clean"));
+    const bandit = chains.filter((ch) => scanOf(lastExec(ch))?.tool === "bandit");
+    const leaves = bandit.map((ch) => ch.at(-1)?.field);
+    expect(leaves).not.toContain("stdout");
+    const read = bandit.find((ch) => ch.at(-1)?.field === "contents");
+    expect(read?.at(-2)).toMatchObject({ field: "file", args: { path: "/scratch/bandit.json" } });
   }, 120_000);
 
   it("passes every check on the real tools' output for the example as it is", async () => {

@@ -40,11 +40,15 @@ export const ESLINT_SECURITY_SEVERITY: Record<string, SastSeverity> = {
 
 const ESLINT_DIR = `${SCRATCH}/eslint-security`;
 
+/** Where bandit writes its JSON report: its `code` and `issue_text` quote the source, so never on stdout. */
+export const BANDIT_REPORT = `${SCRATCH}/bandit.json`;
+
 /** The bandit scan of the backend: uvx runs the pinned bandit from PyPI; --exit-zero, verdict.ts judges. */
 export function planBanditScan(c: PipelineConfig): Scan {
   const be = planBackendJob(c);
   const exclude = ["**/.venv/**", ...c.quality.sast.exclude].join(",");
   const argv = ["uvx", "--from", `bandit==${BANDIT_VERSION}`, "bandit", "-r", ".", "-f", "json", "-q", "--exit-zero"];
+  const report = ["-o", BANDIT_REPORT];
   return {
     ...be,
     name: "sast-backend",
@@ -53,7 +57,8 @@ export function planBanditScan(c: PipelineConfig): Scan {
     tree: "source",
     manifests: [],
     install: [],
-    steps: [{ name: "bandit", argv: [...argv, "-x", exclude] }],
+    steps: [{ name: "bandit", argv: [...argv, ...report, "-x", exclude] }],
+    report: BANDIT_REPORT,
     services: [],
     // bandit needs no project environment; uvx keeps its own.
     env: { UV_LINK_MODE: "copy", UV_PYTHON_DOWNLOADS: "never" },
@@ -144,7 +149,15 @@ interface BanditReport {
   errors?: { filename: string; reason: string }[];
 }
 
-/** bandit's JSON results as findings, paths relative to the source. */
+/**
+ * A bandit message without the values it quotes: B105–B107 print the hardcoded password itself
+ * ("Possible hardcoded password: '<value>'"), and the message goes into the kept report.
+ */
+export function banditMessage(text: string): string {
+  return text.replace(/'[^']*'|"[^"]*"/g, "'…'");
+}
+
+/** bandit's JSON results as findings, paths relative to the source; quoted values cut from the messages. */
 export function parseBandit(stdout: string, workdir: string): { findings: Finding[]; errors: string[] } {
   const r = JSON.parse(stdout) as BanditReport;
   const findings = r.results.map((x) => ({
@@ -153,7 +166,7 @@ export function parseBandit(stdout: string, workdir: string): { findings: Findin
     severity: x.issue_severity.toLowerCase(),
     file: treePath(workdir, x.filename),
     line: x.line_number,
-    message: x.issue_text,
+    message: banditMessage(x.issue_text),
   }));
   return { findings, errors: (r.errors ?? []).map((e) => `${treePath(workdir, e.filename)}: ${e.reason}`) };
 }

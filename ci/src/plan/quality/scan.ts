@@ -1,6 +1,7 @@
 /**
- * A quality scan as plain data: a job whose last step runs one tool that prints its findings as JSON on stdout. Its
- * exit code is read, not obeyed; verdict.ts judges the findings. Both runners execute exactly these objects.
+ * A quality scan as plain data: a job whose last step runs one tool that prints its findings as JSON on stdout (or
+ * writes them to `report`). Its exit code is read, not obeyed; verdict.ts judges the findings. Both runners execute
+ * exactly these objects.
  */
 import type { Job, Step } from "../job";
 
@@ -24,6 +25,12 @@ export interface Scan extends Job {
   /** What is mounted: the application source, or the git repository (a pull request's commits). */
   tree: "source" | "repo";
   files: ScanFile[];
+  /**
+   * The file (under SCRATCH) the tool writes its JSON report to, read as the scan's stdout: for a tool whose report
+   * quotes the source (bandit's `code`, a hardcoded password in its `issue_text`), so that no runner's log shows it.
+   * `dagger call` prints every exec's stdout in its progress; a file read is not printed.
+   */
+  report?: string;
 }
 
 /** What one scan gave: its exit code and its two streams, kept apart so stdout parses as JSON. */
@@ -64,6 +71,7 @@ export function withScratch(scan: Scan, dir: string): Scan {
     steps: scan.steps.map(step),
     env: Object.fromEntries(Object.entries(scan.env).map(([k, v]) => [k, fill(v)])),
     files: scan.files.map((f) => ({ ...f, path: fill(f.path) })),
+    ...(scan.report ? { report: fill(scan.report) } : {}),
   };
 }
 
