@@ -47,7 +47,7 @@ export async function e2eStartFlow(c: PipelineConfig, req: E2eRequest, ports: E2
     throw new E2eInputError(
       `pass both --base-url and --api-url (a deployed app)${ports.serve ? ", or neither (the example app is started locally)" : ""}`,
     );
-  const input = { suite: req.suite, shards: req.shards, ...(await ports.readSource()) };
+  const input = { suite: req.suite, shards: req.shards, runner: req.runner, ...(await ports.readSource()) };
   const plan = planE2e(c, { ...input, baseUrl: req.baseUrl || NOT_YET_SERVED, apiUrl: req.apiUrl || NOT_YET_SERVED });
   for (const w of plan.warnings) ports.log(`warning: ${w}`);
   await ports.preflight(plan);

@@ -155,6 +155,7 @@ export async function qualityRows(scratch: string): Promise<RowGroup> {
       expect: 0,
       check: reportCheck("quality-e2e-no-baseline", noBaseline, "failed", [
         `visual: FAILED, 1 page(s) differ from their baselines: / no baseline ${DAGGER_BASELINE} yet`,
+        "accept the new screenshots: dagger call accept-baselines --report",
         a11yGreen,
         budgetsGreen,
       ]),

@@ -109,5 +109,10 @@ describe("end-to-end with the E2E quality checks (recorded GraphQL requests)", (
       VISUAL_RED,
     ]);
     expect(writtenFiles(call.rec).get("status")).toBe("failed\n");
+    // The remedy is this runner's command (the engine lab's quality rows showed the host runner's here).
+    expect(summary).toContain(
+      "accept the new screenshots: dagger call accept-baselines --report <the exported E2E report directory> " +
+        "export --path frontend/e2e/__screenshots__",
+    );
   });
 });

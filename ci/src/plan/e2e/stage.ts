@@ -11,7 +11,7 @@ import { frontendToolchain } from "../fastTests/frontend";
 import { splitManager } from "../config/toolchains";
 import { JS_LOCKFILES, jsExec, jsInstallMarker, managerArgv, type JsManager } from "../toolchain/javascript";
 import { lockedVersion } from "../toolchain/lockfile";
-import { CONTAINER_TOOLS_DIR, planQuality, type QualityPlan } from "./quality/plan";
+import { acceptCommand, CONTAINER_TOOLS_DIR, planQuality, type QualityPlan } from "./quality/plan";
 
 /** Where a run keeps its files, relative to the frontend directory (git-ignored). */
 export const E2E_WORK = ".e2e";
@@ -48,6 +48,8 @@ export interface E2eInput {
   playwrightVersion: string;
   /** Where the quality tools are (the host runner's own); default: installed into the container. */
   qualityTools?: string;
+  /** Whose command line the hints name (accepting new baselines); default: the host runner's. */
+  runner?: "dagger" | "host";
 }
 
 /** Tier 3 as data: N Playwright shard jobs, one merge job, and the backend's E2E pytest. */
@@ -88,7 +90,8 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
   const installed = { marker: jsInstallMarker(pm), lockfile: JS_LOCKFILES[pm.manager] };
   const qualityBase = nodeJob(c, "e2e-quality", image, input, []);
   const tools = input.qualityTools ?? CONTAINER_TOOLS_DIR;
-  const quality = planQuality(c.quality, qualityBase, input.baseUrl, tools, playwright);
+  const accept = acceptCommand(input.runner ?? "host", `${c.frontend.path}/${c.quality.visual.baselines}`);
+  const quality = planQuality(c.quality, qualityBase, input.baseUrl, tools, playwright, accept);
   return {
     suite,
     assignment,

@@ -16,8 +16,18 @@ import { judgeVisual } from "./visual";
 export const QUALITY_TOOLS = { "@axe-core/playwright": "4.13.0", lighthouse: "12.8.2" } as const;
 /** Where the Dagger runner installs them in the Playwright image (the host runner uses the pipeline's own). */
 export const CONTAINER_TOOLS_DIR = "/opt/quality-tools";
-/** How to accept a run's screenshots as the new baselines. */
+/** How to accept a run's screenshots as the new baselines, on the host runner. */
 export const ACCEPT_COMMAND = "npm run pipeline -- accept-baselines --report <the E2E report directory>";
+
+/**
+ * How to accept a run's screenshots on the runner that ran it: through Dagger the function returns the baselines and
+ * the CLI exports them over the frontend's baselines folder (`baselines`, relative to the repository).
+ */
+export function acceptCommand(runner: "dagger" | "host", baselines: string): string {
+  return runner === "dagger"
+    ? `dagger call accept-baselines --report <the exported E2E report directory> export --path ${baselines}`
+    : ACCEPT_COMMAND;
+}
 
 export interface QualityPlan {
   checks: E2eChecksConfig;
@@ -27,6 +37,8 @@ export interface QualityPlan {
   toolsInstall: Step;
   /** The frontend install's marker and lockfile (E2ePlan.installed), for a runner sharing the shards' install. */
   installed?: { marker: string; lockfile: string };
+  /** The command a red visual check names to accept the new screenshots (acceptCommand). */
+  accept: string;
 }
 
 /**
@@ -39,6 +51,7 @@ export function planQuality(
   baseUrl: string,
   toolsDir: string,
   playwright: string[],
+  accept: string = ACCEPT_COMMAND,
 ): QualityPlan | undefined {
   if (!q.a11y.enabled && !q.budgets.enabled && !q.visual.enabled) return undefined;
   const steps: Step[] = [];
@@ -51,6 +64,7 @@ export function planQuality(
   if (q.budgets.enabled) steps.push(...q.budgets.pages.map((p) => lighthouseStep(baseUrl, p, toolsDir)));
   return {
     checks: q,
+    accept,
     job: {
       ...base,
       name: "e2e-quality",
@@ -113,6 +127,6 @@ export function judgeQuality(p: QualityPlan, outputs: Record<string, string | un
   const results: QualityJudged[] = [];
   if (q.a11y.enabled) results.push(judgeA11y(q.a11y, byPage(q.a11y.pages, a11yFile)));
   if (q.budgets.enabled) results.push(judgeBudgets(q.budgets, byPage(q.budgets.pages, lighthouseFile)));
-  if (q.visual.enabled) results.push(judgeVisual(q.visual, outputs[QUALITY_PATHS.visualJson], ACCEPT_COMMAND));
+  if (q.visual.enabled) results.push(judgeVisual(q.visual, outputs[QUALITY_PATHS.visualJson], p.accept));
   return results;
 }
