@@ -4,6 +4,7 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $, which, type ProcessPromise } from "zx";
+import { repositoryEnv } from "../../ci/src/plan/env";
 import type { ServiceNeed } from "../../ci/src/plan/job";
 
 /** A service that did not start: names the service, the command and what it said. */
@@ -32,7 +33,10 @@ export async function findServiceBin(svc: ServiceNeed, path: string): Promise<st
   return undefined;
 }
 
-/** Start a service's host command on a free loopback port and wait until it accepts connections. */
+/**
+ * Start a service's host command on a free loopback port and wait until it accepts connections. The command may come
+ * from the repository's pipeline.yaml (`services.mongo.hostCommands`): it gets the allowed part of `env`, no secret.
+ */
 export async function startService(
   svc: ServiceNeed,
   env: NodeJS.ProcessEnv,
@@ -51,7 +55,7 @@ export async function startService(
   let log = "";
   const proc: ProcessPromise = $({
     cwd: dataDir,
-    env,
+    env: repositoryEnv(env),
     quiet: true,
     nothrow: true,
     stdio: ["ignore", "pipe", "pipe"],
