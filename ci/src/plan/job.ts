@@ -3,6 +3,7 @@
  * `scripts/host/`) execute exactly these objects; neither keeps its own commands.
  */
 
+import { hideCredentials } from "./credentials";
 import type { PythonModule, Workers } from "./fastTests/workers";
 
 /** One command of a job, run as argv (never through a shell). */
@@ -126,7 +127,10 @@ export function serviceEnv(service: ServiceNeed, host: string, port: number): Re
   return out;
 }
 
-/** Show argv as a shell would need it typed, for logs only (steps never run through a shell). */
+/** Show argv as a shell would need it typed, for logs only (steps never run through a shell); no URL's credentials. */
 export function displayArgv(argv: string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
+  return argv
+    .map(hideCredentials)
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
+    .join(" ");
 }

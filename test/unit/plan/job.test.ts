@@ -22,4 +22,17 @@ describe("displayArgv", () => {
   it("quotes only what a shell would split", () => {
     expect(displayArgv(["pytest", "-m", "not e2e", "it's"])).toBe("pytest -m 'not e2e' 'it'\\''s'");
   });
+
+  it("never shows the credentials of a URL (user:token@), in any argument", () => {
+    const shown = displayArgv([
+      "npm",
+      "audit",
+      "--registry",
+      "https://ci-bot:npm_s3cr3t@registry.example.com/",
+      "--index-url=https://tok3n@pypi.example.com/simple",
+    ]);
+    expect(shown).toBe(
+      "npm audit --registry 'https://***@registry.example.com/' '--index-url=https://***@pypi.example.com/simple'",
+    );
+  });
 });

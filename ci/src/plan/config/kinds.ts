@@ -5,6 +5,7 @@ import { say } from "./issue";
 import { RESERVED_KEYS } from "./yaml";
 import { suggest } from "./suggest";
 import { rangeOf, type Bound } from "../bounds";
+import { hasCredentials, hideCredentials } from "../credentials";
 
 type Said = { problem: string; fix: string };
 const sayAs = (s: Said) => say(s.problem, s.fix);
@@ -47,6 +48,27 @@ export function matching(re: RegExp, example: string, what: string) {
   return v.pipe(
     text(example),
     v.regex(re, (i) => say(`is ${JSON.stringify(i.input)}, not ${what}`, `write it like {name}: ${example}`)),
+  );
+}
+
+/**
+ * An http(s) URL without credentials: a `user:token@` in pipeline.yaml is committed with the repository and would be
+ * printed with every command that uses it, so it is refused, and messages show the URL without it.
+ */
+export function httpUrl(example: string) {
+  const fix = `write it like {name}: ${example}`;
+  const credentials = say(
+    "carries credentials (user:token@ in the URL), which pipeline.yaml would commit and each log would show",
+    `${fix}, and give the token through the runner's own npm or pip configuration (~/.npmrc, pip.conf)`,
+  );
+  // One pattern (editors' JSON Schema takes one per string): no `user:token@` anywhere, then an http(s) URL.
+  return v.pipe(
+    text(example),
+    v.regex(/^(?!.*:[/\\]{2}[^\s/\\?#@]*@)https?:\/\/[^\s/\\]+\S*$/, (i) =>
+      hasCredentials(i.input)
+        ? credentials
+        : say(`is ${JSON.stringify(hideCredentials(i.input))}, not an http(s) URL`, fix),
+    ),
   );
 }
 
@@ -101,10 +123,32 @@ export function flag(example: boolean) {
   return v.boolean(say("must be true or false", `write it like {name}: ${example}`));
 }
 
-/** A list of non-empty strings. */
+/** How many entries a list may hold, and how long each may be: every one can end up in one argument of a command. */
+export const LIST_BOUND = { entries: 200, chars: 1000 };
+
+/**
+ * A list of non-empty strings, each one line of plain text, bounded: one argument holds them all at most (bandit's
+ * `-x a,b,…`), so 20,000 entries would overflow it, and a control character would drive the terminal it is echoed to.
+ */
 export function stringList(example: string) {
-  const m = say("must be a list of strings", `write it like {name}: ${example}`);
-  return v.array(v.pipe(v.string(m), v.nonEmpty(m)), m);
+  const fix = `write it like {name}: ${example}`;
+  const m = say("must be a list of strings", fix);
+  const entry = v.pipe(
+    v.string(m),
+    v.nonEmpty(m),
+    v.maxLength(LIST_BOUND.chars, say(`holds an entry over ${LIST_BOUND.chars} characters`, fix)),
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    v.regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, say("holds an entry with control characters", fix)),
+  );
+  return v.pipe(
+    v.array(entry, m),
+    v.maxLength(LIST_BOUND.entries, (i) =>
+      say(
+        `holds ${i.input.length} entries, more than ${LIST_BOUND.entries}`,
+        `keep the ${LIST_BOUND.entries} that matter; ${fix}`,
+      ),
+    ),
+  );
 }
 
 /** A command: a string without shell syntax, or a non-empty argv list. */

@@ -11,7 +11,8 @@ const pages = () =>
     v.array(
       v.pipe(
         v.string(say("must be a list of paths", PAGES_FIX)),
-        v.regex(/^\/\S*$/, say("holds a page that is not a path", PAGES_FIX)),
+        // `//host` and `/\\host` are URLs of another host to a browser, not paths of the frontend.
+        v.regex(/^\/(?![/\\])\S*$/, say("holds a page that is not a path", PAGES_FIX)),
       ),
       say("must be a list of paths", PAGES_FIX),
     ),

@@ -4,11 +4,9 @@
  */
 import * as v from "valibot";
 import { say } from "../issue";
-import { flag, matching, oneOf, settings, stringList } from "../kinds";
+import { flag, httpUrl, oneOf, settings, stringList } from "../kinds";
 import { E2E_CHECKS_SCHEMA } from "./e2eSchema";
 import { SAST_SEVERITIES, AUDIT_SEVERITIES } from "./defaults";
-
-const url = (example: string) => matching(/^https?:\/\/[^\s/]+\S*$/, example, "an http(s) URL");
 
 const sast = settings({
   enabled: flag(true),
@@ -31,10 +29,10 @@ const audit = settings({
   allow: stringList('["GHSA-xxxx-xxxx-xxxx", "PYSEC-2024-1"]'),
   failWhenUnreachable: flag(false),
   npmRegistry: v.union(
-    [v.literal(""), url('"https://registry.npmjs.org/"')],
+    [v.literal(""), httpUrl('"https://registry.npmjs.org/"')],
     say("is not an http(s) URL", 'write it like {name}: "https://registry.npmjs.org/" ("" for npm\'s own)'),
   ),
-  osvUrl: url('"https://api.osv.dev/v1/query"'),
+  osvUrl: httpUrl('"https://api.osv.dev/v1/query"'),
 });
 
 export const QUALITY_SCHEMA = settings({ sast, secrets, audit, ...E2E_CHECKS_SCHEMA });

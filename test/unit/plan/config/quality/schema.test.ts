@@ -44,4 +44,74 @@ describe("parseConfig: the quality section", () => {
     expect(() => parseConfig(text)).toThrow(ConfigError);
     expect(() => parseConfig(text)).toThrow(message);
   });
+
+  it.each([
+    ['npmRegistry: "https://ci-bot:npm_s3cr3tTOKEN@registry.example.com/"', "npmRegistry"],
+    ['osvUrl: "https://osv:s3cr3tTOKEN@osv.example.com/v1/query"', "osvUrl"],
+    ['npmRegistry: "https://:s3cr3tTOKEN@registry.example.com/"', "npmRegistry"],
+    ['osvUrl: "http://s3cr3tTOKEN@osv.example.com/"', "osvUrl"],
+  ])("refuses a registry URL that carries credentials (%s), never printing them", (line, key) => {
+    const text = `quality:\n  audit:\n    ${line}\n`;
+    expect(() => parseConfig(text)).toThrow(ConfigError);
+    expect(() => parseConfig(text)).toThrow(
+      new RegExp(`\`quality\\.audit\\.${key}\` carries credentials .*Fix: .*runner's own npm or pip configuration`),
+    );
+    let message = "";
+    try {
+      parseConfig(text);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toContain("s3cr3tTOKEN");
+  });
+
+  it.each([
+    'npmRegistry: "https://ci-bot:s3cr3tTOKEN@registry.example.com/ x"',
+    'osvUrl: "ftp://u:s3cr3tTOKEN@osv.example.com/"',
+  ])("names a bad URL that carries credentials without them (%s)", (line) => {
+    let message = "";
+    try {
+      parseConfig(`quality:\n  audit:\n    ${line}\n`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/not an http\(s\) URL|carries credentials/);
+    expect(message).not.toContain("s3cr3tTOKEN");
+  });
+
+  it.each(["//evil.example.com/", "/\\evil.example.com/x", "//evil.example.com"])(
+    "refuses an E2E page %j that leaves the frontend's host",
+    (page) => {
+      for (const check of ["a11y", "budgets", "visual"]) {
+        const text = `quality:\n  ${check}:\n    pages: [${JSON.stringify(page)}]\n`;
+        expect(() => parseConfig(text), check).toThrow(/holds a page that is not a path/);
+      }
+    },
+  );
+
+  it.each(["/", "/about", "/a/../b", "/search?q=x#top"])("takes an E2E page %j on the frontend's own host", (page) => {
+    expect(parseConfig(`quality:\n  visual:\n    pages: [${JSON.stringify(page)}]\n`).quality.visual.pages).toEqual([
+      page,
+    ]);
+  });
+
+  it.each(["sast:\n    exclude", "sast:\n    allow", "secrets:\n    allow", "audit:\n    allow", "a11y:\n    allow"])(
+    "refuses a list over 200 entries under %j, naming the bound (before: 20,000 excludes made one argument too long and the run exit 1 with a TypeError)",
+    (key) => {
+      const list = Array.from({ length: 201 }, (_, i) => `"dir${i}/**"`).join(", ");
+      const text = `quality:\n  ${key}: [${list}]\n`;
+      expect(() => parseConfig(text)).toThrow(ConfigError);
+      expect(() => parseConfig(text)).toThrow(/holds 201 entries, more than 200\. Fix: /);
+      expect(parseConfig(`quality:\n  ${key}: [${list.split(", ").slice(1).join(", ")}]\n`)).toBeDefined();
+    },
+  );
+
+  it.each(['"a\\0b"', '"x\\e[2J"', '"line\\nbreak"', `"${"x".repeat(1001)}"`])(
+    "refuses an entry %s with control characters or over 1000 characters",
+    (entry) => {
+      const text = `quality:\n  sast:\n    exclude: [${entry}]\n`;
+      expect(() => parseConfig(text)).toThrow(ConfigError);
+      expect(() => parseConfig(text)).toThrow(/holds an entry (with control characters|over 1000 characters)\. Fix: /);
+    },
+  );
 });
