@@ -5,7 +5,8 @@
  */
 import { nodeImage } from "../images";
 import { detectJsManager, jsInstall, jsRun, yarnPathOf, type JsManager } from "../toolchain/javascript";
-import { nodeImageMajor, nodePin } from "../toolchain/node";
+import { NODE_IMAGE_MAJORS, nodeImageMajor, nodePin, pinProblem } from "../toolchain/node";
+import { ConfigError } from "./error";
 import { detectPyManager, pyInstall, pyTest, REQUIREMENTS_FILES } from "../toolchain/python";
 import type { FrontendConfig, FrontendManager, PipelineConfig } from "./defaults";
 import type { FrontendFacts, RepoFacts } from "./repoFacts";
@@ -46,6 +47,11 @@ export function frontendFromRepo(
   out: string[],
 ): Given {
   const fe: Given = { ...set };
+  const path = typeof set.path === "string" ? set.path : d.path;
+  const packageJson = path === "." ? "package.json" : `${path}/package.json`;
+  // corepack reads packageManager whatever pipeline.yaml says, so a value it would refuse is refused here, first.
+  const bad = pinProblem(facts?.packageJson);
+  if (bad) throw new ConfigError(packageJson, bad.key, bad.problem, bad.fix);
   if (set.nodeVersion !== undefined) {
     fe.nodePin = {
       range: String(set.nodeVersion),
@@ -54,6 +60,13 @@ export function frontendFromRepo(
   } else {
     const pin = facts && nodePin(facts);
     const major = pin && nodeImageMajor(pin.range, pin.floorOnly ? Number(d.nodeVersion) : 0);
+    if (pin && !major)
+      throw new ConfigError(
+        pin.why.startsWith("package.json") ? packageJson : path === "." ? "." : path,
+        "",
+        `${pin.why}, which allows none of Node ${NODE_IMAGE_MAJORS.join(", ")} (the node images and the versions this pipeline runs)`,
+        `pin a range that includes one of them, or set frontend.nodeVersion and frontend.image in pipeline.yaml`,
+      );
     if (pin && major) {
       fe.nodePin = pin;
       fe.nodeVersion = String(major);

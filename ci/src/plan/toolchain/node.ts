@@ -3,6 +3,7 @@
  * the `node:<major>` image, the host runner keeps its own Node when it is in range and otherwise provisions the
  * official binary (the npm registry's `node-linux-<arch>` package). Pure: the runners read the files and the registry.
  */
+import { printable } from "../triggers/commits";
 import { allowsMajor, maxSatisfying, parseRange, satisfies } from "./semver";
 
 /** The frontend's files that can pin Node, as text (absent when the repository has none). */
@@ -43,7 +44,7 @@ export function nodePin(files: NodePinFiles): NodePin | undefined {
       return { range: line.replace(/^v/, ""), why: `${name} says ${line}` };
   }
   const pkg = parsePackageJson(files.packageJson);
-  const engines = pkg.engines?.node?.trim();
+  const engines = typeof pkg.engines?.node === "string" ? pkg.engines.node.trim() : undefined;
   if (engines && parseRange(engines)) return { range: engines, why: `package.json engines.node "${engines}"` };
   const m = /^(pnpm|yarn)@(\d+)/.exec(pkg.packageManager ?? "");
   const implied = m && MANAGER_NODE[m[1]][Number(m[2])];
@@ -54,6 +55,31 @@ export function nodePin(files: NodePinFiles): NodePin | undefined {
         floorOnly: true,
       }
     : undefined;
+}
+
+/** What corepack runs: a manager and its exact version, with the optional hash it checks (`pnpm@10.12.1+sha512.…`). */
+const MANAGER_SPEC = /^(npm|pnpm|yarn)@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+(sha1|sha224|sha256|sha512)\.[0-9a-f]+)?$/;
+
+/** A package.json pin this pipeline cannot use, by key: the problem and its fix; undefined when both are usable. */
+export function pinProblem(packageJson: string | undefined): { key: string; problem: string; fix: string } | undefined {
+  const pkg = parsePackageJson(packageJson) as { packageManager?: unknown; engines?: { node?: unknown } };
+  const field = pkg.packageManager;
+  // Other managers (bun@…) are not corepack's: the lockfile decides, as with no field.
+  const ours = typeof field === "string" && /^(npm|pnpm|yarn)@/.test(field);
+  if (field !== undefined && (typeof field !== "string" || (ours && !MANAGER_SPEC.test(field))))
+    return {
+      key: "packageManager",
+      problem: `${printable(JSON.stringify(typeof field === "string" ? managerSpec(field) : field) ?? "")} is not a manager and its exact version`,
+      fix: 'pin one, like "pnpm@10.12.1" or "yarn@4.9.2" (corepack use pnpm@10 writes it), as corepack refuses anything else',
+    };
+  const node = pkg.engines?.node;
+  if (node !== undefined && typeof node !== "string")
+    return {
+      key: "engines.node",
+      problem: `must be a version range, not ${printable(JSON.stringify(node) ?? "")}`,
+      fix: 'write it like "engines": { "node": ">=20" }',
+    };
+  return undefined;
 }
 
 /** A `packageManager` value as messages show it: the hash corepack checks named, not its 128 hex digits. */

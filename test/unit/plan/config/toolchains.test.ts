@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../../ci/src/plan/config/error";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { planBackendJob } from "../../../../ci/src/plan/fastTests/backend";
 import { planFrontendJob } from "../../../../ci/src/plan/fastTests/frontend";
@@ -74,6 +75,73 @@ describe("frontendFromRepo (through parseConfig)", () => {
     expect(job.tools.find((t) => t.bin === "node")?.range?.range).toBe(">=20");
     expect(c.detected).toBeUndefined();
   });
+});
+
+describe("frontendFromRepo: pins that cannot be used (exit 2 before any command)", () => {
+  const repo = (frontend: { nvmrc?: string; packageJson?: string; lockfiles?: ("npm" | "pnpm" | "yarn")[] }) => ({
+    frontend: { lockfiles: [], ...frontend },
+  });
+  const pkg = (o: object) => JSON.stringify({ name: "fe", ...o });
+
+  it.each([
+    ["pnpm@latest", "pnpm"],
+    ["yarn@../../x", "yarn"],
+    ["npm@1.0.0+sha512.<bad>", "npm"],
+    ["yarn@https://evil.example/yarn.js", "yarn"],
+    ["pnpm@10", "pnpm"],
+    ["pnpm@10.12.1 ; id", "pnpm"],
+  ] as const)("refuses packageManager %j (corepack would refuse it only after the install started)", (field, lock) => {
+    const facts = repo({ packageJson: pkg({ packageManager: field }), lockfiles: [lock] });
+    expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(ConfigError);
+    expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(
+      /frontend\/package\.json: `packageManager` .* is not a manager and its exact version\. Fix: pin one, like "pnpm@10\.12\.1"/,
+    );
+  });
+
+  it.each(["pnpm@10.12.1", "yarn@4.9.2+sha512.0123abcdef", "yarn@1.22.22", "npm@10.9.2", "pnpm@9.0.0-rc.1"])(
+    "takes packageManager %j",
+    (field) => {
+      expect(() =>
+        parseConfig(undefined, "pipeline.yaml", repo({ packageJson: pkg({ packageManager: field }) })),
+      ).not.toThrow();
+    },
+  );
+
+  it.each([{ x: 1 }, 20, ["20"]])(
+    "refuses engines.node %j that is not text, naming it (before: a TypeError)",
+    (node) => {
+      const facts = repo({ packageJson: pkg({ engines: { node } }) });
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(ConfigError);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(
+        /frontend\/package\.json: `engines\.node` must be a version range/,
+      );
+    },
+  );
+
+  it.each([
+    [{ nvmrc: "16\n" }, /\.nvmrc says 16/],
+    [{ nvmrc: "v99\n" }, /\.nvmrc says v99/],
+    [{ packageJson: pkg({ engines: { node: "99" } }) }, /engines\.node "99"/],
+    [{ packageJson: pkg({ engines: { node: "<18" } }) }, /engines\.node "<18"/],
+  ])(
+    "refuses a Node pin %j that no Node this pipeline runs satisfies (before: node 20 ran, said to be unpinned)",
+    (f, why) => {
+      const facts = repo(f);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(ConfigError);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(why);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(
+        /allows none of Node 18, 20, 22, 24.*Fix: .*frontend\.nodeVersion/,
+      );
+      expect(() => parseConfig('frontend:\n  nodeVersion: "16"\n', "pipeline.yaml", facts)).not.toThrow();
+    },
+  );
+
+  it.each(["lts/*", "node", "../../etc/passwd", "$(touch /tmp/x)", "*"])(
+    "takes .nvmrc %j as no pin (an alias or text that is no version: the default Node)",
+    (nvmrc) => {
+      expect(parseConfig(undefined, "pipeline.yaml", repo({ nvmrc })).frontend.image).toBe("node:20-bookworm-slim");
+    },
+  );
 });
 
 describe("backendManagerFromRepo (through parseConfig)", () => {
