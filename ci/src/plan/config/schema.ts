@@ -123,7 +123,12 @@ export const PIPELINE_SCHEMA = settings({
     mongo: settings({
       image: image('"mongo:7"'),
       port: bounded(BOUNDS["services.mongo.port"]),
-      database: matching(/^[A-Za-z0-9_-]{1,63}$/, "autoauthor_test", "a database name (letters, digits, _ and -)"),
+      // MongoDB takes 63 characters; each pytest-xdist worker adds _gw0 … _gw63 (fastTests/workers.ts).
+      database: matching(
+        /^[A-Za-z0-9_-]{1,58}$/,
+        "autoauthor_test",
+        "a database name (letters, digits, _ and -, at most 58 characters)",
+      ),
       env: serviceEnv(),
       hostCommands: hostCommands(),
     }),

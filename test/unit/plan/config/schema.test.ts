@@ -140,3 +140,16 @@ describe("parseConfig: each value of the right kind", () => {
     );
   });
 });
+
+describe("parseConfig: services.mongo.database", () => {
+  it("refuses a name whose per-worker copy (<name>_gw63) would pass MongoDB's 63 characters, naming the bound", () => {
+    const text = `services:\n  mongo:\n    database: ${"d".repeat(59)}\n`;
+    expect(() => parseConfig(text)).toThrow(ConfigError);
+    expect(() => parseConfig(text)).toThrow(
+      /`services\.mongo\.database` is "d{59}", not a database name .*58 characters/,
+    );
+    expect(parseConfig(`services:\n  mongo:\n    database: ${"d".repeat(58)}\n`).services.mongo.database).toHaveLength(
+      58,
+    );
+  });
+});
