@@ -2,6 +2,7 @@
  * What the repository itself says about its backend (`.python-version`, `pyproject.toml`), applied
  * where `pipeline.yaml` is silent. Each runner reads the two files; the deciding is pure and shared.
  */
+import { ConfigError } from "./error";
 import { parse } from "smol-toml";
 import type { JsManager } from "../toolchain/javascript";
 import type { NodePinFiles } from "../toolchain/node";
@@ -58,13 +59,21 @@ export const TEST_EXTRA_NAMES = ["test", "tests", "testing", "dev"];
  */
 export function detectBackend(facts: RepoFacts, defaultPython = "3.12"): BackendFacts {
   const toml = parsePyproject(facts.pyproject);
-  const project = (toml.project ?? {}) as { "requires-python"?: string; "optional-dependencies"?: object };
+  const project = (toml.project ?? {}) as { "requires-python"?: unknown; "optional-dependencies"?: object };
+  const requires = project["requires-python"];
+  if (requires !== undefined && typeof requires !== "string")
+    throw new ConfigError(
+      "pyproject.toml",
+      "project.requires-python",
+      'must be a version specifier like ">=3.11"',
+      'write it as a quoted string, requires-python = ">=3.11" (uv refuses anything else too)',
+    );
   const extras = Object.keys(project["optional-dependencies"] ?? {}).filter((n) => TEST_EXTRA_NAMES.includes(n));
   const groups = Object.keys((toml["dependency-groups"] ?? {}) as object).filter(
     (n) => TEST_EXTRA_NAMES.includes(n) && n !== "dev",
   );
   return {
-    pythonVersion: pythonFrom(facts.pythonVersionFile, project["requires-python"], defaultPython),
+    pythonVersion: pythonFrom(facts.pythonVersionFile, requires, defaultPython),
     extras: { value: extras, why: extras.length ? "pyproject.toml [project.optional-dependencies]" : "none found" },
     groups: { value: groups, why: groups.length ? "pyproject.toml [dependency-groups]" : "none found" },
   };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../../ci/src/plan/config/error";
+import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { detectBackend, factPaths, lowestAllowedMinor } from "../../../../ci/src/plan/config/repoFacts";
 
 const PYPROJECT = `
@@ -66,5 +68,27 @@ describe("factPaths", () => {
   it("puts the files under the backend path", () => {
     expect(factPaths("api")).toEqual({ pythonVersionFile: "api/.python-version", pyproject: "api/pyproject.toml" });
     expect(factPaths(".")).toEqual({ pythonVersionFile: ".python-version", pyproject: "pyproject.toml" });
+  });
+});
+
+describe("detectBackend on a hostile pyproject.toml", () => {
+  it.each(["requires-python = 7", 'requires-python = [">=3.11"]', "requires-python = { a = 1 }"])(
+    "refuses %s with exit 2 naming the key (before: a TypeError stack trace from init and fast-tests)",
+    (line) => {
+      const pyproject = `[project]\nname = "b"\n${line}\n`;
+      expect(() => detectBackend({ pyproject })).toThrow(ConfigError);
+      expect(() => detectBackend({ pyproject })).toThrow(
+        /pyproject\.toml: `project\.requires-python` must be a version specifier like ">=3\.11". Fix: /,
+      );
+      expect(() => parseConfig(undefined, "pipeline.yaml", { pyproject })).toThrow(ConfigError);
+    },
+  );
+
+  it.each([
+    '[project]\nname = 5\noptional-dependencies = "x"\n',
+    "project = 5\n",
+    "[project]\noptional-dependencies = [1]\n",
+  ])("takes other wrong shapes (%j) as nothing detected", (pyproject) => {
+    expect(detectBackend({ pyproject }).extras.value).toEqual([]);
   });
 });
