@@ -35,6 +35,10 @@ const MAX_RECORD_BYTES = 64 * 1024;
 const MAX_PNG_MIB = 32;
 const PNG_SIGNATURE = Buffer.from("89504e470d0a1a0a", "hex");
 
+/** A size as the messages give it: KiB below a MiB, else MiB. */
+const sizeOf = (bytes: number): string =>
+  bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`;
+
 /** `path` as a plain file, not a link, at most `maxBytes`: what the report may hand over. */
 function reportFile(path: string, maxBytes: number): void {
   const s = lstatSync(path);
@@ -43,7 +47,7 @@ function reportFile(path: string, maxBytes: number): void {
   if (!s.isFile()) throw new InputError(`${printable(path)} is not a regular file. ${RERUN}.`);
   if (s.size > maxBytes)
     throw new InputError(
-      `${printable(path)} is ${Math.ceil(s.size / 2 ** 20)} MiB, more than a ${maxBytes === MAX_RECORD_BYTES ? "record's 64 KiB" : `screenshot's ${MAX_PNG_MIB} MiB`}. ${RERUN}.`,
+      `${printable(path)} is ${sizeOf(s.size)}, more than a ${maxBytes === MAX_RECORD_BYTES ? "record" : "screenshot"}'s ${sizeOf(maxBytes)}. ${RERUN}.`,
     );
 }
 

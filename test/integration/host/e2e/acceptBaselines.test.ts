@@ -125,6 +125,14 @@ describe("runAcceptBaselines", () => {
     expect(filesUnder(shots)).toEqual([]);
   }, 30_000);
 
+  it("refuses a record larger than a record's 64 KiB, naming both sizes", async () => {
+    writeReport(JSON.stringify({ page: "/", slug: "home", baseline: BASELINE, pad: "x".repeat(100 * 1024) }));
+    const r = await accept();
+    expect(r.exitCode, r.output).toBe(2);
+    expect(r.stderr).toMatch(/home\.json is 101 KiB, more than a record's 64 KiB/);
+    expect(filesUnder(shots)).toEqual([]);
+  }, 30_000);
+
   it("refuses a baseline in the repository that is a link out of it: the link's target is not overwritten", async () => {
     writeReport();
     const victim = join(root, "victim.txt");
