@@ -4,9 +4,17 @@
  * Pure: flow/config.ts reads the files.
  */
 import { nodeImage } from "../images";
-import { detectJsManager, jsInstall, jsRun, yarnPathOf, type JsManager } from "../toolchain/javascript";
+import {
+  detectJsManager,
+  jsInstall,
+  jsRun,
+  yarnPathOf,
+  yarnPathOutside,
+  type JsManager,
+} from "../toolchain/javascript";
 import { NODE_IMAGE_MAJORS, nodeImageMajor, nodePin, pinProblem } from "../toolchain/node";
 import { ConfigError } from "./error";
+import { printable } from "../triggers/commits";
 import { detectPyManager, pyInstall, pyTest, REQUIREMENTS_FILES } from "../toolchain/python";
 import type { FrontendConfig, FrontendManager, PipelineConfig } from "./defaults";
 import type { FrontendFacts, RepoFacts } from "./repoFacts";
@@ -84,6 +92,14 @@ export function frontendFromRepo(
   const release = yarnPathOf(facts?.yarnrcText);
   if (release) fe.yarnPath = release;
   const { manager, berry } = splitManager((fe.packageManager as FrontendManager | undefined) ?? d.packageManager);
+  const outside = berry ? yarnPathOutside(facts?.yarnrcText) : undefined;
+  if (outside)
+    throw new ConfigError(
+      path === "." ? ".yarnrc.yml" : `${path}/.yarnrc.yml`,
+      "yarnPath",
+      `is ${JSON.stringify(printable(outside))}, outside the frontend: yarn would run a file the repository does not hold`,
+      "commit the release in the frontend (yarn set version 4.9.2 writes .yarn/releases/yarn-4.9.2.cjs and sets yarnPath to it)",
+    );
   if (manager === "npm") return fe;
   if (set.install === undefined) fe.install = jsInstall({ manager, berry });
   if (set.steps === undefined) {

@@ -100,11 +100,27 @@ export function jsManifests(c: Pick<JsManagerChoice, "manager" | "berry">, yarnr
   return ["package.json", JS_LOCKFILES[c.manager], ...berry];
 }
 
+/** The `yarnPath` a .yarnrc.yml sets, as written (`./` dropped), if any. */
+function yarnPathSetting(yarnrc: string | undefined): string | undefined {
+  const m = /^yarnPath:\s*["']?([^"'#\s]+)["']?\s*(#.*)?$/m.exec(yarnrc ?? "");
+  return m?.[1].replace(/^\.\//, "");
+}
+
+const insideFrontend = (path: string) => !/^([/\\~]|[A-Za-z]:)/.test(path) && !path.split(/[/\\]/).includes("..");
+
 /** The `yarnPath` of a .yarnrc.yml (a release inside the repository, e.g. .yarn/releases/yarn-4.9.2.cjs), if any. */
 export function yarnPathOf(yarnrc: string | undefined): string | undefined {
-  const m = /^yarnPath:\s*["']?([^"'#\s]+)["']?\s*(#.*)?$/m.exec(yarnrc ?? "");
-  const path = m?.[1].replace(/^\.\//, "");
-  return path && !path.startsWith("/") && !path.split("/").includes("..") ? path : undefined;
+  const path = yarnPathSetting(yarnrc);
+  return path && insideFrontend(path) ? path : undefined;
+}
+
+/**
+ * A `yarnPath` outside the frontend (`../../x.cjs`, `/tmp/x.cjs`), which yarn berry would run as yarn: a file the
+ * repository does not hold (the container has none, the host whatever is there). Undefined when inside or unset.
+ */
+export function yarnPathOutside(yarnrc: string | undefined): string | undefined {
+  const path = yarnPathSetting(yarnrc);
+  return path && !insideFrontend(path) ? path : undefined;
 }
 
 /**

@@ -144,6 +144,33 @@ describe("frontendFromRepo: pins that cannot be used (exit 2 before any command)
   );
 });
 
+describe("frontendFromRepo: a yarn berry release outside the frontend", () => {
+  const berry = (yarnrcText: string) => ({
+    frontend: {
+      packageJson: JSON.stringify({ packageManager: "yarn@4.9.2" }),
+      lockfiles: ["yarn" as const],
+      yarnrc: true,
+      yarnrcText,
+    },
+  });
+
+  it.each(["../../evil.cjs", "/tmp/evil.cjs", "./../x/yarn.cjs", '"~/yarn.cjs"', ".yarn/../../x.cjs"])(
+    "refuses yarnPath %s, which yarn would run as yarn (before: the host ran it, the container had none)",
+    (path) => {
+      const facts = berry(`yarnPath: ${path}\n`);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(ConfigError);
+      expect(() => parseConfig(undefined, "pipeline.yaml", facts)).toThrow(
+        /frontend\/\.yarnrc\.yml: `yarnPath` is ".*", outside the frontend.*Fix: commit the release in the frontend/,
+      );
+    },
+  );
+
+  it("takes a release under the frontend", () => {
+    const c = parseConfig(undefined, "pipeline.yaml", berry("yarnPath: .yarn/releases/yarn-4.9.2.cjs\n"));
+    expect(c.frontend.yarnPath).toBe(".yarn/releases/yarn-4.9.2.cjs");
+  });
+});
+
 describe("backendManagerFromRepo (through parseConfig)", () => {
   const poetry = ["uv", "tool", "run", "--from", `poetry==${POETRY_VERSION}`, "poetry"];
 
