@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join, relative } from "node:path";
+import { printable } from "../../../ci/src/plan/triggers/commits";
+import { isInside } from "../cli/values";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { E2eInputError, frontendLockfile, isSpecFile, playwrightVersion } from "../../../ci/src/plan/e2e/stage";
 import { fileTimings, MalformedReportError, parseReport } from "../../../ci/src/plan/e2e/playwrightReport";
@@ -13,6 +15,26 @@ export function listSpecFiles(sourceDir: string, c: PipelineConfig): string[] {
     .filter((f) => isSpecFile(f) && !f.split("/").includes("node_modules"))
     .map((f) => relative(dir, join(dir, f)))
     .sort();
+}
+
+/**
+ * The visual baselines folder, checked before the run: inside the frontend through links, holding files only. A
+ * baseline linked to a file elsewhere (a key) would be read as the expected screenshot and copied into the report.
+ */
+export function checkBaselines(sourceDir: string, c: PipelineConfig): void {
+  if (!c.quality.visual.enabled) return;
+  const frontend = realpathSync(join(sourceDir, c.frontend.path));
+  const dir = join(frontend, c.quality.visual.baselines);
+  if (!existsSync(dir)) return;
+  if (!isInside(frontend, realpathSync(dir)))
+    throw new E2eInputError(
+      `${printable(dir)} leads outside the frontend (to ${printable(realpathSync(dir))}); make quality.visual.baselines a folder of the frontend, not a link out of it`,
+    );
+  for (const f of readdirSync(dir, { recursive: true }) as string[])
+    if (lstatSync(join(dir, f)).isSymbolicLink())
+      throw new E2eInputError(
+        `${printable(join(dir, f))} is a link; the baselines folder holds only the screenshots themselves: replace it with the PNG (npm run pipeline -- accept-baselines writes them)`,
+      );
 }
 
 /** The installed @playwright/test version of the frontend, from its package manager's lockfile. */

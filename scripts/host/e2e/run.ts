@@ -8,7 +8,7 @@ import { e2eStartFlow, type E2eRequest, type E2eStartPorts } from "../../../ci/s
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
-import { frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
+import { checkBaselines, frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
 import { runPorts } from "./execute";
@@ -187,16 +187,19 @@ export async function readE2ePlan(
 /** The start's ports here: the spec files and timings on disk, fetch for the probe, a timer, stdout for the log. */
 export function startPorts(f: E2eFlags, sourceDir: string, c: PipelineConfig, o: StartOptions): E2eStartPorts {
   return {
-    readSource: async () => ({
-      files: listSpecFiles(sourceDir, c),
-      // Machines of a split run must not each fall back to their own last report: only an explicit file is shared.
-      timings:
-        o.reportOut || f.timings
-          ? readTimings(f.timings, join(o.reportOut ?? "", "results.json"), (w) => console.error(w))
-          : new Map(),
-      playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
-      qualityTools: PIPELINE_ROOT,
-    }),
+    readSource: async () => {
+      checkBaselines(sourceDir, c);
+      return {
+        files: listSpecFiles(sourceDir, c),
+        // Machines of a split run must not each fall back to their own last report: only an explicit file is shared.
+        timings:
+          o.reportOut || f.timings
+            ? readTimings(f.timings, join(o.reportOut ?? "", "results.json"), (w) => console.error(w))
+            : new Map(),
+        playwrightVersion: frontendPlaywrightVersion(sourceDir, c),
+        qualityTools: PIPELINE_ROOT,
+      };
+    },
     preflight: o.preflight,
     serve: o.serve,
     probe: fetchProbe(),
