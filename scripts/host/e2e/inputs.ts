@@ -1,9 +1,15 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join, relative } from "node:path";
 import { printable } from "../../../ci/src/plan/triggers/commits";
 import { isInside } from "../cli/values";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
-import { E2eInputError, frontendLockfile, isSpecFile, playwrightVersion } from "../../../ci/src/plan/e2e/stage";
+import {
+  E2E_WORK,
+  E2eInputError,
+  frontendLockfile,
+  isSpecFile,
+  playwrightVersion,
+} from "../../../ci/src/plan/e2e/stage";
 import { fileTimings, MalformedReportError, parseReport } from "../../../ci/src/plan/e2e/playwrightReport";
 
 /** Spec files under the frontend's Playwright testDir, relative to it, sorted. */
@@ -35,6 +41,19 @@ export function checkBaselines(sourceDir: string, c: PipelineConfig): void {
       throw new E2eInputError(
         `${printable(join(dir, f))} is a link; the baselines folder holds only the screenshots themselves: replace it with the PNG (npm run pipeline -- accept-baselines writes them)`,
       );
+}
+
+/**
+ * The frontend's `.e2e` work folder, which each E2E command empties and fills (shard blobs, results, the quality
+ * spec): absent or a folder of its own, never a link, which would have the runner remove and write files elsewhere.
+ */
+export function checkWorkFolder(sourceDir: string, c: PipelineConfig): void {
+  const work = join(sourceDir, c.frontend.path, E2E_WORK);
+  const s = lstatSync(work, { throwIfNoEntry: false });
+  if (s?.isSymbolicLink())
+    throw new E2eInputError(
+      `${printable(work)} is a link (to ${printable(readlinkSync(work))}); the E2E commands empty and fill folders under it: remove it, they create the folder`,
+    );
 }
 
 /** The installed @playwright/test version of the frontend, from its package manager's lockfile. */

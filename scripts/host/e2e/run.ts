@@ -8,7 +8,7 @@ import { e2eStartFlow, type E2eRequest, type E2eStartPorts } from "../../../ci/s
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
-import { checkBaselines, frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
+import { checkBaselines, checkWorkFolder, frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
 import { runPorts } from "./execute";
@@ -188,6 +188,7 @@ export async function readE2ePlan(
 export function startPorts(f: E2eFlags, sourceDir: string, c: PipelineConfig, o: StartOptions): E2eStartPorts {
   return {
     readSource: async () => {
+      checkWorkFolder(sourceDir, c);
       checkBaselines(sourceDir, c);
       return {
         files: listSpecFiles(sourceDir, c),

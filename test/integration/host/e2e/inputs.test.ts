@@ -3,12 +3,12 @@
  * file outside the frontend would be read by Playwright as the expected screenshot and copied into the report
  * (`home-expected.png`), an artifact anyone with the run can download: so the baselines folder holds files only.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { E2eInputError } from "../../../../ci/src/plan/e2e/stage";
-import { checkBaselines } from "../../../../scripts/host/e2e/inputs";
+import { checkBaselines, checkWorkFolder } from "../../../../scripts/host/e2e/inputs";
 import { runPipeline } from "../../../support/cli";
 import { copyExample } from "../../../support/example";
 
@@ -85,5 +85,46 @@ describe("end-to-end with a linked baseline", () => {
     expect(r.output).not.toMatch(/\n\s+at /);
     expect(r.output).not.toContain("waiting");
     expect(readFileSync(outside, "utf8")).toBe(KEY);
+  }, 60_000);
+});
+
+describe("checkWorkFolder", () => {
+  it("takes a frontend without .e2e, or with its own .e2e folder", () => {
+    expect(() => checkWorkFolder(copy.dir, VISUAL)).not.toThrow();
+    mkdirSync(join(copy.dir, "frontend/.e2e"));
+    expect(() => checkWorkFolder(copy.dir, VISUAL)).not.toThrow();
+  });
+
+  it("refuses a .e2e that is a link: the runner empties and fills folders under it", () => {
+    symlinkSync(join(copy.dir, ".."), join(copy.dir, "frontend/.e2e"));
+    expect(() => checkWorkFolder(copy.dir, VISUAL)).toThrow(E2eInputError);
+    expect(() => checkWorkFolder(copy.dir, VISUAL)).toThrow(/frontend\/\.e2e is a link .*: remove it/);
+  });
+});
+
+describe("end-to-end-shard with .e2e a link out of the repository", () => {
+  it("exits 2 before it removes or writes anything there (before: it emptied <link>/blob-1 and results-1)", async () => {
+    const victim = join(copy.dir, "..", "victim");
+    for (const d of ["blob-1", "results-1"]) {
+      mkdirSync(join(victim, d), { recursive: true });
+      writeFileSync(join(victim, d, "precious.txt"), "keep\n");
+    }
+    symlinkSync(victim, join(copy.dir, "frontend/.e2e"));
+    const r = await runPipeline(
+      [
+        "end-to-end-shard",
+        "--source",
+        copy.dir,
+        "--index",
+        "1",
+        "--total",
+        "2",
+        "--out",
+        join(copy.dir, "..", "blob"),
+      ].concat(["--base-url", "http://127.0.0.1:9", "--api-url", "http://127.0.0.1:9", "--ready-attempts", "1"]),
+    );
+    expect(r.exitCode, r.output).toBe(2);
+    expect(r.stderr).toMatch(/^input error: .*\.e2e is a link/m);
+    for (const d of ["blob-1", "results-1"]) expect(existsSync(join(victim, d, "precious.txt")), d).toBe(true);
   }, 60_000);
 });
