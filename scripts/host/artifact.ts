@@ -55,7 +55,8 @@ export function checkArtifact(dir: string, flag = "--artifact"): string {
 
 /**
  * Check, before anything runs, that the source can be built into a release: the frontend and backend folders exist,
- * next.config asks for `output: "standalone"` and the PM2 ecosystem file is there.
+ * next.config asks for `output: "standalone"`, npm ci has a lockfile (or node_modules is there) and the PM2 ecosystem
+ * file is there.
  */
 export function checkBuildable(source: string, paths: SourcePaths): void {
   const where = (p: string) => `--source ${printable(source)}: ${p}`;
@@ -75,6 +76,13 @@ export function checkBuildable(source: string, paths: SourcePaths): void {
     throw new ArtifactInputError(
       `${where(`${join(paths.frontend, config ?? "next.config.*")} does not ask for a standalone build`)}; the server runs .next/standalone/server.js. Fix: add output: "standalone" to it`,
     );
+  // The build installs with npm ci when node_modules is absent; without npm's lockfile it would fail after connecting.
+  if (!existsSync(join(fe, "node_modules")) && !existsSync(join(fe, "package-lock.json"))) {
+    const other = ["pnpm-lock.yaml", "yarn.lock"].filter((f) => existsSync(join(fe, f)));
+    throw new ArtifactInputError(
+      `${where(`${paths.frontend} has no package-lock.json${other.length ? ` (it has ${other.join(", ")})` : ""}`)}, and the release build installs with npm ci. Fix: add one (npm install --package-lock-only in ${paths.frontend}), or install the frontend's node_modules before the deploy`,
+    );
+  }
   if (!existsSync(join(source, "ecosystem.config.cjs")))
     throw new ArtifactInputError(
       `${where("no ecosystem.config.cjs")} (PM2's apps for the release). Fix: add one, as examples/app has`,

@@ -25,6 +25,7 @@ function source(files: Record<string, string>): string {
 
 const BUILT = {
   "web/next.config.ts": 'export default { output: "standalone" };\n',
+  "web/package-lock.json": '{ "lockfileVersion": 3 }\n',
   "web/.next/standalone/server.js": "// next standalone server\n",
   "web/.next/static/chunks/app.js": "// chunk\n",
   "web/public/robots.txt": "User-agent: *\n",
@@ -87,4 +88,22 @@ describe("the release built from frontend.path and backend.path", () => {
     execFileSync("mkfifo", [join(src, "web/next.config.ts")]);
     expect(() => checkBuildable(src, paths)).toThrow(/web\/next\.config\.ts does not ask for a standalone build/);
   }, 5_000);
+
+  it.each([
+    ["pnpm-lock.yaml", "lockfileVersion: '9.0'\n"],
+    ["yarn.lock", "# yarn lockfile v1\n"],
+  ])(
+    "refuses a frontend with %s and no package-lock.json before the build: npm ci could not install it",
+    (lock, text) => {
+      const src = source({ ...BUILT, [`web/${lock}`]: text });
+      made.push(src);
+      rmSync(join(src, "web/package-lock.json"));
+      expect(() => checkBuildable(src, paths)).toThrow(ArtifactInputError);
+      expect(() => checkBuildable(src, paths)).toThrow(
+        new RegExp(`web has no package-lock\\.json \\(it has ${lock.replace(".", "\\.")}\\).*Fix: `),
+      );
+      mkdirSync(join(src, "web/node_modules"));
+      expect(() => checkBuildable(src, paths)).not.toThrow();
+    },
+  );
 });
