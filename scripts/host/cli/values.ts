@@ -5,6 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { BOUNDS, outOfBound, rangeOf, type Bound, type BoundName } from "../../../ci/src/plan/bounds";
+import { hasCredentials, hideCredentials } from "../../../ci/src/plan/credentials";
 import { printable } from "../../../ci/src/plan/triggers/commits";
 import { CliInputError } from "./errors";
 
@@ -68,9 +69,16 @@ export function bounded(flag: string, name: BoundName): (v: string) => number {
   };
 }
 
-/** An absolute http(s) URL. */
+/**
+ * An absolute http(s) URL without credentials: a `user:token@` would be echoed by every line that names the URL (and
+ * fetch refuses such a URL anyway); messages show it as `***@`.
+ */
 export function httpUrl(flag: string): (v: string) => string {
   return (v) => {
+    if (hasCredentials(v))
+      throw new CliInputError(
+        `${flag} carries credentials (user:token@ in the URL); pass the URL without them, e.g. ${flag} ${printable(hideCredentials(v)).replace("***@", "")}`,
+      );
     const u = URL.canParse(v) ? new URL(v) : undefined;
     if (u && (u.protocol === "http:" || u.protocol === "https:")) return v;
     throw new CliInputError(
