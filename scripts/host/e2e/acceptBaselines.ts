@@ -16,6 +16,7 @@ import {
   readFileSync,
   readSync,
   realpathSync,
+  statSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
@@ -95,6 +96,10 @@ function baselinesDir(sourceDir: string, c: PipelineConfig, taken: AcceptedBasel
   if (!isInside(frontend, realpathSync(existing)))
     throw new InputError(
       `${printable(existing)} leads outside the frontend (to ${printable(realpathSync(existing))}); make quality.visual.baselines a folder of the frontend, not a link out of it`,
+    );
+  if (!statSync(existing).isDirectory())
+    throw new InputError(
+      `${printable(existing)} is a file, not the baselines folder (quality.visual.baselines is ${printable(c.quality.visual.baselines)}): move it, or set quality.visual.baselines to a folder`,
     );
   for (const t of taken) {
     const s = lstatSync(join(dir, t.baseline), { throwIfNoEntry: false });

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { printable } from "../../../ci/src/plan/triggers/commits";
 import { isInside } from "../cli/values";
@@ -35,6 +35,10 @@ export function checkBaselines(sourceDir: string, c: PipelineConfig): void {
   if (!isInside(frontend, realpathSync(dir)))
     throw new E2eInputError(
       `${printable(dir)} leads outside the frontend (to ${printable(realpathSync(dir))}); make quality.visual.baselines a folder of the frontend, not a link out of it`,
+    );
+  if (!statSync(dir).isDirectory())
+    throw new E2eInputError(
+      `${printable(dir)} is a file, not the baselines folder (quality.visual.baselines): move it, or set quality.visual.baselines to a folder`,
     );
   for (const f of readdirSync(dir, { recursive: true }) as string[])
     if (lstatSync(join(dir, f)).isSymbolicLink())

@@ -157,6 +157,22 @@ describe("runAcceptBaselines", () => {
     expect(filesUnder(outside)).toEqual([]);
   }, 30_000);
 
+  it.each(["e2e/shots", "e2e/shots/deeper"])(
+    "refuses quality.visual.baselines %s when a file stands where its folder goes, with exit 2 (before: ENOTDIR stack trace)",
+    async (baselines) => {
+      writeReport();
+      mkdirSync(join(repo, "frontend/e2e"), { recursive: true });
+      writeFileSync(join(repo, "frontend/e2e/shots"), "not a folder\n");
+      writeFileSync(join(repo, "pipeline.yaml"), `quality:\n  visual: { baselines: ${baselines} }\n`);
+      const r = await accept();
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.stderr).toMatch(/e2e\/shots is a file, not the baselines folder/);
+      expect(r.output).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(repo, "frontend/e2e/shots"), "utf8")).toBe("not a folder\n");
+    },
+    30_000,
+  );
+
   it("takes a report folder that is itself a link (the link is the user's own choice)", async () => {
     writeReport();
     const link = join(root, "report-link");

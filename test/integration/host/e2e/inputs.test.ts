@@ -49,6 +49,13 @@ describe("checkBaselines", () => {
     expect(() => checkBaselines(copy.dir, VISUAL)).toThrow(/leads outside the frontend/);
   });
 
+  it("refuses a baselines path that is a file, naming it (before: ENOTDIR from readdir, a stack trace)", () => {
+    rmSync(shots, { recursive: true });
+    writeFileSync(shots, "not a folder\n");
+    expect(() => checkBaselines(copy.dir, VISUAL)).toThrow(E2eInputError);
+    expect(() => checkBaselines(copy.dir, VISUAL)).toThrow(/__screenshots__ is a file, not the baselines folder/);
+  });
+
   it("checks nothing when the visual check is off", () => {
     rmSync(join(shots, "home-debian-chromium-linux.png"));
     symlinkSync(outside, join(shots, "home-debian-chromium-linux.png"));
