@@ -22,6 +22,7 @@ export function directorySource(sourceDir: string): ConfigSource {
       const real = realpathSync(join(sourceDir, path));
       return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
     },
+    isFolder: async (path) => statSync(join(sourceDir, path)).isDirectory(),
   };
 }
 

@@ -27,6 +27,13 @@ export function directorySource(source: Directory): ConfigSource {
       const entries = await list(at < 0 ? "." : path.slice(0, at));
       return entries.includes(name) || entries.includes(`${name}/`);
     },
+    // A listing names a folder with a trailing slash.
+    isFolder: async (path) => {
+      if (path.replace(/\/+$/, "") === ".") return true;
+      const at = path.replace(/\/+$/, "").lastIndexOf("/");
+      const name = path.slice(at + 1).replace(/\/+$/, "");
+      return (await list(at < 0 ? "." : path.slice(0, at))).includes(`${name}/`);
+    },
     // Refused when not UTF-8, as the host refuses it: the engine would hand over U+FFFD instead of the bytes.
     read: async (path) => {
       const file = source.file(path);

@@ -8,7 +8,7 @@ import { BACKEND_MANAGER_FILES, frontendFactPaths } from "../plan/config/toolcha
 import type { JsManager } from "../plan/toolchain/javascript";
 import { includedPath, REQUIREMENTS_FILES, requirementRefs } from "../plan/toolchain/python";
 import { ConfigError } from "../plan/config/error";
-import { missingPathError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
+import { missingPathError, notFolderError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
 /** The source tree as config loading sees it. */
 export interface ConfigSource {
@@ -20,6 +20,8 @@ export interface ConfigSource {
   read(path: string): Promise<string>;
   /** Whether an existing path, its links followed, stays inside the source; absent where no link can leave it. */
   inside?(path: string): Promise<boolean>;
+  /** Whether an existing path is a folder (its links followed); absent where the listing cannot tell. */
+  isFolder?(path: string): Promise<boolean>;
 }
 
 /** Read and validate the source's config file (optional under its default name), and check its paths exist. */
@@ -47,6 +49,7 @@ export async function loadConfig(src: ConfigSource, file = CONFIG_FILE): Promise
   for (const { key, path } of requiredPaths(config)) {
     if (!(await src.exists(path))) throw missingPathError(file, key, path);
     if (!(await isInside(src, path))) throw outsidePathError(file, key, path);
+    if (src.isFolder && !(await src.isFolder(path))) throw notFolderError(file, key, path);
   }
   return config;
 }

@@ -17,6 +17,10 @@ export function listSpecFiles(sourceDir: string, c: PipelineConfig): string[] {
   const dir = join(sourceDir, c.frontend.path, c.e2e.testDir);
   if (!existsSync(dir))
     throw new E2eInputError(`${dir} does not exist. Set e2e.testDir in pipeline.yaml to the Playwright testDir.`);
+  if (!statSync(dir).isDirectory())
+    throw new E2eInputError(
+      `${printable(dir)} is a file, not a folder. Set e2e.testDir in pipeline.yaml to the Playwright testDir.`,
+    );
   return (readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => isSpecFile(f) && !f.split("/").includes("node_modules"))
     .map((f) => relative(dir, join(dir, f)))

@@ -34,6 +34,19 @@ describe("readConfig (host)", () => {
     await expect(readConfig(dir)).rejects.toThrow(/`backend\.path` points at "api", which is not in the source/);
   });
 
+  it.each(["frontend", "backend"])(
+    "refuses %s.path naming a file, not a folder, with exit 2 (before: the job's first step crashed with a TypeError)",
+    async (half) => {
+      const dir = repo();
+      writeFileSync(join(dir, `${half}/afile`), "");
+      writeFileSync(join(dir, "pipeline.yaml"), `${half}:\n  path: ${half}/afile\n`);
+      await expect(readConfig(dir)).rejects.toThrow(ConfigError);
+      await expect(readConfig(dir)).rejects.toThrow(
+        new RegExp(`\`${half}\\.path\` points at "${half}/afile", which is a file, not a folder`),
+      );
+    },
+  );
+
   it("refuses a pipeline.yaml that is not UTF-8, naming the line (not read as U+FFFD)", async () => {
     const dir = repo();
     writeFileSync(join(dir, "pipeline.yaml"), Buffer.from([...Buffer.from("# caf"), 0xe9, 0x0a]));

@@ -95,6 +95,16 @@ export function missingPathError(file: string, key: string, path: string): Confi
   );
 }
 
+/** The error for a configured path that is a file where the runner works in a folder. */
+export function notFolderError(file: string, key: string, path: string): ConfigError {
+  return new ConfigError(
+    file,
+    key,
+    `points at "${path}", which is a file, not a folder`,
+    `set ${key} in ${file} to the folder`,
+  );
+}
+
 /** The error for a configured path that exists but, through a link, leads outside the source. */
 export function outsidePathError(file: string, key: string, path: string): ConfigError {
   return new ConfigError(

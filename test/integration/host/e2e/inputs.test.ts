@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { E2eInputError } from "../../../../ci/src/plan/e2e/stage";
-import { checkBaselines, checkWorkFolder } from "../../../../scripts/host/e2e/inputs";
+import { checkBaselines, checkWorkFolder, listSpecFiles } from "../../../../scripts/host/e2e/inputs";
 import { runPipeline } from "../../../support/cli";
 import { copyExample } from "../../../support/example";
 
@@ -134,4 +134,12 @@ describe("end-to-end-shard with .e2e a link out of the repository", () => {
     expect(r.stderr).toMatch(/^input error: .*\.e2e is a link/m);
     for (const d of ["blob-1", "results-1"]) expect(existsSync(join(victim, d, "precious.txt")), d).toBe(true);
   }, 60_000);
+});
+
+describe("listSpecFiles", () => {
+  it("refuses an e2e.testDir that is a file, naming it (before: ENOTDIR from readdir, a stack trace)", () => {
+    const c = parseConfig("e2e:\n  testDir: package.json\n");
+    expect(() => listSpecFiles(copy.dir, c)).toThrow(E2eInputError);
+    expect(() => listSpecFiles(copy.dir, c)).toThrow(/package\.json is a file, not a folder.*e2e\.testDir/);
+  });
 });
