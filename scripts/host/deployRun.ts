@@ -54,7 +54,9 @@ export async function runDeployInputs(i: DeployInputs): Promise<number> {
   try {
     const paths = { frontend: i.cfg.frontend.path, backend: i.cfg.backend.path };
     const artifact = i.artifact === undefined ? undefined : checkArtifact(resolve(i.artifact));
-    if (!artifact) checkBuildable(i.source, paths);
+    // Production builds only when forced without an artifact; otherwise it promotes staging's tested release.
+    const builds = !artifact && (i.name !== "production" || Boolean(i.forceReason));
+    if (builds) checkBuildable(i.source, paths);
     const commit = i.commit ?? (await commitOf(i.source));
     const t = i.settings();
     try {
