@@ -34,7 +34,9 @@ export function daggerCalls(text: string): string[] {
 /** The problems of one `dagger call` argument line: an unknown function, an unknown flag. Empty when it resolves. */
 export function checkCall(line: string, mod: ModuleShape): string[] {
   const ci = mod.objects.Ci;
-  const words = line.split(/\s+/).filter((t) => t !== "" && t !== "...");
+  // A placeholder is one value however many words it holds (`--report <the exported E2E report directory>`).
+  const joined = line.replace(/<[^<>\n]*>/g, (p) => p.replace(/\s+/g, "_"));
+  const words = joined.split(/\s+/).filter((t) => t !== "" && t !== "...");
   // Source text may interpolate (`${x}` → EXPR): a word that is no value cannot be read there, so check up to it.
   const end = words.findIndex((w, k) => w === EXPR && (k === 0 || !words[k - 1].startsWith("-")));
   const tokens = end < 0 ? words : words.slice(0, end);

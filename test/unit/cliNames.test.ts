@@ -78,6 +78,13 @@ describe("every documented `dagger call` resolves to a function and its flags (C
       expect.stringMatching(/"export" after plan is no function of its scalar result/),
     ]);
     expect(checkCall("--source ../app fast-tests --help", mod)).toEqual([]);
+    // A placeholder is one value however many words it holds: `<the exported E2E report directory>`.
+    expect(
+      checkCall("--source <planted copy> accept-baselines --report <the exported report> export --path x", mod),
+    ).toEqual([]);
+    expect(checkCall("accept-baselines --report <the report> exported --path x", mod)).toEqual([
+      expect.stringMatching(/"exported" after accept-baselines is no function/),
+    ]);
   });
 
   it("checks each flag at its level: the constructor's before the function, the function's after", () => {
