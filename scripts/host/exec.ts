@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { $ } from "zx";
 import type { Step } from "../../ci/src/plan/job";
 
@@ -15,19 +16,59 @@ export type StepExecutor = (
   onOutput: (chunk: string) => void,
 ) => Promise<StepOutcome>;
 
+/** What one host process gave: its exit code and its two streams. */
+export interface ProcessResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The exit code of a process that could not start (the shell's "command not found or not executable"). */
+export const CANNOT_START = 127;
+
+/** Run argv (no shell) in cwd, streaming each chunk; a process that cannot start exits 127 saying why, never throws. */
+export async function runProcess(
+  argv: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  on: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {},
+): Promise<ProcessResult> {
+  const p = $({ cwd, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${argv}`;
+  // When spawn itself fails (E2BIG) the child has no streams: the result below says why.
+  p.stdout?.on("data", (d: Buffer) => on.stdout?.(d.toString()));
+  p.stderr?.on("data", (d: Buffer) => on.stderr?.(d.toString()));
+  const r = await p;
+  if (r.signal === null && (r.exitCode === null || r.exitCode < 0)) {
+    const why = cannotStart(argv, cwd, r.message);
+    on.stderr?.(why);
+    return { exitCode: CANNOT_START, stdout: "", stderr: why };
+  }
+  return { exitCode: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Why argv could not start, with the fix; `message` is zx's ("spawn E2BIG", "spawn /usr/bin/bash ENOENT"). */
+function cannotStart(argv: string[], cwd: string, message: string): string {
+  const code = /\b(E[A-Z0-9]+)\b/.exec(message)?.[1] ?? "an unknown error";
+  const cmd = argv[0] ?? "(no command)";
+  const bytes = argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  const fix =
+    code === "E2BIG"
+      ? `its ${argv.length} arguments are ${bytes} bytes, more than the system takes. Fix: shorten the lists the config passes to it`
+      : code === "ENOENT" && !existsSync(cwd)
+        ? `its working folder ${JSON.stringify(cwd)} does not exist. Fix: check the config's paths (frontend.path, backend.path)`
+        : `${code}. Fix: check that ${cmd} is installed and runnable`;
+  return `could not start ${cmd}: ${fix}\n`;
+}
+
 /** Run a step as a real host process (argv, no shell), streaming its output. */
 export const processExecutor: StepExecutor = async (step, cwd, env, onOutput) => {
   let output = "";
-  const p = $({ cwd, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${step.argv}`;
-  const take = (d: Buffer) => {
-    const s = d.toString();
+  const take = (s: string) => {
     output += s;
     onOutput(s);
   };
-  p.stdout.on("data", take);
-  p.stderr.on("data", take);
-  const r = await p;
-  return { exitCode: r.exitCode ?? 1, output };
+  const r = await runProcess(step.argv, cwd, env, { stdout: take, stderr: take });
+  return { exitCode: r.exitCode, output };
 };
 
 /** A recorded host command: what `--dry-run` prints instead of running it. */

@@ -2,11 +2,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { displayArgv } from "../../ci/src/plan/job";
 import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
-import { processExecutor } from "./exec";
+import { processExecutor, runProcess } from "./exec";
 import { prefixedWriter } from "./prefix";
 
 export interface HostScanOptions {
@@ -39,13 +38,11 @@ export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutp
     }
     const argv = scan.steps[0].argv;
     out.write(`$ ${displayArgv(argv)}\n`);
-    const p = $({ cwd, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${argv}`;
-    p.stderr.on("data", (d: Buffer) => out.write(d.toString()));
-    const r = await p;
-    out.write(`exit ${r.exitCode ?? 1} (${seconds().toFixed(1)}s)\n`);
+    const r = await runProcess(argv, cwd, env, { stderr: (s) => out.write(s) });
+    out.write(`exit ${r.exitCode} (${seconds().toFixed(1)}s)\n`);
     // A report file (bandit's) is read before the scratch directory goes; a missing one reads empty (no report).
     const report = scan.report ? (existsSync(scan.report) ? readFileSync(scan.report, "utf8") : "") : r.stdout;
-    return { exitCode: r.exitCode ?? 1, stdout: report, stderr: r.stderr, seconds: seconds() };
+    return { exitCode: r.exitCode, stdout: report, stderr: r.stderr, seconds: seconds() };
   } finally {
     out.flush();
     rmSync(scratch, { recursive: true, force: true });
