@@ -91,6 +91,27 @@ describe("workflows", () => {
         }
       });
 
+      it("puts into a dagger call only values that cannot carry shell text; free text and job outputs come through env", () => {
+        // dagger-for-github pastes `call` into bash three times (`[[ -n "<call>" ]]`, `echo '<toJSON>'`, the exec
+        // line): a `${{ }}` there is code. A branch named `x$(curl${IFS}…|sh)` is a valid ref, so a free-text input
+        // (or an output a job computed) must reach the call as "$VAR" from the step's env, never pasted.
+        const { inputs = {} } = (wf.on.workflow_dispatch ?? {}) as { inputs?: Record<string, { type: string }> };
+        const safe = (e: string): boolean =>
+          /^secrets\.[A-Z_]+( \|\| \d+)?$/.test(e) ||
+          /^github\.(event_path|event\.workflow_run\.head_sha|event\.pull_request\.(base|head)\.sha|run_id)$/.test(e) ||
+          /^matrix\.\w+$/.test(e) ||
+          e === `inputs.force-reason != '' && '--force-reason "$FORCE_REASON"' || ''` ||
+          ([...e.matchAll(/inputs\.([\w-]+)/g)].every((m) => inputs[m[1]]?.type === "choice") &&
+            !/needs\.|steps\.|github\.(head_ref|event\.(pull_request\.(title|body)|head_commit|workflow_run\.head_branch))/.test(
+              e,
+            ));
+        for (const [name, job] of Object.entries(wf.jobs)) {
+          const call = String(job.steps.find((s) => s.uses === DAGGER)!.with!.call);
+          for (const [, e] of call.matchAll(/\$\{\{\s*(.+?)\s*\}\}/g))
+            expect(safe(e), `${f} ${name}: \${{ ${e} }}`).toBe(true);
+        }
+      });
+
       it("lets every job use the persistent engine of vars.DAGGER_ENGINE, and only then", () => {
         for (const [name, job] of Object.entries(wf.jobs)) expect(job.env, `${f} ${name}`).toBe(ENGINE_ENV);
       });
@@ -161,8 +182,12 @@ describe("workflows", () => {
     for (const [name, job] of Object.entries(rest)) {
       expect([job.needs].flat(), name).toContain("staging");
       expect(job.steps[0].with?.ref, `${name} checks out staging's commit`).toBe(SHA);
-      const call = String(job.steps.find((s) => s.uses === DAGGER)!.with!.call);
-      if (call.includes("--commit")) expect(call, name).toContain(`--commit ${SHA}`);
+      const step = job.steps.find((s) => s.uses === DAGGER)!;
+      const call = String(step.with!.call);
+      if (call.includes("--commit")) {
+        expect(call, name).toContain(`--commit "$COMMIT"`);
+        expect(step.env?.COMMIT, name).toBe(SHA);
+      }
     }
   });
 
@@ -178,7 +203,8 @@ describe("workflows", () => {
     const SHA = "${{ inputs.commit || needs.staging.outputs.commit }}";
     expect(deploy.steps[0].with?.ref).toBe(SHA);
     const step = deploy.steps.find((s) => s.uses === DAGGER)!;
-    expect(String(step.with!.call)).toContain(`--commit ${SHA}`);
+    expect(String(step.with!.call)).toContain(`--commit "$COMMIT"`);
+    expect(step.env?.COMMIT).toBe(SHA);
     expect(step.env?.FORCE_REASON).toBe("${{ inputs.force-reason }}");
     expect(String(step.with!.call)).toContain(`'--force-reason "$FORCE_REASON"'`);
     expect(String(step.with!.call)).not.toMatch(/inputs\.force-reason \}\}/);
