@@ -102,6 +102,28 @@ describe("secrets on the example app", () => {
     expect(log + report).not.toContain(token.slice(4, 20));
   }, 120_000);
 
+  it.each([
+    ["an empty .gitleaks.toml (no rules at all)", ".gitleaks.toml", ""],
+    [
+      "a .gitleaks.toml allowing every path",
+      ".gitleaks.toml",
+      "[extend]\nuseDefault = true\n[allowlist]\npaths = ['''.*''']\n",
+    ],
+    ["a gitleaks:allow comment on the line", "", ""],
+  ])(
+    "stays red when the repository brings %s: the scan runs the pipeline's rules",
+    async (_, file, text) => {
+      const dir = example();
+      plant(dir);
+      if (file) writeFileSync(join(dir, file), text);
+      else writeFileSync(join(dir, "backend/app/settings_local.py"), `GITHUB_TOKEN = "${token}"  # gitleaks:allow\n`);
+      const { result } = await check(dir, yaml);
+      expect(result.status, result.verdict).toBe("failed");
+      expect(result.verdict).toContain("gitleaks github-pat high backend/app/settings_local.py:");
+    },
+    120_000,
+  );
+
   it("reads a pull request's commits only: the one that adds the token is red, a clean range green", async () => {
     const dir = example();
     const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
