@@ -3,6 +3,17 @@
  * handling, and a failure named by the channel's position, never by its URL (the URL is the secret).
  */
 
+/**
+ * Slack's message text with `&`, `<` and `>` escaped, as Slack asks: unescaped, repository text (a test's name, a
+ * force reason) could ping a channel (`<!channel>`) or show a link that hides its target (`<url|label>`).
+ */
+export function slackText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
+/** Discord's `allowed_mentions` that pings no one: a message's `@everyone` or `<@id>` stays text. */
+export const NO_MENTIONS = { parse: [] as string[] };
+
 /** How long one POST may take: a channel that hangs must not hold a stage. */
 export const WEBHOOK_TIMEOUT_SECONDS = 10;
 

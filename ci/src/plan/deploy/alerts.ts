@@ -4,6 +4,7 @@
  * secrets in both runners). A message never carries a URL; a channel is named by its
  * severity and number only.
  */
+import { NO_MENTIONS, slackText } from "../webhook";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -67,10 +68,19 @@ export function routeAlert(e: AlertEvent, channels: AlertChannels): { severity: 
   return { severity, urls: channels[severity] };
 }
 
-/** The JSON body: `text` for Slack-compatible, `content` for Discord-compatible webhooks, plus the routing fields. */
-export function alertPayload(e: AlertEvent, severity: Severity, secrets: string[]): Record<string, string> {
+/**
+ * The JSON body: `text` for Slack-compatible (escaped), `content` for Discord-compatible webhooks (pinging no one),
+ * plus the routing fields. An alert can carry a force reason or a commit's subject: text a person typed.
+ */
+export function alertPayload(e: AlertEvent, severity: Severity, secrets: string[]) {
   const text = redactAll(`[${severity}] ${e.kind}: ${e.text}`, secrets);
-  return { text, content: text.length > 2000 ? `${text.slice(0, 1990)}\n…` : text, severity, event: e.kind };
+  return {
+    text: slackText(text),
+    content: text.length > 2000 ? `${text.slice(0, 1990)}\n…` : text,
+    allowed_mentions: NO_MENTIONS,
+    severity,
+    event: e.kind,
+  };
 }
 
 /** A channel that did not take an alert, named by severity and position, never by URL. */

@@ -3,6 +3,7 @@
  * holds counts, test names, the commit and the report's place, never a secret: webhook URLs
  * are the secrets here, and they only ever reach the runner that posts.
  */
+import { NO_MENTIONS, slackText } from "../webhook";
 import type { E2eSummary } from "./summary";
 
 export type WebhookKind = "slack" | "discord";
@@ -35,9 +36,21 @@ export function notificationText(s: E2eSummary, ctx: NotifyContext): string {
   return lines.join("\n");
 }
 
-/** The JSON body each kind of webhook expects; Discord caps `content` at 2000 characters. */
-export function webhookPayload(kind: WebhookKind, text: string): Record<string, string> {
-  return kind === "slack" ? { text } : { content: text.length > 2000 ? `${text.slice(0, 1990)}\n…` : text };
+/**
+ * The JSON body each kind of webhook expects; Discord caps `content` at 2000 characters. Test names are repository
+ * text: Slack's is escaped and Discord's pings no one (slackText, NO_MENTIONS).
+ */
+export function webhookPayload(kind: WebhookKind, text: string): WebhookPayload {
+  return kind === "slack"
+    ? { text: slackText(text) }
+    : { content: text.length > 2000 ? `${text.slice(0, 1990)}\n…` : text, allowed_mentions: NO_MENTIONS };
+}
+
+/** A Slack (`text`) or Discord (`content`, `allowed_mentions`) body. */
+export interface WebhookPayload {
+  text?: string;
+  content?: string;
+  allowed_mentions?: typeof NO_MENTIONS;
 }
 
 /** Remove any of the given secret values (and their URL-encoded forms) from a text, as a last guard. */

@@ -50,6 +50,16 @@ describe("never leaking a URL", () => {
     expect(redactAll("no secret here", secrets)).toBe("no secret here");
   });
 
+  it("lets a force reason or a subject neither ping a channel nor hide a link (Slack escaped, Discord's mentions off)", () => {
+    const text = "forced: <!here> see <https://evil.example/|INC-7> & @everyone";
+    const payload = alertPayload({ kind: "deploy-done", text }, "info", []);
+    expect(payload.text).toBe(
+      "[info] deploy-done: forced: &lt;!here&gt; see &lt;https://evil.example/|INC-7&gt; &amp; @everyone",
+    );
+    expect(payload.content).toBe(`[info] deploy-done: ${text}`);
+    expect(payload.allowed_mentions).toEqual({ parse: [] });
+  });
+
   it("names a channel that is down by severity and number only", () => {
     expect(channelDownText("critical", 1, "ECONNREFUSED")).toBe(
       "the critical alert channel #2 (ALERT_WEBHOOK_CRITICAL) did not take an alert (ECONNREFUSED); the pipeline's result stands. Check that webhook.",

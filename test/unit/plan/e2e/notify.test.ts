@@ -46,7 +46,18 @@ describe("shouldNotify", () => {
 describe("webhookPayload", () => {
   it("uses `text` for Slack and a 2000-character `content` for Discord", () => {
     expect(webhookPayload("slack", "hi")).toEqual({ text: "hi" });
-    expect(webhookPayload("discord", "x".repeat(3000)).content.length).toBeLessThanOrEqual(2000);
+    expect(webhookPayload("discord", "x".repeat(3000)).content!.length).toBeLessThanOrEqual(2000);
+  });
+
+  it("lets a test's name neither ping a channel nor hide a link: Slack's <, > and & escaped, Discord's mentions off", () => {
+    // A test title is repository text: `<!channel>` pings everyone in Slack, `<url|label>` is a link that hides its
+    // target, and Discord pings `@everyone` unless allowed_mentions says otherwise.
+    const text = "Failed:\n• <!channel> log in again at <https://evil.example/|the report> & @everyone";
+    const slack = webhookPayload("slack", text);
+    expect(slack.text).toBe(
+      "Failed:\n• &lt;!channel&gt; log in again at &lt;https://evil.example/|the report&gt; &amp; @everyone",
+    );
+    expect(webhookPayload("discord", text)).toEqual({ content: text, allowed_mentions: { parse: [] } });
   });
 });
 
