@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +8,8 @@ import { runPipeline } from "../../support/cli";
 const A = "20261101T100000Z-aaaaaaa";
 const B = "20261102T100000Z-bbbbbbb";
 const C = "20261103T100000Z-ccccccc";
+/** A release dir with no line in the log: a deploy killed before it logged anything. */
+const D = "20261104T100000Z-ddddddd";
 
 /** `rollback --list` over the pinned ssh of a real loopback staging server whose releases this test lays out. */
 describe("rollback --list", () => {
@@ -18,7 +20,7 @@ describe("rollback --list", () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "releases-"));
     s = await startStagingServer(join(root, "staging"));
-    for (const id of [A, B, C]) mkdirSync(join(s.base, "releases", id), { recursive: true });
+    for (const id of [A, B, C, D]) mkdirSync(join(s.base, "releases", id), { recursive: true });
     symlinkSync(join(s.base, "releases", C), join(s.base, "current"));
     const line = (id: string, status: string) =>
       `${JSON.stringify({ id, status, commit: id.slice(-7), time: "2026-11-03T10:00:00Z" })}\n`;
@@ -40,10 +42,31 @@ describe("rollback --list", () => {
     expect(r.exitCode, r.output).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual([
       "releases on staging, newest first:",
+      `  ${D}  not in the release log`,
       `  ${C}  current, deployed`,
       `  ${B}  BAD (never a rollback target)`,
       `  ${A}  deployed, <- rollback goes here`,
       "roll back with: npm run pipeline -- rollback --target staging (or --to <id> for another good one)",
     ]);
   }, 120_000);
+
+  it.each([
+    ["a BAD release", () => B, /is marked BAD|BAD/],
+    [
+      "a release with no line in the log (half-finished)",
+      () => D,
+      /never passed a health check, so it is no rollback target/,
+    ],
+    ["the release that serves now", () => C, /current|already/],
+  ])(
+    "refuses --to %s, exit 2 with the list command, nothing moved",
+    async (_, id, message) => {
+      const r = await runPipeline(["rollback", "--to", id()], env());
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(readlinkSync(join(s.base, "current"))).toBe(join(s.base, "releases", C));
+      expect(existsSync(join(s.base, ".dep/deploy.lock"))).toBe(false);
+    },
+    60_000,
+  );
 });
