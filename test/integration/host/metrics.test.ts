@@ -50,6 +50,30 @@ describe("metrics host command", () => {
     expect(page).not.toMatch(/<script|src=|href=/);
   }, 120_000);
 
+  it("skips log lines whose fields are not what a deploy writes (no time, a number for time, seconds as text)", async () => {
+    // A hand-edited or foreign releases.jsonl: each line parses as JSON and has a release id and a status.
+    const id = "20261105T100000Z-eeeeeee";
+    const odd = [
+      { id, status: "deployed", commit: "e".repeat(40) },
+      { id, status: "deployed", commit: "e".repeat(40), time: 5 },
+      { id, status: "failed", commit: "e".repeat(40), time: "2026-11-05T10:00:00Z", seconds: "90" },
+      { id, status: "bad", commit: "e".repeat(40), time: "not a time" },
+    ];
+    const log = join(dir, "odd.jsonl");
+    writeFileSync(log, stagingLog().map(formatLogEntry).join("") + odd.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    const r = await runPipeline([
+      ...args().slice(0, 1),
+      "--release-log",
+      log,
+      ...args().slice(5),
+      "--html",
+      join(dir, "odd.html"),
+    ]);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.stdout).toContain("success metrics, 2026-11-01 .. 2026-11-10");
+    expect(readFileSync(join(dir, "odd.html"), "utf8")).not.toMatch(/NaN|undefined/);
+  }, 120_000);
+
   it("refuses a period that is not a date, saying the format (exit 2)", async () => {
     const r = await runPipeline([...args().slice(0, -4), "--since", "last week"]);
     expect(r.exitCode).toBe(2);

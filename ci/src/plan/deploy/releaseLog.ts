@@ -32,19 +32,36 @@ export interface ReleaseLogEntry {
   digest?: string;
 }
 
-/** Parse the JSON-lines text; malformed lines (a crash mid-write) are skipped. */
+/**
+ * Parse the JSON-lines text; malformed lines (a crash mid-write) are skipped, and so are lines whose fields are not
+ * what a deploy writes (a hand-edited or foreign log): every reader (rollback, retention, metrics) may then rely on
+ * the types (`time` text, `seconds` a finite number; a time no date parses falls outside every period).
+ */
 export function parseReleaseLog(text: string): ReleaseLogEntry[] {
   const out: ReleaseLogEntry[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      const e = JSON.parse(line) as ReleaseLogEntry;
-      if (typeof e.id === "string" && isReleaseId(e.id) && typeof e.status === "string") out.push(e);
+      const e = JSON.parse(line) as unknown;
+      if (isLogEntry(e)) out.push(e);
     } catch {
       continue;
     }
   }
   return out;
+}
+
+function isLogEntry(e: unknown): e is ReleaseLogEntry {
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return false;
+  const x = e as Record<string, unknown>;
+  return (
+    typeof x.id === "string" &&
+    isReleaseId(x.id) &&
+    typeof x.status === "string" &&
+    typeof x.time === "string" &&
+    (x.commit === undefined || typeof x.commit === "string") &&
+    (x.seconds === undefined || (typeof x.seconds === "number" && Number.isFinite(x.seconds)))
+  );
 }
 
 /** One line of the log, newline-terminated. */
