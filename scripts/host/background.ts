@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { holdUntilExit } from "./interrupt";
 
 /** A long-running host process (a server) in its own process group, so `stop()` ends its children too. */
 export interface BackgroundProcess {
@@ -37,18 +38,22 @@ export function startBackground(name: string, argv: string[], cwd: string, env: 
       // already gone
     }
   };
+  const stop = async () => {
+    release();
+    if (code !== undefined || child.pid === undefined) return;
+    signal("SIGTERM");
+    const killer = setTimeout(() => signal("SIGKILL"), 3000);
+    await done;
+    clearTimeout(killer);
+    signal("SIGKILL");
+  };
+  // Its own process group gets no Ctrl-C: a signal that ends the runner stops it first.
+  const release = holdUntilExit(stop);
   return {
     name,
     pid: child.pid ?? -1,
     tail: (n = 8) => log.trim().split("\n").slice(-n).join("\n"),
     exited: () => code,
-    async stop() {
-      if (code !== undefined || child.pid === undefined) return;
-      signal("SIGTERM");
-      const killer = setTimeout(() => signal("SIGKILL"), 3000);
-      await done;
-      clearTimeout(killer);
-      signal("SIGKILL");
-    },
+    stop,
   };
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { $, which, type ProcessPromise } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import type { ServiceNeed } from "../../ci/src/plan/job";
+import { holdUntilExit } from "./interrupt";
 
 /** A service that did not start: names the service, the command and what it said. */
 export class ServiceStartError extends StageFailure {
@@ -65,6 +66,7 @@ export async function startService(
   let exited: number | null | undefined;
   void proc.then((r) => (exited = r.exitCode));
   const stop = async () => {
+    release();
     if (exited === undefined) {
       await proc.kill("SIGTERM");
       // FerretDB drains for seconds after SIGTERM; a test database needs no drain.
@@ -74,6 +76,8 @@ export async function startService(
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
+  // A signal that ends the runner stops the service and removes its data folder first.
+  const release = holdUntilExit(stop);
   const deadline = Date.now() + timeoutMs;
   while (!(await canConnect(port))) {
     if (exited !== undefined || Date.now() > deadline) {
