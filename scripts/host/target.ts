@@ -18,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
+import { publicUrlProblem } from "../../ci/src/plan/deploy/request";
 import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
@@ -90,8 +91,16 @@ export function resolveTarget(
       .map(([k, v]) => [k.slice(`${P}_SECRET_`.length), v!]),
   );
   if (opts.appSecrets !== false && !secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
+  const publicUrl = env[`${P}_PUBLIC_URL`] ?? `http://${target.host}`;
+  const urlProblem = env[`${P}_PUBLIC_URL`] === undefined ? undefined : publicUrlProblem(publicUrl);
+  if (urlProblem)
+    throw new DeployInputError(
+      `${P}_PUBLIC_URL`,
+      urlProblem.startsWith("carries") ? urlProblem : `is "${printable(publicUrl)}", not an http(s) URL`,
+      `set it to the URL the app's API is reached at, without credentials, e.g. https://staging.example.com`,
+    );
   return writeTarget(
-    { target, key, knownHosts, secrets, publicUrl: env[`${P}_PUBLIC_URL`] ?? `http://${target.host}` },
+    { target, key, knownHosts, secrets, publicUrl },
     {
       keyFile: keyFile ?? `<a 0600 file holding ${P}_SSH_KEY>`,
       knownHostsFile: hostsFile ?? persistKnownHosts(target, knownHosts),

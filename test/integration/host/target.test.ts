@@ -157,6 +157,24 @@ describe("resolveTarget's port and base path", () => {
     },
   );
 
+  it.each([
+    [
+      "https://user:s3cret@staging.example.com",
+      /^input error: STAGING_PUBLIC_URL carries credentials \(user:token@ in the URL\)/,
+    ],
+    [
+      "ftp://staging.example.com",
+      /^input error: STAGING_PUBLIC_URL is "ftp:\/\/staging.example.com", not an http\(s\) URL/,
+    ],
+  ])(
+    "refuses STAGING_PUBLIC_URL=%j (the build bakes it into the public bundle), never echoing a password",
+    (url, message) => {
+      const run = () => resolveTarget("staging", settings({ STAGING_SSH_KEY: "k", STAGING_PUBLIC_URL: url }));
+      expect(run).toThrow(message);
+      expect(run).not.toThrow(/s3cret/);
+    },
+  );
+
   it("writes a base path's newline as an escape, so the message stays one line", () => {
     expect(() =>
       resolveTarget("staging", settings({ STAGING_SSH_KEY: "k", STAGING_DEPLOY_PATH: "/srv/a\n\x1b[2Jb" })),

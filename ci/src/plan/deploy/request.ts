@@ -4,6 +4,7 @@
  * runs, the host runner's scripts/deployRequest.ts before anything else). Secrets never travel in it: only the paths
  * of their 0600 mounts do. Pure.
  */
+import { hasCredentials } from "../credentials";
 import { InputError } from "../errors";
 import { isReleaseId } from "./releaseId";
 import { validateKeep, validateTarget } from "./stage";
@@ -93,7 +94,11 @@ function actionProblems(r: Record<string, unknown>): string[] {
   opt("keep", (x) => Number.isInteger(x) && (x as number) >= 1, "is not an integer >= 1");
   opt("forceReason", (x) => isText(x) && x.trim().length > 0, "is empty");
   opt("promotionRecord", (x) => typeof x === "string", "is not text");
-  opt("publicUrl", (x) => isText(x) && /^https?:\/\//.test(x), "is not an http(s) URL");
+  const url = own(r, "publicUrl");
+  if (url !== undefined) {
+    const problem = isText(url) ? publicUrlProblem(url) : "is not an http(s) URL";
+    if (problem) out.push(`publicUrl ${problem}`);
+  }
   opt("to", (x) => isText(x) && isReleaseId(x), "is not a release id");
   return out;
 }
@@ -111,6 +116,17 @@ function targetProblems(t: unknown): string[] {
 }
 
 /** Check a parsed request (or the object the module is about to send); return it typed or throw DeployRequestError. */
+/**
+ * What is wrong with a target's public URL, or undefined: the frontend build bakes it into the bundle every visitor
+ * downloads, so a `user:token@` in it would be public (the problem never quotes the URL).
+ */
+export function publicUrlProblem(url: string): string | undefined {
+  if (hasCredentials(url))
+    return "carries credentials (user:token@ in the URL), which the build would bake into the public bundle";
+  const u = URL.canParse(url) ? new URL(url) : undefined;
+  return u && (u.protocol === "http:" || u.protocol === "https:") ? undefined : "is not an http(s) URL";
+}
+
 export function parseDeployRequest(x: unknown): DeployRequest {
   if (!isObject(x)) throw new DeployRequestError(["it is not a JSON object"]);
   const problems = [

@@ -43,6 +43,11 @@ describe("parseDeployRequest (the one validator both sides of the Dagger deploy 
     ["a deploy without a commit", { commit: undefined }, /commit is not a commit sha/],
     ["a rollback with an artifact", { action: "rollback", commit: undefined }, /artifact is only for a deploy/],
     ["a keep of 0", { keep: 0 }, /keep is not an integer >= 1/],
+    [
+      "a public URL with credentials (baked into the frontend's bundle)",
+      { publicUrl: "https://user:s3cret@staging.example.com" },
+      /publicUrl carries credentials/,
+    ],
     ["a release id with ..", { action: "rollback", artifact: undefined, commit: undefined, to: "../x" }, /to is not/],
   ])("refuses %s, naming the field", (_, change, problem) => {
     const bad = { ...GOOD, ...change };
