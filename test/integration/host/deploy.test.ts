@@ -7,6 +7,7 @@ import { assembleArtifact } from "../../../scripts/host/artifact";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
 import { runPipeline } from "../../support/cli";
 import { copyExample, EXAMPLE } from "../../support/example";
+import { filesHolding } from "../../support/leaks";
 
 /** The host runner's deploy commands on a loopback sshd, rsync, PM2 (own PM2_HOME), nginx and a MongoDB stand-in. */
 const SECRET = `mongodb://127.0.0.1:PORT/autoauthor_staging?x="q'uo"ted&y=$HOME and spaces\\back\\slash\nsecond line`;
@@ -65,6 +66,7 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(r.output).not.toContain("q'uo");
     expect(r.output).not.toContain("second line");
+    expect(filesHolding(s.dir, ["q'uo", "second line"])).toEqual([]);
   }, 180_000);
 
   it("rejects a missing secret, a bad port, a bad host and keep = 0 before touching the server", async () => {

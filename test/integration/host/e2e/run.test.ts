@@ -11,6 +11,7 @@ import { freePort } from "../../../../scripts/host/services";
 import { runPipeline } from "../../../support/cli";
 import { BROKEN_SPEC, flakySpec, linkFrontendDeps, startReceiver } from "../../../support/e2eFixtures";
 import { copyExample } from "../../../support/example";
+import { filesHolding } from "../../../support/leaks";
 import { checkPromotion, parsePromotionRecord } from "../../../../ci/src/plan/deploy/promotion";
 import { startStagingServer, stopStagingServer } from "../../../../scripts/host/staging/server";
 
@@ -145,6 +146,7 @@ describe("e2e on the running example app", () => {
       expect(text).toContain(join(dir, "e2e-report/html/index.html"));
       for (const secret of [token, encodeURI(token), "T0K", downToken])
         expect(got.body + r.output).not.toContain(secret);
+      expect(filesHolding(dir, [token, encodeURI(token), downToken])).toEqual([]);
       expect(r.stderr).toMatch(
         /warning: the Discord webhook did not take the E2E notification \(ECONNREFUSED\); the E2E result stands/,
       );
