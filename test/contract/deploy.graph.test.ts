@@ -1,9 +1,12 @@
-import { resolve } from "node:path";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   alertPath,
   appSecretPath,
   buildArgv,
+  DEPLOY_IMAGE,
   keyPath,
   knownHostsPath,
   recordReadArgv,
@@ -43,6 +46,7 @@ async function record(
     dirs: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
   ) => Promise<string>,
   stagingRecord?: string,
+  app = EXAMPLE,
 ): Promise<Run> {
   const rec = await startRecorder({
     answer: (field, chain) =>
@@ -62,7 +66,7 @@ async function record(
         keyof typeof SECRETS,
         import("@dagger.io/dagger").Secret
       >;
-      await call(s, { app: dag.host().directory(EXAMPLE), repo: dag.host().directory(ROOT) }).catch((e) => (error = e));
+      await call(s, { app: dag.host().directory(app), repo: dag.host().directory(ROOT) }).catch((e) => (error = e));
     });
   } finally {
     process.env = saved;
@@ -409,6 +413,78 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     expect(String(r.error)).toMatch(/--staging-host.*--force-reason/);
     expect(r.execs).toHaveLength(0);
   }, 60_000);
+});
+
+/**
+ * The containers that hold the runner's secrets (the SSH keys, known_hosts, app secrets, alert webhooks) run on the
+ * pipeline's own image. Before, they ran on `frontend.image` from the repository's pipeline.yaml, which a change to
+ * the repository could point at any image: its apt-get, npm and node would then run with the production key mounted.
+ * The build, which holds no secret, still runs on the app's image.
+ */
+describe("the image of every container holding a secret", () => {
+  const EVIL = "ghcr.io/attacker/node:20-bookworm-slim";
+  const PASSED = JSON.stringify({
+    commit: SHA,
+    status: "passed",
+    suite: "full",
+    passed: 1,
+    failed: 0,
+    flaky: 0,
+    finishedAt: "2026-11-26T23:15:01Z",
+    report: "html/index.html",
+    release: "20261126T231501Z-0123456",
+    artifact: `sha256:${"c".repeat(64)}`,
+  });
+  let app: string;
+  beforeAll(() => {
+    app = mkdtempSync(join(tmpdir(), "evil-image-"));
+    cpSync(EXAMPLE, app, { recursive: true, filter: (p) => !/\/(node_modules|\.next|\.venv)$/.test(p) });
+    writeFileSync(join(app, "pipeline.yaml"), `frontend:\n  image: "${EVIL}"\n`);
+  });
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+  const production =
+    (forceReason?: string) =>
+    (
+      s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+      d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+    ) =>
+      callCi<string>("deployProduction", {
+        host: "prod.example.com",
+        user: "deploy",
+        basePath: "/srv/autoauthor",
+        sshKey: s.key,
+        knownHosts: s.knownHosts,
+        databaseUri: s.db,
+        commit: SHA,
+        source: d.app,
+        repo: d.repo,
+        stagingHost: forceReason ? "" : STAGING.host,
+        stagingBasePath: STAGING.basePath,
+        forceReason,
+        alertCritical: s.alert,
+      });
+  it.each([
+    ["deployStaging", (s: never, d: never) => stagingArgs(s, d), undefined],
+    ["deployProduction promoting staging's release", production(), PASSED],
+    ["deployProduction --force-reason", production("hotfix INC-42"), undefined],
+    ["rollback", (s: never, d: never) => rollback(s, d, "production"), undefined],
+  ] as const)(
+    "%s: the pipeline's own node image, not the repository's frontend.image",
+    async (_, call, stagingRecord) => {
+      const r = await record(call as never, stagingRecord, app);
+      await r.rec.close();
+      expect(r.error).toBeUndefined();
+      const holding = r.rec.chains.filter((ch) => calls(ch, "withMountedSecret").length > 0);
+      expect(holding.length).toBeGreaterThan(0);
+      for (const ch of holding) expect(calls(ch, "from").map((c) => c.args.address)).toEqual([DEPLOY_IMAGE]);
+      const built = r.rec.chains.filter((ch) =>
+        ch.some((c) => c.field === "withExec" && (c.args.args as string[]).includes("scripts/buildArtifact.ts")),
+      );
+      for (const ch of built) expect(calls(ch, "from")[0].args.address).toBe(EVIL);
+    },
+    60_000,
+  );
 });
 
 const rollback = (

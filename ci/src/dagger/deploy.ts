@@ -13,6 +13,7 @@ import {
   appSecretPath,
   buildArgv,
   checkGateInputs,
+  DEPLOY_IMAGE,
   DEPLOY_PACKAGES,
   DEPLOY_PATHS,
   deployRequestOf,
@@ -93,7 +94,7 @@ export async function runDeploy(
   const artifact =
     extra.artifact ??
     buildRelease(pipelineEnv(a.repo, cfg.frontend.image), a.source, request.publicUrl!, a.commit, paths);
-  const c = withRequestFiles(pipelineEnv(a.repo, cfg.frontend.image), name, a)
+  const c = withRequestFiles(pipelineEnv(a.repo, DEPLOY_IMAGE), name, a)
     .withDirectory(DEPLOY_PATHS.source, a.source)
     .withDirectory(DEPLOY_PATHS.artifact, artifact);
   return runRequest(c, request);
@@ -110,12 +111,14 @@ export async function runPromotion(a: DaggerPromoteArgs): Promise<string> {
     return runDeploy("production", a, { forceReason: a.forceReason });
   }
   const staging = { ...a, ...definedOnly(a.staging) } as SshArgs;
-  const record = await readPromotionRecord(a.source, a.config, staging, a.commit);
+  // The config is checked before staging is read, though only the build (the app's image) and the deploy use it.
+  await readConfig(a.source, a.config);
+  const record = await readPromotionRecord(staging, a.commit);
   const parsed = parsePromotionRecord(record);
   const verdict = checkPromotion(parsed, a.commit);
   if (!verdict.ok) throw new DeployInputError("deploy-production", "refused", verdict.reason);
   // Staging's tested bytes, not a rebuild: the host runner in the deploy container checks them against the record.
-  const artifact = await fetchStagingRelease(a.source, a.config, staging, promotedArtifactOf(parsed!).release);
+  const artifact = await fetchStagingRelease(staging, promotedArtifactOf(parsed!).release);
   return runDeploy("production", a, { record, artifact });
 }
 
@@ -123,12 +126,11 @@ export async function runPromotion(a: DaggerPromoteArgs): Promise<string> {
  * Staging's releases/<id>/ as the upload shipped it (server installs left out), rsynced over the pinned ssh with the
  * mounted key normalised into a tmpfs; a new DEPLOY_REQUESTED_AT per call, so never from the engine's cache.
  */
-async function fetchStagingRelease(source: Directory, config: string, s: SshArgs, release: string): Promise<Directory> {
+async function fetchStagingRelease(s: SshArgs, release: string): Promise<Directory> {
   const target = targetOf("staging", s);
-  const image = (await readConfig(source, config)).frontend.image;
   const ssh = { keyFile: NORMALISED_KEY, knownHostsFile: knownHostsPath("staging") };
   const argv = artifactFetchArgv(target, release, ssh, FETCHED_RELEASE, UPLOAD_EXCLUDES);
-  return withSsh(sshEnv(image), "staging", s)
+  return withSsh(sshEnv(DEPLOY_IMAGE), "staging", s)
     .withMountedTemp(SSH_KEY_TMPFS)
     .withEnvVariable("DEPLOY_REQUESTED_AT", new Date().toISOString())
     .withExec(withNormalisedKey(keyPath("staging"), argv))
@@ -142,9 +144,10 @@ export async function runRollback(
   to?: string,
 ): Promise<string> {
   const target = targetOf(name, a);
-  const image = (await readConfig(a.source, a.config)).frontend.image;
+  // A rollback builds nothing; the config is still checked, as every function checks it before acting.
+  await readConfig(a.source, a.config);
   const request = requestOf(name, target, a, { action: "rollback", to });
-  const c = withRequestFiles(pipelineEnv(a.repo, image), name, a).withDirectory(DEPLOY_PATHS.source, a.source);
+  const c = withRequestFiles(pipelineEnv(a.repo, DEPLOY_IMAGE), name, a).withDirectory(DEPLOY_PATHS.source, a.source);
   return runRequest(c, request);
 }
 
@@ -238,12 +241,11 @@ function withSsh(c: Container, name: TargetName, a: Pick<SshArgs, "sshKey" | "kn
  * The record's text from staging's metadata dir, "" when there is none. ssh reads the mounted key's normalised copy
  * (tmpfs, same exec); the deploy and rollback containers need none: the host runner normalises the key itself.
  */
-async function readPromotionRecord(source: Directory, config: string, s: SshArgs, commit: string): Promise<string> {
+async function readPromotionRecord(s: SshArgs, commit: string): Promise<string> {
   const target = targetOf("staging", s);
-  const image = (await readConfig(source, config)).frontend.image;
   const read = recordReadArgv(target, commit);
   const argv = read.map((a, i) => (read[i - 1] === "-i" ? NORMALISED_KEY : a));
-  const c = withSsh(sshEnv(image), "staging", s).withMountedTemp(SSH_KEY_TMPFS);
+  const c = withSsh(sshEnv(DEPLOY_IMAGE), "staging", s).withMountedTemp(SSH_KEY_TMPFS);
   return runSideEffect(c, withNormalisedKey(keyPath("staging"), argv), "ssh (reading the E2E record on staging)");
 }
 

@@ -9,11 +9,20 @@ import { promotionRecordPath } from "./promotion";
 import { DEPLOY_REQUEST_PATH, DEPLOY_REQUEST_VERSION, type DeployRequest } from "./request";
 import { pinnedSshArgv } from "./ssh";
 import type { Severity } from "./alerts";
+import { IMAGES } from "../images";
 
 export type TargetName = "staging" | "production";
 
 /** Paths inside the build and deploy containers. */
 export const DEPLOY_PATHS = { repo: "/repo", source: "/app", artifact: "/artifact", secrets: "/run/deploy" } as const;
+
+/**
+ * The image of every container that holds the runner's secrets (the deploy, the rollback, reading the E2E record and
+ * fetching staging's release): the pipeline's own node image, never `frontend.image`, which the repository's
+ * pipeline.yaml sets and could point at an image whose tools read the mounted keys. The build holds no secret and
+ * runs on the app's image.
+ */
+export const DEPLOY_IMAGE = IMAGES.node.ref;
 
 /** Debian packages the deploy container adds to the node image: the host runner shells out to ssh and rsync. */
 export const DEPLOY_PACKAGES = ["openssh-client", "rsync", "curl", "ca-certificates"];
