@@ -18,7 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
-import { publicUrlProblem } from "../../ci/src/plan/deploy/request";
+import { isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
 import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
@@ -43,6 +43,12 @@ function portOf(name: string, v: string): number {
   const n = /^[0-9]{1,5}$/.test(v) ? Number(v) : NaN;
   if (n >= 1 && n <= 65535) return n;
   throw new DeployInputError(name, `is "${printable(v)}", not a TCP port`, "set it to a port from 1 to 65535, e.g. 22");
+}
+
+/** The app secret's name `name` most likely meant (`database_uri` → DATABASE_URI), for the fix of a message. */
+function secretNameLike(name: string): string {
+  const upper = name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+  return isAppSecretName(upper) ? upper : "API_KEY";
 }
 
 /** process.env over .env over the staging server's deploy.env. */
@@ -90,6 +96,15 @@ export function resolveTarget(
       .filter(([k, v]) => k.startsWith(`${P}_SECRET_`) && v !== undefined)
       .map(([k, v]) => [k.slice(`${P}_SECRET_`.length), v!]),
   );
+  // Each becomes shared/env/<NAME> and the app's variable NAME: a name neither takes is refused here, not by the
+  // `shared` task after the lock and the upload.
+  const badName = opts.appSecrets === false ? undefined : Object.keys(secrets).find((n) => !isAppSecretName(n));
+  if (badName !== undefined)
+    throw new DeployInputError(
+      `${P}_SECRET_${printable(badName)}`,
+      "is not an app secret's name: shared/env/ and the app's environment take A-Z, 0-9 and _, starting with a letter",
+      `rename it, e.g. ${P}_SECRET_${secretNameLike(badName)}`,
+    );
   if (opts.appSecrets !== false && !secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
   const publicUrl = env[`${P}_PUBLIC_URL`] ?? `http://${target.host}`;
   const urlProblem = env[`${P}_PUBLIC_URL`] === undefined ? undefined : publicUrlProblem(publicUrl);

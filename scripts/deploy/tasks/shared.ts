@@ -1,3 +1,4 @@
+import { isAppSecretName } from "../../../ci/src/plan/deploy/request";
 import { sh, type DeployContext } from "../context";
 
 /**
@@ -5,7 +6,7 @@ import { sh, type DeployContext } from "../context";
  */
 export async function shared(ctx: DeployContext): Promise<void> {
   for (const [name, value] of Object.entries(ctx.secrets)) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`secret name "${name}" is not an env var name (A-Z, 0-9, _)`);
+    if (!isAppSecretName(name)) throw new Error(`secret name "${name}" is not an env var name (A-Z, 0-9, _)`);
     await sh(
       ctx,
       "shared",

@@ -73,6 +73,25 @@ describe("resolveTarget's app secrets", () => {
     expect(() => resolveTarget("staging", noDb())).toThrow(/STAGING_SECRET_DATABASE_URI is not set/);
   });
 
+  /**
+   * Each STAGING_SECRET_<NAME> becomes the server's shared/env/<NAME> and the app's variable NAME. A name the app's
+   * environment cannot carry (lower case, a dash or dot that .env files allow, nothing after the prefix) was refused
+   * only by the `shared` task, after the lock, the upload and the install, with exit 1.
+   */
+  it.each(["database_uri", "API-KEY", "API.KEY", "1KEY", ""])(
+    "refuses STAGING_SECRET_%s before writing any key copy, naming the variable and the fix",
+    (name) => {
+      const before = readdirSync(tmpdir()).filter((n) => n.startsWith(`deploy-ssh-${process.pid}-`));
+      const run = () => resolveTarget("staging", settings({ STAGING_SSH_KEY: key, [`STAGING_SECRET_${name}`]: "v" }));
+      expect(run).toThrow(
+        new RegExp(
+          `^input error: STAGING_SECRET_${name.replace(".", "\\.")} is not an app secret's name: shared/env/ and the app's environment take A-Z, 0-9 and _, starting with a letter\\. Fix: rename it, e\\.g\\. STAGING_SECRET_[A-Z0-9_]+$`,
+        ),
+      );
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`deploy-ssh-${process.pid}-`))).toEqual(before);
+    },
+  );
+
   it("does not require it to read or write staging over ssh", () => {
     const t = resolveTarget("staging", noDb(), { appSecrets: false });
     try {

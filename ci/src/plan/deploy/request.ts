@@ -52,6 +52,14 @@ export class DeployRequestError extends InputError {
 }
 
 const SEVERITIES = ["critical", "warning", "info"];
+/**
+ * Whether `name` can be an app secret's name: it becomes the server's shared/env/<name> and a variable of the app's
+ * environment, so A-Z, 0-9 and _, starting with a letter.
+ */
+export function isAppSecretName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name);
+}
+
 const isText = (x: unknown): x is string => typeof x === "string" && x.length > 0;
 const isAbsPath = (x: unknown): x is string => isText(x) && x.startsWith("/") && !x.split("/").includes("..");
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
@@ -70,7 +78,7 @@ function fileProblems(files: unknown): string[] {
     if (!isObject(map)) out.push(`files.${k} is not an object`);
     else
       for (const [name, path] of Object.entries(map)) {
-        const okName = k === "secrets" ? /^[A-Z][A-Z0-9_]*$/.test(name) : SEVERITIES.includes(name);
+        const okName = k === "secrets" ? isAppSecretName(name) : SEVERITIES.includes(name);
         if (!okName || !isAbsPath(path)) out.push(`files.${k}.${name} is not a known name with an absolute path`);
       }
   }
