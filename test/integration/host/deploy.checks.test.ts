@@ -165,6 +165,58 @@ describe("deploy checks before the lock", () => {
     expectUntouched(r, /deploy request refused: target.name is not staging or production/);
   }, 60_000);
 
+  /**
+   * `current` must be the link a deploy renames a new one over (mv -T), `releases` a folder of this base. Edited by
+   * hand into something else, the deploy used to upload, install and run the migration, then fail at the switch with
+   * "mv: cannot overwrite directory"; a rollback moved nginx to the target and then failed the same way, exit 1, with
+   * nothing in the release log saying what now served.
+   */
+  it.each([
+    [
+      "current is a folder (a release copied by hand)",
+      "current",
+      (p: string) => mkdirSync(join(p, "frontend"), { recursive: true }),
+      /`current` is a folder, not the link a deploy switches/,
+    ],
+    [
+      "current is a file",
+      "current",
+      (p: string) => writeFileSync(p, "x"),
+      /`current` is a file, not the link a deploy switches/,
+    ],
+    [
+      "releases is a link out of the base",
+      "releases",
+      (p: string) => execFileSync("ln", ["-s", root, p]),
+      /`releases` is a link, not the folder of this base's releases/,
+    ],
+  ])(
+    "refuses a base where %s, before the lock, on deploy and rollback, with the fix",
+    async (_, name, make, message) => {
+      const path = join(s.base, name);
+      const saved = `${path}.saved`;
+      const had = existsSync(path);
+      if (had) renameSync(path, saved);
+      try {
+        make(path);
+        const d = await deploy(["--artifact", artifact, "--commit", SHA]);
+        expect(d.stderr).toMatch(message);
+        expect(d.stderr).toMatch(/nothing was changed on the server\. Fix: .*(mv|rm) /);
+        expect(d.exitCode, d.output).toBe(2);
+        const r = await runPipeline(["rollback", "--source", app.dir], env());
+        expect(r.stderr).toMatch(message);
+        expect(r.exitCode, r.output).toBe(2);
+        expect(existsSync(join(s.base, ".dep/deploy.lock"))).toBe(false);
+        expect(existsSync(join(s.base, ".dep/releases.jsonl"))).toBe(false);
+        expect(alerts.got).toEqual([]);
+      } finally {
+        rmSync(path, { recursive: true, force: true });
+        if (had) renameSync(saved, path);
+      }
+    },
+    60_000,
+  );
+
   it("prints an unlock command that works as typed: with -i and the pinned known_hosts", async () => {
     const lock = join(s.base, ".dep/deploy.lock");
     mkdirSync(join(s.base, ".dep"), { recursive: true });

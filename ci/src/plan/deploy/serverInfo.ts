@@ -71,3 +71,45 @@ export function parseServerInfo(text: string, where: string): ServerInfo {
   if (problem) throw new ServerInfoError(where, problem);
   return o as ServerInfo;
 }
+
+/** What a path of the base is, as `test -L`, `-d` and `-e` tell in that order. */
+export type PathKind = "link" | "folder" | "file" | "none";
+
+/** The bash that prints `<name> <kind>` for `current` and `releases`, run in the base before the lock. */
+export const LAYOUT_SCRIPT = `for p in current releases; do
+if [ -L "$p" ]; then k=link; elif [ -d "$p" ]; then k=folder; elif [ -e "$p" ]; then k=file; else k=none; fi
+echo "$p $k"; done`;
+
+/**
+ * The base's layout edited by hand into something a deploy cannot use: `current` not the link it renames a new one
+ * over (mv -T), or `releases` not a folder of this base (a link would send releases and their removal elsewhere).
+ * Returns the problem and the shell command that fixes it, or undefined. Pure.
+ */
+export function layoutProblem(
+  kinds: Partial<Record<"current" | "releases", PathKind>>,
+  base: string,
+): { problem: string; fix: string } | undefined {
+  const current = kinds.current ?? "none";
+  if (current !== "link" && current !== "none")
+    return {
+      problem: `\`current\` is a ${current}, not the link a deploy switches`,
+      fix: `mv ${base}/current ${base}/current.by-hand`,
+    };
+  const releases = kinds.releases ?? "none";
+  if (releases !== "folder" && releases !== "none")
+    return {
+      problem: `\`releases\` is a ${releases}, not the folder of this base's releases`,
+      fix: `mv ${base}/releases ${base}/releases.by-hand`,
+    };
+  return undefined;
+}
+
+/** Parse LAYOUT_SCRIPT's output. */
+export function parseLayout(text: string): Partial<Record<"current" | "releases", PathKind>> {
+  const out: Partial<Record<"current" | "releases", PathKind>> = {};
+  for (const line of text.split("\n")) {
+    const m = /^(current|releases) (link|folder|file|none)$/.exec(line.trim());
+    if (m) out[m[1] as "current" | "releases"] = m[2] as PathKind;
+  }
+  return out;
+}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseServerInfo, ServerInfoError } from "../../../../ci/src/plan/deploy/serverInfo";
+import {
+  layoutProblem,
+  parseLayout,
+  parseServerInfo,
+  ServerInfoError,
+} from "../../../../ci/src/plan/deploy/serverInfo";
 
 const GOOD = {
   path: "/usr/local/bin:/usr/bin",
@@ -31,5 +36,42 @@ describe("parseServerInfo", () => {
     expect(parse).toThrow(ServerInfoError);
     expect(parse).toThrow(problem);
     expect(parse).toThrow(/deploy@h:22:\/srv\/app\/shared\/server\.json .*nothing was changed on the server\. Fix: /);
+  });
+});
+
+describe("layoutProblem", () => {
+  const base = "/srv/app";
+  it("takes a base whose current is a link or absent and whose releases is a folder or absent", () => {
+    expect(layoutProblem(parseLayout("current link\nreleases folder\n"), base)).toBeUndefined();
+    expect(layoutProblem(parseLayout("current none\nreleases none\n"), base)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      "current folder\nreleases folder",
+      "`current` is a folder, not the link a deploy switches",
+      "mv /srv/app/current /srv/app/current.by-hand",
+    ],
+    [
+      "current file\nreleases folder",
+      "`current` is a file, not the link a deploy switches",
+      "mv /srv/app/current /srv/app/current.by-hand",
+    ],
+    [
+      "current link\nreleases link",
+      "`releases` is a link, not the folder of this base's releases",
+      "mv /srv/app/releases /srv/app/releases.by-hand",
+    ],
+    [
+      "current link\nreleases file",
+      "`releases` is a file, not the folder of this base's releases",
+      "mv /srv/app/releases /srv/app/releases.by-hand",
+    ],
+  ])("names what a hand edit left (%j) and the command that moves it aside", (text, problem, fix) => {
+    expect(layoutProblem(parseLayout(text), base)).toEqual({ problem, fix });
+  });
+
+  it("ignores lines that are not the script's", () => {
+    expect(parseLayout("current folder x\nmotd text\nreleases folder")).toEqual({ releases: "folder" });
   });
 });
