@@ -130,8 +130,8 @@ function afterSwitchOf(cfg: PipelineConfig, strategy?: string): DeployPlan["afte
   const s = strategy ?? cfg.deploy.strategy;
   if (s !== "bluegreen" && s !== "canary")
     throw new DeployInputError("--strategy", `is "${s}"`, "pass --strategy bluegreen or --strategy canary");
-  const { watch, canary, migrate } = cfg.deploy;
-  return { watch, strategy: s, canarySteps: canary.steps, migrate };
+  const { watch, canary, migrate, migrateTimeoutSeconds } = cfg.deploy;
+  return { watch, strategy: s, canarySteps: canary.steps, migrate, migrateTimeoutSeconds };
 }
 
 /**

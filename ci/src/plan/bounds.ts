@@ -55,6 +55,8 @@ export const BOUNDS = {
   "deploy.health.intervalSeconds": secs(0.1, 60, 5),
   "deploy.health.failuresBeforeRollback": count(1, 20, 3),
   "deploy.watch.windowSeconds": secs(0, 1800, 60),
+  /** The migration runs under the deploy lock and no signal cuts it: its bound is how long the lock can wait on it. */
+  "deploy.migrateTimeoutSeconds": { ...secs(0, 3600, 600), aboveMin: true },
   "deploy.watch.errorRatePercent": percent(5),
   "deploy.watch.minRequests": count(1, 1_000_000, 20),
   "deploy.watch.p95RollbackSeconds": secs(0, 120, 5),

@@ -137,6 +137,8 @@ export interface DeployConfig {
   canary: { steps: number[] };
   /** A shell command run once per release on the server, in the release dir, before traffic moves ("" = none). */
   migrate: string;
+  /** How long the migration may run (it holds the deploy lock); past it, it is stopped and the deploy fails. */
+  migrateTimeoutSeconds: number;
 }
 
 export interface PipelineConfig {
@@ -240,6 +242,7 @@ export function defaultConfig(): PipelineConfig {
       watch: { windowSeconds: 60, errorRatePercent: 5, minRequests: 20, p95RollbackSeconds: 5, p95AlertSeconds: 2 },
       canary: { steps: [5, 25, 50, 100] },
       migrate: "",
+      migrateTimeoutSeconds: 600,
     },
     cacheNamespace: "autoauthor",
     billing: { ratePerMinute: 0.008 },

@@ -170,6 +170,7 @@ export const PIPELINE_SCHEMA = settings({
       ),
     }),
     migrate: v.string(say("must be a string", 'write it like {name}: "npm run migrate" ("" for none)')),
+    migrateTimeoutSeconds: bounded(BOUNDS["deploy.migrateTimeoutSeconds"]),
   }),
   cacheNamespace: matching(
     /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,

@@ -120,6 +120,8 @@ export interface AfterSwitchPlan {
   canarySteps: number[];
   /** Shell command run once in releases/<id> before traffic moves; "" for none. */
   migrate: string;
+  /** Its time bound (deploy.migrateTimeoutSeconds): it holds the lock, and a signal waits for it. */
+  migrateTimeoutSeconds: number;
 }
 
 export const defaultAfterSwitch = (): AfterSwitchPlan => ({
@@ -127,6 +129,7 @@ export const defaultAfterSwitch = (): AfterSwitchPlan => ({
   strategy: "bluegreen",
   canarySteps: [5, 25, 50, 100],
   migrate: "",
+  migrateTimeoutSeconds: 600,
 });
 
 /** Plan one deploy: validated inputs, the release id and the task list. */

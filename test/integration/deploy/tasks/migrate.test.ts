@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultAfterSwitch, defaultHealthPolicy } from "../../../../ci/src/plan/deploy/stage";
+import type { DeployContext } from "../../../../scripts/deploy/context";
+import { DeployInterrupted } from "../../../../scripts/deploy/interrupted";
+import { localRemote, RemoteError } from "../../../../scripts/deploy/remote";
+import { migrate } from "../../../../scripts/deploy/tasks/migrate";
+
+/**
+ * deploy.migrate is repository code run under the deploy lock, and a signal does not cut it (a migration stopped
+ * midway leaves the database half-migrated). One that never ends (waiting on a database lock, or a prompt) held the
+ * lock for ever, and a cancelled job's SIGTERM waited on it until the SIGKILL that leaves the lock. Real bash on this
+ * machine (the server's side of the task, as scripts/serverDeploy.ts runs it), a real `sleep` as the migration.
+ */
+const HUNG = "20261206T000000Z-1234567";
+const QUICK = "20261206T000001Z-7654321";
+
+describe("the migrate task's time bound", () => {
+  let base: string;
+  const lines: string[] = [];
+  const ctx = (id: string, migrate: string, migrateTimeoutSeconds: number, abort?: AbortSignal): DeployContext => ({
+    remote: localRemote(),
+    base,
+    plan: {
+      releaseId: id,
+      commit: "1234567",
+      keep: 5,
+      health: defaultHealthPolicy(),
+      afterSwitch: { ...defaultAfterSwitch(), migrate, migrateTimeoutSeconds },
+    },
+    artifactDir: "",
+    secrets: {},
+    by: "test",
+    log: (s) => lines.push(s),
+    server: {
+      path: "/usr/bin",
+      pm2Home: join(base, "pm2"),
+      pm2: "pm2",
+      publicPort: 80,
+      frontendPorts: [3000],
+      backendPorts: [8000],
+    },
+    abort,
+    state: { locked: true, created: true, switched: false },
+  });
+
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), "migrate-bound-"));
+    for (const id of [HUNG, QUICK]) mkdirSync(join(base, "releases", id), { recursive: true });
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it("stops a migration that runs past deploy.migrateTimeoutSeconds, naming the key, and records no run", async () => {
+    const started = Date.now();
+    const run = migrate(ctx(HUNG, "sleep 30 & sleep 30; wait", 2));
+    await expect(run).rejects.toThrow(RemoteError);
+    await expect(run).rejects.toThrow(
+      /ran longer than 2 s \(deploy\.migrateTimeoutSeconds\) and was stopped.*previous release still serves/s,
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(existsSync(join(base, `.dep/migrations/${HUNG}.done`))).toBe(false);
+  }, 45_000);
+
+  it("lets a migration within its bound finish, and says at a signal that it waits for it and how long at most", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DeployInterrupted("SIGTERM")), 300);
+    await migrate(ctx(QUICK, "sleep 1", 60, controller.signal));
+    expect(lines.join("\n")).toMatch(
+      /migrate: waiting for the migration to end \(at most 60 s, deploy\.migrateTimeoutSeconds\)/,
+    );
+    expect(existsSync(join(base, `.dep/migrations/${QUICK}.done`))).toBe(true);
+  }, 30_000);
+});
