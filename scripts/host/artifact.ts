@@ -7,11 +7,12 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
@@ -50,6 +51,7 @@ export function checkArtifact(dir: string, flag = "--artifact"): string {
     ["ecosystem.config.cjs", "it has no PM2 ecosystem file"],
   ].find(([rel]) => !existsSync(join(dir, rel)));
   if (missing) throw new ArtifactInputError(`${flag} ${printable(dir)} has no ${missing[0]}: ${missing[1]}. ${fix}`);
+  checkLinksStayInside(dir, dir, "the release", `${flag} ${printable(dir)}: `);
   return dir;
 }
 
@@ -83,6 +85,7 @@ export function checkBuildable(source: string, paths: SourcePaths): void {
       `${where(`${paths.frontend} has no package-lock.json${other.length ? ` (it has ${other.join(", ")})` : ""}`)}, and the release build installs with npm ci. Fix: add one (npm install --package-lock-only in ${paths.frontend}), or install the frontend's node_modules before the deploy`,
     );
   }
+  checkCopiedLinks(source, [join(fe, "public"), ...BACKEND_FILES.map((f) => join(source, paths.backend, f))]);
   if (!existsSync(join(source, "ecosystem.config.cjs")))
     throw new ArtifactInputError(
       `${where("no ecosystem.config.cjs")} (PM2's apps for the release). Fix: add one, as examples/app has`,
@@ -128,19 +131,86 @@ export function assembleArtifact(
 ): string {
   const fe = join(source, paths.frontend);
   const be = join(source, paths.backend);
+  // What the build wrote is checked as the source is: links in the standalone server stay inside it (copied as
+  // written), links anywhere else name a file of the repository (its bytes are copied).
+  checkLinksStayInside(join(fe, ".next/standalone"), source, "the standalone build");
+  checkCopiedLinks(source, [join(fe, ".next/static"), join(fe, "public"), ...BACKEND_FILES.map((f) => join(be, f))]);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, "backend"), { recursive: true });
   cpSync(join(fe, ".next/standalone"), join(outDir, "frontend"), { recursive: true, verbatimSymlinks: true });
-  cpSync(join(fe, ".next/static"), join(outDir, "frontend/.next/static"), { recursive: true });
-  if (existsSync(join(fe, "public"))) cpSync(join(fe, "public"), join(outDir, "frontend/public"), { recursive: true });
-  for (const f of ["pyproject.toml", "uv.lock", "README.md", "app"]) {
+  const byContent = { recursive: true, dereference: true };
+  cpSync(join(fe, ".next/static"), join(outDir, "frontend/.next/static"), byContent);
+  if (existsSync(join(fe, "public"))) cpSync(join(fe, "public"), join(outDir, "frontend/public"), byContent);
+  for (const f of BACKEND_FILES) {
     if (existsSync(join(be, f)))
-      cpSync(join(be, f), join(outDir, "backend", f), { recursive: true, filter: (p) => !p.includes("__pycache__") });
+      cpSync(join(be, f), join(outDir, "backend", f), { ...byContent, filter: (p) => !p.includes("__pycache__") });
   }
   cpSync(join(source, "ecosystem.config.cjs"), join(outDir, "ecosystem.config.cjs"));
   writeFileSync(join(outDir, "REVISION"), `${commit}\n`);
   writeFileSync(join(outDir, MANIFEST_FILE), treeManifest(outDir));
   return outDir;
+}
+
+/** The backend's files a release ships. */
+const BACKEND_FILES = ["pyproject.toml", "uv.lock", "README.md", "app"];
+
+/** Every path under `root` (itself included), links not followed; nothing when it does not exist. */
+function* walk(root: string): Generator<string> {
+  let st;
+  try {
+    st = lstatSync(root);
+  } catch {
+    return;
+  }
+  yield root;
+  if (st.isDirectory()) for (const name of readdirSync(root).sort()) yield* walk(join(root, name));
+}
+
+const linkFix =
+  "Fix: commit the file itself (or a link to a file inside the repository, whose bytes the release then holds)";
+
+/**
+ * The folders and files a release copies by content (public/, .next/static, the backend's files): each link in them
+ * must name a regular file inside the repository, whose bytes are shipped. A link out of the repository would ship
+ * (or, copied as a link, make the server's app serve) a file that is not the repository's; one that dangles or names
+ * a folder has nothing to ship. Throws ArtifactInputError naming the first such link.
+ */
+function checkCopiedLinks(source: string, roots: string[]): void {
+  const repo = realpathSync(source);
+  for (const root of roots)
+    for (const p of walk(root)) {
+      if (!lstatSync(p).isSymbolicLink()) continue;
+      const link = `--source ${printable(source)}: ${printable(relative(source, p))} is a link to ${printable(readlinkSync(p))}`;
+      let real: string;
+      try {
+        real = realpathSync(p);
+      } catch {
+        throw new ArtifactInputError(`${link}, which does not exist. ${linkFix}`);
+      }
+      if (real !== repo && !real.startsWith(repo + sep))
+        throw new ArtifactInputError(
+          `${link}, outside the repository; a release ships only the repository's files. ${linkFix}`,
+        );
+      const st = statSync(real);
+      if (!st.isFile())
+        throw new ArtifactInputError(`${link}, ${st.isDirectory() ? "a folder" : "not a regular file"}. ${linkFix}`);
+    }
+}
+
+/**
+ * Each link under `root` must lead, as written, to a place inside `root` (not absolute, no `..` past it): such a tree
+ * is shipped with its links as they are. Names are given relative to `from`. Throws ArtifactInputError.
+ */
+function checkLinksStayInside(root: string, from: string, what: string, prefix = ""): void {
+  for (const p of walk(root)) {
+    if (p === root || !lstatSync(p).isSymbolicLink()) continue;
+    const target = readlinkSync(p);
+    const lands = normalize(join(dirname(relative(root, p)), target));
+    if (isAbsolute(target) || lands === ".." || lands.startsWith(`..${sep}`))
+      throw new ArtifactInputError(
+        `${prefix}${printable(relative(from, p))} is a link to ${printable(target)}, outside ${what}. ${linkFix}`,
+      );
+  }
 }
 
 /**

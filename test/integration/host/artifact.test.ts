@@ -1,6 +1,15 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -106,4 +115,66 @@ describe("the release built from frontend.path and backend.path", () => {
       expect(() => checkBuildable(src, paths)).not.toThrow();
     },
   );
+});
+
+/**
+ * Links in what the release copies (public/, .next/static, the backend's files): Node's cpSync rewrote a relative link
+ * to the build machine's absolute path, so `public/logo.png -> ../assets/logo.png` shipped as a link to
+ * `/home/runner/…/assets/logo.png`, dangling on the server; and a link out of the repository (`public/k -> ~/.ssh/id`)
+ * shipped as a link the server's app follows (on the bundled staging server, which shares this machine's files, to
+ * the runner's own key). Now a link to a file inside the repository ships that file's bytes; anything else is refused
+ * before the build, or at assembly for what the build wrote; a given --artifact may hold no link leading out of it.
+ */
+describe("links in the release", () => {
+  const made: string[] = [];
+  afterEach(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const withLink = (rel: string, target: string, extra: Record<string, string> = {}) => {
+    const src = source({ ...BUILT, "web/assets/logo.txt": "logo\n", ...extra });
+    made.push(src);
+    symlinkSync(target, join(src, rel));
+    return src;
+  };
+
+  it("ships the bytes of a file a link inside the repository names, not a link to this machine's path", () => {
+    const src = withLink("web/public/logo.txt", "../assets/logo.txt");
+    expect(() => checkBuildable(src, paths)).not.toThrow();
+    const out = join(src, "out");
+    assembleArtifact(src, out, "abc1234", paths);
+    expect(lstatSync(join(out, "frontend/public/logo.txt")).isFile()).toBe(true);
+    expect(readFileSync(join(out, "frontend/public/logo.txt"), "utf8")).toBe("logo\n");
+    expect(readFileSync(join(out, MANIFEST_FILE), "utf8")).not.toContain(src);
+  });
+
+  it.each([
+    ["web/public/key", "/etc/passwd", /web\/public\/key is a link to \/etc\/passwd, outside the repository/],
+    ["api/app/env", "/proc/self/environ", /api\/app\/env is a link to \/proc\/self\/environ, outside the repository/],
+    ["web/public/gone", "../nowhere.txt", /web\/public\/gone is a link to \.\.\/nowhere\.txt, which does not exist/],
+    ["web/public/dir", "../assets", /web\/public\/dir is a link to \.\.\/assets, a folder/],
+  ])("refuses %s -> %s before the build, naming it and the fix", (rel, target, message) => {
+    const src = withLink(rel, target);
+    expect(() => checkBuildable(src, paths)).toThrow(ArtifactInputError);
+    expect(() => checkBuildable(src, paths)).toThrow(message);
+    expect(() => checkBuildable(src, paths)).toThrow(/Fix: commit the file itself/);
+  });
+
+  it("refuses at assembly a link out of the repository that the build wrote into .next/static or the standalone", () => {
+    for (const rel of ["web/.next/static/chunks/k.js", "web/.next/standalone/k.js"]) {
+      const src = withLink(rel, "/etc/passwd");
+      expect(() => assembleArtifact(src, join(src, "out"), "abc1234", paths)).toThrow(
+        new RegExp(`${rel.replace(/\./g, "\\.")} is a link to /etc/passwd, outside`),
+      );
+    }
+  });
+
+  it("refuses an --artifact holding a link that leads out of it", () => {
+    const src = source(BUILT);
+    made.push(src);
+    const out = join(src, "out");
+    assembleArtifact(src, out, "abc1234", paths);
+    symlinkSync("../../../../etc/passwd", join(out, "frontend/public/p"));
+    expect(() => checkArtifact(out)).toThrow(ArtifactInputError);
+    expect(() => checkArtifact(out)).toThrow(
+      /frontend\/public\/p is a link to \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, outside the release/,
+    );
+  });
 });
