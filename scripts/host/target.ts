@@ -18,9 +18,10 @@ import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
-import { isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
+import { appSecretsProblem, isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
 import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
+import { InputError } from "../../ci/src/plan/errors";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -105,6 +106,8 @@ export function resolveTarget(
       "is not an app secret's name: shared/env/ and the app's environment take A-Z, 0-9 and _, starting with a letter",
       `rename it, e.g. ${P}_SECRET_${secretNameLike(badName)}`,
     );
+  const tooLarge = opts.appSecrets === false ? undefined : appSecretsProblem(secrets, (n) => `${P}_SECRET_${n}`);
+  if (tooLarge) throw new InputError(`${tooLarge.problem}. Fix: ${tooLarge.fix}`);
   if (opts.appSecrets !== false && !secrets.DATABASE_URI) need("SECRET_DATABASE_URI", "the app's DATABASE_URI");
   const publicUrl = env[`${P}_PUBLIC_URL`] ?? `http://${target.host}`;
   const urlProblem = env[`${P}_PUBLIC_URL`] === undefined ? undefined : publicUrlProblem(publicUrl);
@@ -136,6 +139,10 @@ export function targetFromFiles(
   const secrets = Object.fromEntries(
     Object.entries(files.secrets).map(([name, path]) => [name, fileOf(path, `the ${name} secret`)]),
   );
+  const tooLarge = opts.appSecrets
+    ? appSecretsProblem(secrets, (n) => (n === "*" ? "the app secrets" : `the ${n} secret`))
+    : undefined;
+  if (tooLarge) throw new InputError(`${tooLarge.problem}. Fix: ${tooLarge.fix}`);
   if (opts.appSecrets && !secrets.DATABASE_URI)
     throw new DeployInputError("databaseUri", "is not given", "pass the app's DATABASE_URI as a Secret");
   const s = {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveTarget, sweepKeyCopies } from "../../../scripts/host/target";
+import { resolveTarget, sweepKeyCopies, targetFromFiles } from "../../../scripts/host/target";
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
@@ -91,6 +91,49 @@ describe("resolveTarget's app secrets", () => {
       expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`deploy-ssh-${process.pid}-`))).toEqual(before);
     },
   );
+
+  /**
+   * Every app secret reaches the app and the migration as an environment variable, and Linux takes no variable over
+   * 128 KiB (MAX_ARG_STRLEN) and none with a NUL. One such secret was written to the server's shared/env before the
+   * migration or the app failed with "Argument list too long", and stayed there, so every later deploy failed too.
+   */
+  it.each([
+    [
+      "over 128 KiB",
+      "A".repeat(131_072),
+      /STAGING_SECRET_BIG is 131072 bytes; an environment variable holds at most 131067 \(Linux's 128 KiB, less its name\)/,
+    ],
+    ["with a NUL byte", "a\u0000b", /STAGING_SECRET_BIG holds a NUL byte, which no environment variable can carry/],
+  ])("refuses a secret %s before writing any key copy", (_, value, message) => {
+    const run = () => resolveTarget("staging", settings({ STAGING_SSH_KEY: key, STAGING_SECRET_BIG: value }));
+    expect(run).toThrow(message);
+    expect(run).toThrow(/^input error: .*Fix: /);
+  });
+
+  it("refuses a mounted secret file over 128 KiB on the Dagger path too (targetFromFiles), before any key copy", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mounted-"));
+    const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const files = {
+      sshKey: file("key", key),
+      knownHosts: file("known_hosts", "staging.example.com ssh-ed25519 AAAA"),
+      secrets: { DATABASE_URI: file("db", "x".repeat(200_000)) },
+    };
+    const target = { name: "staging" as const, host: "staging.example.com", port: 22, user: "d", basePath: "/srv/a" };
+    try {
+      expect(() => targetFromFiles(target, files, { appSecrets: true })).toThrow(
+        /^input error: the DATABASE_URI secret is 200000 bytes; an environment variable holds at most 131058/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses app secrets over 1 MiB together, as the environment they share could not hold them", () => {
+    const big = Object.fromEntries([...Array(9).keys()].map((i) => [`STAGING_SECRET_S${i}`, "x".repeat(120_000)]));
+    expect(() => resolveTarget("staging", settings({ STAGING_SSH_KEY: key, ...big }))).toThrow(
+      /^input error: STAGING_SECRET_\* are 1080\d+ bytes together; the app's environment takes at most 1048576\. Fix: /,
+    );
+  });
 
   it("does not require it to read or write staging over ssh", () => {
     const t = resolveTarget("staging", noDb(), { appSecrets: false });

@@ -60,6 +60,46 @@ export function isAppSecretName(name: string): boolean {
   return /^[A-Z][A-Z0-9_]*$/.test(name);
 }
 
+/** Linux's limit on one environment string, `NAME=value` and its NUL included (MAX_ARG_STRLEN: 32 pages). */
+export const ENV_STRING_MAX = 131_072;
+/** What the app secrets may take together: half the usual 2 MiB ARG_MAX, leaving the rest of the environment room. */
+export const APP_SECRETS_MAX = 1_048_576;
+
+const bytes = (s: string): number => new TextEncoder().encode(s).length;
+
+/**
+ * Why app secrets could not reach the app's and the migration's environment, where each becomes a variable: one
+ * longer than Linux takes, one holding a NUL, or all of them together over APP_SECRETS_MAX; undefined when they fit.
+ * `label` names a secret in the message (its variable on the runner). Pure.
+ */
+export function appSecretsProblem(
+  secrets: Record<string, string>,
+  label: (name: string) => string,
+): { problem: string; fix: string } | undefined {
+  const large =
+    "put a large value (a certificate bundle, a key file) on the server as a file the app reads, and give the app its path";
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value.includes("\u0000"))
+      return {
+        problem: `${label(name)} holds a NUL byte, which no environment variable can carry`,
+        fix: "remove it (give a binary value base64-encoded)",
+      };
+    const max = ENV_STRING_MAX - bytes(`${name}=`) - 1;
+    if (bytes(value) > max)
+      return {
+        problem: `${label(name)} is ${bytes(value)} bytes; an environment variable holds at most ${max} (Linux's 128 KiB, less its name)`,
+        fix: large,
+      };
+  }
+  const total = Object.entries(secrets).reduce((n, [k, v]) => n + bytes(`${k}=${v}`) + 1, 0);
+  if (total > APP_SECRETS_MAX)
+    return {
+      problem: `${label("*")} are ${total} bytes together; the app's environment takes at most ${APP_SECRETS_MAX}`,
+      fix: large,
+    };
+  return undefined;
+}
+
 const isText = (x: unknown): x is string => typeof x === "string" && x.length > 0;
 const isAbsPath = (x: unknown): x is string => isText(x) && x.startsWith("/") && !x.split("/").includes("..");
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
