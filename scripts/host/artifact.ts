@@ -8,6 +8,7 @@ import {
   readFileSync,
   readlinkSync,
   realpathSync,
+  type Stats,
   rmSync,
   statSync,
   writeFileSync,
@@ -154,16 +155,31 @@ export function assembleArtifact(
 /** The backend's files a release ships. */
 const BACKEND_FILES = ["pyproject.toml", "uv.lock", "README.md", "app"];
 
-/** Every path under `root` (itself included), links not followed; nothing when it does not exist. */
-function* walk(root: string): Generator<string> {
+/**
+ * Every path under `root` (itself included), links not followed; nothing when it does not exist. A release holds
+ * folders, regular files and links only: anything else (a FIFO, a socket, a device node, which rsync -a would make
+ * on the server) is refused with ArtifactInputError, its path given relative to `from`.
+ */
+function* walk(root: string, from: string, prefix: string): Generator<string> {
   let st;
   try {
     st = lstatSync(root);
   } catch {
     return;
   }
+  if (!st.isDirectory() && !st.isFile() && !st.isSymbolicLink())
+    throw new ArtifactInputError(
+      `${prefix}${printable(relative(from, root))} is not a file, a folder or a link (${specialKind(st)}); a release holds only those. Fix: remove it, or have the build write it elsewhere`,
+    );
   yield root;
-  if (st.isDirectory()) for (const name of readdirSync(root).sort()) yield* walk(join(root, name));
+  if (st.isDirectory()) for (const name of readdirSync(root).sort()) yield* walk(join(root, name), from, prefix);
+}
+
+function specialKind(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isSocket()) return "a socket";
+  if (st.isBlockDevice()) return "a block device";
+  return st.isCharacterDevice() ? "a character device" : "a special file";
 }
 
 const linkFix =
@@ -178,7 +194,7 @@ const linkFix =
 function checkCopiedLinks(source: string, roots: string[]): void {
   const repo = realpathSync(source);
   for (const root of roots)
-    for (const p of walk(root)) {
+    for (const p of walk(root, source, `--source ${printable(source)}: `)) {
       if (!lstatSync(p).isSymbolicLink()) continue;
       const link = `--source ${printable(source)}: ${printable(relative(source, p))} is a link to ${printable(readlinkSync(p))}`;
       let real: string;
@@ -202,7 +218,7 @@ function checkCopiedLinks(source: string, roots: string[]): void {
  * is shipped with its links as they are. Names are given relative to `from`. Throws ArtifactInputError.
  */
 function checkLinksStayInside(root: string, from: string, what: string, prefix = ""): void {
-  for (const p of walk(root)) {
+  for (const p of walk(root, from, prefix)) {
     if (p === root || !lstatSync(p).isSymbolicLink()) continue;
     const target = readlinkSync(p);
     const lands = normalize(join(dirname(relative(root, p)), target));

@@ -12,7 +12,8 @@ export { UPLOAD_EXCLUDES };
  */
 export async function upload(ctx: DeployContext): Promise<void> {
   const id = ctx.plan.releaseId;
-  const argv = ["rsync", "-a", "--delete", "--stats", ...UPLOAD_EXCLUDES.map((e) => `--exclude=${e}`)];
+  // --no-D: a release holds files, folders and links; no device node or FIFO is ever made on the server.
+  const argv = ["rsync", "-a", "--no-D", "--delete", "--stats", ...UPLOAD_EXCLUDES.map((e) => `--exclude=${e}`)];
   if (ctx.state.previous) argv.push(`--link-dest=../${ctx.state.previous}`);
   if (ctx.remote.rsync.shell) argv.push("-e", ctx.remote.rsync.shell);
   argv.push(`${ctx.artifactDir.replace(/\/$/, "")}/`, ctx.remote.rsync.dest(`${ctx.base}/releases/${id}/`));

@@ -166,6 +166,23 @@ describe("links in the release", () => {
     }
   });
 
+  /**
+   * A release holds folders, regular files and links. A FIFO or a device node in an --artifact was shipped: rsync -a
+   * (-D) made it on the server inside the release (as root, a block device the app could read), outside the MANIFEST.
+   * (Device nodes were tried by hand with mknod; a FIFO stands for every special file here.)
+   */
+  it("refuses a FIFO in an --artifact, and in public/ before the build, naming it", () => {
+    const src = source(BUILT);
+    made.push(src);
+    const out = join(src, "out");
+    assembleArtifact(src, out, "abc1234", paths);
+    execFileSync("mkfifo", [join(out, "frontend/pipe")]);
+    expect(() => checkArtifact(out)).toThrow(/frontend\/pipe is not a file, a folder or a link \(a FIFO\)/);
+    execFileSync("mkfifo", [join(src, "web/public/pipe")]);
+    expect(() => checkBuildable(src, paths)).toThrow(ArtifactInputError);
+    expect(() => checkBuildable(src, paths)).toThrow(/web\/public\/pipe is not a file, a folder or a link \(a FIFO\)/);
+  }, 5_000);
+
   it("refuses an --artifact holding a link that leads out of it", () => {
     const src = source(BUILT);
     made.push(src);

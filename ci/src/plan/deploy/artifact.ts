@@ -141,7 +141,8 @@ export function checkArtifactTree(differences: string[], p: PromotedArtifact, co
 
 /**
  * rsync staging's `releases/<id>/` (what the upload ships, no server installs) into `dest`, ssh pinned to staging's
- * known_hosts; `--delete` so a re-run leaves no stray file.
+ * known_hosts; `--delete` so a re-run leaves no stray file; `--no-D`, so a device node or FIFO on staging is never
+ * made here.
  */
 export function artifactFetchArgv(
   t: DeployTarget,
@@ -157,6 +158,7 @@ export function artifactFetchArgv(
   return [
     "rsync",
     "-a",
+    "--no-D",
     "--delete",
     ...excludes.map((e) => `--exclude=${e}`),
     "--exclude=/env",

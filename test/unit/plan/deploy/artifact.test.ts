@@ -129,7 +129,7 @@ describe("artifactFetchArgv", () => {
       basePath: "/srv/app",
     };
     const argv = artifactFetchArgv(t, RELEASE, { keyFile: "/k", knownHostsFile: "/kh" }, "/out/", [".venv"]);
-    expect(argv.slice(0, 3)).toEqual(["rsync", "-a", "--delete"]);
+    expect(argv.slice(0, 4)).toEqual(["rsync", "-a", "--no-D", "--delete"]);
     expect(argv).toContain("--exclude=.venv");
     expect(argv).toContain("--exclude=/env");
     expect(argv[argv.indexOf("-e") + 1]).toMatch(/^ssh -i \/k -p 2222 .*StrictHostKeyChecking=yes/);
