@@ -228,6 +228,11 @@ describe("resolveTarget's port and base path", () => {
       "ftp://staging.example.com",
       /^input error: STAGING_PUBLIC_URL is "ftp:\/\/staging.example.com", not an http\(s\) URL/,
     ],
+    // URL parsers drop a newline or a tab and take the rest, but the build baked the raw text, and the deploy's log
+    // line printed an escape to the terminal.
+    ["http://example.com\n", /^input error: STAGING_PUBLIC_URL is "http:\/\/example\.com\\x0a", not an http\(s\) URL/],
+    ["http://exa\tmple.com", /^input error: STAGING_PUBLIC_URL is "http:\/\/exa\\x09mple\.com", not an http\(s\) URL/],
+    ["http://example.com/\x1b[2J", /^input error: STAGING_PUBLIC_URL is "http:\/\/example\.com\/\\x1b\[2J", not/],
   ])(
     "refuses STAGING_PUBLIC_URL=%j (the build bakes it into the public bundle), never echoing a password",
     (url, message) => {

@@ -171,7 +171,9 @@ function targetProblems(t: unknown): string[] {
 export function publicUrlProblem(url: string): string | undefined {
   if (hasCredentials(url))
     return "carries credentials (user:token@ in the URL), which the build would bake into the public bundle";
-  const u = URL.canParse(url) ? new URL(url) : undefined;
+  // URL parsers drop tabs and newlines and take the rest; the build would bake the raw text, so any blank or control
+  // character makes it no URL here.
+  const u = URL.canParse(url) && !/[\s\u0000-\u001f\u007f-\u009f]/.test(url) ? new URL(url) : undefined;
   return u && (u.protocol === "http:" || u.protocol === "https:") ? undefined : "is not an http(s) URL";
 }
 
