@@ -21,6 +21,12 @@ export function listSpecFiles(sourceDir: string, c: PipelineConfig): string[] {
     throw new E2eInputError(
       `${printable(dir)} is a file, not a folder. Set e2e.testDir in pipeline.yaml to the Playwright testDir.`,
     );
+  // Through links, as every configured path: the specs run are the repository's, and the listing walks only them.
+  const frontend = realpathSync(join(sourceDir, c.frontend.path));
+  if (!isInside(frontend, realpathSync(dir)))
+    throw new E2eInputError(
+      `${printable(dir)} leads outside the frontend (to ${printable(realpathSync(dir))}); make e2e.testDir a folder of the frontend, not a link out of it`,
+    );
   return (readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => isSpecFile(f) && !f.split("/").includes("node_modules"))
     .map((f) => relative(dir, join(dir, f)))

@@ -142,4 +142,25 @@ describe("listSpecFiles", () => {
     expect(() => listSpecFiles(copy.dir, c)).toThrow(E2eInputError);
     expect(() => listSpecFiles(copy.dir, c)).toThrow(/package\.json is a file, not a folder.*e2e\.testDir/);
   });
+
+  /**
+   * The spec folder committed as a link out of the repository: its files were listed (under `/`, the whole disk was
+   * walked) and Playwright would run specs the repository does not hold.
+   */
+  it("refuses an e2e.testDir that leads outside the frontend, naming where", () => {
+    const specs = join(copy.dir, "..", "outside-specs");
+    mkdirSync(specs, { recursive: true });
+    writeFileSync(join(specs, "a.spec.ts"), "// not the repository's\n");
+    rmSync(join(copy.dir, "frontend/e2e"), { recursive: true });
+    symlinkSync(specs, join(copy.dir, "frontend/e2e"));
+    const c = parseConfig(undefined);
+    try {
+      expect(() => listSpecFiles(copy.dir, c)).toThrow(E2eInputError);
+      expect(() => listSpecFiles(copy.dir, c)).toThrow(
+        /frontend\/e2e leads outside the frontend \(to .*outside-specs\)/,
+      );
+    } finally {
+      rmSync(specs, { recursive: true, force: true });
+    }
+  });
 });
