@@ -173,6 +173,7 @@ export function publicUrlProblem(url: string): string | undefined {
     return "carries credentials (user:token@ in the URL), which the build would bake into the public bundle";
   // URL parsers drop tabs and newlines and take the rest; the build would bake the raw text, so any blank or control
   // character makes it no URL here.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   const u = URL.canParse(url) && !/[\s\u0000-\u001f\u007f-\u009f]/.test(url) ? new URL(url) : undefined;
   return u && (u.protocol === "http:" || u.protocol === "https:") ? undefined : "is not an http(s) URL";
 }
