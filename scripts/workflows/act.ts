@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { parse } from "yaml";
+import { parseActCalls } from "./actLog";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const ACT = join(ROOT, ".tools/bin/act");
@@ -27,8 +28,11 @@ export interface ActRun {
   /** Each job's result as act reported it; a job act never started (its `if` was false) is absent. */
   jobs: Record<string, "success" | "failure">;
   log: string;
-  /** The stand-in dagger's calls during this run (stand-in log lines). */
-  calls: { fn: string; commit?: string; head: string; exit: number; at: string }[];
+  /**
+   * The dagger calls of this run: the stand-in's own log lines, or with the real CLI what act's log shows of each
+   * `dagger call` step (actLog.ts).
+   */
+  calls: { fn: string; commit?: string; head: string; exit: number; at?: string }[];
 }
 
 /** The `--local-repository` flags: every `uses: owner/repo@sha` of the workflows, from its archived copy. */
@@ -101,10 +105,12 @@ export async function runAct(
   const jobs: ActRun["jobs"] = {};
   for (const m of log.text.matchAll(/^\[[^/\]]+\/([^\]]+)\]\s+🏁\s+Job (succeeded|failed)/gmu))
     jobs[m[1].trim()] = m[2] === "succeeded" ? "success" : "failure";
-  const calls = readFileSync(standInLog, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as ActRun["calls"][number]);
+  const calls = setup.realDagger
+    ? parseActCalls(log.text)
+    : readFileSync(standInLog, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ActRun["calls"][number]);
   return { code: log.code, jobs, log: `${base}.log`, calls };
 }
 

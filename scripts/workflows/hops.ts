@@ -63,6 +63,9 @@ async function act(c: Chain, label: string, group: string | undefined, a: ActArg
   }
 }
 
+/** How long an act run took, as the hop line prints it. */
+const took = (r: { start: number; end: number }) => `${Math.round((r.end - r.start) / 1000)} s`;
+
 function calls(run: ActRun): string {
   return run.calls
     .map(
@@ -88,7 +91,7 @@ export async function testSuite(c: Chain, commit: Commit, before: string): Promi
   });
   c.say(`▸ push develop ${short(before)}..${short(commit.sha)} "${commit.message}"`);
   c.say(
-    `  Test Suite (run ${id}): github.sha=${short(commit.sha)} ref=refs/heads/develop; ${calls(r.run)} → ${finished.conclusion}  [${r.run.log}]`,
+    `  Test Suite (run ${id}): github.sha=${short(commit.sha)} ref=refs/heads/develop; ${calls(r.run)} → ${finished.conclusion} in ${took(r)}  [${r.run.log}]`,
   );
   return { ...r, finished };
 }
@@ -113,7 +116,7 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
     `▸ workflow_run: Test Suite run ${prev.id} completed (${prev.conclusion}), workflow_run.head_branch=${prev.headBranch} head_sha=${short(prev.headSha)} event=${prev.event}`,
   );
   c.say(
-    `  Deploy Staging (run ${id}): github.sha=${short(main)} (main's HEAD) ref=refs/heads/main; ${calls(r.run) || "dagger not called (job skipped)"} → ${finished.conclusion}; staging runs ${short(revision(c.staging))}  [${r.run.log}]`,
+    `  Deploy Staging (run ${id}): github.sha=${short(main)} (main's HEAD) ref=refs/heads/main; ${calls(r.run) || "dagger not called (job skipped)"} → ${finished.conclusion} in ${took(r)}; staging runs ${short(revision(c.staging))}  [${r.run.log}]`,
   );
   return { ...r, finished };
 }
@@ -150,7 +153,7 @@ export async function e2eStaging(
       : `▸ workflow_dispatch E2E Staging on main (github.sha=${short(finished.headSha)}), inputs ${JSON.stringify(by.inputs)}${vars ? `, vars ${JSON.stringify(vars)}` : ""}`,
   );
   c.say(
-    `  E2E Staging (run ${r.id}): jobs ${JSON.stringify(r.run.jobs)}; ${calls(r.run)} → ${verdict}  [${r.run.log}]`,
+    `  E2E Staging (run ${r.id}): jobs ${JSON.stringify(r.run.jobs)}; ${calls(r.run)} → ${verdict} in ${took(r)}  [${r.run.log}]`,
   );
   return { ...r, finished };
 }
@@ -172,7 +175,7 @@ export async function deployProduction(c: Chain, inputs: Record<string, string>)
   });
   c.say(`▸ workflow_dispatch Deploy Production on main (github.sha=${short(main)}), inputs ${JSON.stringify(inputs)}`);
   c.say(
-    `  Deploy Production (run ${id}): ${calls(r.run)} → ${finished.conclusion}; production runs ${short(revision(c.production)) || "nothing"}  [${r.run.log}]`,
+    `  Deploy Production (run ${id}): ${calls(r.run)} → ${finished.conclusion} in ${took(r)}; production runs ${short(revision(c.production)) || "nothing"}  [${r.run.log}]`,
   );
   return { ...r, finished };
 }

@@ -3,8 +3,8 @@
  * production). Happy path, then the red paths; each hop prints its event, commit and result, and the checks at the end
  * decide the exit code. `--only happy,red-fast,no-record,force,queue,red-e2e,matrix` runs a subset, in that order;
  * no-record and force run after red-fast (on its commit), matrix after red-e2e (on the commit it left on staging).
- * `--only test-suite` runs the first hop alone (a push, Test Suite); with `--dagger DIR --engine URL` a real Dagger CLI
- * runs it in module mode instead of the stand-in.
+ * `--only test-suite` runs the first hop alone (a push, Test Suite). With `--dagger DIR --engine URL` a real Dagger CLI
+ * runs every hop in module mode instead of the stand-in, the servers reached through forwarders on the engine bridge.
  */
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,9 @@ import { happy, queue, redFast, testSuiteOnly } from "./scenarios/chain";
 import { Halt } from "./scenarios/checks";
 import { matrix, redE2e } from "./scenarios/e2e";
 import { force, noRecord } from "./scenarios/production";
-import { makeGit, startReceiver, startServers, stopServers, writeSecrets } from "./world";
+import type { StagingServer } from "../host/staging/server";
+import { bridgeIp, forward, type Forward } from "../engine-lab/forward";
+import { makeGit, startReceiver, startServers, stopServers, writeSecrets, type Reaches, type Receiver } from "./world";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CACHE =
@@ -51,11 +53,13 @@ async function main(): Promise<number> {
   }
   const receiver = await startReceiver();
   const servers: Parameters<typeof stopServers>[0] = {};
+  const forwards: Forward[] = [];
   try {
     Object.assign(servers, await startServers(root));
     const git = await makeGit(root, ROOT);
     const secretFile = join(root, "secrets.env");
-    writeSecrets(secretFile, servers.staging!, servers.production!, receiver);
+    if (realDagger) forwards.push(...(await bridgeForwards(servers.staging!, servers.production!, receiver, say)));
+    writeSecrets(secretFile, servers.staging!, servers.production!, receiver, reachesOf(forwards));
     mkdirSync(join(root, "artifacts"));
     const c: Chain = {
       setup: {
@@ -92,19 +96,46 @@ async function main(): Promise<number> {
     say(`#### the chain stops: ${e.message} failed`);
   } finally {
     receiver.close();
+    await Promise.all(forwards.map((f) => f.close()));
     await stopServers(servers);
   }
   console.log(
     `\n#### ${results.filter(([, ok]) => ok).length}/${results.length} checks passed (${realDagger ? "the real Dagger CLI, module mode" : "stand-in dagger, not the Dagger CLI"})`,
   );
   for (const [what, ok] of results) console.log(`${ok ? "✔" : "✘"} ${what}`);
-  console.log(`logs, events and stand-in calls: ${join(root, "logs")}`);
+  console.log(`logs, events${realDagger ? "" : " and stand-in calls"}: ${join(root, "logs")}`);
   return results.every(([, ok]) => ok) && results.length > 0 ? 0 : 1;
 }
 
 /**
- * `--dagger DIR --engine URL`: a real Dagger CLI and its engine instead of the stand-in (the test-suite hop: the deploy
- * hops need an engine that reaches the loopback servers).
+ * With the real CLI the functions run in the lab engine's containers, which reach this host only at the engine bridge's
+ * address: a forwarder there for each server's sshd and nginx and for the webhook receiver (in that order).
+ */
+async function bridgeForwards(
+  staging: StagingServer,
+  production: StagingServer,
+  receiver: Receiver,
+  say: (s: string) => void,
+): Promise<Forward[]> {
+  const ip = bridgeIp();
+  const targets = [staging.sshPort, staging.publicPort, production.sshPort, production.publicPort, receiver.port];
+  const f = await Promise.all(targets.map((t) => forward(ip, t)));
+  say(
+    `#### the engine's containers reach this host at ${ip}: staging ssh :${f[0].port} web :${f[1].port}, production ssh :${f[2].port} web :${f[3].port}, webhooks :${f[4].port} (forwarders to loopback)`,
+  );
+  return f;
+}
+
+/** The forwarders as the secrets name them; none: loopback. */
+function reachesOf(f: Forward[]): Reaches | undefined {
+  if (f.length === 0) return undefined;
+  const at = (ssh: Forward, pub: Forward) => ({ host: ssh.host, sshPort: ssh.port, publicPort: pub.port });
+  return { staging: at(f[0], f[1]), production: at(f[2], f[3]), receiver: `http://${f[4].host}:${f[4].port}` };
+}
+
+/**
+ * `--dagger DIR --engine URL`: a real Dagger CLI and its engine instead of the stand-in, for every hop (the servers
+ * and the receiver through forwarders on the engine bridge).
  */
 function realDaggerOf(argv: string[]): { dir: string; engine: string } | undefined {
   const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);

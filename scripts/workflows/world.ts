@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { $ } from "zx";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../host/staging/server";
 import type { Commit, Repo } from "./events";
+import { formatSecretFile, planSecrets, type Reach } from "./secrets";
 
 export const REPO: Repo = { owner: "autoauthor", name: "pipeline", defaultBranch: "main" };
 const URL_OF_REPO = `https://github.com/${REPO.owner}/${REPO.name}`;
@@ -76,6 +77,7 @@ export const headOf = async (dir: string) => (await $({ quiet: true, cwd: dir })
 /** A loopback receiver for the webhook secrets: every POST body, by path. */
 export interface Receiver {
   url: string;
+  port: number;
   posts: { path: string; body: string }[];
   close(): void;
 }
@@ -92,7 +94,7 @@ export async function startReceiver(): Promise<Receiver> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, posts, close: () => server.close() };
+  return { url: `http://127.0.0.1:${port}`, port, posts, close: () => server.close() };
 }
 
 /** Staging and production: two bundled servers under root. */
@@ -106,35 +108,28 @@ export async function stopServers(s: { staging?: StagingServer; production?: Sta
   for (const x of [s.staging, s.production]) if (x) await stopStagingServer(x.dir);
 }
 
+/** Where the jobs dial each server and the receiver; without it, loopback (the stand-in's jobs run on this host). */
+export interface Reaches {
+  staging: Reach;
+  production: Reach;
+  receiver: string;
+}
+
 /** The repository's secrets as act reads them (dotenv; the key's newlines escaped inside double quotes). */
-export function writeSecrets(file: string, s: StagingServer, p: StagingServer, receiver: Receiver): void {
-  const user = process.env.USER || "root";
-  const of = (P: string, x: StagingServer) => ({
-    [`${P}_HOST`]: "127.0.0.1",
-    [`${P}_SSH_PORT`]: String(x.sshPort),
-    [`${P}_USER`]: user,
-    [`${P}_BASE_PATH`]: x.base,
-    [`${P}_SSH_KEY`]: readFileSync(x.keyFile, "utf8"),
-    [`${P}_KNOWN_HOSTS`]: x.knownHosts,
-    [`${P}_DATABASE_URI`]: `mongodb://127.0.0.1:${x.mongoPort}/autoauthor_${P.toLowerCase()}`,
+export function writeSecrets(file: string, s: StagingServer, p: StagingServer, receiver: Receiver, at?: Reaches): void {
+  const loopback = (x: StagingServer): Reach => ({ host: "127.0.0.1", sshPort: x.sshPort, publicPort: x.publicPort });
+  const server = (x: StagingServer, reach: Reach) => ({
+    base: x.base,
+    key: readFileSync(x.keyFile, "utf8"),
+    mongoPort: x.mongoPort,
+    knownHosts: x.knownHosts,
+    reach,
   });
-  const all: Record<string, string> = {
-    ...of("STAGING", s),
-    ...of("PRODUCTION", p),
-    STAGING_URL: `http://127.0.0.1:${s.publicPort}`,
-    STAGING_API_URL: `http://127.0.0.1:${s.publicPort}`,
-    SLACK_WEBHOOK: `${receiver.url}/slack`,
-    // One path per severity, so the replay can tell which channel an alert reached.
-    ALERT_WEBHOOK_WARNING: `${receiver.url}/alert-warning`,
-    ALERT_WEBHOOK_CRITICAL: `${receiver.url}/alert-critical`,
-    GITHUB_TOKEN: "replay-token-not-a-github-token",
-  };
-  const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
-  writeFileSync(
-    file,
-    Object.entries(all)
-      .map(([k, v]) => `${k}=${quote(v)}\n`)
-      .join(""),
-    { mode: 0o600 },
-  );
+  const all = planSecrets({
+    user: process.env.USER || "root",
+    staging: server(s, at?.staging ?? loopback(s)),
+    production: server(p, at?.production ?? loopback(p)),
+    receiver: at?.receiver ?? receiver.url,
+  });
+  writeFileSync(file, formatSecretFile(all), { mode: 0o600 });
 }

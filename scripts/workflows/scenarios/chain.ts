@@ -58,6 +58,13 @@ export async function happy(c: Chain, before: string): Promise<string> {
       holdsManifest(c.staging, manifest) &&
       diff.artifact === 0,
   );
+  if (c.setup.realDagger) {
+    const logs = [t, d!, e!, p].map((h) => readFileSync(h.run.log, "utf8"));
+    c.check(
+      "happy: every hop ran the real Dagger CLI (its `dagger call` steps, no stand-in banner in any hop's log)",
+      [t, d!, e!, p].every((h) => h.run.calls.length > 0) && logs.every((l) => !l.includes("STAND-IN")),
+    );
+  }
   return c1.sha;
 }
 
