@@ -1,12 +1,12 @@
 /**
  * The stand-in `dagger` (scripts/workflows/bin/dagger): reads the real CLI line, maps it to the host runner's command
  * and settings (standInMap.ts), runs `npm run pipeline -- ...` in the checkout, and says loudly that it did. Used by
- * the workflow replay until module mode runs on a lab engine.
+ * the workflow replay unless it is given a real CLI (`--dagger`).
  */
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { parseDaggerLine, StandInRefusal } from "./daggerLine";
 import { hostCall, type HostCall } from "./standInMap";
 import { ALLOWED_RUNNER_VARIABLES } from "../../ci/src/plan/env";
@@ -30,7 +30,26 @@ function linkTools(): void {
     if (from && !existsSync(name)) symlinkSync(from, name);
 }
 
-function run(argv: string[]): number {
+/**
+ * `npm <argv>`, its stdout printed as the real CLI prints a function's result: without a trailing newline when stdout
+ * is not a terminal (dagger v0.21.8 cmd/dagger/functions.go adds one only for a TTY). So a job output such as
+ * staging-commit's is the sha alone, as with the real CLI, not the sha and a newline (which `--commit "$COMMIT"`
+ * would pass on).
+ */
+async function runResult(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const tty = process.stdout.isTTY;
+  const p = spawn("npm", argv, { env, stdio: ["inherit", tty ? "inherit" : "pipe", "inherit"] });
+  let held = Buffer.alloc(0);
+  p.stdout?.on("data", (chunk: Buffer) => {
+    const all = Buffer.concat([held, chunk]);
+    const last = all.length > 0 && all[all.length - 1] === 0x0a;
+    held = last ? all.subarray(all.length - 1) : Buffer.alloc(0);
+    process.stdout.write(last ? all.subarray(0, all.length - 1) : all);
+  });
+  return new Promise((ok) => p.on("close", (code) => ok(code ?? 1)));
+}
+
+async function run(argv: string[]): Promise<number> {
   if (argv.includes("version")) {
     console.log(`dagger ${VERSION} STAND-IN: forwards dagger call to npm run pipeline (not the Dagger CLI)`);
     return 0;
@@ -47,11 +66,10 @@ function run(argv: string[]): number {
   const state = h.exportAs === "report" ? mkdtempSync(join(tmpdir(), "standin-")) : undefined;
   const extra = state ? ["--state-dir", state] : h.exportAs === "out" ? ["--out", h.exportPath!] : [];
   const env = Object.fromEntries(PASS_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
-  const r = spawnSync("npm", ["run", "--silent", "pipeline", "--", h.command, ...h.argv, ...extra], {
-    env: { ...env, ...h.env },
-    stdio: "inherit",
+  let code = await runResult(["run", "--silent", "pipeline", "--", h.command, ...h.argv, ...extra], {
+    ...env,
+    ...h.env,
   });
-  let code = r.status ?? 1;
   if (state && h.exportPath) {
     const report = join(state, "e2e-report");
     if (existsSync(report)) {

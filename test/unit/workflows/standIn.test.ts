@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -109,5 +110,17 @@ describe("the stand-in dagger's reading of a `dagger call` line", () => {
     expect(v.stdout.split(" ").slice(0, 3)).toEqual(["dagger", "v0.21.9", "STAND-IN:"]);
     const r = spawnSync(bin, ["call", "publish"], { encoding: "utf8" });
     expect([r.status, r.stderr]).toEqual([2, expect.stringContaining("STAND-IN dagger refuses")]);
+  }, 60_000);
+
+  it("prints a function's result as the real CLI does off a terminal: without the trailing newline", () => {
+    // A job output (staging-commit's sha) reaches the next call as "$COMMIT": a newline there is not a sha.
+    const report = mkdtempSync(join(tmpdir(), "standin-verdict-"));
+    writeFileSync(join(report, "status"), "passed\n");
+    writeFileSync(join(report, "summary.txt"), "e2e (smoke): passed\n");
+    const bin = join(ROOT, "scripts/workflows/bin/dagger");
+    const r = spawnSync(bin, ["call", "end-to-end-verdict", "--report", report], { cwd: ROOT, encoding: "utf8" });
+    rmSync(report, { recursive: true });
+    // The host runner prints the summary and a newline; the stand-in holds that last newline back.
+    expect([r.status, r.stdout]).toEqual([0, "e2e (smoke): passed\n"]);
   }, 60_000);
 });
