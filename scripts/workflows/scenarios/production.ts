@@ -16,27 +16,47 @@ export async function noRecord(c: Chain, sha: string): Promise<void> {
   );
 }
 
+/**
+ * What each runner says about a force reason, to match in act's log. The host runner (behind the stand-in) refuses a
+ * blank one with exit 2 and names the flag; the module, through the real CLI, throws its DeployInputError on
+ * `forceReason`, and `dagger call` exits 1 for every error a function throws. A skipped gate is worded per runner too.
+ */
+export function forceWording(
+  realCli: boolean,
+  sha: string,
+  reason: string,
+): { blankExit: number; blank: RegExp; skipped: string } {
+  return realCli
+    ? {
+        blankExit: 1,
+        blank: /input error: forceReason is empty\. Fix: say why E2E is skipped: --force-reason "hotfix for INC-123"/,
+        skipped: `E2E gate skipped for ${sha.slice(0, 7)}: --force-reason "${reason}"`,
+      }
+    : {
+        blankExit: 2,
+        blank: /--force-reason " {3}" is empty; say why: --force-reason "hotfix for INC-123"/,
+        skipped: `E2E gate skipped: --force-reason "${reason}"`,
+      };
+}
+
 /** The force-reason input: blank is refused with the fix before anything is built; a reason promotes and is logged. */
 export async function force(c: Chain, sha: string): Promise<void> {
   const before = revision(c.production);
+  const reason = "hotfix for INC-7, replayed: E2E skipped on purpose";
+  const says = forceWording(!!c.setup.realDagger, sha, reason);
   const blank = await deployProduction(c, { commit: sha, "force-reason": "   " });
   c.check(
-    "force: a blank force-reason is refused (exit 2), saying what to type, production unchanged",
+    `force: a blank force-reason is refused (exit ${says.blankExit}), saying what to type, production unchanged`,
     blank.finished.conclusion === "failure" &&
-      blank.run.calls.some((x) => x.fn === "deploy-production" && x.exit === 2) &&
-      /--force-reason " {3}" is empty; say why: --force-reason "hotfix for INC-123"/.test(
-        readFileSync(blank.run.log, "utf8"),
-      ) &&
+      blank.run.calls.some((x) => x.fn === "deploy-production" && x.exit === says.blankExit) &&
+      says.blank.test(readFileSync(blank.run.log, "utf8")) &&
       revision(c.production) === before,
   );
-  const reason = "hotfix for INC-7, replayed: E2E skipped on purpose";
   const p = await deployProduction(c, { commit: sha, "force-reason": reason });
   const log = readFileSync(p.run.log, "utf8");
   c.check(
     "force: with a reason, Deploy Production promotes the commit without a record and says the gate was skipped",
-    p.finished.conclusion === "success" &&
-      revision(c.production) === sha &&
-      log.includes(`E2E gate skipped: --force-reason "${reason}"`),
+    p.finished.conclusion === "success" && revision(c.production) === sha && log.includes(says.skipped),
   );
   c.check(
     "force: production's release log records the reason with the commit",
