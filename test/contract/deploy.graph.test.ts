@@ -237,6 +237,30 @@ describe("deployStaging bad input", () => {
   }, 60_000);
 });
 
+/** `deployProduction` on prod.example.com, promoting staging's release or forced, with or without an alert webhook. */
+const promote =
+  (forceReason?: string, stagingHost: string | undefined = STAGING.host, withAlert = false) =>
+  (
+    s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
+    d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
+  ) =>
+    callCi<string>("deployProduction", {
+      host: "prod.example.com",
+      user: "deploy",
+      basePath: "/srv/autoauthor",
+      sshKey: s.key,
+      knownHosts: s.knownHosts,
+      databaseUri: s.db,
+      commit: SHA,
+      source: d.app,
+      repo: d.repo,
+      stagingHost,
+      stagingBasePath: STAGING.basePath,
+      stagingPort: 2222,
+      forceReason,
+      ...(withAlert ? { alertCritical: s.alert } : {}),
+    });
+
 describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
   const TESTED = { release: "20261126T231501Z-0123456", artifact: `sha256:${"c".repeat(64)}` };
   const UNNAMED = JSON.stringify({
@@ -260,27 +284,6 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
     finishedAt: "2026-11-26T23:15:01Z",
     report: "html/index.html",
   });
-  const promote =
-    (forceReason?: string, stagingHost: string | undefined = STAGING.host) =>
-    (
-      s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
-      d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
-    ) =>
-      callCi<string>("deployProduction", {
-        host: "prod.example.com",
-        user: "deploy",
-        basePath: "/srv/autoauthor",
-        sshKey: s.key,
-        knownHosts: s.knownHosts,
-        databaseUri: s.db,
-        commit: SHA,
-        source: d.app,
-        repo: d.repo,
-        stagingHost,
-        stagingBasePath: STAGING.basePath,
-        stagingPort: 2222,
-        forceReason,
-      });
   const prodDeploys = (r: Run) =>
     r.execs.filter(
       (ch) => lastExec(ch)?.includes("scripts/deployRequest.ts") && requestOf(ch).target.name === "production",
@@ -443,27 +446,7 @@ describe("the image of every container holding a secret", () => {
   });
   afterAll(() => rmSync(app, { recursive: true, force: true }));
 
-  const production =
-    (forceReason?: string) =>
-    (
-      s: Record<keyof typeof SECRETS, import("@dagger.io/dagger").Secret>,
-      d: { app: import("@dagger.io/dagger").Directory; repo: import("@dagger.io/dagger").Directory },
-    ) =>
-      callCi<string>("deployProduction", {
-        host: "prod.example.com",
-        user: "deploy",
-        basePath: "/srv/autoauthor",
-        sshKey: s.key,
-        knownHosts: s.knownHosts,
-        databaseUri: s.db,
-        commit: SHA,
-        source: d.app,
-        repo: d.repo,
-        stagingHost: forceReason ? "" : STAGING.host,
-        stagingBasePath: STAGING.basePath,
-        forceReason,
-        alertCritical: s.alert,
-      });
+  const production = (forceReason?: string) => promote(forceReason, forceReason ? "" : STAGING.host, true);
   it.each([
     ["deployStaging", (s: never, d: never) => stagingArgs(s, d), undefined],
     ["deployProduction promoting staging's release", production(), PASSED],
