@@ -158,12 +158,22 @@ async function finish<B, R, W>(
     problems: [...r.problems, ...merged.problems],
     quality: quality.results,
   });
-  const said = await Promise.all([
+  // Telling and recording are independent: one that throws (a webhook's image that cannot be pulled, a refused
+  // connection) is a warning, and never costs the record, the others or the report.
+  const said = await Promise.allSettled([
     ports.notify(summary),
     ports.alert(e2eFailure(summary, ctx.commit)),
     ports.writeRecord(summary),
   ]);
-  const warnings = [...ctx.warnings, ...said.flat()].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`));
+  const what = [
+    "the E2E notification could not be sent",
+    "the E2E alert could not be sent",
+    "the E2E record was not written",
+  ];
+  const told = said.flatMap((s, i) =>
+    s.status === "fulfilled" ? s.value : [`${what[i]} (${firstLine(s.reason)}); the E2E result stands`],
+  );
+  const warnings = [...ctx.warnings, ...told].map((w) => (w.startsWith("warning: ") ? w : `warning: ${w}`));
   const files = e2eReportFiles(summary, warnings, ctx.commit, ctx.now());
   return { summary, warnings, files, report: await ports.writeReport(merged.end?.report, files, quality.dir) };
 }
@@ -185,4 +195,9 @@ function readMerged(json: string | undefined): PwReport | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The first line of a thrown error's message, at most 200 characters. */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200);
 }

@@ -129,6 +129,27 @@ describe("e2eFlow", () => {
     expect(f.calls).toContain("notify failed");
   });
 
+  it("records and reports a red run even when the notification and the alert throw, naming each as a warning", async () => {
+    const red = JSON.stringify(reportOf({ "a.spec.ts": [fail("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
+    const f = fakePorts({ merge: { exitCode: 1, killed: false, report: "merged", results: red } });
+    f.ports.notify = async () => {
+      throw new Error('failed to resolve image "docker.io/curlimages/curl:8.11.1": not found\nsecond line');
+    };
+    f.ports.alert = async () => {
+      throw new Error("connection refused");
+    };
+    const out = await e2eFlow(plan, ctx, f.ports);
+    expect(out.summary.status).toBe("failed");
+    expect(f.calls).toContain("writeRecord failed");
+    expect(f.calls.at(-1)).toBe("writeReport");
+    expect(out.warnings).toContain(
+      'warning: the E2E notification could not be sent (failed to resolve image "docker.io/curlimages/curl:8.11.1": not found); the E2E result stands',
+    );
+    expect(out.warnings).toContain(
+      "warning: the E2E alert could not be sent (connection refused); the E2E result stands",
+    );
+  });
+
   it("says so when merge-reports ran but wrote no results", async () => {
     const f = fakePorts({ merge: { exitCode: 2, killed: false } });
     const out = await e2eFlow(plan, ctx, f.ports);
