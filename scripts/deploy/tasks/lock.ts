@@ -15,20 +15,26 @@ export class DeployLockedError extends StageFailure {
 }
 
 /**
- * Take .dep/deploy.lock atomically (noclobber), recording the holder, and read the release state in the same round
- * trip. shared/server.json was read and checked before (checkServer), so nothing here can fail between taking the
- * lock and recording that this run holds it. A lock this run created but could not write (no space left) is removed
- * at once, so no empty lock stays to block the next run.
+ * Take .dep/deploy.lock atomically, recording the holder, and read the release state in the same round trip. The
+ * holder is written to a temp file first, then hard-linked to the lock's name: link(2) creates the name or fails,
+ * whatever stands there, so a link (to /dev/null: every run would "hold" it), a FIFO (opening it blocks for ever) or a
+ * folder put there by hand is never written through; checkServer names those before this and prints the fix. No lock
+ * is ever empty: a run that cannot write its holder (no space left) leaves none. shared/server.json was read and
+ * checked before, so nothing here can fail between taking the lock and recording that this run holds it.
  */
 export async function lock(ctx: DeployContext): Promise<void> {
   const holder = JSON.stringify({ by: ctx.by, since: new Date().toISOString(), release: ctx.plan.releaseId });
   const out = await sh(
     ctx,
     "lock",
-    `mkdir -p .dep
-if err=$( (LC_ALL=C; set -o noclobber; printf "%s\\n" "$1" > .dep/deploy.lock) 2>&1 ); then echo LOCKED
-elif [[ "$err" == *"cannot overwrite existing file"* ]]; then cat .dep/deploy.lock
-else [ -s .dep/deploy.lock ] || rm -f .dep/deploy.lock; echo "could not write .dep/deploy.lock: \${err#*: }" >&2; exit 9
+    `mkdir -p .dep; export LC_ALL=C
+fail() { rm -f "\${tmp:-}"; echo "could not write .dep/deploy.lock: \${1#*: }" >&2; exit 9; }
+tmp=$(mktemp .dep/deploy.lock.XXXXXX 2>&1) || { err=$tmp; tmp=; fail "$err"; }
+err=$(printf "%s\n" "$1" 2>&1 >"$tmp") || fail "$err"
+if err=$(ln -T "$tmp" .dep/deploy.lock 2>&1); then rm -f "$tmp"; echo LOCKED
+elif [ -f .dep/deploy.lock ] && [ ! -L .dep/deploy.lock ]; then rm -f "$tmp"; head -c 4096 .dep/deploy.lock; echo
+elif [ -e .dep/deploy.lock ] || [ -L .dep/deploy.lock ]; then fail "x: it is no file (edited by hand?)"
+else fail "$err"
 fi
 echo "@@@"; ${READ_STATE}`,
     [holder],

@@ -217,6 +217,41 @@ describe("deploy checks before the lock", () => {
     60_000,
   );
 
+  /**
+   * `.dep/deploy.lock` is a file a run creates and removes. Edited by hand into a link to /dev/null, every deploy wrote
+   * its holder through it and went on: two at once both "held" the lock. A FIFO blocked the lock step for ever (a
+   * SIGTERM waited on it too); a folder failed under the lock with "Is a directory" and a critical alert.
+   */
+  it.each([
+    ["a link to /dev/null", (p: string) => execFileSync("ln", ["-s", "/dev/null", p]), "a link"],
+    ["a FIFO", (p: string) => execFileSync("mkfifo", [p]), "a FIFO, socket or device"],
+    ["a folder", (p: string) => mkdirSync(p), "a folder"],
+  ])(
+    "refuses a base whose .dep/deploy.lock is %s, before the lock, on deploy and rollback, with the fix",
+    async (_, make, kind) => {
+      const lock = join(s.base, ".dep/deploy.lock");
+      mkdirSync(join(s.base, ".dep"), { recursive: true });
+      make(lock);
+      const had = readdirSync(join(s.base, ".dep"));
+      try {
+        const message = `\`.dep/deploy.lock\` is ${kind}, not the file a deploy's lock is`;
+        const d = await deploy(["--artifact", artifact, "--commit", SHA]);
+        expect(d.stderr, d.output).toContain(message);
+        expect(d.stderr).toContain(`nothing was changed on the server. Fix: `);
+        expect(d.stderr).toContain(`mv ${lock} ${lock}.by-hand`);
+        expect(d.exitCode, d.output).toBe(2);
+        const r = await runPipeline(["rollback", "--source", app.dir], env());
+        expect(r.stderr).toContain(message);
+        expect(r.exitCode, r.output).toBe(2);
+        expect(readdirSync(join(s.base, ".dep")), "no lock, temp file or release log").toEqual(had);
+        expect(alerts.got).toEqual([]);
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+
   it("prints an unlock command that works as typed: with -i and the pinned known_hosts", async () => {
     const lock = join(s.base, ".dep/deploy.lock");
     mkdirSync(join(s.base, ".dep"), { recursive: true });

@@ -72,44 +72,65 @@ export function parseServerInfo(text: string, where: string): ServerInfo {
   return o as ServerInfo;
 }
 
-/** What a path of the base is, as `test -L`, `-d` and `-e` tell in that order. */
-export type PathKind = "link" | "folder" | "file" | "none";
+/** What a path of the base is, as `test -L`, `-d`, `-f` and `-e` tell in that order. */
+export type PathKind = "link" | "folder" | "file" | "special" | "none";
 
-/** The bash that prints `<name> <kind>` for `current` and `releases`, run in the base before the lock. */
-export const LAYOUT_SCRIPT = `for p in current releases; do
-if [ -L "$p" ]; then k=link; elif [ -d "$p" ]; then k=folder; elif [ -e "$p" ]; then k=file; else k=none; fi
+/** The paths of the base a deploy relies on the kind of. */
+type LayoutPath = "current" | "releases" | ".dep/deploy.lock";
+const LAYOUT_PATHS: LayoutPath[] = ["current", "releases", ".dep/deploy.lock"];
+
+/** The bash that prints `<path> <kind>` for each of LAYOUT_PATHS, run in the base before the lock. */
+export const LAYOUT_SCRIPT = `for p in ${LAYOUT_PATHS.join(" ")}; do
+if [ -L "$p" ]; then k=link; elif [ -d "$p" ]; then k=folder; elif [ -f "$p" ]; then k=file
+elif [ -e "$p" ]; then k=special; else k=none; fi
 echo "$p $k"; done`;
 
 /**
- * The base's layout edited by hand into something a deploy cannot use: `current` not the link it renames a new one
- * over (mv -T), or `releases` not a folder of this base (a link would send releases and their removal elsewhere).
- * Returns the problem and the shell command that fixes it, or undefined. Pure.
+ * What each path must be (absent is always fine), and what it is for. `current` is the link a deploy renames a new one
+ * over (mv -T); `releases` a folder of this base (a link would send releases and their removal elsewhere); the lock a
+ * file a run creates and removes (written through a link to /dev/null, two runs would both hold it; opened, a FIFO
+ * blocks for ever).
+ */
+const EXPECTED: Record<LayoutPath, { kind: PathKind; what: string }> = {
+  current: { kind: "link", what: "the link a deploy switches" },
+  releases: { kind: "folder", what: "the folder of this base's releases" },
+  ".dep/deploy.lock": { kind: "file", what: "the file a deploy's lock is" },
+};
+
+const KIND_TEXT: Record<PathKind, string> = {
+  link: "a link",
+  folder: "a folder",
+  file: "a file",
+  special: "a FIFO, socket or device",
+  none: "absent",
+};
+
+/**
+ * The base's layout edited by hand into something a deploy cannot use (see EXPECTED). Returns the problem and the
+ * shell command that fixes it, or undefined. Pure.
  */
 export function layoutProblem(
-  kinds: Partial<Record<"current" | "releases", PathKind>>,
+  kinds: Partial<Record<LayoutPath, PathKind>>,
   base: string,
 ): { problem: string; fix: string } | undefined {
-  const current = kinds.current ?? "none";
-  if (current !== "link" && current !== "none")
-    return {
-      problem: `\`current\` is a ${current}, not the link a deploy switches`,
-      fix: `mv ${base}/current ${base}/current.by-hand`,
-    };
-  const releases = kinds.releases ?? "none";
-  if (releases !== "folder" && releases !== "none")
-    return {
-      problem: `\`releases\` is a ${releases}, not the folder of this base's releases`,
-      fix: `mv ${base}/releases ${base}/releases.by-hand`,
-    };
+  for (const path of LAYOUT_PATHS) {
+    const kind = kinds[path] ?? "none";
+    const { kind: want, what } = EXPECTED[path];
+    if (kind !== want && kind !== "none")
+      return {
+        problem: `\`${path}\` is ${KIND_TEXT[kind]}, not ${what}`,
+        fix: `mv ${base}/${path} ${base}/${path}.by-hand`,
+      };
+  }
   return undefined;
 }
 
 /** Parse LAYOUT_SCRIPT's output. */
-export function parseLayout(text: string): Partial<Record<"current" | "releases", PathKind>> {
-  const out: Partial<Record<"current" | "releases", PathKind>> = {};
+export function parseLayout(text: string): Partial<Record<LayoutPath, PathKind>> {
+  const out: Partial<Record<LayoutPath, PathKind>> = {};
   for (const line of text.split("\n")) {
-    const m = /^(current|releases) (link|folder|file|none)$/.exec(line.trim());
-    if (m) out[m[1] as "current" | "releases"] = m[2] as PathKind;
+    const m = /^(current|releases|\.dep\/deploy\.lock) (link|folder|file|special|none)$/.exec(line.trim());
+    if (m) out[m[1] as LayoutPath] = m[2] as PathKind;
   }
   return out;
 }

@@ -44,6 +44,7 @@ describe("layoutProblem", () => {
   it("takes a base whose current is a link or absent and whose releases is a folder or absent", () => {
     expect(layoutProblem(parseLayout("current link\nreleases folder\n"), base)).toBeUndefined();
     expect(layoutProblem(parseLayout("current none\nreleases none\n"), base)).toBeUndefined();
+    expect(layoutProblem(parseLayout("current link\nreleases folder\n.dep/deploy.lock file"), base)).toBeUndefined();
   });
 
   it.each([
@@ -67,6 +68,16 @@ describe("layoutProblem", () => {
       "`releases` is a file, not the folder of this base's releases",
       "mv /srv/app/releases /srv/app/releases.by-hand",
     ],
+    [
+      "current special\nreleases folder",
+      "`current` is a FIFO, socket or device, not the link a deploy switches",
+      "mv /srv/app/current /srv/app/current.by-hand",
+    ],
+    ...["link", "folder", "special"].map((kind) => [
+      `current link\nreleases folder\n.dep/deploy.lock ${kind}`,
+      `\`.dep/deploy.lock\` is ${kind === "special" ? "a FIFO, socket or device" : `a ${kind}`}, not the file a deploy's lock is`,
+      "mv /srv/app/.dep/deploy.lock /srv/app/.dep/deploy.lock.by-hand",
+    ]),
   ])("names what a hand edit left (%j) and the command that moves it aside", (text, problem, fix) => {
     expect(layoutProblem(parseLayout(text), base)).toEqual({ problem, fix });
   });
