@@ -9,8 +9,10 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -188,6 +190,35 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * The folder the key copies go in: TMPDIR by its real path (so no link on it is followed again later), with every
+ * folder on that path owned by root or this user and writable by no one else unless sticky, as /tmp is. Otherwise
+ * another user could move the run's 0700 key folder aside and put one of theirs in its place, with their known_hosts or
+ * an ssh control socket of theirs, which the run's next ssh would use. Throws DeployInputError naming the folder.
+ */
+export function keyCopyParent(dir = tmpdir()): string {
+  const refuse = (problem: string) =>
+    new DeployInputError(
+      "TMPDIR",
+      `is "${printable(dir)}": ${problem}, so another user could swap the folder holding the run's SSH key copy`,
+      "point TMPDIR at a folder only you can change, e.g. mkdir -m 700 ~/.deploy-tmp && export TMPDIR=~/.deploy-tmp",
+    );
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw refuse("it does not exist");
+  }
+  if (!statSync(real).isDirectory()) throw refuse("it is not a folder");
+  const me = process.getuid?.() ?? 0;
+  for (let p = real; ; p = dirname(p)) {
+    const st = statSync(p);
+    if (st.uid !== 0 && st.uid !== me) throw refuse(`${p} belongs to another user (uid ${st.uid})`);
+    if (st.mode & 0o022 && !(st.mode & 0o1000)) throw refuse(`${p} is writable by other users without the sticky bit`);
+    if (p === dirname(p)) return real;
+  }
+}
+
+/**
  * Write the key (normalised) and known_hosts into a fresh 0700 temp dir, named after this process, that dispose()
  * removes; first remove what killed runs left.
  */
@@ -195,8 +226,9 @@ function writeTarget(
   s: { target: DeployTarget; key: string; knownHosts: string; secrets: Record<string, string>; publicUrl: string },
   typed: TargetSettings["typed"],
 ): TargetSettings {
-  sweepKeyCopies();
-  const dir = mkdtempSync(join(tmpdir(), `deploy-ssh-${process.pid}-`));
+  const parent = keyCopyParent();
+  sweepKeyCopies(parent);
+  const dir = mkdtempSync(join(parent, `deploy-ssh-${process.pid}-`));
   chmodSync(dir, 0o700);
   // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
   const remove = () => rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,20 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
 import { resolveTarget, sweepKeyCopies, targetFromFiles } from "../../../scripts/host/target";
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
@@ -246,5 +258,69 @@ describe("resolveTarget's port and base path", () => {
     expect(() =>
       resolveTarget("staging", settings({ STAGING_SSH_KEY: "k", STAGING_DEPLOY_PATH: "/srv/a\n\x1b[2Jb" })),
     ).toThrow(/^input error: base path "\/srv\/a\\x0a\\x1b\[2Jb" is not an absolute path/);
+  });
+});
+
+/**
+ * The key copy's folder sits in TMPDIR. Whoever may rename entries of a folder on that path can move the run's 0700
+ * key folder aside and put their own in its place, with their known_hosts or an ssh control socket (`cm`) of theirs:
+ * the run's next ssh uses it. Reproduced here as user nobody on a 0777 TMPDIR: the run's ssh read nobody's
+ * known_hosts, and the moved folder, key inside, stayed behind.
+ */
+describe("the key copy's temp folder", () => {
+  const withTmp = <T>(dir: string, fn: () => T): T => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      return fn();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  };
+  const resolve = () => resolveTarget("staging", settings({ STAGING_SSH_KEY: "k" }));
+
+  it.each([
+    [
+      "writable by everyone without the sticky bit (0777)",
+      "",
+      0o777,
+      "is writable by other users without the sticky bit",
+    ],
+    ["inside a folder writable by everyone (0777) without the sticky bit", "inner", 0o777, "is writable by other"],
+    ["owned by another user (nobody)", "", 0o755, "belongs to another user"],
+  ])("is refused when TMPDIR is %s, before any key is written", (_, inner, mode, problem) => {
+    const root = mkdtempSync(join(tmpdir(), "keytmp-"));
+    try {
+      chmodSync(root, mode);
+      if (problem === "belongs to another user") chownSync(root, 65534, 65534);
+      const dir = inner ? join(root, inner) : root;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      expect(() => withTmp(dir, resolve)).toThrow(DeployInputError);
+      expect(() => withTmp(dir, resolve)).toThrow(new RegExp(`^input error: TMPDIR .*${problem}.*Fix: `));
+      expect(readdirSync(dir).filter((d) => d.startsWith("deploy-ssh-"))).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("takes a private folder, or one writable by all with the sticky bit (as /tmp is), by its real path", () => {
+    const root = mkdtempSync(join(tmpdir(), "keytmp-"));
+    try {
+      const sticky = join(root, "sticky");
+      mkdirSync(sticky);
+      chmodSync(sticky, 0o1777);
+      symlinkSync(sticky, join(root, "link"));
+      for (const dir of [root, sticky, join(root, "link")]) {
+        const t = withTmp(dir, resolve);
+        try {
+          expect(dirname(t.keyFile).startsWith(`${realpathSync(dir)}/deploy-ssh-`), t.keyFile).toBe(true);
+        } finally {
+          t.dispose();
+        }
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
