@@ -5,6 +5,7 @@
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -159,13 +160,18 @@ export function targetFromFiles(
 
 /**
  * Remove the key copies of runs that died without cleaning up (a SIGKILL, the power): each run names its temp dir
- * after its pid, so a dir whose process is gone is a leftover. A pid alive (or of another user) is left alone.
+ * after its pid, so a dir whose process is gone is a leftover. A pid alive (or of another user) is left alone, and so
+ * is a dir this user does not own (another user's run: not ours to remove, and removing it would fail) or anything
+ * that is not a dir.
  */
 export function sweepKeyCopies(dir = tmpdir()): string[] {
   const removed: string[] = [];
+  const me = process.getuid?.() ?? 0;
   for (const name of readdirSync(dir)) {
     const pid = Number(/^deploy-ssh-(\d+)-/.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
+    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st?.isDirectory() || st.uid !== me) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }

@@ -177,6 +177,24 @@ describe("sweepKeyCopies", () => {
   });
 });
 
+describe("sweepKeyCopies in a temp folder shared with other users", () => {
+  it("leaves another user's key dirs alone (a runner not root crashed on them with EACCES), and anything not a dir", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sweep-"));
+    const dead = spawnSync("true").pid!;
+    try {
+      for (const name of [`deploy-ssh-${dead}-mine`, `deploy-ssh-${dead}-theirs`]) mkdirSync(join(dir, name));
+      writeFileSync(join(dir, `deploy-ssh-${dead}-theirs/key`), "their key");
+      chownSync(join(dir, `deploy-ssh-${dead}-theirs`), 65534, 65534);
+      chmodSync(join(dir, `deploy-ssh-${dead}-theirs`), 0o700);
+      writeFileSync(join(dir, `deploy-ssh-${dead}-file`), "");
+      expect(sweepKeyCopies(dir)).toEqual([`deploy-ssh-${dead}-mine`]);
+      expect(readdirSync(dir).sort()).toEqual([`deploy-ssh-${dead}-file`, `deploy-ssh-${dead}-theirs`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the known_hosts copy a printed command pins", () => {
   it("is one file per server: a run against another host or port never replaces it", () => {
     const files = ["2201", "2202"].map((port) => {
