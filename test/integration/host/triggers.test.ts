@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,5 +144,75 @@ describe("npm run pipeline -- check-commits", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/1 of 2 commit\(s\) break/);
     expect(r.stderr).toContain(`${git("rev-parse", "--short=7", "HEAD")}  "Update things"`);
+  });
+});
+
+describe("a revision that git would read as an option (--upload-pack=<command>)", () => {
+  let marker: string;
+  let withOrigin: string;
+  const sneaky = () => `--upload-pack=touch ${marker};`;
+  const event = (payload: object) => {
+    const file = join(withOrigin, "..", `event-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(payload));
+    return file;
+  };
+
+  beforeAll(() => {
+    withOrigin = mkdtempSync(join(tmpdir(), "triggers-origin-"));
+    marker = join(withOrigin, "..", `${withOrigin.split("/").pop()}-ran`);
+    execFileSync("git", ["init", "-q", "--bare", join(withOrigin, "origin.git")], { env: ENV });
+    const clone = join(withOrigin, "repo");
+    execFileSync("git", ["clone", "-q", join(withOrigin, "origin.git"), clone], { env: ENV, stdio: "ignore" });
+    for (const f of ["frontend/package.json", "backend/app/main.py"]) {
+      mkdirSync(dirname(join(clone, f)), { recursive: true });
+      writeFileSync(join(clone, f), "x\n");
+    }
+    execFileSync("git", ["add", "-A"], { cwd: clone, env: ENV });
+    execFileSync("git", ["commit", "-q", "-m", "feat: start"], { cwd: clone, env: ENV });
+    withOrigin = clone;
+  });
+
+  afterAll(() => {
+    rmSync(join(withOrigin, ".."), { recursive: true, force: true });
+    rmSync(marker, { force: true });
+  });
+
+  it.each([
+    ["plan --base", () => ["plan", "--source", withOrigin, "--base", sneaky(), "--head", "HEAD"]],
+    ["plan --head", () => ["plan", "--source", withOrigin, "--base", "HEAD", `--head=${sneaky()}`]],
+    ["check-commits --base", () => ["check-commits", "--source", withOrigin, `--base=${sneaky()}`]],
+    ["fast-tests --base", () => ["fast-tests", "--source", withOrigin, "--base", sneaky(), "--dry-run"]],
+  ])("%s is refused with exit 2 before git runs it", (_, args) => {
+    const r = pipeline(...args());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/starts with "-", so git would read it as an option; pass a commit sha or a branch name/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it.each([
+    [
+      "pull_request.base.sha",
+      (h: string) => ({ pull_request: { base: { sha: sneaky() }, head: { sha: h, ref: "x" } } }),
+    ],
+    [
+      "pull_request.head.sha",
+      (h: string) => ({ pull_request: { base: { sha: h }, head: { sha: sneaky(), ref: "x" } } }),
+    ],
+    ["push before", (h: string) => ({ ref: "refs/heads/main", before: sneaky(), after: h })],
+    ["push after", (h: string) => ({ ref: "refs/heads/main", before: h, after: sneaky() })],
+    ["workflow_run.head_sha", () => ({ workflow_run: { head_sha: sneaky(), head_branch: "main" } })],
+    [
+      "workflow_run's pull request base",
+      (h: string) => ({
+        workflow_run: { head_sha: h, head_branch: "x", pull_requests: [{ base: { sha: sneaky() } }] },
+      }),
+    ],
+  ])("an event file whose %s is one is refused with exit 2, nothing run", (_, payload) => {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: withOrigin, encoding: "utf8" }).trim();
+    const file = event(payload(head));
+    const r = pipeline("plan", "--source", withOrigin, "--event-file", file);
+    expect(r.stderr).toMatch(/starts with "-", so git would read it as an option/);
+    expect(r.code).toBe(2);
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  * All git work goes through a `Git` function, so the host (zx) and a container run the same logic.
  */
 import { InputError } from "../errors";
+import { printable } from "./commits";
 import { ZERO_SHA, type BaseResolution, type DiffRequest } from "./diffRequest";
 
 /** What one git command gave. */
@@ -29,11 +30,62 @@ export class MissingCommitError extends InputError {
   }
 }
 
+/**
+ * A revision (from a flag or an event payload) that starts with "-": git reads any argument so written as an option,
+ * wherever it stands, and `git fetch origin --upload-pack=<command>` runs that command.
+ */
+export class OptionLikeRevisionError extends InputError {
+  constructor(
+    readonly role: string,
+    readonly revision: string,
+  ) {
+    super(
+      `${role} "${printable(revision)}" starts with "-", so git would read it as an option; pass a commit sha or a branch name`,
+    );
+  }
+}
+
 const REMOTE = "origin";
+
+/** Each revision a request hands to git, by its role in messages. */
+function revisionsOf(req: DiffRequest): [string, string | undefined][] {
+  switch (req.kind) {
+    case "pull_request":
+      return [
+        ["pull request base", req.base],
+        ["pull request base branch", req.baseRef],
+        ["pull request head", req.head],
+      ];
+    case "push":
+      return [
+        ["push before", req.before],
+        ["pushed head", req.head],
+        ["default branch", req.defaultBranch],
+      ];
+    case "workflow_run":
+      return [
+        ["workflow_run head", req.head],
+        ["workflow_run pull request base", req.pullRequestBase],
+      ];
+    case "range":
+      return [
+        ["base", req.base],
+        ["head", req.head],
+      ];
+    case "none":
+      return [];
+  }
+}
+
+/** Refuse, before any git command, a revision git would take for an option. */
+export function checkRevisions(req: DiffRequest): void {
+  for (const [role, rev] of revisionsOf(req)) if (rev?.startsWith("-")) throw new OptionLikeRevisionError(role, rev);
+}
 
 /** Resolve the diff base for a request and list the changed paths; doubt gives "all" with a warning. */
 export async function resolveDiffBase(req: DiffRequest, git: Git): Promise<BaseResolution> {
   if (req.kind === "none") return all(`${req.reason}: running every job`);
+  checkRevisions(req);
   if ((await git(["rev-parse", "--git-dir"])).code !== 0) {
     if (req.kind === "range") throw new MissingCommitError("base", req.base, "no git repository here");
     return all("no git repository to diff in: running every job");
