@@ -3,6 +3,7 @@
  * Pure: the caller reads the file.
  */
 import { InputError } from "../errors";
+import { printable } from "./commits";
 import { EVENTS, parseEvent, type EventName } from "./rules";
 import type { DiffRequest } from "./diffRequest";
 
@@ -38,7 +39,7 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
   if (!isObj(raw)) throw new EventPayloadError(file, "is not a JSON object");
   const name = event ? parseEvent(event) : guessEvent(raw, file);
   const at = (path: string) => field(raw as Json, path, file);
-  const defaultBranch = opt(raw, "repository.default_branch");
+  const defaultBranch = opt(raw, "repository.default_branch", file);
   switch (name) {
     case "pull_request":
       return {
@@ -47,7 +48,7 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
         request: {
           kind: "pull_request",
           base: at("pull_request.base.sha"),
-          baseRef: opt(raw, "pull_request.base.ref"),
+          baseRef: opt(raw, "pull_request.base.ref", file),
           head: at("pull_request.head.sha"),
         },
       };
@@ -59,8 +60,8 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
       };
     case "workflow_run": {
       const prs = (raw.workflow_run as Json | undefined)?.pull_requests;
-      const prBase = Array.isArray(prs) && isObj(prs[0]) ? opt(prs[0], "base.sha") : undefined;
-      const headBranch = opt(raw, "workflow_run.head_branch");
+      const prBase = Array.isArray(prs) && isObj(prs[0]) ? opt(prs[0], "base.sha", file) : undefined;
+      const headBranch = opt(raw, "workflow_run.head_branch", file);
       return {
         event: name,
         branch: headBranch,
@@ -76,7 +77,7 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
     default:
       return {
         event: name,
-        branch: branchOf(opt(raw, "ref") ?? ""),
+        branch: branchOf(opt(raw, "ref", file) ?? ""),
         request: { kind: "none", reason: `${name} has no base commit` },
       };
   }
@@ -95,15 +96,22 @@ function guessEvent(raw: Json, file: string): EventName {
 }
 
 function field(raw: Json, path: string, file: string): string {
-  const v = opt(raw, path);
+  const v = opt(raw, path, file);
   if (v === undefined || v === "") throw new EventPayloadError(file, `lacks \`${path}\``);
   return v;
 }
 
-function opt(raw: unknown, path: string): string | undefined {
+/**
+ * The string at `path`, if any. A branch or a sha is one line of plain text, as the flags it stands for: one holding
+ * control characters would reach the terminal and the CI log (where a line starting `::` is a workflow command).
+ */
+function opt(raw: unknown, path: string, file: string): string | undefined {
   let cur: unknown = raw;
   for (const k of path.split(".")) cur = isObj(cur) ? cur[k] : undefined;
-  return typeof cur === "string" ? cur : undefined;
+  if (typeof cur !== "string") return undefined;
+  if (printable(cur) !== cur)
+    throw new EventPayloadError(file, `\`${path}\` holds control characters ("${printable(cur)}")`);
+  return cur;
 }
 
 function branchOf(ref: string): string | undefined {

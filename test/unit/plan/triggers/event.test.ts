@@ -29,6 +29,20 @@ describe("parseEventPayload", () => {
     });
   });
 
+  it.each([
+    ["pull_request.head.ref", { pull_request: { base: { sha: A }, head: { sha: B, ref: "x\u001b]0;owned\u0007" } } }],
+    ["pull_request.base.ref", { pull_request: { base: { sha: A, ref: "main\nfake" }, head: { sha: B, ref: "x" } } }],
+    ["ref", { ref: "refs/heads/dev\u009b2J", before: A, after: B }],
+    ["after", { ref: "refs/heads/dev", before: A, after: "\u001b[2J" }],
+    ["workflow_run.head_branch", { workflow_run: { head_sha: B, head_branch: "x\r\n::error::y" } }],
+  ])("refuses a payload whose %s holds control characters, written with \\x escapes", (path, payload) => {
+    const run = () => parseEventPayload(JSON.stringify(payload), undefined, "ev.json");
+    expect(run).toThrow(EventPayloadError);
+    expect(run).toThrow(new RegExp(`\`${path.replace(".", "\\.")}\` holds control characters \\(".*\\\\x`));
+    // eslint-disable-next-line no-control-regex -- the message must carry none
+    expect(run).not.toThrow(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it("reads schedule as nothing to diff", () => {
     expect(parseEventPayload(JSON.stringify({ schedule: "0 3 * * *" })).request.kind).toBe("none");
   });
