@@ -84,3 +84,14 @@ describe("filterPaths", () => {
     }
   });
 });
+
+describe("filterPaths' reasons", () => {
+  it("write a committed path's control characters as \\x escapes, so a file name cannot drive a terminal or forge a log line", () => {
+    const d = filterPaths(["frontend/x\u001b]0;owned\u0007\n::error::forged.txt", "README\u009b.md"], config);
+    const reasons = [d.because.frontend ?? "", ...d.skipped.map((s) => s.reason)].join(" | ");
+    expect(reasons).toContain("frontend/x\\x1b]0;owned\\x07\\x0a::error::forged.txt");
+    expect(reasons).toContain("README\\x9b.md");
+    // eslint-disable-next-line no-control-regex -- the reasons must carry none
+    expect(reasons).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
