@@ -2,7 +2,7 @@
  * Flag value parsers: each checks one value the moment commander reads it, before any command
  * runs, and throws CliInputError naming the flag, what it got and what to pass instead.
  */
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync, type Stats } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { BOUNDS, outOfBound, rangeOf, type Bound, type BoundName } from "../../../ci/src/plan/bounds";
 import { hasCredentials, hideCredentials } from "../../../ci/src/plan/credentials";
@@ -91,7 +91,9 @@ export function httpUrl(flag: string): (v: string) => string {
 export function existing(flag: string, kind: "file" | "directory"): (v: string) => string {
   return (v) => {
     const real = realOf(flag, v);
-    const isDir = statSync(real).isDirectory();
+    const st = statSync(real);
+    const isDir = st.isDirectory();
+    if (!isDir && kind === "file") regularFile(flag, v, st);
     if (isDir !== (kind === "directory"))
       throw new CliInputError(
         `${flag} ${shown(v)} is a ${isDir ? "directory" : "file"}; pass the path of a ${kind}${kind === "file" ? `, e.g. ${flag} ${shown(v)}/<name>` : ""}`,
@@ -105,12 +107,25 @@ export function writable(flag: string, kind: "file" | "directory"): (v: string) 
   return (v) => {
     const path = resolve(givenPath(flag, v));
     if (!existsSync(path)) return path;
-    const isDir = statSync(path).isDirectory();
+    const st = statSync(path);
+    const isDir = st.isDirectory();
+    if (!isDir && kind === "file") regularFile(flag, v, st);
     if (isDir === (kind === "directory")) return path;
     throw new CliInputError(
       `${flag} ${shown(v)} is a ${isDir ? "directory" : "file"}, and the command writes a ${kind} there; pass another path`,
     );
   };
+}
+
+/**
+ * Refuse a FIFO, a device or a socket where a file is read or written: a FIFO nobody writes (or reads) blocks the
+ * run for ever, and `/dev/zero` never ends. A process substitution (`<(cmd)`) is a pipe too: save its output to a
+ * file first.
+ */
+function regularFile(flag: string, v: string, st: Stats): void {
+  if (st.isFile()) return;
+  const what = st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device";
+  throw new CliInputError(`${flag} ${shown(v)} is not a regular file (${what}); pass a file's path`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,5 +88,23 @@ describe("path flags a careless or hostile user passes", () => {
   it("refuses an empty or blank --config, naming it", async () => {
     expect(await messageOf(() => sourceAndConfig({ source: dir, config: "" }))).toMatch(/--config "" is empty/);
     expect(await messageOf(() => sourceAndConfig({ source: dir, config: " " }))).toMatch(/--config " " is empty/);
+  });
+});
+
+describe("a file flag naming a FIFO or a device (a read or a write that would wait for ever)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-special-"));
+  const fifo = join(dir, "fifo");
+  execFileSync("mkfifo", [fifo]);
+  writeFileSync(join(dir, "releases.jsonl"), "");
+
+  it.each([
+    [["plan", "--event-file", fifo], /--event-file .*fifo is not a regular file \(a FIFO\)/],
+    [["fast-tests", "--event-file", "/dev/zero"], /--event-file \/dev\/zero is not a regular file \(a device\)/],
+    [["metrics", "--release-log", fifo], /--release-log .*fifo is not a regular file \(a FIFO\)/],
+    [["end-to-end", "--timings", "/dev/zero"], /--timings \/dev\/zero is not a regular file/],
+    [["metrics", "--release-log", join(dir, "releases.jsonl"), "--html", fifo], /--html .*fifo is not a regular file/],
+  ])("refuses %j while parsing", async (args, message) => {
+    await expect(parsed(args)).rejects.toThrow(InputError);
+    await expect(parsed(args)).rejects.toThrow(message);
   });
 });
