@@ -65,6 +65,8 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     for (const s of input.shards.filter((x) => x.exitCode !== 0 && x.seconds !== null))
       problems.push(`shard ${s.index} exited ${s.exitCode} without a failed test`);
   }
+  if (input.report && failedTests.length + named("expected").length + named("flaky").length === 0)
+    problems.push(nothingRan(input.suite, named("skipped").length));
   if (input.backend?.problem) problems.push(`backend E2E: ${input.backend.problem}`);
   const timed = input.shards.filter((s): s is ShardRun & { seconds: number } => s.seconds !== null);
   const slowest = timed.reduce<(typeof timed)[number] | undefined>(
@@ -92,6 +94,19 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     problems,
     ...(input.quality ? { quality: input.quality } : {}),
   };
+}
+
+/**
+ * A merged report in which no test ran: Playwright passes a shard with no test (`--pass-with-no-tests`, since a shard's
+ * files may hold no test of the suite), so a smoke tag that no test carries, every test skipped, or blobs holding no
+ * test would otherwise make a green run, and a promotion record, out of no browser test at all.
+ */
+function nothingRan(suite: Suite, skipped: number): string {
+  const fix =
+    suite === "smoke"
+      ? "tag the smoke tests with e2e.smokeTag (pipeline.yaml), or run --suite full"
+      : "check that the spec files hold tests that are not skipped";
+  return `no Playwright test ran (0 passed, 0 failed, ${skipped} skipped): a run that tests nothing is not green. Fix: ${fix}, and merge only this run's blobs`;
 }
 
 /**

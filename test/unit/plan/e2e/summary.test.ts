@@ -54,6 +54,21 @@ describe("summarizeE2e", () => {
     expect(s.problems).toEqual(["shard 2 exited 1 without a failed test"]);
   });
 
+  it.each([
+    ["no test at all (a smoke tag no test carries, or an empty blob)", reportOf({})],
+    ["only skipped tests", reportOf({ "a.spec.ts": [skip("later")], "b.spec.ts": [skip("never")] })],
+  ])("is red when no Playwright test ran: %s, though the backend E2E passed", (_, report) => {
+    const s = summarizeE2e({
+      ...base,
+      suite: "smoke",
+      shards: base.shards.map((x) => ({ ...x, exitCode: 0 })),
+      report,
+      backend: { passed: 3, failed: 0, skipped: 0, failedTests: [], exitCode: 0 },
+    });
+    expect(s.status).toBe("failed");
+    expect(s.problems).toEqual([expect.stringMatching(/^no Playwright test ran \(0 passed, 0 failed, \d+ skipped\)/)]);
+  });
+
   it("is red when the backend E2E failed, though every Playwright test passed", () => {
     const green = base.shards.map((x) => ({ ...x, exitCode: 0 }));
     const s = summarizeE2e({
