@@ -32,9 +32,11 @@ export interface FailedPost {
 /**
  * The argv that POSTs the payload to every URL in $WEBHOOK_URL (blank lines skipped) with curl, and prints
  * `<position> curl exit <code>` for each that failed; curl's own messages, which can quote the URL, are dropped.
+ * A redirect is a failure (`-L --max-redirs 0`: curl exit 47), never followed: without `-L` curl would count a 3xx as
+ * taken though the channel got nothing.
  */
 export function webhookPostArgv(payload = WEBHOOK_PAYLOAD): string[] {
-  const curl = `curl -fsS -m ${WEBHOOK_TIMEOUT_SECONDS} -X POST -H "content-type: application/json" --data @${payload}`;
+  const curl = `curl -fsS -L --max-redirs 0 -m ${WEBHOOK_TIMEOUT_SECONDS} -X POST -H "content-type: application/json" --data @${payload}`;
   const script = [
     "i=0",
     `printf '%s\\n' "$${WEBHOOK_URL_VARIABLE}" | while IFS= read -r url; do`,

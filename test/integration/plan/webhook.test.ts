@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +39,24 @@ describe("webhookPostArgv", () => {
     expect(down.got.map((g) => g.path)).toEqual(["/b"]);
     expect(parseFailedPosts(r.stdout)).toEqual([{ index: 2, why: "curl exit 22" }]);
     expect(r.stdout + r.stderr).not.toContain("127.0.0.1");
+  });
+
+  it("follows no redirect: a 307 to another host sends that host nothing, and the post counts as failed", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => (res.writeHead(307, { location: `${ok.url}/stolen` }), res.end()));
+    });
+    await new Promise<void>((up) => server.listen(0, "127.0.0.1", up));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const [cmd, ...args] = webhookPostArgv(join(dir, "payload.json"));
+      const r = await promisify(execFile)(cmd, args, { env: { PATH: process.env.PATH, WEBHOOK_URL: url } });
+      expect(ok.got.filter((g) => g.path === "/stolen")).toEqual([]);
+      expect(parseFailedPosts(r.stdout)).toEqual([{ index: 1, why: expect.stringMatching(/^curl exit \d+$/) }]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it("bounds each post by the one webhook timeout and keeps the URL out of argv", () => {
