@@ -5,6 +5,7 @@ import { CONFIG_FILE } from "../../ci/src/plan/config/defaults";
 import { INIT_SKIP, initWanted, planInit, type InitResult } from "../../ci/src/plan/config/init";
 import { InputError } from "../../ci/src/plan/errors";
 import { SCHEMA_FILE } from "./pipelineSchema";
+import { printable as shown } from "../../ci/src/plan/triggers/commits";
 
 /** Every file under `dir`, relative and `/`-separated, skipping dependency and build folders. */
 export function listSource(dir: string, root = dir, depth = 0): string[] {
@@ -24,11 +25,16 @@ export function runInit(sourceDir: string, opts: { force?: boolean; out?: string
   // Writing through a link (even a dangling one) would put the file wherever the repository's link points.
   if (link?.isSymbolicLink())
     throw new InputError(
-      `${target} is a symbolic link (to ${readlinkSync(target)}); init writes a regular file: remove the link and run init again`,
+      `${shown(target)} is a symbolic link (to ${shown(readlinkSync(target))}); init writes a regular file: remove the link and run init again`,
+    );
+  // A FIFO would block the write for ever, waiting for a reader; a folder fails it.
+  if (link && !link.isFile())
+    throw new InputError(
+      `${shown(target)} is not a regular file (${link.isFIFO() ? "a FIFO" : link.isDirectory() ? "a folder" : "a device or a socket"}); remove it and run init again`,
     );
   if (existsSync(target) && !opts.force) {
     throw new InputError(
-      `${target} exists already; move it away, or run: npm run pipeline -- init --source ${sourceDir} --force`,
+      `${shown(target)} exists already; move it away, or run: npm run pipeline -- init --source ${sourceDir} --force`,
     );
   }
   const paths = listSource(sourceDir);
