@@ -16,6 +16,7 @@ import {
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
+import { repositoryArgv } from "./sandbox";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import {
@@ -110,10 +111,15 @@ export async function buildArtifact(
   const env = repositoryEnv(process.env, { NEXT_PUBLIC_API_URL: opts.apiUrl, NEXT_TELEMETRY_DISABLED: "1" });
   if (!existsSync(join(fe, "node_modules"))) {
     opts.log(`artifact: npm ci (${paths.frontend})`);
-    await $({ cwd: fe, env, quiet: true, signal: opts.signal })`npm ci --no-audit --no-fund`;
+    await $({
+      cwd: fe,
+      env,
+      quiet: true,
+      signal: opts.signal,
+    })`${repositoryArgv(["npm", "ci", "--no-audit", "--no-fund"], fe)}`;
   }
   opts.log(`artifact: next build in ${paths.frontend} (NEXT_PUBLIC_API_URL=${opts.apiUrl})`);
-  await $({ cwd: fe, env, quiet: true, signal: opts.signal })`npm run build`;
+  await $({ cwd: fe, env, quiet: true, signal: opts.signal })`${repositoryArgv(["npm", "run", "build"], fe)}`;
   if (!existsSync(join(fe, ".next/standalone/server.js")))
     throw new ArtifactInputError(
       `next build in ${fe} wrote no .next/standalone/server.js. Fix: set output: "standalone" and outputFileTracingRoot to the frontend folder in next.config`,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { holdUntilExit } from "./interrupt";
+import { repositoryArgv } from "./sandbox";
 
 /** A long-running host process (a server) in its own process group, so `stop()` ends its children too. */
 export interface BackgroundProcess {
@@ -11,9 +12,13 @@ export interface BackgroundProcess {
   stop(): Promise<void>;
 }
 
-/** Start argv in cwd with env, detached into a new process group; output is kept, not printed. */
+/**
+ * Start argv (repository code: the app) in cwd with env, confined (./sandbox.ts) and detached into a new process
+ * group; output is kept, not printed.
+ */
 export function startBackground(name: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv): BackgroundProcess {
-  const child: ChildProcess = spawn(argv[0], argv.slice(1), {
+  const [bin, ...args] = repositoryArgv(argv, cwd);
+  const child: ChildProcess = spawn(bin, args, {
     cwd,
     env,
     detached: true,

@@ -8,6 +8,7 @@ import { fetchProbe } from "../../ci/src/io/probe";
 import { readinessUrls, waitForReady } from "../../ci/src/plan/e2e/readiness";
 import { startBackground, type BackgroundProcess } from "./background";
 import { freePort, startService, type RunningService } from "./services";
+import { repositoryArgv } from "./sandbox";
 
 /** The example app running on loopback ports: what `e2e` tests when no URL is given. */
 export interface LocalApp {
@@ -86,10 +87,14 @@ async function buildFrontend(
 ): Promise<void> {
   if (!existsSync(join(fe, "node_modules/.package-lock.json"))) {
     log("npm ci (frontend)");
-    await $({ cwd: fe, env, quiet: true })`npm ci --no-audit --no-fund`;
+    await $({ cwd: fe, env, quiet: true })`${repositoryArgv(["npm", "ci", "--no-audit", "--no-fund"], fe)}`;
   }
   log(`next build with NEXT_PUBLIC_API_URL=${apiUrl}`);
-  await $({ cwd: fe, env: { ...env, NEXT_PUBLIC_API_URL: apiUrl }, quiet: true })`npm run build`;
+  await $({
+    cwd: fe,
+    env: { ...env, NEXT_PUBLIC_API_URL: apiUrl },
+    quiet: true,
+  })`${repositoryArgv(["npm", "run", "build"], fe)}`;
   // The standalone server serves static files and public/ only when they are copied beside it.
   cpSync(join(fe, ".next/static"), join(fe, ".next/standalone/.next/static"), { recursive: true });
   if (existsSync(join(fe, "public")))

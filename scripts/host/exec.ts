@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { $ } from "zx";
 import type { Step } from "../../ci/src/plan/job";
+import { repositoryArgv } from "./sandbox";
 
 /** What running one step gave. */
 export interface StepOutcome {
@@ -26,12 +28,22 @@ export interface ProcessResult {
 /** The exit code of a process that could not start (the shell's "command not found or not executable"). */
 export const CANNOT_START = 127;
 
-/** Run argv (no shell) in cwd, streaming each chunk; a process that cannot start exits 127 saying why, never throws. */
+/** Where a process's two streams go, chunk by chunk. */
+export interface ProcessOutput {
+  stdout?: (s: string) => void;
+  stderr?: (s: string) => void;
+}
+
+/**
+ * Run argv (no shell) in cwd, streaming each chunk; a process that cannot start exits 127 saying why, never throws.
+ * `shown` is the command that message names (the repository's own, when argv is it wrapped by the sandbox).
+ */
 export async function runProcess(
   argv: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
-  on: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {},
+  on: ProcessOutput = {},
+  shown: string[] = argv,
 ): Promise<ProcessResult> {
   const p = $({ cwd, env, quiet: true, nothrow: true, stdio: ["ignore", "pipe", "pipe"] })`${argv}`;
   // When spawn itself fails (E2BIG) the child has no streams: the result below says why.
@@ -39,7 +51,7 @@ export async function runProcess(
   p.stderr?.on("data", (d: Buffer) => on.stderr?.(d.toString()));
   const r = await p;
   if (r.signal === null && (r.exitCode === null || r.exitCode < 0)) {
-    const why = cannotStart(argv, cwd, r.message);
+    const why = cannotStart(shown, cwd, r.message);
     on.stderr?.(why);
     return { exitCode: CANNOT_START, stdout: "", stderr: why };
   }
@@ -60,14 +72,46 @@ function cannotStart(argv: string[], cwd: string, message: string): string {
   return `could not start ${cmd}: ${fix}\n`;
 }
 
-/** Run a step as a real host process (argv, no shell), streaming its output. */
+/**
+ * Run a repository command as runProcess does, confined (scripts/host/sandbox.ts) so that it cannot look for the
+ * runner's secrets. A command that is not there is said as runProcess says it, not as the sandbox's exec error.
+ */
+export async function runRepositoryProcess(
+  argv: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  on: ProcessOutput = {},
+): Promise<ProcessResult> {
+  if (!isRunnable(argv[0] ?? "", cwd, env.PATH ?? "")) return runProcess(argv, cwd, env, on);
+  return runProcess(repositoryArgv(argv, cwd), cwd, env, on, argv);
+}
+
+/** Whether `cmd` names an executable file: a path (from cwd) when it holds a slash, else on PATH. */
+function isRunnable(cmd: string, cwd: string, path: string): boolean {
+  const candidates = cmd.includes("/")
+    ? [resolve(cwd, cmd)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, cmd));
+  return candidates.some((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return statSync(c).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Run a step (repository code) as a confined host process (argv, no shell), streaming its output. */
 export const processExecutor: StepExecutor = async (step, cwd, env, onOutput) => {
   let output = "";
   const take = (s: string) => {
     output += s;
     onOutput(s);
   };
-  const r = await runProcess(step.argv, cwd, env, { stdout: take, stderr: take });
+  const r = await runRepositoryProcess(step.argv, cwd, env, { stdout: take, stderr: take });
   return { exitCode: r.exitCode, output };
 };
 

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { displayArgv } from "../../ci/src/plan/job";
 import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
-import { processExecutor, runProcess } from "./exec";
+import { processExecutor, runRepositoryProcess } from "./exec";
 import { prefixedWriter } from "./prefix";
 
 export interface HostScanOptions {
@@ -38,7 +38,7 @@ export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutp
     }
     const argv = scan.steps[0].argv;
     out.write(`$ ${displayArgv(argv)}\n`);
-    const r = await runProcess(argv, cwd, env, { stderr: (s) => out.write(s) });
+    const r = await runRepositoryProcess(argv, cwd, env, { stderr: (s) => out.write(s) });
     out.write(`exit ${r.exitCode} (${seconds().toFixed(1)}s)\n`);
     // A report file (bandit's) is read before the scratch directory goes; a missing one reads empty (no report).
     const report = scan.report ? (existsSync(scan.report) ? readFileSync(scan.report, "utf8") : "") : r.stdout;

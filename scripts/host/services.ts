@@ -7,6 +7,7 @@ import { $, which, type ProcessPromise } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import type { ServiceNeed } from "../../ci/src/plan/job";
 import { holdUntilExit } from "./interrupt";
+import { repositoryArgv } from "./sandbox";
 
 /** A service that did not start: names the service, the command and what it said. */
 export class ServiceStartError extends StageFailure {
@@ -60,7 +61,7 @@ export async function startService(
     quiet: true,
     nothrow: true,
     stdio: ["ignore", "pipe", "pipe"],
-  })`${[cmd.bin, ...args]}`;
+  })`${repositoryArgv([cmd.bin, ...args], dataDir)}`;
   proc.stdout.on("data", (d: Buffer) => (log += d));
   proc.stderr.on("data", (d: Buffer) => (log += d));
   let exited: number | null | undefined;

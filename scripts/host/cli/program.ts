@@ -12,6 +12,7 @@ import { addInit } from "./init";
 import { addMetrics } from "./metrics";
 import { addStagingServer } from "./staging";
 import { addTriggers } from "./triggers";
+import { sandboxMode } from "../sandbox";
 
 /** Build the program; each command's action hands its exit code to `done`. */
 export function buildProgram(done: (code: number) => void): Command {
@@ -33,6 +34,8 @@ export function buildProgram(done: (code: number) => void): Command {
 /** Parse `argv` (the words after `npm run pipeline --`), run the command, and return its exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   let code = 0;
+  // Checked before any command runs, as a flag is: the sandbox of repository commands (../sandbox.ts).
+  sandboxMode(process.env);
   try {
     await buildProgram((c) => (code = c)).parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -1,0 +1,148 @@
+/**
+ * The host runner's confinement of repository commands (installs, lint, tests, builds, scans, the services and the
+ * app they start). The allow-listed environment (ci/src/plan/env.ts) keeps the runner's secrets out of what such a
+ * command is handed; this keeps it from looking for them. With bubblewrap, each one runs in a PID namespace of its
+ * own with its own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of
+ * theirs can be seen; the runs' key dirs (`$TMPDIR/deploy-ssh-*`: the key copy, known_hosts, the SSH control
+ * socket) are an empty tmpfs; the runner's `.env` and the files and sockets its other variables name (`*_FILE`,
+ * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK) read as empty. The rest of the file system is the user's
+ * own, as it is to any program the user runs: this is not a container (the Dagger path is).
+ *
+ *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
+ *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
+ *   PIPELINE_SANDBOX=off                 never confine
+ */
+import { spawnSync } from "node:child_process";
+import { lstatSync, readdirSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
+import { InputError } from "../../ci/src/plan/errors";
+import { printable } from "../../ci/src/plan/triggers/commits";
+
+/** How repository commands are run: PIPELINE_SANDBOX's values. */
+export type SandboxMode = "auto" | "require" | "off";
+
+const MODES: readonly SandboxMode[] = ["auto", "require", "off"];
+
+/** PIPELINE_SANDBOX, checked: unset or empty is auto; anything not in the list is an input error naming the list. */
+export function sandboxMode(env: Record<string, string | undefined>): SandboxMode {
+  const v = env.PIPELINE_SANDBOX;
+  if (v === undefined || v === "") return "auto";
+  if ((MODES as readonly string[]).includes(v)) return v as SandboxMode;
+  throw new InputError(
+    `PIPELINE_SANDBOX is "${printable(v)}", not one of ${MODES.join(", ")}. Fix: unset it (auto: confine repository commands when bubblewrap works) or set it to require or off`,
+  );
+}
+
+/** What a confined command must not read: folders shown as an empty tmpfs, files and sockets as /dev/null. */
+export interface Hidden {
+  dirs: string[];
+  files: string[];
+}
+
+/** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
+const CONFINE = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--die-with-parent"];
+
+/** The argv that runs `argv` in `cwd` confined by `bwrap`, with `hidden` masked. Pure. */
+export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden: Hidden): string[] {
+  return [
+    bwrap,
+    ...CONFINE,
+    ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
+    // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
+    ...hidden.files.flatMap((f) => ["--dev-bind", "/dev/null", f]),
+    "--chdir",
+    cwd,
+    "--",
+    ...argv,
+  ];
+}
+
+/**
+ * What to mask for a confined command, read now: every run's key dir under the temp dir, the runner's `.env` in
+ * `cwd`, and each absolute path a runner variable named `*_FILE` or `*_SOCK` holds (not the allow-listed ones, such
+ * as SSL_CERT_FILE, which repository commands are given), each through its links, folders left out.
+ */
+export function hiddenPaths(runner: Record<string, string | undefined>, tmp = tmpdir(), cwd = process.cwd()): Hidden {
+  const dirs: string[] = [];
+  for (const name of safeReaddir(tmp))
+    if (name.startsWith("deploy-ssh-") && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));
+  const named = Object.entries(runner)
+    .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
+    .map(([, v]) => v!);
+  const files = new Set<string>();
+  for (const p of [join(cwd, ".env"), ...named]) {
+    const real = realOf(p);
+    if (real && kindOf(real) === "file") files.add(real);
+  }
+  return { dirs, files: [...files] };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function realOf(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "dir" for a folder (not a link to one), "file" for anything else bwrap can bind over (files, sockets), or none. */
+function kindOf(p: string): "dir" | "file" | undefined {
+  try {
+    const s = lstatSync(p);
+    if (s.isDirectory()) return "dir";
+    return s.isFile() || s.isSocket() || s.isFIFO() ? "file" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether bwrap confines here (installed, and namespaces allowed), with the reason when it does not. */
+export function probeSandbox(bwrap = "bwrap"): { ok: true } | { ok: false; why: string } {
+  const r = spawnSync(bwrap, [...CONFINE, "--", "true"], { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    return { ok: false, why: code === "ENOENT" ? `${bwrap} is not installed` : `${bwrap} did not start (${code})` };
+  }
+  if (r.status === 0) return { ok: true };
+  const said = r.stderr.toString().trim().split("\n")[0];
+  return { ok: false, why: `${bwrap} cannot confine here${said ? ` (${said})` : ""}` };
+}
+
+let probed: ReturnType<typeof probeSandbox> | undefined;
+let warned = false;
+
+/**
+ * The argv that runs a repository command on this runner: confined when PIPELINE_SANDBOX and the machine allow it.
+ * `auto` on a machine without bubblewrap warns once on stderr; `require` throws an InputError there instead.
+ */
+export function repositoryArgv(
+  argv: string[],
+  cwd: string,
+  runner: Record<string, string | undefined> = process.env,
+): string[] {
+  const mode = sandboxMode(runner);
+  if (mode === "off") return argv;
+  probed ??= probeSandbox();
+  if (probed.ok) return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner));
+  if (mode === "require")
+    throw new InputError(
+      `PIPELINE_SANDBOX is require, but repository commands cannot be confined: ${probed.why}. Fix: install bubblewrap (sudo apt-get install bubblewrap; scripts/setup.sh does), or run on the Dagger path (dagger call …)`,
+    );
+  if (!warned) {
+    warned = true;
+    process.stderr.write(
+      `warning: repository commands run unconfined: ${probed.why}. They get only the allow-listed environment, but can read this runner's processes and key files. Fix: install bubblewrap (scripts/setup.sh does), or run untrusted code with dagger call; PIPELINE_SANDBOX=off silences this\n`,
+    );
+  }
+  return argv;
+}

@@ -1,0 +1,272 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { $ } from "zx";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../support/example";
+import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
+import { probeSandbox } from "../../../scripts/host/sandbox";
+import { runPipeline } from "../../support/cli";
+
+/**
+ * Repository code is untrusted, and on the host runner it runs as the runner's own user. Here a repository's `lint`
+ * script goes looking for the runner's secrets the ways a 2026-12-06 hostile run did: every process's
+ * /proc/<pid>/environ (the runner's, npm's and the shell's above it), the runs' key dirs under the temp dir
+ * (deploy-ssh-*), the runner's `.env`, the key file a variable names, and the ssh-agent socket. Confined (the
+ * default where bubblewrap works), it finds nothing; with PIPELINE_SANDBOX=off the same script finds each of them,
+ * so the test sees the difference the sandbox makes.
+ */
+const TOKEN = `c4n4ry${process.pid}x${Date.now()}`;
+const secret = (what: string) => `${TOKEN}-${what} "quoted" $HOME \`id\` with spaces\nand a second line`;
+
+/** The script: prints one `LOOK>` line of JSON naming each place where it found TOKEN, and a marker file it wrote. */
+const LOOK = `
+const fs = require("fs"), net = require("net"), path = require("path");
+const token = ${JSON.stringify(TOKEN)};
+const found = [];
+const read = (p) => { try { return fs.readFileSync(p, "latin1"); } catch { return ""; } };
+for (const pid of fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)))
+  if (read("/proc/" + pid + "/environ").includes(token)) found.push("environ");
+const tmp = process.env.TMPDIR || "/tmp";
+for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-")))
+  for (const f of (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })())
+    if (read(path.join(tmp, d, f)).includes(token)) found.push("keydir");
+const [envFile, keyFile, sock] = process.argv.slice(2);
+if (read(envFile).includes(token)) found.push(".env");
+if (read(keyFile).includes(token)) found.push("key file");
+fs.writeFileSync("written-by-lint.txt", "ok");
+const c = net.connect(sock);
+c.on("data", (d) => { if (String(d).includes(token)) found.push("agent"); });
+const done = () => { console.log("LOOK>" + JSON.stringify({ found: [...new Set(found)].sort(), pids: fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)).length })); process.exit(0); };
+c.on("close", done); c.on("error", done);
+`;
+
+interface Look {
+  found: string[];
+  pids: number;
+}
+
+describe("a repository command on the host runner, looking for the runner's secrets", () => {
+  const available = probeSandbox().ok;
+  let dir: string;
+  let runnerDir: string;
+  let keyDir: string;
+  let agent: Server;
+  let runnerEnv: NodeJS.ProcessEnv;
+
+  /** `frontend-checks` on the repository, run as a user runs it from runnerDir (where its `.env` is). */
+  const run = async (extra: NodeJS.ProcessEnv = {}) => {
+    rmSync(join(dir, "frontend/written-by-lint.txt"), { force: true });
+    const r = await $({ cwd: runnerDir, env: { ...runnerEnv, ...extra }, quiet: true, nothrow: true })`${join(
+      ROOT,
+      "node_modules/.bin/tsx",
+    )} ${join(ROOT, "scripts/pipeline.ts")} frontend-checks --source ${dir} --report-dir ${join(dir, "reports")}`;
+    const out = r.stdout + r.stderr;
+    const line = out.split("\n").find((l) => l.includes("LOOK>{")) ?? "";
+    const look: Look | undefined = line ? JSON.parse(line.slice(line.indexOf("LOOK>{") + 5)) : undefined;
+    return { exitCode: r.exitCode, out, look };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "repo-sandbox-"));
+    runnerDir = mkdtempSync(join(tmpdir(), "runner-"));
+    keyDir = mkdtempSync(join(tmpdir(), `deploy-ssh-${process.pid}-`));
+    writeFileSync(join(keyDir, "key"), secret("keycopy"), { mode: 0o600 });
+    writeFileSync(join(runnerDir, ".env"), `GITHUB_TOKEN="${TOKEN}-dotenv"\n`);
+    const keyFile = join(runnerDir, "id_staging");
+    writeFileSync(keyFile, secret("keyfile"), { mode: 0o600 });
+    const sock = join(runnerDir, "agent.sock");
+    agent = createServer((c) => c.end(secret("agent")));
+    await new Promise<void>((ok) => agent.listen(sock, ok));
+    mkdirSync(join(dir, "frontend"));
+    mkdirSync(join(dir, "backend"));
+    writeFileSync(join(dir, "frontend/look.js"), LOOK);
+    writeFileSync(
+      join(dir, "frontend/package.json"),
+      JSON.stringify({
+        name: "probe",
+        scripts: { lint: `node look.js ${join(runnerDir, ".env")} ${keyFile} ${sock}` },
+      }),
+    );
+    writeFileSync(
+      join(dir, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n",
+    );
+    runnerEnv = {
+      ...process.env,
+      STAGING_SSH_KEY: secret("env"),
+      GITHUB_TOKEN: secret("token"),
+      STAGING_SSH_KEY_FILE: keyFile,
+      SSH_AUTH_SOCK: sock,
+      PIPELINE_SANDBOX: "",
+    };
+  }, 30_000);
+  afterAll(() => {
+    agent?.close();
+    for (const d of [dir, runnerDir, keyDir]) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("finds every one of them unconfined (PIPELINE_SANDBOX=off): the script can see what the sandbox hides", async () => {
+    const r = await run({ PIPELINE_SANDBOX: "off" });
+    expect(r.exitCode, r.out).toBe(0);
+    expect(r.look?.found).toEqual([".env", "agent", "environ", "key file", "keydir"]);
+  }, 120_000);
+
+  it.runIf(available)(
+    "finds none of them confined, by default, and still runs, writes and passes",
+    async () => {
+      const r = await run();
+      expect(r.exitCode, r.out).toBe(0);
+      expect(r.look?.found).toEqual([]);
+      // Its own processes only: the namespace's init, npm, sh, node.
+      expect(r.look!.pids).toBeLessThan(8);
+      expect(readFileSync(join(dir, "frontend/written-by-lint.txt"), "utf8")).toBe("ok");
+      expect(r.out).not.toContain(TOKEN);
+    },
+    120_000,
+  );
+
+  it.runIf(available)(
+    "fails the job when the confined script fails, with its exit code",
+    async () => {
+      const pkg = join(dir, "frontend/package.json");
+      const before = readFileSync(pkg, "utf8");
+      writeFileSync(pkg, JSON.stringify({ name: "probe", scripts: { lint: "exit 3" } }));
+      try {
+        const r = await run({ PIPELINE_SANDBOX: "require" });
+        expect(r.exitCode, r.out).toBe(1);
+        expect(r.out).toMatch(/step lint: exit 3/);
+      } finally {
+        writeFileSync(pkg, before);
+      }
+    },
+    120_000,
+  );
+
+  it("refuses a PIPELINE_SANDBOX it does not know before anything runs: exit 2 naming the values", async () => {
+    const r = await run({ PIPELINE_SANDBOX: "strict" });
+    expect(r.exitCode).toBe(2);
+    expect(r.out).toContain('PIPELINE_SANDBOX is "strict", not one of auto, require, off');
+    expect(r.look).toBeUndefined();
+  }, 60_000);
+
+  it("with require, where bubblewrap is missing, refuses to run the command: exit 2 naming the fix", async () => {
+    const r = await run({ PIPELINE_SANDBOX: "require", PATH: pathWithoutBwrap() });
+    expect(r.exitCode, r.out).toBe(2);
+    expect(r.out).toMatch(/cannot be confined: bwrap is not installed\. Fix: install bubblewrap/);
+    expect(r.look).toBeUndefined();
+  }, 60_000);
+
+  it("with auto, where bubblewrap is missing, warns once and runs the command", async () => {
+    const r = await run({ PATH: pathWithoutBwrap() });
+    expect(r.exitCode, r.out).toBe(0);
+    expect(r.out.match(/warning: repository commands run unconfined: bwrap is not installed/g)).toHaveLength(1);
+    expect(r.look?.found.length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/**
+ * The fifth hostile run's own case: a repository whose build (here its `build` script, which `next build` would be)
+ * looks around during `deploy-staging`, when the run's key copy and its open SSH connection exist. It reads every
+ * /proc/<pid>/environ, every key dir's files, and tries to run `id` on staging through each control socket; it writes
+ * what it found to a file outside the repository, then fails, so the deploy stops before the lock.
+ */
+const BUILD_LOOK = `
+const fs = require("fs"), path = require("path"), { spawnSync } = require("child_process");
+const token = ${JSON.stringify(TOKEN)};
+const found = [];
+const read = (p) => { try { return fs.readFileSync(p, "latin1"); } catch { return ""; } };
+for (const pid of fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)))
+  if (read("/proc/" + pid + "/environ").includes(token)) found.push("environ");
+const tmp = process.env.TMPDIR || "/tmp";
+for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-"))) {
+  const files = (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })();
+  if (files.some((f) => read(path.join(tmp, d, f)).includes("PRIVATE KEY"))) found.push("key copy");
+  if (files.includes("cm")) {
+    const r = spawnSync("ssh", ["-o", "ControlPath=" + path.join(tmp, d, "cm"), "-o", "BatchMode=yes", "staging", "id"]);
+    if (r.status === 0) found.push("ssh to staging");
+  }
+}
+fs.writeFileSync(process.argv[2], JSON.stringify([...new Set(found)].sort()));
+process.exit(1);
+`;
+
+describe("the deploy's build (repository code) during deploy-staging, with the key and secrets in the runner", () => {
+  const available = probeSandbox().ok;
+  let s: StagingServer;
+  let root: string;
+  let src: string;
+  const seen = () => join(root, "seen.json");
+
+  const deploy = (extra: NodeJS.ProcessEnv = {}) => {
+    rmSync(seen(), { force: true });
+    return runPipeline(["deploy-staging", "--source", src, "--commit", "3520442e4dc3c5bc938a31806b1e6a4d20cd12bc"], {
+      ...process.env,
+      STAGING_SERVER_DIR: s.dir,
+      STAGING_SECRET_DATABASE_URI: `mongodb://127.0.0.1:${s.mongoPort}/sandbox_${TOKEN}`,
+      STAGING_SECRET_API_KEY: secret("app"),
+      GITHUB_TOKEN: secret("token"),
+      TMPDIR: join(root, "tmp"),
+      PIPELINE_SANDBOX: "",
+      ...extra,
+    });
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "sandbox-deploy-"));
+    mkdirSync(join(root, "tmp"));
+    s = await startStagingServer(join(root, "staging"));
+    src = join(root, "app");
+    for (const d of ["frontend/node_modules", "backend"]) mkdirSync(join(src, d), { recursive: true });
+    writeFileSync(join(src, "frontend/next.config.ts"), 'export default { output: "standalone" };\n');
+    writeFileSync(join(src, "frontend/look.js"), BUILD_LOOK);
+    writeFileSync(
+      join(src, "frontend/package.json"),
+      JSON.stringify({ name: "probe", scripts: { build: `node look.js ${seen()}` } }),
+    );
+    writeFileSync(join(src, "ecosystem.config.cjs"), "module.exports = { apps: [] };\n");
+    writeFileSync(join(src, "pipeline.yaml"), "deploy:\n  watch: { windowSeconds: 0 }\n");
+  }, 120_000);
+  afterAll(async () => {
+    if (s) await stopStagingServer(s.dir);
+    rmSync(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it("unconfined (PIPELINE_SANDBOX=off), the build reads the secrets and the key copy and runs id on staging", async () => {
+    const r = await deploy({ PIPELINE_SANDBOX: "off" });
+    expect(r.exitCode, r.output).toBe(1);
+    expect(JSON.parse(readFileSync(seen(), "utf8"))).toEqual(["environ", "key copy", "ssh to staging"]);
+  }, 180_000);
+
+  it.runIf(available)(
+    "confined (the default), the same build finds none of them; the deploy stops at the build",
+    async () => {
+      const r = await deploy();
+      expect(r.exitCode, r.output).toBe(1);
+      expect(JSON.parse(readFileSync(seen(), "utf8"))).toEqual([]);
+      expect(existsSync(join(s.base, ".dep/deploy.lock"))).toBe(false);
+      expect(readdirSync(join(root, "tmp")).filter((f) => f.startsWith("deploy-ssh-"))).toEqual([]);
+      expect(r.output).not.toContain(TOKEN);
+    },
+    180_000,
+  );
+});
+
+/** PATH with a folder linking every tool on it but bwrap, so the runner finds node, npm and git but no bwrap. */
+function pathWithoutBwrap(): string {
+  const bin = mkdtempSync(join(tmpdir(), "no-bwrap-"));
+  for (const d of (process.env.PATH ?? "").split(":").filter(Boolean))
+    for (const n of existsSync(d) ? readdirSync(d) : [])
+      if (n !== "bwrap" && !existsSync(join(bin, n))) symlinkSync(join(d, n), join(bin, n));
+  return bin;
+}
