@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the pipeline and its tests need on a fresh Debian machine. Safe to re-run.
-#   system: openssh-server, rsync, chromium, curl, nginx (apt; nginx fronts the deployed app)    python: uv (PyPI)
+#   system: openssh-server, rsync, chromium, curl, nginx, bubblewrap (apt; nginx fronts the deployed app, bubblewrap
+#   confines repository commands on the host runner)    python: uv (PyPI)
 #   MongoDB wire protocol: the Java stand-in (scripts/stand-ins/mongo, Java 17 + Maven from apt) and FerretDB v1
 #   (Go module proxy), into .tools; gitleaks (Go module proxy) for secret scanning
 #   node: the root devDependencies and both example frontends' (npm ci)
@@ -13,7 +14,7 @@ GITLEAKS_VERSION=v8.30.1   # the same as ci/src/plan/images.ts GITLEAKS_VERSION 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 need_apt=()
-for pkg in openssh-server:sshd rsync:rsync chromium:chromium curl:curl nginx:nginx; do
+for pkg in openssh-server:sshd rsync:rsync chromium:chromium curl:curl nginx:nginx bubblewrap:bwrap; do
   command -v "${pkg#*:}" >/dev/null 2>&1 || [[ -x /usr/sbin/${pkg#*:} ]] || need_apt+=("${pkg%%:*}")
 done
 if ((${#need_apt[@]})); then

@@ -5,15 +5,15 @@
  * own with its own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of
  * theirs can be seen; the runs' key dirs (`$TMPDIR/deploy-ssh-*`: the key copy, known_hosts, the SSH control
  * socket) are an empty tmpfs; the runner's `.env` and the files and sockets its other variables name (`*_FILE`,
- * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK) read as empty. The rest of the file system is the user's
- * own, as it is to any program the user runs: this is not a container (the Dagger path is).
+ * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty. The rest of the
+ * file system is the user's own, as it is to any program the user runs: this is not a container (the Dagger path is).
  *
  *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
  *   PIPELINE_SANDBOX=off                 never confine
  */
 import { spawnSync } from "node:child_process";
-import { lstatSync, readdirSync, realpathSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
@@ -61,8 +61,8 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
 
 /**
  * What to mask for a confined command, read now: every run's key dir under the temp dir, the runner's `.env` in
- * `cwd`, and each absolute path a runner variable named `*_FILE` or `*_SOCK` holds (not the allow-listed ones, such
- * as SSL_CERT_FILE, which repository commands are given), each through its links, folders left out.
+ * `cwd`, and each private file or socket (no access for others) at an absolute path a runner variable named `*_FILE`
+ * or `*_SOCK` holds (not the allow-listed ones, which repository commands are given), through its links.
  */
 export function hiddenPaths(runner: Record<string, string | undefined>, tmp = tmpdir(), cwd = process.cwd()): Hidden {
   const dirs: string[] = [];
@@ -72,11 +72,23 @@ export function hiddenPaths(runner: Record<string, string | undefined>, tmp = tm
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
     .map(([, v]) => v!);
   const files = new Set<string>();
-  for (const p of [join(cwd, ".env"), ...named]) {
+  const dotenv = realOf(join(cwd, ".env"));
+  if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
+  // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
+  // such as NIX_SSL_CERT_FILE names the system's CA bundle, which repository commands need.
+  for (const p of named) {
     const real = realOf(p);
-    if (real && kindOf(real) === "file") files.add(real);
+    if (real && kindOf(real) === "file" && isPrivate(real)) files.add(real);
   }
   return { dirs, files: [...files] };
+}
+
+function isPrivate(p: string): boolean {
+  try {
+    return (statSync(p).mode & 0o007) === 0;
+  } catch {
+    return false;
+  }
 }
 
 function safeReaddir(dir: string): string[] {

@@ -4,7 +4,7 @@
  * the Next server): each is stopped and its scratch folder removed before the runner exits 128 + the signal.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,14 +28,22 @@ console.log(JSON.stringify({ port: mongo.port, bin: mongo.bin, server: server.pi
 setInterval(() => {}, 1000);
 `;
 
-const alive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/**
+ * Whether a process of the group still runs. A zombie has stopped: the sandbox's init (scripts/host/sandbox.ts) is
+ * reaped by PID 1 after bubblewrap exits, a moment later, and until then `kill(-pgid, 0)` still finds it.
+ */
+const alive = (pgid: number) =>
+  readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .some((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, "utf8");
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(pgrp) === pgid && state !== "Z";
+      } catch {
+        return false;
+      }
+    });
 
 describe("a signal to the host runner alone", () => {
   it.each([

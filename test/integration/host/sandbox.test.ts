@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -15,7 +16,7 @@ import { $ } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
-import { probeSandbox } from "../../../scripts/host/sandbox";
+import { confinedArgv, hiddenPaths, probeSandbox, sandboxMode } from "../../../scripts/host/sandbox";
 import { runPipeline } from "../../support/cli";
 
 /**
@@ -88,6 +89,8 @@ describe("a repository command on the host runner, looking for the runner's secr
     const sock = join(runnerDir, "agent.sock");
     agent = createServer((c) => c.end(secret("agent")));
     await new Promise<void>((ok) => agent.listen(sock, ok));
+    // As ssh-agent makes its socket: for the user alone.
+    chmodSync(sock, 0o600);
     mkdirSync(join(dir, "frontend"));
     mkdirSync(join(dir, "backend"));
     writeFileSync(join(dir, "frontend/look.js"), LOOK);
@@ -260,6 +263,84 @@ describe("the deploy's build (repository code) during deploy-staging, with the k
     },
     180_000,
   );
+});
+
+describe("what a confined command is kept from", () => {
+  let tmp: string;
+  let cwd: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), "hidden-"));
+    cwd = mkdtempSync(join(tmpdir(), "hidden-cwd-"));
+  });
+  afterAll(() => {
+    for (const d of [tmp, cwd]) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("masks every run's key dir, the runner's .env, and the private files its *_FILE and *_SOCK variables name", () => {
+    mkdirSync(join(tmp, "deploy-ssh-1-a"));
+    mkdirSync(join(tmp, "deploy-ssh-2-b"));
+    mkdirSync(join(tmp, "other-dir"));
+    writeFileSync(join(tmp, "deploy-ssh-3-file"), "");
+    writeFileSync(join(cwd, ".env"), "X=1\n", { mode: 0o644 });
+    const key = join(cwd, "key");
+    writeFileSync(key, "k", { mode: 0o600 });
+    const linkToKey = join(cwd, "key-link");
+    symlinkSync(key, linkToKey);
+    const bundle = join(cwd, "ca.pem");
+    writeFileSync(bundle, "ca", { mode: 0o644 });
+    const h = hiddenPaths(
+      {
+        STAGING_SSH_KEY_FILE: linkToKey,
+        // Public files: the system's CA bundle is what repository commands need, so it stays.
+        NIX_SSL_CERT_FILE: bundle,
+        // Allow-listed: given to repository commands, never masked.
+        SSL_CERT_FILE: key,
+        RELATIVE_FILE: "key",
+        GONE_FILE: join(cwd, "missing"),
+        DIR_FILE: cwd,
+      },
+      tmp,
+      cwd,
+    );
+    expect(h.dirs.sort()).toEqual([join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b")]);
+    expect(h.files.sort()).toEqual([join(cwd, ".env"), key].sort());
+  });
+
+  it("builds one bubblewrap argv: its own PID namespace and /proc, the masks, the folder, then the command as given", () => {
+    expect(
+      confinedArgv("bwrap", ["npm", "run", "lint", "a b"], "/repo", { dirs: ["/t/d"], files: ["/r/.env"] }),
+    ).toEqual([
+      "bwrap",
+      "--dev-bind",
+      "/",
+      "/",
+      "--unshare-pid",
+      "--proc",
+      "/proc",
+      "--die-with-parent",
+      "--tmpfs",
+      "/t/d",
+      "--dev-bind",
+      "/dev/null",
+      "/r/.env",
+      "--chdir",
+      "/repo",
+      "--",
+      "npm",
+      "run",
+      "lint",
+      "a b",
+    ]);
+  });
+
+  it("reads PIPELINE_SANDBOX exactly: unset or empty is auto, a near miss is an input error", () => {
+    expect(sandboxMode({})).toBe("auto");
+    expect(sandboxMode({ PIPELINE_SANDBOX: "" })).toBe("auto");
+    expect(sandboxMode({ PIPELINE_SANDBOX: "require" })).toBe("require");
+    expect(() => sandboxMode({ PIPELINE_SANDBOX: "Off" })).toThrow(
+      /input error: PIPELINE_SANDBOX is "Off", not one of auto, require, off/,
+    );
+  });
 });
 
 /** PATH with a folder linking every tool on it but bwrap, so the runner finds node, npm and git but no bwrap. */
