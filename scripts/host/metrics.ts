@@ -3,7 +3,7 @@
  * (ci/src/plan/deploy/metrics.ts), from release logs and E2E records given as files (--release-log, --e2e-records),
  * else read over SSH from the configured targets' `.dep/`. Prints the table; --html writes the page.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { computeMetrics, formatMetricsTable, periodText, type E2eRun } from "../../ci/src/plan/deploy/metrics";
 import { dailySeries, durations, metricsPage } from "../../ci/src/plan/deploy/metricsPage";
@@ -22,7 +22,8 @@ async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseL
       if (!existsSync(p)) throw new MetricsInputError(`${p} does not exist; pass a releases.jsonl or an e2e dir`);
     const e2e = dir
       ? readdirSync(dir)
-          .filter((n) => n.endsWith(".json"))
+          // Regular files only, as the reader over SSH (`[ -f ]`): a FIFO would block the read, a folder fail it.
+          .filter((n) => n.endsWith(".json") && statSync(join(dir, n), { throwIfNoEntry: false })?.isFile())
           .map((n) => readFileSync(join(dir, n), "utf8"))
       : [];
     return { logs: files.map((p) => parseReleaseLog(readFileSync(p, "utf8"))), e2e: parseE2eRuns(e2e) };

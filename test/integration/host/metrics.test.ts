@@ -1,10 +1,13 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatLogEntry } from "../../../ci/src/plan/deploy/releaseLog";
 import { runPipeline } from "../../support/cli";
 import { e2eRuns, productionLog, stagingLog } from "../../support/metricsHistory";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
 
 /** `npm run pipeline -- metrics` on a generated history (test/support/metricsHistory.ts) written to files. */
 describe("metrics host command", () => {
@@ -79,4 +82,31 @@ describe("metrics host command", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--since "last week" is not a date; pass YYYY-MM-DD/);
   }, 120_000);
+});
+
+describe("metrics --e2e-records holding what is not a record file", () => {
+  it("skips a FIFO and a folder named *.json, as the reader over SSH does ([ -f ]), instead of blocking or crashing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "metrics-special-"));
+    try {
+      writeFileSync(join(dir, "staging.jsonl"), stagingLog().map(formatLogEntry).join(""));
+      mkdirSync(join(dir, "e2e"));
+      for (const r of e2eRuns()) writeFileSync(join(dir, "e2e", `${r.commit}.json`), JSON.stringify(r));
+      execFileSync("mkfifo", [join(dir, "e2e", "fifo.json")]);
+      mkdirSync(join(dir, "e2e", "folder.json"));
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "scripts/pipeline.ts"), "metrics"].concat(
+          ["--release-log", join(dir, "staging.jsonl"), "--e2e-records", join(dir, "e2e")],
+          ["--since", "2026-11-01", "--until", "2026-11-10"],
+        ),
+        { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+      );
+      expect(r.error?.message, "blocked on the FIFO until killed").toBeUndefined();
+      expect(r.stderr).not.toMatch(/EISDIR|at readFileSync/);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/E2E pass rate +90\.0 %/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
