@@ -157,6 +157,7 @@ async function finish<B, R, W>(
     backend: parsePytestJunit(backend.junit, backend.exitCode),
     problems: [...r.problems, ...merged.problems],
     quality: quality.results,
+    specFiles: plan.specFiles,
   });
   // Telling and recording are independent: one that throws (a webhook's image that cannot be pulled, a refused
   // connection) is a warning, and never costs the record, the others or the report.

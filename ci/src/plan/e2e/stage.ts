@@ -55,6 +55,8 @@ export interface E2eInput {
 /** Tier 3 as data: N Playwright shard jobs, one merge job, and the backend's E2E pytest. */
 export interface E2ePlan {
   suite: Suite;
+  /** Every spec file found, relative to the testDir: what a full run's merged report must hold. */
+  specFiles: string[];
   assignment: ShardAssignment;
   warnings: string[];
   shardJobs: Job[];
@@ -94,6 +96,7 @@ export function planE2e(c: PipelineConfig, input: E2eInput): E2ePlan {
   const quality = planQuality(c.quality, qualityBase, input.baseUrl, tools, playwright, accept);
   return {
     suite,
+    specFiles: input.files,
     assignment,
     warnings: warning ? [warning] : [],
     shardJobs: assignment.shards.map((s) =>

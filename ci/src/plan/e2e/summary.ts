@@ -1,4 +1,5 @@
 import type { BalanceMode } from "./shards";
+import { printable } from "../triggers/commits";
 import { reportedTests, type PwReport } from "./playwrightReport";
 import type { BackendE2eResult } from "./pytestJunit";
 import type { QualityResult } from "./quality/result";
@@ -49,6 +50,8 @@ export interface SummaryInput {
   /** Problems the runner found itself, e.g. a shard whose blob report never arrived. */
   problems?: string[];
   quality?: QualityResult[];
+  /** Every spec file the plan found (relative to the testDir): a full run's merged report must hold each. */
+  specFiles?: string[];
 }
 
 /** Summarise a run. Flaky (passed on the retry) does not fail it; a test failing every attempt does. */
@@ -67,6 +70,7 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
   }
   if (input.report && failedTests.length + named("expected").length + named("flaky").length === 0)
     problems.push(nothingRan(input.suite, named("skipped").length));
+  if (input.report && input.suite === "full") problems.push(...unreported(input.specFiles ?? [], tests));
   if (input.backend?.problem) problems.push(`backend E2E: ${input.backend.problem}`);
   const timed = input.shards.filter((s): s is ShardRun & { seconds: number } => s.seconds !== null);
   const slowest = timed.reduce<(typeof timed)[number] | undefined>(
@@ -107,6 +111,21 @@ function nothingRan(suite: Suite, skipped: number): string {
       ? "tag the smoke tests with e2e.smokeTag (pipeline.yaml), or run --suite full"
       : "check that the spec files hold tests that are not skipped";
   return `no Playwright test ran (0 passed, 0 failed, ${skipped} skipped): a run that tests nothing is not green. Fix: ${fix}, and merge only this run's blobs`;
+}
+
+/**
+ * The planned spec files a full run's merged report does not hold: the merge takes each `report-<i>.zip` for shard i,
+ * so a blob of the smoke suite, of another --total or of an older run (or one shard's blob sent twice) would
+ * otherwise make a green full run of part of the suite. A smoke run's tag picks its tests, so it is not asked.
+ */
+function unreported(specFiles: string[], tests: { file: string }[]): string[] {
+  const seen = new Set(tests.map((t) => t.file));
+  const missing = specFiles.filter((f) => !seen.has(f));
+  if (!missing.length) return [];
+  const shown = missing.slice(0, 5).map(printable).join(", ") + (missing.length > 5 ? ", …" : "");
+  return [
+    `${missing.length} of ${specFiles.length} planned spec files are not in the merged report (${shown}): a shard's blob is not this run's (another suite, --total or run?), or the file holds no test. Fix: re-run this run's shards and merge only their blobs`,
+  ];
 }
 
 /**

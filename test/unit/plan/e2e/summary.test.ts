@@ -69,6 +69,30 @@ describe("summarizeE2e", () => {
     expect(s.problems).toEqual([expect.stringMatching(/^no Playwright test ran \(0 passed, 0 failed, \d+ skipped\)/)]);
   });
 
+  it("is red when a full run's merged report lacks a planned spec file (a blob of another suite, --total or run)", () => {
+    const s = summarizeE2e({
+      ...base,
+      shards: base.shards.map((x) => ({ ...x, exitCode: 0 })),
+      specFiles: ["a.spec.ts", "b.spec.ts", "c.spec.ts", "d.spec.ts"],
+      report: reportOf({ "a.spec.ts": [pass("one")], "b.spec.ts": [skip("later")] }),
+    });
+    expect(s.status).toBe("failed");
+    expect(s.problems).toEqual([
+      expect.stringMatching(/^2 of 4 planned spec files are not in the merged report \(c\.spec\.ts, d\.spec\.ts\)/),
+    ]);
+  });
+
+  it("does not ask a smoke run for every spec file: the suite's tag picks the tests", () => {
+    const s = summarizeE2e({
+      ...base,
+      suite: "smoke",
+      shards: base.shards.map((x) => ({ ...x, exitCode: 0 })),
+      specFiles: ["a.spec.ts", "b.spec.ts"],
+      report: reportOf({ "a.spec.ts": [pass("one")] }),
+    });
+    expect(s.status).toBe("passed");
+  });
+
   it("is red when the backend E2E failed, though every Playwright test passed", () => {
     const green = base.shards.map((x) => ({ ...x, exitCode: 0 }));
     const s = summarizeE2e({
