@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { $ } from "zx";
+import { $, which } from "zx";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { DeployInputError, planDeploy, type DeployPlan } from "../../ci/src/plan/deploy/stage";
 import { checkPromotion, parsePromotionRecord, type PromotionRecord } from "../../ci/src/plan/deploy/promotion";
@@ -22,6 +22,7 @@ import { checkServer } from "../deploy/checkServer";
 import { throwIfInterrupted, trapSignals } from "../deploy/interrupted";
 import { buildArtifact, checkArtifact, checkBuildable, manifestDigest } from "./artifact";
 import { promoteArtifact } from "./promote";
+import { MissingToolError } from "./preflight";
 import { checkSshFiles, redact, type TargetSettings } from "./target";
 
 export type TargetName = "staging" | "production";
@@ -57,6 +58,7 @@ export async function runDeployInputs(i: DeployInputs): Promise<number> {
     // Production builds only when forced without an artifact; otherwise it promotes staging's tested release.
     const builds = !artifact && (i.name !== "production" || Boolean(i.forceReason));
     if (builds) checkBuildable(i.source, paths);
+    await checkTools(["ssh", "ssh-keygen", "rsync"]);
     const commit = i.commit ?? (await commitOf(i.source));
     const t = i.settings();
     try {
@@ -112,6 +114,23 @@ async function runTasks(ctx: DeployContext, name: string, env: Record<string, st
     `deployed ${ctx.plan.releaseId} to ${name} (${ctx.remote.where}:${ctx.base}) in ${seconds}s, ${ctx.state.bytesSent} bytes sent`,
   );
   return 0;
+}
+
+/**
+ * The tools this machine runs for a deploy (ssh, ssh-keygen for the key check, rsync for the upload), checked before
+ * any key copy or connection: without one, the deploy took the lock, made the release and sent a critical alert before
+ * failing at the upload ("rsync: command not found").
+ */
+async function checkTools(tools: string[]): Promise<void> {
+  const missing = [];
+  for (const tool of tools) if (!(await which(tool, { nothrow: true }))) missing.push(tool);
+  const pkg = (tool: string) => (tool === "rsync" ? "rsync" : "openssh-client");
+  if (missing.length)
+    throw new MissingToolError(
+      missing.map(
+        (tool) => `${tool} is not on PATH; install it (apt-get install ${pkg(tool)}, or bash scripts/setup.sh)`,
+      ),
+    );
 }
 
 /** The commit a source is at; a source that is not a git checkout needs --commit. */
@@ -170,6 +189,7 @@ export interface RollbackInputs {
 /** Roll back to the newest release that passed health, or to `to`; alert; returns the exit code (0) or throws. */
 export async function runRollbackInputs(i: RollbackInputs): Promise<number> {
   const traps = trapSignals(say);
+  await checkTools(["ssh", "ssh-keygen"]);
   const t = i.settings();
   try {
     const plan = planDeploy({

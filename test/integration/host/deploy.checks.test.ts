@@ -252,6 +252,38 @@ describe("deploy checks before the lock", () => {
     60_000,
   );
 
+  /**
+   * A laptop without rsync took the lock, made the release dir, logged it started and sent a critical alert, then
+   * failed at the upload with "rsync: command not found"; without ssh-keygen the key was said to be unusable.
+   */
+  it.each([
+    ["rsync", "deploy-staging"],
+    ["ssh", "deploy-staging"],
+    ["ssh-keygen", "deploy-staging"],
+    ["ssh", "rollback"],
+  ])(
+    "refuses a PATH without %s on %s with exit 2 naming it, before any connection",
+    async (missing, command) => {
+      const bin = join(root, "bin");
+      rmSync(bin, { recursive: true, force: true });
+      mkdirSync(bin);
+      for (const tool of ["node", "bash", "sh", "env", "git", "ssh", "ssh-keygen", "rsync"].filter(
+        (t) => t !== missing,
+      ))
+        execFileSync("ln", [
+          "-s",
+          execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(),
+          bin,
+        ]);
+      const args =
+        command === "rollback" ? ["rollback", "--source", app.dir] : ["--artifact", artifact, "--commit", SHA];
+      const r =
+        command === "rollback" ? await runPipeline(args, env({ PATH: bin })) : await deploy(args, { PATH: bin });
+      expectUntouched(r, new RegExp(`missing tool: ${missing} is not on PATH; .*apt-get install`));
+    },
+    60_000,
+  );
+
   it("prints an unlock command that works as typed: with -i and the pinned known_hosts", async () => {
     const lock = join(s.base, ".dep/deploy.lock");
     mkdirSync(join(s.base, ".dep"), { recursive: true });
