@@ -22,7 +22,7 @@ import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
 import { appSecretsProblem, isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
-import { normalisePrivateKey } from "../../ci/src/plan/deploy/sshKey";
+import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
 import { DEFAULT_STAGING_DIR } from "./staging/server";
@@ -276,6 +276,8 @@ function persistKnownHosts(t: DeployTarget, knownHosts: string): string {
  */
 export async function checkSshFiles(t: TargetSettings): Promise<void> {
   const P = t.target.name.toUpperCase();
+  const pasted = pastedKeyProblem(readFileSync(t.keyFile, "utf8"), `${P}_SSH_KEY_FILE`);
+  if (pasted) throw new DeployInputError(`${P}_SSH_KEY`, pasted.problem, pasted.fix);
   const key = await $({ quiet: true, nothrow: true })`ssh-keygen -y -P ${""} -f ${t.keyFile}`;
   if (key.exitCode !== 0)
     throw new DeployInputError(

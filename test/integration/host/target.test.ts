@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
-import { resolveTarget, sweepKeyCopies, targetFromFiles } from "../../../scripts/host/target";
+import { checkSshFiles, resolveTarget, sweepKeyCopies, targetFromFiles } from "../../../scripts/host/target";
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
@@ -77,6 +77,28 @@ describe("resolveTarget's SSH key", () => {
 });
 
 /** Reading staging (its record, its current release) logs in without deploying: it needs no app secret. */
+/**
+ * Careless pastes: the key file's path in STAGING_SSH_KEY was reported as "error in libcrypto"; two keys pasted
+ * together, the wrong one first, got as far as the server and failed there with "Permission denied (publickey)".
+ */
+describe("checkSshFiles on a pasted key", () => {
+  const { key } = keyPair();
+  const other = keyPair().key;
+  it.each([
+    ["the key file's path", "/home/ci/.ssh/id_ed25519", "holds a file's path, not the key's text"],
+    ["two keys, one after the other", `${other}${key}`, "holds 2 private keys"],
+  ])("refuses %s with exit 2 naming the mistake and the fix, before connecting", async (_, given, problem) => {
+    const t = resolveTarget("staging", settings({ STAGING_SSH_KEY: given }));
+    try {
+      const checking = checkSshFiles(t);
+      await expect(checking).rejects.toThrow(DeployInputError);
+      await expect(checking).rejects.toThrow(new RegExp(`^input error: STAGING_SSH_KEY ${problem}.*Fix: `));
+    } finally {
+      t.dispose();
+    }
+  });
+});
+
 describe("resolveTarget's app secrets", () => {
   const { key } = keyPair();
   const noDb = () => settings({ STAGING_SSH_KEY: key, STAGING_SECRET_DATABASE_URI: "" });

@@ -26,3 +26,18 @@ export function withNormalisedKey(given: string, argv: string[]): string[] {
   const script = `umask 077 && awk '{ sub(/[ \\t\\r]+$/, ""); print }' "$1" > ${NORMALISED_KEY} && shift && exec "$@"`;
   return ["sh", "-c", script, "sh", given, ...argv];
 }
+
+/**
+ * A pasted key that ssh would only call unusable ("error in libcrypto") or get refused with at the server: a file's
+ * path instead of the key's text, or two keys one after the other (ssh reads the first). The fix says which variable
+ * takes a path. undefined when the text is one key or something else for ssh-keygen to judge. Pure.
+ */
+export function pastedKeyProblem(text: string, pathVariable: string): { problem: string; fix: string } | undefined {
+  const keys = text.match(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/g)?.length ?? 0;
+  if (keys > 1)
+    return { problem: `holds ${keys} private keys`, fix: "give the deploy key's alone, one BEGIN … END block" };
+  const t = text.trim();
+  if (keys === 0 && !/\s/.test(t) && /^(~|\.{0,2}\/)/.test(t))
+    return { problem: "holds a file's path, not the key's text", fix: `set ${pathVariable} to the path instead` };
+  return undefined;
+}

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { NORMALISED_KEY, normalisePrivateKey, withNormalisedKey } from "../../../../ci/src/plan/deploy/sshKey";
+import {
+  NORMALISED_KEY,
+  normalisePrivateKey,
+  pastedKeyProblem,
+  withNormalisedKey,
+} from "../../../../ci/src/plan/deploy/sshKey";
 
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\nNzaC1r\n-----END OPENSSH PRIVATE KEY-----\n";
 
@@ -38,4 +43,28 @@ describe("withNormalisedKey", () => {
     expect(out).toBe(KEY);
     expect(readFileSync(join(dir, "id"), "utf8")).toBe(normalisePrivateKey(given));
   });
+});
+
+describe("pastedKeyProblem", () => {
+  const block = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n";
+  it.each(["/home/ci/.ssh/id_ed25519", "~/.ssh/id_ed25519", "./deploy_key\n", "../keys/deploy"])(
+    "takes %j for a path and names the variable that takes one",
+    (text) => {
+      expect(pastedKeyProblem(text, "STAGING_SSH_KEY_FILE")).toEqual({
+        problem: "holds a file's path, not the key's text",
+        fix: "set STAGING_SSH_KEY_FILE to the path instead",
+      });
+    },
+  );
+
+  it("counts the keys pasted one after the other", () => {
+    expect(pastedKeyProblem(`${block}${block}\r\n${block}`, "X")?.problem).toBe("holds 3 private keys");
+  });
+
+  it.each([block, "ghp_0123456789abcdef", "not a key at all", "/path with a space"])(
+    "leaves %j to ssh-keygen to judge",
+    (text) => {
+      expect(pastedKeyProblem(text, "X")).toBeUndefined();
+    },
+  );
 });
