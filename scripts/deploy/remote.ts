@@ -60,8 +60,11 @@ export interface SshOptions {
   knownHostsFile: string;
   /** A private dir for one multiplexed connection (ControlMaster), so each task costs no new handshake. */
   controlDir?: string;
-  /** The key and known_hosts to name in a command a person types (keyFile/knownHostsFile may be temp copies). */
-  typed?: { keyFile: string; knownHostsFile: string };
+  /**
+   * The key and known_hosts to name in a command a person types: keyFile/knownHostsFile are often the run's temp
+   * copies, gone once it ends, so every caller says which files outlive it (TargetSettings.typed).
+   */
+  typed: { keyFile: string; knownHostsFile: string };
 }
 
 /** ssh argv pinned to one known_hosts file: StrictHostKeyChecking=yes, no agent, no passwords, no ssh-keyscan. */

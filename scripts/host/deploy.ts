@@ -58,10 +58,12 @@ async function readStagingRecord(commit: string, env: Record<string, string | un
   if (!merged.STAGING_SSH_HOST) return existsSync(local) ? readFileSync(local, "utf8") : undefined;
   const s = resolveTarget("staging", merged, { appSecrets: false });
   try {
-    const r = await sshRemote({ ...s.target, keyFile: s.keyFile, knownHostsFile: s.knownHostsFile }).run(
-      'cat "$1" 2>/dev/null || true',
-      [join(s.target.basePath, promotionRecordPath(commit))],
-    );
+    const r = await sshRemote({
+      ...s.target,
+      keyFile: s.keyFile,
+      knownHostsFile: s.knownHostsFile,
+      typed: s.typed,
+    }).run('cat "$1" 2>/dev/null || true', [join(s.target.basePath, promotionRecordPath(commit))]);
     return r.stdout;
   } finally {
     s.dispose();

@@ -42,7 +42,7 @@ async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[]
     if (!env[`${name.toUpperCase()}_SSH_HOST`]) continue;
     const t = resolveTarget(name, env);
     try {
-      const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
+      const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
       const r = await remote.run(`cd "$1" && ${READ}`, [t.target.basePath]);
       const [log, ...records] = r.stdout.split("@@E2E\n");
       logs.push(parseReleaseLog(log));

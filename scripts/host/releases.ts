@@ -9,7 +9,7 @@ import { deployEnv, resolveTarget } from "./target";
 export async function listReleasesCommand(name: "staging" | "production"): Promise<number> {
   // Listing needs no app secret.
   const t = resolveTarget(name, deployEnv(name), { appSecrets: false });
-  const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
+  const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
   try {
     const r = await remote.run(`cd "$1" && { ${READ_STATE}; }`, [t.target.basePath]);
     if (r.code !== 0)

@@ -37,7 +37,7 @@ export async function writeRecord(
   const staging = { ...deployEnv("staging", o.env) };
   if (o.mode === "staging" || (o.mode === "auto" && staging.STAGING_SSH_HOST)) {
     const t = resolveTarget("staging", staging, { appSecrets: false });
-    const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile });
+    const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
     try {
       const file = join(t.target.basePath, promotionRecordPath(commit));
       // The release staging runs now is the one this run tested (deploy and E2E share one concurrency group).

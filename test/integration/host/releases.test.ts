@@ -69,4 +69,19 @@ describe("rollback --list", () => {
     },
     60_000,
   );
+
+  /**
+   * A failed listing prints the ssh command to check the connection with. It named the run's own key and known_hosts
+   * copies (`$TMPDIR/deploy-ssh-<pid>-*`), removed as the run ends, so it never worked as typed.
+   */
+  it("prints a connection check that names files that outlive the run", async () => {
+    const r = await runPipeline(["rollback", "--list"], { ...env(), STAGING_DEPLOY_PATH: join(s.base, "missing") });
+    expect(r.exitCode, r.output).toBe(1);
+    const typed = /Check the connection: (ssh .*)$/m.exec(r.stderr)?.[1] ?? "";
+    const files = [/ -i (\S+)/, /UserKnownHostsFile=(\S+)/].map((re) => re.exec(typed)?.[1] ?? "");
+    expect(
+      files.map((f) => [f, existsSync(f)]),
+      r.stderr,
+    ).toEqual(files.map((f) => [f, true]));
+  }, 60_000);
 });
