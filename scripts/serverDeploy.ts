@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { defaultAfterSwitch, planDeploy } from "../ci/src/plan/deploy/stage";
 import { defaultWatchPolicy } from "../ci/src/plan/deploy/watch";
 import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
-import { checkArtifact } from "./host/artifact";
+import { checkArtifact, checkArtifactCommit } from "./host/artifact";
 import { CliInputError } from "./host/cli/errors";
 import { bounded, existing } from "./host/cli/values";
 import { trapSignals } from "./deploy/interrupted";
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     keep: a.keep,
     afterSwitch: { ...defaultAfterSwitch(), watch: { ...defaultWatchPolicy(), windowSeconds: a.watchSeconds } },
   });
+  checkArtifactCommit(a.artifact, a.commit);
   const log = (s: string) => console.log(`[deploy] ${s}`);
   const traps = trapSignals(log);
   try {

@@ -58,6 +58,23 @@ export function checkArtifact(dir: string, flag = "--artifact"): string {
 }
 
 /**
+ * Check that the release in `dir` was built from `commit` (either may be a short sha of the other): the release id,
+ * the release log and the E2E gate go by the commit the deploy names, staging-commit (and so the E2E record) by the
+ * REVISION the artifact was built with, so the two must agree. A release without REVISION (built before releases
+ * carried one) is taken. Throws ArtifactInputError naming both.
+ */
+export function checkArtifactCommit(dir: string, commit: string, flag = "--artifact"): void {
+  const file = join(dir, "REVISION");
+  if (!existsSync(file) || !statSync(file).isFile()) return;
+  const built = readFileSync(file, "utf8").trim().slice(0, 200);
+  if (built.startsWith(commit) || (/^[0-9a-f]{7,40}$/.test(built) && commit.startsWith(built))) return;
+  throw new ArtifactInputError(
+    `${flag} ${printable(dir)} was built from commit ${printable(built)} (its REVISION), not ${printable(commit)}. ` +
+      `Fix: pass --commit ${printable(built)}, or build the release of ${printable(commit)} (npx tsx scripts/buildArtifact.ts)`,
+  );
+}
+
+/**
  * Check, before anything runs, that the source can be built into a release: the frontend and backend folders exist,
  * next.config asks for `output: "standalone"`, npm ci has a lockfile (or node_modules is there) and the PM2 ecosystem
  * file is there.

@@ -20,7 +20,7 @@ import { sshRemote } from "../deploy/remote";
 import { rollback } from "../deploy/rollback";
 import { checkServer } from "../deploy/checkServer";
 import { throwIfInterrupted, trapSignals } from "../deploy/interrupted";
-import { buildArtifact, checkArtifact, checkBuildable, manifestDigest } from "./artifact";
+import { buildArtifact, checkArtifact, checkArtifactCommit, checkBuildable, manifestDigest } from "./artifact";
 import { promoteArtifact } from "./promote";
 import { MissingToolError } from "./preflight";
 import { checkSshFiles, redact, type TargetSettings } from "./target";
@@ -60,6 +60,7 @@ export async function runDeployInputs(i: DeployInputs): Promise<number> {
     if (builds) checkBuildable(i.source, paths);
     await checkTools(["ssh", "ssh-keygen", "rsync"]);
     const commit = i.commit ?? (await commitOf(i.source));
+    if (artifact) checkArtifactCommit(artifact, commit);
     const t = i.settings();
     try {
       const plan = planOf(i, t, commit);

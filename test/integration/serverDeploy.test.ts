@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +66,25 @@ describe("serverDeploy.ts flags", () => {
     expect(noBase.output).toMatch(/--base .*nope does not exist/);
     expect(noBase.exitCode).toBe(2);
     expect(readdirSync(base)).toEqual([]);
+  }, 60_000);
+
+  /**
+   * A release is named and logged by --commit, while staging-commit (and so E2E's record) reads the REVISION the
+   * artifact was built with: an artifact of another commit was deployed as --commit, its log saying one commit and
+   * its REVISION another.
+   */
+  it("serverDeploy.ts --artifact built from another commit than --commit: exit 2 naming both, nothing written", async () => {
+    const other = join(root, "other-commit");
+    cpSync(repo.artifact, other, { recursive: true });
+    writeFileSync(join(other, "REVISION"), "1234567890abcdef1234567890abcdef12345678\n");
+    const r = await runScript("serverDeploy.ts", ["--base", base, "--artifact", other, "--commit", "abc1234"]);
+    expect(r.output).toMatch(
+      /^input error: --artifact \S+ was built from commit 1234567890abcdef1234567890abcdef12345678 \(its REVISION\), not abc1234\. Fix: /,
+    );
+    expect(r.exitCode).toBe(2);
+    expect(readdirSync(base)).toEqual([]);
+    const prefix = await runScript("serverDeploy.ts", ["--base", base, "--artifact", other, "--commit", "0000000"]);
+    expect(prefix.exitCode).toBe(2);
   }, 60_000);
 });
 

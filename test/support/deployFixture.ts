@@ -31,7 +31,7 @@ export interface DeployFixture {
   locked(): boolean;
   /** The release nginx serves (X-Release of a 200 from /api/v1/health), or "" when unhealthy. */
   serving(): Promise<string>;
-  /** A copy of the artifact with some files replaced or added. */
+  /** A copy of the artifact with some files replaced or added, and no REVISION (deploy() writes its commit). */
   variant(name: string, files: Record<string, string | Buffer>): string;
   /** Run `fn` under load on nginx's frontend root and backend health (Connection: close unless keepAlive). */
   underLoad<T>(fn: () => Promise<T>, keepAlive?: boolean): Promise<{ result: T; load: LoadReport }>;
@@ -115,8 +115,14 @@ function fixture(
     appDir: app.dir,
     tmpfs,
     env,
-    deploy: (a, commit = SHA, extra = {}, args = []) =>
-      runPipeline(["deploy-staging", "--artifact", a, "--commit", commit, "--source", app.dir, ...args], env(extra)),
+    deploy: (a, commit = SHA, extra = {}, args = []) => {
+      // The release stands for a build of `commit`: a deploy refuses an artifact whose REVISION names another.
+      writeFileSync(join(a, "REVISION"), `${commit}\n`);
+      return runPipeline(
+        ["deploy-staging", "--artifact", a, "--commit", commit, "--source", app.dir, ...args],
+        env(extra),
+      );
+    },
     rollback: (args = [], extra = {}) => runPipeline(["rollback", "--source", app.dir, ...args], env(extra)),
     releases: () => readdirSync(join(s.base, "releases")).sort(),
     currentId: () => readlinkSync(join(s.base, "current")).split("/").pop() ?? "",
@@ -129,6 +135,8 @@ function fixture(
       const dir = join(root, name);
       rmSync(dir, { recursive: true, force: true });
       cpSync(artifact, dir, { recursive: true });
+      // Another build, of no commit yet: deploy() (or a test deploying it) says which.
+      rmSync(join(dir, "REVISION"), { force: true });
       for (const [rel, content] of Object.entries(files)) {
         rmSync(join(dir, rel), { force: true });
         mkdirSync(dirname(join(dir, rel)), { recursive: true });

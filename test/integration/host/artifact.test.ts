@@ -17,6 +17,7 @@ import {
   ArtifactInputError,
   assembleArtifact,
   checkArtifact,
+  checkArtifactCommit,
   checkBuildable,
   treeManifest,
 } from "../../../scripts/host/artifact";
@@ -193,5 +194,36 @@ describe("links in the release", () => {
     expect(() => checkArtifact(out)).toThrow(
       /frontend\/public\/p is a link to \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, outside the release/,
     );
+  });
+});
+
+describe("checkArtifactCommit", () => {
+  const full = "1234567890abcdef1234567890abcdef12345678";
+  const release = (revision?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "artifact-rev-"));
+    if (revision !== undefined) writeFileSync(join(dir, "REVISION"), revision);
+    return dir;
+  };
+
+  it.each([full, "1234567", "1234567890ab"])("takes --commit %s for a release built from %s", (commit) => {
+    expect(() => checkArtifactCommit(release(`${full}\n`), commit)).not.toThrow();
+  });
+
+  it("takes a release without REVISION (built before releases carried one)", () => {
+    expect(() => checkArtifactCommit(release(), "abcdef0")).not.toThrow();
+  });
+
+  it.each(["abcdef0", "2234567890abcdef1234567890abcdef12345678"])(
+    "refuses --commit %s for a release built from another commit, naming both",
+    (commit) => {
+      expect(() => checkArtifactCommit(release(`${full}\n`), commit)).toThrow(ArtifactInputError);
+      expect(() => checkArtifactCommit(release(`${full}\n`), commit)).toThrow(
+        `was built from commit ${full} (its REVISION), not ${commit}. Fix: pass --commit ${full}`,
+      );
+    },
+  );
+
+  it("writes a REVISION holding escapes as \\x, never to the terminal", () => {
+    expect(() => checkArtifactCommit(release("\u001b[2J"), "abcdef0")).toThrow(/commit \\x1b\[2J \(its REVISION\)/);
   });
 });

@@ -97,6 +97,17 @@ describe("deploy checks before the lock", () => {
     expectUntouched(r, /has no frontend\/server\.js: it is not a Next standalone build/);
   }, 60_000);
 
+  it("refuses an --artifact built from another commit than --commit (its REVISION), before the lock", async () => {
+    const other = join(root, "other-commit");
+    cpSync(artifact, other, { recursive: true });
+    writeFileSync(join(other, "REVISION"), "1234567890abcdef1234567890abcdef12345678\n");
+    const r = await deploy(["--artifact", other, "--commit", SHA]);
+    expectUntouched(
+      r,
+      new RegExp(`was built from commit 1234567890abcdef1234567890abcdef12345678 \\(its REVISION\\), not ${SHA}`),
+    );
+  }, 60_000);
+
   it("refuses a source that is not a git checkout when no --commit says what is deployed", async () => {
     const r = await deploy(["--artifact", artifact]);
     expectUntouched(r, /--source .* is not a git checkout.*Fix: deploy from a git clone, or pass --commit/s);
