@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import {
   diffManifests,
+  digestMissing,
   formatManifest,
   formatManifestDiff,
   isSameManifest,
@@ -116,10 +117,17 @@ function nextCommands(ctx: DeployContext, id: string): string {
 /**
  * Check releases/<id> against the manifest its deploy recorded (the digest in the release log, the entries in
  * .dep/manifests for the message); throw ReleaseEditedError naming what changed. A release deployed before manifests
- * were recorded is allowed, and the log says it was not checked.
+ * were recorded is allowed, and the log says it was not checked; one logged after them with none is refused (its
+ * lines were written by hand: a release dir copied in with a forged `healthy` line).
  */
 export async function verifyRelease(ctx: DeployContext, id: string, log: ReleaseLogEntry[]): Promise<void> {
   const digest = recordedDigest(log, id);
+  if (digestMissing(log, id))
+    throw new ReleaseEditedError(
+      id,
+      "no manifest was recorded for it, though its first log line comes after releases that have one: a release dir and log lines made by hand?",
+      nextCommands(ctx, id),
+    );
   if (!digest) {
     ctx.log(`manifest: ${id} has none recorded (deployed before manifests were), so its files were not checked`);
     return;

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordedDigest } from "../../../ci/src/plan/deploy/manifest";
@@ -120,4 +120,23 @@ describe("release manifests on the staging server", () => {
     expect(await t.serving()).toBe(third);
     expect(t.locked()).toBe(false);
   }, 300_000);
+
+  /**
+   * A release dir copied in by hand with a forged `healthy` line after it: `rollback --to` made it live, saying only
+   * that it had "none recorded (deployed before manifests were)".
+   */
+  it("refuses `--to` a release dir made by hand with a forged healthy line, logged after releases with manifests", async () => {
+    const forged = "20991231T000000Z-deadbee";
+    cpSync(join(t.s.base, "releases", t.currentId()), join(t.s.base, "releases", forged), { recursive: true });
+    const line = { id: forged, commit: "deadbee", time: new Date().toISOString(), status: "healthy" };
+    appendFileSync(join(t.s.base, ".dep/releases.jsonl"), `${JSON.stringify(line)}\n`);
+    const before = t.currentId();
+    const r = await t.rollback(["--to", forged]);
+    expect(r.stderr).toContain(
+      `release ${forged} was edited on the server after it was deployed (no manifest was recorded`,
+    );
+    expect(r.exitCode, r.output).toBe(1);
+    expect(t.currentId()).toBe(before);
+    expect(t.locked()).toBe(false);
+  }, 120_000);
 });

@@ -133,3 +133,16 @@ export const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export function recordedDigest(log: ReleaseLogEntry[], id: string): string | undefined {
   return log.filter((e) => e.id === id && typeof e.digest === "string" && DIGEST.test(e.digest)).at(-1)?.digest;
 }
+
+/**
+ * Whether the log shows that `id` should have a recorded digest but has none: its first line comes after a line that
+ * carries a digest, so it was logged once deploys recorded manifests, and every release made live since records one
+ * at its switch. Such a release's log lines were written by hand (a forged `healthy`). Releases logged before any
+ * digest (deployed before manifests were) are not. Pure.
+ */
+export function digestMissing(log: ReleaseLogEntry[], id: string): boolean {
+  if (recordedDigest(log, id)) return false;
+  const firstDigest = log.findIndex((e) => typeof e.digest === "string" && DIGEST.test(e.digest));
+  const first = log.findIndex((e) => e.id === id);
+  return firstDigest >= 0 && first > firstDigest;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   diffManifests,
+  digestMissing,
   formatManifest,
   formatManifestDiff,
   isSameManifest,
@@ -9,6 +10,7 @@ import {
   recordedDigest,
   type ManifestEntry,
 } from "../../../../ci/src/plan/deploy/manifest";
+import type { ReleaseLogEntry } from "../../../../ci/src/plan/deploy/releaseLog";
 
 const H1 = "a".repeat(64);
 const H2 = "b".repeat(64);
@@ -127,5 +129,29 @@ describe("recordedDigest", () => {
     const id = "20261126T231501Z-3520442";
     expect(recordedDigest([e(id)], id)).toBeUndefined();
     expect(recordedDigest([e(id, "md5:abc")], id)).toBeUndefined();
+  });
+});
+
+describe("digestMissing", () => {
+  const digest = `sha256:${"a".repeat(64)}`;
+  const line = (id: string, status: string, extra: Record<string, string> = {}) =>
+    ({ id, commit: id.slice(-7), time: "2026-12-06T00:00:00Z", status, ...extra }) as ReleaseLogEntry;
+  const OLD = "20261101T000000Z-1111111";
+  const NEW = "20261201T000000Z-2222222";
+  const FORGED = "20991231T000000Z-deadbee";
+
+  it("is false for a release logged before any digest (deployed before manifests were)", () => {
+    const log = [line(OLD, "deployed"), line(NEW, "healthy", { digest }), line(NEW, "deployed")];
+    expect(digestMissing(log, OLD)).toBe(false);
+  });
+
+  it("is false for a release with a digest, and true for one first logged after a digest without its own", () => {
+    const log = [line(OLD, "deployed"), line(NEW, "healthy", { digest }), line(FORGED, "healthy")];
+    expect(digestMissing(log, NEW)).toBe(false);
+    expect(digestMissing(log, FORGED)).toBe(true);
+  });
+
+  it("is false when no line carries a digest at all", () => {
+    expect(digestMissing([line(OLD, "deployed"), line(FORGED, "healthy")], FORGED)).toBe(false);
   });
 });
