@@ -23,11 +23,14 @@ describe("deploy interrupted by a signal", () => {
     return { run: startPipeline(args, f.env({ TMPDIR: tmp })), tmp };
   }
 
-  /** No file under `dir` holds a private key (the 0600 copies live in deploy-ssh-* dirs). */
+  /**
+   * The files under `dir` holding this server's private key (the 0600 copies live in deploy-ssh-* dirs); not the
+   * words "PRIVATE KEY", which tsx's cache of the deploy's own sources holds too.
+   */
   function keyCopies(dir: string): string[] {
     return readdirSync(dir, { recursive: true, encoding: "utf8" })
       .map((rel) => join(dir, rel))
-      .filter((p) => statSync(p).isFile() && readFileSync(p, "utf8").includes("PRIVATE KEY"));
+      .filter((p) => statSync(p).isFile() && readFileSync(p, "utf8").includes(keyBody(f.s.keyFile)));
   }
 
   async function expectSafe(tmp: string, want: string): Promise<void> {
@@ -95,4 +98,9 @@ async function waitForCurrent(f: DeployFixture, re: RegExp): Promise<string> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`current never pointed at ${re}`);
+}
+
+/** A line of the key's base64 body: in every copy of the key, and in no source file. */
+function keyBody(keyFile: string): string {
+  return readFileSync(keyFile, "utf8").split("\n")[1];
 }

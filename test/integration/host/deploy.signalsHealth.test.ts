@@ -70,7 +70,7 @@ describe("SIGTERM while the health check waits on a hung app", () => {
     expect(r.stderr).toMatch(/deploy failed at health: interrupted by SIGTERM\nrolled back automatically/);
     expect(r.exitCode).toBe(143);
     expect(existsSync(join(s.base, ".dep/deploy.lock")), "the deploy lock is still held").toBe(false);
-    expect(keyCopies(tmp)).toEqual([]);
+    expect(keyCopies(tmp, s.keyFile)).toEqual([]);
     expect(currentId()).toBe(good);
     const served = await fetch(`http://127.0.0.1:${s.publicPort}/`);
     expect(served.headers.get("x-release")).toBe(good);
@@ -80,9 +80,13 @@ describe("SIGTERM while the health check waits on a hung app", () => {
   }, 240_000);
 });
 
-/** Files under `dir` holding a private key (the deploy's 0600 copies live in deploy-ssh-* dirs). */
-function keyCopies(dir: string): string[] {
+/**
+ * Files under `dir` holding the private key `keyFile` (the deploy's 0600 copies live in deploy-ssh-* dirs), found by a
+ * line of its base64 body: the words "PRIVATE KEY" are in tsx's cache of the deploy's own sources too.
+ */
+function keyCopies(dir: string, keyFile: string): string[] {
+  const body = readFileSync(keyFile, "utf8").split("\n")[1];
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .map((rel) => join(dir, rel))
-    .filter((p) => !statSync(p).isDirectory() && readFileSync(p, "utf8").includes("PRIVATE KEY"));
+    .filter((p) => !statSync(p).isDirectory() && readFileSync(p, "utf8").includes(body));
 }
