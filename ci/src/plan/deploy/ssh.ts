@@ -1,6 +1,6 @@
 /**
  * The one ssh command line every runner uses to reach a server: pinned to a known_hosts file
- * (StrictHostKeyChecking=yes, never ssh-keyscan), key only, no agent, no passwords. Pure.
+ * (StrictHostKeyChecking=yes, never ssh-keyscan), key only, no agent, no passwords, no ssh_config. Pure.
  */
 
 export interface PinnedSsh {
@@ -22,5 +22,7 @@ export function pinnedSshArgv(o: PinnedSsh, extraOptions: string[] = []): string
     "LogLevel=ERROR",
     ...extraOptions,
   ];
-  return ["ssh", "-i", o.keyFile, "-p", String(o.port), ...options.flatMap((x) => ["-o", x])];
+  // -F /dev/null: no ssh_config is read (~/.ssh/config, which repository code run as this user can write, nor
+  // /etc/ssh/ssh_config), so none of their ProxyCommand or Match exec runs in an ssh that holds the key.
+  return ["ssh", "-i", o.keyFile, "-p", String(o.port), "-F", "/dev/null", ...options.flatMap((x) => ["-o", x])];
 }

@@ -20,6 +20,16 @@ describe("pinnedSshArgv", () => {
     expect(options).toEqual(expect.arrayContaining(["IdentitiesOnly=yes", "IdentityAgent=none", "BatchMode=yes"]));
   });
 
+  /**
+   * ssh reads ~/.ssh/config (from the passwd entry's home, not $HOME) and /etc/ssh/ssh_config unless told not to. A
+   * config there runs commands in the deploy's own ssh, outside any sandbox, while the key copy exists: a
+   * `Match exec "cat /tmp/deploy-ssh-<pid>-<x>/key > …"` (or a ProxyCommand) that a repository's build wrote into
+   * ~/.ssh/config had the next deploy's ssh copy the key out (reproduced by hand on the loopback staging server).
+   */
+  it("reads no ssh config file, so no ProxyCommand or Match exec of one runs", () => {
+    expect(argv.slice(5, 7)).toEqual(["-F", "/dev/null"]);
+  });
+
   it("appends extra options after the pinned ones", () => {
     expect(pinnedSshArgv({ keyFile: "k", knownHostsFile: "h", port: 22 }, ["ControlPersist=60"]).slice(-2)).toEqual([
       "-o",
