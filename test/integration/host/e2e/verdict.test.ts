@@ -1,8 +1,11 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPipeline } from "../../../support/cli";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
 
 /** `npm run pipeline -- end-to-end-verdict`: the verdict job's command on the host runner, over a written report. */
 describe("end-to-end-verdict on the host runner", () => {
@@ -31,5 +34,27 @@ describe("end-to-end-verdict on the host runner", () => {
       2,
       expect.stringMatching(/no status file: --report must be the directory/),
     ]);
+  }, 60_000);
+
+  it("refuses a --report that is a file with exit 2", async () => {
+    const file = join(root, "a-file");
+    writeFileSync(file, "passed\n");
+    const r = await runPipeline(["end-to-end-verdict", "--report", file]);
+    expect([r.exitCode, r.stderr]).toEqual([2, expect.stringMatching(/no status file/)]);
+  }, 60_000);
+
+  it("reads a status that is a FIFO as no status (exit 2), instead of blocking for ever", () => {
+    const d = report("fifo");
+    execFileSync("mkfifo", [join(d, "status")]);
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "scripts/pipeline.ts"), "end-to-end-verdict"].concat([
+        "--report",
+        d,
+      ]),
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+    );
+    expect(r.error?.message, "blocked on the FIFO until killed").toBeUndefined();
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/no status file/)]);
   }, 60_000);
 });
