@@ -5,17 +5,20 @@
  * own with its own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of
  * theirs can be seen; the runs' key dirs (`$TMPDIR/deploy-ssh-*`: the key copy, known_hosts, the SSH control
  * socket) are an empty tmpfs; the runner's `.env` and the files and sockets its other variables name (`*_FILE`,
- * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty. The rest of the
- * file system is the user's own, as it is to any program the user runs: this is not a container (the Dagger path is).
+ * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the
+ * credential stores in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the
+ * sandbox later run or read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin)
+ * is read-only, so a command cannot plant code for a later run that holds the secrets. The rest of the file system is
+ * the user's own, as it is to any program the user runs: this is not a container (the Dagger path is).
  *
  *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
  *   PIPELINE_SANDBOX=off                 never confine
  */
 import { spawnSync } from "node:child_process";
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
@@ -35,10 +38,14 @@ export function sandboxMode(env: Record<string, string | undefined>): SandboxMod
   );
 }
 
-/** What a confined command must not read: folders shown as an empty tmpfs, files and sockets as /dev/null. */
+/**
+ * What a confined command must not read (folders shown as an empty tmpfs, files and sockets as /dev/null) and what it
+ * may read but not change (bound read-only onto itself).
+ */
 export interface Hidden {
   dirs: string[];
   files: string[];
+  readOnly?: string[];
 }
 
 /** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
@@ -49,6 +56,7 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
   return [
     bwrap,
     ...CONFINE,
+    ...(hidden.readOnly ?? []).flatMap((p) => ["--ro-bind", p, p]),
     ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
     // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
     ...hidden.files.flatMap((f) => ["--dev-bind", "/dev/null", f]),
@@ -60,18 +68,29 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
 }
 
 /**
- * What to mask for a confined command, read now: every run's key dir under the temp dir, the runner's `.env` in
- * `cwd`, and each private file or socket (no access for others) at an absolute path a runner variable named `*_FILE`
- * or `*_SOCK` holds (not the allow-listed ones, which repository commands are given), through its links.
+ * What to mask for a command confined in `commandDir`, read now: every run's key dir under the temp dir, the
+ * runner's `.env` in `cwd`, each private file or socket (no access for others) at an absolute path a runner variable
+ * named `*_FILE` or `*_SOCK` holds (not the allow-listed ones, which repository commands are given), through its
+ * links, and the credential stores in `home`; and what to make read-only: the startup files in `home` and this
+ * pipeline's own files (unless the command runs in this checkout outside examples/: then they are its repository).
  */
-export function hiddenPaths(runner: Record<string, string | undefined>, tmp = tmpdir(), cwd = process.cwd()): Hidden {
+export function hiddenPaths(
+  runner: Record<string, string | undefined>,
+  tmp = tmpdir(),
+  cwd = process.cwd(),
+  home = runner.HOME,
+  commandDir?: string,
+): Hidden {
   const dirs: string[] = [];
   for (const name of safeReaddir(tmp))
     if (name.startsWith("deploy-ssh-") && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));
+  const inHome = (names: readonly string[]) => (home && isAbsolute(home) ? names.map((n) => join(home, n)) : []);
+  const stores = inHome(CREDENTIAL_STORES).filter((p) => kindOf(p) !== undefined);
+  for (const p of stores) if (kindOf(p) === "dir") dirs.push(p);
   const named = Object.entries(runner)
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
     .map(([, v]) => v!);
-  const files = new Set<string>();
+  const files = new Set<string>(stores.filter((p) => kindOf(p) === "file"));
   const dotenv = realOf(join(cwd, ".env"));
   if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
@@ -80,7 +99,72 @@ export function hiddenPaths(runner: Record<string, string | undefined>, tmp = tm
     const real = realOf(p);
     if (real && kindOf(real) === "file" && isPrivate(real)) files.add(real);
   }
-  return { dirs, files: [...files] };
+  const own =
+    commandDir && isInside(commandDir, PIPELINE_ROOT) && !isInside(commandDir, join(PIPELINE_ROOT, "examples"))
+      ? []
+      : PIPELINE_FILES.map((n) => join(PIPELINE_ROOT, n));
+  const readOnly = [...inHome(STARTUP_FILES), ...own].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
+  return { dirs, files: [...files], readOnly };
+}
+
+/** Where the user keeps credentials a repository command has no use for: hidden (tmpfs, /dev/null) when present. */
+const CREDENTIAL_STORES = [
+  ".ssh",
+  ".aws",
+  ".azure",
+  ".config/gcloud",
+  ".config/gh",
+  ".docker",
+  ".kube",
+  ".gnupg",
+  ".git-credentials",
+  ".netrc",
+];
+
+/**
+ * What programs the runner starts outside the sandbox read at start (the shell, npm, git, ssh through ~/.ssh above)
+ * or find on PATH: read-only, so a repository command cannot plant code that a later run executes with its secrets.
+ * The package managers' own config stays readable (a registry and its token are what `npm ci` needs).
+ */
+const STARTUP_FILES = [
+  ".bashrc",
+  ".bash_profile",
+  ".bash_login",
+  ".profile",
+  ".zshrc",
+  ".zshenv",
+  ".zprofile",
+  ".gitconfig",
+  ".config/git",
+  ".npmrc",
+  ".yarnrc",
+  ".yarnrc.yml",
+  ".pypirc",
+  ".config/pip",
+  ".config/uv",
+  ".local/bin",
+  "bin",
+];
+
+/** This pipeline's checkout, and the files of it that run as the runner: read-only to repository commands. */
+const PIPELINE_ROOT = resolve(import.meta.dirname, "../..");
+const PIPELINE_FILES = [
+  "scripts",
+  "ci",
+  "node_modules",
+  ".tools",
+  ".github",
+  ".ci",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "dagger.json",
+];
+
+/** Whether `p` is `dir` or inside it. */
+function isInside(p: string, dir: string): boolean {
+  const r = relative(dir, p);
+  return p !== "" && !r.startsWith("..") && !isAbsolute(r);
 }
 
 function isPrivate(p: string): boolean {
@@ -145,7 +229,8 @@ export function repositoryArgv(
   const mode = sandboxMode(runner);
   if (mode === "off") return argv;
   probed ??= probeSandbox();
-  if (probed.ok) return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner));
+  if (probed.ok)
+    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd));
   if (mode === "require")
     throw new InputError(
       `PIPELINE_SANDBOX is require, but repository commands cannot be confined: ${probed.why}. Fix: install bubblewrap (sudo apt-get install bubblewrap; scripts/setup.sh does), or run on the Dagger path (dagger call …)`,

@@ -42,7 +42,13 @@ const tmp = process.env.TMPDIR || "/tmp";
 for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-")))
   for (const f of (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })())
     if (read(path.join(tmp, d, f)).includes(token)) found.push("keydir");
-const [envFile, keyFile, sock] = process.argv.slice(2);
+const [envFile, keyFile, sock, pipelineFile] = process.argv.slice(2);
+const home = process.env.HOME;
+if (read(path.join(home, ".ssh/id_ed25519")).includes(token)) found.push("home key");
+const plant = (p, what) => { try { fs.appendFileSync(p, "# planted\\n"); found.push(what); } catch {} };
+plant(path.join(home, ".bashrc"), "planted .bashrc");
+plant(path.join(home, ".local/bin/ssh"), "planted ~/.local/bin/ssh");
+plant(pipelineFile, "planted pipeline file");
 if (read(envFile).includes(token)) found.push(".env");
 if (read(keyFile).includes(token)) found.push("key file");
 fs.writeFileSync("written-by-lint.txt", "ok");
@@ -64,6 +70,9 @@ describe("a repository command on the host runner, looking for the runner's secr
   let keyDir: string;
   let agent: Server;
   let runnerEnv: NodeJS.ProcessEnv;
+  let home: string;
+  /** A file the unconfined script creates in this pipeline's own node_modules (removed after). */
+  const pipelineFile = join(ROOT, "node_modules", `.planted-by-test-${process.pid}`);
 
   /** `frontend-checks` on the repository, run as a user runs it from runnerDir (where its `.env` is). */
   const run = async (extra: NodeJS.ProcessEnv = {}) => {
@@ -98,31 +107,53 @@ describe("a repository command on the host runner, looking for the runner's secr
       join(dir, "frontend/package.json"),
       JSON.stringify({
         name: "probe",
-        scripts: { lint: `node look.js ${join(runnerDir, ".env")} ${keyFile} ${sock}` },
+        scripts: { lint: `node look.js ${join(runnerDir, ".env")} ${keyFile} ${sock} ${pipelineFile}` },
       }),
     );
     writeFileSync(
       join(dir, "pipeline.yaml"),
       "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n",
     );
+    // The user's home: a key in ~/.ssh, the shell's startup file, a folder on PATH.
+    home = join(runnerDir, "home");
+    mkdirSync(join(home, ".ssh"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, ".ssh/id_ed25519"), secret("homekey"), { mode: 0o600 });
+    writeFileSync(join(home, ".bashrc"), "# the user's\n");
+    mkdirSync(join(home, ".local/bin"), { recursive: true });
+    writeFileSync(join(home, ".local/bin/ssh"), "#!/bin/sh\n", { mode: 0o755 });
     runnerEnv = {
       ...process.env,
       STAGING_SSH_KEY: secret("env"),
       GITHUB_TOKEN: secret("token"),
       STAGING_SSH_KEY_FILE: keyFile,
       SSH_AUTH_SOCK: sock,
+      HOME: home,
       PIPELINE_SANDBOX: "",
     };
   }, 30_000);
   afterAll(() => {
     agent?.close();
-    for (const d of [dir, runnerDir, keyDir]) rmSync(d, { recursive: true, force: true });
+    for (const d of [dir, runnerDir, keyDir, pipelineFile]) rmSync(d, { recursive: true, force: true });
   });
 
   it("finds every one of them unconfined (PIPELINE_SANDBOX=off): the script can see what the sandbox hides", async () => {
     const r = await run({ PIPELINE_SANDBOX: "off" });
     expect(r.exitCode, r.out).toBe(0);
-    expect(r.look?.found).toEqual([".env", "agent", "environ", "key file", "keydir"]);
+    expect(r.look?.found).toEqual([
+      ".env",
+      "agent",
+      "environ",
+      "home key",
+      "key file",
+      "keydir",
+      "planted .bashrc",
+      "planted pipeline file",
+      "planted ~/.local/bin/ssh",
+    ]);
+    expect(readFileSync(join(home, ".bashrc"), "utf8")).toContain("# planted");
+    expect(existsSync(pipelineFile)).toBe(true);
+    rmSync(pipelineFile, { force: true });
+    writeFileSync(join(home, ".bashrc"), "# the user's\n");
   }, 120_000);
 
   it.runIf(available)(
@@ -131,6 +162,8 @@ describe("a repository command on the host runner, looking for the runner's secr
       const r = await run();
       expect(r.exitCode, r.out).toBe(0);
       expect(r.look?.found).toEqual([]);
+      expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("# the user's\n");
+      expect(existsSync(pipelineFile)).toBe(false);
       // Its own processes only: the namespace's init, npm, sh, node.
       expect(r.look!.pids).toBeLessThan(8);
       expect(readFileSync(join(dir, "frontend/written-by-lint.txt"), "utf8")).toBe("ok");
@@ -304,6 +337,27 @@ describe("what a confined command is kept from", () => {
     );
     expect(h.dirs.sort()).toEqual([join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b")]);
     expect(h.files.sort()).toEqual([join(cwd, ".env"), key].sort());
+  });
+
+  it("hides the credential stores in the user's home and makes its startup files and this pipeline's code read-only", () => {
+    const home = join(cwd, "home");
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    mkdirSync(join(home, ".config/gh"), { recursive: true });
+    writeFileSync(join(home, ".netrc"), "machine x password y\n");
+    writeFileSync(join(home, ".bashrc"), "");
+    writeFileSync(join(home, ".npmrc"), "registry=https://registry.npmjs.org/\n");
+    const h = hiddenPaths({ HOME: home }, tmp, cwd, home, join(cwd, "repo/frontend"));
+    expect(h.dirs).toEqual(expect.arrayContaining([join(home, ".ssh"), join(home, ".config/gh")]));
+    expect(h.files).toContain(join(home, ".netrc"));
+    expect(h.readOnly).toEqual(
+      expect.arrayContaining([join(home, ".bashrc"), join(home, ".npmrc"), join(ROOT, "scripts"), join(ROOT, "ci")]),
+    );
+    // The embedded example is a repository like any other: its folder stays writable, the pipeline's code does not.
+    const example = hiddenPaths({ HOME: home }, tmp, cwd, home, join(ROOT, "examples/app/frontend"));
+    expect(example.readOnly).toContain(join(ROOT, "node_modules"));
+    // Run on the pipeline's own checkout, its files are the repository's: none is made read-only.
+    const self = hiddenPaths({ HOME: home }, tmp, cwd, home, ROOT);
+    expect(self.readOnly).not.toContain(join(ROOT, "node_modules"));
   });
 
   it("builds one bubblewrap argv: its own PID namespace and /proc, the masks, the folder, then the command as given", () => {
