@@ -1,6 +1,6 @@
 import { InputError } from "../../ci/src/plan/errors";
 import { LAYOUT_SCRIPT, layoutProblem, parseLayout, parseServerInfo } from "../../ci/src/plan/deploy/serverInfo";
-import { sh, type DeployContext } from "./context";
+import { shStoppable, type DeployContext } from "./context";
 
 const SEPARATOR = "@@layout@@";
 
@@ -10,12 +10,12 @@ const SEPARATOR = "@@layout@@";
  * changed, instead of holding a lock it cannot use or failing at the switch after the upload and the migration.
  */
 export async function checkServer(ctx: DeployContext): Promise<void> {
-  const out = await sh(
+  // It only reads: a signal stops it at once (a host that never answers would hold it for ConnectTimeout).
+  const out = await shStoppable(
     ctx,
     "check server",
     `cat shared/server.json 2>/dev/null || true; printf '\\n%s\\n' ${SEPARATOR}; ${LAYOUT_SCRIPT}`,
     [],
-    undefined,
     "nothing was changed on the server",
   );
   const at = out.lastIndexOf(`\n${SEPARATOR}\n`);

@@ -76,16 +76,17 @@ export async function sh(
 }
 
 /**
- * sh for a step that only reads (a health probe, the access log): SIGINT/SIGTERM kill it at once and it throws
- * DeployInterrupted, so the failure path starts without waiting for it.
+ * sh for a step that only reads (the server check, a rollback's first read, a health probe, the access log):
+ * SIGINT/SIGTERM kill it at once and it throws DeployInterrupted, so the failure path starts without waiting for it.
  */
 export async function shStoppable(
   ctx: DeployContext,
   task: string,
   body: string,
   args: string[] = [],
+  hint?: string,
 ): Promise<string> {
-  return runSh(ctx, { task, body, args, signal: ctx.abort });
+  return runSh(ctx, { task, body, args, hint, signal: ctx.abort });
 }
 
 async function runSh(
@@ -181,6 +182,7 @@ export function parseReleaseState(out: string): ReleaseState {
   };
 }
 
-export async function readReleaseState(ctx: DeployContext): Promise<ReleaseState> {
-  return parseReleaseState(await sh(ctx, "read releases", READ_STATE));
+/** Read the release state; `stoppable` for a read before the lock, which a signal may cut at once. */
+export async function readReleaseState(ctx: DeployContext, stoppable = false): Promise<ReleaseState> {
+  return parseReleaseState(await (stoppable ? shStoppable : sh)(ctx, "read releases", READ_STATE));
 }

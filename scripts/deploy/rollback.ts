@@ -50,7 +50,7 @@ export function rollbackTarget(st: ReleaseState, to: string | undefined, name: T
  */
 export async function rollback(ctx: DeployContext, to?: string, name?: TargetName): Promise<string> {
   if (!ctx.server) await checkServer(ctx);
-  const target = rollbackTarget(await readReleaseState(ctx), to, name);
+  const target = rollbackTarget(await readReleaseState(ctx, true), to, name);
   ctx.plan = { ...ctx.plan, releaseId: target, commit: target.split("-").pop() ?? "" };
   await lock(ctx);
   try {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
@@ -115,4 +116,39 @@ print("ENDED", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
     expect(keyDirs(tmp)).toEqual([]);
     expect(t.currentId()).toBe(before);
   }, 120_000);
+
+  /**
+   * The server check only reads, so a signal stops it at once, as it stops the other reading steps. It waited for ssh
+   * to give up on a host that accepts and never answers (ConnectTimeout), then exited 1 "check server failed".
+   */
+  it("SIGTERM while the server check waits on a host that never answers: exit 143 at once, no key copy", async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((ok) => silent.listen(0, "127.0.0.1", ok));
+    const port = (silent.address() as AddressInfo).port;
+    const tmp = mkdtempSync(join(t.root, "tmp-"));
+    try {
+      const knownHosts = readFileSync(join(t.s.dir, "deploy.env"), "utf8").match(/STAGING_KNOWN_HOSTS="(.*)"/)![1];
+      const env = t.env({
+        TMPDIR: tmp,
+        STAGING_SSH_PORT: String(port),
+        STAGING_KNOWN_HOSTS: knownHosts.replace(/\]:\d+/, `]:${port}`),
+      });
+      const argv = cli(["rollback", "--source", t.repo.source]);
+      const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      while (!keyDirs(tmp).length && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 300));
+      const sent = Date.now();
+      child.kill("SIGTERM");
+      const code = await new Promise<number | null>((ok) => child.on("exit", (c) => ok(c)));
+      expect(code, out).toBe(143);
+      expect(Date.now() - sent, "seconds from the signal to the exit").toBeLessThan(2000);
+      expect(out).toContain("interrupted by SIGTERM");
+      expect(keyDirs(tmp)).toEqual([]);
+    } finally {
+      silent.close();
+    }
+  }, 60_000);
 });
