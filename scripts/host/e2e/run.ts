@@ -8,6 +8,7 @@ import { e2eStartFlow, type E2eRequest, type E2eStartPorts } from "../../../ci/s
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { formatE2eSummary } from "../../../ci/src/plan/e2e/summary";
 import { fetchProbe } from "../../../ci/src/io/probe";
+import { printable } from "../../../ci/src/plan/triggers/commits";
 import { checkBaselines, checkWorkFolder, frontendPlaywrightVersion, listSpecFiles, readTimings } from "./inputs";
 import { notify, webhookUrls } from "./notify";
 import { recordMode, writeRecord, type RecordMode } from "./record";
@@ -211,7 +212,9 @@ export function startPorts(f: E2eFlags, sourceDir: string, c: PipelineConfig, o:
 
 export async function resolveCommit(f: E2eFlags, sourceDir: string): Promise<string | undefined> {
   if (f.commit && !/^[0-9a-f]{40}$/.test(f.commit))
-    throw new E2eInputError(`--commit ${f.commit} is not a full 40-hex sha. Pass --commit $(git rev-parse HEAD)`);
+    throw new E2eInputError(
+      `--commit ${printable(f.commit)} is not a full 40-hex sha. Pass --commit $(git rev-parse HEAD)`,
+    );
   if (f.commit) return f.commit;
   const r = await gitPort(sourceDir)(["rev-parse", "HEAD"]);
   return r.code === 0 ? r.stdout.trim() : undefined;

@@ -14,6 +14,8 @@ import { copyExample } from "../../../support/example";
 import { filesHolding } from "../../../support/leaks";
 import { checkPromotion, parsePromotionRecord } from "../../../../ci/src/plan/deploy/promotion";
 import { startStagingServer, stopStagingServer } from "../../../../scripts/host/staging/server";
+import { resolveCommit, type E2eFlags } from "../../../../scripts/host/e2e/run";
+import { E2eInputError } from "../../../../ci/src/plan/e2e/stage";
 
 const SHA = "1111111111111111111111111111111111111111";
 const env = {
@@ -175,4 +177,12 @@ describe("e2e on the running example app", () => {
       await stopStagingServer(staging.dir);
     }
   }, 180_000);
+});
+
+describe("resolveCommit", () => {
+  it("writes a --commit that is no sha on one line, its newline and escapes as \\x", async () => {
+    const run = resolveCommit({ commit: "x\u001b[2J\n$(id)" } as E2eFlags, tmpdir());
+    await expect(run).rejects.toThrow(E2eInputError);
+    await expect(run).rejects.toThrow("--commit x\\x1b[2J\\x0a$(id) is not a full 40-hex sha");
+  });
 });
