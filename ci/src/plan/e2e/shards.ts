@@ -57,7 +57,13 @@ export function validateShardCount(shards: unknown, fileCount: number): { shards
  */
 export function assignShards(files: string[], n: number, timings: ReadonlyMap<string, number>): ShardAssignment {
   // Sorted, so the float sum (and every tie after it) is the same on each machine that plans one shard alone.
-  const known = files.filter((f) => timings.has(f)).sort();
+  // A time no run could have measured (NaN, Infinity, below 0: a hand-edited report) counts as unknown: it would pile
+  // every file on one shard and leave others with none, and a balanced shard with no file runs the whole suite.
+  const timed = (f: string) => {
+    const t = timings.get(f);
+    return t !== undefined && Number.isFinite(t) && t >= 0;
+  };
+  const known = files.filter(timed).sort();
   if (known.length === 0) {
     const why = timings.size === 0 ? "no previous report" : "the previous report times none of the current spec files";
     return {
@@ -67,7 +73,7 @@ export function assignShards(files: string[], n: number, timings: ReadonlyMap<st
     };
   }
   const mean = known.reduce((s, f) => s + (timings.get(f) ?? 0), 0) / known.length;
-  const weight = (f: string) => timings.get(f) ?? mean;
+  const weight = (f: string) => (timed(f) ? (timings.get(f) as number) : mean);
   // Code-unit order, not localeCompare: a tie must break the same way under every machine's locale.
   const order = [...files].sort((a, b) => weight(b) - weight(a) || (a < b ? -1 : a > b ? 1 : 0));
   const shards: Shard[] = range(n).map((i) => ({ index: i + 1, files: [], seconds: 0 }));

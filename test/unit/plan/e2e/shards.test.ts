@@ -105,3 +105,22 @@ describe("balanceRatio", () => {
     expect(balanceRatio([])).toBe(1);
   });
 });
+
+describe("assignShards with timings no run could have measured (a hand-edited --timings report)", () => {
+  it.each([
+    ["NaN (durations of 1e309 and -1e309 summed)", NaN],
+    ["Infinity", Infinity],
+    ["a negative time", -5],
+  ])("gives every shard a file when a weight is %s, so no shard runs the whole suite", (_, bad) => {
+    const timings = new Map([
+      ["a.spec.ts", bad],
+      ["b.spec.ts", bad],
+      ["c.spec.ts", 1],
+      ["d.spec.ts", 2],
+    ]);
+    const a = assignShards(["a.spec.ts", "b.spec.ts", "c.spec.ts", "d.spec.ts"], 3, timings);
+    expect(a.shards.map((s) => s.files.length).every((n) => n > 0)).toBe(true);
+    expect(a.shards.flatMap((s) => s.files).sort()).toEqual(["a.spec.ts", "b.spec.ts", "c.spec.ts", "d.spec.ts"]);
+    expect(a.shards.every((s) => Number.isFinite(s.seconds) && s.seconds >= 0)).toBe(true);
+  });
+});
