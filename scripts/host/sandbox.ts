@@ -16,7 +16,7 @@
  *   PIPELINE_SANDBOX=off                 never confine
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
@@ -104,6 +104,10 @@ export function hiddenPaths(
       ? []
       : PIPELINE_FILES.map((n) => join(PIPELINE_ROOT, n));
   const readOnly = [...inHome(STARTUP_FILES), ...own].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
+  // The runner reads its settings from this `.env` (and the bundled staging server's, under .pipeline, read-only
+  // above): hidden even when there is none yet, so a command cannot write one a later deploy would read. bubblewrap
+  // leaves an empty file there (git ignores .env), which reads as no settings.
+  if (own.length > 0) files.add(join(PIPELINE_ROOT, ".env"));
   return { dirs, files: [...files], readOnly };
 }
 
@@ -159,6 +163,8 @@ const PIPELINE_FILES = [
   "package-lock.json",
   "tsconfig.json",
   "dagger.json",
+  // The runner's state: the bundled staging server's deploy.env, pinned known_hosts, reports, E2E records.
+  ".pipeline",
 ];
 
 /** Whether `p` is `dir` or inside it. */
@@ -229,8 +235,11 @@ export function repositoryArgv(
   const mode = sandboxMode(runner);
   if (mode === "off") return argv;
   probed ??= probeSandbox();
-  if (probed.ok)
+  if (probed.ok) {
+    // Made first, so that it is read-only to the command rather than absent and free to create.
+    mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
     return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd));
+  }
   if (mode === "require")
     throw new InputError(
       `PIPELINE_SANDBOX is require, but repository commands cannot be confined: ${probed.why}. Fix: install bubblewrap (sudo apt-get install bubblewrap; scripts/setup.sh does), or run on the Dagger path (dagger call …)`,

@@ -336,7 +336,8 @@ describe("what a confined command is kept from", () => {
       cwd,
     );
     expect(h.dirs.sort()).toEqual([join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b")]);
-    expect(h.files.sort()).toEqual([join(cwd, ".env"), key].sort());
+    // This pipeline's own .env is hidden too, there or not: a command must not write one for a later run.
+    expect(h.files.sort()).toEqual([join(cwd, ".env"), key, join(ROOT, ".env")].sort());
   });
 
   it("hides the credential stores in the user's home and makes its startup files and this pipeline's code read-only", () => {
@@ -352,6 +353,7 @@ describe("what a confined command is kept from", () => {
     expect(h.readOnly).toEqual(
       expect.arrayContaining([join(home, ".bashrc"), join(home, ".npmrc"), join(ROOT, "scripts"), join(ROOT, "ci")]),
     );
+    expect(h.readOnly).toContain(join(ROOT, ".pipeline"));
     // The embedded example is a repository like any other: its folder stays writable, the pipeline's code does not.
     const example = hiddenPaths({ HOME: home }, tmp, cwd, home, join(ROOT, "examples/app/frontend"));
     expect(example.readOnly).toContain(join(ROOT, "node_modules"));
