@@ -30,15 +30,19 @@ import { runPipeline } from "../../support/cli";
 const TOKEN = `c4n4ry${process.pid}x${Date.now()}`;
 const secret = (what: string) => `${TOKEN}-${what} "quoted" $HOME \`id\` with spaces\nand a second line`;
 
-/** The script: prints one `LOOK>` line of JSON naming each place where it found TOKEN, and a marker file it wrote. */
-const LOOK = `
-const fs = require("fs"), net = require("net"), path = require("path");
+/** How both hostile scripts start: every process's environ searched for TOKEN; `found` collects what they find. */
+const LOOK_START = `
+const fs = require("fs"), net = require("net"), path = require("path"), { spawnSync } = require("child_process");
 const token = ${JSON.stringify(TOKEN)};
 const found = [];
 const read = (p) => { try { return fs.readFileSync(p, "latin1"); } catch { return ""; } };
 for (const pid of fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)))
   if (read("/proc/" + pid + "/environ").includes(token)) found.push("environ");
 const tmp = process.env.TMPDIR || "/tmp";
+`;
+
+/** The script: prints one `LOOK>` line of JSON naming each place where it found TOKEN, and a marker file it wrote. */
+const LOOK = `${LOOK_START}
 for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-")))
   for (const f of (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })())
     if (read(path.join(tmp, d, f)).includes(token)) found.push("keydir");
@@ -217,14 +221,7 @@ describe("a repository command on the host runner, looking for the runner's secr
  * /proc/<pid>/environ, every key dir's files, and tries to run `id` on staging through each control socket; it writes
  * what it found to a file outside the repository, then fails, so the deploy stops before the lock.
  */
-const BUILD_LOOK = `
-const fs = require("fs"), path = require("path"), { spawnSync } = require("child_process");
-const token = ${JSON.stringify(TOKEN)};
-const found = [];
-const read = (p) => { try { return fs.readFileSync(p, "latin1"); } catch { return ""; } };
-for (const pid of fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)))
-  if (read("/proc/" + pid + "/environ").includes(token)) found.push("environ");
-const tmp = process.env.TMPDIR || "/tmp";
+const BUILD_LOOK = `${LOOK_START}
 for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-"))) {
   const files = (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })();
   if (files.some((f) => read(path.join(tmp, d, f)).includes("PRIVATE KEY"))) found.push("key copy");
