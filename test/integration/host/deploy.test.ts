@@ -130,8 +130,13 @@ describe("deploy-staging / rollback on a real loopback staging server", () => {
     const bad = join(root, "never-healthy");
     cpSync(artifact, bad, { recursive: true });
     writeFileSync(join(bad, "backend/app/main.py"), 'raise SystemExit("injected: this release never starts")\n');
-    writeFileSync(join(bad, "REVISION"), "bad\n");
-    const r = await runPipeline(["deploy-staging", "--artifact", bad, "--commit", SHA, "--source", app.dir], env());
+    // Its own commit, as its REVISION says (a deploy refuses an artifact built from another commit than --commit).
+    const badCommit = "badbadbadbadbadbadbadbadbadbadbadbadbadb";
+    writeFileSync(join(bad, "REVISION"), `${badCommit}\n`);
+    const r = await runPipeline(
+      ["deploy-staging", "--artifact", bad, "--commit", badCommit, "--source", app.dir],
+      env(),
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/rolled back automatically: current is .* again and healthy; .* is marked BAD/);
     expect(current()).toBe(good);
