@@ -7,18 +7,21 @@
  * socket) are an empty tmpfs; the runner's `.env` and the files and sockets its other variables name (`*_FILE`,
  * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the
  * credential stores in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the
- * sandbox later run or read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin)
- * is read-only, so a command cannot plant code for a later run that holds the secrets. The rest of the file system is
- * the user's own, as it is to any program the user runs: this is not a container (the Dagger path is).
+ * sandbox later run or read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
+ * every folder on the runner's PATH, the repository's git dir with its config and hooks) is read-only, and tsx's
+ * transform cache is the sandbox's own, so a command cannot plant code for a later run that holds the secrets. The
+ * rest of the file system is the user's own, as it is to any program the user runs: this is not a container (the
+ * Dagger path is).
  *
  *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
  *   PIPELINE_SANDBOX=off                 never confine
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { gitDirsOf } from "./git";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
@@ -103,7 +106,15 @@ export function hiddenPaths(
     commandDir && isInside(commandDir, PIPELINE_ROOT) && !isInside(commandDir, join(PIPELINE_ROOT, "examples"))
       ? []
       : PIPELINE_FILES.map((n) => join(PIPELINE_ROOT, n));
-  const readOnly = [...inHome(STARTUP_FILES), ...own].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
+  const onPath = pathDirs(runner.PATH, commandDir);
+  const readOnly = [...inHome(STARTUP_FILES), ...own, ...onPath.present, ...gitDirsOf(commandDir)].filter(
+    (p) => existsSync(p) && !isInside(commandDir ?? "", p),
+  );
+  // What the runner runs later that a command could create instead: a PATH folder not there yet (a throwaway tmpfs
+  // in the sandbox; bubblewrap leaves it empty outside), and tsx's transform cache, which the runner's next
+  // `tsx scripts/pipeline.ts` loads by name (its own, empty, in the sandbox).
+  dirs.push(...onPath.absent.filter((d) => !readOnly.some((r) => isInside(d, r))));
+  dirs.push(join(tmp, `tsx-${process.getuid?.() ?? 0}`), join(tmp, "tsx"));
   // The runner reads its settings from this `.env` (and the bundled staging server's, under .pipeline, read-only
   // above): hidden even when there is none yet, so a command cannot write one a later deploy would read. bubblewrap
   // leaves an empty file there (git ignores .env), which reads as no settings.
@@ -166,6 +177,37 @@ const PIPELINE_FILES = [
   // The runner's state: the bundled staging server's deploy.env, pinned known_hosts, reports, E2E records.
   ".pipeline",
 ];
+
+/**
+ * The folders on the runner's PATH (absolute, outside the command's folder, through their links): those there, to
+ * bind read-only, and those not there yet that the user could create (their nearest folder there is writable).
+ */
+function pathDirs(path: string | undefined, commandDir?: string): { present: string[]; absent: string[] } {
+  const present = new Set<string>();
+  const absent = new Set<string>();
+  for (const d of (path ?? "").split(delimiter)) {
+    if (!isAbsolute(d) || (commandDir && isInside(d, commandDir))) continue;
+    const real = realOf(d);
+    if (real) {
+      if (kindOf(real) === "dir") present.add(real);
+    } else if (writableAncestor(d)) absent.add(resolve(d));
+  }
+  return { present: [...present], absent: [...absent] };
+}
+
+function writableAncestor(p: string): boolean {
+  for (let d = dirname(resolve(p)); ; d = dirname(d)) {
+    if (existsSync(d)) {
+      try {
+        accessSync(d, constants.W_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    if (d === dirname(d)) return false;
+  }
+}
 
 /** Whether `p` is `dir` or inside it. */
 function isInside(p: string, dir: string): boolean {

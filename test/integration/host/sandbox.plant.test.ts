@@ -1,0 +1,89 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeSandbox, repositoryArgv } from "../../../scripts/host/sandbox";
+
+/**
+ * A hostile pull request's lint script cannot read the runner's secrets in the sandbox, so it plants code for later:
+ * somewhere a program the runner starts outside the sandbox, with the secrets in its environment, will run it. The
+ * 2026-12-06 seventh hostile run found three such places the sandbox left writable: the repository's own .git (the
+ * runner's git then runs `core.fsmonitor`, `remote.*.uploadpack`, `core.sshCommand` or a hook it names), the folders
+ * on the runner's PATH (a planted `ssh` or `git` runs in the next deploy), and tsx's transform cache in the temp dir
+ * (the runner's next `tsx scripts/pipeline.ts` loads a planted transform of its own code).
+ */
+const CANARY = `planted "quoted" $HOME \`id\` with spaces\nand a second line`;
+
+/** Runs `script` (node) confined as a repository command in `cwd`; returns what it printed. */
+function confined(script: string, cwd: string, runner: NodeJS.ProcessEnv): string {
+  const argv = repositoryArgv(["node", "-e", script], cwd, { ...runner, PIPELINE_SANDBOX: "require" });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, env: runner, encoding: "utf8", timeout: 30_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** A script that tries to append CANARY to each path in `paths`, creating folders on the way. */
+const plant = (paths: string[]) => `
+const fs = require("fs"), path = require("path");
+for (const p of ${JSON.stringify(paths)}) {
+  try { fs.mkdirSync(path.dirname(p), { recursive: true }); fs.appendFileSync(p, ${JSON.stringify(CANARY)}); console.log("planted " + p); }
+  catch (e) { console.log("refused " + p + " " + e.code); }
+}`;
+
+describe.runIf(probeSandbox().ok)("a confined repository command, planting code the runner later runs", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "sandbox-plant-"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("cannot change its repository's git config or hooks, in a clone or in a worktree of one", () => {
+    const repo = join(root, "repo");
+    mkdirSync(join(repo, "frontend"), { recursive: true });
+    const git = (cwd: string, ...args: string[]) => spawnSync("git", args, { cwd, encoding: "utf8" });
+    git(repo, "init", "-q");
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "c");
+    const wt = join(root, "wt");
+    git(repo, "worktree", "add", "-q", wt);
+    mkdirSync(join(wt, "frontend"));
+    const config = readFileSync(join(repo, ".git/config"), "utf8");
+    const targets = (dir: string) => [join(dir, ".git/config"), join(dir, ".git/hooks/pre-commit")];
+    const out = confined(plant(targets(repo)), join(repo, "frontend"), process.env);
+    const wtDir = join(repo, ".git/worktrees/wt");
+    const wtOut = confined(
+      plant([join(repo, ".git/config"), join(wtDir, "config.worktree")]),
+      join(wt, "frontend"),
+      process.env,
+    );
+    expect(out + wtOut).not.toContain("planted");
+    expect(readFileSync(join(repo, ".git/config"), "utf8")).toBe(config);
+    expect(existsSync(join(repo, ".git/hooks/pre-commit"))).toBe(false);
+    expect(existsSync(join(wtDir, "config.worktree"))).toBe(false);
+  });
+
+  it("cannot plant a program in a folder on the runner's PATH, there or not yet", () => {
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    const later = join(root, "later/bin");
+    const runner = { ...process.env, PATH: `${bin}:${later}:${process.env.PATH}` };
+    const repo = join(root, "repo-path");
+    mkdirSync(repo);
+    const out = confined(plant([join(bin, "ssh"), join(later, "git")]), repo, runner);
+    expect(out).toContain(`refused ${join(bin, "ssh")} EROFS`);
+    // One not there yet may be written in the sandbox, to a tmpfs that goes with it.
+    expect(existsSync(join(bin, "ssh"))).toBe(false);
+    expect(existsSync(join(later, "git"))).toBe(false);
+  });
+
+  it("cannot plant a transform in tsx's cache, which the runner's next tsx would load", () => {
+    const cache = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
+    const probe = join(cache, `0-planted-by-test-${process.pid}`);
+    try {
+      confined(plant([probe]), root, process.env);
+      expect(existsSync(probe)).toBe(false);
+    } finally {
+      rmSync(probe, { force: true });
+    }
+  });
+});
