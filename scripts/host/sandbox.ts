@@ -106,6 +106,13 @@ export function hiddenPaths(
     commandDir && isInside(commandDir, PIPELINE_ROOT) && !isInside(commandDir, join(PIPELINE_ROOT, "examples"))
       ? []
       : PIPELINE_FILES.map((n) => join(PIPELINE_ROOT, n));
+  // A startup file or folder the user has not got is masked too, so a command cannot create one (an empty file or
+  // folder is left outside, which reads as none); but not the login shell's .bash_profile and .bash_login, whose
+  // mere presence would stop bash reading ~/.profile.
+  for (const p of inHome(STARTUP_FILES).filter((p) => !existsSync(p) && !LOGIN_ONLY.has(relative(home!, p))))
+    if (!writableAncestor(p)) continue;
+    else if (STARTUP_DIRS.has(relative(home!, p))) dirs.push(p);
+    else files.add(p);
   const onPath = pathDirs(runner.PATH, commandDir);
   const readOnly = [...inHome(STARTUP_FILES), ...own, ...onPath.present, ...gitDirsOf(commandDir)].filter(
     (p) => existsSync(p) && !isInside(commandDir ?? "", p),
@@ -119,7 +126,7 @@ export function hiddenPaths(
   // above): hidden even when there is none yet, so a command cannot write one a later deploy would read. bubblewrap
   // leaves an empty file there (git ignores .env), which reads as no settings.
   if (own.length > 0) files.add(join(PIPELINE_ROOT, ".env"));
-  return { dirs, files: [...files], readOnly };
+  return { dirs: [...new Set(dirs)], files: [...files], readOnly };
 }
 
 /** Where the user keeps credentials a repository command has no use for: hidden (tmpfs, /dev/null) when present. */
@@ -160,6 +167,10 @@ const STARTUP_FILES = [
   ".local/bin",
   "bin",
 ];
+
+/** Of STARTUP_FILES, the folders (masked with a tmpfs where the user has none), and those left alone where absent. */
+const STARTUP_DIRS = new Set([".config/git", ".config/pip", ".config/uv", ".local/bin", "bin"]);
+const LOGIN_ONLY = new Set([".bash_profile", ".bash_login"]);
 
 /** This pipeline's checkout, and the files of it that run as the runner: read-only to repository commands. */
 const PIPELINE_ROOT = resolve(import.meta.dirname, "../..");

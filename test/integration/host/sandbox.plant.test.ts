@@ -11,7 +11,8 @@ import { probeSandbox, repositoryArgv } from "../../../scripts/host/sandbox";
  * 2026-12-06 seventh hostile run found three such places the sandbox left writable: the repository's own .git (the
  * runner's git then runs `core.fsmonitor`, `remote.*.uploadpack`, `core.sshCommand` or a hook it names), the folders
  * on the runner's PATH (a planted `ssh` or `git` runs in the next deploy), and tsx's transform cache in the temp dir
- * (the runner's next `tsx scripts/pipeline.ts` loads a planted transform of its own code).
+ * (the runner's next `tsx scripts/pipeline.ts` loads a planted transform of its own code), and a startup file the user
+ * has not got (~/.gitconfig, ~/.npmrc), which a command could create.
  */
 const CANARY = `planted "quoted" $HOME \`id\` with spaces\nand a second line`;
 
@@ -85,5 +86,18 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     } finally {
       rmSync(probe, { force: true });
     }
+  });
+
+  it("cannot create a startup file or folder the user has not got, which the runner's git, npm or shell would read", () => {
+    const home = join(root, "bare-home");
+    mkdirSync(home);
+    const repo = join(root, "repo-home");
+    mkdirSync(repo);
+    const files = [".gitconfig", ".npmrc", ".config/git/config", ".local/bin/git", "bin/ssh", ".zshenv"];
+    confined(plant(files.map((f) => join(home, f))), repo, { ...process.env, HOME: home });
+    // bubblewrap may leave an empty file or folder where it masked one; nothing planted is there.
+    const left = files.filter((f) => existsSync(join(home, f)) && readFileSync(join(home, f), "utf8") !== "");
+    expect(left).toEqual([]);
+    expect(existsSync(join(home, ".bash_profile"))).toBe(false);
   });
 });
