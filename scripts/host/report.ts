@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatJunit, formatMarkdown, type StageMetrics } from "../../ci/src/plan/report/metrics";
 import type { JobResult } from "../../ci/src/plan/report/summary";
@@ -11,10 +12,30 @@ export function reportStage(
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   const out = join(dir, m.stage);
-  mkdirSync(out, { recursive: true });
+  ownDir(out);
   const markdown = formatMarkdown(m, results);
-  writeFileSync(join(out, "summary.md"), markdown);
-  writeFileSync(join(out, "junit.xml"), formatJunit(m, results));
+  replaceFile(join(out, "summary.md"), markdown);
+  replaceFile(join(out, "junit.xml"), formatJunit(m, results));
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
   return `reports: ${join(out, "summary.md")}, ${join(out, "junit.xml")}`;
+}
+
+/**
+ * The report dir may be in the repository, where a repository command can leave links: the stage's folder is made a
+ * folder of the runner's own (a link there is removed), and each file is written anew and renamed over its path, so
+ * the runner never writes through a link into a file of the user's.
+ */
+function ownDir(dir: string): void {
+  try {
+    if (lstatSync(dir).isSymbolicLink()) rmSync(dir);
+  } catch {
+    // Not there yet.
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+function replaceFile(path: string, text: string): void {
+  const fresh = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(fresh, text, { flag: "wx" });
+  renameSync(fresh, path);
 }
