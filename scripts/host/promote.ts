@@ -20,6 +20,7 @@ import {
 } from "../../ci/src/plan/deploy/artifact";
 import type { PromotionRecord } from "../../ci/src/plan/deploy/promotion";
 import { StageFailure } from "../../ci/src/plan/errors";
+import { sshRemote } from "../deploy/remote";
 import { manifestDigest, treeManifest } from "./artifact";
 import type { TargetSettings } from "./target";
 
@@ -75,7 +76,7 @@ async function fetchRelease(i: PromoteInputs, p: PromotedArtifact): Promise<stri
         `deploy-production refused: staging no longer holds release ${p.release} (retention removed it, or it was rolled back and cleaned up). Fix: deploy-staging --commit ${i.record.commit} and re-run E2E, or pass --force-reason "..."`,
       );
     throw new StageFailure(
-      `fetching release ${p.release} from staging failed (rsync exit ${r.exitCode}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}. Check the connection: ssh -p ${s.target.port} ${s.target.user}@${s.target.host} true`,
+      `fetching release ${p.release} from staging failed (rsync exit ${r.exitCode}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}. Check the connection: ${sshRemote({ ...s.target, keyFile: s.keyFile, knownHostsFile, typed: s.typed }).typed("true")}`,
     );
   } finally {
     s.dispose();

@@ -5,6 +5,7 @@
 import { $ } from "zx";
 import { commitUnderTest, parseStagingRelease, stagingReleaseArgv } from "../../ci/src/plan/e2e/stagingCommit";
 import { StageFailure } from "../../ci/src/plan/errors";
+import { sshRemote } from "../deploy/remote";
 import { deployEnv, resolveTarget } from "./target";
 
 /** Read staging's current release over the pinned ssh and print its commit; exit 2 when staging has none. */
@@ -16,7 +17,7 @@ export async function stagingCommitCommand(env: NodeJS.ProcessEnv = process.env)
     const r = await $({ quiet: true, nothrow: true })`${cmd} ${args}`;
     if (r.exitCode !== 0)
       throw new StageFailure(
-        `reading staging's current release at ${where} over ssh failed (exit ${r.exitCode}): ${r.stderr.trim()}. Check the connection: ssh -p ${t.target.port} ${t.target.user}@${t.target.host} true`,
+        `reading staging's current release at ${where} over ssh failed (exit ${r.exitCode}): ${r.stderr.trim()}. Check the connection: ${sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed }).typed("true")}`,
       );
     console.log(commitUnderTest(undefined, parseStagingRelease(r.stdout), where));
     return 0;
