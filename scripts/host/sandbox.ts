@@ -94,6 +94,12 @@ export function hiddenPaths(
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
     .map(([, v]) => v!);
   const files = new Set<string>(stores.filter((p) => kindOf(p) === "file"));
+  // In a GitHub Actions step, the files the runner reads after the step to set later steps' environment and PATH
+  // (a NODE_OPTIONS there would run code in the next step's deploy): masked whatever their mode.
+  for (const n of FILE_COMMANDS) {
+    const real = runner[n] && isAbsolute(runner[n]) ? realOf(runner[n]) : undefined;
+    if (real && kindOf(real) === "file") files.add(real);
+  }
   const dotenv = realOf(join(cwd, ".env"));
   if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
@@ -167,6 +173,9 @@ const STARTUP_FILES = [
   ".local/bin",
   "bin",
 ];
+
+/** GitHub Actions' file commands: the variables naming them. */
+const FILE_COMMANDS = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"];
 
 /** Of STARTUP_FILES, the folders (masked with a tmpfs where the user has none), and those left alone where absent. */
 const STARTUP_DIRS = new Set([".config/git", ".config/pip", ".config/uv", ".local/bin", "bin"]);

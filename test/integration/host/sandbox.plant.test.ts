@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +99,27 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     const left = files.filter((f) => existsSync(join(home, f)) && readFileSync(join(home, f), "utf8") !== "");
     expect(left).toEqual([]);
     expect(existsSync(join(home, ".bash_profile"))).toBe(false);
+  });
+});
+
+describe.runIf(probeSandbox().ok)("a confined repository command in a GitHub Actions step", () => {
+  it("cannot write the step's file commands ($GITHUB_ENV, $GITHUB_PATH …), which set later steps' environment", () => {
+    const root = mkdtempSync(join(tmpdir(), "file-commands-"));
+    try {
+      const names = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"];
+      const runner: NodeJS.ProcessEnv = { ...process.env };
+      for (const n of names) {
+        runner[n] = join(root, `_runner_file_commands/${n.toLowerCase()}_0c5e`);
+        mkdirSync(join(root, "_runner_file_commands"), { recursive: true });
+        writeFileSync(runner[n]!, "");
+      }
+      const repo = join(root, "repo");
+      mkdirSync(repo);
+      // NODE_OPTIONS in the next step's environment would run the planted file in `deploy-staging`.
+      confined(plant(names.map((n) => runner[n]!)), repo, runner);
+      for (const n of names) expect(readFileSync(runner[n]!, "utf8"), n).toBe("");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
