@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { closedSsh } from "../../support/closedSsh";
 import { promoteArtifact } from "../../../scripts/host/promote";
 import type { TargetSettings } from "../../../scripts/host/target";
 
@@ -17,17 +16,7 @@ describe("promoteArtifact, when staging does not answer", () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("names the key and known_hosts that outlive the run in its connection check", async () => {
-    const key = join(root, "id key");
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
-    const port = await new Promise<number>((ok) => {
-      const srv = createServer().listen(0, "127.0.0.1", () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => ok(p));
-      });
-    });
-    const knownHosts = join(root, "known hosts");
-    const pub = readFileSync(`${key}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
-    writeFileSync(knownHosts, `[127.0.0.1]:${port} ${pub}\n`);
+    const { key, knownHosts, port } = await closedSsh(root);
     // The run's copies (gone once it ends) are what it connects with; `typed` names the files that stay.
     const copies = { keyFile: join(root, "key-copy"), knownHostsFile: join(root, "known_hosts-copy") };
     copyFileSync(key, copies.keyFile);

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { closedSsh } from "../../support/closedSsh";
 import { runPipeline } from "../../support/cli";
 
 /**
@@ -16,20 +15,7 @@ describe("staging-commit, when staging does not answer", () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("prints a connection check that names the key and known_hosts files, which outlive the run", async () => {
-    const key = join(root, "id key");
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
-    // A port nothing listens on: taken, then given back.
-    const port = await new Promise<number>((ok) => {
-      const srv = createServer().listen(0, "127.0.0.1", () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => ok(p));
-      });
-    });
-    const knownHosts = join(root, "known hosts");
-    writeFileSync(
-      knownHosts,
-      `[127.0.0.1]:${port} ${readFileSync(`${key}.pub`, "utf8").split(" ").slice(0, 2).join(" ")}\n`,
-    );
+    const { key, knownHosts, port } = await closedSsh(root);
     const r = await runPipeline(["staging-commit"], {
       ...process.env,
       STAGING_SSH_HOST: "127.0.0.1",
