@@ -71,7 +71,9 @@ async function fetchRelease(i: PromoteInputs, p: PromotedArtifact): Promise<stri
     i.log(`artifact: fetching ${p.release} from staging (${s.target.user}@${s.target.host}:${s.target.basePath})`);
     const r = await $({ quiet: true, nothrow: true, signal: i.signal })`${argv}`;
     if (r.exitCode === 0) return dest;
-    if (/No such file or directory/.test(r.stderr))
+    // rsync's own line names the release's path; ssh's "Identity file … not accessible: No such file or directory"
+    // (a key copy gone) is a connection problem, said below.
+    if (r.stderr.split("\n").some((l) => l.includes(p.release) && /No such file or directory/.test(l)))
       throw new ArtifactMismatchError(
         `deploy-production refused: staging no longer holds release ${p.release} (retention removed it, or it was rolled back and cleaned up). Fix: deploy-staging --commit ${i.record.commit} and re-run E2E, or pass --force-reason "..."`,
       );

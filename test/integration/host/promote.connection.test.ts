@@ -48,5 +48,12 @@ describe("promoteArtifact, when staging does not answer", () => {
     expect(typed).toContain(`-i '${key}'`);
     expect(typed).toContain(`'UserKnownHostsFile=${knownHosts}'`);
     expect(existsSync(key)).toBe(true);
+
+    // The key copy gone (ssh: "Identity file … not accessible: No such file or directory") is a connection problem,
+    // not staging having lost the release.
+    rmSync(copies.keyFile);
+    const gone = await promoteArtifact({ record, staging, out: join(root, "out2"), log: () => {} }).catch((e) => e);
+    expect(String(gone?.message)).not.toMatch(/no longer holds release/);
+    expect(String(gone?.message)).toMatch(/Check the connection: ssh /);
   }, 60_000);
 });
