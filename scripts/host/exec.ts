@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
-import { $ } from "zx";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { $, which } from "zx";
 import type { Step } from "../../ci/src/plan/job";
 import { repositoryArgv } from "./sandbox";
 
@@ -86,22 +86,9 @@ export async function runRepositoryProcess(
   return runProcess(repositoryArgv(argv, cwd), cwd, env, on, argv);
 }
 
-/** Whether `cmd` names an executable file: a path (from cwd) when it holds a slash, else on PATH. */
+/** Whether `cmd` names an executable file: a path (from cwd) when it holds a slash, else on PATH (zx's `which`). */
 function isRunnable(cmd: string, cwd: string, path: string): boolean {
-  const candidates = cmd.includes("/")
-    ? [resolve(cwd, cmd)]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((d) => join(d, cmd));
-  return candidates.some((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return statSync(c).isFile();
-    } catch {
-      return false;
-    }
-  });
+  return cmd !== "" && which.sync(cmd.includes("/") ? resolve(cwd, cmd) : cmd, { path, nothrow: true }) !== null;
 }
 
 /** Run a step (repository code) as a confined host process (argv, no shell), streaming its output. */

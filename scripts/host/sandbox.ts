@@ -22,6 +22,7 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { gitDirsOf } from "./git";
+import { KEY_DIR_PREFIX } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
@@ -86,7 +87,7 @@ export function hiddenPaths(
 ): Hidden {
   const dirs: string[] = [];
   for (const name of safeReaddir(tmp))
-    if (name.startsWith("deploy-ssh-") && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));
+    if (name.startsWith(KEY_DIR_PREFIX) && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));
   const inHome = (names: readonly string[]) => (home && isAbsolute(home) ? names.map((n) => join(home, n)) : []);
   const stores = inHome(CREDENTIAL_STORES).filter((p) => kindOf(p) !== undefined);
   for (const p of stores) if (kindOf(p) === "dir") dirs.push(p);

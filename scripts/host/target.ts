@@ -22,6 +22,7 @@ import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
 import { appSecretsProblem, isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
+import { KEY_DIR_PREFIX } from "../../ci/src/plan/deploy/ssh";
 import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
@@ -158,6 +159,9 @@ export function targetFromFiles(
   return writeTarget(s, { keyFile: files.sshKey, knownHostsFile: files.knownHosts });
 }
 
+/** A key dir's name, with the pid of the run that made it. */
+const KEY_DIR_NAME = new RegExp(`^${KEY_DIR_PREFIX}(\\d+)-`);
+
 /**
  * Remove the key copies of runs that died without cleaning up (a SIGKILL, the power): each run names its temp dir
  * after its pid, so a dir whose process is gone is a leftover. A pid alive (or of another user) is left alone, and so
@@ -168,7 +172,7 @@ export function sweepKeyCopies(dir = tmpdir()): string[] {
   const removed: string[] = [];
   const me = process.getuid?.() ?? 0;
   for (const name of readdirSync(dir)) {
-    const pid = Number(/^deploy-ssh-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(KEY_DIR_NAME.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
     if (!st?.isDirectory() || st.uid !== me) continue;
@@ -234,7 +238,7 @@ function writeTarget(
 ): TargetSettings {
   const parent = keyCopyParent();
   sweepKeyCopies(parent);
-  const dir = mkdtempSync(join(parent, `deploy-ssh-${process.pid}-`));
+  const dir = mkdtempSync(join(parent, `${KEY_DIR_PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
   // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
   const remove = () => rmSync(dir, { recursive: true, force: true });

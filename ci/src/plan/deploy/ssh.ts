@@ -3,6 +3,9 @@
  * (StrictHostKeyChecking=yes, never ssh-keyscan), key only, no agent, no passwords, no ssh_config. Pure.
  */
 
+/** How a run's temp dir for its key copy, known_hosts and control socket is named: `<prefix><pid>-<random>`. */
+export const KEY_DIR_PREFIX = "deploy-ssh-";
+
 export interface PinnedSsh {
   keyFile: string;
   knownHostsFile: string;
