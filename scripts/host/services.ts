@@ -1,5 +1,5 @@
 import { StageFailure } from "../../ci/src/plan/errors";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -95,14 +95,48 @@ export async function startService(
   return { alias: svc.alias, bin: cmd.bin, port, stop };
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
+/** The kernel's ephemeral port range: connect() takes the local port of every outgoing connection from it. */
+export function ephemeralPorts(): { low: number; high: number } {
+  const text = existsSync(PORT_RANGE) ? readFileSync(PORT_RANGE, "utf8") : "";
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  return low > 0 && high >= low ? { low, high } : { low: 32768, high: 60999 };
+}
+
+const PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
+/** The lowest port freePort hands out: above the well-known and registered ports most hosts already use. */
+const FREE_PORT_FLOOR = 16384;
+
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago, for a process that binds it later. It is below the ephemeral
+ * range, as a server's configured ports are: a port from listen(0) is inside it, so any outgoing connection made
+ * meanwhile can hold it as its local end, and the later bind fails with EADDRINUSE (a staging slot's app that never
+ * answers).
+ */
+export async function freePort(): Promise<number> {
+  const { low } = ephemeralPorts();
+  const span = low - FREE_PORT_FLOOR;
+  for (let i = 0; span > 0 && i < 50; i++) {
+    const port = FREE_PORT_FLOOR + Math.floor(Math.random() * span);
+    if (await canListen(port)) return port;
+  }
+  return listenOnce(0);
+}
+
+async function canListen(port: number): Promise<boolean> {
+  return listenOnce(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Listen on 127.0.0.1:port, close, and give the port that was bound. */
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+    s.listen(port, "127.0.0.1", () => {
+      const bound = (s.address() as { port: number }).port;
+      s.close(() => resolve(bound));
     });
   });
 }

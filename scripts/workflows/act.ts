@@ -1,6 +1,6 @@
 /** Run one workflow file for one event under nektos/act on this host, with the pinned actions from local copies. */
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../host/services";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { parse } from "yaml";
@@ -43,14 +43,6 @@ export function localRepositoryFlags(actionsDir: string): string[] {
     .join("\n");
   const pins = [...new Set([...text.matchAll(/uses: ([\w.-]+\/[\w.-]+@[0-9a-f]{40})/g)].map((m) => m[1]))];
   return pins.flatMap((p) => ["--local-repository", `${p}=${join(actionsDir, p)}`]);
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** act <event> -W <file> -e <payload> in `workdir`; resolves when act exits, never rejects on a red run. */

@@ -116,7 +116,8 @@ describe("serverDeploy.ts under SIGTERM", () => {
     child.stderr.on("data", (d) => (out += d));
     const done = new Promise<number | null>((ok) => child.on("close", (code) => ok(code)));
     for (const end = Date.now() + 120_000; !/task health/.test(out);) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`never reached health:\n${out}`);
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error(`never reached health:\n${out}\nthe apps' logs:\n${t.appLogs()}`);
       await new Promise((r) => setTimeout(r, 5));
     }
     process.kill(-child.pid!, "SIGTERM");

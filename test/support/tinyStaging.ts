@@ -29,6 +29,8 @@ export interface TinyStaging {
   log(): ReleaseLogEntry[];
   /** The release nginx serves (X-Release of a 200 from /api/v1/health), or "" when none answers. */
   serving(): Promise<string>;
+  /** The last lines of every PM2 app's logs on the server, for a test's failure message. */
+  appLogs(): string;
   /** A copy of the tiny release with some files replaced. */
   variant(name: string, files: Record<string, string | Buffer>): string;
   close(): Promise<void>;
@@ -73,6 +75,13 @@ export async function tinyStaging(opts: { baseMb?: number } = {}): Promise<TinyS
     serving: async () => {
       const r = await fetch(`http://127.0.0.1:${s.publicPort}/api/v1/health`).catch(() => undefined);
       return r?.status === 200 ? (r.headers.get("x-release") ?? "") : "";
+    },
+    appLogs: () => {
+      const dir = join(s.pm2Home, "logs");
+      const files = existsSync(dir) ? readdirSync(dir).sort() : [];
+      return files
+        .map((f) => `== ${f}\n${readFileSync(join(dir, f), "utf8").split("\n").slice(-20).join("\n")}`)
+        .join("\n");
     },
     variant: (name, files) => {
       const dir = join(root, name);

@@ -4,10 +4,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { once } from "node:events";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ServiceNeed } from "../../../ci/src/plan/job";
-import { startService } from "../../../scripts/host/services";
+import { ephemeralPorts, freePort, startService } from "../../../scripts/host/services";
 
 const SECRETS: Record<string, string> = {
   STAGING_SSH_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nstaging "quoted" $HOME `id`\n-----END-----\n',
@@ -48,4 +50,45 @@ describe("startService", () => {
       await running.stop();
     }
   }, 30_000);
+});
+
+/** Listen on 127.0.0.1:port; the error code when the bind fails, "" when it succeeds (then close). */
+function tryListen(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "error"));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve("")));
+  });
+}
+
+/**
+ * The loopback staging server reserves its slot ports at start and PM2 binds them minutes later; a port inside the
+ * ephemeral range can meanwhile be the local end of any outgoing connection, and then the slot's app never listens.
+ */
+describe("freePort", () => {
+  it("an outgoing connection's local port, from the ephemeral range, cannot be listened on while it is open", async () => {
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const sock = connect((server.address() as { port: number }).port, "127.0.0.1");
+    await once(sock, "connect");
+    try {
+      const { low, high } = ephemeralPorts();
+      expect(sock.localPort).toBeGreaterThanOrEqual(low);
+      expect(sock.localPort).toBeLessThanOrEqual(high);
+      expect(await tryListen(sock.localPort!)).toBe("EADDRINUSE");
+    } finally {
+      sock.destroy();
+      server.close();
+    }
+  });
+
+  it("hands out ports below the ephemeral range that can be listened on", async () => {
+    const { low } = ephemeralPorts();
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeLessThan(low);
+      expect(port).toBeGreaterThanOrEqual(1024);
+      expect(await tryListen(port), String(port)).toBe("");
+    }
+  });
 });
