@@ -3,11 +3,12 @@
  * app they start). The allow-listed environment (ci/src/plan/env.ts) keeps the runner's secrets out of what such a
  * command is handed; this keeps it from looking for them. With bubblewrap, each one runs in a PID namespace of its
  * own with its own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of
- * theirs can be seen; the runs' key dirs (`$TMPDIR/deploy-ssh-*`: the key copy, known_hosts, the SSH control
- * socket) are an empty tmpfs; the runner's `.env` and the files and sockets its other variables name (`*_FILE`,
- * `*_SOCK`, such as STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the
- * credential stores in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the
- * sandbox later run or read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
+ * theirs can be seen; the folder of the runs' key dirs (`$TMPDIR/deploy-keys-<uid>/deploy-ssh-*`: the key copy,
+ * known_hosts, the SSH control socket) is an empty tmpfs, so a key dir made while the command runs is not seen
+ * either; the runner's `.env` and the files and sockets its other variables name (`*_FILE`, `*_SOCK`, such as
+ * STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores
+ * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the sandbox later run or
+ * read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
  * every folder on the runner's PATH, the repository's git dir with its config and hooks) is read-only, and tsx's
  * transform cache is the sandbox's own, so a command cannot plant code for a later run that holds the secrets. The
  * rest of the file system is the user's own, as it is to any program the user runs: this is not a container (the
@@ -22,7 +23,7 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { gitDirsOf } from "./git";
-import { KEY_DIR_PREFIX } from "../../ci/src/plan/deploy/ssh";
+import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
@@ -86,6 +87,10 @@ export function hiddenPaths(
   commandDir?: string,
 ): Hidden {
   const dirs: string[] = [];
+  // The key holder whole, so a key dir a run makes after the command started is not seen either (repositoryArgv
+  // makes the holder first); and any key dir an older version made in the temp dir itself.
+  const holder = join(realOf(tmp) ?? tmp, keyHolderName(process.getuid?.() ?? 0));
+  if (kindOf(holder) === "dir") dirs.push(holder);
   for (const name of safeReaddir(tmp))
     if (name.startsWith(KEY_DIR_PREFIX) && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));
   const inHome = (names: readonly string[]) => (home && isAbsolute(home) ? names.map((n) => join(home, n)) : []);
@@ -271,6 +276,15 @@ function kindOf(p: string): "dir" | "file" | undefined {
   }
 }
 
+/** The key holder in `tmp`, made private if missing (a deploy checks it before use: scripts/host/target.ts). */
+function makeKeyHolder(tmp: string): void {
+  try {
+    mkdirSync(join(realOf(tmp) ?? tmp, keyHolderName(process.getuid?.() ?? 0)), { mode: 0o700 });
+  } catch {
+    // There already, or the temp dir cannot be written: then no run keeps a key there either.
+  }
+}
+
 /** Whether bwrap confines here (installed, and namespaces allowed), with the reason when it does not. */
 export function probeSandbox(bwrap = "bwrap"): { ok: true } | { ok: false; why: string } {
   const r = spawnSync(bwrap, [...CONFINE, "--", "true"], { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
@@ -301,6 +315,8 @@ export function repositoryArgv(
   if (probed.ok) {
     // Made first, so that it is read-only to the command rather than absent and free to create.
     mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
+    // Made first too, so that the command gets its own empty one, not a view of the runs' key dirs to come.
+    makeKeyHolder(tmpdir());
     return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd));
   }
   if (mode === "require")

@@ -22,7 +22,7 @@ import { $ } from "zx";
 import { parse } from "dotenv";
 import { DeployInputError, validateTarget, type DeployTarget } from "../../ci/src/plan/deploy/stage";
 import { appSecretsProblem, isAppSecretName, publicUrlProblem } from "../../ci/src/plan/deploy/request";
-import { KEY_DIR_PREFIX } from "../../ci/src/plan/deploy/ssh";
+import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
@@ -229,16 +229,57 @@ export function keyCopyParent(dir = tmpdir()): string {
 }
 
 /**
- * Write the key (normalised) and known_hosts into a fresh 0700 temp dir, named after this process, that dispose()
- * removes; first remove what killed runs left.
+ * The folder the runs' key dirs go in (keyHolderName, in `parent`): made 0700 when missing, made 0700 again when it is
+ * this user's with a wider mode. A link, a file, or another user's folder there is refused (DeployInputError), since
+ * whoever owns it could swap the run's key dir.
+ */
+export function keyHolder(parent = keyCopyParent()): string {
+  const me = process.getuid?.() ?? 0;
+  const holder = join(parent, keyHolderName(me));
+  const refuse = (problem: string) =>
+    new DeployInputError(
+      "TMPDIR",
+      `holds ${printable(holder)}, ${problem}, where the run's SSH key copy would go`,
+      `remove it (rm -r ${printable(holder)}; the next run makes it again, private to you)`,
+    );
+  try {
+    mkdirSync(holder, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const st = lstatSync(holder);
+  if (!st.isDirectory()) throw refuse("which is not a folder");
+  if (st.uid !== me) throw refuse(`a folder of another user (uid ${st.uid})`);
+  if (st.mode & 0o077) chmodSync(holder, 0o700);
+  return holder;
+}
+
+/** Every run's key dir under `tmp` that is still there: in the key holder, and any an older version left in `tmp`. */
+export function keyCopyDirs(tmp = tmpdir()): string[] {
+  const real = realpathSync(tmp);
+  const holder = join(real, keyHolderName(process.getuid?.() ?? 0));
+  const inside = (d: string) =>
+    existsSync(d)
+      ? readdirSync(d)
+          .filter((n) => n.startsWith(KEY_DIR_PREFIX))
+          .map((n) => join(d, n))
+      : [];
+  return [...inside(holder), ...inside(real)];
+}
+
+/**
+ * Write the key (normalised) and known_hosts into a fresh 0700 temp dir, named after this process, in the key holder,
+ * that dispose() removes; first remove what killed runs left.
  */
 function writeTarget(
   s: { target: DeployTarget; key: string; knownHosts: string; secrets: Record<string, string>; publicUrl: string },
   typed: TargetSettings["typed"],
 ): TargetSettings {
   const parent = keyCopyParent();
+  const holder = keyHolder(parent);
   sweepKeyCopies(parent);
-  const dir = mkdtempSync(join(parent, `${KEY_DIR_PREFIX}${process.pid}-`));
+  sweepKeyCopies(holder);
+  const dir = mkdtempSync(join(holder, `${KEY_DIR_PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
   // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
   const remove = () => rmSync(dir, { recursive: true, force: true });

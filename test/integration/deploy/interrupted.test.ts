@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { tinyStaging, type TinyStaging } from "../../support/tinyStaging";
+import { keyCopyDirs } from "../../../scripts/host/target";
 
 /**
  * The ways a person's terminal ends a deploy besides Ctrl-C, on the real loopback staging server with the tiny
@@ -21,7 +22,7 @@ describe("a deploy whose terminal goes away", () => {
   const deployArgs = (c: string) => [
     ...["deploy-staging", "--artifact", t.repo.artifact, "--commit", c, "--source", t.repo.source],
   ];
-  const keyDirs = (tmp: string) => readdirSync(tmp).filter((d) => d.startsWith("deploy-ssh-"));
+  const keyDirs = (tmp: string) => keyCopyDirs(tmp);
 
   beforeAll(async () => {
     t = await tinyStaging();

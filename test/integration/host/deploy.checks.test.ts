@@ -17,6 +17,7 @@ import { startStagingServer, stopStagingServer, type StagingServer } from "../..
 import { runDeployRequest, runPipeline, type CliResult } from "../../support/cli";
 import { copyExample } from "../../support/example";
 import { webhookReceiver, type Receiver } from "../../support/webhookReceiver";
+import { keyCopyDirs } from "../../../scripts/host/target";
 
 const SHA = "3520442e4dc3c5bc938a31806b1e6a4d20cd12bc";
 
@@ -54,7 +55,7 @@ describe("deploy checks before the lock", () => {
     expect(existsSync(join(s.base, ".dep/releases.jsonl"))).toBe(false);
     expect(readdirSync(join(s.base, "releases"))).toEqual([]);
     expect(alerts.got).toEqual([]);
-    expect(readdirSync(join(root, "tmp")).filter((f) => f.startsWith("deploy-ssh-"))).toEqual([]);
+    expect(keyCopyDirs(join(root, "tmp"))).toEqual([]);
   }
 
   beforeAll(async () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import { tinyStaging, type TinyStaging } from "../../support/tinyStaging";
+import { keyCopyDirs } from "../../../scripts/host/target";
 
 /**
  * A deploy killed with SIGKILL at each step (nothing can clean up: the runner dies), while a second deploy races it
@@ -35,15 +36,13 @@ describe("deploys killed with SIGKILL at each step, with a concurrent deploy", (
 
   /** The temp dirs under tmpdir() that still hold a copy of this server's private key. */
   const keyCopies = () =>
-    readdirSync(tmpdir())
-      .filter((d) => d.startsWith("deploy-ssh-"))
-      .filter((d) => {
-        try {
-          return readFileSync(join(tmpdir(), d, "key"), "utf8").trim() === key.trim();
-        } catch {
-          return false;
-        }
-      });
+    keyCopyDirs(tmpdir()).filter((d) => {
+      try {
+        return readFileSync(join(d, "key"), "utf8").trim() === key.trim();
+      } catch {
+        return false;
+      }
+    });
 
   const steps: [string, () => { artifact?: string; args?: string[]; at: RegExp }][] = [
     [

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import { startPipeline, type RunningCli } from "../../support/cli";
 import { deployFixture, SHA, type DeployFixture } from "../../support/deployFixture";
+import { keyCopyDirs } from "../../../scripts/host/target";
 
 /**
  * SIGTERM (a cancelled CI job) and SIGINT (Ctrl-C) sent for real to a running deploy on a real loopback staging
@@ -36,7 +37,7 @@ describe("deploy interrupted by a signal", () => {
   async function expectSafe(tmp: string, want: string): Promise<void> {
     expect(f.locked(), "the deploy lock is still held").toBe(false);
     expect(keyCopies(tmp)).toEqual([]);
-    expect(readdirSync(tmp).filter((d) => d.startsWith("deploy-ssh-"))).toEqual([]);
+    expect(keyCopyDirs(tmp)).toEqual([]);
     expect(f.currentId()).toBe(want);
     expect(await f.serving()).toBe(want);
   }

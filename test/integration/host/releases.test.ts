@@ -72,7 +72,7 @@ describe("rollback --list", () => {
 
   /**
    * A failed listing prints the ssh command to check the connection with. It named the run's own key and known_hosts
-   * copies (`$TMPDIR/deploy-ssh-<pid>-*`), removed as the run ends, so it never worked as typed.
+   * copies (`$TMPDIR/deploy-keys-<uid>/deploy-ssh-<pid>-*`), removed as the run ends, so it never worked as typed.
    */
   it("prints a connection check that names files that outlive the run", async () => {
     const r = await runPipeline(["rollback", "--list"], { ...env(), STAGING_DEPLOY_PATH: join(s.base, "missing") });

@@ -5,10 +5,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +18,8 @@ import { $ } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
-import { confinedArgv, hiddenPaths, probeSandbox, sandboxMode } from "../../../scripts/host/sandbox";
+import { confinedArgv, hiddenPaths, probeSandbox, repositoryArgv, sandboxMode } from "../../../scripts/host/sandbox";
+import { keyCopyDirs, keyHolder, resolveTarget } from "../../../scripts/host/target";
 import { runPipeline } from "../../support/cli";
 
 /**
@@ -39,13 +42,17 @@ const read = (p) => { try { return fs.readFileSync(p, "latin1"); } catch { retur
 for (const pid of fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)))
   if (read("/proc/" + pid + "/environ").includes(token)) found.push("environ");
 const tmp = process.env.TMPDIR || "/tmp";
+// The runs' key dirs: in the key holder, and any an older version left in the temp dir itself.
+const keyDirs = [tmp, path.join(tmp, "deploy-keys-" + process.getuid())].flatMap((p) => {
+  try { return fs.readdirSync(p).filter((n) => n.startsWith("deploy-ssh-")).map((n) => path.join(p, n)); } catch { return []; }
+});
 `;
 
 /** The script: prints one `LOOK>` line of JSON naming each place where it found TOKEN, and a marker file it wrote. */
 const LOOK = `${LOOK_START}
-for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-")))
-  for (const f of (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })())
-    if (read(path.join(tmp, d, f)).includes(token)) found.push("keydir");
+for (const d of keyDirs)
+  for (const f of (() => { try { return fs.readdirSync(d); } catch { return []; } })())
+    if (read(path.join(d, f)).includes(token)) found.push("keydir");
 const [envFile, keyFile, sock, pipelineFile] = process.argv.slice(2);
 const home = process.env.HOME;
 if (read(path.join(home, ".ssh/id_ed25519")).includes(token)) found.push("home key");
@@ -94,7 +101,7 @@ describe("a repository command on the host runner, looking for the runner's secr
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "repo-sandbox-"));
     runnerDir = mkdtempSync(join(tmpdir(), "runner-"));
-    keyDir = mkdtempSync(join(tmpdir(), `deploy-ssh-${process.pid}-`));
+    keyDir = mkdtempSync(join(keyHolder(realpathSync(tmpdir())), `deploy-ssh-${process.pid}-`));
     writeFileSync(join(keyDir, "key"), secret("keycopy"), { mode: 0o600 });
     writeFileSync(join(runnerDir, ".env"), `GITHUB_TOKEN="${TOKEN}-dotenv"\n`);
     const keyFile = join(runnerDir, "id_staging");
@@ -222,11 +229,11 @@ describe("a repository command on the host runner, looking for the runner's secr
  * what it found to a file outside the repository, then fails, so the deploy stops before the lock.
  */
 const BUILD_LOOK = `${LOOK_START}
-for (const d of fs.readdirSync(tmp).filter((n) => n.startsWith("deploy-ssh-"))) {
-  const files = (() => { try { return fs.readdirSync(path.join(tmp, d)); } catch { return []; } })();
-  if (files.some((f) => read(path.join(tmp, d, f)).includes("PRIVATE KEY"))) found.push("key copy");
+for (const d of keyDirs) {
+  const files = (() => { try { return fs.readdirSync(d); } catch { return []; } })();
+  if (files.some((f) => read(path.join(d, f)).includes("PRIVATE KEY"))) found.push("key copy");
   if (files.includes("cm")) {
-    const r = spawnSync("ssh", ["-o", "ControlPath=" + path.join(tmp, d, "cm"), "-o", "BatchMode=yes", "staging", "id"]);
+    const r = spawnSync("ssh", ["-o", "ControlPath=" + path.join(d, "cm"), "-o", "BatchMode=yes", "staging", "id"]);
     if (r.status === 0) found.push("ssh to staging");
   }
 }
@@ -288,10 +295,107 @@ describe("the deploy's build (repository code) during deploy-staging, with the k
       expect(r.exitCode, r.output).toBe(1);
       expect(JSON.parse(readFileSync(seen(), "utf8"))).toEqual([]);
       expect(existsSync(join(s.base, ".dep/deploy.lock"))).toBe(false);
-      expect(readdirSync(join(root, "tmp")).filter((f) => f.startsWith("deploy-ssh-"))).toEqual([]);
+      expect(keyCopyDirs(join(root, "tmp"))).toEqual([]);
       expect(r.output).not.toContain(TOKEN);
     },
     180_000,
+  );
+});
+
+/**
+ * The eighth hostile run's case: a long-running repository command (a slow test suite, the E2E app) is already
+ * confined when, in another terminal, a deploy writes its key copy. bubblewrap masks the key dirs there at its start;
+ * the script below polls the temp dir's whole tree for the key for as long as the deploy's key exists.
+ */
+const LATE_LOOK = `
+const fs = require("fs"), path = require("path");
+const [tmp, marks, token] = process.argv.slice(1);
+const found = new Set();
+const walk = (d, depth) => {
+  let names = [];
+  try { names = fs.readdirSync(d); } catch { return; }
+  for (const n of names) {
+    const p = path.join(d, n);
+    let st;
+    try { st = fs.lstatSync(p); } catch { continue; }
+    if (st.isDirectory() && depth < 4) walk(p, depth + 1);
+    else if (st.isFile()) { try { if (fs.readFileSync(p, "latin1").includes(token)) found.add(path.relative(tmp, p)); } catch {} }
+  }
+};
+fs.writeFileSync(path.join(marks, "started"), "");
+const tick = () => {
+  walk(tmp, 0);
+  if (fs.existsSync(path.join(marks, "stop"))) { console.log("LATE>" + JSON.stringify([...found])); process.exit(0); }
+  setTimeout(tick, 20);
+};
+tick();
+`;
+
+describe("a confined command already running when a deploy writes its key copy", () => {
+  const available = probeSandbox().ok;
+  const withTmp = async <T>(dir: string, fn: () => Promise<T>): Promise<T> => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      return await fn();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  };
+
+  /** Start the poller through the runner's own argv, then write a key copy as a deploy does; what the poller found. */
+  const race = (mode: string) => {
+    const root = mkdtempSync(join(tmpdir(), "late-key-"));
+    const tmp = join(root, "tmp");
+    const marks = join(root, "marks");
+    mkdirSync(tmp, { mode: 0o700 });
+    mkdirSync(marks);
+    return withTmp(tmp, async () => {
+      const argv = repositoryArgv(["node", "-e", LATE_LOOK, tmp, marks, TOKEN], marks, {
+        ...process.env,
+        PIPELINE_SANDBOX: mode,
+      });
+      const child = spawn(argv[0], argv.slice(1), { cwd: marks, stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      const closed = new Promise((ok) => child.on("close", ok));
+      try {
+        for (let i = 0; !existsSync(join(marks, "started")); i++) {
+          if (i > 600) throw new Error("the poller never started");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const t = resolveTarget("staging", {
+          STAGING_SSH_HOST: "staging.example.com",
+          STAGING_SSH_USER: "deploy",
+          STAGING_DEPLOY_PATH: "/srv/app",
+          STAGING_KNOWN_HOSTS: "staging.example.com ssh-ed25519 AAAA",
+          STAGING_SECRET_DATABASE_URI: "mongodb://db/app",
+          STAGING_SSH_KEY: secret("late key"),
+        });
+        await new Promise((r) => setTimeout(r, 500));
+        writeFileSync(join(marks, "stop"), "");
+        await closed;
+        t.dispose();
+        const line = out.split("\n").find((l) => l.startsWith("LATE>")) ?? "";
+        return JSON.parse(line.slice(5) || "null") as string[] | null;
+      } finally {
+        child.kill();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  };
+
+  it("unconfined (PIPELINE_SANDBOX=off), the command reads the key copy the deploy wrote after it started", async () => {
+    expect((await race("off"))?.some((f) => f.endsWith("/key"))).toBe(true);
+  }, 60_000);
+
+  it.runIf(available)(
+    "confined, it finds nothing",
+    async () => {
+      expect(await race("require")).toEqual([]);
+    },
+    60_000,
   );
 });
 
@@ -306,7 +410,9 @@ describe("what a confined command is kept from", () => {
     for (const d of [tmp, cwd]) rmSync(d, { recursive: true, force: true });
   });
 
-  it("masks every run's key dir, the runner's .env, and the private files its *_FILE and *_SOCK variables name", () => {
+  it("masks the key holder and every older key dir, the runner's .env, and the private files its *_FILE and *_SOCK variables name", () => {
+    const holder = join(tmp, `deploy-keys-${process.getuid?.() ?? 0}`);
+    mkdirSync(holder);
     mkdirSync(join(tmp, "deploy-ssh-1-a"));
     mkdirSync(join(tmp, "deploy-ssh-2-b"));
     mkdirSync(join(tmp, "other-dir"));
@@ -334,7 +440,7 @@ describe("what a confined command is kept from", () => {
     );
     // With tsx's transform caches, there or not: the sandbox's tsx gets its own (sandbox.plant.test.ts).
     const tsx = [join(tmp, "tsx"), join(tmp, `tsx-${process.getuid?.() ?? 0}`)];
-    expect(h.dirs.sort()).toEqual([join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b"), ...tsx].sort());
+    expect(h.dirs.sort()).toEqual([holder, join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b"), ...tsx].sort());
     // This pipeline's own .env is hidden too, there or not: a command must not write one for a later run.
     expect(h.files.sort()).toEqual([join(cwd, ".env"), key, join(ROOT, ".env")].sort());
   });

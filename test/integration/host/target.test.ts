@@ -8,14 +8,22 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
-import { checkSshFiles, resolveTarget, sweepKeyCopies, targetFromFiles } from "../../../scripts/host/target";
+import {
+  checkSshFiles,
+  keyCopyDirs,
+  keyHolder,
+  resolveTarget,
+  sweepKeyCopies,
+  targetFromFiles,
+} from "../../../scripts/host/target";
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
@@ -115,14 +123,14 @@ describe("resolveTarget's app secrets", () => {
   it.each(["database_uri", "API-KEY", "API.KEY", "1KEY", ""])(
     "refuses STAGING_SECRET_%s before writing any key copy, naming the variable and the fix",
     (name) => {
-      const before = readdirSync(tmpdir()).filter((n) => n.startsWith(`deploy-ssh-${process.pid}-`));
+      const before = keyCopyDirs().filter((d) => basename(d).startsWith(`deploy-ssh-${process.pid}-`));
       const run = () => resolveTarget("staging", settings({ STAGING_SSH_KEY: key, [`STAGING_SECRET_${name}`]: "v" }));
       expect(run).toThrow(
         new RegExp(
           `^input error: STAGING_SECRET_${name.replace(".", "\\.")} is not an app secret's name: shared/env/ and the app's environment take A-Z, 0-9 and _, starting with a letter\\. Fix: rename it, e\\.g\\. STAGING_SECRET_[A-Z0-9_]+$`,
         ),
       );
-      expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`deploy-ssh-${process.pid}-`))).toEqual(before);
+      expect(keyCopyDirs().filter((d) => basename(d).startsWith(`deploy-ssh-${process.pid}-`))).toEqual(before);
     },
   );
 
@@ -338,7 +346,56 @@ describe("the key copy's temp folder", () => {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       expect(() => withTmp(dir, resolve)).toThrow(DeployInputError);
       expect(() => withTmp(dir, resolve)).toThrow(new RegExp(`^input error: TMPDIR .*${problem}.*Fix: `));
-      expect(readdirSync(dir).filter((d) => d.startsWith("deploy-ssh-"))).toEqual([]);
+      expect(keyCopyDirs(dir)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  /**
+   * The runs' key dirs go in one folder per user (the sandbox masks it whole). Whoever could make that folder before
+   * the user's first run (another user, on a shared /tmp) could swap the key dirs in it: it must be the user's own.
+   */
+  it.each([
+    ["a link to a folder of the user's", "link", /which is not a folder/],
+    ["a file", "file", /which is not a folder/],
+    ["another user's folder (nobody)", "nobody", /a folder of another user \(uid 65534\)/],
+  ])("refuses a key holder that is %s, before any key is written", (_, kind, problem) => {
+    const root = mkdtempSync(join(tmpdir(), "keytmp-"));
+    try {
+      const holder = join(root, `deploy-keys-${process.getuid!()}`);
+      if (kind === "link") {
+        mkdirSync(join(root, "elsewhere"));
+        symlinkSync(join(root, "elsewhere"), holder);
+      } else if (kind === "file") writeFileSync(holder, "");
+      else {
+        mkdirSync(holder, { mode: 0o700 });
+        chownSync(holder, 65534, 65534);
+      }
+      expect(() => withTmp(root, resolve)).toThrow(DeployInputError);
+      expect(() => withTmp(root, resolve)).toThrow(
+        new RegExp(`^input error: TMPDIR holds .*deploy-keys-.*, ${problem.source}.*Fix: remove it \\(rm -r `),
+      );
+      expect(readdirSync(root).filter((n) => n.startsWith("deploy-ssh-"))).toEqual([]);
+      if (kind === "link") expect(readdirSync(join(root, "elsewhere"))).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("makes the key holder private to the user, and private again when its mode was widened", () => {
+    const root = mkdtempSync(join(tmpdir(), "keytmp-"));
+    try {
+      expect(statSync(keyHolder(root)).mode & 0o777).toBe(0o700);
+      chmodSync(keyHolder(root), 0o755);
+      const t = withTmp(root, resolve);
+      try {
+        expect(statSync(dirname(dirname(t.keyFile))).mode & 0o777).toBe(0o700);
+        expect(keyCopyDirs(root)).toEqual([dirname(t.keyFile)]);
+      } finally {
+        t.dispose();
+      }
+      expect(keyCopyDirs(root)).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -354,7 +411,10 @@ describe("the key copy's temp folder", () => {
       for (const dir of [root, sticky, join(root, "link")]) {
         const t = withTmp(dir, resolve);
         try {
-          expect(dirname(t.keyFile).startsWith(`${realpathSync(dir)}/deploy-ssh-`), t.keyFile).toBe(true);
+          expect(
+            dirname(t.keyFile).startsWith(`${realpathSync(dir)}/deploy-keys-${process.getuid!()}/deploy-ssh-`),
+            t.keyFile,
+          ).toBe(true);
         } finally {
           t.dispose();
         }

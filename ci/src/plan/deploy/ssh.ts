@@ -6,6 +6,14 @@
 /** How a run's temp dir for its key copy, known_hosts and control socket is named: `<prefix><pid>-<random>`. */
 export const KEY_DIR_PREFIX = "deploy-ssh-";
 
+/**
+ * The folder in TMPDIR that holds every run's key dir, one per user: the host runner's sandbox masks it whole, so a
+ * command confined before a run made its key dir never sees that dir either.
+ */
+export function keyHolderName(uid: number): string {
+  return `deploy-keys-${uid}`;
+}
+
 export interface PinnedSsh {
   keyFile: string;
   knownHostsFile: string;
