@@ -9,7 +9,8 @@
  * STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores
  * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the sandbox later run or
  * read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
- * every folder on the runner's PATH, the repository's git dir with its config and hooks) is read-only, and tsx's
+ * every folder on the runner's PATH, the folders where the runner's node looks for a module its node_modules lacks,
+ * the repository's git dir with its config and hooks) is read-only, and tsx's
  * transform cache is the sandbox's own, so a command cannot plant code for a later run that holds the secrets. The
  * rest of the file system is the user's own, as it is to any program the user runs: this is not a container (the
  * Dagger path is).
@@ -125,14 +126,19 @@ export function hiddenPaths(
     if (!writableAncestor(p)) continue;
     else if (STARTUP_DIRS.has(relative(home!, p))) dirs.push(p);
     else files.add(p);
-  const onPath = pathDirs(runner.PATH, commandDir);
-  const readOnly = [...inHome(STARTUP_FILES), ...own, ...onPath.present, ...gitDirsOf(commandDir)].filter(
-    (p) => existsSync(p) && !isInside(commandDir ?? "", p),
-  );
-  // What the runner runs later that a command could create instead: a PATH folder not there yet (a throwaway tmpfs
-  // in the sandbox; bubblewrap leaves it empty outside), and tsx's transform cache, which the runner's next
-  // `tsx scripts/pipeline.ts` loads by name (its own, empty, in the sandbox).
-  dirs.push(...onPath.absent.filter((d) => !readOnly.some((r) => isInside(d, r))));
+  const onPath = foldersOf(pathDirs(runner.PATH), commandDir);
+  const modules = foldersOf(nodeFallbacks(runner.NODE_PATH, home), commandDir);
+  const readOnly = [
+    ...inHome(STARTUP_FILES),
+    ...own,
+    ...onPath.present,
+    ...modules.present,
+    ...gitDirsOf(commandDir),
+  ].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
+  // What the runner runs later that a command could create instead: a PATH folder or a folder of Node's fallbacks
+  // not there yet (a throwaway tmpfs in the sandbox; bubblewrap leaves it empty outside), and tsx's transform cache,
+  // which the runner's next `tsx scripts/pipeline.ts` loads by name (its own, empty, in the sandbox).
+  dirs.push(...[...onPath.absent, ...modules.absent].filter((d) => !readOnly.some((r) => isInside(d, r))));
   dirs.push(join(tmp, `tsx-${process.getuid?.() ?? 0}`), join(tmp, "tsx"));
   // The runner reads its settings from this `.env` (and the bundled staging server's, under .pipeline, read-only
   // above): hidden even when there is none yet, so a command cannot write one a later deploy would read. bubblewrap
@@ -204,15 +210,35 @@ const PIPELINE_FILES = [
   ".pipeline",
 ];
 
+/** The absolute folders on a PATH-like list. */
+function pathDirs(path: string | undefined): string[] {
+  return (path ?? "").split(delimiter).filter((d) => isAbsolute(d));
+}
+
 /**
- * The folders on the runner's PATH (absolute, outside the command's folder, through their links): those there, to
- * bind read-only, and those not there yet that the user could create (their nearest folder there is writable).
+ * Where the runner's own node looks for a module its code asks for and its node_modules lacks (tsx's CLI asks for
+ * `fsevents`, absent on Linux, at every start): NODE_PATH's folders, each node_modules above this checkout,
+ * ~/.node_modules, ~/.node_libraries and <prefix>/lib/node. A module planted there would run in the runner.
  */
-function pathDirs(path: string | undefined, commandDir?: string): { present: string[]; absent: string[] } {
+function nodeFallbacks(nodePath: string | undefined, home: string | undefined): string[] {
+  const above: string[] = [];
+  for (let d = dirname(PIPELINE_ROOT); ; d = dirname(d)) {
+    above.push(join(d, "node_modules"));
+    if (d === dirname(d)) break;
+  }
+  const inHome = home && isAbsolute(home) ? [join(home, ".node_modules"), join(home, ".node_libraries")] : [];
+  return [...pathDirs(nodePath), ...above, ...inHome, resolve(dirname(process.execPath), "../lib/node")];
+}
+
+/**
+ * Of `folders` (outside the command's folder, through their links): those there, to bind read-only, and those not
+ * there yet that the user could create (their nearest folder there is writable), to mask.
+ */
+function foldersOf(folders: string[], commandDir?: string): { present: string[]; absent: string[] } {
   const present = new Set<string>();
   const absent = new Set<string>();
-  for (const d of (path ?? "").split(delimiter)) {
-    if (!isAbsolute(d) || (commandDir && isInside(d, commandDir))) continue;
+  for (const d of folders) {
+    if (commandDir && isInside(d, commandDir)) continue;
     const real = realOf(d);
     if (real) {
       if (kindOf(real) === "dir") present.add(real);

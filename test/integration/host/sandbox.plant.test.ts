@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeSandbox, repositoryArgv } from "../../../scripts/host/sandbox";
 
@@ -14,6 +14,25 @@ import { probeSandbox, repositoryArgv } from "../../../scripts/host/sandbox";
  * (the runner's next `tsx scripts/pipeline.ts` loads a planted transform of its own code), and a startup file the user
  * has not got (~/.gitconfig, ~/.npmrc), which a command could create.
  */
+const PIPELINE_ROOT = resolve(import.meta.dirname, "../../..");
+
+/** The folders above `dir`, nearest first, up to /. */
+function ancestors(dir: string): string[] {
+  const up: string[] = [];
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    up.push(d);
+    if (d === dirname(d)) return up;
+  }
+}
+
+function rmEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not there, or not empty: left as it is.
+  }
+}
+
 const CANARY = `planted "quoted" $HOME \`id\` with spaces\nand a second line`;
 
 /** Runs `script` (node) confined as a repository command in `cwd`; returns what it printed. */
@@ -99,6 +118,63 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     const left = files.filter((f) => existsSync(join(home, f)) && readFileSync(join(home, f), "utf8") !== "");
     expect(left).toEqual([]);
     expect(existsSync(join(home, ".bash_profile"))).toBe(false);
+  });
+});
+
+describe.runIf(probeSandbox().ok)("a confined repository command, planting a module for the runner's node", () => {
+  /**
+   * The eighth hostile run: tsx's CLI, which starts every `npx tsx scripts/pipeline.ts …`, asks for `fsevents` (absent
+   * on Linux) in a try/catch, so Node looks in each node_modules above the checkout, then ~/.node_modules,
+   * ~/.node_libraries and <prefix>/lib/node; a module planted there ran in the runner with its secrets.
+   */
+  it("cannot create ~/.node_modules or ~/.node_libraries, which the runner's next tsx would load", () => {
+    const root = mkdtempSync(join(tmpdir(), "sandbox-node-"));
+    try {
+      const home = join(root, "home");
+      mkdirSync(home);
+      const ran = join(root, "ran");
+      const code = `require("fs").writeFileSync(${JSON.stringify(ran)}, "ran"); throw new Error("absent");`;
+      const script = `
+const fs = require("fs"), path = require("path");
+for (const p of ${JSON.stringify([".node_modules/fsevents/index.js", ".node_libraries/fsevents.js"])}) {
+  const f = path.join(process.env.HOME, p);
+  try { fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, ${JSON.stringify(code)}); } catch {}
+}`;
+      const env = { ...process.env, HOME: home };
+      const repo = join(root, "repo");
+      mkdirSync(repo);
+      confined(script, repo, env);
+      // What tsx's CLI does at start, outside the sandbox.
+      spawnSync("node", ["-e", `try { require("fsevents"); } catch {}`], { cwd: root, env, encoding: "utf8" });
+      expect(existsSync(ran)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("cannot write a node_modules above this pipeline's checkout, nor <prefix>/lib/node, where Node looks next", () => {
+    const root = mkdtempSync(join(tmpdir(), "sandbox-node-up-"));
+    try {
+      const fallbacks = [
+        ...ancestors(PIPELINE_ROOT).map((d) => join(d, "node_modules")),
+        resolve(dirname(process.execPath), "../lib/node"),
+      ];
+      // A probe, not a module: one left there by a failing run would be loaded by no runner.
+      const probe = `sandbox-probe-${process.pid}`;
+      const before = fallbacks.filter((d) => existsSync(d));
+      try {
+        confined(plant(fallbacks.map((d) => join(d, probe))), root, process.env);
+        expect(fallbacks.filter((d) => existsSync(join(d, probe)))).toEqual([]);
+      } finally {
+        for (const d of fallbacks) {
+          rmSync(join(d, probe), { force: true });
+          // An empty folder the plant (or bubblewrap, for its mount) made there.
+          if (!before.includes(d)) rmEmpty(d);
+        }
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
