@@ -1,6 +1,10 @@
 import { InputError } from "../../ci/src/plan/errors";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { $, which } from "zx";
+import { which } from "zx";
+import { repositoryEnv } from "../../ci/src/plan/env";
+import { runRepositoryProcess } from "./exec";
 import type { Job, ToolNeed } from "../../ci/src/plan/job";
 import { findServiceBin } from "./services";
 import { findPython, uvBroken } from "./python";
@@ -42,13 +46,13 @@ async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): P
   if (!(await which(tool.bin, { nothrow: true, path: env.PATH ?? "" })))
     return `${tool.bin} is not on PATH; ${tool.installHint}`;
   if (tool.minMajor !== undefined) {
-    const out = await $({ env, quiet: true, nothrow: true })`${tool.bin} --version`;
+    const out = await versionOf(tool.bin, cwd, env);
     const major = Number.parseInt(/(\d+)/.exec(out.stdout)?.[1] ?? "", 10);
     if (!(major >= tool.minMajor))
       return `${tool.bin} ${out.stdout.trim()} is older than ${tool.minMajor}; ${tool.installHint}`;
   }
   if (tool.range) {
-    const out = await $({ env, quiet: true, nothrow: true })`${tool.bin} --version`;
+    const out = await versionOf(tool.bin, cwd, env);
     if (!satisfies(out.stdout.trim(), tool.range.range))
       return `${tool.bin} ${out.stdout.trim()} is not in ${tool.range.range} (${tool.range.why}); ${tool.installHint}`;
   }
@@ -62,4 +66,13 @@ async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): P
     return `no CPython ${tool.python} on this machine for uv; ${tool.installHint}`;
   }
   return undefined;
+}
+
+/**
+ * What `bin --version` prints, asked as a repository command (confined, the allow-listed environment): the tool is
+ * the one repository commands run, and what it loads at start (npm's own code, a pyenv shim's hooks) a repository
+ * command may have written.
+ */
+async function versionOf(bin: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+  return runRepositoryProcess([bin, "--version"], existsSync(cwd) ? cwd : tmpdir(), repositoryEnv(env));
 }

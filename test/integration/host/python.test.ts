@@ -1,9 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import { findPython, pyenvPython, uvBroken } from "../../../scripts/host/python";
+import { probeSandbox } from "../../../scripts/host/sandbox";
 import { TOOLS_BIN } from "../../../scripts/host/stage";
 
 const dirs: string[] = [];
@@ -40,6 +50,37 @@ describe("findPython", () => {
 
   it("returns undefined for a version this machine does not have", async () => {
     expect(await findPython("3.99", env)).toBeUndefined();
+  });
+});
+
+describe.runIf(probeSandbox().ok)("findPython, with an interpreter a repository command planted", () => {
+  /**
+   * The eighth hostile run: `uv python find` runs every interpreter it considers to ask its version, and it considers
+   * uv's managed ones under ~/.local/share/uv/python (and pyenv's, through the shims on PATH), which a confined
+   * repository command can write. The runner asked with its own environment, so the planted one read its secrets.
+   */
+  it("asks as a repository command: confined, with the allow-listed environment only", async () => {
+    const root = tmp();
+    const home = join(root, "home");
+    const said = join(root, "said");
+    const bin = join(home, ".local/share/uv/python/cpython-3.13.99-linux-x86_64-gnu/bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "python3.13"), `#!/bin/sh\necho "[$RUNNER_SECRET_CANARY]" >> '${said}'\nexit 1\n`);
+    chmodSync(join(bin, "python3.13"), 0o755);
+    symlinkSync("python3.13", join(bin, "python3"));
+    symlinkSync("python3.13", join(bin, "python"));
+    const runner = {
+      ...process.env,
+      PATH: [TOOLS_BIN, process.env.PATH].join(delimiter),
+      HOME: home,
+      XDG_DATA_HOME: undefined,
+      UV_PYTHON_INSTALL_DIR: undefined,
+      RUNNER_SECRET_CANARY: "s3cr3t",
+    };
+    await findPython("3.13", runner);
+    // The interpreter was asked (so the test plants where uv looks), and never with the secret.
+    expect(readFileSync(said, "utf8")).toContain("[]");
+    expect(readFileSync(said, "utf8")).not.toContain("s3cr3t");
   });
 });
 

@@ -1,0 +1,37 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Job } from "../../../ci/src/plan/job";
+import { preflight } from "../../../scripts/host/preflight";
+import { probeSandbox } from "../../../scripts/host/sandbox";
+
+const root = mkdtempSync(join(tmpdir(), "preflight-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe.runIf(probeSandbox().ok)("preflight, asking each tool its version", () => {
+  /**
+   * The eighth hostile run: the runner asked `node --version` (npm, uv …) with its own environment, secrets and all,
+   * though what such a tool loads at start (npm's code, a pyenv shim's hooks and versions) a confined repository
+   * command may have written. Now it asks as a repository command does.
+   */
+  it("asks as a repository command: the tool never sees the runner's secrets", async () => {
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    // A node whose "version" is what it was given: the secret, if it had it.
+    writeFileSync(join(bin, "node"), '#!/bin/sh\necho "v1.0.0-[$RUNNER_SECRET_CANARY]"\n');
+    chmodSync(join(bin, "node"), 0o755);
+    const job = {
+      name: "frontend",
+      workdir: ".",
+      tools: [{ bin: "node", range: { range: ">=20", why: "the test's pin" }, installHint: "install it" }],
+      services: [],
+    } as unknown as Job;
+    const env = { ...process.env, PATH: [bin, process.env.PATH].join(delimiter), RUNNER_SECRET_CANARY: "s3cr3t" };
+    const err = await preflight([job], root, env).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(err).toContain("node v1.0.0-[] is not in >=20");
+  });
+});
