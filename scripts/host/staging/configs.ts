@@ -1,12 +1,19 @@
 import { join } from "node:path";
 import { WATCH_LOG_FORMAT } from "../../../ci/src/plan/deploy/watch";
 
-/** sshd listening on loopback only, keys only, its own host key and authorized_keys. */
+/**
+ * sshd listening on loopback only, keys only, its own host key and authorized_keys, and a home of its own
+ * (`<dir>/home`) for every session.
+ */
 export function sshdConf(dir: string, port: number, env: NodeJS.ProcessEnv = {}): string {
   const ssh = join(dir, "ssh");
   // The server shares this machine's trust store: behind an egress proxy with its own CA, uv on the
   // "server" needs the same SSL_CERT_FILE the host's uv uses, and sshd sessions start with a bare env.
   const certs = ["SSL_CERT_FILE", "SSL_CERT_DIR"].filter((k) => env[k]).map((k) => `${k}=${env[k]}`);
+  // It stands for another machine but runs as this user: in the user's home, its deploys would read what repository
+  // commands confined on this runner may write there (a ~/.curlrc for the health probes, uv's cache and managed
+  // Pythons for \`uv sync\`). Its own home is in its folder, which the sandbox keeps read-only (under .pipeline).
+  const home = `HOME=${join(dir, "home")}`;
   return [
     `Port ${port}`,
     "ListenAddress 127.0.0.1",
@@ -20,7 +27,7 @@ export function sshdConf(dir: string, port: number, env: NodeJS.ProcessEnv = {})
     "StrictModes no",
     "MaxStartups 50:30:100",
     "MaxSessions 50",
-    ...(certs.length ? [`SetEnv ${certs.join(" ")}`] : []),
+    `SetEnv ${[home, ...certs].join(" ")}`,
     "",
   ].join("\n");
 }

@@ -1,7 +1,7 @@
 /**
  * The bundled local "staging server": sshd on a loopback port with its own host key and
- * authorized key, nginx in front of the app ports, a MongoDB stand-in, a DEPLOY_BASE and
- * its own PM2_HOME, all under one directory (default .pipeline/staging). Started detached;
+ * authorized key, nginx in front of the app ports, a MongoDB stand-in, a DEPLOY_BASE,
+ * its own PM2_HOME and its sessions' own HOME, all under one directory (default .pipeline/staging). Started detached;
  * `stop` ends every process by its recorded pid.
  */
 import { spawn } from "node:child_process";
@@ -49,7 +49,7 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
     knownHosts: "",
     pids: {},
   };
-  for (const d of ["ssh", "base/shared/env", "base/releases", "base/.dep/e2e", "pm2", "nginx/tmp", "mongo"])
+  for (const d of ["ssh", "home", "base/shared/env", "base/releases", "base/.dep/e2e", "pm2", "nginx/tmp", "mongo"])
     mkdirSync(join(dir, d), { recursive: true });
   // Fresh keys on every start: ssh-keygen would stop to ask before overwriting the last run's.
   for (const k of ["host_key", "host_key.pub", "client_key", "client_key.pub"])
