@@ -52,6 +52,9 @@ export interface Hidden {
   dirs: string[];
   files: string[];
   readOnly?: string[];
+  /** The system's folders, bound read-only first; then `own` (the command's repository, home, temp dir) writable. */
+  system?: string[];
+  own?: string[];
 }
 
 /** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
@@ -62,6 +65,8 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
   return [
     bwrap,
     ...CONFINE,
+    ...(hidden.system ?? []).flatMap((p) => ["--ro-bind", p, p]),
+    ...(hidden.own ?? []).flatMap((p) => ["--bind", p, p]),
     ...(hidden.readOnly ?? []).flatMap((p) => ["--ro-bind", p, p]),
     ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
     // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
@@ -144,7 +149,32 @@ export function hiddenPaths(
   // above): hidden even when there is none yet, so a command cannot write one a later deploy would read. bubblewrap
   // leaves an empty file there (git ignores .env), which reads as no settings.
   if (own.length > 0) files.add(join(PIPELINE_ROOT, ".env"));
-  return { dirs: [...new Set(dirs)], files: [...files], readOnly };
+  // The system's folders, read-only even to a runner that is root (no other user can write them anyway): /etc holds
+  // git's and the loader's config (/etc/gitconfig, /etc/ld.so.preload), /usr the programs and npm's own code. What the
+  // command works in stays its own where it lies in one of them. A mask that is not there yet cannot be made in a
+  // read-only folder, and the command cannot make that path either.
+  const system = SYSTEM_DIRS.filter((d) => kindOf(d) === "dir");
+  const keep = [home, realOf(tmp) ?? tmp, workTreeOf(commandDir), "/var/tmp"].filter(
+    (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && system.some((d) => isInside(p, d)),
+  );
+  const creatable = (p: string) =>
+    existsSync(p) || !system.some((d) => isInside(p, d)) || keep.some((k) => isInside(p, k));
+  return {
+    dirs: [...new Set(dirs)].filter(creatable),
+    files: [...files].filter(creatable),
+    readOnly,
+    system,
+    own: [...new Set(keep)],
+  };
+}
+
+/** The system's folders (those that are folders here, not links into /usr). */
+const SYSTEM_DIRS = ["/usr", "/etc", "/opt", "/var", "/srv", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64"];
+
+/** The top of the checkout `dir` is in (its .git's folder), else `dir` itself. */
+function workTreeOf(dir: string | undefined): string | undefined {
+  const dotGit = gitDirsOf(dir)[0];
+  return dotGit ? dirname(dotGit) : dir;
 }
 
 /** Where the user keeps credentials a repository command has no use for: hidden (tmpfs, /dev/null) when present. */

@@ -178,6 +178,33 @@ for (const p of ${JSON.stringify([".node_modules/fsevents/index.js", ".node_libr
   });
 });
 
+describe.runIf(probeSandbox().ok)("a confined repository command, on a runner that is root", () => {
+  /**
+   * The eighth hostile run: run as root (as here), a repository command could write the whole system, which every
+   * program the runner starts reads: /etc/gitconfig (a `core.fsmonitor` the runner's git runs), /etc/ld.so.preload
+   * (a library in every program), npm's own code under /usr/lib/node_modules (the next `npx tsx scripts/pipeline.ts`).
+   */
+  it("cannot change the system's folders (/etc, /usr …), while its repository, home and temp dir stay its own", () => {
+    const root = mkdtempSync(join(tmpdir(), "sandbox-system-"));
+    try {
+      const system = ["/etc", "/usr", "/usr/lib", "/usr/local", "/opt", "/var/lib"].filter((d) => existsSync(d));
+      // Asked, not written: a probe left in /etc by a failing run would be no one's.
+      const script = `
+const fs = require("fs");
+for (const d of ${JSON.stringify(system)}.concat([process.cwd(), process.env.HOME, require("os").tmpdir()])) {
+  try { fs.accessSync(d, fs.constants.W_OK); console.log("writable " + d); } catch (e) { console.log("refused " + d + " " + e.code); }
+}`;
+      const out = confined(script, root, process.env);
+      for (const d of system) expect(out).not.toContain(`writable ${d}\n`);
+      expect(out).toContain(`writable ${root}\n`);
+      expect(out).toContain(`writable ${process.env.HOME}\n`);
+      expect(out).toContain(`writable ${tmpdir()}\n`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.runIf(probeSandbox().ok)("a confined repository command in a GitHub Actions step", () => {
   it("cannot write the step's file commands ($GITHUB_ENV, $GITHUB_PATH …), which set later steps' environment", () => {
     const root = mkdtempSync(join(tmpdir(), "file-commands-"));
