@@ -9,7 +9,8 @@
  * STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores
  * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the sandbox later run or
  * read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
- * every folder on the runner's PATH, the folders where the runner's node looks for a module its node_modules lacks,
+ * every folder on the runner's PATH with what its programs run from elsewhere (a link's target, a version manager's
+ * root), the folders where the runner's node looks for a module its node_modules lacks, the system's folders,
  * the repository's git dir with its config and hooks) is read-only, and tsx's
  * transform cache is the sandbox's own, so a command cannot plant code for a later run that holds the secrets. The
  * rest of the file system is the user's own, as it is to any program the user runs: this is not a container (the
@@ -20,9 +21,19 @@
  *   PIPELINE_SANDBOX=off                 never confine
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { gitDirsOf } from "./git";
 import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
@@ -133,10 +144,13 @@ export function hiddenPaths(
     else files.add(p);
   const onPath = foldersOf(pathDirs(runner.PATH), commandDir);
   const modules = foldersOf(nodeFallbacks(runner.NODE_PATH, home), commandDir);
+  const programs = [...onPath.present, ...(own.length > 0 ? [join(PIPELINE_ROOT, ".tools/bin")] : [])];
+  const ownPlaces = [home, realOf(tmp) ?? tmp, commandDir].filter((p): p is string => !!p && isAbsolute(p));
   const readOnly = [
     ...inHome(STARTUP_FILES),
     ...own,
     ...onPath.present,
+    ...behind(programs).filter((d) => !ownPlaces.some((p) => isInside(p, d))),
     ...modules.present,
     ...gitDirsOf(commandDir),
   ].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
@@ -159,10 +173,13 @@ export function hiddenPaths(
   );
   const creatable = (p: string) =>
     existsSync(p) || !system.some((d) => isInside(p, d)) || keep.some((k) => isInside(p, k));
+  // A folder already read-only as part of another (or of the system, outside what stays the command's) needs no bind.
+  const covered = (p: string, by: string[]) => by.some((q) => q !== p && isInside(p, q));
+  const inSystem = (p: string) => covered(p, system) && !keep.some((k) => isInside(p, k));
   return {
     dirs: [...new Set(dirs)].filter(creatable),
     files: [...files].filter(creatable),
-    readOnly,
+    readOnly: [...new Set(readOnly)].filter((p) => !covered(p, readOnly) && !inSystem(p)),
     system,
     own: [...new Set(keep)],
   };
@@ -258,6 +275,32 @@ function nodeFallbacks(nodePath: string | undefined, home: string | undefined): 
   }
   const inHome = home && isAbsolute(home) ? [join(home, ".node_modules"), join(home, ".node_libraries")] : [];
   return [...pathDirs(nodePath), ...above, ...inHome, resolve(dirname(process.execPath), "../lib/node")];
+}
+
+/**
+ * What the programs in `folders` (PATH's) run from elsewhere: the real folder of each link there (.tools/bin/uv is a
+ * link into ~/.pyenv/versions/…/bin), and the root of a version manager whose `shims` folder it is (pyenv's shims
+ * run its libexec, its hooks and its versions, all under that root).
+ */
+function behind(folders: string[]): string[] {
+  const out = new Set<string>();
+  for (const d of folders) {
+    if (basename(d) === "shims") out.add(dirname(d));
+    for (const e of safeReaddirEntries(d)) {
+      if (!e.isSymbolicLink()) continue;
+      const real = realOf(join(d, e.name));
+      if (real && kindOf(real) === "file") out.add(dirname(real));
+    }
+  }
+  return [...out].filter((d) => kindOf(d) === "dir" && !folders.some((f) => isInside(d, f)));
+}
+
+function safeReaddirEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
 /**

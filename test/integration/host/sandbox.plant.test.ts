@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +103,33 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     // One not there yet may be written in the sandbox, to a tmpfs that goes with it.
     expect(existsSync(join(bin, "ssh"))).toBe(false);
     expect(existsSync(join(later, "git"))).toBe(false);
+  });
+
+  it("cannot change what a program on the runner's PATH runs: a link's target, a version manager's own files", () => {
+    // The eighth hostile run: .tools/bin/uv is a link to ~/.pyenv/versions/3.11.7/bin/uv, and pyenv's shims on PATH
+    // run ~/.pyenv/libexec/pyenv, its hooks and its versions: the PATH folders were read-only, those were not.
+    const tool = join(root, "tool/bin");
+    const shims = join(root, "manager/shims");
+    const bin = join(root, "links");
+    for (const d of [tool, shims, bin, join(root, "manager/libexec"), join(root, "manager/versions/1/bin")])
+      mkdirSync(d, { recursive: true });
+    writeFileSync(join(tool, "uv"), "#!/bin/sh\n");
+    symlinkSync(join(tool, "uv"), join(bin, "uv"));
+    writeFileSync(join(shims, "python"), '#!/bin/sh\nexec "$(dirname "$0")/../libexec/manager" exec python "$@"\n');
+    const runner = { ...process.env, PATH: `${bin}:${shims}:${process.env.PATH}` };
+    const repo = join(root, "repo-links");
+    mkdirSync(repo);
+    const targets = [
+      join(tool, "uv"),
+      join(root, "manager/libexec/manager"),
+      join(root, "manager/manager.d/exec/hook.bash"),
+      join(root, "manager/versions/1/bin/python"),
+      join(root, "manager/version"),
+    ];
+    const out = confined(plant(targets), repo, runner);
+    expect(out).not.toContain("planted");
+    expect(readFileSync(join(tool, "uv"), "utf8")).toBe("#!/bin/sh\n");
+    expect(targets.slice(1).filter((t) => existsSync(t))).toEqual([]);
   });
 
   it("cannot plant a transform in tsx's cache, which the runner's next tsx would load", () => {
