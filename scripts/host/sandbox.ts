@@ -63,7 +63,7 @@ export interface Hidden {
   dirs: string[];
   files: string[];
   readOnly?: string[];
-  /** The system's folders, bound read-only first; then `own` (the command's repository, home, temp dir) writable. */
+  /** The system's folders and this checkout, bound read-only first; then `own` (what the command works in) writable. */
   system?: string[];
   own?: string[];
 }
@@ -164,11 +164,15 @@ export function hiddenPaths(
   // leaves an empty file there (git ignores .env), which reads as no settings.
   if (own.length > 0) files.add(join(PIPELINE_ROOT, ".env"));
   // The system's folders, read-only even to a runner that is root (no other user can write them anyway): /etc holds
-  // git's and the loader's config (/etc/gitconfig, /etc/ld.so.preload), /usr the programs and npm's own code. What the
-  // command works in stays its own where it lies in one of them. A mask that is not there yet cannot be made in a
-  // read-only folder, and the command cannot make that path either.
-  const system = SYSTEM_DIRS.filter((d) => kindOf(d) === "dir");
-  const keep = [home, realOf(tmp) ?? tmp, workTreeOf(commandDir), "/var/tmp"].filter(
+  // git's and the loader's config (/etc/gitconfig, /etc/ld.so.preload), /usr the programs and npm's own code. And this
+  // pipeline's checkout whole, not only the files listed above: npm reads an `.npmrc` there (its `node-options` would
+  // run in the next `npm run pipeline`). What the command works in stays its own where it lies in one of them (for
+  // this checkout, its examples). A mask that is not there yet cannot be made in a read-only folder, and the command
+  // cannot make that path either.
+  const examples = join(PIPELINE_ROOT, "examples");
+  const system = [...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"), ...(own.length > 0 ? [PIPELINE_ROOT] : [])];
+  const work = commandDir && isInside(commandDir, examples) ? examples : workTreeOf(commandDir);
+  const keep = [home, realOf(tmp) ?? tmp, work, "/var/tmp"].filter(
     (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && system.some((d) => isInside(p, d)),
   );
   const creatable = (p: string) =>

@@ -214,6 +214,33 @@ for (const p of ${JSON.stringify([".node_modules/fsevents/index.js", ".node_libr
   });
 });
 
+describe.runIf(probeSandbox().ok)("a confined repository command, planting in this pipeline's checkout", () => {
+  /**
+   * The eighth hostile run: only a list of the checkout's files was read-only, so a command could create its
+   * `.npmrc`, whose `node-options=--require …` the next `npm run pipeline -- deploy-staging` obeys, with the secrets.
+   */
+  it("cannot create or change a file in it (an .npmrc the next `npm run pipeline` reads)", () => {
+    const root = mkdtempSync(join(tmpdir(), "sandbox-checkout-"));
+    const npmrc = join(PIPELINE_ROOT, ".npmrc");
+    const had = existsSync(npmrc) ? readFileSync(npmrc, "utf8") : undefined;
+    try {
+      const out = confined(plant([npmrc]), root, process.env);
+      expect(out).toContain(`refused ${npmrc}`);
+      const asked = `
+const fs = require("fs");
+for (const d of ${JSON.stringify([PIPELINE_ROOT, join(PIPELINE_ROOT, "docs"), join(PIPELINE_ROOT, "examples")])})
+  try { fs.accessSync(d, fs.constants.W_OK); console.log("writable " + d); } catch {}`;
+      expect(confined(asked, root, process.env)).toBe("");
+      // Its examples are repositories the runner's own flows run commands in: to those, they stay writable.
+      const inExample = confined(asked, join(PIPELINE_ROOT, "examples/app/frontend"), process.env);
+      expect(inExample).toBe(`writable ${join(PIPELINE_ROOT, "examples")}\n`);
+    } finally {
+      if (had === undefined) rmSync(npmrc, { force: true });
+      else writeFileSync(npmrc, had);
+    }
+  });
+});
+
 describe.runIf(probeSandbox().ok)("a confined repository command, on a runner that is root", () => {
   /**
    * The eighth hostile run: run as root (as here), a repository command could write the whole system, which every

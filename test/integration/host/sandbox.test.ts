@@ -18,7 +18,14 @@ import { $ } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
-import { confinedArgv, hiddenPaths, probeSandbox, repositoryArgv, sandboxMode } from "../../../scripts/host/sandbox";
+import {
+  confinedArgv,
+  hiddenPaths,
+  probeSandbox,
+  repositoryArgv,
+  sandboxMode,
+  type Hidden,
+} from "../../../scripts/host/sandbox";
 import { keyCopyDirs, keyHolder, resolveTarget } from "../../../scripts/host/target";
 import { runPipeline } from "../../support/cli";
 
@@ -47,6 +54,12 @@ const keyDirs = [tmp, path.join(tmp, "deploy-keys-" + process.getuid())].flatMap
   try { return fs.readdirSync(p).filter((n) => n.startsWith("deploy-ssh-")).map((n) => path.join(p, n)); } catch { return []; }
 });
 `;
+
+/** Whether `p` is read-only to the command `h` confines: bound so itself, or in a system folder not given back. */
+function readOnlyIn(h: Hidden, p: string): boolean {
+  const inside = (dir: string) => p === dir || p.startsWith(`${dir}/`);
+  return (h.readOnly ?? []).some(inside) || ((h.system ?? []).some(inside) && !(h.own ?? []).some(inside));
+}
 
 /** The script: prints one `LOOK>` line of JSON naming each place where it found TOKEN, and a marker file it wrote. */
 const LOOK = `${LOOK_START}
@@ -455,16 +468,16 @@ describe("what a confined command is kept from", () => {
     const h = hiddenPaths({ HOME: home }, tmp, cwd, home, join(cwd, "repo/frontend"));
     expect(h.dirs).toEqual(expect.arrayContaining([join(home, ".ssh"), join(home, ".config/gh")]));
     expect(h.files).toContain(join(home, ".netrc"));
-    expect(h.readOnly).toEqual(
-      expect.arrayContaining([join(home, ".bashrc"), join(home, ".npmrc"), join(ROOT, "scripts"), join(ROOT, "ci")]),
-    );
-    expect(h.readOnly).toContain(join(ROOT, ".pipeline"));
+    expect(h.readOnly).toEqual(expect.arrayContaining([join(home, ".bashrc"), join(home, ".npmrc")]));
+    // This pipeline's checkout whole (its code, .pipeline, and any .npmrc there): bound read-only before the rest.
+    for (const p of ["scripts", "ci", ".pipeline", ".npmrc"]) expect(readOnlyIn(h, join(ROOT, p)), p).toBe(true);
     // The embedded example is a repository like any other: its folder stays writable, the pipeline's code does not.
     const example = hiddenPaths({ HOME: home }, tmp, cwd, home, join(ROOT, "examples/app/frontend"));
-    expect(example.readOnly).toContain(join(ROOT, "node_modules"));
+    expect(readOnlyIn(example, join(ROOT, "node_modules"))).toBe(true);
+    expect(readOnlyIn(example, join(ROOT, "examples/app/frontend"))).toBe(false);
     // Run on the pipeline's own checkout, its files are the repository's: none is made read-only.
     const self = hiddenPaths({ HOME: home }, tmp, cwd, home, ROOT);
-    expect(self.readOnly).not.toContain(join(ROOT, "node_modules"));
+    expect(readOnlyIn(self, join(ROOT, "node_modules"))).toBe(false);
   });
 
   it("builds one bubblewrap argv: its own PID namespace and /proc, the masks, the folder, then the command as given", () => {
