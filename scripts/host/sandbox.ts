@@ -7,7 +7,8 @@
  * known_hosts, the SSH control socket) is an empty tmpfs, so a key dir made while the command runs is not seen
  * either; the runner's `.env` and the files and sockets its other variables name (`*_FILE`, `*_SOCK`, such as
  * STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores
- * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …). What programs started outside the sandbox later run or
+ * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …) and the private files and sockets of the runner's state
+ * (.pipeline, the bundled staging server's folder: its deploy key, deploy.env, the app's secrets, PM2's sockets). What programs started outside the sandbox later run or
  * read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
  * every folder on the runner's PATH with what its programs run from elsewhere (a link's target, a version manager's
  * root), the folders where the runner's node looks for a module its node_modules lacks, the system's folders,
@@ -123,6 +124,18 @@ export function hiddenPaths(
     const real = runner[n] && isAbsolute(runner[n]) ? realOf(runner[n]) : undefined;
     if (real && kindOf(real) === "file") files.add(real);
   }
+  // The runner's state: this checkout's .pipeline and the bundled staging server's folder. Read-only (below), and its
+  // private files and folders (the server's deploy key, which logs in over the loopback sshd outside the sandbox; its
+  // deploy.env; the app's secrets) read as empty, its sockets (PM2's daemon starts what it is asked to) refuse.
+  const state = [join(PIPELINE_ROOT, ".pipeline"), runner.STAGING_SERVER_DIR]
+    .filter((p): p is string => !!p && isAbsolute(p))
+    .map((p) => realOf(p))
+    .filter((p): p is string => !!p && kindOf(p) === "dir");
+  for (const root of state) {
+    const found = privateIn(root);
+    dirs.push(...found.dirs);
+    for (const f of found.files) files.add(f);
+  }
   const dotenv = realOf(join(cwd, ".env"));
   if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
@@ -152,6 +165,7 @@ export function hiddenPaths(
     ...onPath.present,
     ...behind(programs).filter((d) => !ownPlaces.some((p) => isInside(p, d))),
     ...modules.present,
+    ...state,
     ...gitDirsOf(commandDir),
   ].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
   // What the runner runs later that a command could create instead: a PATH folder or a folder of Node's fallbacks
@@ -187,6 +201,26 @@ export function hiddenPaths(
     system,
     own: [...new Set(keep)],
   };
+}
+
+/**
+ * Under `root` (its links not followed, `depth` folders down): the private folders (no access for others) and the
+ * private files and every socket or FIFO outside them.
+ */
+function privateIn(root: string, depth = 6): { dirs: string[]; files: string[] } {
+  const out = { dirs: [] as string[], files: [] as string[] };
+  for (const e of safeReaddirEntries(root)) {
+    const p = join(root, e.name);
+    if (e.isDirectory()) {
+      if (isPrivate(p)) out.dirs.push(p);
+      else if (depth > 1) {
+        const inner = privateIn(p, depth - 1);
+        out.dirs.push(...inner.dirs);
+        out.files.push(...inner.files);
+      }
+    } else if (e.isSocket() || e.isFIFO() || (e.isFile() && isPrivate(p))) out.files.push(p);
+  }
+  return out;
 }
 
 /** The system's folders (those that are folders here, not links into /usr). */

@@ -453,9 +453,16 @@ describe("what a confined command is kept from", () => {
     );
     // With tsx's transform caches, there or not: the sandbox's tsx gets its own (sandbox.plant.test.ts).
     const tsx = [join(tmp, "tsx"), join(tmp, `tsx-${process.getuid?.() ?? 0}`)];
-    expect(h.dirs.sort()).toEqual([holder, join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b"), ...tsx].sort());
-    // This pipeline's own .env is hidden too, there or not: a command must not write one for a later run.
-    expect(h.files.sort()).toEqual([join(cwd, ".env"), key, join(ROOT, ".env")].sort());
+    // (What this checkout's .pipeline holds is masked by its own rule: the last test here.)
+    const state = (p: string) => !p.startsWith(join(ROOT, ".pipeline/"));
+    expect(h.dirs.filter(state).sort()).toEqual(
+      [holder, join(tmp, "deploy-ssh-1-a"), join(tmp, "deploy-ssh-2-b"), ...tsx].sort(),
+    );
+    // This pipeline's own .env is hidden too; where there is none, its checkout is read-only: a command must not
+    // write one for a later run.
+    const ownEnv = existsSync(join(ROOT, ".env")) ? [join(ROOT, ".env")] : [];
+    expect(h.files.filter(state).sort()).toEqual([join(cwd, ".env"), key, ...ownEnv].sort());
+    expect(readOnlyIn(h, join(ROOT, ".env"))).toBe(true);
   });
 
   it("hides the credential stores in the user's home and makes its startup files and this pipeline's code read-only", () => {
@@ -524,4 +531,52 @@ function pathWithoutBwrap(): string {
     for (const n of existsSync(d) ? readdirSync(d) : [])
       if (n !== "bwrap" && !existsSync(join(bin, n))) symlinkSync(join(d, n), join(bin, n));
   return bin;
+}
+
+describe.runIf(probeSandbox().ok)("a repository command, looking in the runner's state (.pipeline)", () => {
+  /**
+   * The eighth hostile run: the bundled staging server keeps its state under .pipeline/staging (or
+   * STAGING_SERVER_DIR), read-only to a confined command but readable: its deploy key (ssh/client_key, which logs in
+   * as this user over the loopback sshd, outside the sandbox), deploy.env (STAGING_SECRET_DATABASE_URI), the app's
+   * secrets (base/shared/env) and PM2's sockets (pm2/rpc.sock: its daemon starts any command it is asked to).
+   */
+  it("finds no private file or folder there, and no socket to connect to", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "state-"));
+    const server = createServer((c) => c.end(`${TOKEN}-socket\n`));
+    try {
+      for (const d of ["ssh", "base/shared", "pm2"]) mkdirSync(join(dir, d), { recursive: true });
+      writeFileSync(join(dir, "ssh/client_key"), secret("key"), { mode: 0o600 });
+      writeFileSync(join(dir, "deploy.env"), secret("deploy.env"), { mode: 0o600 });
+      mkdirSync(join(dir, "base/shared/env"), { mode: 0o700 });
+      writeFileSync(join(dir, "base/shared/env/DATABASE_URI"), secret("app"), { mode: 0o600 });
+      writeFileSync(join(dir, "base/shared/server.json"), "{}\n");
+      await new Promise<void>((ok) => server.listen(join(dir, "pm2/rpc.sock"), ok));
+      const look = `
+const fs = require("fs"), net = require("net"), path = require("path");
+const dir = ${JSON.stringify(dir)}, token = ${JSON.stringify(TOKEN)}, found = [];
+const read = (p) => { try { return fs.readFileSync(p, "utf8"); } catch { return ""; } };
+for (const f of ["ssh/client_key", "deploy.env", "base/shared/env/DATABASE_URI"])
+  if (read(path.join(dir, f)).includes(token)) found.push(f);
+if (read(path.join(dir, "base/shared/server.json")) !== "{}\\n") found.push("lost server.json");
+const c = net.connect(path.join(dir, "pm2/rpc.sock"));
+c.on("data", (d) => { if (String(d).includes(token)) found.push("socket"); });
+const done = () => { console.log(JSON.stringify(found)); process.exit(0); };
+c.on("error", done); c.on("close", done); setTimeout(done, 3000);`;
+      const runner = { ...process.env, STAGING_SERVER_DIR: dir, PIPELINE_SANDBOX: "require" };
+      const argv = repositoryArgv(["node", "-e", look], cwd(), runner);
+      const r = await $({ quiet: true, nothrow: true, cwd: cwd(), env: runner })`${argv}`;
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A folder of its own for the command, outside the state. */
+function cwd(): string {
+  const d = join(tmpdir(), `state-cmd-${process.pid}`);
+  mkdirSync(d, { recursive: true });
+  return d;
 }
