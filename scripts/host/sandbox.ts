@@ -232,7 +232,10 @@ function workTreeOf(dir: string | undefined): string | undefined {
   return dotGit ? dirname(dotGit) : dir;
 }
 
-/** Where the user keeps credentials a repository command has no use for: hidden (tmpfs, /dev/null) when present. */
+/**
+ * Where the user keeps credentials (or a daemon's door out of the sandbox) a repository command has no use for:
+ * hidden (tmpfs, /dev/null) when present.
+ */
 const CREDENTIAL_STORES = [
   ".ssh",
   ".aws",
@@ -244,6 +247,8 @@ const CREDENTIAL_STORES = [
   ".gnupg",
   ".git-credentials",
   ".netrc",
+  // PM2's own home when no PM2_HOME is set: its daemon, outside the sandbox, starts any command its sockets are given.
+  ".pm2",
 ];
 
 /**

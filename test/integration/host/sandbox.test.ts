@@ -469,11 +469,13 @@ describe("what a confined command is kept from", () => {
     const home = join(cwd, "home");
     mkdirSync(join(home, ".ssh"), { recursive: true });
     mkdirSync(join(home, ".config/gh"), { recursive: true });
+    // PM2's home: its daemon's sockets start any command they are asked to, outside the sandbox.
+    mkdirSync(join(home, ".pm2"), { recursive: true });
     writeFileSync(join(home, ".netrc"), "machine x password y\n");
     writeFileSync(join(home, ".bashrc"), "");
     writeFileSync(join(home, ".npmrc"), "registry=https://registry.npmjs.org/\n");
     const h = hiddenPaths({ HOME: home }, tmp, cwd, home, join(cwd, "repo/frontend"));
-    expect(h.dirs).toEqual(expect.arrayContaining([join(home, ".ssh"), join(home, ".config/gh")]));
+    expect(h.dirs).toEqual(expect.arrayContaining([join(home, ".ssh"), join(home, ".config/gh"), join(home, ".pm2")]));
     expect(h.files).toContain(join(home, ".netrc"));
     expect(h.readOnly).toEqual(expect.arrayContaining([join(home, ".bashrc"), join(home, ".npmrc")]));
     // This pipeline's checkout whole (its code, .pipeline, and any .npmrc there): bound read-only before the rest.
