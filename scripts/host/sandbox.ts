@@ -1,21 +1,20 @@
 /**
- * The host runner's confinement of repository commands (installs, lint, tests, builds, scans, the services and the
- * app they start). The allow-listed environment (ci/src/plan/env.ts) keeps the runner's secrets out of what such a
- * command is handed; this keeps it from looking for them. With bubblewrap, each one runs in a PID namespace of its
- * own with its own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of
- * theirs can be seen; the folder of the runs' key dirs (`$TMPDIR/deploy-keys-<uid>/deploy-ssh-*`: the key copy,
- * known_hosts, the SSH control socket) is an empty tmpfs, so a key dir made while the command runs is not seen
- * either; the runner's `.env` and the files and sockets its other variables name (`*_FILE`, `*_SOCK`, such as
- * STAGING_SSH_KEY_FILE or SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores
- * in the user's home (~/.ssh, ~/.aws, ~/.docker, ~/.netrc …) and the private files and sockets of the runner's state
- * (.pipeline, the bundled staging server's folder: its deploy key, deploy.env, the app's secrets, PM2's sockets). What programs started outside the sandbox later run or
- * read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
+ * The host runner's confinement of repository commands (installs, lint, tests, builds, scans, the services and the app
+ * they start). The allow-listed environment (ci/src/plan/env.ts) keeps the runner's secrets out of what such a command
+ * is handed; this keeps it from looking for them. With bubblewrap, each one runs in a PID namespace of its own with its
+ * own /proc, so no process of the runner (or of the shell and CI step above it) and no `environ` of theirs can be seen;
+ * the folder of the runs' key dirs (`$TMPDIR/deploy-keys-<uid>/deploy-ssh-*`: the key copy, known_hosts, the SSH
+ * control socket) is an empty tmpfs, so a key dir made while the command runs is not seen either; the runner's `.env`
+ * and the files and sockets its other variables name (`*_FILE`, `*_SOCK`, such as STAGING_SSH_KEY_FILE or
+ * SSH_AUTH_SOCK, when private to the user) read as empty, and so do the credential stores in the user's home (~/.ssh,
+ * ~/.aws, ~/.docker, ~/.netrc …) and the private files and sockets of the runner's state (.pipeline, the bundled
+ * staging server's folder: its deploy key, deploy.env, the app's secrets, PM2's sockets). What programs started outside
+ * the sandbox later run or read at start (this pipeline's own code, the shell's and git's startup files, ~/.local/bin,
  * every folder on the runner's PATH with what its programs run from elsewhere (a link's target, a version manager's
- * root), the folders where the runner's node looks for a module its node_modules lacks, the system's folders,
- * the repository's git dir with its config and hooks) is read-only, and tsx's
- * transform cache is the sandbox's own, so a command cannot plant code for a later run that holds the secrets. The
- * rest of the file system is the user's own, as it is to any program the user runs: this is not a container (the
- * Dagger path is).
+ * root), the folders where the runner's node looks for a module its node_modules lacks, the system's folders, the
+ * repository's git dir with its config and hooks) is read-only, and tsx's transform cache is the sandbox's own, so a
+ * command cannot plant code for a later run that holds the secrets. The rest of the file system is the user's own, as
+ * it is to any program the user runs: this is not a container (the Dagger path is).
  *
  *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
