@@ -13,7 +13,7 @@ import {
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { $ } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
@@ -565,8 +565,12 @@ c.on("data", (d) => { if (String(d).includes(token)) found.push("socket"); });
 const done = () => { console.log(JSON.stringify(found)); process.exit(0); };
 c.on("error", done); c.on("close", done); setTimeout(done, 3000);`;
       const runner = { ...process.env, STAGING_SERVER_DIR: dir, PIPELINE_SANDBOX: "require" };
-      const argv = repositoryArgv(["node", "-e", look], cwd(), runner);
-      const r = await $({ quiet: true, nothrow: true, cwd: cwd(), env: runner })`${argv}`;
+      // The command's own folder, outside the state.
+      const cwd = join(dir, "..", `${basename(dir)}-cmd`);
+      mkdirSync(cwd);
+      const argv = repositoryArgv(["node", "-e", look], cwd, runner);
+      const r = await $({ quiet: true, nothrow: true, cwd, env: runner })`${argv}`;
+      rmSync(cwd, { recursive: true, force: true });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual([]);
     } finally {
@@ -575,10 +579,3 @@ c.on("error", done); c.on("close", done); setTimeout(done, 3000);`;
     }
   });
 });
-
-/** A folder of its own for the command, outside the state. */
-function cwd(): string {
-  const d = join(tmpdir(), `state-cmd-${process.pid}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
