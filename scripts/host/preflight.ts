@@ -1,10 +1,11 @@
 import { InputError } from "../../ci/src/plan/errors";
+import { printable } from "../../ci/src/plan/triggers/commits";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { which } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
-import { runRepositoryProcess } from "./exec";
+import { runRepositoryProcess, type ProcessResult } from "./exec";
 import type { Job, ToolNeed } from "../../ci/src/plan/job";
 import { findServiceBin } from "./services";
 import { findPython, uvBroken } from "./python";
@@ -45,16 +46,18 @@ export async function preflight(
 async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (!(await which(tool.bin, { nothrow: true, path: env.PATH ?? "" })))
     return `${tool.bin} is not on PATH; ${tool.installHint}`;
-  if (tool.minMajor !== undefined) {
+  if (tool.minMajor !== undefined || tool.range) {
     const out = await versionOf(tool.bin, cwd, env);
-    const major = Number.parseInt(/(\d+)/.exec(out.stdout)?.[1] ?? "", 10);
-    if (!(major >= tool.minMajor))
-      return `${tool.bin} ${out.stdout.trim()} is older than ${tool.minMajor}; ${tool.installHint}`;
-  }
-  if (tool.range) {
-    const out = await versionOf(tool.bin, cwd, env);
-    if (!satisfies(out.stdout.trim(), tool.range.range))
-      return `${tool.bin} ${out.stdout.trim()} is not in ${tool.range.range} (${tool.range.why}); ${tool.installHint}`;
+    const version = out.stdout.trim();
+    if (out.exitCode !== 0 || !version) {
+      const said = printable((out.stderr.trim().split("\n")[0] ?? "").slice(0, 200));
+      return `${tool.bin} --version did not answer (exit ${out.exitCode}${said ? `: ${said}` : ""}); ${tool.installHint}`;
+    }
+    const major = Number.parseInt(/(\d+)/.exec(version)?.[1] ?? "", 10);
+    if (tool.minMajor !== undefined && !(major >= tool.minMajor))
+      return `${tool.bin} ${version} is older than ${tool.minMajor}; ${tool.installHint}`;
+    if (tool.range && !satisfies(version, tool.range.range))
+      return `${tool.bin} ${version} is not in ${tool.range.range} (${tool.range.why}); ${tool.installHint}`;
   }
   if (tool.bin === "uv") {
     const broken = await uvBroken(env, cwd);
@@ -73,6 +76,6 @@ async function checkTool(tool: ToolNeed, cwd: string, env: NodeJS.ProcessEnv): P
  * the one repository commands run, and what it loads at start (npm's own code, a pyenv shim's hooks) a repository
  * command may have written.
  */
-async function versionOf(bin: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+async function versionOf(bin: string, cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return runRepositoryProcess([bin, "--version"], existsSync(cwd) ? cwd : tmpdir(), repositoryEnv(env));
 }

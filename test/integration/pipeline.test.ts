@@ -86,7 +86,8 @@ describe("npm run pipeline: bad input fails before anything runs", () => {
     // A PATH with node but no npm (uv is the project's own, in .tools/bin).
     const bin = mkdtempSync(join(tmpdir(), "bin-"));
     symlinkSync(process.execPath, join(bin, "node"));
-    const r = await runPipeline(["frontend-checks"], { ...process.env, PATH: bin });
+    // Unconfined: bwrap is not on that PATH either, and its warning is sandbox.test.ts's.
+    const r = await runPipeline(["frontend-checks"], { ...process.env, PATH: bin, PIPELINE_SANDBOX: "off" });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^input error: missing tool: /);
     expect(r.stderr).toMatch(/^(input error: )?missing tool: frontend: npm is not on PATH; npm ships with Node\.js/m);

@@ -34,4 +34,25 @@ describe.runIf(probeSandbox().ok)("preflight, asking each tool its version", () 
     );
     expect(err).toContain("node v1.0.0-[] is not in >=20");
   });
+
+  it("says when a tool's --version does not answer, with its exit code and first line, not an empty version", async () => {
+    const bin = join(root, "broken-bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "node"), '#!/bin/sh\necho "node: cannot load its library" >&2\nexit 3\n');
+    chmodSync(join(bin, "node"), 0o755);
+    const job = {
+      name: "frontend",
+      workdir: ".",
+      tools: [{ bin: "node", range: { range: ">=20", why: "the test's pin" }, installHint: "install Node.js >=20" }],
+      services: [],
+    } as unknown as Job;
+    const env = { ...process.env, PATH: [bin, process.env.PATH].join(delimiter) };
+    const err = await preflight([job], root, env).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(err).toContain(
+      "frontend: node --version did not answer (exit 3: node: cannot load its library); install Node.js >=20",
+    );
+  });
 });
