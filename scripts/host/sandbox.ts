@@ -28,13 +28,16 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   statSync,
   type Dirent,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { parse } from "dotenv";
 import { gitDirsOf } from "./git";
+import { stagingDeployEnv, stagingServerDir } from "./staging/dir";
 import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
@@ -113,10 +116,20 @@ export function hiddenPaths(
   const inHome = (names: readonly string[]) => (home && isAbsolute(home) ? names.map((n) => join(home, n)) : []);
   const stores = inHome(CREDENTIAL_STORES).filter((p) => kindOf(p) !== undefined);
   for (const p of stores) if (kindOf(p) === "dir") dirs.push(p);
-  const named = Object.entries(runner)
+  // One the user has not got is masked too, so a command cannot create it: sshd runs ~/.ssh/rc at each login, the
+  // bundled staging server's included, outside the sandbox. bubblewrap leaves an empty folder or file: none held.
+  const absentStores = inHome(CREDENTIAL_STORES).filter((p) => kindOf(p) === undefined && writableAncestor(p));
+  for (const p of absentStores) if (!CREDENTIAL_FILES.has(relative(home!, p))) dirs.push(p);
+  // The runner's settings come from its environment, its `.env` and the bundled staging server's deploy.env
+  // (scripts/host/target.ts deployEnv): a key file named in either file is as secret as one named in the environment.
+  const staging = stagingServerDir(runner);
+  const settings = [join(cwd, ".env"), join(PIPELINE_ROOT, ".env"), stagingDeployEnv(runner)].map(settingsIn);
+  const named = [runner, ...settings]
+    .flatMap((vars) => Object.entries(vars))
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
     .map(([, v]) => v!);
   const files = new Set<string>(stores.filter((p) => kindOf(p) === "file"));
+  for (const p of absentStores) if (CREDENTIAL_FILES.has(relative(home!, p))) files.add(p);
   // In a GitHub Actions step, the files the runner reads after the step to set later steps' environment and PATH
   // (a NODE_OPTIONS there would run code in the next step's deploy): masked whatever their mode.
   for (const n of FILE_COMMANDS) {
@@ -137,6 +150,12 @@ export function hiddenPaths(
   }
   const dotenv = realOf(join(cwd, ".env"));
   if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
+  // The bundled staging server's sshd runs on this machine, outside the sandbox, as this user: its deploy key (and host
+  // key) would be a way out, and its deploy.env holds the app's secrets. Its folder is the runner's state, read-only.
+  const stagingSsh = realOf(join(staging, "ssh"));
+  if (stagingSsh && kindOf(stagingSsh) === "dir") dirs.push(stagingSsh);
+  const stagingEnv = realOf(stagingDeployEnv(runner));
+  if (stagingEnv && kindOf(stagingEnv) === "file") files.add(stagingEnv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
   // such as NIX_SSL_CERT_FILE names the system's CA bundle, which repository commands need.
   for (const p of named) {
@@ -165,6 +184,7 @@ export function hiddenPaths(
     ...behind(programs).filter((d) => !ownPlaces.some((p) => isInside(p, d))),
     ...modules.present,
     ...state,
+    realOf(staging) ?? "",
     ...gitDirsOf(commandDir),
   ].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
   // What the runner runs later that a command could create instead: a PATH folder or a folder of Node's fallbacks
@@ -249,6 +269,9 @@ const CREDENTIAL_STORES = [
   // PM2's own home when no PM2_HOME is set: its daemon, outside the sandbox, starts any command its sockets are given.
   ".pm2",
 ];
+
+/** Of CREDENTIAL_STORES, the files (masked with /dev/null where the user has none; the others are folders). */
+const CREDENTIAL_FILES = new Set([".git-credentials", ".netrc"]);
 
 /**
  * What programs the runner starts outside the sandbox read at start (the shell, npm, git, ssh through ~/.ssh above)
@@ -387,6 +410,15 @@ function isPrivate(p: string): boolean {
     return (statSync(p).mode & 0o007) === 0;
   } catch {
     return false;
+  }
+}
+
+/** The variables a dotenv file sets, or none when it is not a readable file. */
+function settingsIn(file: string): Record<string, string> {
+  try {
+    return kindOf(file) === "file" ? parse(readFileSync(file)) : {};
+  } catch {
+    return {};
   }
 }
 

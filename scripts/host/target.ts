@@ -26,7 +26,7 @@ import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
-import { DEFAULT_STAGING_DIR } from "./staging/server";
+import { stagingDeployEnv } from "./staging/dir";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -59,7 +59,7 @@ function secretNameLike(name: string): string {
 /** process.env over .env over the staging server's deploy.env. */
 export function deployEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const read = (f: string) => (existsSync(f) ? parse(readFileSync(f)) : {});
-  const staging = name === "staging" ? read(join(env.STAGING_SERVER_DIR ?? DEFAULT_STAGING_DIR, "deploy.env")) : {};
+  const staging = name === "staging" ? read(stagingDeployEnv(env)) : {};
   return { ...staging, ...read(join(ROOT, ".env")), ...env };
 }
 

@@ -13,7 +13,9 @@ import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { nginxConf, sshdConf } from "./configs";
 
-export const DEFAULT_STAGING_DIR = resolve(import.meta.dirname, "../../../.pipeline/staging");
+import { DEFAULT_STAGING_DIR } from "./dir";
+
+export { DEFAULT_STAGING_DIR };
 const PM2 = resolve(import.meta.dirname, "../../../node_modules/.bin/pm2");
 
 export interface StagingServer {

@@ -155,6 +155,17 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     expect(left).toEqual([]);
     expect(existsSync(join(home, ".bash_profile"))).toBe(false);
   });
+
+  it("cannot create ~/.ssh/rc where the user has no ~/.ssh: sshd runs it at every login, the bundled staging's too", () => {
+    const home = join(root, "no-ssh-home");
+    mkdirSync(home);
+    const repo = join(root, "repo-ssh");
+    mkdirSync(repo);
+    const files = [".ssh/rc", ".ssh/authorized_keys", ".netrc", ".kube/config"];
+    confined(plant(files.map((f) => join(home, f))), repo, { ...process.env, HOME: home });
+    const left = files.filter((f) => existsSync(join(home, f)) && readFileSync(join(home, f), "utf8") !== "");
+    expect(left).toEqual([]);
+  });
 });
 
 describe.runIf(probeSandbox().ok)("a confined repository command, planting a module for the runner's node", () => {

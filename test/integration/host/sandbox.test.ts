@@ -250,6 +250,17 @@ for (const d of keyDirs) {
     if (r.status === 0) found.push("ssh to staging");
   }
 }
+// The bundled staging server's own key (the eighth hostile run): staging's sshd runs on this machine, outside the
+// sandbox, so the key is a way out of it. Its port is guessed from deploy.env, or from the sshd config beside the key.
+const ssh = path.join(process.argv[3], "ssh");
+const key = path.join(ssh, "client_key");
+if (read(key).includes("PRIVATE KEY")) found.push("staging key");
+const port = /STAGING_SSH_PORT=(\\d+)/.exec(read(path.join(process.argv[3], "deploy.env")))?.[1]
+  ?? /^Port (\\d+)/m.exec(read(path.join(ssh, "sshd_config")))?.[1];
+const user = require("os").userInfo().username;
+const opts = ["-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"];
+if (port && spawnSync("ssh", [...opts, "-i", key, "-p", port, user + "@127.0.0.1", "id"]).status === 0)
+  found.push("ssh to staging with its key");
 fs.writeFileSync(process.argv[2], JSON.stringify([...new Set(found)].sort()));
 process.exit(1);
 `;
@@ -285,7 +296,7 @@ describe("the deploy's build (repository code) during deploy-staging, with the k
     writeFileSync(join(src, "frontend/look.js"), BUILD_LOOK);
     writeFileSync(
       join(src, "frontend/package.json"),
-      JSON.stringify({ name: "probe", scripts: { build: `node look.js ${seen()}` } }),
+      JSON.stringify({ name: "probe", scripts: { build: `node look.js ${seen()} ${s.dir}` } }),
     );
     writeFileSync(join(src, "ecosystem.config.cjs"), "module.exports = { apps: [] };\n");
     writeFileSync(join(src, "pipeline.yaml"), "deploy:\n  watch: { windowSeconds: 0 }\n");
@@ -298,7 +309,13 @@ describe("the deploy's build (repository code) during deploy-staging, with the k
   it("unconfined (PIPELINE_SANDBOX=off), the build reads the secrets and the key copy and runs id on staging", async () => {
     const r = await deploy({ PIPELINE_SANDBOX: "off" });
     expect(r.exitCode, r.output).toBe(1);
-    expect(JSON.parse(readFileSync(seen(), "utf8"))).toEqual(["environ", "key copy", "ssh to staging"]);
+    expect(JSON.parse(readFileSync(seen(), "utf8"))).toEqual([
+      "environ",
+      "key copy",
+      "ssh to staging",
+      "ssh to staging with its key",
+      "staging key",
+    ]);
   }, 180_000);
 
   it.runIf(available)(
@@ -463,6 +480,24 @@ describe("what a confined command is kept from", () => {
     const ownEnv = existsSync(join(ROOT, ".env")) ? [join(ROOT, ".env")] : [];
     expect(h.files.filter(state).sort()).toEqual([join(cwd, ".env"), key, ...ownEnv].sort());
     expect(readOnlyIn(h, join(ROOT, ".env"))).toBe(true);
+  });
+
+  it("masks the bundled staging server's keys and deploy.env, and a private key file the runner's .env or that deploy.env names", () => {
+    // Staging's sshd runs on this machine outside the sandbox: with its key, a command would have a shell outside.
+    const staging = join(cwd, "staging");
+    mkdirSync(join(staging, "ssh"), { recursive: true });
+    writeFileSync(join(staging, "ssh/client_key"), "k", { mode: 0o600 });
+    const prodKey = join(cwd, "prod_key");
+    writeFileSync(prodKey, "k", { mode: 0o600 });
+    const otherKey = join(cwd, "other_key");
+    writeFileSync(otherKey, "k", { mode: 0o600 });
+    writeFileSync(join(staging, "deploy.env"), `STAGING_SSH_KEY_FILE=${otherKey}\n`, { mode: 0o600 });
+    writeFileSync(join(cwd, ".env"), `PRODUCTION_SSH_KEY_FILE=${prodKey}\n`, { mode: 0o644 });
+    const h = hiddenPaths({ STAGING_SERVER_DIR: staging }, tmp, cwd);
+    expect(h.dirs).toContain(join(staging, "ssh"));
+    expect(h.files).toEqual(expect.arrayContaining([join(staging, "deploy.env"), prodKey, otherKey]));
+    // The rest of its folder (DEPLOY_BASE, server.json, whose commands the server's scripts run) is read-only.
+    expect(h.readOnly).toContain(staging);
   });
 
   it("hides the credential stores in the user's home and makes its startup files and this pipeline's code read-only", () => {
