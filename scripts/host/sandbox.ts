@@ -344,13 +344,17 @@ function nodeFallbacks(nodePath: string | undefined, home: string | undefined): 
 
 /**
  * What the programs in `folders` (PATH's) run from elsewhere: the real folder of each link there (.tools/bin/uv is a
- * link into ~/.pyenv/versions/…/bin), and the root of a version manager whose `shims` folder it is (pyenv's shims
- * run its libexec, its hooks and its versions, all under that root).
+ * link into ~/.pyenv/versions/…/bin), the `lib` beside each (its prefix's, where npm's own code is), and the root of a
+ * version manager whose `shims` folder it is (pyenv's shims run its libexec, its hooks and its versions).
  */
 function behind(folders: string[]): string[] {
   const out = new Set<string>();
   for (const d of folders) {
     if (basename(d) === "shims") out.add(dirname(d));
+    // What its programs link to or load by a relative path: bin/npm -> ../lib/node_modules/npm/bin/npm-cli.js (nvm,
+    // /usr/local), whose other files npm loads from there.
+    const lib = realOf(join(dirname(d), "lib"));
+    if (lib) out.add(lib);
     for (const e of safeReaddirEntries(d)) {
       if (!e.isSymbolicLink()) continue;
       const real = realOf(join(d, e.name));

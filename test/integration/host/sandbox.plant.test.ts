@@ -132,6 +132,38 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
     expect(targets.slice(1).filter((t) => existsSync(t))).toEqual([]);
   });
 
+  it("cannot change what a program on the runner's PATH links to, in its prefix's lib (npm's own code, as nvm installs it)", () => {
+    // bin/npm -> ../lib/node_modules/npm/bin/npm-cli.js: the folder on PATH is read-only, the code it runs was not.
+    const prefix = join(root, "nvm/versions/node/v20");
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    mkdirSync(join(prefix, "lib/node_modules/npm/bin"), { recursive: true });
+    const cli = join(prefix, "lib/node_modules/npm/bin/npm-cli.js");
+    writeFileSync(cli, "");
+    symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", join(prefix, "bin/npm"));
+    const repo = join(root, "repo-prefix");
+    mkdirSync(repo);
+    const out = confined(plant([cli, join(prefix, "lib/node_modules/npm/lib/cli.js")]), repo, {
+      ...process.env,
+      PATH: `${join(prefix, "bin")}:${process.env.PATH}`,
+    });
+    expect(out).not.toContain("planted");
+    expect(readFileSync(cli, "utf8")).toBe("");
+  });
+
+  it("cannot change the system's programs, libraries or configuration, even on a runner that is root", () => {
+    // As root, /etc (bash.bashrc, which bash run by sshd reads; ld.so.preload) and /usr were the command's to change.
+    const targets = [`/etc/planted-by-test-${process.pid}`, `/usr/local/lib/planted-by-test-${process.pid}`];
+    const repo = join(root, "repo-system");
+    mkdirSync(repo);
+    try {
+      const out = confined(plant(targets), repo, process.env);
+      expect(out).not.toContain("planted ");
+      for (const t of targets) expect(existsSync(t), t).toBe(false);
+    } finally {
+      for (const t of targets) rmSync(t, { force: true });
+    }
+  });
+
   it("cannot plant a transform in tsx's cache, which the runner's next tsx would load", () => {
     const cache = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
     const probe = join(cache, `0-planted-by-test-${process.pid}`);
