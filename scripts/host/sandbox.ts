@@ -107,9 +107,11 @@ export function hiddenPaths(
   commandDir?: string,
 ): Hidden {
   const dirs: string[] = [];
+  // Absolute: bubblewrap would read a relative TMPDIR's mount points from /, masking other folders than the runner's.
+  tmp = realOf(tmp) ?? resolve(tmp);
   // The key holder whole, so a key dir a run makes after the command started is not seen either (repositoryArgv
   // makes the holder first); and any key dir an older version made in the temp dir itself.
-  const holder = join(realOf(tmp) ?? tmp, keyHolderName(process.getuid?.() ?? 0));
+  const holder = join(tmp, keyHolderName(process.getuid?.() ?? 0));
   if (kindOf(holder) === "dir") dirs.push(holder);
   for (const name of safeReaddir(tmp))
     if (name.startsWith(KEY_DIR_PREFIX) && kindOf(join(tmp, name)) === "dir") dirs.push(join(tmp, name));

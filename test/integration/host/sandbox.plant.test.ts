@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeSandbox, repositoryArgv } from "../../../scripts/host/sandbox";
 
@@ -172,6 +172,26 @@ describe.runIf(probeSandbox().ok)("a confined repository command, planting code 
       expect(existsSync(probe)).toBe(false);
     } finally {
       rmSync(probe, { force: true });
+    }
+  });
+
+  it("cannot plant in tsx's cache or read an old key dir when TMPDIR is a relative path", () => {
+    // bubblewrap reads a relative mount point from /, so `h8b-tmp/tsx-0` masked /h8b-tmp/tsx-0, not the cache.
+    const tmp = join(root, "rel-tmp");
+    const old = join(tmp, "deploy-ssh-1-old");
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, "key"), "");
+    const cache = join(tmp, `tsx-${process.getuid?.() ?? 0}`);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = relative(process.cwd(), tmp);
+    try {
+      // Both are masked with a tmpfs of the sandbox's own: a write may succeed there, and goes with it.
+      confined(plant([join(cache, "0-planted"), join(old, "key")]), root, process.env);
+      expect(existsSync(join(cache, "0-planted"))).toBe(false);
+      expect(readFileSync(join(old, "key"), "utf8")).toBe("");
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
     }
   });
 
