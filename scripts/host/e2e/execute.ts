@@ -1,11 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
 import type { E2ePorts, ShardEnd } from "../../../ci/src/flow/e2e";
 import { repositoryEnv } from "../../../ci/src/plan/env";
 import { E2E_PATHS, E2E_WORK, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import type { ShardRun } from "../../../ci/src/plan/e2e/summary";
 import { displayArgv, type Job, type Step } from "../../../ci/src/plan/job";
 import { processExecutor, type StepOutcome } from "../exec";
+import { isLeftFile, readLeftFile, readLeftText } from "../leftFiles";
 import { prefixedWriter } from "../prefix";
 import { runQualityJob } from "./quality";
 
@@ -35,16 +36,17 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
         if (r.exitCode !== 0) return { exitCode: r.exitCode };
       }
       const r = await runStep(job, job.steps[job.steps.length - 1], be, env, plan.shardJobs.length);
-      return { exitCode: r.exitCode, junit: existsSync(junit) ? readFileSync(junit, "utf8") : undefined };
+      // What pytest (repository code) left: a regular file of the backend's, never through a link or a FIFO.
+      return { exitCode: r.exitCode, junit: readLeftText(be, junit) };
     },
     merge: async (plan, blobDirs) => {
       const { fe } = dirsOf(plan, sourceDir);
+      unlinkWorkFolder(fe);
       for (const d of [E2E_PATHS.blobs, E2E_PATHS.report]) rmSync(join(fe, d), { recursive: true, force: true });
       await installOnce(plan.installed, plan.mergeJob, fe, env);
       gatherBlobs(fe, blobDirs);
       const r = await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
-      const json = join(fe, E2E_PATHS.json);
-      const results = existsSync(json) ? readFileSync(json, "utf8") : undefined;
+      const results = readLeftText(fe, join(fe, E2E_PATHS.json));
       return { exitCode: r.exitCode, killed: false, report: join(fe, E2E_PATHS.report), results };
     },
     runQuality: async (q) => {
@@ -67,13 +69,14 @@ export async function runShardAlone(
   env: NodeJS.ProcessEnv,
 ): Promise<{ run: ShardRun; blob?: string }> {
   const { fe } = dirsOf(plan, sourceDir);
+  unlinkWorkFolder(fe);
   for (const d of [E2E_PATHS.blobDir(index), E2E_PATHS.resultsDir(index)])
     rmSync(join(fe, d), { recursive: true, force: true });
   await installOnce(plan.installed, plan.mergeJob, fe, env);
   const end = await shardEnd(plan, index, fe, env);
   const run = { index, files: plan.assignment.shards[index - 1].files, exitCode: end.exitCode, seconds: end.seconds };
   const blob = join(fe, E2E_PATHS.blobDir(index), E2E_PATHS.blobName(index));
-  return { run, blob: existsSync(blob) ? blob : undefined };
+  return { run, blob: isLeftFile(fe, blob) ? blob : undefined };
 }
 
 function dirsOf(plan: E2ePlan, sourceDir: string): { fe: string; be: string } {
@@ -108,7 +111,7 @@ async function shardEnd(plan: E2ePlan, index: number, fe: string, env: NodeJS.Pr
   const t = Date.now();
   const r = await runStep(job, job.steps[0], fe, env, index - 1);
   const blobDir = join(fe, E2E_PATHS.blobDir(index));
-  const wrote = existsSync(join(blobDir, E2E_PATHS.blobName(index)));
+  const wrote = isLeftFile(fe, join(blobDir, E2E_PATHS.blobName(index)));
   return { exitCode: r.exitCode, killed: false, seconds: (Date.now() - t) / 1000, ...(wrote ? { blob: blobDir } : {}) };
 }
 
@@ -120,12 +123,30 @@ async function runStep(job: Job, step: Step, cwd: string, env: NodeJS.ProcessEnv
   return r;
 }
 
-/** Copy every blob zip of the given dirs into one folder, as merge-reports wants them. */
+/**
+ * Copy every blob zip of the given dirs into one folder, as merge-reports wants them: only regular files, inside the
+ * frontend for a shard's dir (a shard is repository code: a zip it left as a link to a key would be copied into the
+ * merge step's reach), inside the dir itself for one given with --blobs.
+ */
 function gatherBlobs(fe: string, dirs: string[]): void {
   const into = join(fe, E2E_PATHS.blobs);
   mkdirSync(into, { recursive: true });
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) copyFileSync(join(dir, f), join(into, f));
+    const root = isInside(dir, fe) ? fe : dir;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) {
+      const bytes = readLeftFile(root, join(dir, f));
+      if (bytes) writeFileSync(join(into, f), bytes);
+    }
   }
+}
+
+/** The `.e2e` work folder, when repository code made it a link while running: the link goes, never what it leads to. */
+function unlinkWorkFolder(fe: string): void {
+  if (lstatSync(join(fe, E2E_WORK), { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(join(fe, E2E_WORK));
+}
+
+function isInside(p: string, dir: string): boolean {
+  const r = relative(dir, p);
+  return !r.startsWith("..") && !isAbsolute(r);
 }

@@ -2,12 +2,13 @@
  * The E2E quality job as host processes: the pipeline's own pinned tools (root package.json), Chromium from
  * CHROME_PATH or Debian's, the quality spec and Lighthouse in the frontend; their outputs read back by path.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { QualityEnd } from "../../../ci/src/flow/e2e";
 import { qualityFiles } from "../../../ci/src/io/qualityFiles";
 import { QUALITY_DIR } from "../../../ci/src/plan/e2e/quality/files";
 import { qualityOutputs, type QualityPlan } from "../../../ci/src/plan/e2e/quality/plan";
+import { readLeftText } from "../leftFiles";
 
 /** The pipeline's own checkout: its node_modules holds @axe-core/playwright and lighthouse, pinned in its lockfile. */
 export const PIPELINE_ROOT = resolve(import.meta.dirname, "../../..");
@@ -34,6 +35,7 @@ export async function runQualityJob(
   const browser: Record<string, string> = given ? { PLAYWRIGHT_CHROMIUM_EXECUTABLE: given } : {};
   const job = { ...q.job, env: { ...q.job.env, CHROME_PATH: chromePath(env), ...browser } };
   for (const step of job.steps) await run(job, step);
-  const read = (p: string) => (existsSync(join(fe, p)) ? readFileSync(join(fe, p), "utf8") : undefined);
+  // What the spec and Lighthouse (beside repository code) left: regular files of the frontend only.
+  const read = (p: string) => readLeftText(fe, join(fe, p));
   return { outputs: Object.fromEntries(qualityOutputs(q).map((p) => [p, read(p)])), dir: join(fe, QUALITY_DIR) };
 }

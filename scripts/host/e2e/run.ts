@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { e2eFlow, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
@@ -16,6 +16,7 @@ import { runPorts } from "./execute";
 import { PIPELINE_ROOT } from "./quality";
 import { startLocalApp, sleep, type LocalApp } from "../exampleApp";
 import { gitPort } from "../git";
+import { copyLeftTree } from "../leftFiles";
 import { preflight } from "../preflight";
 import { provideNode } from "../node";
 import { runnerEnv } from "../stage";
@@ -129,8 +130,9 @@ export function finishPorts(
     writeReport: async (report, files, quality) => {
       rmSync(o.reportOut, { recursive: true, force: true });
       mkdirSync(o.reportOut, { recursive: true });
-      if (report && existsSync(report)) cpSync(report, o.reportOut, { recursive: true });
-      if (quality && existsSync(quality)) cpSync(quality, join(o.reportOut, "quality"), { recursive: true });
+      // Folders merge-reports and the quality job (repository code's neighbours) filled: files only, no link, no FIFO.
+      if (report && existsSync(report)) copyLeftTree(report, report, o.reportOut);
+      if (quality && existsSync(quality)) copyLeftTree(quality, quality, join(o.reportOut, "quality"));
       for (const [path, text] of Object.entries(files)) {
         mkdirSync(dirname(join(o.reportOut, path)), { recursive: true });
         writeFileSync(join(o.reportOut, path), text);

@@ -1,14 +1,16 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { e2eMergeFlow } from "../../../ci/src/flow/e2e";
-import { basename, delimiter, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
 import { E2eInputError, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import type { Job } from "../../../ci/src/plan/job";
 import { ShardCountError } from "../../../ci/src/plan/e2e/shards";
 import { selectShard, ShardIndexError } from "../../../ci/src/plan/e2e/split";
 import { e2eContext, finishPorts, printOutcome, readE2ePlan, resolveCommit, type E2eFlags } from "./run";
+import { printable } from "../../../ci/src/plan/triggers/commits";
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
+import { readLeftFile } from "../leftFiles";
 import { preflight } from "../preflight";
 import { provideNode } from "../node";
 import { TOOLS_BIN } from "../stage";
@@ -47,8 +49,13 @@ export async function runE2eShard(f: E2eFlags, sourceDir: string, c: PipelineCon
     );
     return 1;
   }
+  const bytes = readLeftFile(dirname(blob), blob);
+  if (!bytes) {
+    console.error(`shard ${index}'s blob ${printable(blob)} is no longer a regular file (a link, a FIFO?): not copied`);
+    return 1;
+  }
   mkdirSync(resolve(f.out), { recursive: true });
-  copyFileSync(blob, join(resolve(f.out), basename(blob)));
+  writeFileSync(join(resolve(f.out), basename(blob)), bytes);
   console.log(`blob: ${join(resolve(f.out), basename(blob))}`);
   return 0;
 }
