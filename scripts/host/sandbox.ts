@@ -154,8 +154,8 @@ export function hiddenPaths(
   if (dotenv && kindOf(dotenv) === "file") files.add(dotenv);
   // The bundled staging server's sshd runs on this machine, outside the sandbox, as this user: its deploy key (and host
   // key) would be a way out, and its deploy.env holds the app's secrets. Its folder is the runner's state, read-only.
-  const stagingSsh = realOf(join(staging, "ssh"));
-  if (stagingSsh && kindOf(stagingSsh) === "dir") dirs.push(stagingSsh);
+  // Its PM2 daemon's folder too: a command reaching its rpc.sock has the daemon start any process, outside the sandbox.
+  for (const d of ["ssh", "pm2"].map((n) => realOf(join(staging, n)))) if (d && kindOf(d) === "dir") dirs.push(d);
   const stagingEnv = realOf(stagingDeployEnv(runner));
   if (stagingEnv && kindOf(stagingEnv) === "file") files.add(stagingEnv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable

@@ -486,6 +486,8 @@ describe("what a confined command is kept from", () => {
     // Staging's sshd runs on this machine outside the sandbox: with its key, a command would have a shell outside.
     const staging = join(cwd, "staging");
     mkdirSync(join(staging, "ssh"), { recursive: true });
+    // Its PM2 daemon's rpc.sock starts any process asked, outside the sandbox (a confined `pm2 start` did).
+    mkdirSync(join(staging, "pm2"), { recursive: true });
     writeFileSync(join(staging, "ssh/client_key"), "k", { mode: 0o600 });
     const prodKey = join(cwd, "prod_key");
     writeFileSync(prodKey, "k", { mode: 0o600 });
@@ -494,7 +496,7 @@ describe("what a confined command is kept from", () => {
     writeFileSync(join(staging, "deploy.env"), `STAGING_SSH_KEY_FILE=${otherKey}\n`, { mode: 0o600 });
     writeFileSync(join(cwd, ".env"), `PRODUCTION_SSH_KEY_FILE=${prodKey}\n`, { mode: 0o644 });
     const h = hiddenPaths({ STAGING_SERVER_DIR: staging }, tmp, cwd);
-    expect(h.dirs).toContain(join(staging, "ssh"));
+    expect(h.dirs).toEqual(expect.arrayContaining([join(staging, "ssh"), join(staging, "pm2")]));
     expect(h.files).toEqual(expect.arrayContaining([join(staging, "deploy.env"), prodKey, otherKey]));
     // The rest of its folder (DEPLOY_BASE, server.json, whose commands the server's scripts run) is read-only.
     expect(h.readOnly).toContain(staging);
