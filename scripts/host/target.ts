@@ -240,7 +240,7 @@ export function keyHolder(parent = keyCopyParent()): string {
     new DeployInputError(
       "TMPDIR",
       `holds ${printable(holder)}, ${problem}, where the run's SSH key copy would go`,
-      `remove it (rm -r ${printable(holder)}; the next run makes it again, private to you)`,
+      `remove it (rm -r ${printable(holder)}; the next run makes it again, private to you), or where it is not yours to remove, point TMPDIR at a folder only you can change: mkdir -m 700 ~/.deploy-tmp && export TMPDIR=~/.deploy-tmp`,
     );
   try {
     mkdirSync(holder, { mode: 0o700 });

@@ -376,6 +376,10 @@ describe("the key copy's temp folder", () => {
       expect(() => withTmp(root, resolve)).toThrow(
         new RegExp(`^input error: TMPDIR holds .*deploy-keys-.*, ${problem.source}.*Fix: remove it \\(rm -r `),
       );
+      // Another user's folder in a shared /tmp is not the user's to remove: the other way out is named too.
+      expect(() => withTmp(root, resolve)).toThrow(
+        /or where it is not yours to remove, point TMPDIR at a folder only you/,
+      );
       expect(readdirSync(root).filter((n) => n.startsWith("deploy-ssh-"))).toEqual([]);
       if (kind === "link") expect(readdirSync(join(root, "elsewhere"))).toEqual([]);
     } finally {
