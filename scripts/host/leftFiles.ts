@@ -16,7 +16,8 @@ import {
   realpathSync,
   writeFileSync,
 } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
+import { isInside } from "./cli/values";
 
 /** Whether `path` is a regular file inside `root` (through no link out of it). */
 export function isLeftFile(root: string, path: string): boolean {
@@ -73,10 +74,8 @@ export function copyLeftTree(root: string, src: string, dest: string): string[] 
 
 function realInside(root: string, path: string): string | undefined {
   try {
-    const top = realpathSync(root);
     const real = realpathSync(path);
-    const r = relative(top, real);
-    return !r.startsWith("..") && !isAbsolute(r) ? real : undefined;
+    return isInside(realpathSync(root), real) ? real : undefined;
   } catch {
     return undefined;
   }

@@ -124,7 +124,6 @@ export function hiddenPaths(
   for (const p of absentStores) if (!CREDENTIAL_FILES.has(relative(home!, p))) dirs.push(p);
   // The runner's settings come from its environment, its `.env` and the bundled staging server's deploy.env
   // (scripts/host/target.ts deployEnv): a key file named in either file is as secret as one named in the environment.
-  const staging = stagingServerDir(runner);
   const settings = [join(cwd, ".env"), join(PIPELINE_ROOT, ".env"), stagingDeployEnv(runner)].map(settingsIn);
   const named = [runner, ...settings]
     .flatMap((vars) => Object.entries(vars))
@@ -141,10 +140,12 @@ export function hiddenPaths(
   // The runner's state: this checkout's .pipeline and the bundled staging server's folder. Read-only (below), and its
   // private files and folders (the server's deploy key, which logs in over the loopback sshd outside the sandbox; its
   // deploy.env; the app's secrets) read as empty, its sockets (PM2's daemon starts what it is asked to) refuse.
-  const state = [join(PIPELINE_ROOT, ".pipeline"), runner.STAGING_SERVER_DIR]
-    .filter((p): p is string => !!p && isAbsolute(p))
+  // (The default staging folder lies inside .pipeline: each folder is walked once.)
+  const staging = stagingServerDir(runner);
+  const roots = [join(PIPELINE_ROOT, ".pipeline"), staging]
     .map((p) => realOf(p))
     .filter((p): p is string => !!p && kindOf(p) === "dir");
+  const state = [...new Set(roots)].filter((p) => !roots.some((q) => q !== p && isInside(p, q)));
   for (const root of state) {
     const found = privateIn(root);
     dirs.push(...found.dirs);
@@ -178,7 +179,7 @@ export function hiddenPaths(
   const onPath = foldersOf(pathDirs(runner.PATH), commandDir);
   const modules = foldersOf(nodeFallbacks(runner.NODE_PATH, home), commandDir);
   const programs = [...onPath.present, ...(own.length > 0 ? [join(PIPELINE_ROOT, ".tools/bin")] : [])];
-  const ownPlaces = [home, realOf(tmp) ?? tmp, commandDir].filter((p): p is string => !!p && isAbsolute(p));
+  const ownPlaces = [home, tmp, commandDir].filter((p): p is string => !!p && isAbsolute(p));
   const readOnly = [
     ...inHome(STARTUP_FILES),
     ...own,
@@ -186,7 +187,6 @@ export function hiddenPaths(
     ...behind(programs).filter((d) => !ownPlaces.some((p) => isInside(p, d))),
     ...modules.present,
     ...state,
-    realOf(staging) ?? "",
     ...gitDirsOf(commandDir),
   ].filter((p) => existsSync(p) && !isInside(commandDir ?? "", p));
   // What the runner runs later that a command could create instead: a PATH folder or a folder of Node's fallbacks
@@ -207,7 +207,7 @@ export function hiddenPaths(
   const examples = join(PIPELINE_ROOT, "examples");
   const system = [...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"), ...(own.length > 0 ? [PIPELINE_ROOT] : [])];
   const work = commandDir && isInside(commandDir, examples) ? examples : workTreeOf(commandDir);
-  const keep = [home, realOf(tmp) ?? tmp, work, "/var/tmp"].filter(
+  const keep = [home, tmp, work, "/var/tmp"].filter(
     (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && system.some((d) => isInside(p, d)),
   );
   const creatable = (p: string) =>

@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join, resolve } from "node:path";
 import type { E2ePorts, ShardEnd } from "../../../ci/src/flow/e2e";
 import { repositoryEnv } from "../../../ci/src/plan/env";
 import { E2E_PATHS, E2E_WORK, type E2ePlan } from "../../../ci/src/plan/e2e/stage";
 import type { ShardRun } from "../../../ci/src/plan/e2e/summary";
 import { displayArgv, type Job, type Step } from "../../../ci/src/plan/job";
+import { isInside } from "../cli/values";
 import { processExecutor, type StepOutcome } from "../exec";
 import { isLeftFile, readLeftFile, readLeftText } from "../leftFiles";
 import { prefixedWriter } from "../prefix";
@@ -133,7 +134,7 @@ function gatherBlobs(fe: string, dirs: string[]): void {
   mkdirSync(into, { recursive: true });
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    const root = isInside(dir, fe) ? fe : dir;
+    const root = isInside(fe, resolve(dir)) ? fe : dir;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) {
       const bytes = readLeftFile(root, join(dir, f));
       if (bytes) writeFileSync(join(into, f), bytes);
@@ -144,9 +145,4 @@ function gatherBlobs(fe: string, dirs: string[]): void {
 /** The `.e2e` work folder, when repository code made it a link while running: the link goes, never what it leads to. */
 function unlinkWorkFolder(fe: string): void {
   if (lstatSync(join(fe, E2E_WORK), { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(join(fe, E2E_WORK));
-}
-
-function isInside(p: string, dir: string): boolean {
-  const r = relative(dir, p);
-  return !r.startsWith("..") && !isAbsolute(r);
 }

@@ -12,10 +12,7 @@ import { defaultConfig } from "../../../ci/src/plan/config/defaults";
 import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { nginxConf, sshdConf } from "./configs";
-
 import { DEFAULT_STAGING_DIR } from "./dir";
-
-export { DEFAULT_STAGING_DIR };
 const PM2 = resolve(import.meta.dirname, "../../../node_modules/.bin/pm2");
 
 export interface StagingServer {
