@@ -2,6 +2,8 @@
 
 A test ships a release whose backend dir holds fault.json, e.g.
 {"errorRate": 0.1} (10 % of requests answer 500) or {"delayRate": 0.2, "delaySeconds": 6}.
+With "matchQuery": "slow", only requests whose query string contains "slow" are faulted, so a
+test can slow its own load down while the deploy's health checks pass.
 A real release never has the file, so this costs one stat at start-up.
 """
 
@@ -26,9 +28,12 @@ def add_fault(app: FastAPI, path: Path = FAULT_FILE) -> None:
     error_rate = float(fault.get("errorRate", 0))
     delay_rate = float(fault.get("delayRate", 0))
     delay = float(fault.get("delaySeconds", 0))
+    match = str(fault.get("matchQuery", ""))
 
     @app.middleware("http")
     async def inject(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if match not in request.url.query:
+            return await call_next(request)
         if random.random() < error_rate:
             return JSONResponse({"detail": "injected fault"}, status_code=500)
         if random.random() < delay_rate:

@@ -37,3 +37,9 @@ def test_error_rate_one_fails_every_request(tmp_path: Path) -> None:
 
 def test_delay_still_answers(tmp_path: Path) -> None:
     assert _app(tmp_path, {"delayRate": 1, "delaySeconds": 0.01}).get("/ping").status_code == 200
+
+
+def test_match_query_faults_only_the_marked_requests(tmp_path: Path) -> None:
+    client = _app(tmp_path, {"errorRate": 1, "matchQuery": "slow"})
+    assert client.get("/ping").status_code == 200
+    assert client.get("/ping?load=slow").status_code == 500
