@@ -12,6 +12,7 @@ import { explainFailure, type JobResult } from "../../ci/src/plan/report/summary
 import type { StepExecutor } from "./exec";
 import { prefixedWriter } from "./prefix";
 import { findPython } from "./python";
+import { inCacheScope } from "./sandbox";
 import { startService, type RunningService } from "./services";
 
 export interface HostJobOptions {
@@ -102,7 +103,10 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
     const dir = step.python && (await pythonDir(step.python));
     const path = dir ? { PYTHONPATH: [dir, job.env.PYTHONPATH].filter(Boolean).join(":") } : {};
     const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env, path);
-    const r = await o.exec(step, at.cwd, env, (s) => out.write(s)).finally(() => dir && rm(dir, { recursive: true }));
+    // A pull request's steps keep their caches apart (job.scope); the job's services are the runner's own programs.
+    const r = await inCacheScope(job.scope, () => o.exec(step, at.cwd, env, (s) => out.write(s))).finally(
+      () => dir && rm(dir, { recursive: true }),
+    );
     out.flush();
     const took = ((Date.now() - t) / 1000).toFixed(1);
     result.coverage = coverageFrom(r.output) ?? result.coverage;

@@ -7,6 +7,7 @@ import { displayArgv } from "../../ci/src/plan/job";
 import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
 import { processExecutor, runRepositoryProcess } from "./exec";
 import { prefixedWriter } from "./prefix";
+import { inCacheScope } from "./sandbox";
 
 export interface HostScanOptions {
   sourceDir: string;
@@ -16,7 +17,12 @@ export interface HostScanOptions {
 }
 
 /** Run one scan here: installs stream to the log; the scan's JSON report (stdout or its file) is kept, not printed. */
-export async function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
+export function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
+  // A pull request's scans keep their caches apart, as its jobs do (scan.scope).
+  return inCacheScope(given.scope, () => scanHere(given, o));
+}
+
+async function scanHere(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
   const started = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), `${given.name}-`));
   const out = prefixedWriter(given.name, o.index, o.out);

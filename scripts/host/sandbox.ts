@@ -20,6 +20,7 @@
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
  *   PIPELINE_SANDBOX=off                 never confine
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawnSync } from "node:child_process";
 import {
   accessSync,
@@ -30,7 +31,9 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   statSync,
+  utimesSync,
   type Dirent,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +45,7 @@ import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
+import { KEEP_SCOPES, scopesToPrune } from "../../ci/src/plan/triggers/cacheScope";
 
 /** How repository commands are run: PIPELINE_SANDBOX's values. */
 export type SandboxMode = "auto" | "require" | "off";
@@ -69,6 +73,8 @@ export interface Hidden {
   /** The system's folders and this checkout, bound read-only first; then `own` (what the command works in) writable. */
   system?: string[];
   own?: string[];
+  /** Variables set inside: a pull request's command's own home and temp dir (cacheScope.ts). */
+  env?: Record<string, string>;
 }
 
 /** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
@@ -85,6 +91,7 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
     ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
     // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
     ...hidden.files.flatMap((f) => ["--dev-bind", "/dev/null", f]),
+    ...Object.entries(hidden.env ?? {}).flatMap(([k, v]) => ["--setenv", k, v]),
     "--chdir",
     cwd,
     "--",
@@ -105,6 +112,7 @@ export function hiddenPaths(
   cwd = process.cwd(),
   home = runner.HOME,
   commandDir?: string,
+  scope?: ScopeDirs,
 ): Hidden {
   const dirs: string[] = [];
   // Absolute: bubblewrap would read a relative TMPDIR's mount points from /, masking other folders than the runner's.
@@ -204,10 +212,17 @@ export function hiddenPaths(
   // run in the next `npm run pipeline`). What the command works in stays its own where it lies in one of them (for
   // this checkout, its examples). A mask that is not there yet cannot be made in a read-only folder, and the command
   // cannot make that path either.
+  // A pull request's command (cacheScope.ts) has a home and a temp dir of its own; the runner's home is read-only to
+  // it, so nothing it writes there (a package cache, a tool's data) is read by another branch's run.
+  const realHome = scope && home && isAbsolute(home) ? realOf(home) : undefined;
   const examples = join(PIPELINE_ROOT, "examples");
-  const system = [...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"), ...(own.length > 0 ? [PIPELINE_ROOT] : [])];
+  const system = [
+    ...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"),
+    ...(own.length > 0 ? [PIPELINE_ROOT] : []),
+    ...(realHome && kindOf(realHome) === "dir" ? [realHome] : []),
+  ].sort((a, b) => a.length - b.length);
   const work = commandDir && isInside(commandDir, examples) ? examples : workTreeOf(commandDir);
-  const keep = [home, tmp, work, "/var/tmp"].filter(
+  const keep = [scope ? scope.home : home, tmp, work, "/var/tmp", scope?.tmp].filter(
     (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && system.some((d) => isInside(p, d)),
   );
   const creatable = (p: string) =>
@@ -221,7 +236,64 @@ export function hiddenPaths(
     readOnly: [...new Set(readOnly)].filter((p) => !covered(p, readOnly) && !inSystem(p)),
     system,
     own: [...new Set(keep)],
+    ...(scope ? { env: scopeEnv(scope, runner, home) } : {}),
   };
+}
+
+/** A pull request's own home and temp dir (cacheScope.ts), under the runner's home. */
+export interface ScopeDirs {
+  home: string;
+  tmp: string;
+}
+
+/**
+ * What a scoped command is given: its own HOME and temp dir, and the version managers' roots at their defaults in the
+ * runner's home (pyenv's shims find their interpreters through PYENV_ROOT, which defaults to ~/.pyenv), read-only.
+ */
+export function scopeEnv(scope: ScopeDirs, runner: Record<string, string | undefined>, home = runner.HOME) {
+  const env: Record<string, string> = { HOME: scope.home, TMPDIR: scope.tmp, TMP: scope.tmp, TEMP: scope.tmp };
+  for (const [name, dir] of Object.entries(MANAGER_ROOTS)) {
+    const root = home && isAbsolute(home) ? join(home, dir) : undefined;
+    if (!runner[name] && root && kindOf(realOf(root) ?? "") === "dir") env[name] = root;
+  }
+  return env;
+}
+
+/** Version managers whose shims find their versions under a root that defaults to a folder of the home. */
+const MANAGER_ROOTS: Record<string, string> = { PYENV_ROOT: ".pyenv", VOLTA_HOME: ".volta", ASDF_DATA_DIR: ".asdf" };
+
+/** Where the pull requests' own homes are kept: in the runner's cache folder, else its temp dir. */
+export function scopesRoot(runner: Record<string, string | undefined>, tmp = tmpdir()): string {
+  const home = runner.HOME;
+  return home && isAbsolute(home)
+    ? join(home, ".cache", "pipeline-scopes")
+    : join(realOf(tmp) ?? resolve(tmp), `pipeline-scopes-${process.getuid?.() ?? 0}`);
+}
+
+/**
+ * The folders of scope `name` under `root`, made (private) and marked used now; the scopes beyond the KEEP_SCOPES most
+ * recently used are deleted (their links not followed), the current one never.
+ */
+export function enterScopeDirs(root: string, name: string, keep?: number): ScopeDirs {
+  if (!/^pr(-[a-z0-9-]+)?$/.test(name)) throw new Error(`not a cache scope: ${printable(name)}`);
+  const dir = join(root, name);
+  const dirs = { home: join(dir, "home"), tmp: join(dir, "tmp") };
+  for (const d of [dirs.home, dirs.tmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  const now = new Date();
+  utimesSync(dir, now, now);
+  const kept = safeReaddirEntries(root)
+    .filter((e) => e.isDirectory() && e.name !== name)
+    .map((e) => ({ name: e.name, usedAt: lstatSync(join(root, e.name)).mtimeMs }));
+  for (const old of scopesToPrune(kept, Math.max(0, (keep ?? KEEP_SCOPES) - 1)))
+    rmSync(join(root, old), { recursive: true, force: true });
+  return dirs;
+}
+
+const scopeContext = new AsyncLocalStorage<string | undefined>();
+
+/** Run `fn` with every repository command it starts in cache scope `scope` (a job's or scan's); none: shared. */
+export function inCacheScope<T>(scope: string | undefined, fn: () => T): T {
+  return scopeContext.run(scope, fn);
 }
 
 /**
@@ -489,14 +561,18 @@ export function repositoryArgv(
   runner: Record<string, string | undefined> = process.env,
 ): string[] {
   const mode = sandboxMode(runner);
-  if (mode === "off") return argv;
+  const name = scopeContext.getStore();
+  const scope = name === undefined ? undefined : enterScopeDirs(scopesRoot(runner), name);
+  // Unconfined, a pull request's command still gets its own home and temp dir, so its caches stay apart by default.
+  const scoped = (a: string[]) => (scope ? ["env", ...envArgs(scopeEnv(scope, runner)), ...a] : a);
+  if (mode === "off") return scoped(argv);
   probed ??= probeSandbox();
   if (probed.ok) {
     // Made first, so that it is read-only to the command rather than absent and free to create.
     mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
     // Made first too, so that the command gets its own empty one, not a view of the runs' key dirs to come.
     makeKeyHolder(tmpdir());
-    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd));
+    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd, scope));
   }
   if (mode === "require")
     throw new InputError(
@@ -508,5 +584,10 @@ export function repositoryArgv(
       `warning: repository commands run unconfined: ${probed.why}. They get only the allow-listed environment, but can read this runner's processes and key files. Fix: install bubblewrap (scripts/setup.sh does), or run untrusted code with dagger call; PIPELINE_SANDBOX=off silences this\n`,
     );
   }
-  return argv;
+  return scoped(argv);
+}
+
+/** `NAME=value` arguments for env(1). */
+function envArgs(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }

@@ -104,6 +104,28 @@ describe("fast-tests --event-file, plan and check-commits (recorded GraphQL requ
     expect(gits[0]).toEqual(["diff", "--name-only", "--no-renames", "-z", repo.shas[0], repo.shas[1]]);
   }, 60_000);
 
+  it("fast-tests --event-file of a pull request mounts cache volumes of its own, never the shared ones", async () => {
+    const [init, good] = repo.shas;
+    const pr = { number: 17, pull_request: { base: { sha: init, ref: "main" }, head: { sha: good, ref: "fork/x" } } };
+    writeFileSync(join(eventDir, "pr.json"), JSON.stringify(pr));
+    const r = await recordWithGit(repo.dir, "fastTests", (dag) => ({
+      source: dag.host().directory(EXAMPLE),
+      config: "pipeline.yaml",
+      repo: dag.host().directory(repo.dir),
+      eventFile: dag.host().file(join(eventDir, "pr.json")),
+    }));
+    const summary = (await r.outcome) as string;
+    expect(summary).toMatch(/^caches: pr-17's own/m);
+    const keys = r.rec.chains.flatMap((chain) =>
+      containerCalls(chain)
+        .filter((c) => c.field === "withMountedCache")
+        .map((c) => (c.args.cache as Chain).find((x) => x.field === "cacheVolume")?.args.key),
+    );
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys).toContain("autoauthor-uv-pr-17");
+    expect(keys.filter((k) => !String(k).endsWith("-pr-17"))).toEqual([]);
+  }, 60_000);
+
   it("plan --base --head names the changed path and the job path filtering skips", async () => {
     const r = await recordWithGit(repo.dir, "plan", (dag) => ({
       event: "push",

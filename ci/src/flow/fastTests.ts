@@ -8,6 +8,7 @@ import type { AlertEvent } from "../plan/deploy/alerts";
 import { coverageDrops } from "../plan/fastTests/alerts";
 import { selectFastTests, type FastTestsSelection } from "../plan/fastTests/selection";
 import { formatStepLines } from "../plan/fastTests/criticalPath";
+import { cacheScopeOf, scopeJob } from "../plan/triggers/cacheScope";
 import { JOB_COMMANDS } from "../plan/fastTests/stage";
 import type { Job, StagePlan } from "../plan/job";
 import { formatMetrics, measureStage, type StageMetrics } from "../plan/report/metrics";
@@ -55,13 +56,19 @@ export async function fastTestsFlow(
   ports: FastTestsPorts,
 ): Promise<FastTestsOutcome> {
   const trigger = await ports.resolveTrigger();
+  // A pull request's code reads and writes caches of its own (plan/triggers/cacheScope.ts).
+  const scope = cacheScopeOf(trigger);
   const sel = selectJobs(stage, c, trigger);
-  const checks = stage.qualityChecks ? qualityChecksFor(c, trigger) : [];
+  const jobs = sel.stage.jobs.map((j) => scopeJob(j, scope));
+  const checks = (stage.qualityChecks ? qualityChecksFor(c, trigger) : []).map((p) => ({
+    ...p,
+    scans: p.scans.map((s) => scopeJob(s, scope)),
+  }));
   const started = ports.now();
-  const toolchains = await ports.toolchains(sel.stage.jobs);
-  await ports.preflight([...sel.stage.jobs, ...checks.flatMap((p) => p.scans)]);
+  const toolchains = await ports.toolchains(jobs);
+  await ports.preflight([...jobs, ...checks.flatMap((p) => p.scans)]);
   const [ran, quality] = await Promise.all([
-    Promise.all(sel.stage.jobs.map((j) => ports.runJob(j))),
+    Promise.all(jobs.map((j) => ports.runJob(j))),
     qualityChecksFlow(checks, c, ports),
   ]);
   const rows = quality.results.map((r, i) => qualityRow(r, c, checks[i]));
@@ -83,6 +90,7 @@ export async function fastTestsFlow(
       "",
       formatMetrics(metrics),
       ...toolchains,
+      ...(scope.trusted ? [] : [`caches: ${scope.name}'s own (a pull request's code never writes the shared caches)`]),
       ...reports,
     ].join("\n"),
     failures,

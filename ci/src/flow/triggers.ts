@@ -37,6 +37,8 @@ export interface TriggerPorts {
 export interface ResolvedTrigger {
   event?: string;
   branch?: string;
+  /** The pull request's number, from the event file. */
+  pullRequest?: number;
   resolution?: BaseResolution;
   prefix: string;
 }
@@ -47,7 +49,8 @@ export async function resolveTrigger(args: TriggerArgs, ports: TriggerPorts): Pr
   if (payload) {
     const ctx = parseEventPayload(payload.text, args.event, payload.name);
     const resolution = await resolveDiffBase(ctx.request, ports.git);
-    return { event: ctx.event, branch: args.branch ?? ctx.branch, resolution, prefix };
+    const pr = ctx.pullRequest === undefined ? {} : { pullRequest: ctx.pullRequest };
+    return { event: ctx.event, branch: args.branch ?? ctx.branch, ...pr, resolution, prefix };
   }
   if (!args.base && !args.head) return { event: args.event, branch: args.branch, prefix };
   const range = { kind: "range" as const, base: args.base ?? DEFAULT_BASE, head: args.head ?? DEFAULT_HEAD };

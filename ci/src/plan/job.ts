@@ -92,6 +92,11 @@ export interface Job {
   /** Paths (relative to workdir) worth keeping after the job, e.g. coverage reports. */
   artifacts: string[];
   threshold: Threshold;
+  /**
+   * The pull request whose caches the job reads and writes, apart from the shared ones (plan/triggers/cacheScope.ts);
+   * unset: the shared caches.
+   */
+  scope?: string;
 }
 
 /** A stage: jobs that run in parallel. */

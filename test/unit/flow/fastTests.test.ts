@@ -23,11 +23,11 @@ function fakePorts(results: Record<string, Partial<JobResult>>, trigger: Resolve
     ),
     preflight: async (jobs) => void calls.push(`preflight ${jobs.map((j) => j.name).join(",")}`),
     runJob: async (job) => {
-      calls.push(`runJob ${job.name}`);
+      calls.push(`runJob ${job.name}${job.scope ? ` in ${job.scope}: ${job.caches.map((m) => m.key).join(",")}` : ""}`);
       return { job: job.name, status: "passed", seconds: 2, threshold, ...results[job.name] };
     },
     runScan: async (scan) => (
-      calls.push(`runScan ${scan.name}`),
+      calls.push(`runScan ${scan.name}${scan.scope ? ` in ${scan.scope}` : ""}`),
       { exitCode: 0, stdout: "[]", stderr: "", seconds: 1 }
     ),
     saveQualityReport: async (check) => (calls.push(`saveQualityReport ${check}`), undefined),
@@ -158,6 +158,24 @@ describe("fastTestsFlow", () => {
       /audit\s+PASSED\s+.*advisory database unreachable: npm audit: request to http:\/\/r\/ failed/,
     );
     expect(out.failures[0]).toMatch(/^secrets failed at gitleaks:\n.*\nre-run it alone: RUNNER fast-tests$/);
+  });
+
+  it("runs a pull request's jobs and scans with caches of its own, and says so", async () => {
+    const q = parseConfig("quality:\n  secrets: { enabled: true }\n");
+    const f = fakePorts({}, { prefix: "", event: "pull_request", pullRequest: 17, branch: "x" });
+    const out = await fastTestsFlow(planFastTests(q), q, f.ports);
+    const run = f.calls.filter((x) => /^run(Job|Scan)/.test(x));
+    expect(run).toContain("runJob backend in pr-17: autoauthor-uv-pr-17");
+    expect(run).toContain("runScan secrets in pr-17");
+    expect(run.every((x) => x.includes(" in pr-17"))).toBe(true);
+    expect(out.summary).toMatch(/^caches: pr-17's own \(a pull request's code never writes the shared caches\)$/m);
+  });
+
+  it("runs a push's jobs with the shared caches", async () => {
+    const f = fakePorts({}, { prefix: "", event: "push", branch: "main" });
+    const out = await fastTestsFlow(stage, c, f.ports);
+    expect(f.calls.filter((x) => x.startsWith("runJob"))).toEqual(["runJob frontend", "runJob backend"]);
+    expect(out.summary).not.toMatch(/^caches:/m);
   });
 
   it("runs no quality check in the one-job commands", async () => {

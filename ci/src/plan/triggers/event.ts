@@ -24,6 +24,8 @@ export interface EventContext {
   event: EventName;
   branch?: string;
   request: DiffRequest;
+  /** A pull request's number, when the payload gives it (its caches are its own: cacheScope.ts). */
+  pullRequest?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -41,10 +43,12 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
   const at = (path: string) => field(raw as Json, path, file);
   const defaultBranch = opt(raw, "repository.default_branch", file);
   switch (name) {
-    case "pull_request":
+    case "pull_request": {
+      const n = (isObj(raw.pull_request) ? raw.pull_request.number : undefined) ?? raw.number;
       return {
         event: name,
         branch: at("pull_request.head.ref"),
+        ...(Number.isSafeInteger(n) && (n as number) > 0 ? { pullRequest: n as number } : {}),
         request: {
           kind: "pull_request",
           base: at("pull_request.base.sha"),
@@ -52,6 +56,7 @@ export function parseEventPayload(text: string, event?: string, file = "event fi
           head: at("pull_request.head.sha"),
         },
       };
+    }
     case "push":
       return {
         event: name,

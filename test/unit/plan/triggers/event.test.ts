@@ -18,6 +18,13 @@ describe("parseEventPayload", () => {
     });
   });
 
+  it("reads a pull request's number, from the pull request or the payload's top level", () => {
+    const pr = { base: { sha: A }, head: { sha: B, ref: "x" } };
+    expect(parseEventPayload(JSON.stringify({ pull_request: { ...pr, number: 17 } })).pullRequest).toBe(17);
+    expect(parseEventPayload(JSON.stringify({ number: 9, pull_request: pr })).pullRequest).toBe(9);
+    expect(parseEventPayload(JSON.stringify({ number: "9; rm", pull_request: pr })).pullRequest).toBeUndefined();
+  });
+
   it("reads a push's before, after, branch and default branch, including a first push", () => {
     const ctx = parseEventPayload(
       JSON.stringify({ ref: "refs/heads/develop", before: ZERO_SHA, after: B, repository: { default_branch: "main" } }),

@@ -1,0 +1,57 @@
+/**
+ * Whose package caches a run's repository commands read and write, from its trigger. Code already in the repository
+ * (a push, a schedule, a manual or laptop run) shares one set of caches; a pull request's code is not reviewed yet,
+ * so it gets caches of its own, one set per pull request, and can never change what another branch's run installs
+ * or builds from (a planted wheel in uv's cache, corepack's pnpm, Next's build cache). As GitHub Actions scopes its
+ * caches by ref. Pure.
+ *
+ * The Dagger runner keys each cache volume by the scope (the keys are rewritten here); the host runner gives a
+ * scoped command a home and a temp dir of its own, with the runner's home read-only (scripts/host/sandbox.ts).
+ */
+import type { Job } from "../job";
+
+/** The shared scope, or one pull request's. */
+export interface CacheScope {
+  /** "shared", or "pr-<number>" (else "pr-<branch>"), safe as a folder name and a cache key. */
+  name: string;
+  trusted: boolean;
+}
+
+export const SHARED_SCOPE: CacheScope = { name: "shared", trusted: true };
+
+/** How many pull requests' caches the host runner keeps, the most recently used (docs/deploy.md, trust scopes). */
+export const KEEP_SCOPES = 10;
+
+/** What the trigger says about the run: its event, and the pull request's number or branch. */
+export interface ScopeTrigger {
+  event?: string;
+  pullRequest?: number;
+  branch?: string;
+}
+
+/** The cache scope of a run: a pull request's own, else the shared one. */
+export function cacheScopeOf(t: ScopeTrigger): CacheScope {
+  if (t.event !== "pull_request") return SHARED_SCOPE;
+  if (t.pullRequest !== undefined && Number.isSafeInteger(t.pullRequest) && t.pullRequest > 0)
+    return { name: `pr-${t.pullRequest}`, trusted: false };
+  const branch = (t.branch ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return { name: branch ? `pr-${branch}` : "pr", trusted: false };
+}
+
+/** The job as it runs in `scope`: the shared scope leaves it as planned; another keys its caches by the scope. */
+export function scopeJob<J extends Job>(job: J, scope: CacheScope): J {
+  if (scope.trusted) return job;
+  return { ...job, scope: scope.name, caches: job.caches.map((m) => ({ ...m, key: `${m.key}-${scope.name}` })) };
+}
+
+/** Of the scopes kept (each with when it was last used), those to delete: all but the `keep` most recently used. */
+export function scopesToPrune(scopes: { name: string; usedAt: number }[], keep = KEEP_SCOPES): string[] {
+  return [...scopes]
+    .sort((a, b) => b.usedAt - a.usedAt || a.name.localeCompare(b.name))
+    .slice(keep)
+    .map((s) => s.name);
+}

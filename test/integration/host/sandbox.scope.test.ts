@@ -1,0 +1,145 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enterScopeDirs, probeSandbox } from "../../../scripts/host/sandbox";
+import { runPipeline, type CliResult } from "../../support/cli";
+
+/**
+ * A pull request's code is not reviewed yet: its confined lint could still write the runner's package caches (a line
+ * appended to a wheel in ~/.cache/uv was installed by the next `uv sync --frozen`, hashes in uv.lock notwithstanding),
+ * which another branch's run then installs from. A pull request's commands get a home and temp dir of their own,
+ * the runner's home read-only (plan/triggers/cacheScope.ts). Run as a user runs it: `frontend-checks --event-file`,
+ * whose lint script tries to poison the shared cache and writes its own.
+ */
+describe.runIf(probeSandbox().ok)("a pull request's repository commands on the host runner: caches of its own", () => {
+  let root: string;
+  let home: string;
+  let repo: string;
+  const shared = () => join(home, ".cache/uv/wheel.py");
+  const scopeHome = (n: number) => join(home, ".cache/pipeline-scopes", `pr-${n}`, "home");
+
+  /** Run frontend-checks for `event` (a payload), the runner's HOME the fake one. */
+  const run = (event: object, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+    const file = join(root, `event-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(event));
+    const args = ["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), "--event-file", file];
+    return runPipeline(args, { ...process.env, HOME: home, ...extra });
+  };
+  const pr = (number: number) => ({
+    number,
+    pull_request: { base: { sha: "a".repeat(40), ref: "main" }, head: { sha: "b".repeat(40), ref: "fork/x" } },
+  });
+  const push = { ref: "refs/heads/main", before: "a".repeat(40), after: "b".repeat(40) };
+  /** What the lint script reported, one `key=value` a line after `PROBE>`. */
+  const probe = (r: CliResult) =>
+    Object.fromEntries(
+      r.stdout
+        .split("\n")
+        .filter((l) => l.includes("PROBE>"))
+        .map((l) => l.slice(l.indexOf("PROBE>") + 6).split("=")),
+    );
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "scope-"));
+    home = join(root, "home");
+    mkdirSync(join(home, ".cache/uv"), { recursive: true });
+    writeFileSync(shared(), "clean\n");
+    repo = join(root, "repo");
+    mkdirSync(join(repo, "frontend"), { recursive: true });
+    mkdirSync(join(repo, "backend"));
+    const script = `
+const fs = require("fs"), path = require("path"), os = require("os");
+const say = (k, v) => console.log("PROBE>" + k + "=" + v);
+const tryTo = (k, f) => { try { f(); say(k, "done"); } catch (e) { say(k, e.code); } };
+say("home", os.homedir()); say("tmp", os.tmpdir());
+say("sawPr17", fs.existsSync(path.join(os.homedir(), ".cache/uv/pr17.py")));
+tryTo("poisonShared", () => fs.appendFileSync(${JSON.stringify(shared())}, "import os; os.system('id')\\n"));
+tryTo("poisonPr17", () => fs.writeFileSync(${JSON.stringify(join(scopeHome(17), ".cache/uv/x.py"))}, "x"));
+tryTo("ownCache", () => { fs.mkdirSync(path.join(os.homedir(), ".cache/uv"), { recursive: true }); fs.writeFileSync(path.join(os.homedir(), ".cache/uv", process.env.MARK + ".py"), "mine"); });
+tryTo("ownRepo", () => fs.writeFileSync("written.txt", "x"));
+`;
+    writeFileSync(join(repo, "frontend/probe.js"), script);
+    writeFileSync(
+      join(repo, "frontend/package.json"),
+      JSON.stringify({ name: "p", scripts: { lint: "node probe.js" } }),
+    );
+    const yaml = "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n  env:\n    MARK: pr17\n";
+    writeFileSync(join(repo, "pipeline.yaml"), yaml);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("gives pull request 17's lint a home of its own; the runner's caches are read-only to it", async () => {
+    const r = await run(pr(17));
+    expect(r.exitCode, r.output).toBe(0);
+    const seen = probe(r);
+    expect(seen.home).toBe(scopeHome(17));
+    expect(seen.tmp).toBe(join(home, ".cache/pipeline-scopes/pr-17/tmp"));
+    expect(seen.poisonShared).toBe("EROFS");
+    expect(readFileSync(shared(), "utf8")).toBe("clean\n");
+    expect(seen.ownCache).toBe("done");
+    expect(seen.ownRepo).toBe("done");
+    expect(existsSync(join(scopeHome(17), ".cache/uv/pr17.py"))).toBe(true);
+    expect(r.stdout).toMatch(/^caches: pr-17's own/m);
+  }, 120_000);
+
+  it("keeps pull request 17's caches from pull request 18 and from a push, and 18 cannot write 17's", async () => {
+    writeFileSync(
+      join(repo, "pipeline.yaml"),
+      readFileSync(join(repo, "pipeline.yaml"), "utf8").replace("pr17", "pr18"),
+    );
+    const other = await run(pr(18));
+    expect(other.exitCode, other.output).toBe(0);
+    expect(probe(other)).toMatchObject({ home: scopeHome(18), sawPr17: "false", poisonPr17: "EROFS" });
+    expect(existsSync(join(scopeHome(17), ".cache/uv/x.py"))).toBe(false);
+    const main = await run(push);
+    expect(main.exitCode, main.output).toBe(0);
+    // The push's code is the repository's own: it shares the runner's caches, and never sees a pull request's.
+    expect(probe(main)).toMatchObject({ home, sawPr17: "false", poisonShared: "done" });
+    expect(main.stdout).not.toMatch(/^caches:/m);
+  }, 120_000);
+
+  it("still gives a pull request's command its own home when the sandbox is off (its caches apart by default)", async () => {
+    const r = await run(pr(19), { PIPELINE_SANDBOX: "off" });
+    expect(r.exitCode, r.output).toBe(0);
+    expect(probe(r).home).toBe(scopeHome(19));
+  }, 120_000);
+});
+
+describe("enterScopeDirs", () => {
+  it("makes the scope's private home and temp dir and keeps only the most recently used scopes, links unfollowed", () => {
+    const root = mkdtempSync(join(tmpdir(), "scopes-"));
+    const outside = join(root, "..", `${root.split("/").at(-1)}-outside`);
+    mkdirSync(outside);
+    writeFileSync(join(outside, "keep.txt"), "kept");
+    try {
+      for (const [n, age] of [
+        ["pr-1", 300],
+        ["pr-2", 200],
+        ["pr-3", 100],
+      ] as const) {
+        enterScopeDirs(root, n, 10);
+        symlinkSync(outside, join(root, n, "home", "link"));
+        const t = new Date(Date.now() - age * 1000);
+        utimesSync(join(root, n), t, t);
+      }
+      const dirs = enterScopeDirs(root, "pr-4", 2);
+      expect(dirs).toEqual({ home: join(root, "pr-4/home"), tmp: join(root, "pr-4/tmp") });
+      expect(["pr-1", "pr-2", "pr-3", "pr-4"].filter((n) => existsSync(join(root, n)))).toEqual(["pr-3", "pr-4"]);
+      expect(readFileSync(join(outside, "keep.txt"), "utf8")).toBe("kept");
+      expect(() => enterScopeDirs(root, "../x")).toThrow(/not a cache scope/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
