@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { availableParallelism } from "node:os";
@@ -12,7 +11,7 @@ import { explainFailure, type JobResult } from "../../ci/src/plan/report/summary
 import type { StepExecutor } from "./exec";
 import { prefixedWriter } from "./prefix";
 import { findPython } from "./python";
-import { inCacheScope } from "./sandbox";
+import { commandTmpdir, inCacheScope } from "./sandbox";
 import { startService, type RunningService } from "./services";
 
 export interface HostJobOptions {
@@ -100,7 +99,8 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
     const out = prefixedWriter(`${job.name}:${name}`, o.index + order.indexOf(name), o.out);
     const t = Date.now();
     out.write(`$ ${displayArgv(step.argv)}\n`);
-    const dir = step.python && (await pythonDir(step.python));
+    // In the job's cache scope's temp dir, which its step sees (a pull request's sees no shared one: sandbox.ts).
+    const dir = step.python && (await inCacheScope(job.scope, () => pythonDir(step.python!)));
     const path = dir ? { PYTHONPATH: [dir, job.env.PYTHONPATH].filter(Boolean).join(":") } : {};
     const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env, path);
     // A pull request's steps keep their caches apart (job.scope); the job's services are the runner's own programs.
@@ -128,7 +128,7 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
 
 /** A temp folder holding the module a step imports (pytest's per-worker database plugin), for its PYTHONPATH. */
 async function pythonDir(m: PythonModule): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "pipeline-python-"));
+  const dir = await mkdtemp(join(commandTmpdir(), "pipeline-python-"));
   await writeFile(join(dir, `${m.name}.py`), m.source);
   return dir;
 }

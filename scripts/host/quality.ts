@@ -1,13 +1,12 @@
 /** The host adapter of the quality checks: each scan as processes here, its files in a temp dir, reports on disk. */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { displayArgv } from "../../ci/src/plan/job";
 import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
 import { processExecutor, runRepositoryProcess } from "./exec";
 import { prefixedWriter } from "./prefix";
-import { inCacheScope } from "./sandbox";
+import { commandTmpdir, inCacheScope } from "./sandbox";
 
 export interface HostScanOptions {
   sourceDir: string;
@@ -24,7 +23,8 @@ export function runScan(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
 
 async function scanHere(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
   const started = Date.now();
-  const scratch = mkdtempSync(join(tmpdir(), `${given.name}-`));
+  // In the scan's cache scope's temp dir: a pull request's scan sees no other (sandbox.ts).
+  const scratch = mkdtempSync(join(commandTmpdir(), `${given.name}-`));
   const out = prefixedWriter(given.name, o.index, o.out);
   const seconds = () => (Date.now() - started) / 1000;
   try {

@@ -36,7 +36,7 @@ import {
   utimesSync,
   type Dirent,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parse } from "dotenv";
 import { gitDirsOf } from "./git";
@@ -75,17 +75,30 @@ export interface Hidden {
   own?: string[];
   /** Variables set inside: a pull request's command's own home and temp dir (cacheScope.ts). */
   env?: Record<string, string>;
+  /**
+   * The temp folders every run shares (the runner's TMPDIR, /tmp, /var/tmp, /dev/shm), each an empty tmpfs of its
+   * own to a pull request's command: mounted among `system` by depth, so what lies inside one is bound over it.
+   */
+  privateTmp?: string[];
 }
 
 /** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
 const CONFINE = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--die-with-parent"];
 
+/** How many folders deep `p` is. */
+const depthOf = (p: string) => p.split("/").filter(Boolean).length;
+
 /** The argv that runs `argv` in `cwd` confined by `bwrap`, with `hidden` masked. Pure. */
 export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden: Hidden): string[] {
+  // Outer folders first: a temp folder's tmpfs under the system's, the runner's home (a test's, in /tmp) over /tmp's.
+  const layers = [
+    ...(hidden.system ?? []).map((p) => ({ p, flags: ["--ro-bind", p, p] })),
+    ...(hidden.privateTmp ?? []).map((p) => ({ p, flags: ["--tmpfs", p] })),
+  ].sort((a, b) => depthOf(a.p) - depthOf(b.p));
   return [
     bwrap,
     ...CONFINE,
-    ...(hidden.system ?? []).flatMap((p) => ["--ro-bind", p, p]),
+    ...layers.flatMap((l) => l.flags),
     ...(hidden.own ?? []).flatMap((p) => ["--bind", p, p]),
     ...(hidden.readOnly ?? []).flatMap((p) => ["--ro-bind", p, p]),
     ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
@@ -221,9 +234,17 @@ export function hiddenPaths(
     ...(own.length > 0 ? [PIPELINE_ROOT] : []),
     ...(realHome && kindOf(realHome) === "dir" ? [realHome] : []),
   ].sort((a, b) => a.length - b.length);
+  // The temp folders every run shares are empty and its own to a pull request's command: what it writes there by a
+  // fixed name (jest's transform cache in $TMPDIR/jest_<uid>, which jest runs) is never read by another branch's run.
+  const privateTmp = scope
+    ? [...new Set([tmp, ...SHARED_TMP].map((p) => realOf(p)))].filter(
+        (p): p is string => !!p && p !== "/" && kindOf(p) === "dir" && !system.includes(p),
+      )
+    : [];
+  const layers = [...system, ...privateTmp];
   const work = commandDir && isInside(commandDir, examples) ? examples : workTreeOf(commandDir);
-  const keep = [scope ? scope.home : home, tmp, work, "/var/tmp", scope?.tmp].filter(
-    (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && system.some((d) => isInside(p, d)),
+  const keep = (scope ? [scope.home, scope.tmp, work] : [home, tmp, work, "/var/tmp"]).filter(
+    (p): p is string => !!p && isAbsolute(p) && kindOf(p) === "dir" && layers.some((d) => isInside(p, d)),
   );
   const creatable = (p: string) =>
     existsSync(p) || !system.some((d) => isInside(p, d)) || keep.some((k) => isInside(p, k));
@@ -236,7 +257,7 @@ export function hiddenPaths(
     readOnly: [...new Set(readOnly)].filter((p) => !covered(p, readOnly) && !inSystem(p)),
     system,
     own: [...new Set(keep)],
-    ...(scope ? { env: scopeEnv(scope, runner, home) } : {}),
+    ...(scope ? { env: scopeEnv(scope, runner, home), privateTmp } : {}),
   };
 }
 
@@ -262,9 +283,23 @@ export function scopeEnv(scope: ScopeDirs, runner: Record<string, string | undef
 /** Version managers whose shims find their versions under a root that defaults to a folder of the home. */
 const MANAGER_ROOTS: Record<string, string> = { PYENV_ROOT: ".pyenv", VOLTA_HOME: ".volta", ASDF_DATA_DIR: ".asdf" };
 
+/**
+ * The runner's home: HOME when absolute, else the user's (the password file's), where node, npm, uv and git look
+ * when HOME is unset; none when neither is absolute.
+ */
+export function runnerHome(runner: Record<string, string | undefined>): string | undefined {
+  if (runner.HOME && isAbsolute(runner.HOME)) return runner.HOME;
+  try {
+    const home = userInfo().homedir;
+    return home && isAbsolute(home) ? home : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where the pull requests' own homes are kept: in the runner's cache folder, else its temp dir. */
 export function scopesRoot(runner: Record<string, string | undefined>, tmp = tmpdir()): string {
-  const home = runner.HOME;
+  const home = runnerHome(runner);
   return home && isAbsolute(home)
     ? join(home, ".cache", "pipeline-scopes")
     : join(realOf(tmp) ?? resolve(tmp), `pipeline-scopes-${process.getuid?.() ?? 0}`);
@@ -297,6 +332,15 @@ export function inCacheScope<T>(scope: string | undefined, fn: () => T): T {
 }
 
 /**
+ * Where the runner puts files for a repository command started now (a scan's scratch, a step's Python module): the
+ * cache scope's own temp dir, which its command sees (the shared temp folders are empty to it), else the runner's.
+ */
+export function commandTmpdir(runner: Record<string, string | undefined> = process.env): string {
+  const name = scopeContext.getStore();
+  return name === undefined ? tmpdir() : enterScopeDirs(scopesRoot(runner), name).tmp;
+}
+
+/**
  * Under `root` (its links not followed, `depth` folders down): the private folders (no access for others) and the
  * private files and every socket or FIFO outside them.
  */
@@ -315,6 +359,9 @@ function privateIn(root: string, depth = 6): { dirs: string[]; files: string[] }
   }
   return out;
 }
+
+/** The temp folders every program of the user shares (besides the runner's TMPDIR). */
+const SHARED_TMP = ["/tmp", "/var/tmp", "/dev/shm"];
 
 /** The system's folders (those that are folders here, not links into /usr). */
 const SYSTEM_DIRS = ["/usr", "/etc", "/opt", "/var", "/srv", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64"];
@@ -564,7 +611,8 @@ export function repositoryArgv(
   const name = scopeContext.getStore();
   const scope = name === undefined ? undefined : enterScopeDirs(scopesRoot(runner), name);
   // Unconfined, a pull request's command still gets its own home and temp dir, so its caches stay apart by default.
-  const scoped = (a: string[]) => (scope ? ["env", ...envArgs(scopeEnv(scope, runner)), ...a] : a);
+  const home = runnerHome(runner);
+  const scoped = (a: string[]) => (scope ? ["env", ...envArgs(scopeEnv(scope, runner, home)), ...a] : a);
   if (mode === "off") return scoped(argv);
   probed ??= probeSandbox();
   if (probed.ok) {
@@ -572,7 +620,7 @@ export function repositoryArgv(
     mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
     // Made first too, so that the command gets its own empty one, not a view of the runs' key dirs to come.
     makeKeyHolder(tmpdir());
-    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, cwd, scope));
+    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), home, cwd, scope));
   }
   if (mode === "require")
     throw new InputError(

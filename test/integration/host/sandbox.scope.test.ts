@@ -8,7 +8,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterScopeDirs, probeSandbox } from "../../../scripts/host/sandbox";
@@ -106,6 +106,73 @@ tryTo("ownRepo", () => fs.writeFileSync("written.txt", "x"));
     // The push's code is the repository's own: it shares the runner's caches, and never sees a pull request's.
     expect(probe(main)).toMatchObject({ home, sawPr17: "false", poisonShared: "done" });
     expect(main.stdout).not.toMatch(/^caches:/m);
+  }, 120_000);
+
+  /**
+   * The temp folders every run shares: jest keeps its transform cache in `$TMPDIR/jest_<uid>` and runs what it finds
+   * there (a pull request's lint that rewrote an entry, checksum recomputed, had the next push's jest run its code).
+   */
+  it("gives a pull request's command temp folders of its own: nothing it writes in the runner's TMPDIR, /tmp, /var/tmp or /dev/shm is left for a push", async () => {
+    const runnerTmp = join(root, "runner-tmp");
+    mkdirSync(runnerTmp);
+    const mark = `scope-probe-${process.pid}-${Date.now()}`;
+    const places = [join(runnerTmp, "jest_0"), join("/tmp", mark), join("/var/tmp", mark), join("/dev/shm", mark)];
+    writeFileSync(
+      join(repo, "frontend/plant.js"),
+      `const fs = require("fs");
+for (const p of ${JSON.stringify(places)}) {
+  try { fs.mkdirSync(p, { recursive: true }); fs.writeFileSync(p + "/cache.js", "planted"); console.log("PROBE>" + p + "=done"); }
+  catch (e) { console.log("PROBE>" + p + "=" + e.code); }
+  console.log("PROBE>saw " + p + "=" + fs.existsSync(p + "/cache.js"));
+}
+`,
+    );
+    writeFileSync(
+      join(repo, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: node plant.js\n",
+    );
+    try {
+      const r = await run(pr(20), { TMPDIR: runnerTmp });
+      expect(r.exitCode, r.output).toBe(0);
+      // Its own: it may write them (a tool that ignores TMPDIR still works), and reads back what it wrote.
+      for (const p of places) expect(probe(r)[`saw ${p}`], p).toBe("true");
+      for (const p of places) expect(existsSync(join(p, "cache.js")), p).toBe(false);
+    } finally {
+      for (const p of places) rmSync(p, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("keeps the runner's home read-only to a pull request's command when HOME is unset (tools fall back to it)", async () => {
+    const userHome = userInfo().homedir;
+    const planted = join(userHome, `.scope-probe-${process.pid}-${Date.now()}`);
+    writeFileSync(
+      join(repo, "frontend/plant.js"),
+      `const fs = require("fs");
+try { fs.writeFileSync(${JSON.stringify(planted)}, "planted"); console.log("PROBE>plant=done"); }
+catch (e) { console.log("PROBE>plant=" + e.code); }
+console.log("PROBE>home=" + require("os").homedir());
+`,
+    );
+    writeFileSync(
+      join(repo, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: node plant.js\n",
+    );
+    const env = { ...process.env };
+    delete env.HOME;
+    const file = join(root, "event-nohome.json");
+    writeFileSync(file, JSON.stringify(pr(21)));
+    const args = ["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), "--event-file", file];
+    try {
+      const r = await runPipeline(args, env);
+      expect(r.exitCode, r.output).toBe(0);
+      expect(probe(r).plant).toBe("EROFS");
+      expect(existsSync(planted)).toBe(false);
+      // Its scopes are kept in the user's home too, not in a temp folder every user (and command) can write.
+      expect(probe(r).home).toBe(join(userHome, ".cache/pipeline-scopes/pr-21/home"));
+    } finally {
+      rmSync(planted, { force: true });
+      rmSync(join(userHome, ".cache/pipeline-scopes/pr-21"), { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("still gives a pull request's command its own home when the sandbox is off (its caches apart by default)", async () => {
