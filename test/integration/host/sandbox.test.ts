@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { basename, join } from "node:path";
 import { $ } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -613,6 +613,40 @@ c.on("error", done); c.on("close", done); setTimeout(done, 3000);`;
     } finally {
       server.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(probeSandbox().ok)("a repository command on a runner whose HOME is unset", () => {
+  /**
+   * The ninth session's hostile run: node, npm, uv, git and ssh fall back to the user's home (the password file's)
+   * when HOME is unset, but the sandbox took the home from HOME alone: ~/.ssh was listed and written (sshd runs
+   * ~/.ssh/rc at each login, outside the sandbox).
+   */
+  it("still hides the credential stores in the user's home", async () => {
+    const ssh = join(userInfo().homedir, ".ssh");
+    const had = existsSync(ssh);
+    const planted = join(ssh, `sandbox-probe-${process.pid}`);
+    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+    delete runner.HOME;
+    const cwd = mkdtempSync(join(tmpdir(), "nohome-"));
+    const write = `const fs = require("fs"); fs.mkdirSync(${JSON.stringify(ssh)}, { recursive: true });
+fs.writeFileSync(${JSON.stringify(planted)}, "planted"); console.log(fs.readdirSync(${JSON.stringify(ssh)}).length);`;
+    try {
+      const r = await $({
+        quiet: true,
+        nothrow: true,
+        cwd,
+        env: runner,
+      })`${repositoryArgv(["node", "-e", write], cwd, runner)}`;
+      expect(r.exitCode, r.stderr).toBe(0);
+      // Its own empty folder: it sees only what it wrote, and that is gone once it ends.
+      expect(r.stdout.trim()).toBe("1");
+      expect(existsSync(planted)).toBe(false);
+    } finally {
+      rmSync(planted, { force: true });
+      if (!had) rmSync(ssh, { recursive: true, force: true });
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 });
