@@ -8,11 +8,12 @@
  * The Dagger runner keys each cache volume by the scope (the keys are rewritten here); the host runner gives a
  * scoped command a home and a temp dir of its own, with the runner's home read-only (scripts/host/sandbox.ts).
  */
+import { createHash } from "node:crypto";
 import type { Job } from "../job";
 
 /** The shared scope, or one pull request's. */
 export interface CacheScope {
-  /** "shared", or "pr-<number>" (else "pr-<branch>"), safe as a folder name and a cache key. */
+  /** "shared", or "pr-<number>" (else "pr-<branch>-<digest>"), safe as a folder name and a cache key. */
   name: string;
   trusted: boolean;
 }
@@ -34,12 +35,17 @@ export function cacheScopeOf(t: ScopeTrigger): CacheScope {
   if (t.event !== "pull_request") return SHARED_SCOPE;
   if (t.pullRequest !== undefined && Number.isSafeInteger(t.pullRequest) && t.pullRequest > 0)
     return { name: `pr-${t.pullRequest}`, trusted: false };
-  const branch = (t.branch ?? "")
+  if (!t.branch) return { name: "pr", trusted: false };
+  // The branch made safe as a folder name, and a digest of it as given: `17` is not pull request 17's scope, and
+  // branches made alike (two forks' `patch-1` aside, `feat/x` and `feat-x`) are not each other's.
+  const slug = t.branch
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(0, 60);
-  return { name: branch ? `pr-${branch}` : "pr", trusted: false };
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  const digest = createHash("sha256").update(t.branch).digest("hex").slice(0, 8);
+  return { name: `pr-${slug || "branch"}-${digest}`, trusted: false };
 }
 
 /** The job as it runs in `scope`: the shared scope leaves it as planned; another keys its caches by the scope. */

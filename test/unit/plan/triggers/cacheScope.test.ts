@@ -16,10 +16,27 @@ describe("cacheScopeOf", () => {
       name: "pr-17",
       trusted: false,
     });
-    expect(cacheScopeOf({ event: "pull_request", branch: "Feat/../X y$(z)" }).name).toBe("pr-feat-x-y-z");
-    expect(cacheScopeOf({ event: "pull_request", branch: "---" }).name).toBe("pr");
+    expect(cacheScopeOf({ event: "pull_request", branch: "Feat/../X y$(z)" }).name).toMatch(
+      /^pr-feat-x-y-z-[0-9a-f]{8}$/,
+    );
+    expect(cacheScopeOf({ event: "pull_request", branch: "---" }).name).toMatch(/^pr-branch-[0-9a-f]{8}$/);
     expect(cacheScopeOf({ event: "pull_request", pullRequest: -1 }).name).toBe("pr");
-    expect(cacheScopeOf({ event: "pull_request", branch: "b".repeat(300) }).name).toHaveLength(63);
+    expect(cacheScopeOf({ event: "pull_request", branch: "b".repeat(300) }).name).toHaveLength(72);
+  });
+
+  /**
+   * The ninth session's hostile run: `--event pull_request --branch 17` (no event file) ran in pull request 17's
+   * caches, and two forks' `patch-1` (or `feat/x` and `feat-x`) shared theirs: one pull request wrote what the
+   * other's next run installed.
+   */
+  it("never gives a branch's scope to a numbered pull request, nor one branch's to another made alike", () => {
+    const byBranch = (branch: string) => cacheScopeOf({ event: "pull_request", branch }).name;
+    expect(byBranch("17")).not.toBe(cacheScopeOf({ event: "pull_request", pullRequest: 17 }).name);
+    expect(byBranch("")).not.toMatch(/^pr-\d+$/);
+    expect(byBranch("日本")).not.toMatch(/^pr-\d+$/);
+    expect(new Set(["feat/x", "feat-x", "Feat_X", "feat..x"].map(byBranch)).size).toBe(4);
+    expect(byBranch("a".repeat(60) + "1")).not.toBe(byBranch("a".repeat(60) + "2"));
+    for (const b of ["17", "feat/x", "日本", "-", "a".repeat(300)]) expect(byBranch(b)).toMatch(/^pr(-[a-z0-9-]+)?$/);
   });
 });
 
