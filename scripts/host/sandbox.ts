@@ -611,7 +611,9 @@ export function repositoryArgv(
   const name = scopeContext.getStore();
   const scope = name === undefined ? undefined : enterScopeDirs(scopesRoot(runner), name);
   // Unconfined, a pull request's command still gets its own home and temp dir, so its caches stay apart by default.
-  const home = runnerHome(runner);
+  // Through its links: bubblewrap makes a mask's mount point in the new root without following them.
+  const given = runnerHome(runner);
+  const home = given && (realOf(given) ?? given);
   const scoped = (a: string[]) => (scope ? ["env", ...envArgs(scopeEnv(scope, runner, home)), ...a] : a);
   if (mode === "off") return scoped(argv);
   probed ??= probeSandbox();

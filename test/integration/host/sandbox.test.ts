@@ -650,3 +650,32 @@ fs.writeFileSync(${JSON.stringify(planted)}, "planted"); console.log(fs.readdirS
     }
   });
 });
+
+describe.runIf(probeSandbox().ok)("a repository command on a runner whose HOME is a link", () => {
+  /**
+   * The ninth session's hostile run: with HOME a link to the home folder, bubblewrap refused to make the masks of the
+   * startup files the user has not got through the link ("Can't create file at …/.bashrc"): every confined command,
+   * a push's and a pull request's, failed to start.
+   */
+  it("runs, with the credential stores hidden through the link", async () => {
+    const root = mkdtempSync(join(tmpdir(), "homelink-"));
+    const real = join(root, "home");
+    mkdirSync(join(real, ".ssh"), { recursive: true });
+    writeFileSync(join(real, ".ssh/id_ed25519"), "KEY", { mode: 0o600 });
+    const link = join(root, "homelink");
+    symlinkSync(real, link);
+    const runner: NodeJS.ProcessEnv = { ...process.env, HOME: link, PIPELINE_SANDBOX: "require" };
+    const read = `const fs = require("fs"); console.log(fs.readdirSync(${JSON.stringify(join(link, ".ssh"))}).length);`;
+    try {
+      const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
+        ["node", "-e", read],
+        root,
+        runner,
+      )}`;
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe("0");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
