@@ -80,35 +80,40 @@ export interface Hidden {
    * own to a pull request's command: mounted among `system` by depth, so what lies inside one is bound over it.
    */
   privateTmp?: string[];
+  /** Folders inside a read-only one that stay writable (the bundled staging server's PM2_HOME, to its daemon). */
+  writable?: string[];
 }
 
-/** The bubblewrap flags that confine a command, without the command: one PID namespace, its own /proc. */
-const CONFINE = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--die-with-parent"];
+/** One PID namespace, its own /proc: what every confinement is. */
+const NAMESPACES = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc"];
+
+/** The bubblewrap flags that confine a command, without the command: its namespaces, ended with its caller. */
+const CONFINE = [...NAMESPACES, "--die-with-parent"];
 
 /** How many folders deep `p` is. */
 const depthOf = (p: string) => p.split("/").filter(Boolean).length;
 
 /** The argv that runs `argv` in `cwd` confined by `bwrap`, with `hidden` masked. Pure. */
 export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden: Hidden): string[] {
+  return [bwrap, ...CONFINE, ...maskFlags(hidden), "--chdir", cwd, "--", ...argv];
+}
+
+/** The bubblewrap flags that mask and bind what `hidden` lists, in the order that makes each one hold. */
+function maskFlags(hidden: Hidden): string[] {
   // Outer folders first: a temp folder's tmpfs under the system's, the runner's home (a test's, in /tmp) over /tmp's.
   const layers = [
     ...(hidden.system ?? []).map((p) => ({ p, flags: ["--ro-bind", p, p] })),
     ...(hidden.privateTmp ?? []).map((p) => ({ p, flags: ["--tmpfs", p] })),
   ].sort((a, b) => depthOf(a.p) - depthOf(b.p));
   return [
-    bwrap,
-    ...CONFINE,
     ...layers.flatMap((l) => l.flags),
     ...(hidden.own ?? []).flatMap((p) => ["--bind", p, p]),
     ...(hidden.readOnly ?? []).flatMap((p) => ["--ro-bind", p, p]),
+    ...(hidden.writable ?? []).flatMap((p) => ["--bind", p, p]),
     ...hidden.dirs.flatMap((d) => ["--tmpfs", d]),
     // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
     ...hidden.files.flatMap((f) => ["--dev-bind", "/dev/null", f]),
     ...Object.entries(hidden.env ?? {}).flatMap(([k, v]) => ["--setenv", k, v]),
-    "--chdir",
-    cwd,
-    "--",
-    ...argv,
   ];
 }
 
@@ -611,19 +616,59 @@ export function repositoryArgv(
   const name = scopeContext.getStore();
   const scope = name === undefined ? undefined : enterScopeDirs(scopesRoot(runner), name);
   // Unconfined, a pull request's command still gets its own home and temp dir, so its caches stay apart by default.
-  // Through its links: bubblewrap makes a mask's mount point in the new root without following them.
-  const given = runnerHome(runner);
-  const home = given && (realOf(given) ?? given);
+  const home = confinedHome(runner);
   const scoped = (a: string[]) => (scope ? ["env", ...envArgs(scopeEnv(scope, runner, home)), ...a] : a);
-  if (mode === "off") return scoped(argv);
+  if (!confines(mode)) return scoped(argv);
+  prepare();
+  return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), home, cwd, scope));
+}
+
+/** The runner's home (runnerHome) through its links: bubblewrap makes a mask's mount point without following them. */
+function confinedHome(runner: Record<string, string | undefined>): string | undefined {
+  const given = runnerHome(runner);
+  return given && (realOf(given) ?? given);
+}
+
+/** Made before a confinement is worked out, so that it masks them rather than leaves them free to create. */
+function prepare(): void {
+  // Made first, so that it is read-only to the command rather than absent and free to create.
+  mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
+  // Made first too, so that the command gets its own empty one, not a view of the runs' key dirs to come.
+  makeKeyHolder(tmpdir());
+}
+
+/**
+ * The bubblewrap flags (bwrap first; no command, no --chdir) that confine the bundled staging server's PM2 daemon, so
+ * every app a deploy starts there, and the `pm2` commands that evaluate a release's ecosystem file, as a repository
+ * command is: its own PID namespace, the key holder, the runner's settings and key files, the credential stores and
+ * the server's own deploy key and deploy.env masked, the runner's state read-only. What the server's PM2 needs stays:
+ * its PM2_HOME (sockets, logs) writable, the app secrets a deploy writes to DEPLOY_BASE/shared/env readable.
+ * No --die-with-parent: the daemon outlives the `pm2` that started it. Read now (the server's start); none when
+ * repository commands are not confined here (PIPELINE_SANDBOX, bubblewrap).
+ */
+export function stagingAppFlags(
+  server: { dir: string; pm2Home: string; base: string },
+  runner: Record<string, string | undefined> = process.env,
+): string[] | undefined {
+  if (!confines(sandboxMode(runner))) return undefined;
+  prepare();
+  const home = confinedHome(runner);
+  const h = hiddenPaths({ ...runner, STAGING_SERVER_DIR: server.dir }, tmpdir(), process.cwd(), home);
+  const pm2Home = realOf(server.pm2Home) ?? resolve(server.pm2Home);
+  const env = join(realOf(server.base) ?? resolve(server.base), "shared/env");
+  const kept = (p: string) => !isInside(p, pm2Home) && !isInside(p, env);
+  const hidden = { ...h, dirs: h.dirs.filter(kept), files: h.files.filter(kept), writable: [pm2Home] };
+  return ["bwrap", ...NAMESPACES, ...maskFlags(hidden)];
+}
+
+/**
+ * Whether repository commands are confined in `mode` here. `auto` on a machine without bubblewrap warns once on
+ * stderr; `require` throws an InputError there instead.
+ */
+function confines(mode: SandboxMode): boolean {
+  if (mode === "off") return false;
   probed ??= probeSandbox();
-  if (probed.ok) {
-    // Made first, so that it is read-only to the command rather than absent and free to create.
-    mkdirSync(join(PIPELINE_ROOT, ".pipeline"), { recursive: true });
-    // Made first too, so that the command gets its own empty one, not a view of the runs' key dirs to come.
-    makeKeyHolder(tmpdir());
-    return confinedArgv("bwrap", argv, cwd, hiddenPaths(runner, tmpdir(), process.cwd(), home, cwd, scope));
-  }
+  if (probed.ok) return true;
   if (mode === "require")
     throw new InputError(
       `PIPELINE_SANDBOX is require, but repository commands cannot be confined: ${probed.why}. Fix: install bubblewrap (sudo apt-get install bubblewrap; scripts/setup.sh does), or run on the Dagger path (dagger call …)`,
@@ -634,7 +679,7 @@ export function repositoryArgv(
       `warning: repository commands run unconfined: ${probed.why}. They get only the allow-listed environment, but can read this runner's processes and key files. Fix: install bubblewrap (scripts/setup.sh does), or run untrusted code with dagger call; PIPELINE_SANDBOX=off silences this\n`,
     );
   }
-  return scoped(argv);
+  return false;
 }
 
 /** `NAME=value` arguments for env(1). */

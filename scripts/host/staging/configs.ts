@@ -61,3 +61,51 @@ http {
 }
 `;
 }
+
+/** Where the confined PM2 daemon's bwrap pid is kept, and the lock its start takes: in the server's folder. */
+export function pm2DaemonFiles(dir: string): { pidFile: string; lockFile: string } {
+  return { pidFile: join(dir, "pm2-daemon.pid"), lockFile: join(dir, "pm2-daemon.lock") };
+}
+
+/**
+ * The bundled staging server's `pm2` (shared/server.json "pm2", which every deploy task runs): its PM2 daemon is
+ * started confined by `flags` (scripts/host/sandbox.ts stagingAppFlags), once, detached, with only the allow-listed
+ * environment, so every app a deploy starts runs in the daemon's PID namespace and mount view; and each `pm2` command
+ * (`pm2 start` evaluates the release's ecosystem file, repository code) runs confined too, ended with its caller. A
+ * real server has its own `pm2` in server.json: nothing of this runs there.
+ */
+export function pm2Wrapper(o: {
+  dir: string;
+  pm2Home: string;
+  flags: string[];
+  node: string;
+  pm2: string;
+  daemon: string;
+  repositoryEnv: string;
+}): string {
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const { pidFile, lockFile } = pm2DaemonFiles(o.dir);
+  return `#!/usr/bin/env bash
+# The bundled staging server's pm2: written by scripts/host/staging/server.ts (configs.ts pm2Wrapper).
+set -euo pipefail
+export PM2_HOME=${q(o.pm2Home)}
+confine=(${o.flags.map(q).join(" ")})
+${o.repositoryEnv}
+alive() { local p; p=$(cat ${q(pidFile)} 2>/dev/null) && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = bwrap ]; }
+if ! alive; then
+  exec 9>${q(lockFile)}
+  flock 9
+  if ! alive; then
+    rm -f "$PM2_HOME/rpc.sock" "$PM2_HOME/pub.sock"
+    rm -f ${q(pidFile)}
+    # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own.
+    repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; exec "$@"' ${q(pidFile)} \
+      "\${confine[@]}" --chdir / -- ${q(o.node)} ${q(o.daemon)} </dev/null >>"$PM2_HOME/pm2.log" 2>&1 &
+    for ((i = 0; i < 400; i++)); do [ -S "$PM2_HOME/rpc.sock" ] && [ -S "$PM2_HOME/pub.sock" ] && break; kill -0 $! 2>/dev/null || break; sleep 0.025; done
+    [ -S "$PM2_HOME/rpc.sock" ] || { echo "the staging server's confined PM2 daemon did not start; see $PM2_HOME/pm2.log" >&2; exit 1; }
+  fi
+  exec 9>&-
+fi
+exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${q(o.node)} ${q(o.pm2)} "$@"
+`;
+}

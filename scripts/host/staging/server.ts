@@ -5,13 +5,24 @@
  * `stop` ends every process by its recorded pid.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { defaultConfig } from "../../../ci/src/plan/config/defaults";
 import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
-import { nginxConf, sshdConf } from "./configs";
+import { repositoryEnvBash } from "../../../ci/src/plan/env";
+import { stagingAppFlags } from "../sandbox";
+import { nginxConf, pm2DaemonFiles, pm2Wrapper, sshdConf } from "./configs";
 import { DEFAULT_STAGING_DIR } from "./dir";
 const PM2 = resolve(import.meta.dirname, "../../../node_modules/.bin/pm2");
 
@@ -57,6 +68,8 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${""} -f ${s.keyFile} -C staging-deploy`;
   writeFileSync(join(dir, "ssh/authorized_keys"), readFileSync(`${s.keyFile}.pub`));
   s.knownHosts = `[127.0.0.1]:${ports.ssh} ${readFileSync(join(dir, "ssh/host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ")}`;
+  // Before the app's confinement is worked out (confinedPm2), which masks it.
+  writeFileSync(join(dir, "deploy.env"), deployEnv(s), { mode: 0o600 });
   const ngx = join(dir, "nginx");
   const nginx = {
     upstreamsFile: join(ngx, "upstreams.conf"),
@@ -66,7 +79,7 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   const server = {
     path: [dirname(process.execPath), dirname(PM2), ...(await toolDirs())].join(":"),
     pm2Home: s.pm2Home,
-    pm2: PM2,
+    pm2: confinedPm2(s),
     publicPort: ports.pub,
     frontendPorts: ports.fe,
     backendPorts: ports.be,
@@ -84,8 +97,24 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   s.pids.nginx = await pidFile(join(dir, "nginx/nginx.pid"));
   s.pids.mongo = startMongo(dir, ports.mongo);
   writeFileSync(join(dir, "state.json"), JSON.stringify(s, null, 2));
-  writeFileSync(join(dir, "deploy.env"), deployEnv(s), { mode: 0o600 });
   return s;
+}
+
+/**
+ * The `pm2` the server's deploys run: on this machine, where the app would run as the runner's user beside the runner
+ * (its processes' environ, its key copies, this server's deploy key), a wrapper that runs PM2's daemon, and so the
+ * app, confined as repository commands are (pm2Wrapper); PM2 itself where repository commands are not confined.
+ */
+function confinedPm2(s: StagingServer): string {
+  const flags = stagingAppFlags({ dir: s.dir, pm2Home: s.pm2Home, base: s.base });
+  if (!flags) return PM2;
+  const pm2 = realpathSync(PM2);
+  const wrapper = join(s.dir, "bin/pm2");
+  mkdirSync(dirname(wrapper), { recursive: true });
+  const daemon = join(dirname(pm2), "../lib/Daemon.js");
+  const o = { dir: s.dir, pm2Home: s.pm2Home, flags, node: process.execPath, pm2, daemon };
+  writeFileSync(wrapper, pm2Wrapper({ ...o, repositoryEnv: repositoryEnvBash() }), { mode: 0o755 });
+  return wrapper;
 }
 
 /** Daemons write their pid file after forking: wait for it. */
@@ -135,7 +164,9 @@ export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void
   const file = join(dir, "state.json");
   if (!existsSync(file)) return;
   const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
-  await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: s.pm2Home } })`${PM2} kill`;
+  const confined = existsSync(pm2DaemonFiles(dir).pidFile);
+  if (confined) stopConfinedPm2(dir);
+  else await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: s.pm2Home } })`${PM2} kill`;
   for (const pid of [s.pids.nginx, s.pids.sshd, s.pids.mongo]) if (pid) kill(pid);
   rmSync(file);
 }
@@ -164,9 +195,33 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function kill(pid: number): void {
+/**
+ * End the confined PM2 daemon and its apps: its bwrap's child is their PID namespace's init, and every process in the
+ * namespace ends with it. (`pm2 kill` from here would wait for a signal the daemon cannot send out of its namespace.)
+ */
+function stopConfinedPm2(dir: string): void {
+  const { pidFile } = pm2DaemonFiles(dir);
+  const bwrap = Number(readFileSync(pidFile, "utf8").trim());
+  rmSync(pidFile, { force: true });
+  if (!bwrap || !isAlive(bwrap) || procField(bwrap, "comm") !== "bwrap") return;
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
+    if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
+}
+
+/** A process's name or parent pid from /proc/<pid>/stat, or "" when it is gone. */
+function procField(pid: number, field: "comm" | "ppid"): string {
   try {
-    process.kill(pid, "SIGTERM");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const m = /^\d+ \((.*)\) \S+ (\d+)/s.exec(stat);
+    return (field === "comm" ? m?.[1] : m?.[2]) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals = "SIGTERM"): void {
+  try {
+    process.kill(pid, signal);
   } catch {
     return;
   }
