@@ -9,8 +9,9 @@ import { deployFixture, SHA, type DeployFixture } from "../../../support/deployF
  * The app a deploy starts on the bundled staging server is repository code, and that server runs on the runner's
  * machine as the runner's user. A release whose backend, at start, looks for the runner's secrets: every process's
  * environ (the deploy holding STAGING_SECRET_*), the deploy's key copy in the key holder, the server's deploy key and
- * its deploy.env. Under the server's PM2 it ran as any program of the user does and found them all; now PM2's daemon
- * and every app it starts are confined as repository commands are (scripts/host/sandbox.ts), and the app still serves.
+ * its deploy.env; and it could change shared/server.json, whose `pm2` the next deploy runs. Under the server's PM2 it
+ * ran as any program of the user does and found them all; now PM2's daemon and every app it starts are confined as
+ * repository commands are (scripts/host/sandbox.ts), and the app still serves.
  */
 describe("the app on the bundled staging server", () => {
   let f: DeployFixture;
@@ -44,6 +45,14 @@ def _look():
         found["keyDirs"] = "error: " + e.strerror
     found["clientKey"] = _read(${JSON.stringify(join(staging, "ssh/client_key"))})
     found["deployEnv"] = _read(${JSON.stringify(join(staging, "deploy.env"))})
+    # What the deploy's next tasks run or read outside, as the runner: opened to append, nothing written.
+    found["writable"] = []
+    for p in ${JSON.stringify([join(staging, "base/shared/server.json"), join(staging, "bin/pm2")])}:
+        try:
+            open(p, "a").close()
+            found["writable"].append(p)
+        except OSError:
+            pass
     with open(${JSON.stringify(out)}, "w") as fh:
         json.dump(found, fh)
 
@@ -87,5 +96,7 @@ except Exception as e:
     expect.soft(found.keyDirs).toEqual({});
     expect.soft(found.clientKey).not.toContain("PRIVATE KEY");
     expect.soft(found.deployEnv).not.toContain("STAGING_SSH_KEY_FILE");
+    // shared/server.json names the `pm2` and the nginx reload the deploy runs there, outside the app's sandbox.
+    expect.soft(found.writable).toEqual([]);
   }, 300_000);
 });
