@@ -62,7 +62,8 @@ export interface DeployContext {
 
 /**
  * Run a task's bash body in DEPLOY_BASE with the server's PATH and PM2_HOME and `repository_env` defined (for any
- * repository code it runs); throw RemoteError naming the task on failure.
+ * repository code it runs), and `confine` (server.json's, else empty: CONFINED puts it before a command); throw
+ * RemoteError naming the task on failure.
  */
 export async function sh(
   ctx: DeployContext,
@@ -95,7 +96,8 @@ async function runSh(
 ): Promise<string> {
   throwIfInterrupted(o.signal);
   const env = ctx.server
-    ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n`
+    ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n` +
+      `confine=(${ctx.server.confine ? q(ctx.server.confine) : ""})\n`
     : "";
   const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${REPOSITORY_ENV}\n${o.body}`;
   const t = performance.now();
@@ -121,6 +123,13 @@ export function diskFull(ctx: DeployContext, stderr: string): string | undefined
   if (!/No space left on device|Disk quota exceeded/i.test(stderr)) return undefined;
   return `the server's disk is full: free space under ${ctx.base} (df -h ${ctx.base}), then re-run the deploy`;
 }
+
+/**
+ * What a task's bash puts before the repository code it runs besides the app, inside `repository_env`: server.json's
+ * `confine` (the bundled staging server's confinement), or nothing. Safe under `set -u` with an empty or unset array
+ * (bash before 4.4 calls an empty "${a[@]}" unbound). Not for `pm2`, which the bundled server confines itself.
+ */
+export const CONFINED = '${confine[@]+"${confine[@]}"}';
 
 /** Every task's shell can run repository code (migrations, installs, the app) with only the allow-listed env. */
 const REPOSITORY_ENV = repositoryEnvBash();

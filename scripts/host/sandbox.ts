@@ -650,14 +650,38 @@ export function stagingAppFlags(
   server: { dir: string; pm2Home: string; base: string },
   runner: Record<string, string | undefined> = process.env,
 ): string[] | undefined {
+  return stagingFlags(server, [server.pm2Home], runner);
+}
+
+/**
+ * The bubblewrap flags (bwrap first; no command, no --chdir, no --die-with-parent) for the repository code a deploy
+ * runs on the bundled staging server besides the app: `uv sync` (which may build the project) and deploy.migrate. As
+ * stagingAppFlags, but the server's PM2_HOME stays masked (the daemon starts what its sockets are given) and only
+ * `cache` (the server's uv cache, in its sessions' home, which stays read-only: sshd's bash reads its startup files
+ * outside the sandbox) is writable; the release dir each runs in is bound writable by the caller (configs.ts
+ * confineWrapper). Read now; none when repository commands are not confined here.
+ */
+export function stagingRepositoryFlags(
+  server: { dir: string; base: string; cache: string },
+  runner: Record<string, string | undefined> = process.env,
+): string[] | undefined {
+  return stagingFlags(server, [server.cache], runner);
+}
+
+/** The bundled staging server's confinement with `writable` (which must exist) bound writable. */
+function stagingFlags(
+  server: { dir: string; base: string },
+  writable: string[],
+  runner: Record<string, string | undefined>,
+): string[] | undefined {
   if (!confines(sandboxMode(runner))) return undefined;
   prepare();
   const home = confinedHome(runner);
   const h = hiddenPaths({ ...runner, STAGING_SERVER_DIR: server.dir }, tmpdir(), process.cwd(), home);
-  const pm2Home = realOf(server.pm2Home) ?? resolve(server.pm2Home);
+  const open = writable.map((p) => realOf(p) ?? resolve(p));
   const env = join(realOf(server.base) ?? resolve(server.base), "shared/env");
-  const kept = (p: string) => !isInside(p, pm2Home) && !isInside(p, env);
-  const hidden = { ...h, dirs: h.dirs.filter(kept), files: h.files.filter(kept), writable: [pm2Home] };
+  const kept = (p: string) => !open.some((o) => isInside(p, o)) && !isInside(p, env);
+  const hidden = { ...h, dirs: h.dirs.filter(kept), files: h.files.filter(kept), writable: open };
   return ["bwrap", ...NAMESPACES, ...maskFlags(hidden)];
 }
 

@@ -1,4 +1,4 @@
-import { appendLog, sh, type DeployContext } from "../context";
+import { appendLog, CONFINED, sh, type DeployContext } from "../context";
 
 /** What the migrate script exits with when `timeout` stopped the migration. */
 const TIMED_OUT = 124;
@@ -7,13 +7,15 @@ const TIMED_OUT = 124;
  * The bash that runs deploy.migrate in the release dir with the allow-listed env plus the app's own (its secrets from
  * shared/env, RELEASE_ID, DEPLOY_BASE), within its time bound, and records that it ran. The secrets are read inside
  * the clean shell, so they never pass through an argv. `timeout` runs the migration in a process group of its own and
- * stops all of it (TERM, then KILL 10 s later), so nothing of it runs on once the deploy has given up on it.
+ * stops all of it (TERM, then KILL 10 s later), so nothing of it runs on once the deploy has given up on it. Where
+ * server.json names a `confine` (the bundled staging server), all of it runs confined: of the server's folder, only
+ * its release dir is writable.
  */
 const MIGRATE = `id=$1; cmd=$2; limit=$3
 if [ -f ".dep/migrations/$id.done" ]; then echo "already migrated"; exit 0; fi
 cd "releases/$id"
 rc=0
-repository_env DEPLOY_BASE="$DEPLOY_BASE" RELEASE_ID="$id" timeout -k 10 "$limit" bash -c '
+repository_env DEPLOY_BASE="$DEPLOY_BASE" RELEASE_ID="$id" ${CONFINED} timeout -k 10 "$limit" bash -c '
 for f in "$DEPLOY_BASE"/shared/env/*; do
   [ -f "$f" ] || continue; n=$(basename "$f"); [[ "$n" =~ ^[A-Z][A-Z0-9_]*$ ]] && export "$n=$(cat "$f")"
 done

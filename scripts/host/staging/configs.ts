@@ -109,3 +109,28 @@ fi
 exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${q(o.node)} ${q(o.pm2)} "$@"
 `;
 }
+
+/**
+ * The bundled staging server's `confine` (shared/server.json "confine"): the prefix the deploy's install (`uv sync`,
+ * which may build the project) and deploy.migrate put before their command, inside `repository_env`. It runs the
+ * command under bubblewrap with `flags` (scripts/host/sandbox.ts stagingRepositoryFlags), ended with its caller, in
+ * the folder it was called in, which must lie in a release under `releases`: that release stays writable (its
+ * backend/.venv, what a migration writes beside it), the rest of the server's folder read-only. A real server has
+ * no "confine" in server.json: the commands run as they did.
+ */
+export function confineWrapper(o: { releases: string; flags: string[] }): string {
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  return `#!/usr/bin/env bash
+# The bundled staging server's confine: written by scripts/host/staging/server.ts (configs.ts confineWrapper).
+set -euo pipefail
+releases=${q(o.releases)}
+here=$(pwd -P)
+rel=\${here#"$releases/"}
+id=\${rel%%/*}
+if [ "$rel" = "$here" ] || [ -z "$id" ] || [ "$id" = . ] || [ "$id" = .. ]; then
+  echo "confine: $here is not in a release under $releases" >&2
+  exit 2
+fi
+exec ${o.flags.map(q).join(" ")} --bind "$releases/$id" "$releases/$id" --die-with-parent --chdir "$here" -- "$@"
+`;
+}

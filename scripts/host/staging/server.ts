@@ -21,8 +21,8 @@ import { defaultConfig } from "../../../ci/src/plan/config/defaults";
 import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { repositoryEnvBash } from "../../../ci/src/plan/env";
-import { stagingAppFlags } from "../sandbox";
-import { nginxConf, pm2DaemonFiles, pm2Wrapper, sshdConf } from "./configs";
+import { stagingAppFlags, stagingRepositoryFlags } from "../sandbox";
+import { confineWrapper, nginxConf, pm2DaemonFiles, pm2Wrapper, sshdConf } from "./configs";
 import { DEFAULT_STAGING_DIR } from "./dir";
 const PM2 = resolve(import.meta.dirname, "../../../node_modules/.bin/pm2");
 
@@ -59,7 +59,16 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
     knownHosts: "",
     pids: {},
   };
-  for (const d of ["ssh", "home", "base/shared/env", "base/releases", "base/.dep/e2e", "pm2", "nginx/tmp", "mongo"])
+  for (const d of [
+    "ssh",
+    "home/.cache",
+    "base/shared/env",
+    "base/releases",
+    "base/.dep/e2e",
+    "pm2",
+    "nginx/tmp",
+    "mongo",
+  ])
     mkdirSync(join(dir, d), { recursive: true });
   // Fresh keys on every start: ssh-keygen would stop to ask before overwriting the last run's.
   for (const k of ["host_key", "host_key.pub", "client_key", "client_key.pub"])
@@ -80,6 +89,7 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
     path: [dirname(process.execPath), dirname(PM2), ...(await toolDirs())].join(":"),
     pm2Home: s.pm2Home,
     pm2: confinedPm2(s),
+    ...confine(s),
     publicPort: ports.pub,
     frontendPorts: ports.fe,
     backendPorts: ports.be,
@@ -115,6 +125,22 @@ function confinedPm2(s: StagingServer): string {
   const o = { dir: s.dir, pm2Home: s.pm2Home, flags, node: process.execPath, pm2, daemon };
   writeFileSync(wrapper, pm2Wrapper({ ...o, repositoryEnv: repositoryEnvBash() }), { mode: 0o755 });
   return wrapper;
+}
+
+/**
+ * The `confine` prefix the server's deploys put before the other repository code they run (`uv sync`, deploy.migrate):
+ * a wrapper that runs it confined as repository commands are, in a release it may write, with the server's uv cache
+ * (its sessions' home/.cache) writable (configs.ts confineWrapper); none where repository commands are not confined.
+ */
+function confine(s: StagingServer): { confine?: string } {
+  const cache = join(s.dir, "home/.cache");
+  const flags = stagingRepositoryFlags({ dir: s.dir, base: s.base, cache });
+  if (!flags) return {};
+  const wrapper = join(s.dir, "bin/confine");
+  mkdirSync(dirname(wrapper), { recursive: true });
+  const releases = realpathSync(join(s.base, "releases"));
+  writeFileSync(wrapper, confineWrapper({ releases, flags }), { mode: 0o755 });
+  return { confine: wrapper };
 }
 
 /** Daemons write their pid file after forking: wait for it. */

@@ -137,12 +137,18 @@ describe("after the switch: watch window, migrations, alerts", () => {
   }, 300_000);
 
   it("runs deploy.migrate once per release on the server before traffic moves", async () => {
-    yaml(`  migrate: 'echo "$RELEASE_ID $(readlink "$DEPLOY_BASE/current")" >> "$DEPLOY_BASE/migrations.log"'\n`);
+    // Into its own release dir: on the bundled staging server a migration runs confined, and the rest of DEPLOY_BASE
+    // (shared/server.json, `current`, the other releases, .dep) is read-only to it, as to the app.
+    const log =
+      'echo "$RELEASE_ID $(readlink "$DEPLOY_BASE/current")" >> "$DEPLOY_BASE/releases/$RELEASE_ID/migrations.log"';
+    yaml(`  migrate: '${log}'\n`);
     const before = f.currentId();
     const next = f.variant("migrated", { "frontend/public/m.txt": "m\n" });
     const { r, web } = await deployUnderLoad(next, "4444444dddd");
     expect(r.exitCode, r.output).toBe(0);
-    const lines = readFileSync(join(f.s.base, "migrations.log"), "utf8").trim().split("\n");
+    const lines = readFileSync(join(f.s.base, "releases", f.currentId(), "migrations.log"), "utf8")
+      .trim()
+      .split("\n");
     // One line, written while `current` still pointed at the previous release.
     expect(lines).toEqual([`${f.currentId()} releases/${before}`]);
     expect(web.failures).toEqual([]);

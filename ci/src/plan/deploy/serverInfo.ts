@@ -11,6 +11,12 @@ export interface ServerInfo {
   path: string;
   pm2Home: string;
   pm2: string;
+  /**
+   * A program the deploy puts before the repository code it runs besides the app (`uv sync`, deploy.migrate), inside
+   * the allow-listed env: the bundled staging server's confinement (scripts/host/staging/configs.ts confineWrapper).
+   * A real server has none, and those commands run as they are.
+   */
+  confine?: string;
   publicPort: number;
   frontendPorts: number[];
   backendPorts: number[];
@@ -41,6 +47,8 @@ const isText = (s: unknown): s is string => typeof s === "string" && s.length > 
 /** The first problem of a parsed server.json, or undefined when it is usable. */
 function problemOf(o: Record<string, unknown>): string | undefined {
   for (const k of ["path", "pm2Home", "pm2"]) if (!isText(o[k])) return `has no "${k}" string`;
+  if (o.confine !== undefined && !(isText(o.confine) && o.confine.startsWith("/")))
+    return `has a "confine" that is not an absolute path`;
   if (!isPort(o.publicPort)) return `has no "publicPort" between 1 and 65535`;
   for (const k of ["frontendPorts", "backendPorts"]) if (!isPorts(o[k])) return `has no "${k}" list of ports`;
   if (o.slots !== undefined) {

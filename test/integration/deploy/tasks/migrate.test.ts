@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +8,7 @@ import type { DeployContext } from "../../../../scripts/deploy/context";
 import { DeployInterrupted } from "../../../../scripts/deploy/interrupted";
 import { localRemote, RemoteError } from "../../../../scripts/deploy/remote";
 import { migrate } from "../../../../scripts/deploy/tasks/migrate";
+import { confineWrapper } from "../../../../scripts/host/staging/configs";
 
 /**
  * deploy.migrate is repository code run under the deploy lock, and a signal does not cut it (a migration stopped
@@ -72,4 +74,66 @@ describe("the migrate task's time bound", () => {
     );
     expect(existsSync(join(base, `.dep/migrations/${QUICK}.done`))).toBe(true);
   }, 30_000);
+});
+
+/**
+ * Where server.json names a `confine` (the bundled staging server's: real bubblewrap, the server's folder read-only but
+ * the release), the whole migration runs under it: still stopped whole at its bound, and writing only its release.
+ */
+describe("the migrate task, confined", () => {
+  const HUNG = "20261206T000002Z-2345678";
+  const WRITES = "20261206T000003Z-3456789";
+  const BASE_WRITE = "20261206T000004Z-4567890";
+  let base: string;
+  const ctx = (id: string, migrate: string, migrateTimeoutSeconds = 60): DeployContext => ({
+    remote: localRemote(),
+    base,
+    plan: {
+      releaseId: id,
+      commit: "1234567",
+      keep: 5,
+      health: defaultHealthPolicy(),
+      afterSwitch: { ...defaultAfterSwitch(), migrate, migrateTimeoutSeconds },
+    },
+    artifactDir: "",
+    secrets: {},
+    by: "test",
+    log: () => {},
+    server: {
+      path: "/usr/bin",
+      pm2Home: join(base, "pm2"),
+      pm2: "pm2",
+      confine: join(base, "bin/confine"),
+      publicPort: 80,
+      frontendPorts: [3000],
+      backendPorts: [8000],
+    },
+    state: { locked: true, created: true, switched: false },
+  });
+
+  beforeAll(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), "migrate-confined-")));
+    for (const id of [HUNG, WRITES, BASE_WRITE]) mkdirSync(join(base, "releases", id), { recursive: true });
+    mkdirSync(join(base, "bin"));
+    const flags = ["bwrap", "--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--ro-bind", base, base];
+    const wrapper = confineWrapper({ releases: join(base, "releases"), flags });
+    writeFileSync(join(base, "bin/confine"), wrapper, { mode: 0o755 });
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it("stops a migration that runs past its bound, every process of it, and records no run", async () => {
+    const run = migrate(ctx(HUNG, "sleep 31.25 & sleep 31.25; wait", 2));
+    await expect(run).rejects.toThrow(/ran longer than 2 s \(deploy\.migrateTimeoutSeconds\) and was stopped/);
+    expect(spawnSync("pgrep", ["-f", "sleep 31.25"]).status, "no sleep of it is left").toBe(1);
+    expect(existsSync(join(base, `.dep/migrations/${HUNG}.done`))).toBe(false);
+  }, 45_000);
+
+  it("writes into its release, not into the rest of the base, and the run is recorded", async () => {
+    await migrate(ctx(WRITES, 'echo "$RELEASE_ID" > "$DEPLOY_BASE/releases/$RELEASE_ID/migrated"'));
+    expect(readFileSync(join(base, "releases", WRITES, "migrated"), "utf8")).toBe(`${WRITES}\n`);
+    expect(existsSync(join(base, `.dep/migrations/${WRITES}.done`))).toBe(true);
+    const run = migrate(ctx(BASE_WRITE, 'echo x >> "$DEPLOY_BASE/migrations.log"'));
+    await expect(run).rejects.toThrow(/migrations\.log: Read-only file system/);
+    expect(existsSync(join(base, "migrations.log"))).toBe(false);
+  }, 45_000);
 });

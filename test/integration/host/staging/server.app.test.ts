@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ def _look():
     found["deployEnv"] = _read(${JSON.stringify(join(staging, "deploy.env"))})
     # What the deploy's next tasks run or read outside, as the runner: opened to append, nothing written.
     found["writable"] = []
-    for p in ${JSON.stringify([join(staging, "base/shared/server.json"), join(staging, "bin/pm2")])}:
+    for p in ${JSON.stringify([...["shared/server.json", ".dep/releases.jsonl"].map((n) => join(staging, "base", n)), ...["pm2", "confine"].map((n) => join(staging, "bin", n))])}:
         try:
             open(p, "a").close()
             found["writable"].append(p)
@@ -72,7 +72,9 @@ except Exception as e:
     expect(first.exitCode, first.output).toBe(0);
   }, 400_000);
   afterAll(async () => {
-    console.log(`deploy seconds (good, hostile): ${seconds.map((s) => s.toFixed(1)).join(", ")}`);
+    console.log(
+      `deploy seconds (good, hostile app, hostile build and migrate): ${seconds.map((s) => s.toFixed(1)).join(", ")}`,
+    );
     await f?.close();
   }, 180_000);
 
@@ -98,5 +100,86 @@ except Exception as e:
     expect.soft(found.deployEnv).not.toContain("STAGING_SSH_KEY_FILE");
     // shared/server.json names the `pm2` and the nginx reload the deploy runs there, outside the app's sandbox.
     expect.soft(found.writable).toEqual([]);
+  }, 300_000);
+
+  /**
+   * A PEP 517 build backend in the release's tree (backend-path), which `uv sync` runs when the lock makes the project
+   * a package: it looks around as the app does, then builds an empty wheel.
+   */
+  const buildBackend = (out: string, holder: string, staging: string) => `${spy(out, holder, staging)}
+import base64, hashlib, zipfile
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+get_requires_for_build_editable = get_requires_for_build_wheel
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    name = "autoauthor_backend-0.1.0-py3-none-any.whl"
+    info = "autoauthor_backend-0.1.0.dist-info/"
+    files = {
+        info + "METADATA": b"Metadata-Version: 2.1\\nName: autoauthor-backend\\nVersion: 0.1.0\\n",
+        info + "WHEEL": b"Wheel-Version: 1.0\\nGenerator: spy\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+    }
+    record = "".join(
+        "%s,sha256=%s,%d\\n" % (n, base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b"=").decode(), len(b))
+        for n, b in files.items()
+    ) + info + "RECORD,,\\n"
+    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
+        for n, b in files.items():
+            z.writestr(n, b)
+        z.writestr(info + "RECORD", record)
+    return name
+
+build_editable = build_wheel
+`;
+
+  it("runs the release's build (uv sync) and deploy.migrate where they find no runner process or key copy", async () => {
+    const holder = join(tmpdir(), keyHolderName(process.getuid?.() ?? 0));
+    const built = join(f.root, "spy-build.json");
+    const migrated = join(f.root, "spy-migrate.json");
+    const pyproject = readFileSync(join(f.artifact, "backend/pyproject.toml"), "utf8")
+      .replace("package = false", "package = true")
+      .concat('\n[build-system]\nrequires = []\nbuild-backend = "spy_build"\nbackend-path = ["."]\n');
+    const lock = readFileSync(join(f.artifact, "backend/uv.lock"), "utf8").replace(
+      /(name = "autoauthor-backend"\nversion = "0.1.0"\nsource = )\{ virtual = "." \}/,
+      '$1{ editable = "." }',
+    );
+    expect(lock).toContain('source = { editable = "." }');
+    const hostile = f.variant("spy-build", {
+      "backend/pyproject.toml": pyproject,
+      "backend/uv.lock": lock,
+      "backend/spy_build.py": buildBackend(built, holder, f.s.dir),
+      "backend/spy_migrate.py": spy(migrated, holder, f.s.dir),
+    });
+    const yaml = join(f.appDir, "pipeline.yaml");
+    const before = readFileSync(yaml, "utf8");
+    writeFileSync(yaml, `${before}  migrate: python3 backend/spy_migrate.py\n`);
+    const commit = "5e1f6a2b3c4d5e6f708192a3b4c5d6e7f8091a2b";
+    try {
+      const t = performance.now();
+      const r = await f.deploy(hostile, commit);
+      seconds.push((performance.now() - t) / 1000);
+      expect(r.exitCode, r.output).toBe(0);
+    } finally {
+      writeFileSync(yaml, before);
+    }
+    expect(f.currentId()).toMatch(commit.slice(0, 7));
+    for (const [what, report] of [
+      ["the build", built],
+      ["the migration", migrated],
+    ]) {
+      expect(existsSync(report), `${what} ran and wrote its report`).toBe(true);
+      const found = JSON.parse(readFileSync(report, "utf8")) as Record<string, unknown>;
+      expect(found.failed).toBeUndefined();
+      // The deploy (tsx scripts/pipeline.ts) holds STAGING_SECRET_DATABASE_URI and its key dir while they run.
+      expect.soft(found.environ, `${what}: pids seen: ${JSON.stringify(found.pids)}`).toEqual([]);
+      expect.soft(found.cmdline, what).toEqual([]);
+      expect.soft(found.keyDirs, what).toEqual({});
+      expect.soft(found.clientKey, what).not.toContain("PRIVATE KEY");
+      expect.soft(found.deployEnv, what).not.toContain("STAGING_SSH_KEY_FILE");
+      // What the deploy runs or reads next, outside: server.json, the wrappers, the release log.
+      expect.soft(found.writable, what).toEqual([]);
+    }
   }, 300_000);
 });

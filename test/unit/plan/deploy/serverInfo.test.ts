@@ -22,6 +22,12 @@ describe("parseServerInfo", () => {
     expect(parseServerInfo(text(GOOD), "deploy@h:22:/srv/app")).toEqual(GOOD);
   });
 
+  it("takes the bundled staging server's confine, and a server.json without one as before", () => {
+    const bundled = { ...GOOD, confine: "/work/.pipeline/staging/bin/confine" };
+    expect(parseServerInfo(text(bundled), "h").confine).toBe(bundled.confine);
+    expect(parseServerInfo(text(GOOD), "h").confine).toBeUndefined();
+  });
+
   it.each([
     ["an empty file", "", /is missing or empty/],
     ["a file cut off mid-write", '{"path": "/usr/bin", ', /is not valid JSON/],
@@ -31,6 +37,8 @@ describe("parseServerInfo", () => {
     ["no backend ports", text({ ...GOOD, backendPorts: [] }), /"backendPorts" list of ports/],
     ["bad slots", text({ ...GOOD, slots: [{ frontendPorts: [1] }] }), /"slots" that is not a list/],
     ["no nginx", text({ ...GOOD, nginx: undefined }), /no "nginx"/],
+    ["a relative confine", text({ ...GOOD, confine: "bin/confine" }), /"confine" that is not an absolute path/],
+    ["an empty confine", text({ ...GOOD, confine: "" }), /"confine" that is not an absolute path/],
   ])("refuses %s with an input error that says nothing changed and how to fix it", (_, body, problem) => {
     const parse = () => parseServerInfo(body, "deploy@h:22:/srv/app");
     expect(parse).toThrow(ServerInfoError);
