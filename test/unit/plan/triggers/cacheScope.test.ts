@@ -20,6 +20,8 @@ describe("cacheScopeOf", () => {
       /^pr-feat-x-y-z-[0-9a-f]{8}$/,
     );
     expect(cacheScopeOf({ event: "pull_request", branch: "---" }).name).toMatch(/^pr-branch-[0-9a-f]{8}$/);
+    // FNV-1a's published value for "a".
+    expect(cacheScopeOf({ event: "pull_request", branch: "a" }).name).toBe("pr-a-e40c292c");
     expect(cacheScopeOf({ event: "pull_request", pullRequest: -1 }).name).toBe("pr");
     expect(cacheScopeOf({ event: "pull_request", branch: "b".repeat(300) }).name).toHaveLength(72);
   });
