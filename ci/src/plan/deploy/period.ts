@@ -12,9 +12,11 @@ export function metricsPeriod(
   now: Date,
 ): { from: Date; to: Date } {
   const day = (s: string, flag: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)))
+    const d = new Date(`${s}T00:00:00Z`);
+    // Date rolls a day the month has not over (2026-02-30 is March 2), so the day must read back the same.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s)
       throw new MetricsInputError(`${flag} "${s}" is not a date; pass YYYY-MM-DD, e.g. ${flag} 2026-11-01`);
-    return new Date(`${s}T00:00:00Z`);
+    return d;
   };
   const to = until ? new Date(day(until, "--until").getTime() + 864e5) : now;
   const from = since ? day(since, "--since") : new Date(to.getTime() - 30 * 864e5);

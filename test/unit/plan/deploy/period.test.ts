@@ -21,6 +21,20 @@ describe("metricsPeriod", () => {
     );
     expect(() => metricsPeriod("2026-11-10", "2026-11-01", new Date())).toThrow(/is not before/);
   });
+
+  it("refuses a day the calendar has not (JavaScript's Date would roll 2026-02-30 over to March 2)", () => {
+    for (const [flag, day] of [
+      ["--since", "2026-02-30"],
+      ["--until", "2026-11-31"],
+      ["--since", "2025-02-29"],
+    ] as const) {
+      const args: [string | undefined, string | undefined] = flag === "--since" ? [day, undefined] : [undefined, day];
+      expect(() => metricsPeriod(...args, new Date("2026-12-06T00:00:00Z"))).toThrow(
+        `${flag} "${day}" is not a date; pass YYYY-MM-DD`,
+      );
+    }
+    expect(metricsPeriod("2024-02-29", "2024-03-01", new Date()).from).toEqual(new Date("2024-02-29T00:00:00Z"));
+  });
 });
 
 describe("parseE2eRuns", () => {
