@@ -26,6 +26,7 @@ import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
+import { redactAll } from "../../ci/src/plan/deploy/alerts";
 import { stagingDeployEnv } from "./staging/dir";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -347,11 +348,10 @@ function fileOf(path: string, key: string): string {
   return readFileSync(path, "utf8");
 }
 
-/** Replace every secret's text (and each of its lines) in a message with ***. */
+/**
+ * Replace every secret's text in a message with ***: the whole value, and each of its lines without the blanks (and
+ * CR) around it, as a shell prints it (`echo $X` unquoted, output trimmed), and their URL-encoded forms.
+ */
 export function redact(text: string, secrets: string[]): string {
-  const parts = secrets
-    .flatMap((s) => [s, ...s.split("\n")])
-    .filter((s) => s.trim().length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return parts.reduce((t, s) => t.split(s).join("***"), text);
+  return redactAll(text, secrets);
 }

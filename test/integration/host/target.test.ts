@@ -20,10 +20,32 @@ import {
   checkSshFiles,
   keyCopyDirs,
   keyHolder,
+  redact,
   resolveTarget,
   sweepKeyCopies,
   targetFromFiles,
 } from "../../../scripts/host/target";
+
+/**
+ * A deploy prints a failing migration's output (stdout and stderr, trimmed) with the app secrets redacted. A value
+ * pasted with blanks around it, or with CRLF line ends, is printed without them by a real shell (`echo $X` unquoted
+ * splits it into words; the output's trailing blanks are trimmed), so the value as given never matched: a 2026-12-06
+ * hostile run's deploy printed "cannot connect with tr4il-s3cret" for STAGING_SECRET_API_KEY="  tr4il-s3cret  ".
+ */
+describe("redact on what a migration prints", () => {
+  it("hides a secret with blanks around it, or CRLF line ends, however a shell prints it", () => {
+    for (const secret of ["  tr4il-s3cret  ", "\ttab-s3cret\n", "first-line-s3cret\r\nsecond-line-s3cret\r\n"]) {
+      const out = execFileSync(
+        "bash",
+        ["-c", 'echo cannot connect with $API_KEY; echo "quoted: $API_KEY"; printf "%s\\n" "$API_KEY" | tr -d "\\r"'],
+        { env: { PATH: process.env.PATH, API_KEY: secret }, encoding: "utf8" },
+      ).trim();
+      const shown = redact(out, ["mongodb://db/app", secret]);
+      expect(shown, JSON.stringify(secret)).not.toMatch(/s3cret/);
+      expect(shown).toMatch(/cannot connect with \*\*\*/);
+    }
+  });
+});
 
 /** A real ed25519 key pair made by ssh-keygen: the private key as OpenSSH wrote it, and the public key line. */
 function keyPair(): { key: string; pub: string } {
