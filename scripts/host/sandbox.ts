@@ -153,8 +153,9 @@ export function hiddenPaths(
   const settings = [join(cwd, ".env"), join(PIPELINE_ROOT, ".env"), stagingDeployEnv(runner)].map(settingsIn);
   const named = [runner, ...settings]
     .flatMap((vars) => Object.entries(vars))
-    .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && v !== undefined && isAbsolute(v))
-    .map(([, v]) => v!);
+    .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && !!v)
+    // A relative one names a file in the folder the runner runs in, where a deploy reads it (STAGING_SSH_KEY_FILE=key).
+    .map(([, v]) => resolve(cwd, v!));
   const files = new Set<string>(stores.filter((p) => kindOf(p) === "file"));
   for (const p of absentStores) if (CREDENTIAL_FILES.has(relative(home!, p))) files.add(p);
   // In a GitHub Actions step, the files the runner reads after the step to set later steps' environment and PATH

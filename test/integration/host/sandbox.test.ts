@@ -196,6 +196,28 @@ describe("a repository command on the host runner, looking for the runner's secr
     120_000,
   );
 
+  // The runner reads a relative STAGING_SSH_KEY_FILE (or one in its `.env`) from the folder it runs in, as a deploy
+  // does; a 2026-12-06 hostile run's lint script read such a key, since only absolute paths were masked.
+  it.runIf(available)(
+    "finds no key file a runner variable or its .env names by a path relative to the runner's folder",
+    async () => {
+      const envFile = join(runnerDir, ".env");
+      const before = readFileSync(envFile, "utf8");
+      try {
+        const named = await run({ STAGING_SSH_KEY_FILE: "id_staging", PIPELINE_SANDBOX: "require" });
+        expect(named.exitCode, named.out).toBe(0);
+        expect(named.look?.found).toEqual([]);
+        writeFileSync(envFile, `${before}PRODUCTION_SSH_KEY_FILE=./id_staging\n`);
+        const inDotenv = await run({ STAGING_SSH_KEY_FILE: "", PIPELINE_SANDBOX: "require" });
+        expect(inDotenv.exitCode, inDotenv.out).toBe(0);
+        expect(inDotenv.look?.found).toEqual([]);
+      } finally {
+        writeFileSync(envFile, before);
+      }
+    },
+    120_000,
+  );
+
   it.runIf(available)(
     "fails the job when the confined script fails, with its exit code",
     async () => {
