@@ -155,7 +155,7 @@ export function hiddenPaths(
     .flatMap((vars) => Object.entries(vars))
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && !!v)
     // A relative one names a file in the folder the runner runs in, where a deploy reads it (STAGING_SSH_KEY_FILE=key).
-    .map(([, v]) => resolve(cwd, v!));
+    .map(([k, v]) => ({ secret: SECRET_FILE_VARIABLE.test(k), path: resolve(cwd, v!) }));
   const files = new Set<string>(stores.filter((p) => kindOf(p) === "file"));
   for (const p of absentStores) if (CREDENTIAL_FILES.has(relative(home!, p))) files.add(p);
   // In a GitHub Actions step, the files the runner reads after the step to set later steps' environment and PATH
@@ -187,10 +187,11 @@ export function hiddenPaths(
   const stagingEnv = realOf(stagingDeployEnv(runner));
   if (stagingEnv && kindOf(stagingEnv) === "file") files.add(stagingEnv);
   // Only a private one (no access for others, as ssh demands of a key and ssh-agent makes its socket): a variable
-  // such as NIX_SSL_CERT_FILE names the system's CA bundle, which repository commands need.
-  for (const p of named) {
-    const real = realOf(p);
-    if (real && kindOf(real) === "file" && isPrivate(real)) files.add(real);
+  // such as NIX_SSL_CERT_FILE names the system's CA bundle, which repository commands need. But one whose name says
+  // it holds a key or a secret whatever its mode: the runner gives ssh its own 0600 copy, so a key left 0644 deploys.
+  for (const { secret, path } of named) {
+    const real = realOf(path);
+    if (real && kindOf(real) === "file" && (secret || isPrivate(real))) files.add(real);
   }
   const own =
     commandDir && isInside(commandDir, PIPELINE_ROOT) && !isInside(commandDir, join(PIPELINE_ROOT, "examples"))
@@ -434,6 +435,9 @@ const LOGIN_ONLY = new Set([".bash_profile", ".bash_login"]);
 
 /** This pipeline's checkout, and the files of it that run as the runner: read-only to repository commands. */
 const PIPELINE_ROOT = resolve(import.meta.dirname, "../..");
+
+/** A `*_FILE` variable naming a key or a secret (STAGING_SSH_KEY_FILE, a `*_TOKEN_FILE`), masked whatever its mode. */
+const SECRET_FILE_VARIABLE = /(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?)_FILE$/;
 const PIPELINE_FILES = [
   "scripts",
   "ci",

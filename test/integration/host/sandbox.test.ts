@@ -218,6 +218,24 @@ describe("a repository command on the host runner, looking for the runner's secr
     120_000,
   );
 
+  // ssh refuses a key others can read, but the runner hands ssh its own 0600 copy: a key file left 0644 deploys, and
+  // a 2026-12-06 hostile run's lint script read it (only private files were masked, so as not to hide a CA bundle).
+  it.runIf(available)(
+    "finds no key file a runner variable names, though others may read it (mode 0644)",
+    async () => {
+      const keyFile = join(runnerDir, "id_staging");
+      chmodSync(keyFile, 0o644);
+      try {
+        const r = await run({ PIPELINE_SANDBOX: "require" });
+        expect(r.exitCode, r.out).toBe(0);
+        expect(r.look?.found).toEqual([]);
+      } finally {
+        chmodSync(keyFile, 0o600);
+      }
+    },
+    120_000,
+  );
+
   it.runIf(available)(
     "fails the job when the confined script fails, with its exit code",
     async () => {
