@@ -6,7 +6,8 @@ import { sshRemote } from "../deploy/remote";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { readConfig } from "./config";
 import { runDeployInputs, runRollbackInputs, type TargetName } from "./deployRun";
-import { deployEnv, resolveTarget } from "./target";
+import { StageFailure } from "../../ci/src/plan/errors";
+import { checkSshFiles, deployEnv, resolveTarget } from "./target";
 
 /** What the deploy commands were given, as commander parsed and checked it (cli/deploy.ts). */
 export interface DeployFlags {
@@ -52,18 +53,23 @@ async function settingsOf(
 }
 
 /** The E2E record for a commit: from staging over ssh, or the local .pipeline/e2e copy without a staging host. */
-async function readStagingRecord(commit: string, env: Record<string, string | undefined>): Promise<string | undefined> {
+export async function readStagingRecord(
+  commit: string,
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
   const local = resolve(".pipeline/e2e", `${commit}.json`);
   const merged = { ...deployEnv("staging"), ...env };
   if (!merged.STAGING_SSH_HOST) return existsSync(local) ? readFileSync(local, "utf8") : undefined;
   const s = resolveTarget("staging", merged, { appSecrets: false });
   try {
-    const r = await sshRemote({
-      ...s.target,
-      keyFile: s.keyFile,
-      knownHostsFile: s.knownHostsFile,
-      typed: s.typed,
-    }).run('cat "$1" 2>/dev/null || true', [join(s.target.basePath, promotionRecordPath(commit))]);
+    await checkSshFiles(s);
+    const remote = sshRemote({ ...s.target, keyFile: s.keyFile, knownHostsFile: s.knownHostsFile, typed: s.typed });
+    const r = await remote.run('cat "$1" 2>/dev/null || true', [join(s.target.basePath, promotionRecordPath(commit))]);
+    // The remote script itself always exits 0: anything else is ssh failing, not a missing record.
+    if (r.code !== 0)
+      throw new StageFailure(
+        `reading the E2E record for ${commit.slice(0, 7)} on staging (${s.target.user}@${s.target.host}:${s.target.basePath}) over ssh failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}. Check the connection: ${remote.typed("true")}`,
+      );
     return r.stdout;
   } finally {
     s.dispose();
