@@ -16,7 +16,7 @@ import {
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
-import { repositoryArgv } from "./sandbox";
+import { maskedFromRepository, repositoryArgv } from "./sandbox";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import {
@@ -233,6 +233,12 @@ function checkCopiedLinks(source: string, roots: string[]): void {
       const st = statSync(real);
       if (!st.isFile())
         throw new ArtifactInputError(`${link}, ${st.isDirectory() ? "a folder" : "not a regular file"}. ${linkFix}`);
+      // The build, confined, reads such a file as empty; the runner copies a link's target by content, so it must not
+      // copy one for it (a key the repository's checkout holds, named by STAGING_SSH_KEY_FILE).
+      if (maskedFromRepository(real, source))
+        throw new ArtifactInputError(
+          `${link}, a file repository commands may not read (a key or a setting of this runner), so it is not shipped. Fix: remove the link, and the step of the repository's build that made it`,
+        );
     }
 }
 

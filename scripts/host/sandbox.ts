@@ -534,6 +534,18 @@ function writableAncestor(p: string): boolean {
   }
 }
 
+/**
+ * Whether a repository command confined in `commandDir` finds `path` masked: a file it reads as empty, or one inside a
+ * folder it sees empty (a key a runner variable names, the runner's `.env`, the key holder, the runner's private
+ * state). The runner must not read such a file on the command's behalf, through a link the command left.
+ */
+export function maskedFromRepository(path: string, commandDir: string, runner = process.env): boolean {
+  const real = realOf(path) ?? resolve(path);
+  const h = hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, commandDir);
+  const reals = (ps: string[]) => ps.map((p) => realOf(p) ?? resolve(p));
+  return reals(h.files).includes(real) || reals(h.dirs).some((d) => isInside(real, d));
+}
+
 /** Whether `p` is `dir` or inside it. */
 function isInside(p: string, dir: string): boolean {
   const r = relative(dir, p);

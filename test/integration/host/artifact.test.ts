@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   ArtifactInputError,
   assembleArtifact,
+  buildArtifact,
   checkArtifact,
   checkArtifactCommit,
   checkBuildable,
@@ -166,6 +167,48 @@ describe("links in the release", () => {
       );
     }
   });
+
+  /**
+   * The build is repository code, confined: a key file the runner names (STAGING_SSH_KEY_FILE) reads as empty to it.
+   * But a link is only a path, and the runner followed the links it left when it copied .next/static and public: a
+   * 2026-12-06 hostile run's build script (`ln -s ../../../.deploy/staging_key .next/static/k.txt`) with the key
+   * kept in the app's checkout published the deploy key at staging's /_next/static/k.txt.
+   */
+  it("refuses a link the build left to a file its sandbox masks (a key a runner variable names)", async () => {
+    const src = source({
+      ...BUILT,
+      "web/.next/standalone/server.js": "",
+      "web/node_modules/.keep": "",
+      "web/package.json": JSON.stringify({
+        name: "web",
+        scripts: {
+          build:
+            "echo '// server' > .next/standalone/server.js && ln -s ../../../.deploy/key .next/static/k.txt && mkdir -p public && ln -s ../../.deploy/key public/k.txt",
+        },
+      }),
+      ".deploy/key": "-----BEGIN OPENSSH PRIVATE KEY-----\nc4n4ry\n-----END OPENSSH PRIVATE KEY-----\n",
+    });
+    made.push(src);
+    execFileSync("chmod", ["600", join(src, ".deploy/key")]);
+    const saved = process.env.STAGING_SSH_KEY_FILE;
+    process.env.STAGING_SSH_KEY_FILE = join(src, ".deploy/key");
+    try {
+      const out = join(src, "out");
+      const built = buildArtifact(src, out, { apiUrl: "http://x", commit: "abc1234", log: () => {}, paths }).then(
+        () => readFileSync(join(out, "frontend/.next/static/k.txt"), "utf8"),
+        (e: Error) => e,
+      );
+      const result = await built;
+      expect(result).toBeInstanceOf(ArtifactInputError);
+      expect(String(result)).toMatch(
+        /web\/\.next\/static\/k\.txt is a link to \.\.\/\.\.\/\.\.\/\.deploy\/key, a file repository commands may not read/,
+      );
+      expect(existsSync(join(out, "frontend/.next/static/k.txt"))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.STAGING_SSH_KEY_FILE;
+      else process.env.STAGING_SSH_KEY_FILE = saved;
+    }
+  }, 60_000);
 
   /**
    * A release holds folders, regular files and links. A FIFO or a device node in an --artifact was shipped: rsync -a
