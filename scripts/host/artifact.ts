@@ -104,7 +104,8 @@ export function checkBuildable(source: string, paths: SourcePaths): void {
       `${where(`${paths.frontend} has no package-lock.json${other.length ? ` (it has ${other.join(", ")})` : ""}`)}, and the release build installs with npm ci. Fix: add one (npm install --package-lock-only in ${paths.frontend}), or install the frontend's node_modules before the deploy`,
     );
   }
-  checkCopiedLinks(source, [join(fe, "public"), ...BACKEND_FILES.map((f) => join(source, paths.backend, f))]);
+  const backend = BACKEND_FILES.map((f) => join(source, paths.backend, f));
+  checkCopiedLinks(source, [join(fe, "public"), ...backend, join(source, "ecosystem.config.cjs")]);
   if (!existsSync(join(source, "ecosystem.config.cjs")))
     throw new ArtifactInputError(
       `${where("no ecosystem.config.cjs")} (PM2's apps for the release). Fix: add one, as examples/app has`,
@@ -158,7 +159,13 @@ export function assembleArtifact(
   // What the build wrote is checked as the source is: links in the standalone server stay inside it (copied as
   // written), links anywhere else name a file of the repository (its bytes are copied).
   checkLinksStayInside(join(fe, ".next/standalone"), source, "the standalone build");
-  checkCopiedLinks(source, [join(fe, ".next/static"), join(fe, "public"), ...BACKEND_FILES.map((f) => join(be, f))]);
+  const ecosystem = join(source, "ecosystem.config.cjs");
+  checkCopiedLinks(source, [
+    join(fe, ".next/static"),
+    join(fe, "public"),
+    ...BACKEND_FILES.map((f) => join(be, f)),
+    ecosystem,
+  ]);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, "backend"), { recursive: true });
   cpSync(join(fe, ".next/standalone"), join(outDir, "frontend"), { recursive: true, verbatimSymlinks: true });
@@ -169,7 +176,9 @@ export function assembleArtifact(
     if (existsSync(join(be, f)))
       cpSync(join(be, f), join(outDir, "backend", f), { ...byContent, filter: (p) => !p.includes("__pycache__") });
   }
-  cpSync(join(source, "ecosystem.config.cjs"), join(outDir, "ecosystem.config.cjs"));
+  // PM2's apps, evaluated on the server: its bytes, as for the other copied files (a link was shipped as a link to
+  // this machine's path).
+  cpSync(ecosystem, join(outDir, "ecosystem.config.cjs"), { dereference: true });
   writeFileSync(join(outDir, "REVISION"), `${commit}\n`);
   writeFileSync(join(outDir, MANIFEST_FILE), treeManifest(outDir));
   return outDir;

@@ -169,6 +169,30 @@ describe("links in the release", () => {
   });
 
   /**
+   * ecosystem.config.cjs (PM2's apps, which the server evaluates) was copied as a link: a 2026-12-06 hostile run's
+   * build replaced it with `ecosystem.config.cjs -> .deploy/staging_key`, and the release on staging held a link to
+   * `/tmp/…/app/.deploy/staging_key`, the build machine's path, which PM2 then required.
+   */
+  it("checks ecosystem.config.cjs's link as the others: a file of the repository ships as bytes, one out is refused", () => {
+    const inside = source({ ...BUILT, "pm2/apps.cjs": "module.exports = { apps: [1] };\n" });
+    made.push(inside);
+    rmSync(join(inside, "ecosystem.config.cjs"));
+    symlinkSync("pm2/apps.cjs", join(inside, "ecosystem.config.cjs"));
+    assembleArtifact(inside, join(inside, "out"), "abc1234", paths);
+    expect(lstatSync(join(inside, "out/ecosystem.config.cjs")).isFile()).toBe(true);
+    expect(readFileSync(join(inside, "out/ecosystem.config.cjs"), "utf8")).toBe("module.exports = { apps: [1] };\n");
+
+    const out = source(BUILT);
+    made.push(out);
+    rmSync(join(out, "ecosystem.config.cjs"));
+    symlinkSync("/etc/passwd", join(out, "ecosystem.config.cjs"));
+    expect(() => assembleArtifact(out, join(out, "out"), "abc1234", paths)).toThrow(
+      /ecosystem\.config\.cjs is a link to \/etc\/passwd, outside the repository/,
+    );
+    expect(() => checkBuildable(out, paths)).toThrow(/ecosystem\.config\.cjs is a link to \/etc\/passwd/);
+  });
+
+  /**
    * The build is repository code, confined: a key file the runner names (STAGING_SSH_KEY_FILE) reads as empty to it.
    * But a link is only a path, and the runner followed the links it left when it copied .next/static and public: a
    * 2026-12-06 hostile run's build script (`ln -s ../../../.deploy/staging_key .next/static/k.txt`) with the key
