@@ -4,7 +4,7 @@ import { SEVERITY_OF } from "../../../ci/src/plan/deploy/alerts";
 import { alertCommand } from "../alert";
 import { runMetrics } from "../metrics";
 import { sourceAndConfig, withSourceAndConfig } from "./options";
-import { collect, existing, writable } from "./values";
+import { collectOnce, existing, writable } from "./values";
 
 /** Register metrics and alert. */
 export function addMetrics(program: Command, run: (code: number) => void): void {
@@ -12,7 +12,7 @@ export function addMetrics(program: Command, run: (code: number) => void): void 
     .option(
       "--release-log <file>",
       "a releases.jsonl (repeatable); default: read over SSH",
-      collect(existing("--release-log", "file")),
+      collectOnce("--release-log", "release log", existing("--release-log", "file")),
     )
     .addOption(new Option("--e2e-records <dir>", "E2E records").argParser(existing("--e2e-records", "directory")))
     .option("--since <date>", "first day, YYYY-MM-DD")

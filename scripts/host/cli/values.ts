@@ -139,6 +139,25 @@ export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] |
   return (v, previous) => [...(previous ?? []), parse(v)];
 }
 
+/**
+ * collect for a repeatable path flag whose `parse` gives the real path: the same file given twice (as typed, or once
+ * through a link) is an input error, as it would be read twice (a release log's rollbacks counted twice).
+ */
+export function collectOnce(
+  flag: string,
+  what: string,
+  parse: (v: string) => string,
+): (v: string, previous?: string[]) => string[] {
+  return (v, previous = []) => {
+    const real = parse(v);
+    if (previous.includes(real))
+      throw new CliInputError(
+        `${flag} ${shown(v)} is given twice (the same file as ${flag} ${shown(real)}); pass each ${what} once`,
+      );
+    return [...previous, real];
+  };
+}
+
 /** `path` resolved through every symlink; CliInputError when nothing is there. */
 export function realOf(flag: string, path: string): string {
   givenPath(flag, path);

@@ -240,3 +240,24 @@ describe("check-commits", { timeout: 120_000 }, () => {
     expect(r.stderr).toContain(String.raw`"oops \x1b[2J\x1b]0;pwned\x07 \x1b[31mred\x9b"`);
   });
 });
+
+describe("metrics --release-log", { timeout: 120_000 }, () => {
+  /**
+   * The flag is repeatable (staging's log and production's): the same file given twice, as typed or through a link,
+   * was read twice, and a 2026-12-06 hostile run's metrics counted each rollback two or three times ("rollback count
+   * 18", for 6).
+   */
+  it("refuses the same release log given twice, as typed or through a link, naming both", async () => {
+    const log = join(tmp, "releases.jsonl");
+    writeFileSync(log, "");
+    symlinkSync(log, join(tmp, "releases-link.jsonl"));
+    refused(
+      await runPipeline(["metrics", "--release-log", log, "--release-log", log]),
+      /^--release-log .*releases\.jsonl is given twice \(the same file as --release-log .*releases\.jsonl\); pass each release log once$/,
+    );
+    refused(
+      await runPipeline(["metrics", "--release-log", log, "--release-log", join(tmp, "releases-link.jsonl")]),
+      /^--release-log .*releases-link\.jsonl is given twice \(the same file as --release-log .*releases\.jsonl\)/,
+    );
+  });
+});
