@@ -3,7 +3,7 @@ import { formatReleaseList } from "../../ci/src/plan/deploy/releaseList";
 import { StageFailure } from "../../ci/src/plan/errors";
 import { parseReleaseState, READ_STATE } from "../deploy/context";
 import { sshRemote } from "../deploy/remote";
-import { deployEnv, resolveTarget } from "./target";
+import { checkSshFiles, deployEnv, resolveTarget } from "./target";
 
 /** Print the releases of `name`, newest first, with current, BAD and the rollback target marked. */
 export async function listReleasesCommand(name: "staging" | "production"): Promise<number> {
@@ -11,6 +11,8 @@ export async function listReleasesCommand(name: "staging" | "production"): Promi
   const t = resolveTarget(name, deployEnv(name), { appSecrets: false });
   const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
   try {
+    // A key ssh cannot use is the user's to fix (exit 2), not a connection to check.
+    await checkSshFiles(t);
     const r = await remote.run(`cd "$1" && { ${READ_STATE}; }`, [t.target.basePath]);
     if (r.code !== 0)
       throw new StageFailure(

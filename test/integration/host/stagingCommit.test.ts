@@ -34,3 +34,34 @@ describe("staging-commit, when staging does not answer", () => {
     expect(existsSync(key) && existsSync(knownHosts)).toBe(true);
   }, 60_000);
 });
+
+/**
+ * The commands that only read staging over ssh did not check the key first: given a STAGING_SSH_KEY that is no key
+ * (a value pasted wrong), a 2026-12-06 hostile run's `rollback --list` and `staging-commit` connected, then exited 1
+ * "error in libcrypto … Permission denied (publickey). Check the connection", which names the wrong fix.
+ */
+describe("the commands that read staging over ssh, given a STAGING_SSH_KEY that is no key", () => {
+  const root = mkdtempSync(join(tmpdir(), "staging-read-key-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([[["staging-commit"]], [["rollback", "--list"]]])(
+    "%j exits 2 naming the key, before connecting",
+    async (args) => {
+      const { knownHosts, port } = await closedSsh(mkdtempSync(join(root, "k-")));
+      const r = await runPipeline(args, {
+        ...process.env,
+        STAGING_SERVER_DIR: join(root, "none"),
+        STAGING_SSH_HOST: "127.0.0.1",
+        STAGING_SSH_PORT: String(port),
+        STAGING_SSH_USER: "deploy",
+        STAGING_SSH_KEY: 'not a key "$x" with spaces',
+        STAGING_KNOWN_HOSTS_FILE: knownHosts,
+        STAGING_DEPLOY_PATH: "/srv/app",
+      });
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^input error: STAGING_SSH_KEY is not a private key ssh can use/);
+      expect(r.stderr).not.toMatch(/Check the connection/);
+    },
+    60_000,
+  );
+});
