@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -18,6 +19,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { defaultConfig } from "../../../ci/src/plan/config/defaults";
+import { InputError } from "../../../ci/src/plan/errors";
 import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { repositoryEnvBash } from "../../../ci/src/plan/env";
@@ -185,15 +187,19 @@ function deployEnv(s: StagingServer): string {
   ].join("\n");
 }
 
-/** Stop PM2 (its own PM2_HOME), nginx, sshd and the database by their pids; keep nothing running. */
+/**
+ * Stop PM2 (its own PM2_HOME, in the folder), nginx, sshd and the database by their pids; keep nothing running. A pid
+ * is only signalled while it is still the server's process (ours): after a reboot, or once one died, state.json names
+ * pids that other processes have since.
+ */
 export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void> {
   const file = join(dir, "state.json");
   if (!existsSync(file)) return;
-  const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
+  const s = readState(file);
   const confined = existsSync(pm2DaemonFiles(dir).pidFile);
   if (confined) stopConfinedPm2(dir);
-  else await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: s.pm2Home } })`${PM2} kill`;
-  for (const pid of [s.pids.nginx, s.pids.sshd, s.pids.mongo]) if (pid) kill(pid);
+  else await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: join(dir, "pm2") } })`${PM2} kill`;
+  for (const pid of [s.pids.nginx, s.pids.sshd, s.pids.mongo]) if (ours(pid, dir)) kill(pid);
   rmSync(file);
 }
 
@@ -201,8 +207,8 @@ export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void
 export function stagingStatus(dir = DEFAULT_STAGING_DIR): string {
   const file = join(dir, "state.json");
   if (!existsSync(file)) return `staging server: stopped (start it: npm run pipeline -- staging-server start)`;
-  const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
-  const alive = (pid?: number) => (pid && isAlive(pid) ? `running (pid ${pid})` : "NOT running");
+  const s = readState(file);
+  const alive = (pid?: number) => (ours(pid, dir) ? `running (pid ${pid})` : "NOT running");
   return [
     `staging server under ${dir}`,
     `  sshd   ${alive(s.pids.sshd)} on 127.0.0.1:${s.sshPort}`,
@@ -212,10 +218,35 @@ export function stagingStatus(dir = DEFAULT_STAGING_DIR): string {
   ].join("\n");
 }
 
-function isAlive(pid: number): boolean {
+/** state.json as `start` wrote it; InputError naming the file when it is not (torn, edited by hand). */
+function readState(file: string): StagingServer {
   try {
-    process.kill(pid, 0);
-    return true;
+    const s = JSON.parse(readFileSync(file, "utf8")) as StagingServer;
+    if (s && typeof s === "object" && s.pids && typeof s.pids === "object") return s;
+  } catch {
+    // said below
+  }
+  throw new InputError(
+    `${file} is not the staging server's state (torn or edited by hand), so no process of it was stopped. Fix: stop its sshd, nginx and database by hand if they run (ps -ef | grep ${dirname(file)}), then rm ${file}`,
+  );
+}
+
+/**
+ * Whether `pid` is still a process this server started: sshd and nginx name the folder on their command line, the
+ * database runs in it. A pid reused since is someone else's.
+ */
+function ours(pid: number | undefined, dir: string): pid is number {
+  if (!Number.isInteger(pid) || pid! <= 0) return false;
+  const real = realpathSync(dir);
+  try {
+    if (
+      readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0")
+        .some((a) => a.includes(real))
+    )
+      return true;
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return cwd === real || cwd.startsWith(`${real}/`);
   } catch {
     return false;
   }

@@ -1,9 +1,16 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
-import { startStagingServer, stopStagingServer, type StagingServer } from "../../../../scripts/host/staging/server";
+import {
+  stagingStatus,
+  startStagingServer,
+  stopStagingServer,
+  type StagingServer,
+} from "../../../../scripts/host/staging/server";
+import { InputError } from "../../../../ci/src/plan/errors";
 
 /**
  * The bundled staging server stands for another machine, but runs as the runner's user. The eighth hostile run: its
@@ -36,5 +43,43 @@ describe("the bundled staging server's sessions", () => {
     const home = join(s.dir, "home");
     expect(r.stdout.split("\n").slice(0, 2)).toEqual([home, home]);
     expect(statSync(home).isDirectory()).toBe(true);
+  });
+});
+
+/**
+ * `stop` ended every pid state.json named. After a reboot, or once those processes had died, the pids are other
+ * processes': a 2026-12-06 hostile run's `staging-server stop` with a stale state.json sent SIGTERM to an unrelated
+ * `sleep` of the user's (and `status` called it "running"); a garbled state.json was a SyntaxError stack trace.
+ */
+describe("the staging server's stop and status, on a state.json that is stale or garbled", () => {
+  const dir = mkdtempSync(join(tmpdir(), "staging-stale-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("stops no process the server did not start, and calls it not running", async () => {
+    const other = spawn("sleep", ["600"], { stdio: "ignore" });
+    try {
+      const state = {
+        dir,
+        pm2Home: join(dir, "pm2"),
+        sshPort: 1,
+        publicPort: 2,
+        mongoPort: 3,
+        base: join(dir, "base"),
+      };
+      writeFileSync(join(dir, "state.json"), JSON.stringify({ ...state, pids: { sshd: other.pid, mongo: other.pid } }));
+      expect(stagingStatus(dir)).toContain("sshd   NOT running");
+      await stopStagingServer(dir);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(other.exitCode === null && other.signalCode === null, "the unrelated process still runs").toBe(true);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+
+  it("refuses a garbled state.json with exit 2 naming it and the fix, not a stack trace", async () => {
+    writeFileSync(join(dir, "state.json"), "{");
+    await expect(stopStagingServer(dir)).rejects.toThrow(InputError);
+    await expect(stopStagingServer(dir)).rejects.toThrow(/state\.json is not the staging server's state/);
+    expect(() => stagingStatus(dir)).toThrow(/state\.json is not the staging server's state/);
   });
 });
