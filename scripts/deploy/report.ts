@@ -2,7 +2,7 @@
  * After a deploy: the alert for its outcome (routed by severity, scripts/deploy/alerts.ts) and
  * a Markdown summary with the watch verdict and figures for $GITHUB_STEP_SUMMARY.
  */
-import { appendFileSync } from "node:fs";
+import { appendStepSummary } from "../../ci/src/io/stepSummary";
 import { deployEvents, deployMarkdown } from "../../ci/src/plan/deploy/outcome";
 import { alertSender } from "./alerts";
 import type { DeployContext } from "./context";
@@ -24,11 +24,6 @@ export async function reportDeploy(
   };
   const send = alertSender(env, ctx.log, Object.values(ctx.secrets));
   for (const e of deployEvents(outcome)) await send(e).catch(() => undefined);
-  if (env.GITHUB_STEP_SUMMARY) {
-    try {
-      appendFileSync(env.GITHUB_STEP_SUMMARY, `${deployMarkdown(outcome)}\n`);
-    } catch (e) {
-      ctx.log(`warning: could not write the step summary (${(e as Error).message})`);
-    }
-  }
+  const failed = env.GITHUB_STEP_SUMMARY && appendStepSummary(env.GITHUB_STEP_SUMMARY, `${deployMarkdown(outcome)}\n`);
+  if (failed) ctx.log(`warning: could not write the step summary (${failed})`);
 }

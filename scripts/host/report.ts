@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { appendFileSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatJunit, formatMarkdown, type StageMetrics } from "../../ci/src/plan/report/metrics";
 import type { JobResult } from "../../ci/src/plan/report/summary";
+import { appendStepSummary } from "../../ci/src/io/stepSummary";
 
 /** Write a stage's summary as Markdown and JUnit under `dir`, and to $GITHUB_STEP_SUMMARY when set; say where. */
 export function reportStage(
@@ -16,8 +17,9 @@ export function reportStage(
   const markdown = formatMarkdown(m, results);
   replaceFile(join(out, "summary.md"), markdown);
   replaceFile(join(out, "junit.xml"), formatJunit(m, results));
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
-  return `reports: ${join(out, "summary.md")}, ${join(out, "junit.xml")}`;
+  const failed = env.GITHUB_STEP_SUMMARY ? appendStepSummary(env.GITHUB_STEP_SUMMARY, `${markdown}\n`) : undefined;
+  const reports = `reports: ${join(out, "summary.md")}, ${join(out, "junit.xml")}`;
+  return failed ? `${reports}; warning: could not write the step summary (${failed})` : reports;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,4 +47,30 @@ describe("reportStage, where a repository command left links in the report dir",
     expect(lstatSync(join(dir, "fast-tests/summary.md")).isFile()).toBe(true);
     expect(() => lstatSync(join(elsewhere, "summary.md"))).toThrow();
   });
+});
+
+/**
+ * $GITHUB_STEP_SUMMARY set by hand to a folder, or to a FIFO no one reads: a 2026-12-06 hostile run's
+ * `frontend-checks` passed, then exited 1 with an EISDIR stack trace, or blocked for ever on the FIFO (and a deploy,
+ * which writes the same summary after its unlock, hung there, its key copy left once it was killed).
+ */
+describe("reportStage, where $GITHUB_STEP_SUMMARY is no file", () => {
+  const root = mkdtempSync(join(tmpdir(), "report-summary-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const threshold = { targetSeconds: 60, alertSeconds: 120 };
+  const results: JobResult[] = [{ job: "frontend", status: "passed", seconds: 1, threshold }];
+  const m = measureStage("fast-tests", results, 1, threshold, { ratePerMinute: 0.008, coverageMin: 0 });
+
+  it("writes the report and says it could not write the summary, for a folder or a FIFO", () => {
+    const fifo = join(root, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const summary of [root, fifo]) {
+      const said = reportStage(m, results, join(root, "reports"), { GITHUB_STEP_SUMMARY: summary });
+      expect(said).toMatch(/^reports: .*summary\.md, .*junit\.xml; warning: could not write the step summary \(/);
+      expect(readFileSync(join(root, "reports/fast-tests/summary.md"), "utf8")).toContain("frontend");
+    }
+    const file = join(root, "summary.md");
+    expect(reportStage(m, results, join(root, "reports"), { GITHUB_STEP_SUMMARY: file })).not.toMatch(/warning/);
+    expect(readFileSync(file, "utf8")).toContain("frontend");
+  }, 10_000);
 });
