@@ -20,6 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
 import { defaultConfig } from "../../../ci/src/plan/config/defaults";
 import { InputError } from "../../../ci/src/plan/errors";
+import { holdUntilExit } from "../interrupt";
 import { freePort } from "../services";
 import { upstreamsConf } from "../../../ci/src/plan/deploy/slots";
 import { repositoryEnvBash } from "../../../ci/src/plan/env";
@@ -42,7 +43,29 @@ export interface StagingServer {
 
 /** Start sshd, nginx and a MongoDB stand-in under `dir`; write deploy.env with the STAGING_* settings. */
 export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<StagingServer> {
-  if (existsSync(join(dir, "state.json"))) await stopStagingServer(dir);
+  await stopStagingServer(dir);
+  // A signal before the start ends stops what it started (a Ctrl-C once sshd ran left it running, unnamed): no
+  // further daemon is launched, the one being launched is waited for, then all are stopped.
+  const guard = { interrupted: false, step: Promise.resolve() as Promise<unknown> };
+  const release = holdUntilExit(async () => {
+    guard.interrupted = true;
+    await guard.step.catch(() => undefined);
+    await stopStagingServer(dir);
+  });
+  try {
+    return await start(dir, <T>(launch: () => Promise<T>): Promise<T> => {
+      // Interrupted: launch nothing more; the held stop ends the process (interrupt.ts).
+      if (guard.interrupted) return new Promise<T>(() => {});
+      const p = launch();
+      guard.step = p;
+      return p;
+    });
+  } finally {
+    release();
+  }
+}
+
+async function start(dir: string, launch: <T>(f: () => Promise<T>) => Promise<T>): Promise<StagingServer> {
   const ports = {
     ssh: await freePort(),
     pub: await freePort(),
@@ -103,12 +126,22 @@ export async function startStagingServer(dir = DEFAULT_STAGING_DIR): Promise<Sta
   writeFileSync(join(dir, "nginx/nginx.conf"), nginxConf(dir, ports.pub));
   writeFileSync(nginx.upstreamsFile, upstreamsConf(slots[0], "none"));
   mkdirSync("/run/sshd", { recursive: true });
-  await $({ quiet: true })`/usr/sbin/sshd -f ${join(dir, "ssh/sshd_config")} -E ${join(dir, "ssh/sshd.log")}`;
-  s.pids.sshd = await pidFile(join(dir, "ssh/sshd.pid"));
-  await $({ quiet: true })`nginx -c ${join(dir, "nginx/nginx.conf")} -p ${join(dir, "nginx")}`;
-  s.pids.nginx = await pidFile(join(dir, "nginx/nginx.pid"));
-  s.pids.mongo = startMongo(dir, ports.mongo);
-  writeFileSync(join(dir, "state.json"), JSON.stringify(s, null, 2));
+  // state.json names each process as soon as it runs, so a start that fails or is killed midway can be stopped.
+  const save = () => writeFileSync(join(dir, "state.json"), JSON.stringify(s, null, 2));
+  save();
+  for (const f of PID_FILES) rmSync(join(dir, f), { force: true });
+  s.pids.sshd = await launch(async () => {
+    await $({ quiet: true })`/usr/sbin/sshd -f ${join(dir, "ssh/sshd_config")} -E ${join(dir, "ssh/sshd.log")}`;
+    return pidFile(join(dir, "ssh/sshd.pid"));
+  });
+  save();
+  s.pids.nginx = await launch(async () => {
+    await $({ quiet: true })`nginx -c ${join(dir, "nginx/nginx.conf")} -p ${join(dir, "nginx")}`;
+    return pidFile(join(dir, "nginx/nginx.pid"));
+  });
+  save();
+  s.pids.mongo = await launch(async () => startMongo(dir, ports.mongo));
+  save();
   return s;
 }
 
@@ -194,14 +227,21 @@ function deployEnv(s: StagingServer): string {
  */
 export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void> {
   const file = join(dir, "state.json");
-  if (!existsSync(file)) return;
-  const s = readState(file);
+  // The daemons' own pid files too: one started just before a signal or a crash may not be in state.json yet.
+  const daemons = PID_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
   const confined = existsSync(pm2DaemonFiles(dir).pidFile);
+  if (!existsSync(file) && !daemons.length && !confined) return;
+  const s = existsSync(file) ? readState(file) : { pids: {} as StagingServer["pids"] };
   if (confined) stopConfinedPm2(dir);
-  else await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: join(dir, "pm2") } })`${PM2} kill`;
-  for (const pid of [s.pids.nginx, s.pids.sshd, s.pids.mongo]) if (ours(pid, dir)) kill(pid);
-  rmSync(file);
+  else if (existsSync(join(dir, "pm2")))
+    await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: join(dir, "pm2") } })`${PM2} kill`;
+  const fromFiles = daemons.map((f) => Number(readFileSync(f, "utf8").trim()));
+  for (const pid of new Set([s.pids.nginx, s.pids.sshd, s.pids.mongo, ...fromFiles])) if (ours(pid, dir)) kill(pid);
+  rmSync(file, { force: true });
 }
+
+/** Where sshd and nginx write their pids (they remove them as they exit). */
+const PID_FILES = ["ssh/sshd.pid", "nginx/nginx.pid"];
 
 /** One line per part: running or not, and where. */
 export function stagingStatus(dir = DEFAULT_STAGING_DIR): string {
@@ -260,7 +300,7 @@ function stopConfinedPm2(dir: string): void {
   const { pidFile } = pm2DaemonFiles(dir);
   const bwrap = Number(readFileSync(pidFile, "utf8").trim());
   rmSync(pidFile, { force: true });
-  if (!bwrap || !isAlive(bwrap) || procField(bwrap, "comm") !== "bwrap") return;
+  if (!ours(bwrap, dir) || procField(bwrap, "comm") !== "bwrap") return;
   for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
     if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
 }

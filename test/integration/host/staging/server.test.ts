@@ -1,7 +1,17 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $ } from "zx";
 import {
@@ -11,6 +21,8 @@ import {
   type StagingServer,
 } from "../../../../scripts/host/staging/server";
 import { InputError } from "../../../../ci/src/plan/errors";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
 
 /**
  * The bundled staging server stands for another machine, but runs as the runner's user. The eighth hostile run: its
@@ -82,4 +94,51 @@ describe("the staging server's stop and status, on a state.json that is stale or
     await expect(stopStagingServer(dir)).rejects.toThrow(/state\.json is not the staging server's state/);
     expect(() => stagingStatus(dir)).toThrow(/state\.json is not the staging server's state/);
   });
+});
+
+/**
+ * A Ctrl-C during `staging-server start` (its sshd up, state.json not yet written) left that sshd running, with the
+ * deploy key authorized, and `staging-server stop` then said "stopped": nothing named it (2026-12-06, ninth hostile
+ * run). The start is held now: a signal stops what it had started, and state.json names each process as it starts.
+ */
+describe("a signal during the staging server's start", () => {
+  const root = mkdtempSync(join(tmpdir(), "staging-start-int-"));
+  const dir = join(root, "staging");
+  /** Processes of this test's server: named on their command line, or running in its folder (the database). */
+  const leftOver = () =>
+    readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8");
+          return !cmd.includes("vitest") && (cmd.includes(dir) || readlinkSync(`/proc/${p}/cwd`).startsWith(dir));
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  afterAll(() => {
+    for (const pid of leftOver()) process.kill(pid, "SIGKILL");
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("leaves no process of the server running once its sshd had started", async () => {
+    const script = join(root, "start.mts");
+    writeFileSync(
+      script,
+      `import { startStagingServer } from ${JSON.stringify(join(ROOT, "scripts/host/staging/server.ts"))};\nawait startStagingServer(${JSON.stringify(dir)});\n`,
+    );
+    // nginx takes 2 s to start here, so the signal lands while the start still runs.
+    mkdirSync(join(root, "bin"));
+    writeFileSync(join(root, "bin/nginx"), '#!/bin/sh\nsleep 2\nexec /usr/sbin/nginx "$@"\n', { mode: 0o755 });
+    const env = { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH}` };
+    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env, stdio: "ignore" });
+    while (!existsSync(join(dir, "ssh/sshd.pid")) && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((ok) => child.on("exit", (c) => ok(c)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(leftOver(), `exit ${code}`).toEqual([]);
+    expect(code).toBe(130);
+  }, 60_000);
 });
