@@ -30,6 +30,10 @@ export const RUNNER_EXTRAS: Record<string, Record<string, string>> = {
   "ci/src/dagger/metrics.ts": {
     runMetricsPage: "the page is a File a function returns; the host's runMetrics writes it beside the table (--html)",
   },
+  "scripts/host/deploy.ts": {
+    readStagingRecord:
+      "the host reads staging's E2E record over its own ssh; on the engine deploy-production is handed it (extra.record)",
+  },
   "scripts/host/e2e/execute.ts": {
     runShardAlone: "a host shard runs alone with its own blob folder; on the engine every shard is already a container",
   },
