@@ -7,7 +7,7 @@ import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { readConfig } from "./config";
 import { runDeployInputs, runRollbackInputs, type TargetName } from "./deployRun";
 import { StageFailure } from "../../ci/src/plan/errors";
-import { checkSshFiles, deployEnv, resolveTarget } from "./target";
+import { checkSshFiles, deployEnv, overlaySettings, resolveTarget } from "./target";
 
 /** What the deploy commands were given, as commander parsed and checked it (cli/deploy.ts). */
 export interface DeployFlags {
@@ -28,7 +28,7 @@ export async function runDeploy(name: TargetName, f: DeployFlags): Promise<numbe
     ...{ name, cfg, env, source, artifact, commit, keep, forceReason, strategy },
     settings: () => resolveTarget(name, env),
     promotionRecord: (sha) => readStagingRecord(sha, env),
-    staging: () => resolveTarget("staging", { ...deployEnv("staging"), ...env }, { appSecrets: false }),
+    staging: () => resolveTarget("staging", overlaySettings(deployEnv("staging"), env), { appSecrets: false }),
   });
 }
 
@@ -58,7 +58,7 @@ export async function readStagingRecord(
   env: Record<string, string | undefined>,
 ): Promise<string | undefined> {
   const local = resolve(".pipeline/e2e", `${commit}.json`);
-  const merged = { ...deployEnv("staging"), ...env };
+  const merged = overlaySettings(deployEnv("staging"), env);
   if (!merged.STAGING_SSH_HOST) return existsSync(local) ? readFileSync(local, "utf8") : undefined;
   const s = resolveTarget("staging", merged, { appSecrets: false });
   try {

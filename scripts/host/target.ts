@@ -61,7 +61,24 @@ function secretNameLike(name: string): string {
 export function deployEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
   const read = (f: string) => (existsSync(f) ? parse(readFileSync(f)) : {});
   const staging = name === "staging" ? read(stagingDeployEnv(env)) : {};
-  return { ...staging, ...read(join(ROOT, ".env")), ...env };
+  return overlaySettings(staging, read(join(ROOT, ".env")), env);
+}
+
+/**
+ * Settings from places nearest last: a setting a nearer place gives, as its value (X) or its file (X_FILE), replaces
+ * both forms from the farther ones, so an X_FILE in the environment is not undercut by an X in a file.
+ */
+export function overlaySettings(...layers: Record<string, string | undefined>[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const layer of layers)
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      const base = k.endsWith("_FILE") ? k.slice(0, -"_FILE".length) : k;
+      delete out[base];
+      delete out[`${base}_FILE`];
+      out[k] = v;
+    }
+  return out;
 }
 
 /**

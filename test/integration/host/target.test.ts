@@ -18,6 +18,7 @@ import { describe, expect, it } from "vitest";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
 import {
   checkSshFiles,
+  deployEnv,
   keyCopyDirs,
   keyHolder,
   redact,
@@ -447,6 +448,36 @@ describe("the key copy's temp folder", () => {
       }
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * A setting comes in two forms (STAGING_KNOWN_HOSTS or STAGING_KNOWN_HOSTS_FILE, the key likewise) and from three
+ * places (the bundled staging server's deploy.env, .env, the environment). A user who set STAGING_KNOWN_HOSTS_FILE in
+ * the environment, on a machine where the bundled server had run, got the bundled server's STAGING_KNOWN_HOSTS from
+ * its deploy.env instead (the ninth hostile run): `staging-commit` refused a known_hosts the user never gave.
+ */
+describe("deployEnv's layers", () => {
+  it("lets a setting given in a nearer place, in either form, replace both forms from a farther one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "layers-"));
+    try {
+      writeFileSync(
+        join(dir, "deploy.env"),
+        "STAGING_KNOWN_HOSTS=bundled-line\nSTAGING_SSH_KEY_FILE=/bundled/key\nSTAGING_SSH_HOST=127.0.0.1\n",
+      );
+      const env = deployEnv("staging", {
+        STAGING_SERVER_DIR: dir,
+        STAGING_KNOWN_HOSTS_FILE: "/mine/known_hosts",
+        STAGING_SSH_KEY: "mine",
+      });
+      expect(env.STAGING_KNOWN_HOSTS_FILE).toBe("/mine/known_hosts");
+      expect(env.STAGING_KNOWN_HOSTS).toBeUndefined();
+      expect(env.STAGING_SSH_KEY).toBe("mine");
+      expect(env.STAGING_SSH_KEY_FILE).toBeUndefined();
+      expect(env.STAGING_SSH_HOST).toBe("127.0.0.1");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
