@@ -16,37 +16,52 @@ import { confineWrapper } from "../../../../scripts/host/staging/configs";
  * lock for ever, and a cancelled job's SIGTERM waited on it until the SIGKILL that leaves the lock. Real bash on this
  * machine (the server's side of the task, as scripts/serverDeploy.ts runs it), a real `sleep` as the migration.
  */
+/** A deploy context whose migrate task runs `migrate` for release `id` under `base` with this machine's bash. */
+function migrateContext(o: {
+  base: string;
+  id: string;
+  migrate: string;
+  migrateTimeoutSeconds: number;
+  abort?: AbortSignal;
+  log?: (s: string) => void;
+  confine?: string;
+}): DeployContext {
+  return {
+    remote: localRemote(),
+    base: o.base,
+    plan: {
+      releaseId: o.id,
+      commit: "1234567",
+      keep: 5,
+      health: defaultHealthPolicy(),
+      afterSwitch: { ...defaultAfterSwitch(), migrate: o.migrate, migrateTimeoutSeconds: o.migrateTimeoutSeconds },
+    },
+    artifactDir: "",
+    secrets: {},
+    by: "test",
+    log: o.log ?? (() => {}),
+    server: {
+      path: "/usr/bin",
+      pm2Home: join(o.base, "pm2"),
+      pm2: "pm2",
+      ...(o.confine ? { confine: o.confine } : {}),
+      publicPort: 80,
+      frontendPorts: [3000],
+      backendPorts: [8000],
+    },
+    abort: o.abort,
+    state: { locked: true, created: true, switched: false },
+  };
+}
+
 const HUNG = "20261206T000000Z-1234567";
 const QUICK = "20261206T000001Z-7654321";
 
 describe("the migrate task's time bound", () => {
   let base: string;
   const lines: string[] = [];
-  const ctx = (id: string, migrate: string, migrateTimeoutSeconds: number, abort?: AbortSignal): DeployContext => ({
-    remote: localRemote(),
-    base,
-    plan: {
-      releaseId: id,
-      commit: "1234567",
-      keep: 5,
-      health: defaultHealthPolicy(),
-      afterSwitch: { ...defaultAfterSwitch(), migrate, migrateTimeoutSeconds },
-    },
-    artifactDir: "",
-    secrets: {},
-    by: "test",
-    log: (s) => lines.push(s),
-    server: {
-      path: "/usr/bin",
-      pm2Home: join(base, "pm2"),
-      pm2: "pm2",
-      publicPort: 80,
-      frontendPorts: [3000],
-      backendPorts: [8000],
-    },
-    abort,
-    state: { locked: true, created: true, switched: false },
-  });
+  const ctx = (id: string, migrate: string, migrateTimeoutSeconds: number, abort?: AbortSignal) =>
+    migrateContext({ base, id, migrate, migrateTimeoutSeconds, abort, log: (s) => lines.push(s) });
 
   beforeAll(() => {
     base = mkdtempSync(join(tmpdir(), "migrate-bound-"));
@@ -85,31 +100,8 @@ describe("the migrate task, confined", () => {
   const WRITES = "20261206T000003Z-3456789";
   const BASE_WRITE = "20261206T000004Z-4567890";
   let base: string;
-  const ctx = (id: string, migrate: string, migrateTimeoutSeconds = 60): DeployContext => ({
-    remote: localRemote(),
-    base,
-    plan: {
-      releaseId: id,
-      commit: "1234567",
-      keep: 5,
-      health: defaultHealthPolicy(),
-      afterSwitch: { ...defaultAfterSwitch(), migrate, migrateTimeoutSeconds },
-    },
-    artifactDir: "",
-    secrets: {},
-    by: "test",
-    log: () => {},
-    server: {
-      path: "/usr/bin",
-      pm2Home: join(base, "pm2"),
-      pm2: "pm2",
-      confine: join(base, "bin/confine"),
-      publicPort: 80,
-      frontendPorts: [3000],
-      backendPorts: [8000],
-    },
-    state: { locked: true, created: true, switched: false },
-  });
+  const ctx = (id: string, migrate: string, migrateTimeoutSeconds = 60) =>
+    migrateContext({ base, id, migrate, migrateTimeoutSeconds, confine: join(base, "bin/confine") });
 
   beforeAll(() => {
     base = realpathSync(mkdtempSync(join(tmpdir(), "migrate-confined-")));
