@@ -98,8 +98,9 @@ if ! alive; then
   if ! alive; then
     rm -f "$PM2_HOME/rpc.sock" "$PM2_HOME/pub.sock"
     rm -f ${q(pidFile)}
-    # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own.
-    repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; exec "$@"' ${q(pidFile)} \
+    # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own, in / so that
+    # bwrap (which stays outside its namespace) holds no folder of the server's busy, a test's tmpfs DEPLOY_BASE too.
+    repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; cd /; exec "$@"' ${q(pidFile)} \
       "\${confine[@]}" --chdir / -- ${q(o.node)} ${q(o.daemon)} </dev/null >>"$PM2_HOME/pm2.log" 2>&1 &
     for ((i = 0; i < 400; i++)); do [ -S "$PM2_HOME/rpc.sock" ] && [ -S "$PM2_HOME/pub.sock" ] && break; kill -0 $! 2>/dev/null || break; sleep 0.025; done
     [ -S "$PM2_HOME/rpc.sock" ] || { echo "the staging server's confined PM2 daemon did not start; see $PM2_HOME/pm2.log" >&2; exit 1; }

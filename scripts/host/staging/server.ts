@@ -232,10 +232,11 @@ export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void
   const confined = existsSync(pm2DaemonFiles(dir).pidFile);
   if (!existsSync(file) && !daemons.length && !confined) return;
   const s = existsSync(file) ? readState(file) : { pids: {} as StagingServer["pids"] };
-  if (confined) stopConfinedPm2(dir);
+  if (confined) await stopConfinedPm2(dir);
   else if (existsSync(join(dir, "pm2")))
     await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: join(dir, "pm2") } })`${PM2} kill`;
-  const fromFiles = daemons.map((f) => Number(readFileSync(f, "utf8").trim()));
+  // A daemon that ends meanwhile removes its pid file (nginx does): gone, nothing to stop.
+  const fromFiles = daemons.map((f) => Number(readIfThere(f).trim()));
   for (const pid of new Set([s.pids.nginx, s.pids.sshd, s.pids.mongo, ...fromFiles])) if (ours(pid, dir)) kill(pid);
   rmSync(file, { force: true });
 }
@@ -296,21 +297,32 @@ function ours(pid: number | undefined, dir: string): pid is number {
  * End the confined PM2 daemon and its apps: its bwrap's child is their PID namespace's init, and every process in the
  * namespace ends with it. (`pm2 kill` from here would wait for a signal the daemon cannot send out of its namespace.)
  */
-function stopConfinedPm2(dir: string): void {
+async function stopConfinedPm2(dir: string): Promise<void> {
   const { pidFile } = pm2DaemonFiles(dir);
   const bwrap = Number(readFileSync(pidFile, "utf8").trim());
   rmSync(pidFile, { force: true });
   if (!ours(bwrap, dir) || procField(bwrap, "comm") !== "bwrap") return;
   for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
     if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
+  // Gone before stop returns, so what it held is free (a loaded machine reaps it a moment later: up to 10 s).
+  const running = () => procField(bwrap, "comm") === "bwrap" && procField(bwrap, "state") !== "Z";
+  for (let i = 0; i < 200 && running(); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
-/** A process's name or parent pid from /proc/<pid>/stat, or "" when it is gone. */
-function procField(pid: number, field: "comm" | "ppid"): string {
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** A process's name, state or parent pid from /proc/<pid>/stat, or "" when it is gone. */
+function procField(pid: number, field: "comm" | "state" | "ppid"): string {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const m = /^\d+ \((.*)\) \S+ (\d+)/s.exec(stat);
-    return (field === "comm" ? m?.[1] : m?.[2]) ?? "";
+    const m = /^\d+ \((.*)\) (\S+) (\d+)/s.exec(stat);
+    return (field === "comm" ? m?.[1] : field === "state" ? m?.[2] : m?.[3]) ?? "";
   } catch {
     return "";
   }

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyHolderName } from "../../../../ci/src/plan/deploy/ssh";
+import { probeSandbox } from "../../../../scripts/host/sandbox";
 import { deployFixture, SHA, type DeployFixture } from "../../../support/deployFixture";
+import { pm2DaemonFiles } from "../../../../scripts/host/staging/configs";
+import { stopStagingServer } from "../../../../scripts/host/staging/server";
 
 /**
  * The app a deploy starts on the bundled staging server is repository code, and that server runs on the runner's
@@ -182,4 +185,26 @@ build_editable = build_wheel
       expect.soft(found.writable, what).toEqual([]);
     }
   }, 300_000);
+});
+
+/**
+ * The confined PM2 daemon's bwrap stays outside its namespace. Started from the deploy's task shell, it kept
+ * DEPLOY_BASE as its working folder: the full suite's teardown of the tmpfs DEPLOY_BASE fixture then failed
+ * (`umount` busy, `rmdir …/staging/base`: EBUSY) whenever bwrap outlived stopStagingServer by a moment.
+ */
+describe.runIf(probeSandbox().ok)("the bundled staging server's confined PM2 daemon", () => {
+  it("holds no folder of the server's, and is gone once the server is stopped", async () => {
+    const f = await deployFixture();
+    try {
+      const first = await f.deploy(f.artifact, SHA);
+      expect(first.exitCode, first.output).toBe(0);
+      const bwrap = Number(readFileSync(pm2DaemonFiles(f.s.dir).pidFile, "utf8").trim());
+      expect(readlinkSync(`/proc/${bwrap}/cwd`)).toBe("/");
+      await stopStagingServer(f.s.dir);
+      const stat = existsSync(`/proc/${bwrap}/stat`) ? readFileSync(`/proc/${bwrap}/stat`, "utf8") : "";
+      expect(stat === "" || / Z /.test(stat), stat).toBe(true);
+    } finally {
+      await f.close();
+    }
+  }, 400_000);
 });
