@@ -11,7 +11,7 @@ import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
 import { repositoryEnvBash } from "../../ci/src/plan/env";
 import { interruptSettled, throwIfInterrupted } from "./interrupted";
-import { RemoteError, type Remote } from "./remote";
+import { RemoteError, shellQuote, type Remote } from "./remote";
 
 /** Everything a task reads or records; one per deploy or rollback run. */
 export interface DeployContext {
@@ -96,8 +96,8 @@ async function runSh(
 ): Promise<string> {
   throwIfInterrupted(o.signal);
   const env = ctx.server
-    ? `export PATH=${q(ctx.server.path)}:"$PATH" PM2_HOME=${q(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n` +
-      `confine=(${ctx.server.confine ? q(ctx.server.confine) : ""})\n`
+    ? `export PATH=${shellQuote(ctx.server.path)}:"$PATH" PM2_HOME=${shellQuote(ctx.server.pm2Home)} DEPLOY_BASE="$BASE"\n` +
+      `confine=(${ctx.server.confine ? shellQuote(ctx.server.confine) : ""})\n`
     : "";
   const script = `set -euo pipefail\nBASE=$1; shift\ncd "$BASE"\n${env}${REPOSITORY_ENV}\n${o.body}`;
   const t = performance.now();
@@ -133,10 +133,6 @@ export const CONFINED = '${confine[@]+"${confine[@]}"}';
 
 /** Every task's shell can run repository code (migrations, installs, the app) with only the allow-listed env. */
 const REPOSITORY_ENV = repositoryEnvBash();
-
-function q(s: string): string {
-  return `'${s.replaceAll("'", "'\\''")}'`;
-}
 
 /** Append one line to .dep/releases.jsonl. */
 export async function appendLog(

@@ -23,7 +23,8 @@ import { throwIfInterrupted, trapSignals } from "../deploy/interrupted";
 import { buildArtifact, checkArtifact, checkArtifactCommit, checkBuildable, manifestDigest } from "./artifact";
 import { promoteArtifact } from "./promote";
 import { MissingToolError } from "./preflight";
-import { checkSshFiles, redact, type TargetSettings } from "./target";
+import { redactAll } from "../../ci/src/plan/deploy/alerts";
+import { checkSshFiles, type TargetSettings } from "./target";
 
 export type TargetName = "staging" | "production";
 
@@ -224,7 +225,7 @@ function context(t: TargetSettings, plan: DeployPlan, artifactDir: string, abort
     secrets: t.secrets,
     by: `${process.env.USER ?? "?"}@${hostname()} pid ${process.pid}`,
     target: t.target.name === "production" ? "production" : "staging",
-    log: (s) => say(redact(s, secrets)),
+    log: (s) => say(redactAll(s, secrets)),
     abort,
     state: { locked: false, created: false, switched: false },
   };
@@ -245,7 +246,7 @@ async function runRedacted<T>(t: TargetSettings, fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof Error) e.message = redact(e.message, Object.values(t.secrets));
+    if (e instanceof Error) e.message = redactAll(e.message, Object.values(t.secrets));
     throw e;
   } finally {
     await remoteOf(t).close();

@@ -99,14 +99,10 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
     const out = prefixedWriter(`${job.name}:${name}`, o.index + order.indexOf(name), o.out);
     const t = Date.now();
     out.write(`$ ${displayArgv(step.argv)}\n`);
-    // In the job's cache scope's temp dir, which its step sees (a pull request's sees no shared one: sandbox.ts).
-    const dir = step.python && (await inCacheScope(job.scope, () => pythonDir(step.python!)));
+    const dir = step.python && (await pythonDir(step.python));
     const path = dir ? { PYTHONPATH: [dir, job.env.PYTHONPATH].filter(Boolean).join(":") } : {};
     const env = repositoryEnv(o.env, job.env, at.urls, o.overrides, step.env, path);
-    // A pull request's steps keep their caches apart (job.scope); the job's services are the runner's own programs.
-    const r = await inCacheScope(job.scope, () => o.exec(step, at.cwd, env, (s) => out.write(s))).finally(
-      () => dir && rm(dir, { recursive: true }),
-    );
+    const r = await o.exec(step, at.cwd, env, (s) => out.write(s)).finally(() => dir && rm(dir, { recursive: true }));
     out.flush();
     const took = ((Date.now() - t) / 1000).toFixed(1);
     result.coverage = coverageFrom(r.output) ?? result.coverage;
@@ -122,7 +118,10 @@ async function runSteps(job: Job, o: HostJobOptions, at: { cwd: string; urls: Re
     };
     return false;
   };
-  const run = await stepGraphFlow(stepGraph(job), o.cores ?? availableParallelism(), runStep, () => Date.now());
+  // A pull request's steps (job.scope) run in its cache scope: its own home and temp dir, where the Python module a
+  // step imports goes too (sandbox.ts). The job's services are the runner's own programs, started outside it.
+  const scoped = (name: string, cores: number) => inCacheScope(job.scope, () => runStep(name, cores));
+  const run = await stepGraphFlow(stepGraph(job), o.cores ?? availableParallelism(), scoped, () => Date.now());
   return { ...result, timings: run.timings } as StepsRun;
 }
 

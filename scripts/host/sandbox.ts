@@ -307,7 +307,7 @@ export function runnerHome(runner: Record<string, string | undefined>): string |
 /** Where the pull requests' own homes are kept: in the runner's cache folder, else its temp dir. */
 export function scopesRoot(runner: Record<string, string | undefined>, tmp = tmpdir()): string {
   const home = runnerHome(runner);
-  return home && isAbsolute(home)
+  return home
     ? join(home, ".cache", "pipeline-scopes")
     : join(realOf(tmp) ?? resolve(tmp), `pipeline-scopes-${process.getuid?.() ?? 0}`);
 }
@@ -541,7 +541,7 @@ function writableAncestor(p: string): boolean {
  */
 export function maskedFromRepository(path: string, commandDir: string, runner = process.env): boolean {
   const real = realOf(path) ?? resolve(path);
-  const h = hiddenPaths(runner, tmpdir(), process.cwd(), runner.HOME, commandDir);
+  const h = hiddenPaths(runner, tmpdir(), process.cwd(), confinedHome(runner), commandDir);
   const reals = (ps: string[]) => ps.map((p) => realOf(p) ?? resolve(p));
   return reals(h.files).includes(real) || reals(h.dirs).some((d) => isInside(real, d));
 }

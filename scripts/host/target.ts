@@ -26,7 +26,6 @@ import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/sshKey";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
-import { redactAll } from "../../ci/src/plan/deploy/alerts";
 import { stagingDeployEnv } from "./staging/dir";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -363,12 +362,4 @@ function fileOf(path: string, key: string): string {
   if (!existsSync(path))
     throw new DeployInputError(key, `points at ${path}, which does not exist`, "give the path of an existing file");
   return readFileSync(path, "utf8");
-}
-
-/**
- * Replace every secret's text in a message with ***: the whole value, and each of its lines without the blanks (and
- * CR) around it, as a shell prints it (`echo $X` unquoted, output trimmed), and their URL-encoded forms.
- */
-export function redact(text: string, secrets: string[]): string {
-  return redactAll(text, secrets);
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { WATCH_LOG_FORMAT } from "../../../ci/src/plan/deploy/watch";
+import { shellQuote } from "../../deploy/remote";
 
 /**
  * sshd listening on loopback only, keys only, its own host key and authorized_keys, and a home of its own
@@ -83,31 +84,30 @@ export function pm2Wrapper(o: {
   daemon: string;
   repositoryEnv: string;
 }): string {
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
   const { pidFile, lockFile } = pm2DaemonFiles(o.dir);
   return `#!/usr/bin/env bash
 # The bundled staging server's pm2: written by scripts/host/staging/server.ts (configs.ts pm2Wrapper).
 set -euo pipefail
-export PM2_HOME=${q(o.pm2Home)}
-confine=(${o.flags.map(q).join(" ")})
+export PM2_HOME=${shellQuote(o.pm2Home)}
+confine=(${o.flags.map(shellQuote).join(" ")})
 ${o.repositoryEnv}
-alive() { local p; p=$(cat ${q(pidFile)} 2>/dev/null) && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = bwrap ]; }
+alive() { local p; p=$(cat ${shellQuote(pidFile)} 2>/dev/null) && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = bwrap ]; }
 if ! alive; then
-  exec 9>${q(lockFile)}
+  exec 9>${shellQuote(lockFile)}
   flock 9
   if ! alive; then
     rm -f "$PM2_HOME/rpc.sock" "$PM2_HOME/pub.sock"
-    rm -f ${q(pidFile)}
+    rm -f ${shellQuote(pidFile)}
     # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own, in / so that
     # bwrap (which stays outside its namespace) holds no folder of the server's busy, a test's tmpfs DEPLOY_BASE too.
-    repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; cd /; exec "$@"' ${q(pidFile)} \
-      "\${confine[@]}" --chdir / -- ${q(o.node)} ${q(o.daemon)} </dev/null >>"$PM2_HOME/pm2.log" 2>&1 &
+    repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; cd /; exec "$@"' ${shellQuote(pidFile)} \
+      "\${confine[@]}" --chdir / -- ${shellQuote(o.node)} ${shellQuote(o.daemon)} </dev/null >>"$PM2_HOME/pm2.log" 2>&1 &
     for ((i = 0; i < 400; i++)); do [ -S "$PM2_HOME/rpc.sock" ] && [ -S "$PM2_HOME/pub.sock" ] && break; kill -0 $! 2>/dev/null || break; sleep 0.025; done
     [ -S "$PM2_HOME/rpc.sock" ] || { echo "the staging server's confined PM2 daemon did not start; see $PM2_HOME/pm2.log" >&2; exit 1; }
   fi
   exec 9>&-
 fi
-exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${q(o.node)} ${q(o.pm2)} "$@"
+exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${shellQuote(o.node)} ${shellQuote(o.pm2)} "$@"
 `;
 }
 
@@ -120,11 +120,10 @@ exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${q(o.node)} ${q(o.pm2
  * no "confine" in server.json: the commands run as they did.
  */
 export function confineWrapper(o: { releases: string; flags: string[] }): string {
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
   return `#!/usr/bin/env bash
 # The bundled staging server's confine: written by scripts/host/staging/server.ts (configs.ts confineWrapper).
 set -euo pipefail
-releases=${q(o.releases)}
+releases=${shellQuote(o.releases)}
 here=$(pwd -P)
 rel=\${here#"$releases/"}
 id=\${rel%%/*}
@@ -132,6 +131,6 @@ if [ "$rel" = "$here" ] || [ -z "$id" ] || [ "$id" = . ] || [ "$id" = .. ]; then
   echo "confine: $here is not in a release under $releases" >&2
   exit 2
 fi
-exec ${o.flags.map(q).join(" ")} --bind "$releases/$id" "$releases/$id" --die-with-parent --chdir "$here" -- "$@"
+exec ${o.flags.map(shellQuote).join(" ")} --bind "$releases/$id" "$releases/$id" --die-with-parent --chdir "$here" -- "$@"
 `;
 }

@@ -15,13 +15,13 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { redactAll } from "../../../ci/src/plan/deploy/alerts";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
 import {
   checkSshFiles,
   deployEnv,
   keyCopyDirs,
   keyHolder,
-  redact,
   resolveTarget,
   sweepKeyCopies,
   targetFromFiles,
@@ -41,7 +41,7 @@ describe("redact on what a migration prints", () => {
         ["-c", 'echo cannot connect with $API_KEY; echo "quoted: $API_KEY"; printf "%s\\n" "$API_KEY" | tr -d "\\r"'],
         { env: { PATH: process.env.PATH, API_KEY: secret }, encoding: "utf8" },
       ).trim();
-      const shown = redact(out, ["mongodb://db/app", secret]);
+      const shown = redactAll(out, ["mongodb://db/app", secret]);
       expect(shown, JSON.stringify(secret)).not.toMatch(/s3cret/);
       expect(shown).toMatch(/cannot connect with \*\*\*/);
     }
