@@ -1,7 +1,8 @@
 /**
- * SIGTERM or SIGINT to the host runner alone (a cancelled job, a supervisor, `kill <pid>`) while it holds a service
- * (the MongoDB stand-in of fast-tests and of the local E2E app) and a server in a process group of its own (uvicorn,
- * the Next server): each is stopped and its scratch folder removed before the runner exits 128 + the signal.
+ * SIGTERM, SIGINT, SIGHUP or SIGQUIT (Ctrl-\\) to the host runner alone (a cancelled job, a supervisor, `kill <pid>`,
+ * a closed terminal) while it holds a service (the MongoDB stand-in of fast-tests and of the local E2E app) and a
+ * server in a process group of its own (uvicorn, the Next server): each is stopped and its scratch folder removed
+ * before the runner exits 128 + the signal.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -49,13 +50,16 @@ describe("a signal to the host runner alone", () => {
   it.each([
     ["SIGTERM", 143],
     ["SIGINT", 130],
+    ["SIGHUP", 129],
+    ["SIGQUIT", 131],
   ] as const)(
     "%s stops the service and the server it started, removes their folders, exits %i",
     async (sig, code) => {
       const tmp = mkdtempSync(join(dir, "tmp-"));
       const driver = join(dir, `driver-${sig}.mts`);
       writeFileSync(driver, DRIVER);
-      const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [driver], {
+      // As `npm run pipeline` starts the runner: node itself with tsx's loader, no wrapper process to relay signals.
+      const child = spawn(process.execPath, ["--import", "tsx", driver], {
         cwd: ROOT,
         env: { ...process.env, TMPDIR: tmp },
         stdio: ["ignore", "pipe", "pipe"],
@@ -71,7 +75,6 @@ describe("a signal to the host runner alone", () => {
       expect(alive(started.server)).toBe(true);
       expect(readdirSync(tmp).filter((f) => f.startsWith("mongo-"))).toHaveLength(1);
 
-      // The node process that runs the driver (tsx starts it as its child): the one a supervisor would signal.
       child.kill(sig);
       const [exitCode, signal] = await exited;
       try {
