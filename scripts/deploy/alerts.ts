@@ -8,11 +8,11 @@ import {
   alertPayload,
   ALERT_ENV,
   channelDownText,
-  redactAll,
   routeAlert,
   type AlertEvent,
 } from "../../ci/src/plan/deploy/alerts";
 import { postWebhook } from "../../ci/src/io/webhook";
+import { redactAll } from "../../ci/src/plan/redact";
 
 /** Build the sender for these env values; `log` gets a redacted line per event and per channel that failed. */
 export function alertSender(

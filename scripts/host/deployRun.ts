@@ -23,7 +23,7 @@ import { throwIfInterrupted, trapSignals } from "../deploy/interrupted";
 import { buildArtifact, checkArtifact, checkArtifactCommit, checkBuildable, manifestDigest } from "./artifact";
 import { promoteArtifact } from "./promote";
 import { MissingToolError } from "./preflight";
-import { redactAll } from "../../ci/src/plan/deploy/alerts";
+import { redactAll } from "../../ci/src/plan/redact";
 import { checkSshFiles, type TargetSettings } from "./target";
 
 export type TargetName = "staging" | "production";

@@ -4,7 +4,6 @@ import { parse } from "dotenv";
 import type { E2eSummary } from "../../../ci/src/plan/e2e/summary";
 import {
   notificationText,
-  redact,
   shouldNotify,
   webhookPayload,
   webhookWarning,
@@ -12,6 +11,7 @@ import {
   type WebhookKind,
 } from "../../../ci/src/plan/e2e/notify";
 import { postWebhook } from "../../../ci/src/io/webhook";
+import { redactAll } from "../../../ci/src/plan/redact";
 
 const WEBHOOK_VARS: Record<WebhookKind, string> = { slack: "SLACK_WEBHOOK_URL", discord: "DISCORD_WEBHOOK_URL" };
 
@@ -37,7 +37,7 @@ export async function notify(
   onSuccess: boolean,
 ): Promise<string[]> {
   if (!shouldNotify(s, onSuccess)) return [];
-  const text = redact(notificationText(s, ctx), Object.values(urls));
+  const text = redactAll(notificationText(s, ctx), Object.values(urls));
   const warnings: string[] = [];
   for (const [kind, url] of Object.entries(urls) as [WebhookKind, string][]) {
     const why = await postWebhook(url, webhookPayload(kind, text));

@@ -15,7 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { redactAll } from "../../../ci/src/plan/deploy/alerts";
+import { redactAll } from "../../../ci/src/plan/redact";
 import { DeployInputError } from "../../../ci/src/plan/deploy/stage";
 import {
   checkSshFiles,

@@ -5,6 +5,7 @@
  * severity and number only.
  */
 import { NO_MENTIONS, slackText } from "../webhook";
+import { redactAll } from "../redact";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -86,17 +87,4 @@ export function alertPayload(e: AlertEvent, severity: Severity, secrets: string[
 /** A channel that did not take an alert, named by severity and position, never by URL. */
 export function channelDownText(severity: Severity, index: number, why: string): string {
   return `the ${severity} alert channel #${index + 1} (${ALERT_ENV[severity]}) did not take an alert (${why}); the pipeline's result stands. Check that webhook.`;
-}
-
-/** Remove every secret (and its URL-encoded forms, and each of its lines) from a text. */
-export function redactAll(text: string, secrets: string[]): string {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    for (const part of [s, ...s.split(/\r?\n/)].map((x) => x.trim()).filter((x) => x.length >= 4)) {
-      for (const f of [part, encodeURI(part), encodeURIComponent(part)]) forms.add(f);
-    }
-  }
-  let out = text;
-  for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join("***");
-  return out;
 }

@@ -53,15 +53,6 @@ export interface WebhookPayload {
   allowed_mentions?: typeof NO_MENTIONS;
 }
 
-/** Remove any of the given secret values (and their URL-encoded forms) from a text, as a last guard. */
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets.filter((x) => x.length >= 4)) {
-    for (const form of new Set([s, encodeURI(s), encodeURIComponent(s)])) out = out.split(form).join("***");
-  }
-  return out;
-}
-
 /** A warning for a webhook that did not take the message; names the kind, never the URL. */
 export function webhookWarning(kind: WebhookKind, why: string): string {
   const name = kind === "slack" ? "Slack" : "Discord";

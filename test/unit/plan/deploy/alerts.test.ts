@@ -3,7 +3,6 @@ import {
   alertChannels,
   alertPayload,
   channelDownText,
-  redactAll,
   routeAlert,
   SEVERITY_OF,
 } from "../../../../ci/src/plan/deploy/alerts";
@@ -47,7 +46,6 @@ describe("never leaking a URL", () => {
       expect(payload.content).not.toContain(encodeURIComponent(l));
     }
     expect(payload).toMatchObject({ severity: "critical", event: "rollback" });
-    expect(redactAll("no secret here", secrets)).toBe("no secret here");
   });
 
   it("lets a force reason or a subject neither ping a channel nor hide a link (Slack escaped, Discord's mentions off)", () => {
