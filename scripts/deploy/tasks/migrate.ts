@@ -4,22 +4,49 @@ import { appendLog, CONFINED, sh, type DeployContext } from "../context";
 const TIMED_OUT = 124;
 
 /**
+ * Bash that defines `redact_shared_env FILE`: print the file's last 64 KiB (whole lines) with every value in
+ * $BASE/shared/env replaced by `***`: the value, and each of its lines, trimmed, of four characters or more, the
+ * longest first (as ci/src/plan/redact.ts does on the runner). Bash's `${t//"$v"/…}` matches the quoted value
+ * literally, whatever it holds (quotes, `$`, globs).
+ */
+const REDACT_SHARED_ENV = `redact_shared_env() {
+  local text forms=() f v l t i
+  if [ "$(wc -c < "$1")" -gt 65536 ]; then text=$(tail -c 65536 "$1" | tail -n +2); else text=$(cat "$1"); fi
+  for f in "$BASE"/shared/env/*; do
+    [ -f "$f" ] || continue
+    v=$(cat "$f"); forms+=("$v")
+    while IFS= read -r l || [ -n "$l" ]; do forms+=("$l"); done <<< "$v"
+  done
+  for i in "\${!forms[@]}"; do
+    t=\${forms[i]}; t=\${t#"\${t%%[![:space:]]*}"}; t=\${t%"\${t##*[![:space:]]}"}; forms[i]=$t
+  done
+  while read -r _ i; do
+    t=\${forms[i]}; [ "\${#t}" -ge 4 ] && text=\${text//"$t"/***}
+  done < <(for i in "\${!forms[@]}"; do echo "\${#forms[i]} $i"; done | sort -rn)
+  [ -z "$text" ] || printf '%s\\n' "$text"
+}`;
+
+/**
  * The bash that runs deploy.migrate in the release dir with the allow-listed env plus the app's own (its secrets from
  * shared/env, RELEASE_ID, DEPLOY_BASE), within its time bound, and records that it ran. The secrets are read inside
  * the clean shell, so they never pass through an argv. `timeout` runs the migration in a process group of its own and
  * stops all of it (TERM, then KILL 10 s later), so nothing of it runs on once the deploy has given up on it. Where
  * server.json names a `confine` (the bundled staging server), all of it runs confined: of the server's folder, only
- * its release dir is writable.
+ * its release dir is writable. What it prints (its last 64 KiB) is shown with every value in shared/env hidden
+ * (REDACT_SHARED_ENV), since shared/env may hold a secret an earlier deploy gave that this run does not know.
  */
 const MIGRATE = `id=$1; cmd=$2; limit=$3
 if [ -f ".dep/migrations/$id.done" ]; then echo "already migrated"; exit 0; fi
+${REDACT_SHARED_ENV}
+mkdir -p .dep && out=$(mktemp "$BASE/.dep/migrate-out.XXXXXX") && trap 'rm -f "$out"' EXIT
 cd "releases/$id"
 rc=0
 repository_env DEPLOY_BASE="$DEPLOY_BASE" RELEASE_ID="$id" ${CONFINED} timeout -k 10 "$limit" bash -c '
 for f in "$DEPLOY_BASE"/shared/env/*; do
   [ -f "$f" ] || continue; n=$(basename "$f"); [[ "$n" =~ ^[A-Z][A-Z0-9_]*$ ]] && export "$n=$(cat "$f")"
 done
-exec bash -c "$1"' _ "$cmd" >&2 || rc=$?
+exec bash -c "$1"' _ "$cmd" >"$out" 2>&1 || rc=$?
+redact_shared_env "$out" >&2
 if [ "$rc" = ${TIMED_OUT} ] || [ "$rc" = 137 ]; then
   echo "the migration ran longer than $limit s (deploy.migrateTimeoutSeconds) and was stopped" >&2; exit ${TIMED_OUT}
 fi

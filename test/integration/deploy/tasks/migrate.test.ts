@@ -129,3 +129,34 @@ describe("the migrate task, confined", () => {
     expect(existsSync(join(base, "migrations.log"))).toBe(false);
   }, 45_000);
 });
+
+describe("what a failing migration prints", () => {
+  let base: string;
+  const ID = "20261206T000002Z-abcdef0";
+  // A value an earlier deploy wrote to shared/env and this run was not given: the runner cannot redact what it does
+  // not know, so the server's side hides every value in shared/env (whole, each line, trimmed) before it is shown.
+  const STALE = ` st4le "q" $HOME x\nsecond-line 'v' `;
+
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), "migrate-redact-"));
+    mkdirSync(join(base, "releases", ID), { recursive: true });
+    mkdirSync(join(base, "shared", "env"), { recursive: true });
+    writeFileSync(join(base, "shared", "env", "API_KEY"), STALE, { mode: 0o600 });
+    writeFileSync(join(base, "shared", "env", "SHORT"), "ab", { mode: 0o600 });
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it("hides every shared/env value, even one this run was not given, and keeps the rest of the output", async () => {
+    const cmd = 'echo "connecting with $API_KEY"; printf "%s\\n" "$API_KEY" >&2; echo "ab stays"; exit 3';
+    const err = await migrate(migrateContext({ base, id: ID, migrate: cmd, migrateTimeoutSeconds: 30 })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RemoteError);
+    const shown = String((err as Error).message);
+    for (const part of [STALE, STALE.trim(), 'st4le "q" $HOME x', "second-line 'v'"]) expect(shown).not.toContain(part);
+    expect(shown).toMatch(/connecting with +\*\*\* *\n/);
+    expect(shown).toContain("ab stays");
+    expect(existsSync(join(base, `.dep/migrations/${ID}.done`))).toBe(false);
+  });
+});
