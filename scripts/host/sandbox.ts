@@ -13,8 +13,9 @@
  * every folder on the runner's PATH with what its programs run from elsewhere (a link's target, a version manager's
  * root), the folders where the runner's node looks for a module its node_modules lacks, the system's folders, the
  * repository's git dir with its config and hooks) is read-only, and tsx's transform cache is the sandbox's own, so a
- * command cannot plant code for a later run that holds the secrets. The rest of the file system is the user's own, as
- * it is to any program the user runs: this is not a container (the Dagger path is).
+ * command cannot plant code for a later run that holds the secrets. To a push's command, the rest of the file system
+ * is the user's own, as it is to any program the user runs: this is not a container (the Dagger path is). To a pull
+ * request's, every folder but its checkout, its own home and temp folders (cacheScope.ts) is read-only.
  *
  *   PIPELINE_SANDBOX=auto (the default)  confine when bwrap works here; if not, say so once and run unconfined
  *   PIPELINE_SANDBOX=require             a repository command that cannot be confined is an input error (exit 2)
@@ -236,18 +237,24 @@ export function hiddenPaths(
   // it, so nothing it writes there (a package cache, a tool's data) is read by another branch's run.
   const realHome = scope && home && isAbsolute(home) ? realOf(home) : undefined;
   const examples = join(PIPELINE_ROOT, "examples");
-  const system = [
-    ...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"),
-    ...(own.length > 0 ? [PIPELINE_ROOT] : []),
-    ...(realHome && kindOf(realHome) === "dir" ? [realHome] : []),
-  ].sort((a, b) => a.length - b.length);
   // The temp folders every run shares are empty and its own to a pull request's command: what it writes there by a
   // fixed name (jest's transform cache in $TMPDIR/jest_<uid>, which jest runs) is never read by another branch's run.
-  const privateTmp = scope
+  const sharedTmp = scope
     ? [...new Set([tmp, ...SHARED_TMP].map((p) => realOf(p)))].filter(
-        (p): p is string => !!p && p !== "/" && kindOf(p) === "dir" && !system.includes(p),
+        (p): p is string => !!p && p !== "/" && kindOf(p) === "dir",
       )
     : [];
+  // And every other folder of the machine is read-only to it: on a root runner it could otherwise write /run, /mnt or
+  // a self-hosted runner's own folder (the actions' code the job's later steps run).
+  const system = [
+    ...new Set([
+      ...SYSTEM_DIRS.filter((d) => kindOf(d) === "dir"),
+      ...(own.length > 0 ? [PIPELINE_ROOT] : []),
+      ...(realHome && kindOf(realHome) === "dir" ? [realHome] : []),
+      ...(scope ? topFolders().filter((d) => !sharedTmp.includes(d)) : []),
+    ]),
+  ].sort((a, b) => a.length - b.length);
+  const privateTmp = sharedTmp.filter((p) => !system.includes(p));
   const layers = [...system, ...privateTmp];
   const work = commandDir && isInside(commandDir, examples) ? examples : workTreeOf(commandDir);
   const keep = (scope ? [scope.home, scope.tmp, work] : [home, tmp, work, "/var/tmp"]).filter(
@@ -365,6 +372,17 @@ function privateIn(root: string, depth = 6): { dirs: string[]; files: string[] }
     } else if (e.isSocket() || e.isFIFO() || (e.isFile() && isPrivate(p))) out.files.push(p);
   }
   return out;
+}
+
+/** The machine's top folders, but the kernel's own (/proc and /dev, which every confinement mounts itself). */
+function topFolders(): string[] {
+  try {
+    return readdirSync("/")
+      .map((n) => `/${n}`)
+      .filter((p) => p !== "/proc" && p !== "/dev" && kindOf(p) === "dir");
+  } catch {
+    return [];
+  }
 }
 
 /** The temp folders every program of the user shares (besides the runner's TMPDIR). */

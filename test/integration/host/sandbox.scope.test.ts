@@ -142,6 +142,38 @@ for (const p of ${JSON.stringify(places)}) {
     }
   }, 120_000);
 
+  /**
+   * Outside its checkout, home and temp folders, the machine is not a pull request's to change: on a root runner it
+   * could write /run, /mnt or a self-hosted runner's own folder (its actions' code, which the job's later steps run).
+   */
+  it("keeps every folder outside its checkout, home and temp folders read-only to a pull request's command", async () => {
+    const mark = `scope-probe-${process.pid}-${Date.now()}`;
+    const places = ["/run", "/mnt", "/media", "/home", "/srv"].filter((d) => existsSync(d)).map((d) => join(d, mark));
+    writeFileSync(
+      join(repo, "frontend/plant.js"),
+      `const fs = require("fs");
+for (const p of ${JSON.stringify(places)}) {
+  try { fs.mkdirSync(p); console.log("PROBE>" + p + "=done"); } catch (e) { console.log("PROBE>" + p + "=" + e.code); }
+}
+try { fs.writeFileSync("written.txt", "x"); console.log("PROBE>ownRepo=done"); } catch (e) { console.log("PROBE>ownRepo=" + e.code); }
+`,
+    );
+    writeFileSync(
+      join(repo, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: node plant.js\n",
+    );
+    try {
+      expect(places.length).toBeGreaterThan(1);
+      const r = await run(pr(21));
+      expect(r.exitCode, r.output).toBe(0);
+      for (const p of places) expect(["EROFS", "EACCES"], p).toContain(probe(r)[p]);
+      for (const p of places) expect(existsSync(p), p).toBe(false);
+      expect(probe(r).ownRepo).toBe("done");
+    } finally {
+      for (const p of places) rmSync(p, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("keeps the runner's home read-only to a pull request's command when HOME is unset (tools fall back to it)", async () => {
     const userHome = userInfo().homedir;
     const planted = join(userHome, `.scope-probe-${process.pid}-${Date.now()}`);
