@@ -63,9 +63,17 @@ http {
 `;
 }
 
-/** Where the confined PM2 daemon's bwrap pid is kept, and the lock its start takes: in the server's folder. */
-export function pm2DaemonFiles(dir: string): { pidFile: string; lockFile: string } {
-  return { pidFile: join(dir, "pm2-daemon.pid"), lockFile: join(dir, "pm2-daemon.lock") };
+/**
+ * Where the confined PM2 daemon's bwrap pid is kept, the lock its start takes and the log its output goes to: in the
+ * server's folder, which the app cannot write, never in PM2_HOME, which it can (a link it left there would be followed
+ * by the wrapper, which runs outside the sandbox).
+ */
+export function pm2DaemonFiles(dir: string): { pidFile: string; lockFile: string; logFile: string } {
+  return {
+    pidFile: join(dir, "pm2-daemon.pid"),
+    lockFile: join(dir, "pm2-daemon.lock"),
+    logFile: join(dir, "pm2-daemon.log"),
+  };
 }
 
 /**
@@ -73,7 +81,9 @@ export function pm2DaemonFiles(dir: string): { pidFile: string; lockFile: string
  * started confined by `flags` (scripts/host/sandbox.ts stagingAppFlags), once, detached, with only the allow-listed
  * environment, so every app a deploy starts runs in the daemon's PID namespace and mount view; and each `pm2` command
  * (`pm2 start` evaluates the release's ecosystem file, repository code) runs confined too, ended with its caller. A
- * real server has its own `pm2` in server.json: nothing of this runs there.
+ * real server has its own `pm2` in server.json: nothing of this runs there. What runs here outside the sandbox opens,
+ * reads and runs nothing in PM2_HOME, which the daemon and its apps write: it only removes the sockets and tests that
+ * they are there.
  */
 export function pm2Wrapper(o: {
   dir: string;
@@ -84,7 +94,7 @@ export function pm2Wrapper(o: {
   daemon: string;
   repositoryEnv: string;
 }): string {
-  const { pidFile, lockFile } = pm2DaemonFiles(o.dir);
+  const { pidFile, lockFile, logFile } = pm2DaemonFiles(o.dir);
   return `#!/usr/bin/env bash
 # The bundled staging server's pm2: written by scripts/host/staging/server.ts (configs.ts pm2Wrapper).
 set -euo pipefail
@@ -101,9 +111,9 @@ if ! alive; then
     # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own, in / so that
     # bwrap (which stays outside its namespace) holds no folder of the server's busy, a test's tmpfs DEPLOY_BASE too.
     repository_env PM2_HOME="$PM2_HOME" setsid bash -c 'echo $$ > "$0"; cd /; exec "$@"' ${shellQuote(pidFile)} \
-      "\${confine[@]}" --chdir / -- ${shellQuote(o.node)} ${shellQuote(o.daemon)} </dev/null >>"$PM2_HOME/pm2.log" 2>&1 &
+      "\${confine[@]}" --chdir / -- ${shellQuote(o.node)} ${shellQuote(o.daemon)} </dev/null >>${shellQuote(logFile)} 2>&1 9>&- &
     for ((i = 0; i < 400; i++)); do [ -S "$PM2_HOME/rpc.sock" ] && [ -S "$PM2_HOME/pub.sock" ] && break; kill -0 $! 2>/dev/null || break; sleep 0.025; done
-    [ -S "$PM2_HOME/rpc.sock" ] || { echo "the staging server's confined PM2 daemon did not start; see $PM2_HOME/pm2.log" >&2; exit 1; }
+    [ -S "$PM2_HOME/rpc.sock" ] || { echo "the staging server's confined PM2 daemon did not start; see "${shellQuote(logFile)} >&2; exit 1; }
   fi
   exec 9>&-
 fi

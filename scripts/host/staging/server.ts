@@ -84,6 +84,10 @@ async function start(dir: string, launch: <T>(f: () => Promise<T>) => Promise<T>
     knownHosts: "",
     pids: {},
   };
+  // PM2_HOME is what the app under the confined daemon may write (a dump, modules, links): each start begins with an
+  // empty one. bin/ holds the wrappers of this start only, so stop can tell whether the server's PM2 is confined.
+  await removeAppWritten(s.pm2Home);
+  rmSync(join(dir, "bin"), { recursive: true, force: true });
   for (const d of [
     "ssh",
     "home/.cache",
@@ -178,6 +182,19 @@ function confine(s: StagingServer): { confine?: string } {
   return { confine: wrapper };
 }
 
+/**
+ * Remove a folder the app may have written, whatever it left there: links are removed, never followed; a folder it made
+ * unreadable (its own, so the runner's user may change it) is made readable first.
+ */
+async function removeAppWritten(p: string): Promise<void> {
+  try {
+    rmSync(p, { recursive: true, force: true });
+  } catch {
+    await $({ quiet: true, nothrow: true })`chmod -R u+rwX ${p}`;
+    rmSync(p, { recursive: true, force: true });
+  }
+}
+
 /** Daemons write their pid file after forking: wait for it. */
 async function pidFile(file: string): Promise<number> {
   for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
@@ -233,7 +250,9 @@ export async function stopStagingServer(dir = DEFAULT_STAGING_DIR): Promise<void
   if (!existsSync(file) && !daemons.length && !confined) return;
   const s = existsSync(file) ? readState(file) : { pids: {} as StagingServer["pids"] };
   if (confined) await stopConfinedPm2(dir);
-  else if (existsSync(join(dir, "pm2")))
+  // PM2 itself, run here outside the sandbox, on a PM2_HOME the confined apps wrote would start the modules they left
+  // there (module_conf.json) as the runner: only a server whose PM2 is not confined (no bin/pm2) is stopped with it.
+  else if (existsSync(join(dir, "pm2")) && !existsSync(join(dir, "bin/pm2")))
     await $({ quiet: true, nothrow: true, env: { ...process.env, PM2_HOME: join(dir, "pm2") } })`${PM2} kill`;
   // A daemon that ends meanwhile removes its pid file (nginx does): gone, nothing to stop.
   const fromFiles = daemons.map((f) => Number(readIfThere(f).trim()));

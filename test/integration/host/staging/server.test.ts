@@ -21,6 +21,7 @@ import {
   type StagingServer,
 } from "../../../../scripts/host/staging/server";
 import { InputError } from "../../../../ci/src/plan/errors";
+import { probeSandbox } from "../../../../scripts/host/sandbox";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 
@@ -141,4 +142,92 @@ describe("a signal during the staging server's start", () => {
     expect(leftOver(), `exit ${code}`).toEqual([]);
     expect(code).toBe(130);
   }, 60_000);
+});
+
+/**
+ * The server's PM2_HOME is the one folder of the server's that the app (under the confined PM2 daemon) may write; the
+ * tenth hostile run found two things outside the sandbox that used it. The `pm2` wrapper opened the daemon's log,
+ * `$PM2_HOME/pm2.log`, to append, as the runner: an app that made it a link to `ssh/authorized_keys` and ended the
+ * daemon had the next `pm2` command (the next deploy's) open that file for the new daemon, which the app then wrote
+ * its own key into through `/proc/<daemon>/fd/1`, and logged in over the server's sshd, unconfined (it saw the host's
+ * processes and read the deploy key). And `staging-server stop` of a server with no daemon running ran PM2 itself,
+ * unconfined, on that PM2_HOME: `pm2 kill` spawned a daemon that started the modules an app had planted there
+ * (module_conf.json) outside the sandbox. Nothing outside the sandbox now opens, runs or reads what is in PM2_HOME,
+ * and a start begins with an empty one.
+ */
+describe.runIf(probeSandbox().ok)("the bundled staging server's PM2_HOME, written by an app", () => {
+  let root: string;
+  let s: StagingServer;
+  const pm2 = () => join(s.dir, "bin/pm2");
+  /** Start `script` (bash) as an app under the server's confined PM2 daemon, as a deploy starts one; wait for it. */
+  const app = async (name: string, script: string) => {
+    const file = join(root, `${name}.sh`);
+    writeFileSync(file, script);
+    const r = await $({
+      quiet: true,
+      nothrow: true,
+    })`${pm2()} start /bin/bash --name ${name} --no-autorestart -- ${file}`;
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    for (let i = 0; i < 100 && !existsSync(`${file}.done`); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(`${file}.done`), `${name} ran`).toBe(true);
+  };
+  const daemonGone = async () => {
+    const pidFile = join(s.dir, "pm2-daemon.pid");
+    for (let i = 0; i < 100; i++) {
+      const pid = existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim() : "";
+      if (!pid || !existsSync(`/proc/${pid}/comm`) || readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "bwrap")
+        return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the confined PM2 daemon did not end");
+  };
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "staging-pm2home-"));
+    s = await startStagingServer(join(root, "staging"));
+  }, 60_000);
+  afterAll(async () => {
+    if (s) await stopStagingServer(s.dir);
+    rmSync(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it("never has the wrapper open a link the app left there: the app cannot write the server's authorized_keys", async () => {
+    const keys = join(s.dir, "ssh/authorized_keys");
+    const before = readFileSync(keys, "utf8");
+    const daemon = `for p in /proc/[0-9]*; do grep -qa 'God Daemon' "$p/cmdline" 2>/dev/null && echo "\${p#/proc/}"; done`;
+    // The app replaces the daemon's log with a link to a file only the runner may write, then ends the daemon.
+    await app(
+      "plant",
+      `rm -f "$PM2_HOME/pm2.log"; ln -s ${keys} "$PM2_HOME/pm2.log"; touch "$0.done"; kill -9 $(${daemon})\n`,
+    );
+    await daemonGone();
+    // The next pm2 command starts a daemon; an app under it writes through the daemon's stdout.
+    await app(
+      "write",
+      `for p in $(${daemon}); do echo "ssh-ed25519 AAAAplanted attacker" >> /proc/$p/fd/1; done; touch "$0.done"\n`,
+    );
+    expect(readFileSync(keys, "utf8")).toBe(before);
+  }, 60_000);
+
+  it("never runs a PM2 module the app planted there outside the sandbox, on stop or on a later start", async () => {
+    const marker = join(root, "module-ran");
+    const mod = '"$PM2_HOME/modules/evil/node_modules/evil"';
+    await app(
+      "module",
+      [
+        `mkdir -p ${mod}`,
+        `echo '{"module-db-v2": {"evil": {}}}' > "$PM2_HOME/module_conf.json"`,
+        `echo '{"name":"evil","version":"1.0.0","apps":[{"name":"evil","script":"run.sh","interpreter":"/bin/sh"}]}' > ${mod}/package.json`,
+        `echo 'ls /proc | grep -c "^[0-9]" > ${marker}; sleep 30' > ${mod}/run.sh`,
+        'touch "$0.done"',
+        "",
+      ].join("\n"),
+    );
+    // A restart, then a stop before any deploy started the confined daemon again.
+    s = await startStagingServer(s.dir);
+    await stopStagingServer(s.dir);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(existsSync(marker) ? `ran, seeing ${readFileSync(marker, "utf8").trim()} processes` : "").toBe("");
+    s = await startStagingServer(s.dir);
+    expect(existsSync(join(s.pm2Home, "module_conf.json")), "a start begins with an empty PM2_HOME").toBe(false);
+  }, 120_000);
 });
