@@ -117,7 +117,28 @@ if ! alive; then
   fi
   exec 9>&-
 fi
-exec "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${shellQuote(o.node)} ${shellQuote(o.pm2)} "$@"
+rc=0
+"\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${shellQuote(o.node)} ${shellQuote(o.pm2)} "$@" || rc=$?
+# PM2 ends an app's process tree; what an app double-forked is the namespace's init's child, not the daemon's, and would
+# outlive its slot (taking the slot's ports, answering the next release's health checks). The init's only child that
+# should be there is the daemon (pid 2 in the namespace): once a command that ends apps has, every other is killed.
+children() { local f s p; for f in /proc/[0-9]*/stat; do s=$(cat "$f" 2>/dev/null) || continue; read -r _ p _ <<< "\${s##*) }"; [ "$p" = "$1" ] && { f=\${f#/proc/}; echo "\${f%/stat}"; }; done; return 0; }
+bw=$(cat ${shellQuote(pidFile)} 2>/dev/null || true)
+case "\${1-}" in delete | del | stop | restart | reload | kill) ;; *) bw="" ;; esac
+if [ -n "$bw" ] && [ "$(cat "/proc/$bw/comm" 2>/dev/null)" = bwrap ]; then
+  for init in $(children "$bw"); do
+    for ((i = 0; i < 50; i++)); do
+      n=0
+      for c in $(children "$init"); do
+        [ "$(sed -n 's/^NSpid:.*[[:space:]]//p' "/proc/$c/status" 2>/dev/null)" = 2 ] && continue
+        kill -KILL "$c" 2>/dev/null && n=$((n + 1))
+      done
+      [ "$n" = 0 ] && break
+      sleep 0.02
+    done
+  done
+fi
+exit "$rc"
 `;
 }
 

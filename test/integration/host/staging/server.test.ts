@@ -208,6 +208,34 @@ describe.runIf(probeSandbox().ok)("the bundled staging server's PM2_HOME, writte
     expect(readFileSync(keys, "utf8")).toBe(before);
   }, 60_000);
 
+  /**
+   * PM2 ends an app's process tree; a process the app had double-forked (its parent gone) is the namespace's init's,
+   * not the app's, and outlived every `pm2 delete` of a deploy's slot: it could take the slot's ports once they were
+   * free and answer the next release's health checks, so the code of a release rolled back or replaced kept serving.
+   */
+  it("leaves no process of an app running once the app is deleted, not one it double-forked", async () => {
+    const tag = `staging-orphan-${process.pid}`;
+    const orphans = () =>
+      readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, "utf8").startsWith(tag);
+          } catch {
+            return false;
+          }
+        });
+    await app(
+      "orphan",
+      `( setsid bash -c 'exec -a ${tag} sleep 300' </dev/null >/dev/null 2>&1 & )\nsleep 0.5; touch "$0.done"; sleep 300\n`,
+    );
+    expect(orphans().length, "the double-forked process runs").toBe(1);
+    const r = await $({ quiet: true, nothrow: true })`${pm2()} delete orphan`;
+    expect(r.exitCode, r.stderr).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(orphans()).toEqual([]);
+  }, 60_000);
+
   it("never runs a PM2 module the app planted there outside the sandbox, on stop or on a later start", async () => {
     const marker = join(root, "module-ran");
     const mod = '"$PM2_HOME/modules/evil/node_modules/evil"';
