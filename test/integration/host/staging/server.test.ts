@@ -194,11 +194,14 @@ describe.runIf(probeSandbox().ok)("the bundled staging server's PM2_HOME, writte
     const keys = join(s.dir, "ssh/authorized_keys");
     const before = readFileSync(keys, "utf8");
     const daemon = `for p in /proc/[0-9]*; do grep -qa 'God Daemon' "$p/cmdline" 2>/dev/null && echo "\${p#/proc/}"; done`;
-    // The app replaces the daemon's log with a link to a file only the runner may write, then ends the daemon.
+    // The app replaces the daemon's log with a link to a file only the runner may write, then ends the daemon (once
+    // the `pm2 start` that started it has its answer: a client whose daemon dies mid-command waits for ever).
     await app(
       "plant",
-      `rm -f "$PM2_HOME/pm2.log"; ln -s ${keys} "$PM2_HOME/pm2.log"; touch "$0.done"; kill -9 $(${daemon})\n`,
+      `rm -f "$PM2_HOME/pm2.log"; ln -s ${keys} "$PM2_HOME/pm2.log"; touch "$0.done"\n` +
+        `while [ ! -e "$0.go" ]; do sleep 0.1; done; kill -9 $(${daemon})\n`,
     );
+    writeFileSync(join(root, "plant.sh.go"), "");
     await daemonGone();
     // The next pm2 command starts a daemon; an app under it writes through the daemon's stdout.
     await app(
