@@ -4,12 +4,25 @@
  *   npm run pipeline -- <command> --help    one command's options
  * The commands live in scripts/host/cli/; this file only maps what they throw to an exit code.
  */
+import { randomBytes } from "node:crypto";
+import { writeSync } from "node:fs";
 import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
 import { printable } from "../ci/src/plan/triggers/commits";
 import { runCli } from "./host/cli/program";
 
 /** Messages echo what was typed: control characters in it are written as escapes, never sent to the terminal. */
 const printed = (text: string) => text.split("\n").map(printable).join("\n");
+
+// In a GitHub Actions step the runner reads workflow commands from every line of the step's output: `::add-mask::`,
+// `::error::`, `::stop-commands::`, `##[…]` anywhere in a line, and a CR ends a line. Repository commands (a pull
+// request's lint, tests, build) print through this process, so their output could give the job such commands. The
+// pipeline gives none: it stops them for its whole run, with a token no repository command can know, and resumes
+// them as it exits.
+if (process.env.GITHUB_ACTIONS === "true") {
+  const token = randomBytes(16).toString("hex");
+  writeSync(1, `::stop-commands::${token}\n`);
+  process.on("exit", () => writeSync(1, `::${token}::\n`));
+}
 
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),

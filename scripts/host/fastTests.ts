@@ -35,6 +35,8 @@ export async function runFastTests(
   const provided = new Map<string, Record<string, string>>();
   const jobEnv = (name: string) => ({ ...env, ...provided.get(name) });
   const config = f.configFile && f.configFile !== CONFIG_FILE ? ` --config ${f.configFile}` : "";
+  // The trigger too: it decides the cache scope, so a pull request's job re-runs in its own caches, not the shared.
+  const trigger = f.eventFile ? ` --event-file ${f.eventFile}` : f.event ? ` --event ${f.event}` : "";
   const ports: FastTestsPorts = {
     resolveTrigger: () => resolveTrigger(f, triggerPorts(sourceDir, f.eventFile)),
     toolchains: async (jobs) => {
@@ -70,7 +72,7 @@ export async function runFastTests(
       f.dryRun ? [] : [reportStage(m, results, resolve(f.reportDir ?? ".pipeline/reports"), env)],
     // A dry run ran nothing, so it has nothing to tell.
     alert: async (events) => (f.dryRun ? [] : sendStageAlerts(events, env)),
-    rerunCommand: (command) => `npm run pipeline -- ${command} --source ${sourceDir}${config}`,
+    rerunCommand: (command) => `npm run pipeline -- ${command} --source ${sourceDir}${config}${trigger}`,
   };
   return { outcome: await fastTestsFlow(stage, c, ports), planned };
 }

@@ -1,3 +1,4 @@
+import { printable } from "../triggers/commits";
 import type { StepTiming } from "../fastTests/graph";
 import type { Threshold } from "../job";
 
@@ -77,11 +78,17 @@ export function formatFailure(r: JobResult, rerun: string): string {
   return `${r.job} failed at ${r.failedStep}:\n${r.reason ?? ""}\nre-run it alone: ${rerun}`;
 }
 
-/** Pick the lines that explain a failure from a step's output; fall back to its last lines. */
+/**
+ * Pick the lines that explain a failure from a step's output; fall back to its last lines. The output is the
+ * repository's (a pull request's): what the runner repeats in its own words (the failure story, the summary table,
+ * summary.md, junit.xml, the step summary, alerts) has its control characters written as escapes, so no CR starts a
+ * line there (where a GitHub runner would read a workflow command), no escape sequence reaches a terminal, and no
+ * byte XML forbids reaches junit.xml.
+ */
 export function explainFailure(output: string, max = 12): string {
   const lines = stripAnsi(output)
     .split("\n")
-    .map((l) => l.replace(/\s+$/, ""));
+    .map((l) => printable(l.replace(/\s+$/, "").replaceAll("\t", "  ")));
   const telling = lines.filter((l) =>
     /(Required test coverage|error TS\d+|✖ \d+ problems?|\d+:\d+\s+error\s|FAILED |^\s*FAIL\s|^\s*×\s|AssertionError|Error:|ERROR|Failed to compile|Type error|ERROR: Coverage|Coverage for .* does not meet)/.test(
       l,
