@@ -16,7 +16,7 @@ import {
 import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { $ } from "zx";
 import { repositoryEnv } from "../../ci/src/plan/env";
-import { maskedFromRepository, repositoryArgv } from "./sandbox";
+import { claimCheckout, maskedFromRepository, repositoryArgv } from "./sandbox";
 import { InputError } from "../../ci/src/plan/errors";
 import { printable } from "../../ci/src/plan/triggers/commits";
 import {
@@ -124,6 +124,8 @@ export async function buildArtifact(
 ): Promise<string> {
   const paths = opts.paths ?? DEFAULT_SOURCE_PATHS;
   checkBuildable(source, paths);
+  // The build reuses the checkout's node_modules and .next/cache: not a pull request's run's (sandbox.ts).
+  claimCheckout(source, undefined, process.env);
   const fe = join(source, paths.frontend);
   // The build runs the repository's code: it gets the allowed part of this environment, never the deploy's secrets.
   const env = repositoryEnv(process.env, { NEXT_PUBLIC_API_URL: opts.apiUrl, NEXT_TELEMETRY_DISABLED: "1" });

@@ -10,6 +10,7 @@ import { preflight } from "./preflight";
 import { runScan, saveQualityReport } from "./quality";
 import { nodeForJob } from "./node";
 import { reportStage } from "./report";
+import { claimCheckout } from "./sandbox";
 import { runnerEnv } from "./stage";
 import { sendStageAlerts } from "./stageAlerts";
 import { triggerPorts, type TriggerFlags } from "./triggers";
@@ -49,7 +50,12 @@ export async function runFastTests(
       }
       return lines;
     },
-    preflight: (jobs) => (f.dryRun ? Promise.resolve() : preflight(jobs, sourceDir, env, (j) => jobEnv(j.name))),
+    preflight: async (jobs) => {
+      if (f.dryRun) return;
+      // A checkout another pull request's run left files in is that code's (sandbox.ts claimCheckout).
+      if (jobs.length > 0) claimCheckout(sourceDir, jobs.find((j) => j.scope)?.scope, env);
+      await preflight(jobs, sourceDir, env, (j) => jobEnv(j.name));
+    },
     runJob: async (job) =>
       runJob(job, {
         sourceDir,

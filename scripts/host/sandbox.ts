@@ -35,8 +35,10 @@ import {
   rmSync,
   statSync,
   utimesSync,
+  writeFileSync,
   type Dirent,
 } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parse } from "dotenv";
@@ -336,6 +338,55 @@ export function enterScopeDirs(root: string, name: string, keep?: number): Scope
   for (const old of scopesToPrune(kept, Math.max(0, (keep ?? KEEP_SCOPES) - 1)))
     rmSync(join(root, old), { recursive: true, force: true });
   return dirs;
+}
+
+/**
+ * Take the checkout holding `dir` for a run in cache scope `scope` (a pull request's; none: the shared one). A pull
+ * request's commands write its checkout (node_modules, .venv, .next, __pycache__, any file), and `git checkout` keeps
+ * what git does not track: a `backend/conftest.py` its lint left ran in the next push's pytest, in the shared caches.
+ * So the runner notes, in the scopes' folder (read-only to every scoped command), which pull request's run last used
+ * each git checkout; a run in another scope there is an input error while the checkout still holds untracked, ignored
+ * or changed files. A checkout that is not a git work tree cannot be told clean, and is not noted.
+ */
+export function claimCheckout(
+  dir: string,
+  scope: string | undefined,
+  runner: Record<string, string | undefined>,
+): void {
+  const dotGit = gitDirsOf(realOf(dir) ?? resolve(dir))[0];
+  const work = dotGit && dirname(dotGit);
+  // This pipeline's own checkout (its examples are fixtures, not a pull request's) is not noted.
+  if (!work || work === PIPELINE_ROOT) return;
+  const root = scopesRoot(runner);
+  const note = join(root, `checkout-${createHash("sha256").update(work).digest("hex").slice(0, 32)}`);
+  const last = readNote(note);
+  if (last !== undefined && last !== scope) {
+    const left = spawnSync("git", ["-C", work, "status", "--porcelain", "--ignored", "--untracked-files=normal"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    if (left.status !== 0 || left.stdout.trim() !== "")
+      throw new InputError(
+        `${printable(work)} was used by a pull request's run (${last}): the files it left or changed there ` +
+          `(node_modules, .venv, .next, __pycache__, any untracked file) would run in this ${scope ? `pull request's run (${scope})` : "run"}. ` +
+          `Fix: git -C ${printable(work)} clean -ffdx && git -C ${printable(work)} checkout -- . (deletes them), or use a fresh clone`,
+      );
+  }
+  if (scope === undefined) {
+    if (last !== undefined) rmSync(note, { force: true });
+    return;
+  }
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  writeFileSync(note, `${scope}\n${work}\n`, { mode: 0o600 });
+}
+
+/** The scope a checkout's note names, or none. */
+function readNote(note: string): string | undefined {
+  try {
+    return readFileSync(note, "utf8").split("\n")[0] || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const scopeContext = new AsyncLocalStorage<string | undefined>();

@@ -68,9 +68,18 @@ describe("a pull request's hostile output on the host runner", () => {
       "Error: progress\r::notice::after a CR\rfrontend  PASSED  1.0s",
       "Error: \x1b]0;pwned title\x07\x1b[2Jscreen cleared",
     ].join("\n");
-    writeFileSync(join(dir, "frontend/lint.js"), `process.stdout.write(${JSON.stringify(`${lint}\n`)}); process.exit(1);`);
-    writeFileSync(join(dir, "frontend/package.json"), JSON.stringify({ name: "tiny", scripts: { lint: "node lint.js" } }));
-    writeFileSync(join(dir, "pipeline.yaml"), "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n");
+    writeFileSync(
+      join(dir, "frontend/lint.js"),
+      `process.stdout.write(${JSON.stringify(`${lint}\n`)}); process.exit(1);`,
+    );
+    writeFileSync(
+      join(dir, "frontend/package.json"),
+      JSON.stringify({ name: "tiny", scripts: { lint: "node lint.js" } }),
+    );
+    writeFileSync(
+      join(dir, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n",
+    );
     const summary = join(dir, "step-summary.md");
     writeFileSync(summary, "");
     const env = { ...process.env, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary };

@@ -8,6 +8,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -241,4 +242,60 @@ describe("enterScopeDirs", () => {
       rmSync(outside, { recursive: true, force: true });
     }
   });
+});
+
+/**
+ * A pull request's commands write its checkout (node_modules, .venv, .next, __pycache__, any untracked file), and
+ * `git checkout` keeps what git does not track: a `backend/conftest.py` its lint left there ran in the next push's
+ * pytest, in the shared caches. A checkout a pull request's run used is that code's until it is clean again.
+ */
+describe.runIf(probeSandbox().ok)("a checkout a pull request's run used", () => {
+  let root: string;
+  let repo: string;
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", repo, "-c", "user.email=t@t", "-c", "user.name=t", ...args], { encoding: "utf8" });
+  const run = (...trigger: string[]): Promise<CliResult> =>
+    runPipeline(["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), ...trigger], {
+      ...process.env,
+      HOME: join(root, "home"),
+    });
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "scope-checkout-"));
+    mkdirSync(join(root, "home"));
+    repo = join(root, "repo");
+    mkdirSync(join(repo, "frontend"), { recursive: true });
+    mkdirSync(join(repo, "backend"));
+    writeFileSync(join(repo, "backend/app.py"), "");
+    const lint = `require("fs").writeFileSync("../backend/conftest.py", "print('planted')\\n"); console.log("LINT RAN");`;
+    writeFileSync(join(repo, "frontend/lint.js"), lint);
+    writeFileSync(
+      join(repo, "frontend/package.json"),
+      JSON.stringify({ name: "t", scripts: { lint: "node lint.js" } }),
+    );
+    writeFileSync(
+      join(repo, "pipeline.yaml"),
+      "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n",
+    );
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "feat: base");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("refuses a push's run, or another pull request's, there until it is clean; the same pull request's runs go on", async () => {
+    expect((await run("--event", "pull_request")).exitCode).toBe(0);
+    expect(git("status", "--porcelain")).toContain("backend/conftest.py");
+    const again = await run("--event", "pull_request");
+    expect(again.exitCode, again.output).toBe(0);
+    const push = await run();
+    expect(push.exitCode, push.output).toBe(2);
+    expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
+    expect(push.stderr).toContain(`git -C ${repo} clean -ffdx`);
+    expect(push.stdout).not.toContain("LINT RAN");
+    git("clean", "-ffdx");
+    const clean = await run();
+    expect(clean.exitCode, clean.output).toBe(0);
+    expect(clean.stdout).toContain("LINT RAN");
+  }, 180_000);
 });
