@@ -44,6 +44,7 @@ import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } fro
 import { parse } from "dotenv";
 import { gitDirsOf } from "./git";
 import { stagingDeployEnv, stagingServerDir } from "./staging/dir";
+import { readSettingsFile } from "./target";
 import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
@@ -629,10 +630,10 @@ function isPrivate(p: string): boolean {
   }
 }
 
-/** The variables a dotenv file sets, or none when it is not a readable file. */
+/** The variables a dotenv file sets, or none when it is not a readable regular file (a FIFO there would block). */
 function settingsIn(file: string): Record<string, string> {
   try {
-    return kindOf(file) === "file" ? parse(readFileSync(file)) : {};
+    return parse(readSettingsFile(file, file) ?? "");
   } catch {
     return {};
   }

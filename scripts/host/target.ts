@@ -4,10 +4,14 @@
  */
 import {
   chmodSync,
+  closeSync,
+  constants,
   existsSync,
+  fstatSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -56,22 +60,67 @@ function secretNameLike(name: string): string {
   return isAppSecretName(upper) ? upper : "API_KEY";
 }
 
+/** The most a settings file (.env, deploy.env, a key or known_hosts an X_FILE names) holds: 4 MiB. */
+export const SETTINGS_FILE_MAX = 4 * 1024 * 1024;
+
+/**
+ * The text of the settings file at `path`, or undefined when nothing is there: `.env`, the bundled server's
+ * deploy.env, the file an X_FILE names (a link is followed: the user's own choice). Only a regular file is read, opened
+ * without blocking: a FIFO (or /dev/stdin) would block the run for ever, /dev/zero never ends, and a folder threw
+ * EISDIR with a stack trace. Anything else, or a file over SETTINGS_FILE_MAX, is a DeployInputError naming `name`.
+ */
+export function readSettingsFile(path: string, name: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new DeployInputError(name, `cannot be read (${code})`, `make ${printable(path)} a file you can read`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw new DeployInputError(
+        name,
+        `is a ${st.isDirectory() ? "folder" : st.isFIFO() ? "FIFO" : st.isSocket() ? "socket" : "device"}, not a file`,
+        "use a regular file (save what a pipe or process substitution gives to a file first)",
+      );
+    if (st.size > SETTINGS_FILE_MAX)
+      throw new DeployInputError(
+        name,
+        `is ${st.size} bytes, more than a settings file's 4 MiB`,
+        "point it at the right file",
+      );
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The variables a dotenv file sets; none when it is not there, a DeployInputError when it is not a file. */
+function dotenvAt(path: string): Record<string, string> {
+  const text = readSettingsFile(path, printable(path));
+  return text === undefined ? {} : parse(text);
+}
+
 /** process.env over .env over the staging server's deploy.env. */
 export function deployEnv(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const read = (f: string) => (existsSync(f) ? parse(readFileSync(f)) : {});
-  const staging = name === "staging" ? read(stagingDeployEnv(env)) : {};
-  return overlaySettings(staging, read(join(ROOT, ".env")), env);
+  const staging = name === "staging" ? dotenvAt(stagingDeployEnv(env)) : {};
+  return overlaySettings(staging, dotenvAt(join(ROOT, ".env")), env);
 }
 
 /**
  * Settings from places nearest last: a setting a nearer place gives, as its value (X) or its file (X_FILE), replaces
- * both forms from the farther ones, so an X_FILE in the environment is not undercut by an X in a file.
+ * both forms from the farther ones, so an X_FILE in the environment is not undercut by an X in a file. An empty value
+ * gives nothing (resolveTarget says "is not set" for it, as a CI job gives a secret it does not have), so it hides
+ * nothing either.
  */
 export function overlaySettings(...layers: Record<string, string | undefined>[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const layer of layers)
     for (const [k, v] of Object.entries(layer)) {
-      if (v === undefined) continue;
+      if (v === undefined || v === "") continue;
       const base = k.endsWith("_FILE") ? k.slice(0, -"_FILE".length) : k;
       delete out[base];
       delete out[`${base}_FILE`];
@@ -359,7 +408,12 @@ export async function checkSshFiles(t: TargetSettings): Promise<void> {
 }
 
 function fileOf(path: string, key: string): string {
-  if (!existsSync(path))
-    throw new DeployInputError(key, `points at ${path}, which does not exist`, "give the path of an existing file");
-  return readFileSync(path, "utf8");
+  const text = readSettingsFile(path, `${key} points at ${printable(path)}, which`);
+  if (text === undefined)
+    throw new DeployInputError(
+      key,
+      `points at ${printable(path)}, which does not exist`,
+      "give the path of an existing file",
+    );
+  return text;
 }

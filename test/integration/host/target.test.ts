@@ -481,3 +481,83 @@ describe("deployEnv's layers", () => {
     }
   });
 });
+
+/**
+ * A settings file the runner reads (`.env`, the bundled server's deploy.env, the file STAGING_SSH_KEY_FILE or
+ * STAGING_KNOWN_HOSTS_FILE names) that is not a regular file: a folder exited 1 with an EISDIR stack trace, and a FIFO
+ * (or `/dev/stdin` in a job with no input) or `/dev/zero` blocked `rollback --list` for ever (the tenth hostile run).
+ */
+describe("settings files that are not regular files", () => {
+  const { key } = keyPair();
+  const dir = mkdtempSync(join(tmpdir(), "settings-kinds-"));
+  const fifo = join(dir, "fifo");
+  execFileSync("mkfifo", [fifo]);
+  const keyFile = join(dir, "key with space");
+  writeFileSync(keyFile, key, { mode: 0o600 });
+  const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
+  const pipeline = join(import.meta.dirname, "../../../scripts/pipeline.ts");
+
+  /** `rollback --list` in a child (a blocking read would stall this worker), with `env` over a clean environment. */
+  const rollbackList = (env: Record<string, string>) =>
+    spawnSync(tsx, [pipeline, "rollback", "--list"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), STAGING_SERVER_DIR: dir, ...env },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+
+  it.each([
+    ["STAGING_SSH_KEY_FILE", "a folder", dir, /is a folder, not a file/],
+    ["STAGING_SSH_KEY_FILE", "a FIFO", fifo, /is a FIFO, not a file/],
+    ["STAGING_SSH_KEY_FILE", "/dev/zero", "/dev/zero", /is a device, not a file/],
+    ["STAGING_KNOWN_HOSTS_FILE", "a FIFO", fifo, /is a FIFO, not a file/],
+  ])("exits 2 when %s names %s, one line naming it, before anything", (name, _, path, problem) => {
+    const given = { STAGING_SSH_KEY_FILE: keyFile, STAGING_KNOWN_HOSTS: "127.0.0.1 ssh-ed25519 AAAA", [name]: path };
+    if (name === "STAGING_KNOWN_HOSTS_FILE") delete (given as Record<string, string>).STAGING_KNOWN_HOSTS;
+    const r = rollbackList({ ...settings(given), STAGING_SECRET_DATABASE_URI: "" });
+    expect(r.signal, "blocked").toBeNull();
+    expect(r.stderr.trim()).toMatch(new RegExp(`^input error: ${name} points at .*${problem.source}.*Fix: `));
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.status).toBe(2);
+  });
+
+  it("exits 2 when the bundled server's deploy.env is a FIFO or a folder, naming it", () => {
+    for (const kind of ["fifo", "folder"]) {
+      const server = mkdtempSync(join(tmpdir(), "settings-server-"));
+      if (kind === "fifo") execFileSync("mkfifo", [join(server, "deploy.env")]);
+      else mkdirSync(join(server, "deploy.env"));
+      const r = rollbackList({ STAGING_SERVER_DIR: server });
+      rmSync(server, { recursive: true, force: true });
+      expect(r.signal, `blocked on a ${kind}`).toBeNull();
+      expect(r.stderr.trim()).toMatch(/^input error: .*deploy\.env is a (FIFO|folder), not a file\. Fix: /);
+      expect(r.status).toBe(2);
+    }
+  });
+
+  it("reads a key file whose path has spaces", () => {
+    const t = resolveTarget("staging", settings({ STAGING_SSH_KEY_FILE: keyFile }));
+    try {
+      expect(readFileSync(t.keyFile, "utf8")).toBe(key);
+    } finally {
+      t.dispose();
+    }
+  });
+});
+
+/**
+ * An empty variable is an unset one (`need` says "is not set" for it), as a CI job gives a secret it does not have:
+ * `STAGING_SSH_KEY=` in the environment hid the STAGING_SSH_KEY_FILE `.env` or deploy.env gave, and the run said
+ * "STAGING_SSH_KEY_FILE is not set … set it in .env" to a user whose .env set it (the tenth hostile run).
+ */
+describe("deployEnv's layers and empty values", () => {
+  it("does not let an empty value in a nearer place hide a farther place's setting", () => {
+    const dir = mkdtempSync(join(tmpdir(), "layers-empty-"));
+    try {
+      writeFileSync(join(dir, "deploy.env"), "STAGING_SSH_KEY_FILE=/bundled/key\nSTAGING_SSH_PORT=2222\n");
+      const env = deployEnv("staging", { STAGING_SERVER_DIR: dir, STAGING_SSH_KEY: "", STAGING_SSH_PORT: "" });
+      expect(env.STAGING_SSH_KEY_FILE).toBe("/bundled/key");
+      expect(env.STAGING_SSH_PORT).toBe("2222");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
