@@ -11,7 +11,8 @@ import { MetricsInputError, metricsPeriod, parseE2eRuns } from "../../ci/src/pla
 import { parseReleaseLog, type ReleaseLogEntry } from "../../ci/src/plan/deploy/releaseLog";
 import { sshRemote } from "../deploy/remote";
 import { readConfig } from "./config";
-import { deployEnv, resolveTarget } from "./target";
+import { StageFailure } from "../../ci/src/plan/errors";
+import { checkSshFiles, deployEnv, resolveTarget } from "./target";
 
 /** Release logs and E2E records from files, or from the targets over SSH. */
 async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[] }> {
@@ -40,10 +41,17 @@ async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[]
   for (const name of ["staging", "production"] as const) {
     const env = deployEnv(name);
     if (!env[`${name.toUpperCase()}_SSH_HOST`]) continue;
-    const t = resolveTarget(name, env);
+    // A read: no app secret is asked for (as rollback and staging-commit).
+    const t = resolveTarget(name, env, { appSecrets: false });
     try {
+      await checkSshFiles(t);
       const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
       const r = await remote.run(`cd "$1" && ${READ}`, [t.target.basePath]);
+      // The remote script itself always exits 0: anything else is ssh failing, never an empty history.
+      if (r.code !== 0)
+        throw new StageFailure(
+          `reading the release log at ${t.target.user}@${t.target.host}:${t.target.basePath} over ssh failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}. Check the connection: ${remote.typed("true")}`,
+        );
       const [log, ...records] = r.stdout.split("@@E2E\n");
       logs.push(parseReleaseLog(log));
       e2e.push(...records);

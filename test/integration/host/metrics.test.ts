@@ -110,3 +110,49 @@ describe("metrics --e2e-records holding what is not a record file", () => {
     }
   }, 90_000);
 });
+
+/**
+ * `metrics` reading the targets' `.dep/` over SSH (no --release-log). The tenth hostile run found it asked a read for
+ * the app's STAGING_SECRET_DATABASE_URI (exit 2, "is not set"), and, given one, read a server that did not answer as an
+ * empty history: exit 0 with "no data" and "rollback count 0 ok".
+ */
+describe("metrics over SSH", () => {
+  it("needs no app secret, and a server it cannot read is exit 1 naming the connection check, not an empty history", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "metrics-ssh-"));
+    try {
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "key")]);
+      const port = await closedPort();
+      const r = await runPipeline(["metrics"], {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: tmpdir(),
+        STAGING_SERVER_DIR: dir,
+        STAGING_SSH_HOST: "127.0.0.1",
+        STAGING_SSH_PORT: String(port),
+        STAGING_SSH_USER: "deploy",
+        STAGING_DEPLOY_PATH: "/srv/app",
+        STAGING_SSH_KEY_FILE: join(dir, "key"),
+        STAGING_KNOWN_HOSTS: `[127.0.0.1]:${port} ${readFileSync(join(dir, "key.pub"), "utf8").trim()}`,
+      });
+      expect(r.stderr).not.toMatch(/DATABASE_URI/);
+      expect(r.stdout).not.toMatch(/no data/);
+      expect(r.stderr).toMatch(
+        /reading the release log .*127\.0\.0\.1.* failed \(exit 255\).*Check the connection: ssh -i /,
+      );
+      expect(r.exitCode).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((done) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
