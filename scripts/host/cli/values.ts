@@ -134,9 +134,18 @@ function regularFile(flag: string, v: string, st: Stats): void {
  */
 export const shown = (path: string): string => printable(path);
 
+/** Marks a flag parser as one of a repeatable flag: the program takes its flag more than once (cli/program.ts). */
+export const REPEATABLE = Symbol("repeatable");
+
+/** Whether `parse` is a repeatable flag's parser (collect, collectOnce). */
+export const isRepeatable = (parse: unknown): boolean =>
+  typeof parse === "function" && (parse as { [REPEATABLE]?: boolean })[REPEATABLE] === true;
+
+const repeatable = <F extends object>(f: F): F => Object.assign(f, { [REPEATABLE]: true });
+
 /** Each use of a repeatable flag adds one more value. */
 export function collect<T>(parse: (v: string) => T): (v: string, previous: T[] | undefined) => T[] {
-  return (v, previous) => [...(previous ?? []), parse(v)];
+  return repeatable((v: string, previous: T[] | undefined) => [...(previous ?? []), parse(v)]);
 }
 
 /**
@@ -148,14 +157,14 @@ export function collectOnce(
   what: string,
   parse: (v: string) => string,
 ): (v: string, previous?: string[]) => string[] {
-  return (v, previous = []) => {
+  return repeatable((v: string, previous: string[] = []) => {
     const real = parse(v);
     if (previous.includes(real))
       throw new CliInputError(
         `${flag} ${shown(v)} is given twice (the same file as ${flag} ${shown(real)}); pass each ${what} once`,
       );
     return [...previous, real];
-  };
+  });
 }
 
 /** `path` resolved through every symlink; CliInputError when nothing is there. */
