@@ -7,11 +7,14 @@
 import { randomBytes } from "node:crypto";
 import { writeSync } from "node:fs";
 import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
-import { printable } from "../ci/src/plan/triggers/commits";
+import { loggable } from "../ci/src/plan/triggers/commits";
 import { runCli } from "./host/cli/program";
 
-/** Messages echo what was typed: control characters in it are written as escapes, never sent to the terminal. */
-const printed = (text: string) => text.split("\n").map(printable).join("\n");
+/**
+ * Messages echo what was typed and what a repository holds: control characters in it are written as escapes, never sent
+ * to the terminal, and a `##[` too, never read as a workflow command in a CI log.
+ */
+const printed = (text: string) => text.split("\n").map(loggable).join("\n");
 
 // In a GitHub Actions step the runner reads workflow commands from every line of the step's output: `::add-mask::`,
 // `::error::`, `::stop-commands::`, `##[…]` anywhere in a line, and a CR ends a line. Repository commands (a pull

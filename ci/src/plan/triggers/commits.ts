@@ -56,7 +56,7 @@ export function findBadCommits(commits: CommitInfo[]): BadCommit[] {
 /** A report listing each offending commit (short sha, subject, problem), or the count checked. */
 export function formatCommitReport(checked: number, bad: BadCommit[]): string {
   if (!bad.length) return `conventional commits: ${checked} commit(s) checked, all follow type(scope)!: subject`;
-  const lines = bad.map((b) => `  ${b.sha.slice(0, 7)}  "${printable(b.subject)}"\n           ${printable(b.problem)}`);
+  const lines = bad.map((b) => `  ${b.sha.slice(0, 7)}  "${loggable(b.subject)}"\n           ${loggable(b.problem)}`);
   const fix = "Fix: reword them (git rebase -i <base>, then `reword`) and push again";
   return [
     `conventional commits: ${bad.length} of ${checked} commit(s) break type(scope)!: subject`,
@@ -75,6 +75,16 @@ export function printable(text: string): string {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
   });
+}
+
+/**
+ * printable, with `##[` written `##\x5b`: a GitHub Actions runner reads `##[<command>]` anywhere in a line of a step's
+ * output as a workflow command (the legacy form, actions/runner ActionCommand.TryParse; `::<command>::` counts only at
+ * a line's start, where no echoed text is), so a subject or file name could mask the log's text, stop its commands or
+ * forge an annotation. For text anyone can write that reaches a CI log.
+ */
+export function loggable(text: string): string {
+  return printable(text).replaceAll("##[", "##\\x5b");
 }
 
 /** Commits that break the convention: carries them, and the report as the message. */

@@ -3,7 +3,7 @@
  * Doubt runs everything; every skip carries its reason.
  */
 import { CONFIG_FILE, type PipelineConfig } from "../config/defaults";
-import { printable } from "./commits";
+import { loggable } from "./commits";
 
 export type FastJobName = "frontend" | "backend";
 
@@ -88,9 +88,9 @@ function dirOf(job: FastJobName, c: PipelineConfig, ctx: PathContext): string {
   return `${normalizePrefix(ctx.prefix)}${trimSlash(job === "frontend" ? c.frontend.path : c.backend.path)}/`;
 }
 
-/** A few paths for a reason; a committed name's control characters as escapes (it is printed and logged). */
+/** A few paths for a reason; a committed name's control characters and `##[` as escapes (it is printed and logged). */
 function list(paths: string[], max = 3): string {
-  const shown = paths.slice(0, max).map(printable).join(", ");
+  const shown = paths.slice(0, max).map(loggable).join(", ");
   return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
 }
 

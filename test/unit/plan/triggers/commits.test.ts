@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { workflowCommandOf } from "../../../support/workflowCommands";
 import {
   BadCommitsError,
   findBadCommits,
@@ -74,5 +75,28 @@ describe("printable", () => {
     // eslint-disable-next-line no-control-regex -- no control character but the report's own newlines
     expect(report).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(report).toContain(String.raw`"x(\x1b]0;t\x07): y"`);
+  });
+});
+
+/**
+ * The report is printed to the CI log of the check-commits job (both runners), where the runner reads workflow
+ * commands in every line: a subject `##[add-mask]…` or `##[error]…` was one (the legacy `##[` form is matched anywhere
+ * in a line, actions/runner ActionCommand.TryParse), the tenth hostile run found. `::` never starts a report line.
+ */
+describe("formatCommitReport in a GitHub Actions log", () => {
+  it("holds no line the runner reads as a workflow command, whatever the subjects and scopes", () => {
+    const subjects = [
+      "##[add-mask]main",
+      "::stop-commands::tok",
+      "feat(##[error file=x.py,line=1]forged) x",
+      "x ##[set-output name=output]deadbeef",
+      "###[group]x",
+    ];
+    const report = formatCommitReport(
+      subjects.length,
+      findBadCommits(subjects.map((subject, i) => ({ sha: String(i).repeat(40), subject }))),
+    );
+    for (const line of report.split("\n")) expect(workflowCommandOf(line), line).toBeUndefined();
+    expect(report).toContain(String.raw`"##\x5badd-mask]main"`);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { workflowCommandOf } from "../../../support/workflowCommands";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { classifyPath, filterPaths } from "../../../../ci/src/plan/triggers/paths";
 
@@ -93,6 +94,17 @@ describe("filterPaths' reasons", () => {
     expect(reasons).toContain("README\\x9b.md");
     // eslint-disable-next-line no-control-regex -- the reasons must carry none
     expect(reasons).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+/** A committed file name in a reason, printed to the CI log: the runner reads `##[` anywhere in a line as a command. */
+describe("filterPaths' reasons in a GitHub Actions log", () => {
+  it("hold no workflow command a committed file name could carry", () => {
+    const names = ["frontend/##[add-mask]develop.ts", "docs/##[error file=a,line=1]forged.md", "::stop-commands::x.md"];
+    const d = filterPaths(names, config);
+    const reasons = [d.because.frontend ?? "", ...d.skipped.map((s) => s.reason)];
+    for (const r of reasons) expect(workflowCommandOf(r), r).toBeUndefined();
+    expect(reasons.join(" ")).toContain(String.raw`frontend/##\x5badd-mask]develop.ts`);
   });
 });
 
