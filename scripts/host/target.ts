@@ -98,10 +98,42 @@ export function readSettingsFile(path: string, name: string): string | undefined
   }
 }
 
-/** The variables a dotenv file sets; none when it is not there, a DeployInputError when it is not a file. */
+/**
+ * The variables a dotenv file sets; none when it is not there. A DeployInputError when it is not a file, or sets one
+ * key twice: dotenv takes the last without a word (an old `export STAGING_SSH_HOST=…` left above a new one deployed to
+ * whichever came later), and one file is one person's settings, so which they meant is theirs to say.
+ */
 function dotenvAt(path: string): Record<string, string> {
   const text = readSettingsFile(path, printable(path));
-  return text === undefined ? {} : parse(text);
+  if (text === undefined) return {};
+  for (const [key, lines] of assignedLines(text))
+    if (lines.length > 1)
+      throw new DeployInputError(
+        printable(path),
+        `sets ${printable(key)} ${lines.length === 2 ? "twice" : `${lines.length} times`} (lines ${lines.slice(0, -1).join(", ")} and ${lines.at(-1)})`,
+        "keep one of them",
+      );
+  return parse(text);
+}
+
+/**
+ * The keys a dotenv text assigns, each with the lines (from 1) it is assigned on, as dotenv reads them: `export `
+ * before the key is allowed, and the lines inside a quoted value that spans several are part of it, not assignments.
+ */
+function assignedLines(text: string): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  let quote: string | undefined;
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (quote !== undefined) {
+      if (line.includes(quote)) quote = undefined;
+      return;
+    }
+    const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(["'`]?)(.*)$/.exec(line);
+    if (!m) return;
+    at.set(m[1], [...(at.get(m[1]) ?? []), i + 1]);
+    if (m[2] && !m[3].includes(m[2])) quote = m[2];
+  });
+  return at;
 }
 
 /** process.env over .env over the staging server's deploy.env. */

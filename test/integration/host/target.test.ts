@@ -561,3 +561,30 @@ describe("deployEnv's layers and empty values", () => {
     }
   });
 });
+
+/**
+ * A key set twice in a settings file (an old line left above a new one, `export X=…` and `X=…`): dotenv takes the last
+ * without a word, so a deploy went to whichever host the later line named (the tenth hostile run). Each layer is one
+ * person's file: two values for one setting there are refused, naming the lines, as a flag given twice is.
+ */
+describe("a settings file that sets a key twice", () => {
+  it("is refused naming the key and its lines; a multi-line quoted value holding KEY= lines is not a second setting", () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-twice-"));
+    try {
+      writeFileSync(
+        join(dir, "deploy.env"),
+        'export STAGING_SSH_HOST=old.example.com\r\nSTAGING_SSH_USER=deploy\r\nSTAGING_SSH_HOST="new.example.com"\r\n',
+      );
+      expect(() => deployEnv("staging", { STAGING_SERVER_DIR: dir })).toThrow(
+        /^input error: .*deploy\.env sets STAGING_SSH_HOST twice \(lines 1 and 3\)\. Fix: keep one of them/,
+      );
+      writeFileSync(
+        join(dir, "deploy.env"),
+        'STAGING_SECRET_NOTE="first\nSTAGING_SSH_USER=x\n"\nSTAGING_SSH_USER=deploy\n',
+      );
+      expect(deployEnv("staging", { STAGING_SERVER_DIR: dir }).STAGING_SSH_USER).toBe("deploy");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
