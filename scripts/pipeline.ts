@@ -27,11 +27,22 @@ if (process.env.GITHUB_ACTIONS === "true") {
   process.on("exit", () => writeSync(1, `::${token}::\n`));
 }
 
-runCli(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    // InputError (2) and StageFailure (1) carry their fix in the message; anything else is a bug: show the stack.
-    console.error(printed(isExpected(e) ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)));
-    process.exit(exitCodeOf(e));
-  },
-);
+/**
+ * Exit once stdout and stderr have handed all that was written to the system: to a pipe (`| less`, `| tee`, a CI log)
+ * Node writes asynchronously, and process.exit() at once kept only the first 64 KiB (a long check-commits report lost
+ * its offenders and its "Fix:" line). A reader gone (EPIPE) or a terminal closed (EIO) ends the wait as well.
+ */
+function exitWhenWritten(code: number): void {
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", () => {});
+    stream.write("", done);
+  }
+}
+
+runCli(process.argv.slice(2)).then(exitWhenWritten, (e) => {
+  // InputError (2) and StageFailure (1) carry their fix in the message; anything else is a bug: show the stack.
+  console.error(printed(isExpected(e) ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)));
+  exitWhenWritten(exitCodeOf(e));
+});
