@@ -145,14 +145,13 @@ export function deployEnv(name: string, env: NodeJS.ProcessEnv = process.env): R
 /**
  * Settings from places nearest last: a setting a nearer place gives, as its value (X) or its file (X_FILE), replaces
  * both forms from the farther ones, so an X_FILE in the environment is not undercut by an X in a file. An empty value
- * gives nothing (resolveTarget says "is not set" for it, as a CI job gives a secret it does not have), so it hides
- * nothing either.
+ * counts as given (`X=` is how a farther place's X is set aside); resolveTarget names it when it hid the other form.
  */
 export function overlaySettings(...layers: Record<string, string | undefined>[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const layer of layers)
     for (const [k, v] of Object.entries(layer)) {
-      if (v === undefined || v === "") continue;
+      if (v === undefined) continue;
       const base = k.endsWith("_FILE") ? k.slice(0, -"_FILE".length) : k;
       delete out[base];
       delete out[`${base}_FILE`];
@@ -188,6 +187,18 @@ export function resolveTarget(
     user: need("SSH_USER", "the login"),
     basePath: need("DEPLOY_PATH", "DEPLOY_BASE on the server"),
   });
+  // `X=` given (in the environment, say, as a CI job gives a secret it does not have) set aside X_FILE from farther
+  // places: "X_FILE is not set … set it in .env" would send a user whose .env sets it looking in the wrong place.
+  const emptied = (key: string) => {
+    if (env[`${P}_${key}`] === "" && env[`${P}_${key}_FILE`] === undefined)
+      throw new DeployInputError(
+        `${P}_${key}`,
+        `is set but empty, which sets aside ${P}_${key}_FILE from .env and deploy.env`,
+        `unset it (unset ${P}_${key}), or give its value`,
+      );
+  };
+  emptied("SSH_KEY");
+  emptied("KNOWN_HOSTS");
   const keyFile = env[`${P}_SSH_KEY`] ? undefined : need("SSH_KEY_FILE", `the SSH private key; or ${P}_SSH_KEY`);
   const key = env[`${P}_SSH_KEY`] ?? fileOf(keyFile!, `${P}_SSH_KEY_FILE`);
   const hostsFile = env[`${P}_KNOWN_HOSTS`]

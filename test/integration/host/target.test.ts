@@ -544,18 +544,19 @@ describe("settings files that are not regular files", () => {
 });
 
 /**
- * An empty variable is an unset one (`need` says "is not set" for it), as a CI job gives a secret it does not have:
- * `STAGING_SSH_KEY=` in the environment hid the STAGING_SSH_KEY_FILE `.env` or deploy.env gave, and the run said
- * "STAGING_SSH_KEY_FILE is not set … set it in .env" to a user whose .env set it (the tenth hostile run).
+ * `STAGING_SSH_KEY=` in the environment (a CI job gives a secret it does not have as an empty value) sets aside the
+ * STAGING_SSH_KEY_FILE `.env` or deploy.env gives, as `X=` is meant to; the run then said "STAGING_SSH_KEY_FILE is not
+ * set … set it in .env" to a user whose .env set it (the tenth hostile run). It now names the empty variable.
  */
 describe("deployEnv's layers and empty values", () => {
-  it("does not let an empty value in a nearer place hide a farther place's setting", () => {
+  it("names an empty X that set aside a farther place's X_FILE, not the X_FILE as unset", () => {
     const dir = mkdtempSync(join(tmpdir(), "layers-empty-"));
     try {
-      writeFileSync(join(dir, "deploy.env"), "STAGING_SSH_KEY_FILE=/bundled/key\nSTAGING_SSH_PORT=2222\n");
-      const env = deployEnv("staging", { STAGING_SERVER_DIR: dir, STAGING_SSH_KEY: "", STAGING_SSH_PORT: "" });
-      expect(env.STAGING_SSH_KEY_FILE).toBe("/bundled/key");
-      expect(env.STAGING_SSH_PORT).toBe("2222");
+      writeFileSync(join(dir, "deploy.env"), "STAGING_SSH_KEY_FILE=/bundled/key\n");
+      const env = deployEnv("staging", { ...settings({}), STAGING_SERVER_DIR: dir, STAGING_SSH_KEY: "" });
+      expect(() => resolveTarget("staging", env)).toThrow(
+        /^input error: STAGING_SSH_KEY is set but empty, which sets aside STAGING_SSH_KEY_FILE from \.env and deploy\.env\. Fix: unset it/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
