@@ -12,8 +12,9 @@ import {
   type SlotPorts,
   type SlotState,
 } from "../../ci/src/plan/deploy/slots";
-import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
+import { PM2_TIMEOUT_SECONDS, type ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import { sh, type DeployContext } from "./context";
+import { RemoteError, shellQuote } from "./remote";
 import { healthUrls, PROBE, startupProbeArgs } from "./probe";
 
 /** The slots the server declares, and its nginx settings (a missing one is named). */
@@ -41,6 +42,66 @@ async function writeSlots(ctx: DeployContext, state: SlotState): Promise<void> {
   );
 }
 
+/** What a task's bash exits with when a `pm2` command ran past its time bound and was stopped. */
+export const PM2_OVERRAN = 12;
+
+/** The time bound of one `pm2` command on this server, in seconds. */
+export function pm2Limit(server: ServerInfo): number {
+  return server.pm2TimeoutSeconds ?? PM2_TIMEOUT_SECONDS;
+}
+
+/**
+ * Bash that defines `pm2_bounded <what> [VAR=value …] <pm2 argv …>`: run a pm2 command (inside `repository_env` with
+ * the variables given, when there are any) within the server's bound. PM2's client waits on its daemon without end,
+ * and the daemon runs the app, repository code that can stop it (SIGSTOP) or hang it: past the bound `timeout` stops
+ * the command (TERM to its process group, KILL 5 s later) and the task exits PM2_OVERRAN, saying so on the task's
+ * stderr (fd 3) whatever the command's own output is sent to; else it returns the command's exit code. fd 3 is not
+ * handed to the command: the daemon a \`pm2\` starts would hold the task's stderr, and the deploy's ssh, open for ever.
+ */
+function pm2Bounded(server: ServerInfo): string {
+  const limit = pm2Limit(server);
+  return `exec 3>&2
+pm2_bounded() {
+  local what=$1 env=() rc=0; shift
+  while [[ "$1" == *=* ]]; do env+=("$1"); shift; done
+  if [ \${#env[@]} -gt 0 ]; then repository_env "\${env[@]}" timeout -k 5 ${limit} "$@" 3>&- || rc=$?
+  else timeout -k 5 ${limit} "$@" 3>&- || rc=$?; fi
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    echo "pm2 $what got no answer from PM2's daemon within ${limit} s and was stopped" >&3; exit ${PM2_OVERRAN}
+  fi
+  return "$rc"
+}
+`;
+}
+
+/**
+ * The fix for a pm2 command that overran: PM2's daemon is stopped or hung; how to see it and restart it, then deploy
+ * again. (`pm2 kill` is no fix: it waits on the daemon too.)
+ */
+export function pm2OverranHint(ctx: DeployContext): string {
+  const s = ctx.server!;
+  const ping = ctx.remote.typed(`timeout 10 env PM2_HOME=${shellQuote(s.pm2Home)} ${s.pm2} ping`);
+  const restart = s.confine
+    ? "restart the bundled staging server (npm run pipeline -- staging-server stop, then staging-server start: its apps stop with the daemon; the next deploy starts its release)"
+    : `restart it: find it with ${ctx.remote.typed("ps -eo pid,stat,args | grep '[G]od Daemon'")}, then kill -CONT <pid> when its stat is T (stopped), else kill -9 <pid> and the apps it ran (pm2's next command starts a new daemon)`;
+  return (
+    `PM2's daemon (PM2_HOME=${s.pm2Home}) does not answer: it is stopped or hung, perhaps by an app it runs ` +
+    `(the bound: shared/server.json "pm2TimeoutSeconds", default ${PM2_TIMEOUT_SECONDS} s). Check it: ${ping} ` +
+    `(no "pong": it does not answer); ${restart}; then deploy again`
+  );
+}
+
+/** sh for a body that runs `pm2_bounded`: a pm2 command that overran throws with pm2OverranHint, not `hint`. */
+async function shPm2(ctx: DeployContext, task: string, body: string, args: string[], hint?: string): Promise<string> {
+  try {
+    return await sh(ctx, task, `${pm2Bounded(ctx.server!)}${body}`, args, undefined, hint);
+  } catch (e) {
+    if (e instanceof RemoteError && e.result.code === PM2_OVERRAN)
+      throw new RemoteError(task, ctx.remote.where, e.result, pm2OverranHint(ctx));
+    throw e;
+  }
+}
+
 /**
  * (Re)start `id` in `slot` under PM2 from the release's own ecosystem file; wait until its own ports answer healthy.
  * PM2 gives its apps the environment of the `pm2 start` that started them, and evaluates the ecosystem file in it:
@@ -52,12 +113,14 @@ export async function startSlot(ctx: DeployContext, slot: number, id: string, st
   state.releases[slot] = id;
   await writeSlots(ctx, state);
   const s = ctx.server!;
-  await sh(
+  await shPm2(
     ctx,
     "reload",
-    `id=$1; slot=$2; names=$3; shift 3\n${s.pm2} delete \${names//,/ } >/dev/null 2>&1 || true\nrepository_env PM2_HOME="$PM2_HOME" DEPLOY_BASE="$DEPLOY_BASE" DEPLOY_RELEASE="$id" DEPLOY_SLOT="$slot" ${s.pm2} start "releases/$id/ecosystem.config.cjs" --only "$names" >/dev/null\n${PROBE}`,
+    `id=$1; slot=$2; names=$3; shift 3
+pm2_bounded delete ${s.pm2} delete \${names//,/ } >/dev/null 2>&1 || true
+pm2_bounded start PM2_HOME="$PM2_HOME" DEPLOY_BASE="$DEPLOY_BASE" DEPLOY_RELEASE="$id" DEPLOY_SLOT="$slot" ${s.pm2} start "releases/$id/ecosystem.config.cjs" --only "$names" >/dev/null
+${PROBE}`,
     [id, String(slot), names.join(","), ...startupProbeArgs(ctx), ...healthUrls(slots[slot])],
-    undefined,
     `release ${id} did not turn healthy in slot ${slot}; its log: PM2_HOME=${s.pm2Home} ${s.pm2} logs ${names.at(-1)} --lines 50`,
   );
 }
@@ -123,7 +186,7 @@ export async function routeTo(
 /** Stop and forget a slot's PM2 apps (a release abandoned by a rollback, or one that never started). */
 export async function stopSlot(ctx: DeployContext, slot: number, state: SlotState): Promise<void> {
   const names = slotAppNames(slot, serverSlots(ctx.server!).slots[slot]);
-  await sh(ctx, "stop", `${ctx.server!.pm2} delete "$@" >/dev/null 2>&1 || true`, names);
+  await shPm2(ctx, "stop", `pm2_bounded delete ${ctx.server!.pm2} delete "$@" >/dev/null 2>&1 || true`, names);
   state.releases[slot] = "";
   await writeSlots(ctx, state);
 }

@@ -12,6 +12,11 @@ export interface ServerInfo {
   pm2Home: string;
   pm2: string;
   /**
+   * The longest one `pm2` command the deploy runs there may take (default PM2_TIMEOUT_SECONDS): PM2's client waits on
+   * its daemon without end, and the daemon runs the app, repository code that can stop or hang it.
+   */
+  pm2TimeoutSeconds?: number;
+  /**
    * A program the deploy puts before the repository code it runs besides the app (`uv sync`, deploy.migrate), inside
    * the allow-listed env: the bundled staging server's confinement (scripts/host/staging/configs.ts confineWrapper).
    * A real server has none, and those commands run as they are.
@@ -28,6 +33,9 @@ export interface ServerInfo {
    */
   nginx?: { upstreamsFile: string; reload: string[]; accessLog?: string };
 }
+
+/** The default time bound of one `pm2` command on the server (ServerInfo.pm2TimeoutSeconds). */
+export const PM2_TIMEOUT_SECONDS = 60;
 
 /** shared/server.json is missing or wrong; nothing was changed on the server. */
 export class ServerInfoError extends InputError {
@@ -49,6 +57,9 @@ function problemOf(o: Record<string, unknown>): string | undefined {
   for (const k of ["path", "pm2Home", "pm2"]) if (!isText(o[k])) return `has no "${k}" string`;
   if (o.confine !== undefined && !(isText(o.confine) && o.confine.startsWith("/")))
     return `has a "confine" that is not an absolute path`;
+  const t = o.pm2TimeoutSeconds;
+  if (t !== undefined && !(typeof t === "number" && Number.isFinite(t) && t > 0 && t <= 3600))
+    return `has a "pm2TimeoutSeconds" that is not a number of seconds above 0, at most 3600`;
   if (!isPort(o.publicPort)) return `has no "publicPort" between 1 and 65535`;
   for (const k of ["frontendPorts", "backendPorts"]) if (!isPorts(o[k])) return `has no "${k}" list of ports`;
   if (o.slots !== undefined) {

@@ -28,6 +28,11 @@ describe("parseServerInfo", () => {
     expect(parseServerInfo(text(GOOD), "h").confine).toBeUndefined();
   });
 
+  it("takes a time bound for the server's pm2 commands, and none (the default) as before", () => {
+    expect(parseServerInfo(text({ ...GOOD, pm2TimeoutSeconds: 2.5 }), "h").pm2TimeoutSeconds).toBe(2.5);
+    expect(parseServerInfo(text(GOOD), "h").pm2TimeoutSeconds).toBeUndefined();
+  });
+
   it.each([
     ["an empty file", "", /is missing or empty/],
     ["a file cut off mid-write", '{"path": "/usr/bin", ', /is not valid JSON/],
@@ -39,6 +44,9 @@ describe("parseServerInfo", () => {
     ["no nginx", text({ ...GOOD, nginx: undefined }), /no "nginx"/],
     ["a relative confine", text({ ...GOOD, confine: "bin/confine" }), /"confine" that is not an absolute path/],
     ["an empty confine", text({ ...GOOD, confine: "" }), /"confine" that is not an absolute path/],
+    ["a pm2 time bound of 0", text({ ...GOOD, pm2TimeoutSeconds: 0 }), /"pm2TimeoutSeconds" that is not a number/],
+    ["a pm2 time bound as text", text({ ...GOOD, pm2TimeoutSeconds: "60" }), /"pm2TimeoutSeconds" that is not/],
+    ["a pm2 time bound of a day", text({ ...GOOD, pm2TimeoutSeconds: 86400 }), /"pm2TimeoutSeconds" .*at most 3600/],
   ])("refuses %s with an input error that says nothing changed and how to fix it", (_, body, problem) => {
     const parse = () => parseServerInfo(body, "deploy@h:22:/srv/app");
     expect(parse).toThrow(ServerInfoError);
