@@ -2,7 +2,8 @@ import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { DeployLockedError } from "./tasks/lock";
 import { appendLog, appendLogs, sh, type DeployContext } from "./context";
 import { ReleaseEditedError, verifyRelease } from "./manifest";
-import { goLive, readSlots, stopSlot } from "./slots";
+import { RemoteError } from "./remote";
+import { goLive, PM2_OVERRAN, readSlots, stopSlot } from "./slots";
 import { unlock } from "./tasks/unlock";
 
 /**
@@ -19,7 +20,7 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
       return `${id} is deployed and current; only the steps after it (cleanup) did not finish, so old releases may remain.`;
     const edited: string[] = [];
     const target = ctx.state.switched ? await intactHealthy(ctx, edited) : undefined;
-    if (target) return await autoRollback(ctx, target, reason);
+    if (target) return await autoRollback(ctx, target, reason, pm2Overran(error));
     if (ctx.state.switched) {
       await appendLog(ctx, id, "bad", { reason });
       const why = edited.length
@@ -64,7 +65,12 @@ async function intactHealthy(ctx: DeployContext, edited: string[]): Promise<stri
   }
 }
 
-async function autoRollback(ctx: DeployContext, previous: string, reason: string): Promise<string> {
+/** The deploy failed because PM2's daemon did not answer a pm2 command within its bound (slots.ts pm2_bounded). */
+function pm2Overran(error: Error): boolean {
+  return error instanceof RemoteError && error.result.code === PM2_OVERRAN;
+}
+
+async function autoRollback(ctx: DeployContext, previous: string, reason: string, pm2Down = false): Promise<string> {
   ctx.log(`automatic rollback to ${previous}: ${reason}`);
   const slots = ctx.state.slots ?? (await readSlots(ctx));
   const { warm } = await goLive(ctx, previous, slots, true);
@@ -76,8 +82,17 @@ async function autoRollback(ctx: DeployContext, previous: string, reason: string
   // A release the watch rolled back was serving: old nginx workers may still wait on it (a slow
   // request takes seconds), so it stays up, unrouted, as after a manual rollback; the next deploy
   // reuses its slot. One that never turned healthy is stopped.
+  // Stopping it is tidying up, done once traffic is back: when PM2's daemon does not answer, it is not asked again (a
+  // second wait for the bound), and a stop that fails leaves the rollback standing and logged.
   const bad = slots.releases.indexOf(ctx.plan.releaseId);
-  if (bad >= 0 && bad !== slots.active && !ctx.state.breachAt) await stopSlot(ctx, bad, slots);
+  if (bad >= 0 && bad !== slots.active && !ctx.state.breachAt) {
+    const left = `slot ${bad} is left as it is, unrouted`;
+    if (pm2Down) ctx.log(`automatic rollback: PM2's daemon does not answer, so ${left}`);
+    else
+      await stopSlot(ctx, bad, slots).catch((e: Error) =>
+        ctx.log(`automatic rollback: could not stop slot ${bad} (${e.message.split("\n")[0]}); ${left}`),
+      );
+  }
   await appendLogs(ctx, [
     { id: ctx.plan.releaseId, status: "bad", reason, ...(ctx.state.watch ? { watch: ctx.state.watch } : {}) },
     { id: previous, status: "rollback", from: ctx.plan.releaseId, commit: previous.split("-").pop() },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,6 +185,47 @@ build_editable = build_wheel
       expect.soft(found.writable, what).toEqual([]);
     }
   }, 300_000);
+
+  /**
+   * The app runs as the daemon's child, so it can stop the daemon (or hang it): PM2's client then waits without end.
+   * A release whose backend ran `kill -STOP` on its parent at start deployed fine (it served), and the next deploy hung
+   * in its reload task's `pm2 delete` for as long as it was let run (120 s tried), lock held and `current` switched to
+   * a release that never started; a CI timeout's SIGKILL left the lock, `current` and the key copy so. Now each pm2
+   * command has a bound (here 3 s, server.json's pm2TimeoutSeconds): the deploy fails saying PM2's daemon does not
+   * answer and how to check it, rolls back to the last release that passed health, and leaves no lock or key copy.
+   * Last in this describe: the daemon stays stopped until the server is.
+   */
+  it("a release that stops PM2's daemon: the next deploy gives up on pm2 within its bound and rolls back", async () => {
+    const json = join(f.s.base, "shared/server.json");
+    writeFileSync(json, JSON.stringify({ ...JSON.parse(readFileSync(json, "utf8")), pm2TimeoutSeconds: 3 }));
+    const stopper = f.variant("stop-pm2", {
+      "backend/app/__init__.py":
+        '"""Stops its parent, PM2\'s daemon, at start."""\nimport os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n',
+    });
+    const r1 = await f.deploy(stopper, "6f1e2d3c4b5a69788796a5b4c3d2e1f001122334");
+    expect(r1.exitCode, r1.output).toBe(0);
+    const stopped = f.currentId();
+    expect(await f.serving()).toBe(stopped);
+    // This run's own temp folder, so its key holder is its own to look into.
+    const tmp = join(f.root, "tmp-pm2");
+    mkdirSync(tmp, { recursive: true });
+    const t = performance.now();
+    const r2 = await f.deploy(f.variant("after-stop", {}), "7a8b9c0d1e2f30415263748596a7b8c9d0e1f203", { TMPDIR: tmp });
+    const took = (performance.now() - t) / 1000;
+    seconds.push(took);
+    expect(r2.exitCode, r2.output).toBe(1);
+    expect(r2.output).toMatch(/deploy failed at reload: .*pm2 delete got no answer from PM2's daemon within 3 s/s);
+    expect(r2.output).toMatch(/PM2's daemon \(PM2_HOME=.*\) does not answer: it is stopped or hung/);
+    expect(r2.output).toMatch(/Check it: .*timeout 10 env PM2_HOME=.* ping/);
+    expect(r2.output).toContain(`rolled back automatically: current is ${stopped} again and healthy`);
+    // The rollback asks PM2 nothing more: its warm slot needs no start, and the abandoned slot is left as it is.
+    expect(r2.output).toMatch(/automatic rollback: PM2's daemon does not answer, so slot \d is left as it is/);
+    expect(took, r2.output).toBeLessThan(60);
+    expect(f.locked(), "the lock is released").toBe(false);
+    expect(f.currentId()).toBe(stopped);
+    expect(await f.serving()).toBe(stopped);
+    expect(readdirSync(join(tmp, keyHolderName(process.getuid?.() ?? 0))), "no key copy is left").toEqual([]);
+  }, 180_000);
 });
 
 /**
