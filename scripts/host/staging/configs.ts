@@ -102,10 +102,25 @@ export PM2_HOME=${shellQuote(o.pm2Home)}
 confine=(${o.flags.map(shellQuote).join(" ")})
 ${o.repositoryEnv}
 alive() { local p; p=$(cat ${shellQuote(pidFile)} 2>/dev/null) && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = bwrap ]; }
+# Every bwrap of this server's daemon: the one the pid file names and the init of its namespace, and those of a daemon
+# that was killed (its bwrap gone, its namespace's init left with the apps that outlived it).
+daemons() {
+  local f a x
+  for f in /proc/[0-9]*/cmdline; do
+    [ "$(cat "\${f%cmdline}comm" 2>/dev/null)" = bwrap ] || continue
+    mapfile -d '' a < "$f" 2>/dev/null || continue
+    [ \${#a[@]} -gt 0 ] && [ "\${a[-1]}" = ${shellQuote(o.daemon)} ] || continue
+    for x in "\${a[@]}"; do [ "$x" = "$PM2_HOME" ] && { f=\${f#/proc/}; echo "\${f%/cmdline}"; break; }; done
+  done
+  return 0
+}
 if ! alive; then
   exec 9>${shellQuote(lockFile)}
   flock 9
   if ! alive; then
+    # A killed daemon's namespace still runs the apps that outlived it (a Python app keeps its port, and answers the
+    # health checks of the release started on it next): ended with its init before a new daemon starts.
+    for p in $(daemons); do kill -KILL "$p" 2>/dev/null || true; done
     rm -f "$PM2_HOME/rpc.sock" "$PM2_HOME/pub.sock"
     rm -f ${shellQuote(pidFile)}
     # bwrap's own pid in the pid file (the shell that writes it becomes bwrap), in a session of its own, in / so that

@@ -320,12 +320,31 @@ async function stopConfinedPm2(dir: string): Promise<void> {
   const { pidFile } = pm2DaemonFiles(dir);
   const bwrap = Number(readFileSync(pidFile, "utf8").trim());
   rmSync(pidFile, { force: true });
-  if (!ours(bwrap, dir) || procField(bwrap, "comm") !== "bwrap") return;
-  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
-    if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
+  // Its bwrap and the namespace's init, and those of a daemon killed since (its bwrap gone, its init left running the
+  // apps that outlived it): the init's end ends every process of its namespace.
+  const all = daemonBwraps(dir);
+  for (const pid of all) kill(pid, "SIGKILL");
+  if (ours(bwrap, dir) && procField(bwrap, "comm") === "bwrap")
+    for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
+      if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
   // Gone before stop returns, so what it held is free (a loaded machine reaps it a moment later: up to 10 s).
-  const running = () => procField(bwrap, "comm") === "bwrap" && procField(bwrap, "state") !== "Z";
+  const running = () =>
+    [bwrap, ...all].some((p) => procField(p, "comm") === "bwrap" && !["Z", ""].includes(procField(p, "state")));
   for (let i = 0; i < 200 && running(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** The pids of every bwrap that runs this server's PM2 daemon (configs.ts pm2Wrapper `daemons`, the same test). */
+function daemonBwraps(dir: string): number[] {
+  const daemon = join(dirname(realpathSync(PM2)), "../lib/Daemon.js");
+  const pm2Home = join(dir, "pm2");
+  const homes = new Set([pm2Home, ...(existsSync(pm2Home) ? [realpathSync(pm2Home)] : [])]);
+  const found: number[] = [];
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    if (procField(Number(name), "comm") !== "bwrap") continue;
+    const argv = readIfThere(`/proc/${name}/cmdline`).split("\0").slice(0, -1);
+    if (argv.at(-1) === daemon && argv.some((a) => homes.has(a))) found.push(Number(name));
+  }
+  return found;
 }
 
 function readIfThere(file: string): string {

@@ -8,6 +8,46 @@ import { deployFixture, SHA, type DeployFixture } from "../../../support/deployF
 import { pm2DaemonFiles } from "../../../../scripts/host/staging/configs";
 import { stopStagingServer } from "../../../../scripts/host/staging/server";
 
+/** A process's parent pid, or 0 when it is gone. */
+function ppidOf(pid: number): number {
+  try {
+    return Number(/\) \S+ (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of the bwraps that run a server's PM2 daemon (its own and its namespace's init), live or left over. */
+function daemonBwraps(pm2Home: string): number[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
+        const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+        return comm === "bwrap" && argv.includes(pm2Home) && argv.some((a) => a.endsWith("/pm2/lib/Daemon.js"));
+      } catch {
+        return false;
+      }
+    })
+    .sort((a, b) => a - b);
+}
+
+/** Processes whose command line names `dir`. */
+function processesIn(dir: string): string[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)
+    .flatMap((n) => {
+      try {
+        const cmd = readFileSync(`/proc/${n}/cmdline`, "utf8").replaceAll("\0", " ");
+        return cmd.includes(dir) ? [`${n} ${cmd.slice(0, 160)}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /**
  * The app a deploy starts on the bundled staging server is repository code, and that server runs on the runner's
  * machine as the runner's user. A release whose backend, at start, looks for the runner's secrets: every process's
@@ -187,6 +227,31 @@ build_editable = build_wheel
   }, 300_000);
 
   /**
+   * An app that kills its parent, PM2's daemon: the daemon's bwrap ends, but its namespace's init ran on with the apps
+   * that outlived the daemon (a Python backend keeps its port), unseen by the next daemon the wrapper starts, whose
+   * release then failed to bind that port while the orphan answered its health checks; and `staging-server stop` left
+   * them running. Now a new daemon starts only once the old namespace is ended.
+   */
+  it("a release that kills PM2's daemon: nothing of the old daemon's namespace runs on beside the new one", async () => {
+    const before = f.currentId();
+    const killer = f.variant("kill-pm2", {
+      "backend/app/__init__.py":
+        '"""Kills its parent, PM2\'s daemon, at start."""\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n',
+    });
+    const r = await f.deploy(killer, "8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819");
+    expect(r.exitCode, r.output).toBe(1);
+    expect(r.output).toContain(`rolled back automatically: current is ${before} again and healthy`);
+    expect(await f.serving()).toBe(before);
+    const live = Number(readFileSync(pm2DaemonFiles(f.s.dir).pidFile, "utf8").trim());
+    const bwraps = daemonBwraps(f.s.pm2Home);
+    expect(bwraps, "only the live daemon's bwrap and its namespace's init").toHaveLength(2);
+    expect(
+      bwraps.every((p) => p === live || ppidOf(p) === live),
+      JSON.stringify(bwraps),
+    ).toBe(true);
+  }, 180_000);
+
+  /**
    * The app runs as the daemon's child, so it can stop the daemon (or hang it): PM2's client then waits without end.
    * A release whose backend ran `kill -STOP` on its parent at start deployed fine (it served), and the next deploy hung
    * in its reload task's `pm2 delete` for as long as it was let run (120 s tried), lock held and `current` switched to
@@ -234,16 +299,27 @@ build_editable = build_wheel
  * (`umount` busy, `rmdir …/staging/base`: EBUSY) whenever bwrap outlived stopStagingServer by a moment.
  */
 describe.runIf(probeSandbox().ok)("the bundled staging server's confined PM2 daemon", () => {
-  it("holds no folder of the server's, and is gone once the server is stopped", async () => {
+  it("holds no folder of the server's, and is gone with its apps once the server is stopped, killed or not", async () => {
     const f = await deployFixture();
     try {
       const first = await f.deploy(f.artifact, SHA);
       expect(first.exitCode, first.output).toBe(0);
       const bwrap = Number(readFileSync(pm2DaemonFiles(f.s.dir).pidFile, "utf8").trim());
       expect(readlinkSync(`/proc/${bwrap}/cwd`)).toBe("/");
+      // An app kills the daemon (as a release can): its bwrap ends, its namespace's init and the Python apps run on.
+      const [init] = daemonBwraps(f.s.pm2Home).filter((p) => ppidOf(p) === bwrap);
+      const god = readdirSync("/proc")
+        .map(Number)
+        .find((p) => ppidOf(p) === init && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("God Daemon"));
+      process.kill(god!, "SIGKILL");
+      for (let i = 0; i < 200 && ppidOf(bwrap) !== 0 && !/ Z /.test(readFileSync(`/proc/${bwrap}/stat`, "utf8")); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(processesIn(f.s.base).length, "apps outlived the daemon").toBeGreaterThan(0);
       await stopStagingServer(f.s.dir);
       const stat = existsSync(`/proc/${bwrap}/stat`) ? readFileSync(`/proc/${bwrap}/stat`, "utf8") : "";
       expect(stat === "" || / Z /.test(stat), stat).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(processesIn(f.s.dir), "nothing of the server runs on").toEqual([]);
     } finally {
       await f.close();
     }
