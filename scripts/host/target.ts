@@ -20,6 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { $ } from "zx";
@@ -106,34 +107,46 @@ export function readSettingsFile(path: string, name: string): string | undefined
 function dotenvAt(path: string): Record<string, string> {
   const text = readSettingsFile(path, printable(path));
   if (text === undefined) return {};
-  for (const [key, lines] of assignedLines(text))
-    if (lines.length > 1)
+  const lines = new Map<string, number[]>();
+  for (const { key, line } of dotenvAssignments(text)) lines.set(key, [...(lines.get(key) ?? []), line]);
+  for (const [key, at] of lines)
+    if (at.length > 1)
       throw new DeployInputError(
         printable(path),
-        `sets ${printable(key)} ${lines.length === 2 ? "twice" : `${lines.length} times`} (lines ${lines.slice(0, -1).join(", ")} and ${lines.at(-1)})`,
+        `sets ${printable(key)} ${at.length === 2 ? "twice" : `${at.length} times`} (lines ${at.slice(0, -1).join(", ")} and ${at.at(-1)})`,
         "keep one of them",
       );
   return parse(text);
 }
 
+/** One assignment in a dotenv text: its key, its line (from 1) and the value dotenv reads. */
+export interface DotenvAssignment {
+  key: string;
+  line: number;
+  value: string;
+}
+
 /**
- * The keys a dotenv text assigns, each with the lines (from 1) it is assigned on, as dotenv reads them: `export `
- * before the key is allowed, and the lines inside a quoted value that spans several are part of it, not assignments.
+ * Every assignment a dotenv text makes, in order (a key set twice is there twice), as dotenv reads them: dotenv itself
+ * parses the text with each line's key tagged with its line number (a key's characters change nothing in how dotenv
+ * reads a value), so `KEY: value`, `export KEY=…`, a quote that never closes (a plain value: the next lines are
+ * settings) and a quoted value spanning lines that hold `KEY=` (not settings) are as dotenv has them.
  */
-function assignedLines(text: string): Map<string, number[]> {
-  const at = new Map<string, number[]>();
-  let quote: string | undefined;
-  text.split(/\r\n|\r|\n/).forEach((line, i) => {
-    if (quote !== undefined) {
-      if (line.includes(quote)) quote = undefined;
-      return;
-    }
-    const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(["'`]?)(.*)$/.exec(line);
-    if (!m) return;
-    at.set(m[1], [...(at.get(m[1]) ?? []), i + 1]);
-    if (m[2] && !m[3].includes(m[2])) quote = m[2];
-  });
-  return at;
+export function dotenvAssignments(text: string): DotenvAssignment[] {
+  const tag = `.-${randomBytes(6).toString("hex")}-`;
+  // Content and line ends alternate: dotenv ends a line at \n or \r.
+  const parts = text.split(/(\r\n|\r|\n)/);
+  const tagged = parts.map((part, i) =>
+    i % 2
+      ? part
+      : part.replace(/^([^\S\r\n]*(?:export[^\S\r\n]+)?)([\w.-]+)(?=[^\S\r\n]*[=:])/, `$1$2${tag}${i / 2 + 1}`),
+  );
+  const out: DotenvAssignment[] = [];
+  for (const [k, value] of Object.entries(parse(tagged.join("")))) {
+    const at = k.lastIndexOf(tag);
+    if (at > 0) out.push({ key: k.slice(0, at), line: Number(k.slice(at + tag.length)), value });
+  }
+  return out.sort((a, b) => a.line - b.line);
 }
 
 /** process.env over .env over the staging server's deploy.env. */

@@ -588,4 +588,36 @@ describe("a settings file that sets a key twice", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // The check read its own idea of dotenv's grammar (the eleventh hostile run): `KEY: value` (dotenv takes it too) and a
+  // quote that never closes (dotenv reads it as a plain value, and the next lines as settings) hid the second
+  // assignment; an escaped quote closed a value dotenv read on. The lines are now the ones dotenv itself assigns.
+  it.each([
+    ["STAGING_SSH_HOST: old.example.com\nSTAGING_SSH_HOST=new.example.com\n", "lines 1 and 2"],
+    ['STAGING_SSH_HOST="old.example.com\nSTAGING_SSH_HOST=new.example.com\n', "lines 1 and 2"],
+    ['STAGING_SECRET_NOTE="a" # "\nSTAGING_SSH_HOST=a\nSTAGING_SSH_USER="\nSTAGING_SSH_HOST=b\n', "lines 2 and 4"],
+  ])("refuses %j, as dotenv reads it (%s)", (text, lines) => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-twice-"));
+    try {
+      writeFileSync(join(dir, "deploy.env"), text);
+      expect(() => deployEnv("staging", { STAGING_SERVER_DIR: dir })).toThrow(
+        new RegExp(`deploy\\.env sets STAGING_SSH_HOST twice \\(${lines}\\)`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes a value holding an escaped quote and KEY= lines as dotenv does: one setting", () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-twice-"));
+    try {
+      writeFileSync(
+        join(dir, "deploy.env"),
+        'STAGING_SECRET_NOTE="x \\"\nSTAGING_SSH_USER=a\n"\nSTAGING_SSH_USER=deploy\n',
+      );
+      expect(deployEnv("staging", { STAGING_SERVER_DIR: dir }).STAGING_SSH_USER).toBe("deploy");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
