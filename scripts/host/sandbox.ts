@@ -41,10 +41,9 @@ import {
 import { createHash } from "node:crypto";
 import { tmpdir, userInfo } from "node:os";
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parse } from "dotenv";
 import { gitDirsOf } from "./git";
 import { stagingDeployEnv, stagingServerDir } from "./staging/dir";
-import { readSettingsFile } from "./target";
+import { dotenvAssignments, readSettingsFile } from "./target";
 import { KEY_DIR_PREFIX, keyHolderName } from "../../ci/src/plan/deploy/ssh";
 import { isAllowedRunnerVariable } from "../../ci/src/plan/env";
 import { InputError } from "../../ci/src/plan/errors";
@@ -155,8 +154,8 @@ export function hiddenPaths(
   // The runner's settings come from its environment, its `.env` and the bundled staging server's deploy.env
   // (scripts/host/target.ts deployEnv): a key file named in either file is as secret as one named in the environment.
   const settings = [join(cwd, ".env"), join(PIPELINE_ROOT, ".env"), stagingDeployEnv(runner)].map(settingsIn);
-  const named = [runner, ...settings]
-    .flatMap((vars) => Object.entries(vars))
+  const named = [Object.entries(runner), ...settings]
+    .flat()
     .filter(([k, v]) => /_(FILE|SOCK)$/.test(k) && !isAllowedRunnerVariable(k) && !!v)
     // A relative one names a file in the folder the runner runs in, where a deploy reads it (STAGING_SSH_KEY_FILE=key).
     .map(([k, v]) => ({ secret: SECRET_FILE_VARIABLE.test(k), path: resolve(cwd, v!) }));
@@ -630,12 +629,16 @@ function isPrivate(p: string): boolean {
   }
 }
 
-/** The variables a dotenv file sets, or none when it is not a readable regular file (a FIFO there would block). */
-function settingsIn(file: string): Record<string, string> {
+/**
+ * Every assignment a dotenv file makes, or none when it is not a readable regular file (a FIFO there would block).
+ * Each one, not only the last dotenv keeps: a deploy refuses a file that sets a key twice, but the stages that need no
+ * target still run, and the key file an older line names is as secret as the newer one's.
+ */
+function settingsIn(file: string): [string, string][] {
   try {
-    return parse(readSettingsFile(file, file) ?? "");
+    return dotenvAssignments(readSettingsFile(file, file) ?? "").map(({ key, value }) => [key, value]);
   } catch {
-    return {};
+    return [];
   }
 }
 

@@ -542,6 +542,23 @@ describe("what a confined command is kept from", () => {
     expect(h.readOnly).toContain(staging);
   });
 
+  // A `.env` that names a key file twice (an old line left above a new one): the deploy commands refuse it, but
+  // fast-tests and the other stages still run, and the sandbox masked only the value dotenv keeps, the last: the key
+  // the first line names stayed readable to a pull request's command (the eleventh hostile run). Every value counts.
+  it("masks the key file each assignment of a settings file names, not only the last one dotenv keeps", () => {
+    const dir = mkdtempSync(join(cwd, "twice-"));
+    const oldKey = join(dir, "old_key");
+    const newKey = join(dir, "new_key");
+    const colonKey = join(dir, "colon_key");
+    for (const k of [oldKey, newKey, colonKey]) writeFileSync(k, "k", { mode: 0o644 });
+    writeFileSync(
+      join(dir, ".env"),
+      `export STAGING_SSH_KEY_FILE=${oldKey}\nPRODUCTION_SSH_KEY_FILE: ${colonKey}\nSTAGING_SSH_KEY_FILE=${newKey}\nPRODUCTION_SSH_KEY_FILE=${newKey}\n`,
+    );
+    const h = hiddenPaths({}, tmp, dir);
+    expect(h.files).toEqual(expect.arrayContaining([oldKey, newKey, colonKey]));
+  });
+
   it("hides the credential stores in the user's home and makes its startup files and this pipeline's code read-only", () => {
     const home = join(cwd, "home");
     mkdirSync(join(home, ".ssh"), { recursive: true });
