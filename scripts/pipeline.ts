@@ -16,15 +16,49 @@ import { runCli } from "./host/cli/program";
  */
 const printed = (text: string) => text.split("\n").map(loggable).join("\n");
 
+/**
+ * Write `text` to `fd` whole, now (in process 'exit' nothing asynchronous runs). Node leaves a pipe non-blocking, so a
+ * full one (a slow reader) answers EAGAIN: wait a moment and go on, for at most 10 s. A reader gone (EPIPE) or a
+ * terminal closed (EIO) drops the rest: no one can read it, and a throw here was a stack trace.
+ */
+function writeNow(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  const until = Date.now() + 10_000;
+  while (rest.length)
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN" || Date.now() > until) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+}
+
 // In a GitHub Actions step the runner reads workflow commands from every line of the step's output: `::add-mask::`,
 // `::error::`, `::stop-commands::`, `##[…]` anywhere in a line, and a CR ends a line. Repository commands (a pull
 // request's lint, tests, build) print through this process, so their output could give the job such commands. The
 // pipeline gives none: it stops them for its whole run, with a token no repository command can know, and resumes
-// them as it exits.
+// them once, as it exits: in process 'exit', or at a stop signal that nothing of the runner's own handles (a
+// cancelled step's SIGTERM, a `timeout`, during `plan` or `staging-commit`), which ends Node without 'exit'. That
+// signal still ends the runner, by its default action, as before.
 if (process.env.GITHUB_ACTIONS === "true") {
   const token = randomBytes(16).toString("hex");
-  writeSync(1, `::stop-commands::${token}\n`);
-  process.on("exit", () => writeSync(1, `::${token}::\n`));
+  writeNow(1, `::stop-commands::${token}\n`);
+  let resumed = false;
+  const resume = () => {
+    if (!resumed) writeNow(1, `::${token}::\n`);
+    resumed = true;
+  };
+  process.on("exit", resume);
+  for (const sig of ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      // A deploy's trap or the services' stop (scripts/host/interrupt.ts) ends the run, through 'exit'.
+      if (process.listenerCount(sig) > 1) return;
+      resume();
+      process.off(sig, onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 /**
