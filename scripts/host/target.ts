@@ -201,23 +201,26 @@ export function resolveTarget(
     basePath: need("DEPLOY_PATH", "DEPLOY_BASE on the server"),
   });
   // `X=` given (in the environment, say, as a CI job gives a secret it does not have) set aside X_FILE from farther
-  // places: "X_FILE is not set … set it in .env" would send a user whose .env sets it looking in the wrong place.
+  // places: "X_FILE is not set … set it in .env" would send a user whose .env sets it looking in the wrong place. A
+  // value of blanks alone (a secret holding a line end) is no key and no host line either: empty, as "" is.
+  const given = (key: string) => (env[`${P}_${key}`]?.trim() ? env[`${P}_${key}`] : undefined);
   const emptied = (key: string) => {
-    if (env[`${P}_${key}`] === "" && env[`${P}_${key}_FILE`] === undefined)
+    const v = env[`${P}_${key}`];
+    if (v !== undefined && given(key) === undefined && env[`${P}_${key}_FILE`] === undefined)
       throw new DeployInputError(
         `${P}_${key}`,
-        `is set but empty, which sets aside ${P}_${key}_FILE from .env and deploy.env`,
+        `is set but ${v === "" ? "empty" : "blank"}, which sets aside ${P}_${key}_FILE from .env and deploy.env`,
         `unset it (unset ${P}_${key}), or give its value`,
       );
   };
   emptied("SSH_KEY");
   emptied("KNOWN_HOSTS");
-  const keyFile = env[`${P}_SSH_KEY`] ? undefined : need("SSH_KEY_FILE", `the SSH private key; or ${P}_SSH_KEY`);
-  const key = env[`${P}_SSH_KEY`] ?? fileOf(keyFile!, `${P}_SSH_KEY_FILE`);
-  const hostsFile = env[`${P}_KNOWN_HOSTS`]
+  const keyFile = given("SSH_KEY") ? undefined : need("SSH_KEY_FILE", `the SSH private key; or ${P}_SSH_KEY`);
+  const key = keyFile === undefined ? given("SSH_KEY")! : fileOf(keyFile, `${P}_SSH_KEY_FILE`);
+  const hostsFile = given("KNOWN_HOSTS")
     ? undefined
     : need("KNOWN_HOSTS_FILE", `the server's pinned host key line; or ${P}_KNOWN_HOSTS`);
-  const knownHosts = env[`${P}_KNOWN_HOSTS`] ?? fileOf(hostsFile!, `${P}_KNOWN_HOSTS_FILE`);
+  const knownHosts = hostsFile === undefined ? given("KNOWN_HOSTS")! : fileOf(hostsFile, `${P}_KNOWN_HOSTS_FILE`);
   const secrets = Object.fromEntries(
     Object.entries(env)
       .filter(([k, v]) => k.startsWith(`${P}_SECRET_`) && v !== undefined)

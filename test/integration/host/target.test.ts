@@ -561,6 +561,36 @@ describe("deployEnv's layers and empty values", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // A value of blanks alone (`STAGING_SSH_KEY=" "`, a CI secret holding a line end) is no key and no host line either:
+  // it set aside the .env's X_FILE as "" does, then read as the key, "not a private key … give the deploy key's
+  // private half" (the eleventh hostile run). It is named as an empty one is, and beside its X_FILE gives way to it.
+  it.each([" ", "\n", "\t \r\n"])("names a blank X (%j) as an empty one, and reads the X_FILE beside it", (blank) => {
+    const dir = mkdtempSync(join(tmpdir(), "layers-blank-"));
+    try {
+      writeFileSync(
+        join(dir, "deploy.env"),
+        "STAGING_SSH_KEY_FILE=/bundled/key\nSTAGING_KNOWN_HOSTS_FILE=/bundled/kh\n",
+      );
+      const env = deployEnv("staging", { ...settings({}), STAGING_SERVER_DIR: dir, STAGING_SSH_KEY: blank });
+      expect(() => resolveTarget("staging", env)).toThrow(
+        /^input error: STAGING_SSH_KEY is set but blank, which sets aside STAGING_SSH_KEY_FILE from \.env and deploy\.env\. Fix: unset it/,
+      );
+      const hosts = deployEnv("staging", { ...settings({}), STAGING_SERVER_DIR: dir, STAGING_KNOWN_HOSTS: blank });
+      expect(() => resolveTarget("staging", hosts)).toThrow(/^input error: STAGING_KNOWN_HOSTS is set but blank/);
+      const { key } = keyPair();
+      const keyFile = join(dir, "key");
+      writeFileSync(keyFile, key, { mode: 0o600 });
+      const t = resolveTarget("staging", { ...settings({ STAGING_SSH_KEY_FILE: keyFile }), STAGING_SSH_KEY: blank });
+      try {
+        expect(readFileSync(t.keyFile, "utf8")).toBe(key);
+      } finally {
+        t.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /**
