@@ -14,6 +14,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -93,7 +94,20 @@ export function readSettingsFile(path: string, name: string): string | undefined
         `is ${st.size} bytes, more than a settings file's 4 MiB`,
         "point it at the right file",
       );
-    return readFileSync(fd, "utf8");
+    // The bound is on what is read, not on the size stat gives: a procfs file's is 0 (/proc/self/pagemap never ends).
+    // Read in 64 KiB pieces (pagemap takes only multiples of 8); a read that fails (EIO on FUSE) is named, not a trace.
+    const buf = Buffer.alloc(SETTINGS_FILE_MAX + 64 * 1024);
+    let got = 0;
+    for (let n = -1; n !== 0 && got <= SETTINGS_FILE_MAX; got += n)
+      try {
+        n = readSync(fd, buf, got, 64 * 1024, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new DeployInputError(name, `cannot be read (${code})`, `make ${printable(path)} a file you can read`);
+      }
+    if (got > SETTINGS_FILE_MAX)
+      throw new DeployInputError(name, "holds more than a settings file's 4 MiB", "point it at the right file");
+    return buf.toString("utf8", 0, got);
   } finally {
     closeSync(fd);
   }
