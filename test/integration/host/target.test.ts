@@ -622,7 +622,7 @@ describe("a settings file that sets a key twice", () => {
     }
   });
 
-  // The check read its own idea of dotenv's grammar (the eleventh hostile run): `KEY: value` (dotenv takes it too) and a
+  // The check read its own idea of dotenv's grammar (the eleventh hostile run): `KEY: value` (dotenv takes it) and a
   // quote that never closes (dotenv reads it as a plain value, and the next lines as settings) hid the second
   // assignment; an escaped quote closed a value dotenv read on. The lines are now the ones dotenv itself assigns.
   it.each([
