@@ -87,8 +87,12 @@ export interface Hidden {
   writable?: string[];
 }
 
-/** One PID namespace, its own /proc: what every confinement is. */
-const NAMESPACES = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc"];
+/**
+ * One PID namespace, its own /proc, no capability: what every confinement is. Run by root, bubblewrap keeps the
+ * caller's capabilities unless told: with CAP_SYS_ADMIN the command could unmount its masks and its /proc (and see
+ * and enter the runner's processes).
+ */
+const NAMESPACES = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--cap-drop", "ALL"];
 
 /** The bubblewrap flags that confine a command, without the command: its namespaces, ended with its caller. */
 const CONFINE = [...NAMESPACES, "--die-with-parent"];

@@ -594,6 +594,8 @@ describe("what a confined command is kept from", () => {
       "--unshare-pid",
       "--proc",
       "/proc",
+      "--cap-drop",
+      "ALL",
       "--die-with-parent",
       "--tmpfs",
       "/t/d",
@@ -731,6 +733,33 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner whose HOME i
       )}`;
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe("0");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(probeSandbox().ok)("a repository command on a runner that runs as root", () => {
+  /**
+   * The eleventh hostile run: bubblewrap run by root keeps the caller's capabilities in the sandbox unless told to
+   * drop them, CAP_SYS_ADMIN among them: a command lifted its masks with umount (the key holder, deploy.env, the
+   * server's deploy key), and `umount -l /proc` showed it every process of the runner (their environ, the deploy's
+   * secrets) and let it nsenter out. The same flags confine the bundled staging server's apps and migrations.
+   */
+  it("has no capability, so it cannot unmount its masks or its /proc", async () => {
+    const root = mkdtempSync(join(tmpdir(), "caps-"));
+    const masked = join(root, "masked");
+    mkdirSync(masked);
+    writeFileSync(join(masked, "key"), TOKEN);
+    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+    const script = `grep CapEff /proc/self/status
+umount -l ${masked} 2>/dev/null; cat ${masked}/key 2>/dev/null && echo
+umount -l /proc 2>/dev/null; [ -e /proc/${process.pid} ] && echo "sees the runner"; true`;
+    try {
+      const argv = confinedArgv("bwrap", ["bash", "-c", script], root, { dirs: [masked], files: [] });
+      const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${argv}`;
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe("CapEff:\t0000000000000000");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
