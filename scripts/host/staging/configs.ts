@@ -136,21 +136,39 @@ rc=0
 "\${confine[@]}" --die-with-parent --chdir "$PWD" -- ${shellQuote(o.node)} ${shellQuote(o.pm2)} "$@" || rc=$?
 # PM2 ends an app's process tree; what an app double-forked is the namespace's init's child, not the daemon's, and would
 # outlive its slot (taking the slot's ports, answering the next release's health checks). The init's only child that
-# should be there is the daemon (pid 2 in the namespace): once a command that ends apps has, every other is killed.
-children() { local f s p; for f in /proc/[0-9]*/stat; do s=$(cat "$f" 2>/dev/null) || continue; read -r _ p _ <<< "\${s##*) }"; [ "$p" = "$1" ] && { f=\${f#/proc/}; echo "\${f%/stat}"; }; done; return 0; }
+# should be there is the daemon (pid 2 in the init's own namespace): once a command that ends apps has, every other is
+# killed. The init's children are read from the kernel's list of them, with no program run between reading and killing
+# (a process that forks itself anew and ends the old one must not have moved on by then), and read again until only
+# the daemon is left.
+kids() {
+  local f=/proc/$1/task/$1/children s p; KIDS=()
+  if [ -e "$f" ]; then read -r -a KIDS < "$f" 2>/dev/null || true; return 0; fi
+  for f in /proc/[0-9]*/stat; do
+    { read -r s < "$f"; } 2>/dev/null || continue; read -r _ p _ <<< "\${s##*) }"
+    [ "$p" = "$1" ] && { f=\${f#/proc/}; KIDS+=("\${f%/stat}"); }
+  done
+  return 0
+}
+nspid() { local k v; NSPID=(); { while read -r k v; do [ "$k" = NSpid: ] && { read -r -a NSPID <<< "$v"; break; }; done < "/proc/$1/status"; } 2>/dev/null || true; }
 bw=$(cat ${shellQuote(pidFile)} 2>/dev/null || true)
 case "\${1-}" in delete | del | stop | restart | reload | kill) ;; *) bw="" ;; esac
 if [ -n "$bw" ] && [ "$(cat "/proc/$bw/comm" 2>/dev/null)" = bwrap ]; then
-  for init in $(children "$bw"); do
-    for ((i = 0; i < 50; i++)); do
-      n=0
-      for c in $(children "$init"); do
-        [ "$(sed -n 's/^NSpid:.*[[:space:]]//p' "/proc/$c/status" 2>/dev/null)" = 2 ] && continue
-        kill -KILL "$c" 2>/dev/null && n=$((n + 1))
-      done
-      [ "$n" = 0 ] && break
-      sleep 0.02
+  kids "$bw"
+  for init in "\${KIDS[@]}"; do
+    nspid "$init"; level=\${#NSPID[@]}; daemon=""
+    kids "$init"
+    for c in "\${KIDS[@]}"; do nspid "$c"; [ "\${#NSPID[@]}" = "$level" ] && [ "\${NSPID[*]: -1}" = 2 ] && daemon=$c; done
+    for ((i = 0; i < 2000; i++)); do
+      left=0
+      kids "$init"
+      for c in "\${KIDS[@]}"; do [ "$c" = "$daemon" ] || { kill -KILL "$c" 2>/dev/null || true; left=1; }; done
+      [ "$left" = 0 ] && break
+      [ "$i" -lt 100 ] || sleep 0.01
     done
+    if [ "$left" != 0 ]; then
+      echo "an app's process outside PM2 could not be ended; restart the bundled staging server (staging-server stop, then start)" >&2
+      [ "$rc" != 0 ] || rc=1
+    fi
   done
 fi
 exit "$rc"

@@ -239,6 +239,38 @@ describe.runIf(probeSandbox().ok)("the bundled staging server's PM2_HOME, writte
     expect(orphans()).toEqual([]);
   }, 60_000);
 
+  /**
+   * The eleventh hostile run: the killer of what an app double-forked listed the namespace's processes one `cat` at a
+   * time (a second or more), then killed what it had listed: a process that forks itself anew every 10 ms and ends
+   * the old one was never there when the kill came (it killed nothing, and stopped, "nothing left").
+   */
+  it("leaves no process of an app running once the app is deleted, not one that keeps changing its pid", async () => {
+    const count = join(root, "hopper.count");
+    const stop = join(root, "hopper.stop");
+    const hop = `import os, sys, time
+n = 0
+while not os.path.exists(${JSON.stringify(stop)}):
+    n += 1
+    if os.fork(): os._exit(0)
+    open(${JSON.stringify(count)}, "w").write(str(n))
+    time.sleep(0.01)
+`;
+    writeFileSync(join(root, "hopper.py"), hop);
+    try {
+      await app(
+        "hopper",
+        `( setsid python3 ${join(root, "hopper.py")} </dev/null >/dev/null 2>&1 & )\nsleep 0.5; touch "$0.done"; sleep 300\n`,
+      );
+      const r = await $({ quiet: true, nothrow: true })`${pm2()} delete hopper`;
+      expect(r.exitCode, r.stderr).toBe(0);
+      const before = readFileSync(count, "utf8");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(readFileSync(count, "utf8"), "the hopper still runs").toBe(before);
+    } finally {
+      writeFileSync(stop, "");
+    }
+  }, 60_000);
+
   it("never runs a PM2 module the app planted there outside the sandbox, on stop or on a later start", async () => {
     const marker = join(root, "module-ran");
     const mod = '"$PM2_HOME/modules/evil/node_modules/evil"';
