@@ -5,12 +5,21 @@ const TIMED_OUT = 124;
 
 /**
  * Bash that defines `redact_shared_env FILE`: print the file's last 64 KiB (whole lines) with every value in
- * $BASE/shared/env replaced by `***`: the value, and each of its lines, trimmed, of four characters or more, the
- * longest first (as ci/src/plan/redact.ts does on the runner). Bash's `${t//"$v"/…}` matches the quoted value
+ * $BASE/shared/env replaced by `***`: the value, and each of its lines, trimmed, of four characters or more, and their
+ * URL-encoded forms (as encodeURIComponent and encodeURI write them), the longest first (as ci/src/plan/redact.ts does
+ * on the runner). Bash's `${t//"$v"/…}` matches the quoted value
  * literally, whatever it holds (quotes, `$`, globs).
  */
-const REDACT_SHARED_ENV = `redact_shared_env() {
-  local text forms=() f v l t i
+const REDACT_SHARED_ENV = `url_form() {
+  local LC_ALL=C s=$2 out= c i
+  for ((i = 0; i < \${#s}; i++)); do
+    c=\${s:i:1}
+    if [[ "$c" == [A-Za-z0-9] || "$1" == *"$c"* ]]; then out+=$c; else printf -v c '%%%02X' "'$c"; out+=$c; fi
+  done
+  printf '%s' "$out"
+}
+redact_shared_env() {
+  local text forms=() f v l t i n
   if [ "$(wc -c < "$1")" -gt 65536 ]; then text=$(tail -c 65536 "$1" | tail -n +2); else text=$(cat "$1"); fi
   for f in "$BASE"/shared/env/*; do
     [ -f "$f" ] || continue
@@ -19,6 +28,11 @@ const REDACT_SHARED_ENV = `redact_shared_env() {
   done
   for i in "\${!forms[@]}"; do
     t=\${forms[i]}; t=\${t#"\${t%%[![:space:]]*}"}; t=\${t%"\${t##*[![:space:]]}"}; forms[i]=$t
+  done
+  n=\${#forms[@]}
+  for ((i = 0; i < n; i++)); do
+    t=\${forms[i]}; [ "\${#t}" -ge 4 ] || continue
+    forms+=("$(url_form "-_.!~*'()" "$t")" "$(url_form "-_.!~*'();,/?:@&=+\\$#" "$t")")
   done
   while read -r _ i; do
     t=\${forms[i]}; [ "\${#t}" -ge 4 ] && text=\${text//"$t"/***}

@@ -159,4 +159,27 @@ describe("what a failing migration prints", () => {
     expect(shown).toContain("ab stays");
     expect(existsSync(join(base, `.dep/migrations/${ID}.done`))).toBe(false);
   });
+
+  /**
+   * The eleventh hostile run: the runner hides a secret's URL-encoded forms too (a password in a connection URL a
+   * driver logs is percent-encoded), but the server's side hid a stale shared/env value only as written.
+   */
+  it("hides a stale shared/env value's URL-encoded forms too, as the runner hides a secret's", async () => {
+    const PASSWORD = "p@ss w/rd+é(1)";
+    writeFileSync(join(base, "shared", "env", "DB_PASSWORD"), PASSWORD, { mode: 0o600 });
+    try {
+      const cmd =
+        "node -e 'const p = process.env.DB_PASSWORD; console.log(`url postgresql://u:${encodeURIComponent(p)}@db/x`); console.log(`uri ${encodeURI(p)}`)'; exit 3";
+      const err = await migrate(migrateContext({ base, id: ID, migrate: cmd, migrateTimeoutSeconds: 30 })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const shown = String((err as Error).message);
+      expect(shown).toContain("url postgresql://u:***@db/x");
+      expect(shown).toContain("uri ***");
+      for (const f of [encodeURIComponent(PASSWORD), encodeURI(PASSWORD)]) expect(shown).not.toContain(f);
+    } finally {
+      rmSync(join(base, "shared", "env", "DB_PASSWORD"));
+    }
+  });
 });
