@@ -1,5 +1,7 @@
 /** staging-server start|stop|status (the bundled local staging server), and staging-commit. */
+import { resolve } from "node:path";
 import { Argument, type Command } from "commander";
+import { stagingServerDir } from "../staging/dir";
 import { startStagingServer, stagingStatus, stopStagingServer } from "../staging/server";
 import { stagingCommitCommand } from "../stagingCommit";
 import { oneOf } from "./values";
@@ -19,19 +21,20 @@ export function addStagingServer(program: Command, run: (code: number) => void):
     .action(async () => run(await stagingCommitCommand()));
 }
 
-/** `staging-server start|stop|status`. */
+/** `staging-server start|stop|status`, on the folder the deploy commands read (STAGING_SERVER_DIR, else the default). */
 async function stagingServer(action: string | undefined): Promise<number> {
+  const dir = resolve(stagingServerDir(process.env));
   if (action === "start") {
-    const s = await startStagingServer();
+    const s = await startStagingServer(dir);
     console.log(`${stagingStatus(s.dir)}\nnext: npm run pipeline -- deploy-staging`);
     return 0;
   }
   if (action === "stop") {
-    await stopStagingServer();
-    console.log("staging server stopped");
+    await stopStagingServer(dir);
+    console.log(`staging server under ${dir} stopped`);
     return 0;
   }
-  if (action === "status") return (console.log(stagingStatus()), 0);
+  if (action === "status") return (console.log(stagingStatus(dir)), 0);
   console.error("usage: npm run pipeline -- staging-server start|stop|status");
   return 2;
 }
