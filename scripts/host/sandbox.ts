@@ -88,11 +88,20 @@ export interface Hidden {
 }
 
 /**
- * One PID namespace, its own /proc, no capability: what every confinement is. Run by root, bubblewrap keeps the
- * caller's capabilities unless told: with CAP_SYS_ADMIN the command could unmount its masks and its /proc (and see
- * and enter the runner's processes).
+ * One PID namespace, its own /proc, no capability: what every confinement is. bubblewrap started by root keeps every
+ * capability in the sandbox unless told not to, and with CAP_SYS_ADMIN a command undoes its confinement (`umount -l
+ * /proc` shows the host's /proc and the runner's environ; `mount -o remount,bind,rw` makes a read-only bind writable).
+ * Not root, bubblewrap drops them itself (a setuid bubblewrap refuses --cap-drop to a user).
  */
-const NAMESPACES = ["--dev-bind", "/", "/", "--unshare-pid", "--proc", "/proc", "--cap-drop", "ALL"];
+const NAMESPACES = [
+  "--dev-bind",
+  "/",
+  "/",
+  "--unshare-pid",
+  "--proc",
+  "/proc",
+  ...(process.geteuid?.() === 0 ? ["--cap-drop", "ALL"] : []),
+];
 
 /** The bubblewrap flags that confine a command, without the command: its namespaces, ended with its caller. */
 const CONFINE = [...NAMESPACES, "--die-with-parent"];

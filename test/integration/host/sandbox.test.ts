@@ -583,7 +583,7 @@ describe("what a confined command is kept from", () => {
     expect(readOnlyIn(self, join(ROOT, "node_modules"))).toBe(false);
   });
 
-  it("builds one bubblewrap argv: its own PID namespace and /proc, the masks, the folder, then the command as given", () => {
+  it("builds one bubblewrap argv: its own PID namespace and /proc, no capability, the masks, the folder, then the command as given", () => {
     expect(
       confinedArgv("bwrap", ["npm", "run", "lint", "a b"], "/repo", { dirs: ["/t/d"], files: ["/r/.env"] }),
     ).toEqual([
@@ -594,8 +594,8 @@ describe("what a confined command is kept from", () => {
       "--unshare-pid",
       "--proc",
       "/proc",
-      "--cap-drop",
-      "ALL",
+      // bubblewrap keeps root's capabilities unless told not to; a user's it drops itself.
+      ...(process.geteuid?.() === 0 ? ["--cap-drop", "ALL"] : []),
       "--die-with-parent",
       "--tmpfs",
       "/t/d",
@@ -739,7 +739,7 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner whose HOME i
   });
 });
 
-describe.runIf(probeSandbox().ok)("a repository command on a runner that runs as root", () => {
+describe.runIf(probeSandbox().ok)("a repository command on a runner that runs as root: its masks", () => {
   /**
    * The eleventh hostile run: bubblewrap run by root keeps the caller's capabilities in the sandbox unless told to
    * drop them, CAP_SYS_ADMIN among them: a command lifted its masks with umount (the key holder, deploy.env, the
@@ -760,6 +760,38 @@ umount -l /proc 2>/dev/null; [ -e /proc/${process.pid} ] && echo "sees the runne
       const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${argv}`;
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe("CapEff:\t0000000000000000");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(probeSandbox().ok)("a repository command on a runner that is root", () => {
+  /**
+   * The eleventh hostile run: bubblewrap started by root keeps every capability in the sandbox, so a root runner's
+   * confined lint ran `umount -l /proc` (the sandbox's /proc, over the host's) and read the runner's GITHUB_TOKEN in
+   * its /proc/<pid>/environ, and `mount -o remount,bind,rw /etc` undid a read-only bind. A confined command holds no
+   * capability, whatever the runner's user.
+   */
+  it("has no capability: it cannot unmount the sandbox's /proc to see the runner's, nor make a read-only bind writable", async () => {
+    const root = mkdtempSync(join(tmpdir(), "caps-"));
+    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+    const look = [
+      "grep CapEff /proc/self/status",
+      "umount -l /proc 2>/dev/null",
+      'echo "pids $(ls /proc | grep -c "^[0-9]")"',
+      "mount -o remount,bind,rw /etc 2>/dev/null && echo remounted",
+    ].join("; ");
+    try {
+      const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
+        ["sh", "-c", look],
+        root,
+        runner,
+      )}`;
+      expect(r.stdout).toMatch(/CapEff:\s+0+\n/);
+      expect(r.stdout).not.toContain("remounted");
+      // bwrap as init, sh, its subshell, ls and grep at most: none of the runner's processes.
+      expect(Number(/pids (\d+)/.exec(r.stdout)?.[1])).toBeLessThanOrEqual(6);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
