@@ -374,10 +374,24 @@ export function claimCheckout(
   const note = join(root, `checkout-${createHash("sha256").update(work).digest("hex").slice(0, 32)}`);
   const last = readNote(note);
   if (last !== undefined && last !== scope) {
-    const left = spawnSync("git", ["-C", work, "status", "--porcelain", "--ignored", "--untracked-files=normal"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    // git asks each populated submodule for its state with a git of its own, which obeys that submodule's config
+    // (core.fsmonitor runs a command): the pull request's command could have made `sub/.git` itself. So no git runs in
+    // a submodule (whatever .gitmodules says) and none reads an fsmonitor; a submodule's folder holding anything counts
+    // as left there (a checkout leaves it empty unless asked for submodules: then only a fresh clone is known clean).
+    const git = (args: string[]) =>
+      spawnSync("git", ["-c", "core.fsmonitor=false", "-C", work, ...args], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        maxBuffer: 256 * 1024 * 1024,
+      });
+    const left = git(["status", "--porcelain", "--ignored", "--untracked-files=normal", "--ignore-submodules=all"]);
+    const filled = populatedSubmodules(work, git(["ls-files", "--stage", "-z"]));
+    if (filled.length > 0)
+      throw new InputError(
+        `${printable(work)} was used by a pull request's run (${last}), and its submodule folder ${printable(join(work, filled[0]))} ` +
+          `holds files (a repository of its own, whose config git obeys, or any file) that run could have left. ` +
+          `Fix: rm -rf ${printable(join(work, filled[0]))} && mkdir ${printable(join(work, filled[0]))} (for each such submodule; git clean does not empty one), or use a fresh clone`,
+      );
     if (left.status !== 0 || left.stdout.trim() !== "")
       throw new InputError(
         `${printable(work)} was used by a pull request's run (${last}): the files it left or changed there ` +
@@ -391,6 +405,27 @@ export function claimCheckout(
   }
   mkdirSync(root, { recursive: true, mode: 0o700 });
   writeFileSync(note, `${scope}\n${work}\n`, { mode: 0o600 });
+}
+
+/**
+ * The submodules (gitlinks in `work`'s index, as `git ls-files --stage -z` lists them) whose folder holds anything,
+ * read without git; an index git could not list counts as one (the checkout cannot be told clean).
+ */
+function populatedSubmodules(work: string, listed: { status: number | null; stdout: string }): string[] {
+  if (listed.status !== 0) return ["."];
+  const links = listed.stdout
+    .split("\0")
+    .filter((e) => e.startsWith("160000 "))
+    .map((e) => e.slice(e.indexOf("\t") + 1));
+  return links.filter((p) => {
+    const at = join(work, p);
+    try {
+      return !lstatSync(at).isDirectory() || readdirSync(at).length > 0;
+    } catch (e) {
+      // Not there: nothing left. Unreadable: not known to be empty.
+      return (e as NodeJS.ErrnoException).code !== "ENOENT";
+    }
+  });
 }
 
 /** The scope a checkout's note names, or none. */

@@ -299,3 +299,72 @@ describe.runIf(probeSandbox().ok)("a checkout a pull request's run used", () => 
     expect(clean.stdout).toContain("LINT RAN");
   }, 180_000);
 });
+
+/**
+ * The eleventh hostile run: the commit holds a submodule (a gitlink, `sub`), which a checkout leaves an empty folder.
+ * The pull request's lint makes `sub/.git` a repository whose config sets `core.fsmonitor` to a command. The next
+ * push's run checks the checkout with `git status`, outside the sandbox: git asks every populated submodule for its
+ * state with a `git status` of its own, which ran the planted command with the runner's environment (its secrets),
+ * and reported nothing, so the push's run went on. With `ignore = all` in the commit's .gitmodules, git did not even
+ * look: whatever the lint left in `sub/` was not reported. The runner's check runs no git in a submodule; a
+ * submodule's folder that holds anything is a file the pull request may have left.
+ */
+describe.runIf(probeSandbox().ok)("a checkout a pull request's run made a submodule's repository in", () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "scope-submodule-"));
+    mkdirSync(join(root, "home"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    ["as git asks it", ""],
+    ["with ignore = all in .gitmodules", "\tignore = all\n"],
+  ])("refuses the next push's run without running the submodule's git (%s)", async (name, ignore) => {
+    const repo = join(root, name.replace(/\W+/g, "-"));
+    const marker = `${repo}.fsmonitor-ran`;
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repo, "-c", "user.email=t@t", "-c", "user.name=t", ...args], { encoding: "utf8" });
+    const run = (...trigger: string[]): Promise<CliResult> =>
+      runPipeline(["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), ...trigger], {
+        ...process.env,
+        HOME: join(root, "home"),
+        GITHUB_TOKEN: "h11b-runner-secret",
+      });
+    mkdirSync(join(repo, "frontend"), { recursive: true });
+    mkdirSync(join(repo, "backend"));
+    writeFileSync(join(repo, "backend/app.py"), "");
+    const hook = `echo "ran $GITHUB_TOKEN" >> ${marker}; exit 1`;
+    const lint = [
+      `const { execFileSync } = require("child_process");`,
+      `execFileSync("git", ["init", "-q", "../sub"]);`,
+      `execFileSync("git", ["-C", "../sub", "config", "core.fsmonitor", ${JSON.stringify(hook)}]);`,
+      `console.log("LINT RAN");`,
+    ].join("\n");
+    writeFileSync(join(repo, "frontend/lint.js"), lint);
+    writeFileSync(join(repo, "frontend/package.json"), JSON.stringify({ name: "t", scripts: { lint: "node lint.js" } }));
+    writeFileSync(join(repo, "pipeline.yaml"), "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n");
+    writeFileSync(join(repo, ".gitmodules"), `[submodule "sub"]\n\tpath = sub\n\turl = ./sub\n${ignore}`);
+    git("init", "-q");
+    git("add", "-A");
+    git("update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},sub`);
+    git("commit", "-qm", "feat: base");
+    mkdirSync(join(repo, "sub"));
+
+    const pr = await run("--event", "pull_request");
+    expect(pr.exitCode, pr.output).toBe(0);
+    expect(existsSync(join(repo, "sub/.git/config"))).toBe(true);
+    const push = await run();
+    expect(existsSync(marker) ? readFileSync(marker, "utf8") : "").toBe("");
+    expect(push.exitCode, push.output).toBe(2);
+    expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
+    expect(push.stderr).toContain(`submodule folder ${join(repo, "sub")}`);
+    expect(push.stdout).not.toContain("LINT RAN");
+    // Emptied, the submodule's folder is as a checkout leaves it: the push's run goes on.
+    rmSync(join(repo, "sub"), { recursive: true });
+    mkdirSync(join(repo, "sub"));
+    const clean = await run();
+    expect(clean.exitCode, clean.output).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  }, 180_000);
+});
