@@ -88,10 +88,13 @@ export interface Hidden {
 }
 
 /**
- * One PID namespace, its own /proc, no capability: what every confinement is. bubblewrap started by root keeps every
- * capability in the sandbox unless told not to, and with CAP_SYS_ADMIN a command undoes its confinement (`umount -l
- * /proc` shows the host's /proc and the runner's environ; `mount -o remount,bind,rw` makes a read-only bind writable).
- * Not root, bubblewrap drops them itself (a setuid bubblewrap refuses --cap-drop to a user).
+ * One PID namespace, its own /proc, no capability, the kernel's settings read-only: what every confinement is.
+ * bubblewrap started by root keeps every capability in the sandbox unless told not to, and with CAP_SYS_ADMIN a
+ * command undoes its confinement (`umount -l /proc` shows the host's /proc and the runner's environ; `mount -o
+ * remount,bind,rw` makes a read-only bind writable). And root writes a sysctl or a sysfs file by its mode alone, no
+ * capability asked: kernel.core_pattern's pipe, sysfs's uevent_helper are programs the kernel runs as root outside
+ * every namespace. Not root, bubblewrap drops the capabilities itself (a setuid one refuses --cap-drop to a user), and
+ * the modes keep those files from the user.
  */
 const NAMESPACES = [
   "--dev-bind",
@@ -100,7 +103,13 @@ const NAMESPACES = [
   "--unshare-pid",
   "--proc",
   "/proc",
-  ...(process.geteuid?.() === 0 ? ["--cap-drop", "ALL"] : []),
+  ...(process.geteuid?.() === 0
+    ? [
+        "--cap-drop",
+        "ALL",
+        ...["/proc/sys", "/sys"].filter((p) => existsSync(p)).flatMap((p) => ["--ro-bind", p, p]),
+      ]
+    : []),
 ];
 
 /** The bubblewrap flags that confine a command, without the command: its namespaces, ended with its caller. */

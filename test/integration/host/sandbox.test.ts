@@ -583,7 +583,7 @@ describe("what a confined command is kept from", () => {
     expect(readOnlyIn(self, join(ROOT, "node_modules"))).toBe(false);
   });
 
-  it("builds one bubblewrap argv: its own PID namespace and /proc, no capability, the masks, the folder, then the command as given", () => {
+  it("builds one bubblewrap argv: its own PID namespace and /proc, root's capabilities and kernel settings, the masks, the folder, then the command as given", () => {
     expect(
       confinedArgv("bwrap", ["npm", "run", "lint", "a b"], "/repo", { dirs: ["/t/d"], files: ["/r/.env"] }),
     ).toEqual([
@@ -595,7 +595,9 @@ describe("what a confined command is kept from", () => {
       "--proc",
       "/proc",
       // bubblewrap keeps root's capabilities unless told not to; a user's it drops itself.
-      ...(process.geteuid?.() === 0 ? ["--cap-drop", "ALL"] : []),
+      ...(process.geteuid?.() === 0
+        ? ["--cap-drop", "ALL", ...["/proc/sys", "/sys"].filter(existsSync).flatMap((p) => ["--ro-bind", p, p])]
+        : []),
       "--die-with-parent",
       "--tmpfs",
       "/t/d",
@@ -773,7 +775,7 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
    * its /proc/<pid>/environ, and `mount -o remount,bind,rw /etc` undid a read-only bind. A confined command holds no
    * capability, whatever the runner's user.
    */
-  it("has no capability: it cannot unmount the sandbox's /proc to see the runner's, nor make a read-only bind writable", async () => {
+  it("has no capability and the kernel's settings read-only: no unmount, no remount, no sysctl or sysfs write", async () => {
     const root = mkdtempSync(join(tmpdir(), "caps-"));
     const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
     const look = [
@@ -781,6 +783,10 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
       "umount -l /proc 2>/dev/null",
       'echo "pids $(ls /proc | grep -c "^[0-9]")"',
       "mount -o remount,bind,rw /etc 2>/dev/null && echo remounted",
+      // The kernel's settings: root writes a sysctl by its mode alone (kernel.core_pattern's pipe runs as root outside
+      // every namespace at the next crash), and sysfs's (uevent_helper, where there is one, likewise).
+      "test -w /proc/sys/kernel/core_pattern && echo sysctl-writable",
+      'echo "sysfs $(find /sys -writable -type f 2>/dev/null | wc -l)"',
     ].join("; ");
     try {
       const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
@@ -790,6 +796,8 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
       )}`;
       expect(r.stdout).toMatch(/CapEff:\s+0+\n/);
       expect(r.stdout).not.toContain("remounted");
+      expect(r.stdout).not.toContain("sysctl-writable");
+      expect(r.stdout).toContain("sysfs 0\n");
       // bwrap as init, sh, its subshell, ls and grep at most: none of the runner's processes.
       expect(Number(/pids (\d+)/.exec(r.stdout)?.[1])).toBeLessThanOrEqual(6);
     } finally {
