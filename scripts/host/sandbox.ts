@@ -85,6 +85,12 @@ export interface Hidden {
   privateTmp?: string[];
   /** Folders inside a read-only one that stay writable (the bundled staging server's PM2_HOME, to its daemon). */
   writable?: string[];
+  /**
+   * On a root runner, the top folders bound as they are (each a mount of its own), so that `/` itself is then
+   * read-only: its entries /bin, /lib, /lib64 and /sbin are links into /usr (the loader every program starts with),
+   * which root could otherwise point elsewhere on the host, and a new entry there is no command's to make.
+   */
+  top?: string[];
 }
 
 /**
@@ -93,8 +99,8 @@ export interface Hidden {
  * command undoes its confinement (`umount -l /proc` shows the host's /proc and the runner's environ; `mount -o
  * remount,bind,rw` makes a read-only bind writable). And root writes a sysctl or a sysfs file by its mode alone, no
  * capability asked: kernel.core_pattern's pipe, sysfs's uevent_helper are programs the kernel runs as root outside
- * every namespace. Not root, bubblewrap drops the capabilities itself (a setuid one refuses --cap-drop to a user), and
- * the modes keep those files from the user.
+ * every namespace, and /dev's block devices are the disks under every bind. Not root, bubblewrap drops the
+ * capabilities itself (a setuid one refuses --cap-drop to a user), and the modes keep those files from the user.
  */
 const NAMESPACES = [
   "--dev-bind",
@@ -108,6 +114,10 @@ const NAMESPACES = [
         "--cap-drop",
         "ALL",
         ...["/proc/sys", "/sys"].filter((p) => existsSync(p)).flatMap((p) => ["--ro-bind", p, p]),
+        // A /dev of its own (null, zero, random, tty, pts, shm): root opens the host's devices by their mode alone,
+        // a disk's block device (under every read-only bind) among them.
+        "--dev",
+        "/dev",
       ]
     : []),
 ];
@@ -127,6 +137,7 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
 function maskFlags(hidden: Hidden): string[] {
   // Outer folders first: a temp folder's tmpfs under the system's, the runner's home (a test's, in /tmp) over /tmp's.
   const layers = [
+    ...(hidden.top ?? []).map((p) => ({ p, flags: ["--dev-bind", p, p] })),
     ...(hidden.system ?? []).map((p) => ({ p, flags: ["--ro-bind", p, p] })),
     ...(hidden.privateTmp ?? []).map((p) => ({ p, flags: ["--tmpfs", p] })),
   ].sort((a, b) => depthOf(a.p) - depthOf(b.p));
@@ -139,6 +150,8 @@ function maskFlags(hidden: Hidden): string[] {
     // /dev/null bound as a device: reads are empty, writes go nowhere, a socket refuses connections.
     ...hidden.files.flatMap((f) => ["--dev-bind", "/dev/null", f]),
     ...Object.entries(hidden.env ?? {}).flatMap(([k, v]) => ["--setenv", k, v]),
+    // Last, once every mount point is made: only the root mount itself, not the folders bound above.
+    ...(hidden.top ? ["--remount-ro", "/"] : []),
   ];
 }
 
@@ -289,12 +302,19 @@ export function hiddenPaths(
   // A folder already read-only as part of another (or of the system, outside what stays the command's) needs no bind.
   const covered = (p: string, by: string[]) => by.some((q) => q !== p && isInside(p, q));
   const inSystem = (p: string) => covered(p, system) && !keep.some((k) => isInside(p, k));
+  // Root writes `/` itself (a user cannot): every top folder not bound above is bound as it is, then `/` read-only.
+  // Not /proc and /dev (the sandbox's own) or /sys (read-only to root: NAMESPACES).
+  const top =
+    process.geteuid?.() === 0
+      ? rootEntries().filter((d) => !["/proc", "/sys", "/dev"].includes(d) && !layers.includes(d))
+      : undefined;
   return {
     dirs: [...new Set(dirs)].filter(creatable),
     files: [...files].filter(creatable),
     readOnly: [...new Set(readOnly)].filter((p) => !covered(p, readOnly) && !inSystem(p)),
     system,
     own: [...new Set(keep)],
+    ...(top ? { top } : {}),
     ...(scope ? { env: scopeEnv(scope, runner, home), privateTmp } : {}),
   };
 }
@@ -484,10 +504,15 @@ function privateIn(root: string, depth = 6): { dirs: string[]; files: string[] }
 
 /** The machine's top folders, but the kernel's own (/proc and /dev, which every confinement mounts itself). */
 function topFolders(): string[] {
+  return rootEntries().filter((p) => p !== "/proc" && p !== "/dev");
+}
+
+/** The folders (not links) in `/`. */
+function rootEntries(): string[] {
   try {
     return readdirSync("/")
       .map((n) => `/${n}`)
-      .filter((p) => p !== "/proc" && p !== "/dev" && kindOf(p) === "dir");
+      .filter((p) => kindOf(p) === "dir");
   } catch {
     return [];
   }

@@ -3,6 +3,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -149,13 +150,21 @@ for (const p of ${JSON.stringify(places)}) {
    */
   it("keeps every folder outside its checkout, home and temp folders read-only to a pull request's command", async () => {
     const mark = `scope-probe-${process.pid}-${Date.now()}`;
-    const places = ["/run", "/mnt", "/media", "/home", "/srv"].filter((d) => existsSync(d)).map((d) => join(d, mark));
+    // And `/` itself (the eleventh hostile run): a new entry there, or a top-level link (/lib64 -> usr/lib64 holds the
+    // loader every program starts with) pointed elsewhere.
+    const places = ["/run", "/mnt", "/media", "/home", "/srv", "/"]
+      .filter((d) => existsSync(d))
+      .map((d) => join(d, mark));
+    const link = `/${mark}-link`;
+    if (process.geteuid?.() === 0) symlinkSync("tmp", link);
     writeFileSync(
       join(repo, "frontend/plant.js"),
       `const fs = require("fs");
 for (const p of ${JSON.stringify(places)}) {
   try { fs.mkdirSync(p); console.log("PROBE>" + p + "=done"); } catch (e) { console.log("PROBE>" + p + "=" + e.code); }
 }
+try { fs.rmSync(${JSON.stringify(link)}, { force: true }); fs.symlinkSync("/root", ${JSON.stringify(link)}); console.log("PROBE>link=done"); }
+catch (e) { console.log("PROBE>link=" + e.code); }
 try { fs.writeFileSync("written.txt", "x"); console.log("PROBE>ownRepo=done"); } catch (e) { console.log("PROBE>ownRepo=" + e.code); }
 `,
     );
@@ -170,8 +179,11 @@ try { fs.writeFileSync("written.txt", "x"); console.log("PROBE>ownRepo=done"); }
       for (const p of places) expect(["EROFS", "EACCES"], p).toContain(probe(r)[p]);
       for (const p of places) expect(existsSync(p), p).toBe(false);
       expect(probe(r).ownRepo).toBe("done");
+      expect(["EROFS", "EACCES"]).toContain(probe(r).link);
+      if (process.geteuid?.() === 0) expect(readlinkSync(link)).toBe("tmp");
     } finally {
       for (const p of places) rmSync(p, { recursive: true, force: true });
+      rmSync(link, { force: true });
     }
   }, 120_000);
 
@@ -320,51 +332,61 @@ describe.runIf(probeSandbox().ok)("a checkout a pull request's run made a submod
   it.each([
     ["as git asks it", ""],
     ["with ignore = all in .gitmodules", "\tignore = all\n"],
-  ])("refuses the next push's run without running the submodule's git (%s)", async (name, ignore) => {
-    const repo = join(root, name.replace(/\W+/g, "-"));
-    const marker = `${repo}.fsmonitor-ran`;
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-C", repo, "-c", "user.email=t@t", "-c", "user.name=t", ...args], { encoding: "utf8" });
-    const run = (...trigger: string[]): Promise<CliResult> =>
-      runPipeline(["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), ...trigger], {
-        ...process.env,
-        HOME: join(root, "home"),
-        GITHUB_TOKEN: "h11b-runner-secret",
-      });
-    mkdirSync(join(repo, "frontend"), { recursive: true });
-    mkdirSync(join(repo, "backend"));
-    writeFileSync(join(repo, "backend/app.py"), "");
-    const hook = `echo "ran $GITHUB_TOKEN" >> ${marker}; exit 1`;
-    const lint = [
-      `const { execFileSync } = require("child_process");`,
-      `execFileSync("git", ["init", "-q", "../sub"]);`,
-      `execFileSync("git", ["-C", "../sub", "config", "core.fsmonitor", ${JSON.stringify(hook)}]);`,
-      `console.log("LINT RAN");`,
-    ].join("\n");
-    writeFileSync(join(repo, "frontend/lint.js"), lint);
-    writeFileSync(join(repo, "frontend/package.json"), JSON.stringify({ name: "t", scripts: { lint: "node lint.js" } }));
-    writeFileSync(join(repo, "pipeline.yaml"), "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n");
-    writeFileSync(join(repo, ".gitmodules"), `[submodule "sub"]\n\tpath = sub\n\turl = ./sub\n${ignore}`);
-    git("init", "-q");
-    git("add", "-A");
-    git("update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},sub`);
-    git("commit", "-qm", "feat: base");
-    mkdirSync(join(repo, "sub"));
+  ])(
+    "refuses the next push's run without running the submodule's git (%s)",
+    async (name, ignore) => {
+      const repo = join(root, name.replace(/\W+/g, "-"));
+      const marker = `${repo}.fsmonitor-ran`;
+      const git = (...args: string[]) =>
+        execFileSync("git", ["-C", repo, "-c", "user.email=t@t", "-c", "user.name=t", ...args], { encoding: "utf8" });
+      const run = (...trigger: string[]): Promise<CliResult> =>
+        runPipeline(["frontend-checks", "--source", repo, "--report-dir", join(root, "reports"), ...trigger], {
+          ...process.env,
+          HOME: join(root, "home"),
+          GITHUB_TOKEN: "h11b-runner-secret",
+        });
+      mkdirSync(join(repo, "frontend"), { recursive: true });
+      mkdirSync(join(repo, "backend"));
+      writeFileSync(join(repo, "backend/app.py"), "");
+      const hook = `echo "ran $GITHUB_TOKEN" >> ${marker}; exit 1`;
+      const lint = [
+        `const { execFileSync } = require("child_process");`,
+        `execFileSync("git", ["init", "-q", "../sub"]);`,
+        `execFileSync("git", ["-C", "../sub", "config", "core.fsmonitor", ${JSON.stringify(hook)}]);`,
+        `console.log("LINT RAN");`,
+      ].join("\n");
+      writeFileSync(join(repo, "frontend/lint.js"), lint);
+      writeFileSync(
+        join(repo, "frontend/package.json"),
+        JSON.stringify({ name: "t", scripts: { lint: "node lint.js" } }),
+      );
+      writeFileSync(
+        join(repo, "pipeline.yaml"),
+        "frontend:\n  install: node --version\n  steps:\n    lint: npm run lint\n",
+      );
+      writeFileSync(join(repo, ".gitmodules"), `[submodule "sub"]\n\tpath = sub\n\turl = ./sub\n${ignore}`);
+      git("init", "-q");
+      git("add", "-A");
+      git("update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},sub`);
+      git("commit", "-qm", "feat: base");
+      mkdirSync(join(repo, "sub"));
 
-    const pr = await run("--event", "pull_request");
-    expect(pr.exitCode, pr.output).toBe(0);
-    expect(existsSync(join(repo, "sub/.git/config"))).toBe(true);
-    const push = await run();
-    expect(existsSync(marker) ? readFileSync(marker, "utf8") : "").toBe("");
-    expect(push.exitCode, push.output).toBe(2);
-    expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
-    expect(push.stderr).toContain(`submodule folder ${join(repo, "sub")}`);
-    expect(push.stdout).not.toContain("LINT RAN");
-    // Emptied, the submodule's folder is as a checkout leaves it: the push's run goes on.
-    rmSync(join(repo, "sub"), { recursive: true });
-    mkdirSync(join(repo, "sub"));
-    const clean = await run();
-    expect(clean.exitCode, clean.output).toBe(0);
-    expect(existsSync(marker)).toBe(false);
-  }, 180_000);
+      const pr = await run("--event", "pull_request");
+      expect(pr.exitCode, pr.output).toBe(0);
+      expect(existsSync(join(repo, "sub/.git/config"))).toBe(true);
+      const push = await run();
+      expect(existsSync(marker) ? readFileSync(marker, "utf8") : "").toBe("");
+      expect(push.exitCode, push.output).toBe(2);
+      expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
+      expect(push.stderr).toContain(`submodule folder ${join(repo, "sub")}`);
+      expect(push.stdout).not.toContain("LINT RAN");
+      // Emptied, the submodule's folder is as a checkout leaves it: the push's run goes on.
+      rmSync(join(repo, "sub"), { recursive: true });
+      mkdirSync(join(repo, "sub"));
+      const clean = await run();
+      expect(clean.exitCode, clean.output).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+    },
+    180_000,
+  );
 });

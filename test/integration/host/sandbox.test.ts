@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   symlinkSync,
@@ -596,7 +597,13 @@ describe("what a confined command is kept from", () => {
       "/proc",
       // bubblewrap keeps root's capabilities unless told not to; a user's it drops itself.
       ...(process.geteuid?.() === 0
-        ? ["--cap-drop", "ALL", ...["/proc/sys", "/sys"].filter(existsSync).flatMap((p) => ["--ro-bind", p, p])]
+        ? [
+            "--cap-drop",
+            "ALL",
+            ...["/proc/sys", "/sys"].filter(existsSync).flatMap((p) => ["--ro-bind", p, p]),
+            "--dev",
+            "/dev",
+          ]
         : []),
       "--die-with-parent",
       "--tmpfs",
@@ -775,7 +782,7 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
    * its /proc/<pid>/environ, and `mount -o remount,bind,rw /etc` undid a read-only bind. A confined command holds no
    * capability, whatever the runner's user.
    */
-  it("has no capability and the kernel's settings read-only: no unmount, no remount, no sysctl or sysfs write", async () => {
+  it("has no capability and the kernel's settings read-only: no unmount, no remount, no sysctl or sysfs write, no host device", async () => {
     const root = mkdtempSync(join(tmpdir(), "caps-"));
     const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
     const look = [
@@ -787,6 +794,8 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
       // every namespace at the next crash), and sysfs's (uevent_helper, where there is one, likewise).
       "test -w /proc/sys/kernel/core_pattern && echo sysctl-writable",
       'echo "sysfs $(find /sys -writable -type f 2>/dev/null | wc -l)"',
+      // The host's devices: root opens a disk's block device by its mode alone, under every read-only bind.
+      'echo "devices $(find /dev -type b 2>/dev/null | wc -l)"',
     ].join("; ");
     try {
       const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
@@ -798,6 +807,7 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
       expect(r.stdout).not.toContain("remounted");
       expect(r.stdout).not.toContain("sysctl-writable");
       expect(r.stdout).toContain("sysfs 0\n");
+      expect(r.stdout).toContain("devices 0\n");
       // bwrap as init, sh, its subshell, ls and grep at most: none of the runner's processes.
       expect(Number(/pids (\d+)/.exec(r.stdout)?.[1])).toBeLessThanOrEqual(6);
     } finally {
@@ -805,3 +815,47 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
     }
   });
 });
+
+describe.runIf(probeSandbox().ok && process.geteuid?.() === 0)(
+  "a push's repository command on a root runner, at /",
+  () => {
+    /**
+     * The eleventh hostile run: the system's folders were read-only to every command, but `/` itself was not, and its
+     * entries /bin, /lib, /lib64 and /sbin are links into /usr (the loader every program starts with lies behind
+     * /lib64): a root runner's lint could point one elsewhere, or add an entry there, on the host.
+     */
+    it("cannot change an entry of / or add one; its own folders, the home and the temp dir stay writable", async () => {
+      const root = mkdtempSync(join(tmpdir(), "slash-"));
+      const mark = `slash-probe-${process.pid}-${Date.now()}`;
+      const link = `/${mark}-link`;
+      symlinkSync("tmp", link);
+      const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+      const home = userInfo().homedir;
+      const look = [
+        `ln -sfn /root ${link} 2>/dev/null && echo relinked`,
+        `mkdir /${mark} 2>/dev/null && echo made`,
+        `touch ${join(root, "own")} && echo own-ok`,
+        `touch ${join(tmpdir(), mark)} && echo tmp-ok`,
+        `touch ${join(home, `.${mark}`)} && echo home-ok`,
+      ].join("; ");
+      try {
+        const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
+          ["sh", "-c", look],
+          root,
+          runner,
+        )}`;
+        expect(r.stdout).not.toContain("relinked");
+        expect(r.stdout).not.toContain("made");
+        expect(readlinkSync(link)).toBe("tmp");
+        expect(existsSync(`/${mark}`)).toBe(false);
+        expect(r.stdout).toContain("own-ok\ntmp-ok\nhome-ok");
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+        rmSync(link, { force: true });
+        rmSync(`/${mark}`, { recursive: true, force: true });
+        rmSync(join(tmpdir(), mark), { force: true });
+        rmSync(join(home, `.${mark}`), { force: true });
+      }
+    });
+  },
+);
