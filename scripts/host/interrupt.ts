@@ -3,7 +3,8 @@
  * local E2E app) and a server in a process group of its own (uvicorn, the Next server) outlive the runner otherwise:
  * a Ctrl-C reaches only the terminal's process group, a `kill <pid>` or a cancelled job only the runner. While
  * anything is held, SIGINT, SIGQUIT (Ctrl-\\), SIGTERM and SIGHUP stop each (its scratch folder too), then the runner
- * exits 128 + the signal's number, as a shell reports it. A deploy traps the signals itself (scripts/deploy/interrupted.ts).
+ * exits 128 + the signal's number, as a shell reports it. A deploy traps the signals itself
+ * (scripts/deploy/interrupted.ts).
  */
 import { constants } from "node:os";
 

@@ -21,7 +21,7 @@ export function addStagingServer(program: Command, run: (code: number) => void):
     .action(async () => run(await stagingCommitCommand()));
 }
 
-/** `staging-server start|stop|status`, on the folder the deploy commands read (STAGING_SERVER_DIR, else the default). */
+/** `staging-server start|stop|status` on the folder the deploy commands read (STAGING_SERVER_DIR, else the default). */
 async function stagingServer(action: string | undefined): Promise<number> {
   const dir = resolve(stagingServerDir(process.env));
   if (action === "start") {

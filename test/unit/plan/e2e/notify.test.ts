@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { summarizeE2e } from "../../../../ci/src/plan/e2e/summary";
-import {
-  notificationText,
-  shouldNotify,
-  webhookPayload,
-  webhookWarning,
-} from "../../../../ci/src/plan/e2e/notify";
+import { notificationText, shouldNotify, webhookPayload, webhookWarning } from "../../../../ci/src/plan/e2e/notify";
 import { fail, flaky, pass, reportOf } from "../../../support/pwReport";
 
 const red = summarizeE2e({
