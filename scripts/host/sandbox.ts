@@ -86,9 +86,9 @@ export interface Hidden {
   /** Folders inside a read-only one that stay writable (the bundled staging server's PM2_HOME, to its daemon). */
   writable?: string[];
   /**
-   * On a root runner, the top folders bound as they are (each a mount of its own), so that `/` itself is then
-   * read-only: its entries /bin, /lib, /lib64 and /sbin are links into /usr (the loader every program starts with),
-   * which root could otherwise point elsewhere on the host, and a new entry there is no command's to make.
+   * On a root runner, the top folders bound as they are but for their devices (each a mount of its own), so that `/`
+   * itself is then read-only: its entries /bin, /lib, /lib64 and /sbin are links into /usr (the loader every program
+   * starts with), which root could otherwise point elsewhere on the host; a new entry there is no command's to make.
    */
   top?: string[];
 }
@@ -137,7 +137,9 @@ export function confinedArgv(bwrap: string, argv: string[], cwd: string, hidden:
 function maskFlags(hidden: Hidden): string[] {
   // Outer folders first: a temp folder's tmpfs under the system's, the runner's home (a test's, in /tmp) over /tmp's.
   const layers = [
-    ...(hidden.top ?? []).map((p) => ({ p, flags: ["--dev-bind", p, p] })),
+    // Without their devices (bubblewrap's --bind is nodev): a device node lying in one (a container's /dev under the
+    // home, a chroot's) would open the host's device, a disk's among them, as /dev's did.
+    ...(hidden.top ?? []).map((p) => ({ p, flags: ["--bind", p, p] })),
     ...(hidden.system ?? []).map((p) => ({ p, flags: ["--ro-bind", p, p] })),
     ...(hidden.privateTmp ?? []).map((p) => ({ p, flags: ["--tmpfs", p] })),
   ].sort((a, b) => depthOf(a.p) - depthOf(b.p));

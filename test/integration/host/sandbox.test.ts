@@ -857,5 +857,29 @@ describe.runIf(probeSandbox().ok && process.geteuid?.() === 0)(
         rmSync(join(home, `.${mark}`), { force: true });
       }
     });
+
+    /**
+     * The twelfth hostile run: /dev was the sandbox's own, but every top folder was bound with its devices usable, so a
+     * device node lying in one (a container's or a chroot's /dev under the home or /tmp, a node the runner left) opened
+     * the host's device by its mode alone: a disk's block device under every read-only bind and mask.
+     */
+    it("cannot open a device node lying in a top folder (the temp dir, the home)", async () => {
+      const root = mkdtempSync(join(tmpdir(), "node-"));
+      // /dev/null's numbers, harmless to open: any other host device's node opens the same way.
+      const node = join(root, "dev-node");
+      await $({ quiet: true })`mknod ${node} c 1 3`;
+      const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+      try {
+        const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
+          ["sh", "-c", `cat ${node} && echo device-opened; echo done`],
+          root,
+          runner,
+        )}`;
+        expect(r.stdout).toContain("done");
+        expect(r.stdout).not.toContain("device-opened");
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
   },
 );
