@@ -94,7 +94,8 @@ export interface Hidden {
 }
 
 /**
- * One PID namespace, its own /proc, no capability, the kernel's settings read-only: what every confinement is.
+ * A session and a PID namespace of its own, its own /proc, no capability, the kernel's settings read-only: what every
+ * confinement is.
  * bubblewrap started by root keeps every capability in the sandbox unless told not to, and with CAP_SYS_ADMIN a
  * command undoes its confinement (`umount -l /proc` shows the host's /proc and the runner's environ; `mount -o
  * remount,bind,rw` makes a read-only bind writable). And root writes a sysctl or a sysfs file by its mode alone, no
@@ -106,6 +107,9 @@ const NAMESPACES = [
   "--dev-bind",
   "/",
   "/",
+  // A session of its own, with no controlling terminal: on the user's, TIOCSTI types a line into the shell that ran
+  // the pipeline, which runs it once the pipeline ends, outside the sandbox.
+  "--new-session",
   "--unshare-pid",
   "--proc",
   "/proc",

@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { basename, join } from "node:path";
-import { $ } from "zx";
+import { $, quote } from "zx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
@@ -592,6 +592,7 @@ describe("what a confined command is kept from", () => {
       "--dev-bind",
       "/",
       "/",
+      "--new-session",
       "--unshare-pid",
       "--proc",
       "/proc",
@@ -742,6 +743,36 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner whose HOME i
       )}`;
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe("0");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(probeSandbox().ok && existsSync("/usr/bin/script"))("a repository command run from a terminal", () => {
+  /**
+   * The twelfth hostile run: a confined command shared the runner's session, so it opened the user's terminal
+   * (/dev/tty) and pushed a line into its input with TIOCSTI (`echo …` ran in the user's shell once the pipeline
+   * ended, outside the sandbox, with every secret of the user's). It has a session of its own, with no terminal.
+   */
+  it("has no controlling terminal, so it cannot type into the user's shell", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tty-"));
+    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+    try {
+      const argv = repositoryArgv(
+        ["sh", "-c", "(: </dev/tty) 2>/dev/null && echo has-terminal; echo done"],
+        root,
+        runner,
+      );
+      // script(1) runs it on a terminal of its own, as a user's shell does.
+      const r = await $({
+        quiet: true,
+        nothrow: true,
+        cwd: root,
+        env: runner,
+      })`script -qec ${argv.map(quote).join(" ")} /dev/null`;
+      expect(r.stdout, r.stderr).toContain("done");
+      expect(r.stdout).not.toContain("has-terminal");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
