@@ -7,33 +7,44 @@ const TIMED_OUT = 124;
  * Bash that defines `redact_shared_env FILE`: print the file's last 64 KiB (whole lines) with every value in
  * $BASE/shared/env replaced by `***`: the value, and each of its lines, trimmed, of four characters or more, and their
  * URL-encoded forms (as encodeURIComponent and encodeURI write them), the longest first (as ci/src/plan/redact.ts does
- * on the runner). Bash's `${t//"$v"/…}` matches the quoted value
- * literally, whatever it holds (quotes, `$`, globs).
+ * on the runner), each form once. Bash's `${t//"$v"/…}` matches the quoted value literally, whatever it holds (quotes,
+ * `$`, globs).
  */
 const REDACT_SHARED_ENV = `url_form() {
-  local LC_ALL=C s=$2 out= c i
+  local LC_ALL=C s=$2 c i
+  REPLY=
   for ((i = 0; i < \${#s}; i++)); do
     c=\${s:i:1}
-    if [[ "$c" == [A-Za-z0-9] || "$1" == *"$c"* ]]; then out+=$c; else printf -v c '%%%02X' "'$c"; out+=$c; fi
+    if [[ "$c" == [A-Za-z0-9] || "$1" == *"$c"* ]]; then REPLY+=$c; else printf -v c '%%%02X' "'$c"; REPLY+=$c; fi
   done
-  printf '%s' "$out"
 }
 redact_shared_env() {
-  local text forms=() f v l t i n
+  local text forms=() runs=() f v l t r i encoded="[^A-Za-z0-9_.!~*'()-]"
+  local -A seen=()
   if [ "$(wc -c < "$1")" -gt 65536 ]; then text=$(tail -c 65536 "$1" | tail -n +2); else text=$(cat "$1"); fi
+  [ -n "$text" ] || return 0
   for f in "$BASE"/shared/env/*; do
     [ -f "$f" ] || continue
-    v=$(cat "$f"); forms+=("$v")
+    v=$(cat "$f")
     while IFS= read -r l || [ -n "$l" ]; do forms+=("$l"); done <<< "$v"
+    for t in "$v" "\${forms[@]}"; do
+      # Trimmed by a regex: bash's \${t%%pattern} forms are quadratic, minutes for a hundred 3 KB keys.
+      if [[ "$t" =~ ^[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]]; then t=\${BASH_REMATCH[1]}; else continue; fi
+      [ "\${#t}" -ge 4 ] && [ -z "\${seen[$t]+x}" ] || continue
+      seen[$t]=1
+      # Both encodings leave these characters as they are: a value of only these is its own encoded form; and an
+      # encoded form needs a % in the text.
+      [[ "$t" =~ $encoded ]] && [[ "$text" == *%* ]] || continue
+      # Each encoded form holds t's runs of those characters as they are: with its longest not in the text, neither is.
+      read -ra runs <<< "\${t//$encoded/ }"; r=
+      for l in "\${runs[@]}"; do [ "\${#l}" -gt "\${#r}" ] && r=$l; done
+      [ "\${#r}" -ge 4 ] && [[ "$text" != *"$r"* ]] && continue
+      url_form "-_.!~*'()" "$t"; seen[$REPLY]=1
+      url_form "-_.!~*'();,/?:@&=+\\$#" "$t"; seen[$REPLY]=1
+    done
+    forms=()
   done
-  for i in "\${!forms[@]}"; do
-    t=\${forms[i]}; t=\${t#"\${t%%[![:space:]]*}"}; t=\${t%"\${t##*[![:space:]]}"}; forms[i]=$t
-  done
-  n=\${#forms[@]}
-  for ((i = 0; i < n; i++)); do
-    t=\${forms[i]}; [ "\${#t}" -ge 4 ] || continue
-    forms+=("$(url_form "-_.!~*'()" "$t")" "$(url_form "-_.!~*'();,/?:@&=+\\$#" "$t")")
-  done
+  forms=("\${!seen[@]}")
   while read -r _ i; do
     t=\${forms[i]}; [ "\${#t}" -ge 4 ] && text=\${text//"$t"/***}
   done < <(for i in "\${!forms[@]}"; do echo "\${#forms[i]} $i"; done | sort -rn)
@@ -60,7 +71,8 @@ for f in "$DEPLOY_BASE"/shared/env/*; do
   [ -f "$f" ] || continue; n=$(basename "$f"); [[ "$n" =~ ^[A-Z][A-Z0-9_]*$ ]] && export "$n=$(cat "$f")"
 done
 exec bash -c "$1"' _ "$cmd" >"$out" 2>&1 || rc=$?
-redact_shared_env "$out" >&2
+# What it printed is only shown when it failed (a RemoteError's last lines): only then is it redacted and printed.
+[ "$rc" = 0 ] || redact_shared_env "$out" >&2
 if [ "$rc" = ${TIMED_OUT} ] || [ "$rc" = 137 ]; then
   echo "the migration ran longer than $limit s (deploy.migrateTimeoutSeconds) and was stopped" >&2; exit ${TIMED_OUT}
 fi
