@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { parse } from "yaml";
 import { parseActCalls } from "./actLog";
+import { interpolate, type Value } from "./expr";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const ACT = join(ROOT, ".tools/bin/act");
@@ -106,17 +107,10 @@ export async function runAct(
   return { code: log.code, jobs, log: `${base}.log`, calls };
 }
 
-/** A workflow's `concurrency.group` with `${{ a || b }}` filled from `ctx` (the only expression form the files use). */
-export function concurrencyOf(file: string, ctx: Record<string, string | undefined>): string | undefined {
+/** A workflow's `concurrency.group` evaluated with the context values in `ctx` (as GitHub does before any job runs). */
+export function concurrencyOf(file: string, ctx: Record<string, Value | undefined>): string | undefined {
   const wf = parse(readFileSync(join(ROOT, ".github/workflows", file), "utf8")) as {
     concurrency?: { group: string };
   };
-  return wf.concurrency?.group.replace(
-    /\$\{\{\s*([^}]+?)\s*\}\}/g,
-    (_, e: string) =>
-      e
-        .split("||")
-        .map((x) => ctx[x.trim()])
-        .find((v) => v) ?? "",
-  );
+  return wf.concurrency ? String(interpolate(wf.concurrency.group, ctx)) : undefined;
 }

