@@ -22,6 +22,12 @@ const ALLOWED = /^actions\/(checkout|upload-artifact|download-artifact)@[0-9a-f]
  */
 const ENGINE_ENV = `\${{ fromJSON(vars.DAGGER_ENGINE && format('{{"_EXPERIMENTAL_DAGGER_RUNNER_HOST":{0}}}', toJSON(vars.DAGGER_ENGINE)) || '{}') }}`;
 
+/** The same, for a workflow that also runs unreviewed code: only a push to develop or main gets the shared engine. */
+const REVIEWED_ENGINE_ENV = ENGINE_ENV.replace(
+  "vars.DAGGER_ENGINE && format",
+  "vars.DAGGER_ENGINE && github.event_name == 'push' && (github.ref == 'refs/heads/develop' || github.ref == 'refs/heads/main') && format",
+);
+
 interface Step {
   id?: string;
   env?: Record<string, string>;
@@ -113,8 +119,14 @@ describe("workflows", () => {
         }
       });
 
-      it("lets every job use the persistent engine of vars.DAGGER_ENGINE, and only then", () => {
-        for (const [name, job] of Object.entries(wf.jobs)) expect(job.env, `${f} ${name}`).toBe(ENGINE_ENV);
+      it("lets every job use the persistent engine of vars.DAGGER_ENGINE, and only then (reviewed code only)", () => {
+        // The experimental template never uses it: no env at all.
+        const own: Record<string, string | undefined> = {
+          "test-suite.yml": REVIEWED_ENGINE_ENV,
+          "experimental-template.yml": undefined,
+        };
+        const expected = f in own ? own[f] : ENGINE_ENV;
+        for (const [name, job] of Object.entries(wf.jobs)) expect(job.env, `${f} ${name}`).toBe(expected);
       });
 
       it("grants least privilege: nothing at the top, read-only contents per job", () => {
@@ -171,6 +183,34 @@ describe("workflows", () => {
     expect(load("deploy-staging.yml").concurrency?.group).toContain("'staging'");
     expect(load("e2e-staging.yml").concurrency?.group).toContain("'staging'");
     expect(load("deploy-production.yml").concurrency?.group).toBe("deploy-production");
+  });
+
+  it("sends to the shared engine only jobs whose module is reviewed code: never a pull request's or a ci-experimental push's", () => {
+    // `dagger call` loads the module from the job's checkout, so on a pull request the module is the pull request's own
+    // code (its cache scope included), and GitHub gives a same-repository pull request the repository's variables. On
+    // the persistent engine that code could write the shared scope's cache volumes, which the next deploy's build
+    // mounts, or run a privileged container beside a deploy holding the SSH keys. Only pushes to develop and main
+    // (and the deploy workflows, which run their commits) get the engine; a pull request's, a ci-experimental
+    // branch's or a hotfix push's job starts an engine of its own on its runner.
+    const ENGINE = "tcp://dagger.internal:8080";
+    const env = (f: string, job: string, ctx: Record<string, Value>) =>
+      interpolate(String(load(f).jobs[job].env ?? "${{ fromJSON('{}') }}"), { "vars.DAGGER_ENGINE": ENGINE, ...ctx });
+    const pr = { "github.event_name": "pull_request", "github.ref": "refs/pull/17/merge", "github.head_ref": "feat/x" };
+    const push = (branch: string) => ({ "github.event_name": "push", "github.ref": `refs/heads/${branch}` });
+    const none = [
+      ["test-suite.yml", "fast-tests", pr],
+      ["test-suite.yml", "conventional-commits", pr],
+      ["test-suite.yml", "fast-tests", push("hotfix/x")],
+      ["experimental-template.yml", "experiment", { ...pr, "github.head_ref": "ci-experimental/x" }],
+      ["experimental-template.yml", "experiment", push("ci-experimental/x")],
+    ] as const;
+    for (const [f, job, ctx] of none) expect(env(f, job, ctx), `${f} ${job} ${JSON.stringify(ctx)}`).toEqual({});
+    const shared = { _EXPERIMENTAL_DAGGER_RUNNER_HOST: ENGINE };
+    expect(env("test-suite.yml", "fast-tests", push("develop"))).toEqual(shared);
+    expect(env("test-suite.yml", "fast-tests", push("main"))).toEqual(shared);
+    for (const f of ["deploy-staging.yml", "e2e-staging.yml", "deploy-production.yml"])
+      for (const job of Object.keys(load(f).jobs))
+        expect(env(f, job, { "github.event_name": "workflow_run" }), `${f} ${job}`).toEqual(shared);
   });
 
   it("lets a run hold the staging group only when its jobs will run: a pull request's skipped run never cancels a pending deploy", () => {
