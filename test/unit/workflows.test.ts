@@ -271,6 +271,31 @@ describe("workflows", () => {
     expect(holders).toBe(4);
   });
 
+  it("keeps each experimental run in a group of its own branch or pull request, so no other fork's run cancels it", () => {
+    // cancel-in-progress: a run cancels the running one of its group. A fork chooses its branch's name: two forks'
+    // `ci-experimental/x`, or a fork's branch named `refs/heads/ci-experimental/x` (a valid name, its job skipped)
+    // must not share a group with another pull request or with the repository's push of that branch.
+    const wf = load("experimental-template.yml");
+    const pr = (n: number, head: string) => ({
+      "github.event_name": "pull_request",
+      "github.event.pull_request.number": n,
+      "github.head_ref": head,
+      "github.ref": `refs/pull/${n}/merge`,
+      "github.run_id": String(100 + n),
+    });
+    const push = { "github.event_name": "push", "github.ref": "refs/heads/ci-experimental/x", "github.run_id": "99" };
+    const runs = [pr(5, "ci-experimental/x"), pr(6, "ci-experimental/x"), pr(7, "refs/heads/ci-experimental/x"), push];
+    const groups = runs.map((ctx) => String(interpolate(wf.concurrency!.group, ctx)));
+    expect(new Set(groups).size, groups.join(", ")).toBe(runs.length);
+    runs.forEach((ctx, i) => {
+      if (!interpolate(String(wf.jobs.experiment.if), ctx))
+        expect(groups[i]).toBe(`experimental-skipped-${ctx["github.run_id"]}`);
+    });
+    // A push's runs on one branch, and a pull request's runs, still replace each other.
+    expect(interpolate(wf.concurrency!.group, { ...push, "github.run_id": "98" })).toBe(groups[3]);
+    expect(interpolate(wf.concurrency!.group, { ...pr(5, "ci-experimental/x"), "github.run_id": "1" })).toBe(groups[0]);
+  });
+
   it("tests the commit staging runs: read from staging, never a workflow_run's head_sha (two hops down it is main's)", () => {
     const text = readFileSync(join(DIR, "e2e-staging.yml"), "utf8");
     expect(text).not.toMatch(/workflow_run\.head_sha|github\.sha/);
