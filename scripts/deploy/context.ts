@@ -134,6 +134,16 @@ export const CONFINED = '${confine[@]+"${confine[@]}"}';
 /** Every task's shell can run repository code (migrations, installs, the app) with only the allow-listed env. */
 const REPOSITORY_ENV = repositoryEnvBash();
 
+/**
+ * Append $1 to .dep/releases.jsonl, on a line of its own: a log whose last line has no newline (a hand edit in an
+ * editor that drops it, a write a full disk cut short) first gets one, else the first appended line would be glued to
+ * it and both lost to every reader (a rollback's "bad" line, and the abandoned release a rollback target again).
+ */
+const APPEND_LOG = `mkdir -p .dep
+f=.dep/releases.jsonl
+if [ -s "$f" ] && [ -n "$(tail -c 1 "$f")" ]; then printf '\\n' >> "$f"; fi
+printf '%s' "$1" >> "$f"`;
+
 /** Append one line to .dep/releases.jsonl. */
 export async function appendLog(
   ctx: DeployContext,
@@ -158,7 +168,7 @@ export async function appendLogs(
       }),
     )
     .join("");
-  await sh(ctx, "release log", 'mkdir -p .dep && printf "%s" "$1" >> .dep/releases.jsonl', [text]);
+  await sh(ctx, "release log", APPEND_LOG, [text]);
 }
 
 /** The server's releases: dirs present, current's target, the log, and .dep/slots.json as written. */
@@ -178,7 +188,8 @@ export const READ_STATE =
 
 export function parseReleaseState(out: string): ReleaseState {
   const [dirs, cur, log, slots] = out.split("@@\n");
-  const current = (cur ?? "").trim().split("/").pop() || undefined;
+  // `releases/<id>/` (a shell's completion adds the slash) is that release, not none.
+  const current = (cur ?? "").trim().replace(/\/+$/, "").split("/").pop() || undefined;
   return {
     existing: dirs.split("\n").filter(Boolean),
     current,
