@@ -9,6 +9,7 @@ import type { TargetName } from "../../ci/src/plan/deploy/nextCommand";
 import type { SlotState } from "../../ci/src/plan/deploy/slots";
 import type { ServerInfo } from "../../ci/src/plan/deploy/serverInfo";
 import type { ReleaseWatchRecord } from "../../ci/src/plan/deploy/watch";
+import { RELEASE_ID_ERE } from "../../ci/src/plan/deploy/releaseId";
 import { repositoryEnvBash } from "../../ci/src/plan/env";
 import { interruptSettled, throwIfInterrupted } from "./interrupted";
 import { RemoteError, shellQuote, type Remote } from "./remote";
@@ -184,7 +185,8 @@ export interface ReleaseState {
  * releases/ (an admin's folder, a name with a newline) is not the deploy's to count or remove.
  */
 export const READ_STATE =
-  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ ^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{7,40}$ ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
+  `re='${RELEASE_ID_ERE}'; ` +
+  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
 
 export function parseReleaseState(out: string): ReleaseState {
   const [dirs, cur, log, slots] = out.split("@@\n");

@@ -4,6 +4,9 @@ import { listCommand, type TargetName } from "./nextCommand";
 
 const RELEASE_ID = /^\d{8}T\d{6}Z-[0-9a-f]{7,40}$/;
 
+/** RELEASE_ID as a bash `[[ =~ ]]` pattern (POSIX ERE: no `\\d`), for a script on the server. */
+export const RELEASE_ID_ERE = "^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{7,40}$";
+
 /** A release id that is not of the form 20261126T231501Z-3520442 (e.g. `../x`). */
 export class InvalidReleaseIdError extends InputError {
   constructor(

@@ -4,6 +4,7 @@
  */
 import { InputError } from "../errors";
 import type { SlotPorts } from "./slots";
+import { RELEASE_ID_ERE } from "./releaseId";
 
 /** What shared/server.json holds: tools and ports. */
 export interface ServerInfo {
@@ -92,15 +93,26 @@ export function parseServerInfo(text: string, where: string): ServerInfo {
 }
 
 /** What a path of the base is, as `test -L`, `-d`, `-f` and `-e` tell in that order. */
-export type PathKind = "link" | "folder" | "file" | "special" | "none";
+export type PathKind = "link" | "folder" | "file" | "special" | "none" | "elsewhere";
 
 /** The paths of the base a deploy relies on the kind of. */
 type LayoutPath = "current" | "releases" | ".dep/deploy.lock";
 const LAYOUT_PATHS: LayoutPath[] = ["current", "releases", ".dep/deploy.lock"];
 
-/** The bash that prints `<path> <kind>` for each of LAYOUT_PATHS, run in the base before the lock. */
+/**
+ * The bash that prints `<path> <kind>` for each of LAYOUT_PATHS, run in the base before the lock. `current` is a
+ * `link` only when it leads to a release id in this base's releases/ (trailing slashes, `./` or the base's absolute
+ * path allowed; the release dir may be gone), else `elsewhere`: every reader takes the link's last part as the
+ * release that serves.
+ */
 export const LAYOUT_SCRIPT = `for p in ${LAYOUT_PATHS.join(" ")}; do
-if [ -L "$p" ]; then k=link; elif [ -d "$p" ]; then k=folder; elif [ -f "$p" ]; then k=file
+if [ -L "$p" ]; then k=link
+  if [ "$p" = current ]; then
+    t=$(readlink current); while [[ $t == */ ]]; do t=\${t%/}; done
+    n=\${t##*/}; d=.; if [[ $t == */* ]]; then d=\${t%/*}; fi; re='${RELEASE_ID_ERE}'
+    if ! [[ $n =~ $re ]] || [ "$(cd -- "\${d:-/}" 2>/dev/null && pwd -P)" != "$(pwd -P)/releases" ]; then k=elsewhere; fi
+  fi
+elif [ -d "$p" ]; then k=folder; elif [ -f "$p" ]; then k=file
 elif [ -e "$p" ]; then k=special; else k=none; fi
 echo "$p $k"; done`;
 
@@ -122,6 +134,7 @@ const KIND_TEXT: Record<PathKind, string> = {
   file: "a file",
   special: "a FIFO, socket or device",
   none: "absent",
+  elsewhere: "a link out of releases/ (to no release of this base)",
 };
 
 /**
@@ -148,7 +161,7 @@ export function layoutProblem(
 export function parseLayout(text: string): Partial<Record<LayoutPath, PathKind>> {
   const out: Partial<Record<LayoutPath, PathKind>> = {};
   for (const line of text.split("\n")) {
-    const m = /^(current|releases|\.dep\/deploy\.lock) (link|folder|file|special|none)$/.exec(line.trim());
+    const m = /^(current|releases|\.dep\/deploy\.lock) (link|folder|file|special|none|elsewhere)$/.exec(line.trim());
     if (m) out[m[1] as LayoutPath] = m[2] as PathKind;
   }
   return out;

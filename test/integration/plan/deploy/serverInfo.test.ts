@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LAYOUT_SCRIPT, layoutProblem, parseLayout } from "../../../../ci/src/plan/deploy/serverInfo";
+
+const ID = "20261206T000300Z-ddddddd";
+
+/**
+ * LAYOUT_SCRIPT on real bash in a temp base, with `current` pointing where a hand edit can leave it. The deploy and the
+ * rollback take current's last path part as the release that serves: a link out of releases/ (a copy elsewhere, a
+ * release of another base) whose last part names a release here made a rollback mark that release BAD, though it did
+ * not serve, and leave the one that did unmarked. Such a link is refused at the server check, as a folder is.
+ */
+describe("LAYOUT_SCRIPT's current", () => {
+  let base: string;
+  const layout = () => {
+    const r = spawnSync("bash", ["-c", `set -euo pipefail\ncd "$1"\n${LAYOUT_SCRIPT}`, "_", base], {
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    return parseLayout(r.stdout);
+  };
+
+  beforeEach(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), "layout-")));
+    mkdirSync(join(base, "releases", ID), { recursive: true });
+    mkdirSync(join(base, "elsewhere", ID), { recursive: true });
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it.each([
+    [`releases/${ID}`],
+    [`releases/${ID}/`],
+    [`./releases/${ID}`],
+    ["absolute", `releases/${ID}`],
+    ["a release dir that is gone", "releases/20261206T000000Z-aaaaaaa"],
+  ])("takes current -> %s as a release of this base", (a, b?: string) => {
+    symlinkSync(b === undefined ? a : a === "absolute" ? join(base, b) : b, join(base, "current"));
+    expect(layout().current).toBe("link");
+    expect(layoutProblem(layout(), base)).toBeUndefined();
+  });
+
+  it.each([
+    ["a release's copy outside releases/", () => join(base, "elsewhere", ID)],
+    ["a dangling path outside the base", () => `/nonexistent/${ID}`],
+    ["releases/ itself", () => "releases"],
+    ["a dir of releases/ that is no release id", () => "releases/notes"],
+    ["a path through ..", () => `releases/../elsewhere/${ID}`],
+    ["/etc", () => "/etc"],
+  ])("refuses current -> %s, with the fix", (_, target) => {
+    symlinkSync(target(), join(base, "current"));
+    expect(layoutProblem(layout(), base)).toEqual({
+      problem: "`current` is a link out of releases/ (to no release of this base), not the link a deploy switches",
+      fix: `mv ${base}/current ${base}/current.by-hand`,
+    });
+  });
+});
