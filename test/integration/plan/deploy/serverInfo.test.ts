@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -54,6 +55,43 @@ describe("LAYOUT_SCRIPT's current", () => {
     expect(layoutProblem(layout(), base)).toEqual({
       problem: "`current` is a link out of releases/ (to no release of this base), not the link a deploy switches",
       fix: `mv ${base}/current ${base}/current.by-hand`,
+    });
+  });
+});
+
+/**
+ * `.dep/releases.jsonl` is appended with `>>` and read with `cat`: a link to /dev/null (a log "silenced" by hand) lost
+ * every later line, BAD marks included (and, the log read empty, the next deploy removed every release as unfinished);
+ * a FIFO blocked every deploy, rollback and `--list` for ever. Refused at the server check, as the lock file is.
+ */
+describe("LAYOUT_SCRIPT's release log", () => {
+  let base: string;
+  const path = () => join(base, ".dep/releases.jsonl");
+  const layout = () =>
+    parseLayout(
+      spawnSync("bash", ["-c", `set -euo pipefail\ncd "$1"\n${LAYOUT_SCRIPT}`, "_", base], { encoding: "utf8" }).stdout,
+    );
+  beforeEach(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), "layout-")));
+    mkdirSync(join(base, ".dep"));
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it("takes a log that is a file or absent", () => {
+    expect(layoutProblem(layout(), base)).toBeUndefined();
+    writeFileSync(path(), "");
+    expect(layoutProblem(layout(), base)).toBeUndefined();
+  });
+
+  it.each([
+    ["a link to /dev/null", "a link", () => symlinkSync("/dev/null", path())],
+    ["a FIFO", "a FIFO, socket or device", () => execFileSync("mkfifo", [path()])],
+    ["a folder", "a folder", () => mkdirSync(path())],
+  ])("refuses a log that is %s, with the fix", (_, kind, make) => {
+    make();
+    expect(layoutProblem(layout(), base)).toEqual({
+      problem: `\`.dep/releases.jsonl\` is ${kind}, not the file the release log is`,
+      fix: `mv ${base}/.dep/releases.jsonl ${base}/.dep/releases.jsonl.by-hand`,
     });
   });
 });
