@@ -177,6 +177,8 @@ export interface ReleaseState {
   existing: string[];
   current?: string;
   log: ReleaseLogEntry[];
+  /** The release ids whose manifest was recorded (.dep/manifests/<id>): each went live once. */
+  recorded?: string[];
   slotsText: string;
 }
 
@@ -186,16 +188,17 @@ export interface ReleaseState {
  */
 export const READ_STATE =
   `re='${RELEASE_ID_ERE}'; ` +
-  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
+  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; for f in .dep/manifests/*; do n=${f##*/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
 
 export function parseReleaseState(out: string): ReleaseState {
-  const [dirs, cur, log, slots] = out.split("@@\n");
+  const [dirs, cur, log, recorded, slots] = out.split("@@\n");
   // `releases/<id>/` (a shell's completion adds the slash) is that release, not none.
   const current = (cur ?? "").trim().replace(/\/+$/, "").split("/").pop() || undefined;
   return {
     existing: dirs.split("\n").filter(Boolean),
     current,
     log: parseReleaseLog(log ?? ""),
+    recorded: (recorded ?? "").split("\n").filter(Boolean),
     slotsText: slots ?? "",
   };
 }

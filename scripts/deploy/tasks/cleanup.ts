@@ -1,4 +1,4 @@
-import { passedHealth } from "../../../ci/src/plan/deploy/releaseLog";
+import { passedHealth, unaccounted } from "../../../ci/src/plan/deploy/releaseLog";
 import { chooseCleanup, chooseRollbackTarget } from "../../../ci/src/plan/deploy/stage";
 import { readReleaseState, sh, type DeployContext } from "../context";
 
@@ -10,7 +10,10 @@ export async function cleanup(ctx: DeployContext): Promise<void> {
   const st = await readReleaseState(ctx);
   const target = chooseRollbackTarget(st.log, st.existing, st.current);
   const protect = [st.current, target, ...(ctx.state.slots?.releases ?? [])];
-  const remove = chooseCleanup(st.existing, ctx.plan.keep, protect, passedHealth(st.log));
+  // Releases the log cannot account for (it was lost) are neither counted nor removed.
+  const lost = unaccounted(st.existing, st.log, st.recorded);
+  const ours = st.existing.filter((id) => !lost.has(id));
+  const remove = chooseCleanup(ours, ctx.plan.keep, protect, passedHealth(st.log));
   if (remove.length) await sh(ctx, "cleanup", 'for id in "$@"; do rm -rf -- "releases/$id"; done', remove);
   ctx.log(`cleanup: ${remove.length} removed, ${st.existing.length - remove.length} kept (keep ${ctx.plan.keep} good)`);
 }

@@ -1,4 +1,4 @@
-import { latestStatuses } from "../../../ci/src/plan/deploy/releaseLog";
+import { latestStatuses, unaccounted } from "../../../ci/src/plan/deploy/releaseLog";
 import { appendLog, readReleaseState, sh, type DeployContext } from "../context";
 
 /** Remove releases a crashed run left unfinished (never current), then create releases/<id>. */
@@ -8,7 +8,11 @@ export async function release(ctx: DeployContext): Promise<void> {
   const status = latestStatuses(state.log);
   // A release that passed health once served traffic (a run killed during its watch window leaves it "healthy"):
   // it is kept, and only cleanup's count removes it.
-  const unfinished = state.existing.filter((id) => id !== state.current && (status.get(id) ?? "started") === "started");
+  // One the log cannot account for (it was lost, the release went live once) is not this run's to remove.
+  const lost = unaccounted(state.existing, state.log, state.recorded);
+  const unfinished = state.existing.filter(
+    (id) => id !== state.current && !lost.has(id) && (status.get(id) ?? "started") === "started",
+  );
   for (const id of unfinished) {
     ctx.log(`release: removing ${id}, left unfinished by an earlier run`);
     await sh(ctx, "release", 'rm -rf -- "releases/$1"', [id]);

@@ -90,3 +90,15 @@ export function passedHealth(log: ReleaseLogEntry[]): Set<string> {
   const ok = ["healthy", "deployed", "rollback"];
   return new Set(log.filter((e) => ok.includes(e.status) && !bad.has(e.id)).map((e) => e.id));
 }
+
+/**
+ * Release dirs the log cannot account for: no line names them, yet their manifest was recorded (.dep/manifests/<id>),
+ * so they went live once and the log that named them was lost (rotated away, emptied). They are not the deploy's to
+ * remove or count, as a folder that is no release is not. A dir with neither a line nor a manifest is a run's killed
+ * between creating it and its first line: it never went live, and the next deploy removes it.
+ */
+export function unaccounted(existing: string[], log: ReleaseLogEntry[], recorded: string[] = []): Set<string> {
+  const named = new Set(log.map((e) => e.id));
+  const live = new Set(recorded);
+  return new Set(existing.filter((id) => !named.has(id) && live.has(id)));
+}
