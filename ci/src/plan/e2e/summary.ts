@@ -1,5 +1,5 @@
 import type { BalanceMode } from "./shards";
-import { printable } from "../triggers/commits";
+import { loggable, printable } from "../triggers/commits";
 import { reportedTests, type PwReport } from "./playwrightReport";
 import type { BackendE2eResult } from "./pytestJunit";
 import type { QualityResult } from "./quality/result";
@@ -57,11 +57,14 @@ export interface SummaryInput {
 /** Summarise a run. Flaky (passed on the retry) does not fail it; a test failing every attempt does. */
 export function summarizeE2e(input: SummaryInput): E2eSummary {
   const tests = input.report ? reportedTests(input.report) : [];
-  const named = (status: string) => tests.filter((t) => t.test.status === status).map((t) => `${t.file} › ${t.title}`);
+  // Test names and errors are repository text bound for the terminal, a CI log, summary.txt and the webhooks: one line
+  // each, with no escape sequence, line break or `##[` command of their own (a title can hold any of them).
+  const named = (status: string) =>
+    tests.filter((t) => t.test.status === status).map((t) => loggable(`${t.file} › ${t.title}`));
   const failedTests = named("unexpected");
   const problems: string[] = [...(input.problems ?? [])];
   if (!input.report) problems.push("no merged report: merge-reports failed or no shard wrote a blob");
-  for (const e of input.report?.errors ?? []) problems.push(`Playwright error: ${firstLine(e.message)}`);
+  for (const e of input.report?.errors ?? []) problems.push(`Playwright error: ${loggable(firstLine(e.message))}`);
   if (input.report && failedTests.length === 0) {
     // An untimed shard ran elsewhere: its exit code is inferred from its blob, and a missing blob is already a runner
     // problem.
@@ -94,7 +97,7 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     flakyTests: named("flaky"),
     shards: input.shards,
     slowestShard: slowest && { index: slowest.index, seconds: slowest.seconds },
-    backend: input.backend,
+    backend: input.backend && { ...input.backend, failedTests: input.backend.failedTests.map(loggable) },
     problems,
     ...(input.quality ? { quality: input.quality } : {}),
   };
@@ -143,7 +146,9 @@ export function formatE2eSummary(s: E2eSummary): string {
     `e2e (${s.suite}): ${s.status === "passed" ? "passed" : "FAILED"}`,
     `playwright: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped in ${s.durationSeconds.toFixed(1)}s`,
     `shards: ${s.shards.length}, mode ${s.mode} (${s.modeReason})`,
-    ...s.shards.map((x) => `  shard ${x.index}: ${shardOutcome(x)}${x.files.length ? `, ${x.files.join(" ")}` : ""}`),
+    ...s.shards.map(
+      (x) => `  shard ${x.index}: ${shardOutcome(x)}${x.files.length ? `, ${x.files.map(loggable).join(" ")}` : ""}`,
+    ),
   ];
   if (s.slowestShard) lines.push(`slowest shard: ${s.slowestShard.index} (${s.slowestShard.seconds.toFixed(1)}s)`);
   if (s.backend) {

@@ -103,6 +103,28 @@ describe("summarizeE2e", () => {
     });
     expect(s.status).toBe("failed");
   });
+
+  it("writes repository text (test names, pytest's, Playwright's errors) on one line, control characters as \\xNN", () => {
+    const evil = "evil \u001b]0;PWNED\u0007\u001b[2J\nFORGED e2e (full): passed\r##[error]x";
+    const report = reportOf({ "a.spec.ts": [fail(evil)], "b.spec.ts": [flaky(evil)] });
+    report.errors = [{ message: "boom \u001b[2J\u009b31m" }];
+    const s = summarizeE2e({
+      ...base,
+      shards: [{ index: 1, files: ["x\u001b[2J\n.spec.ts"], exitCode: 1, seconds: 3 }],
+      report,
+      backend: { passed: 0, failed: 1, skipped: 0, failedTests: [`tests.test_x::${evil}`], exitCode: 1 },
+    });
+    const named = "evil \\x1b]0;PWNED\\x07\\x1b[2J\\x0aFORGED e2e (full): passed\\x0d##\\x5berror]x";
+    expect(s.failedTests).toEqual([`a.spec.ts › a page › ${named}`]);
+    expect(s.flakyTests).toEqual([`b.spec.ts › b page › ${named}`]);
+    expect(s.backend?.failedTests).toEqual([`tests.test_x::${named}`]);
+    expect(s.problems).toContain("Playwright error: boom \\x1b[2J\\x9b31m");
+    const text = formatE2eSummary(s);
+    // eslint-disable-next-line no-control-regex -- no control character but the line ends
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text.split("\n").filter((l) => l.startsWith("FORGED"))).toEqual([]);
+    expect(text).toContain("x\\x1b[2J\\x0a.spec.ts");
+  });
 });
 
 describe("formatE2eSummary", () => {
