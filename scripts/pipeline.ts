@@ -9,6 +9,7 @@ import { writeSync } from "node:fs";
 import { exitCodeOf, isExpected } from "../ci/src/plan/errors";
 import { loggable } from "../ci/src/plan/triggers/commits";
 import { runCli } from "./host/cli/program";
+import { atUntrappedStop, installUntrappedStop } from "./host/untrappedStop";
 
 /**
  * Messages echo what was typed and what a repository holds: control characters in it are written as escapes, never sent
@@ -40,6 +41,7 @@ function writeNow(fd: number, text: string): void {
 // them once, as it exits: in process 'exit', or at a stop signal that nothing of the runner's own handles (a
 // cancelled step's SIGTERM, a `timeout`, during `plan` or `staging-commit`), which ends Node without 'exit'. That
 // signal still ends the runner, by its default action, as before.
+installUntrappedStop();
 if (process.env.GITHUB_ACTIONS === "true") {
   const token = randomBytes(16).toString("hex");
   writeNow(1, `::stop-commands::${token}\n`);
@@ -49,16 +51,8 @@ if (process.env.GITHUB_ACTIONS === "true") {
     resumed = true;
   };
   process.on("exit", resume);
-  for (const sig of ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      // A deploy's trap or the services' stop (scripts/host/interrupt.ts) ends the run, through 'exit'.
-      if (process.listenerCount(sig) > 1) return;
-      resume();
-      process.off(sig, onSignal);
-      process.kill(process.pid, sig);
-    };
-    process.on(sig, onSignal);
-  }
+  // A deploy's trap or the services' stop (scripts/host/interrupt.ts) ends the run, through 'exit'.
+  atUntrappedStop(resume);
 }
 
 /**

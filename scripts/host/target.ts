@@ -33,6 +33,7 @@ import { normalisePrivateKey, pastedKeyProblem } from "../../ci/src/plan/deploy/
 import { printable } from "../../ci/src/plan/triggers/commits";
 import { InputError } from "../../ci/src/plan/errors";
 import { stagingDeployEnv } from "./staging/dir";
+import { atUntrappedStop } from "./untrappedStop";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -420,9 +421,11 @@ function writeTarget(
   sweepKeyCopies(holder);
   const dir = mkdtempSync(join(holder, `${KEY_DIR_PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
-  // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash).
+  // dispose() runs in a finally; this also covers an exit that skips it (process.exit mid-run, a crash), and a stop
+  // signal that nothing traps (a Ctrl-C during a command that only reads over ssh), which skips 'exit' too.
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.once("exit", remove);
+  const forget = atUntrappedStop(remove);
   // As CI secrets give it (no final newline, CRLF, trailing blanks), OpenSSH would say "error in libcrypto".
   writeFileSync(join(dir, "key"), normalisePrivateKey(s.key), { mode: 0o600 });
   writeFileSync(join(dir, "known_hosts"), `${s.knownHosts.trim()}\n`, { mode: 0o600 });
@@ -436,6 +439,7 @@ function writeTarget(
     secrets: s.secrets,
     dispose: () => {
       process.off("exit", remove);
+      forget();
       remove();
     },
   };

@@ -654,3 +654,56 @@ describe("a settings file that sets a key twice", () => {
     }
   });
 });
+
+/**
+ * A command that only reads over ssh (`staging-commit`, `metrics`, E2E's record on staging) traps no signal: a Ctrl-C
+ * (or a cancelled job's SIGTERM) while its ssh waited ended Node by the signal's default action, without 'exit', so the
+ * run's key copy stayed in the key holder until a later run swept it (the thirteenth hostile run).
+ */
+describe("a stop signal to a command that traps none", () => {
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "removes the run's key copy at %s, and the signal still ends it",
+    async (sig) => {
+      const { key, pub } = keyPair();
+      const tmp = mkdtempSync(join(tmpdir(), "untrapped-"));
+      chmodSync(tmp, 0o700);
+      // A port that takes the connection and never answers: ssh waits on the banner.
+      const { createServer } = await import("node:net");
+      const server = createServer(() => undefined).listen(0, "127.0.0.1");
+      await new Promise((ok) => server.once("listening", ok));
+      const port = String((server.address() as { port: number }).port);
+      const pipeline = join(import.meta.dirname, "../../../scripts/pipeline.ts");
+      try {
+        // As `npm run pipeline` runs it (exec node --import tsx): tsx's own CLI would exit through 'exit' at a signal.
+        const child = spawn(process.execPath, ["--import", "tsx", pipeline, "staging-commit"], {
+          cwd: join(import.meta.dirname, "../../.."),
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            TMPDIR: tmp,
+            STAGING_SERVER_DIR: tmp,
+            ...settings({ STAGING_SSH_HOST: "127.0.0.1", STAGING_SSH_PORT: port, STAGING_SSH_KEY: key }),
+            STAGING_KNOWN_HOSTS: `[127.0.0.1]:${port} ${pub}`,
+          },
+          stdio: "ignore",
+        });
+        const ended = new Promise<[number | null, string | null]>((ok) => child.on("close", (c, s) => ok([c, s])));
+        const copies = () => keyCopyDirs(tmp).flatMap((d) => readdirSync(d).map((f) => join(d, f)));
+        for (let i = 0; i < 200 && !copies().some((f) => f.endsWith("/key")); i++)
+          await new Promise((ok) => setTimeout(ok, 100));
+        expect(
+          copies().some((f) => f.endsWith("/key")),
+          "the run wrote its key copy",
+        ).toBe(true);
+        child.kill(sig);
+        const [code, signal] = await ended;
+        expect(signal === sig || code === 128 + (sig === "SIGINT" ? 2 : 15), `${code} ${signal}`).toBe(true);
+        expect(copies()).toEqual([]);
+      } finally {
+        server.close();
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+});
