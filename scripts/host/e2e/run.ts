@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { e2eFlow, type E2eContext, type E2eOutcome, type E2ePorts } from "../../../ci/src/flow/e2e";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
@@ -133,8 +133,16 @@ export function finishPorts(
       // Folders merge-reports and the quality job (repository code's neighbours) filled: files only, no link, no FIFO.
       if (report && existsSync(report)) copyLeftTree(report, report, o.reportOut);
       if (quality && existsSync(quality)) copyLeftTree(quality, quality, join(o.reportOut, "quality"));
+      // The runner's own files (status, summary, record) replace whatever merge-reports left at their paths: a folder
+      // where a file goes, or a file where a folder goes.
       for (const [path, text] of Object.entries(files)) {
+        const parts = path.split("/");
+        for (let i = 1; i < parts.length; i++) {
+          const up = join(o.reportOut, ...parts.slice(0, i));
+          if (lstatSync(up, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(up, { force: true });
+        }
         mkdirSync(dirname(join(o.reportOut, path)), { recursive: true });
+        rmSync(join(o.reportOut, path), { recursive: true, force: true });
         writeFileSync(join(o.reportOut, path), text);
       }
       return o.reportOut;

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { copyExample } from "../../../support/example";
 import { filesHolding } from "../../../support/leaks";
 import { checkPromotion, parsePromotionRecord } from "../../../../ci/src/plan/deploy/promotion";
 import { startStagingServer, stopStagingServer } from "../../../../scripts/host/staging/server";
-import { resolveCommit, type E2eFlags } from "../../../../scripts/host/e2e/run";
+import { finishPorts, resolveCommit, type E2eFlags } from "../../../../scripts/host/e2e/run";
 import { E2eInputError } from "../../../../ci/src/plan/e2e/stage";
 
 const SHA = "1111111111111111111111111111111111111111";
@@ -184,5 +184,39 @@ describe("resolveCommit", () => {
     const run = resolveCommit({ commit: "x\u001b[2J\n$(id)" } as E2eFlags, tmpdir());
     await expect(run).rejects.toThrow(E2eInputError);
     await expect(run).rejects.toThrow("--commit x\\x1b[2J\\x0a$(id) is not a full 40-hex sha");
+  });
+});
+
+/**
+ * merge-reports is the repository's Playwright: what it leaves in the report folder is the repository's. A `status`,
+ * `summary.json` or `promotion` of another kind there (a folder where the runner writes a file, a file where it makes a
+ * folder) made writeReport throw after the record was written, exit 1 with an EISDIR/ENOTDIR stack trace and no
+ * status for end-to-end-verdict (the thirteenth hostile run). The runner's own files replace whatever is at their path.
+ */
+describe("finishPorts' report", () => {
+  it("writes the runner's status, summary and record over anything the merge left at their paths", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "e2e-report-kinds-"));
+    try {
+      const merged = join(dir, "merged");
+      mkdirSync(join(merged, "status"), { recursive: true });
+      writeFileSync(join(merged, "status", "x"), "passed\n");
+      mkdirSync(join(merged, "summary.json"));
+      writeFileSync(join(merged, "promotion"), "not a folder");
+      writeFileSync(join(merged, "index.html"), "<html></html>");
+      const out = join(dir, "out");
+      const ports = finishPorts({ reportOut: out, stateDir: dir, record: "local", notifySuccess: false }, {});
+      const sha = "a".repeat(40);
+      await ports.writeReport(merged, {
+        status: "failed\n",
+        "summary.json": "{}\n",
+        [`promotion/${sha}.json`]: "{}\n",
+      });
+      expect(readFileSync(join(out, "status"), "utf8")).toBe("failed\n");
+      expect(readFileSync(join(out, "summary.json"), "utf8")).toBe("{}\n");
+      expect(readFileSync(join(out, "promotion", `${sha}.json`), "utf8")).toBe("{}\n");
+      expect(readFileSync(join(out, "index.html"), "utf8")).toBe("<html></html>");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
