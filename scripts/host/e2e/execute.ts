@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { E2ePorts, ShardEnd } from "../../../ci/src/flow/e2e";
 import { repositoryEnv } from "../../../ci/src/plan/env";
@@ -9,7 +9,7 @@ import { isInside } from "../cli/values";
 import { processExecutor, type StepOutcome } from "../exec";
 import { isLeftFile, readLeftFile, readLeftText } from "../leftFiles";
 import { prefixedWriter } from "../prefix";
-import { runQualityJob } from "./quality";
+import { runQualityJob, unlinkWorkFolder } from "./quality";
 
 /** The E2E ports that run jobs: shards, backend E2E and merge-reports as processes; blobs and reports are folders. */
 export type RunPorts = Pick<E2ePorts<string, string, unknown>, "runShards" | "runBackend" | "merge" | "runQuality">;
@@ -140,9 +140,4 @@ function gatherBlobs(fe: string, dirs: string[]): void {
       if (bytes) writeFileSync(join(into, f), bytes);
     }
   }
-}
-
-/** The `.e2e` work folder, when repository code made it a link while running: the link goes, never what it leads to. */
-function unlinkWorkFolder(fe: string): void {
-  if (lstatSync(join(fe, E2E_WORK), { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(join(fe, E2E_WORK));
 }

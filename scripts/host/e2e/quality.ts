@@ -2,12 +2,13 @@
  * The E2E quality job as host processes: the pipeline's own pinned tools (root package.json), Chromium from
  * CHROME_PATH or Debian's, the quality spec and Lighthouse in the frontend; their outputs read back by path.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { QualityEnd } from "../../../ci/src/flow/e2e";
 import { qualityFiles } from "../../../ci/src/io/qualityFiles";
 import { QUALITY_DIR } from "../../../ci/src/plan/e2e/quality/files";
 import { qualityOutputs, type QualityPlan } from "../../../ci/src/plan/e2e/quality/plan";
+import { E2E_WORK } from "../../../ci/src/plan/e2e/stage";
 import { readLeftText } from "../leftFiles";
 
 /** The pipeline's own checkout: its node_modules holds @axe-core/playwright and lighthouse, pinned in its lockfile. */
@@ -25,6 +26,8 @@ export async function runQualityJob(
   env: NodeJS.ProcessEnv,
   run: (job: QualityPlan["job"], step: QualityPlan["job"]["steps"][number]) => Promise<unknown>,
 ): Promise<QualityEnd<string>> {
+  // A shard that wrote no blob left no merge to unlink `.e2e`: clearing through the link removed a folder elsewhere.
+  unlinkWorkFolder(fe);
   rmSync(join(fe, QUALITY_DIR), { recursive: true, force: true });
   for (const [path, text] of Object.entries(qualityFiles(q.checks))) {
     mkdirSync(dirname(join(fe, path)), { recursive: true });
@@ -38,4 +41,9 @@ export async function runQualityJob(
   // What the spec and Lighthouse (beside repository code) left: regular files of the frontend only.
   const read = (p: string) => readLeftText(fe, join(fe, p));
   return { outputs: Object.fromEntries(qualityOutputs(q).map((p) => [p, read(p)])), dir: join(fe, QUALITY_DIR) };
+}
+
+/** The `.e2e` work folder, when repository code made it a link while running: the link goes, never what it leads to. */
+export function unlinkWorkFolder(fe: string): void {
+  if (lstatSync(join(fe, E2E_WORK), { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(join(fe, E2E_WORK));
 }

@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +18,10 @@ import { startLocalApp, type LocalApp } from "../../../../scripts/host/exampleAp
 import { TOOLS_BIN } from "../../../../scripts/host/stage";
 import { runPipeline } from "../../../support/cli";
 import { linkFrontendDeps } from "../../../support/e2eFixtures";
+import { runQualityJob } from "../../../../scripts/host/e2e/quality";
+import { planQuality } from "../../../../ci/src/plan/e2e/quality/plan";
+import { QUALITY_DIR } from "../../../../ci/src/plan/e2e/quality/files";
+import type { Job } from "../../../../ci/src/plan/job";
 import { copyExample } from "../../../support/example";
 
 const SHA = "2222222222222222222222222222222222222222";
@@ -155,4 +169,34 @@ describe("E2E quality checks on the running example app", () => {
     expect(again.exitCode, again.output).toBe(0);
     expect(again.stdout).toMatch(/^visual: passed, 1 page\(s\) match their baselines$/m);
   }, 600_000);
+});
+
+/**
+ * The frontend's `.e2e` work folder is the repository's to write while its shards and app run: a shard left it as a
+ * link to a folder outside the repository and wrote no blob, so no merge ran (the merge unlinks it). The quality job
+ * then removed `<link target>/quality` and wrote its files there, as the runner's user, outside any sandbox (the
+ * thirteenth hostile run). The link goes, never what it leads to, as at the merge and a lone shard.
+ */
+describe("the quality job's folder", () => {
+  it("removes a `.e2e` left as a link before it clears and writes its folder, and leaves the link's target alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quality-link-"));
+    const fe = join(dir, "frontend");
+    const outside = join(dir, "outside");
+    mkdirSync(join(outside, "quality"), { recursive: true });
+    writeFileSync(join(outside, "quality", "precious.txt"), "keep me");
+    mkdirSync(fe);
+    symlinkSync(outside, join(fe, ".e2e"));
+    const c = parseConfig("quality:\n  a11y:\n    enabled: true\n");
+    const base = { name: "q", image: "x", workdir: "frontend", install: [], steps: [], env: {} };
+    const q = planQuality(c.quality, base as unknown as Job, "http://127.0.0.1:1", "/tools", ["npx", "playwright"]);
+    try {
+      await runQualityJob(q!, fe, {}, async () => undefined);
+      expect(readFileSync(join(outside, "quality", "precious.txt"), "utf8")).toBe("keep me");
+      expect(readdirSync(join(outside, "quality"))).toEqual(["precious.txt"]);
+      expect(lstatSync(join(fe, ".e2e")).isDirectory()).toBe(true);
+      expect(existsSync(join(fe, QUALITY_DIR))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
