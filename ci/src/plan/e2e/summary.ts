@@ -99,7 +99,12 @@ export function summarizeE2e(input: SummaryInput): E2eSummary {
     slowestShard: slowest && { index: slowest.index, seconds: slowest.seconds },
     backend: input.backend && { ...input.backend, failedTests: input.backend.failedTests.map(loggable) },
     problems,
-    ...(input.quality ? { quality: input.quality } : {}),
+    // A check's lines quote what its tools wrote in the frontend (axe's selectors and help), which the app can rewrite.
+    ...(input.quality
+      ? {
+          quality: input.quality.map((q) => ({ ...q, verdict: loggable(q.verdict), details: q.details.map(loggable) })),
+        }
+      : {}),
   };
 }
 

@@ -113,12 +113,27 @@ describe("summarizeE2e", () => {
       shards: [{ index: 1, files: ["x\u001b[2J\n.spec.ts"], exitCode: 1, seconds: 3 }],
       report,
       backend: { passed: 0, failed: 1, skipped: 0, failedTests: [`tests.test_x::${evil}`], exitCode: 1 },
+      // What axe wrote in the frontend, which the app (repository code, still running) can write over.
+      quality: [
+        {
+          check: "a11y",
+          status: "failed",
+          headline: "1 violation",
+          problems: [],
+          details: [`critical ${evil} on /`],
+          verdict: `a11y: FAILED, critical ${evil}`,
+        } as unknown as NonNullable<SummaryInput["quality"]>[number],
+      ],
     });
     const named = "evil \\x1b]0;PWNED\\x07\\x1b[2J\\x0aFORGED e2e (full): passed\\x0d##\\x5berror]x";
     expect(s.failedTests).toEqual([`a.spec.ts › a page › ${named}`]);
     expect(s.flakyTests).toEqual([`b.spec.ts › b page › ${named}`]);
     expect(s.backend?.failedTests).toEqual([`tests.test_x::${named}`]);
     expect(s.problems).toContain("Playwright error: boom \\x1b[2J\\x9b31m");
+    expect(s.quality?.[0]).toMatchObject({
+      verdict: `a11y: FAILED, critical ${named}`,
+      details: [`critical ${named} on /`],
+    });
     const text = formatE2eSummary(s);
     // eslint-disable-next-line no-control-regex -- no control character but the line ends
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
