@@ -57,6 +57,10 @@ const keyDirs = [tmp, path.join(tmp, "deploy-keys-" + process.getuid())].flatMap
 `;
 
 /** Whether `p` is read-only to the command `h` confines: bound so itself, or in a system folder not given back. */
+/** Run `look` with sh as the runner runs a repository command in `root` (masks worked out, then bubblewrap). */
+const confinedShell = (look: string, root: string, runner: NodeJS.ProcessEnv) =>
+  $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(["sh", "-c", look], root, runner)}`;
+
 function readOnlyIn(h: Hidden, p: string): boolean {
   const inside = (dir: string) => p === dir || p.startsWith(`${dir}/`);
   return (h.readOnly ?? []).some(inside) || ((h.system ?? []).some(inside) && !(h.own ?? []).some(inside));
@@ -829,11 +833,7 @@ describe.runIf(probeSandbox().ok)("a repository command on a runner that is root
       'echo "devices $(find /dev -type b 2>/dev/null | wc -l)"',
     ].join("; ");
     try {
-      const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
-        ["sh", "-c", look],
-        root,
-        runner,
-      )}`;
+      const r = await confinedShell(look, root, runner);
       expect(r.stdout).toMatch(/CapEff:\s+0+\n/);
       expect(r.stdout).not.toContain("remounted");
       expect(r.stdout).not.toContain("sysctl-writable");
@@ -870,11 +870,7 @@ describe.runIf(probeSandbox().ok && process.geteuid?.() === 0)(
         `touch ${join(home, `.${mark}`)} && echo home-ok`,
       ].join("; ");
       try {
-        const r = await $({ quiet: true, nothrow: true, cwd: root, env: runner })`${repositoryArgv(
-          ["sh", "-c", look],
-          root,
-          runner,
-        )}`;
+        const r = await confinedShell(look, root, runner);
         expect(r.stdout).not.toContain("relinked");
         expect(r.stdout).not.toContain("made");
         expect(readlinkSync(link)).toBe("tmp");
