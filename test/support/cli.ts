@@ -36,6 +36,8 @@ export interface RunningCli {
   output(): string;
   /** Resolve once the output matches `re` (rejects after `ms`). */
   waitFor(re: RegExp, ms?: number): Promise<void>;
+  /** Send `sig` to the runner; throws with what it printed when it has already ended. */
+  signal(sig: NodeJS.Signals): void;
   done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
 }
 
@@ -57,6 +59,13 @@ export function startPipeline(args: string[], env: NodeJS.ProcessEnv = process.e
   return {
     pid: child.pid!,
     output: () => stdout + stderr,
+    signal: (sig) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `the run ended (exit ${child.exitCode ?? child.signalCode}) before ${sig}:\n${stdout}${stderr}`,
+        );
+      process.kill(child.pid!, sig);
+    },
     done,
     waitFor: async (re, ms = 120_000) => {
       for (const end = Date.now() + ms; !re.test(stdout + stderr);) {

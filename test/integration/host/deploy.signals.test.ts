@@ -56,7 +56,7 @@ describe("deploy interrupted by a signal", () => {
     const heavy = f.variant("heavy", { "frontend/public/big.bin": randomBytes(128 * 1024 * 1024) });
     const { run, tmp } = start(heavy, "5555555eeee");
     await waitForServerRsync(f.s.base);
-    process.kill(run.pid, "SIGTERM");
+    run.signal("SIGTERM");
     const r = await run.done;
     expect(r.stderr).toMatch(/deploy failed at upload: interrupted by SIGTERM\ncurrent is untouched .*was removed/);
     expect(r.exitCode).toBe(143);

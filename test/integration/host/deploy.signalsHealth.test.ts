@@ -62,7 +62,7 @@ describe("SIGTERM while the health check waits on a hung app", () => {
     // The first probe through nginx is now held by the app (10 s), as by a hung app.
     await new Promise((r) => setTimeout(r, 500));
     const sent = Date.now();
-    process.kill(run.pid, "SIGTERM");
+    run.signal("SIGTERM");
     await run.waitFor(/automatic rollback to/, 30_000);
     // The hung probe alone would take 3 s (curl --max-time) per attempt; it was killed instead.
     expect(Date.now() - sent).toBeLessThan(5_000);
