@@ -97,18 +97,22 @@ export function readSettingsFile(path: string, name: string): string | undefined
       );
     // The bound is on what is read, not on the size stat gives: a procfs file's is 0 (/proc/self/pagemap never ends).
     // Read in 64 KiB pieces (pagemap takes only multiples of 8); a read that fails (EIO on FUSE) is named, not a trace.
-    const buf = Buffer.alloc(SETTINGS_FILE_MAX + 64 * 1024);
+    // Piece by piece, not into one 4 MiB buffer: the sandbox reads .env and deploy.env before every confined command.
+    const pieces: Buffer[] = [];
     let got = 0;
-    for (let n = -1; n !== 0 && got <= SETTINGS_FILE_MAX; got += n)
+    for (let n = -1; n !== 0 && got <= SETTINGS_FILE_MAX; got += n) {
+      const piece = Buffer.allocUnsafe(64 * 1024);
       try {
-        n = readSync(fd, buf, got, 64 * 1024, null);
+        n = readSync(fd, piece, 0, piece.length, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         throw new DeployInputError(name, `cannot be read (${code})`, `make ${printable(path)} a file you can read`);
       }
+      pieces.push(piece.subarray(0, n));
+    }
     if (got > SETTINGS_FILE_MAX)
       throw new DeployInputError(name, "holds more than a settings file's 4 MiB", "point it at the right file");
-    return buf.toString("utf8", 0, got);
+    return Buffer.concat(pieces, got).toString("utf8");
   } finally {
     closeSync(fd);
   }
