@@ -2,8 +2,7 @@ import { chooseRollbackTarget } from "../../ci/src/plan/deploy/stage";
 import { DeployLockedError } from "./tasks/lock";
 import { appendLog, appendLogs, sh, type DeployContext } from "./context";
 import { ReleaseEditedError, verifyRelease } from "./manifest";
-import { RemoteError } from "./remote";
-import { goLive, PM2_OVERRAN, readSlots, stopSlot } from "./slots";
+import { goLive, isPm2Overran, readSlots, stopSlot } from "./slots";
 import { unlock } from "./tasks/unlock";
 
 /**
@@ -20,7 +19,7 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
       return `${id} is deployed and current; only the steps after it (cleanup) did not finish, so old releases may remain.`;
     const edited: string[] = [];
     const target = ctx.state.switched ? await intactHealthy(ctx, edited) : undefined;
-    if (target) return await autoRollback(ctx, target, reason, pm2Overran(error));
+    if (target) return await autoRollback(ctx, target, reason, isPm2Overran(error));
     if (ctx.state.switched) {
       await appendLog(ctx, id, "bad", { reason });
       const why = edited.length
@@ -63,11 +62,6 @@ async function intactHealthy(ctx: DeployContext, edited: string[]): Promise<stri
       edited.push(target);
     }
   }
-}
-
-/** The deploy failed because PM2's daemon did not answer a pm2 command within its bound (slots.ts pm2_bounded). */
-function pm2Overran(error: Error): boolean {
-  return error instanceof RemoteError && error.result.code === PM2_OVERRAN;
 }
 
 async function autoRollback(ctx: DeployContext, previous: string, reason: string, pm2Down = false): Promise<string> {

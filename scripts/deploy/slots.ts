@@ -91,13 +91,17 @@ export function pm2OverranHint(ctx: DeployContext): string {
   );
 }
 
+/** Whether a task failed because a pm2 command ran past its bound (PM2's daemon did not answer). */
+export function isPm2Overran(e: unknown): e is RemoteError {
+  return e instanceof RemoteError && e.result.code === PM2_OVERRAN;
+}
+
 /** sh for a body that runs `pm2_bounded`: a pm2 command that overran throws with pm2OverranHint, not `hint`. */
 async function shPm2(ctx: DeployContext, task: string, body: string, args: string[], hint?: string): Promise<string> {
   try {
     return await sh(ctx, task, `${pm2Bounded(ctx.server!)}${body}`, args, undefined, hint);
   } catch (e) {
-    if (e instanceof RemoteError && e.result.code === PM2_OVERRAN)
-      throw new RemoteError(task, ctx.remote.where, e.result, pm2OverranHint(ctx));
+    if (isPm2Overran(e)) throw new RemoteError(task, ctx.remote.where, e.result, pm2OverranHint(ctx));
     throw e;
   }
 }
