@@ -325,8 +325,7 @@ async function stopConfinedPm2(dir: string): Promise<void> {
   const all = daemonBwraps(dir);
   for (const pid of all) kill(pid, "SIGKILL");
   if (ours(bwrap, dir) && procField(bwrap, "comm") === "bwrap")
-    for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n)))
-      if (procField(Number(name), "ppid") === String(bwrap)) kill(Number(name), "SIGKILL");
+    for (const pid of processes()) if (procField(pid, "ppid") === String(bwrap)) kill(pid, "SIGKILL");
   // Gone before stop returns, so what it held is free (a loaded machine reaps it a moment later: up to 10 s).
   const running = () =>
     [bwrap, ...all].some((p) => procField(p, "comm") === "bwrap" && !["Z", ""].includes(procField(p, "state")));
@@ -339,12 +338,19 @@ function daemonBwraps(dir: string): number[] {
   const pm2Home = join(dir, "pm2");
   const homes = new Set([pm2Home, ...(existsSync(pm2Home) ? [realpathSync(pm2Home)] : [])]);
   const found: number[] = [];
-  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
-    if (procField(Number(name), "comm") !== "bwrap") continue;
-    const argv = readIfThere(`/proc/${name}/cmdline`).split("\0").slice(0, -1);
-    if (argv.at(-1) === daemon && argv.some((a) => homes.has(a))) found.push(Number(name));
+  for (const pid of processes()) {
+    if (procField(pid, "comm") !== "bwrap") continue;
+    const argv = readIfThere(`/proc/${pid}/cmdline`).split("\0").slice(0, -1);
+    if (argv.at(-1) === daemon && argv.some((a) => homes.has(a))) found.push(pid);
   }
   return found;
+}
+
+/** The pids /proc lists now. */
+function processes(): number[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
 }
 
 function readIfThere(file: string): string {
