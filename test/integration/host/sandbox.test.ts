@@ -15,7 +15,8 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { basename, join } from "node:path";
-import { $, quote } from "zx";
+import { $ } from "zx";
+import { shellQuote } from "../../../scripts/deploy/remote";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../support/example";
 import { startStagingServer, stopStagingServer, type StagingServer } from "../../../scripts/host/staging/server";
@@ -761,7 +762,8 @@ describe.runIf(probeSandbox().ok && existsSync("/usr/bin/script"))("a repository
    */
   it("has no controlling terminal, so it cannot type into the user's shell", async () => {
     const root = mkdtempSync(join(tmpdir(), "tty-"));
-    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require" };
+    // script(1) runs `$SHELL -c`: a POSIX sh (CI's), so the argv is quoted for any sh, not with bash's $'…'.
+    const runner: NodeJS.ProcessEnv = { ...process.env, PIPELINE_SANDBOX: "require", SHELL: "/bin/sh" };
     try {
       const argv = repositoryArgv(
         ["sh", "-c", "(: </dev/tty) 2>/dev/null && echo has-terminal; echo done"],
@@ -774,7 +776,7 @@ describe.runIf(probeSandbox().ok && existsSync("/usr/bin/script"))("a repository
         nothrow: true,
         cwd: root,
         env: runner,
-      })`script -qec ${argv.map(quote).join(" ")} /dev/null`;
+      })`script -qec ${argv.map(shellQuote).join(" ")} /dev/null`;
       expect(r.stdout, r.stderr).toContain("done");
       expect(r.stdout).not.toContain("has-terminal");
     } finally {
