@@ -31,9 +31,10 @@ export interface ActRun {
   log: string;
   /**
    * The dagger calls of this run: the stand-in's own log lines, or with the real CLI what act's log shows of each
-   * `dagger call` step (actLog.ts).
+   * `dagger call` step (actLog.ts). `head` is the app's commit; `pipeline`, the stand-in's only, the commit of the
+   * checkout whose pipeline ran (they differ in Deploy Production, which runs main's pipeline on the commit's app).
    */
-  calls: { fn: string; commit?: string; head: string; exit: number; at?: string }[];
+  calls: { fn: string; commit?: string; head: string; pipeline?: string; exit: number; at?: string }[];
 }
 
 /** The `--local-repository` flags: every `uses: owner/repo@sha` of the workflows, from its archived copy. */

@@ -1,8 +1,8 @@
 /**
  * What an act log says about its `dagger call` steps when the real CLI ran them (no stand-in log then): per job, the
- * commit its checkout left (actions/checkout's `git log -1 --format=%H`), each `dagger call <fn>` step, the `commit`
- * argument the CLI's plain progress shows the function was called with, and the step's result (act's `exit status N`
- * before a failure). Pure: the log's text in, the calls out.
+ * commit its last checkout left (actions/checkout's `git log -1 --format=%H`: the app's), each `dagger call <fn>`
+ * step, the `commit` argument the CLI's plain progress shows the function was called with, and the step's result
+ * (act's `exit status N` before a failure). Pure: the log's text in, the calls out.
  */
 
 /** One `dagger call` step as the log shows it. */
@@ -12,7 +12,7 @@ export interface LoggedCall {
   fn: string;
   /** The `commit:` argument of the function call in the CLI's progress, if it had one. */
   commit?: string;
-  /** The commit the job's checkout was at. */
+  /** The commit the job's last checkout was at (Deploy Production checks out main's pipeline, then the app). */
   head: string;
   exit: number;
 }

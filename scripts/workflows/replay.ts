@@ -1,8 +1,10 @@
 /**
  * `npm run workflows`: the workflow chain replayed under nektos/act against two loopback servers (staging and
  * production). Happy path, then the red paths; each hop prints its event, commit and result, and the checks at the end
- * decide the exit code. `--only happy,red-fast,no-record,force,queue,red-e2e,matrix` runs a subset, in that order;
- * no-record and force run after red-fast (on its commit), matrix after red-e2e (on the commit it left on staging).
+ * decide the exit code. `--only happy,red-fast,no-record,force,queue,red-e2e,matrix,foreign` runs a subset, in that
+ * order; no-record and force run after red-fast (on its commit), matrix after red-e2e (on the commit it left on
+ * staging); foreign (after happy: the dispatch reads what staging runs) promotes a side branch's commit whose own
+ * pipeline announces itself.
  * `--only test-suite` runs the first hop alone (a push, Test Suite). With `--dagger DIR --engine URL` a real Dagger CLI
  * runs every hop in module mode instead of the stand-in, the servers reached through forwarders on the engine bridge.
  */
@@ -16,7 +18,7 @@ import { Groups } from "./groups";
 import { happy, queue, redFast, testSuiteOnly } from "./scenarios/chain";
 import { Halt } from "./scenarios/checks";
 import { matrix, redE2e } from "./scenarios/e2e";
-import { force, noRecord } from "./scenarios/production";
+import { force, foreign, noRecord } from "./scenarios/production";
 import type { StagingServer } from "../host/staging/server";
 import { bridgeIp, forward, type Forward } from "../engine-lab/forward";
 import { makeGit, startReceiver, startServers, stopServers, writeSecrets, type Reaches, type Receiver } from "./world";
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
     };
     let head = (await $({ quiet: true, cwd: git.dev })`git rev-parse HEAD`).stdout.trim();
     if (only?.includes("test-suite")) await testSuiteOnly(c, head);
-    if (want("happy")) head = await happy(c, head);
+    if (want("happy") || want("foreign")) head = await happy(c, head);
     if (want("red-fast") || want("no-record") || want("force")) {
       const red = await redFast(c, head);
       if (want("no-record")) await noRecord(c, red);
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
       const red = await redE2e(c, head, () => receiver.posts);
       if (want("matrix")) await matrix(c, red, () => receiver.posts);
     }
+    if (want("foreign")) await foreign(c);
   } catch (e) {
     if (!(e instanceof Halt)) throw e;
     say(`#### the chain stops: ${e.message} failed`);

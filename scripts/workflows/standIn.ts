@@ -82,16 +82,26 @@ async function run(argv: string[]): Promise<number> {
     rmSync(state, { recursive: true, force: true });
   }
   const at = h.argv.indexOf("--commit");
-  log({ fn: call.fn, commit: at < 0 ? undefined : h.argv[at + 1], exit: code });
+  const source = h.argv.indexOf("--source");
+  log(
+    { fn: call.fn, commit: at < 0 ? undefined : h.argv[at + 1], exit: code },
+    source < 0 ? undefined : h.argv[source + 1],
+  );
   return code;
 }
 
-/** One JSON line per call for the replay's report: the function, the commit it was given, the checkout's HEAD. */
-function log(entry: { fn: string; commit?: string; exit: number }): void {
+/**
+ * One JSON line per call for the replay's report: the function, the commit it was given, the app's HEAD (--source's
+ * checkout, else the working one) as `head`, and the HEAD of the checkout whose pipeline ran as `pipeline`.
+ */
+function log(entry: { fn: string; commit?: string; exit: number }, source: string | undefined): void {
   const file = process.env.STANDIN_LOG;
   if (!file) return;
-  const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout?.trim();
-  appendFileSync(file, `${JSON.stringify({ ...entry, head, cwd: process.cwd(), at: new Date().toISOString() })}\n`);
+  const headOf = (dir: string) =>
+    spawnSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" }).stdout?.trim();
+  const [pipeline, cwd] = [headOf("."), process.cwd()];
+  const head = source === undefined ? pipeline : headOf(source);
+  appendFileSync(file, `${JSON.stringify({ ...entry, head, pipeline, cwd, at: new Date().toISOString() })}\n`);
 }
 
 Promise.resolve()

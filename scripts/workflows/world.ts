@@ -56,6 +56,35 @@ export const gitEnv = (g: Git) => ({ ...process.env, GIT_CONFIG_GLOBAL: g.gitCon
 
 /** Commit `files` on develop in the dev clone and push it; the develop work clone then checks it out. */
 export async function pushDevelop(g: Git, message: string, files: Record<string, string | null>): Promise<Commit> {
+  const sha = await commitFiles(g, message, files);
+  await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git push -q origin develop`;
+  await $({ quiet: true, cwd: g.develop, env: gitEnv(g) })`git fetch -q origin`;
+  await $({ quiet: true, cwd: g.develop })`git checkout -q -B develop ${sha}`;
+  return { sha, message };
+}
+
+/**
+ * Commit `files` on `branch` (from develop's head) in the dev clone and push only that branch, as a fork's pull request
+ * leaves a head the repository holds that no workflow ever ran; the dev clone goes back to develop.
+ */
+export async function pushSide(
+  g: Git,
+  branch: string,
+  message: string,
+  files: Record<string, string | null>,
+): Promise<Commit> {
+  await $({ quiet: true, cwd: g.dev })`git checkout -q -b ${branch}`;
+  try {
+    const sha = await commitFiles(g, message, files);
+    await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git push -q origin ${branch}`;
+    return { sha, message };
+  } finally {
+    await $({ quiet: true, cwd: g.dev })`git checkout -q develop`;
+  }
+}
+
+/** Write (or with null, remove) `files` in the dev clone and commit them on its current branch; return the sha. */
+async function commitFiles(g: Git, message: string, files: Record<string, string | null>): Promise<string> {
   for (const [path, text] of Object.entries(files)) {
     if (text === null) await $({ quiet: true, cwd: g.dev })`git rm -q --ignore-unmatch ${path}`;
     else {
@@ -65,11 +94,7 @@ export async function pushDevelop(g: Git, message: string, files: Record<string,
     }
   }
   await $({ quiet: true, cwd: g.dev })`git ${GIT_ID} commit -q -m ${message}`;
-  await $({ quiet: true, cwd: g.dev, env: gitEnv(g) })`git push -q origin develop`;
-  const sha = (await $({ quiet: true, cwd: g.dev })`git rev-parse HEAD`).stdout.trim();
-  await $({ quiet: true, cwd: g.develop, env: gitEnv(g) })`git fetch -q origin`;
-  await $({ quiet: true, cwd: g.develop })`git checkout -q -B develop ${sha}`;
-  return { sha, message };
+  return (await $({ quiet: true, cwd: g.dev })`git rev-parse HEAD`).stdout.trim();
 }
 
 export const headOf = async (dir: string) => (await $({ quiet: true, cwd: dir })`git rev-parse HEAD`).stdout.trim();
