@@ -326,13 +326,37 @@ describe("workflows", () => {
     expect(String(staging.steps[1].with!.call)).toMatch(/^staging-commit /);
     expect(deploy.needs).toBe("staging");
     const SHA = "${{ inputs.commit || needs.staging.outputs.commit }}";
-    expect(deploy.steps[0].with?.ref).toBe(SHA);
+    // The commit is checked out as the app alone; the pipeline run is main's (the next test).
+    expect(deploy.steps[1].with).toMatchObject({ ref: SHA, path: "app" });
     const step = deploy.steps.find((s) => s.uses === DAGGER)!;
+    expect(String(step.with!.call)).toMatch(/^--source \.\.\/app\/examples\/app deploy-production /);
     expect(String(step.with!.call)).toContain(`--commit "$COMMIT"`);
     expect(step.env?.COMMIT).toBe(SHA);
     expect(step.env?.FORCE_REASON).toBe("${{ inputs.force-reason }}");
     expect(String(step.with!.call)).toContain(`'--force-reason "$FORCE_REASON"'`);
     expect(String(step.with!.call)).not.toMatch(/inputs\.force-reason \}\}/);
+  });
+
+  it("runs the reviewed pipeline wherever production's secrets are: the dagger step's module is a checkout of the run's own ref", () => {
+    // Deploy Production is dispatched from main with any `commit`: a fork's pull request head is a sha the repository
+    // holds. Had the module come from that checkout, its ci/ would hold PRODUCTION_* and judge its own E2E gate.
+    let jobs = 0;
+    for (const f of FILES) {
+      for (const [name, job] of Object.entries(load(f).jobs)) {
+        if (!/secrets\.PRODUCTION_/.test(JSON.stringify(job))) continue;
+        jobs++;
+        for (const step of job.steps.filter((s) => s.uses === DAGGER)) {
+          const workdir = String(step.with?.workdir ?? ".");
+          const module = job.steps.find(
+            (s) => s.uses?.startsWith("actions/checkout@") && String(s.with?.path ?? ".") === workdir,
+          );
+          expect(module, `${f} ${name}: no checkout at the dagger step's workdir ${workdir}`).toBeDefined();
+          expect(module!.with?.ref, `${f} ${name}: the module at ${workdir} is checked out at another ref`).toBeUndefined();
+          expect(step.with?.module, `${f} ${name}`).toBeUndefined();
+        }
+      }
+    }
+    expect(jobs).toBeGreaterThanOrEqual(1);
   });
 
   it("reads secrets only in jobs that declare an environment: production's only in production", () => {
