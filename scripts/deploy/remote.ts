@@ -1,6 +1,7 @@
 import { StageFailure } from "../../ci/src/plan/errors";
 import { $ } from "zx";
 import { pinnedSshArgv } from "../../ci/src/plan/deploy/ssh";
+import { shellQuote } from "../../ci/src/plan/shellQuote";
 
 /** What a remote script gave. */
 export interface RemoteResult {
@@ -47,10 +48,7 @@ export class RemoteError extends StageFailure {
   }
 }
 
-/** Quote one word for a POSIX shell. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
-}
+export { shellQuote };
 
 export interface SshOptions {
   host: string;

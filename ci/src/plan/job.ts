@@ -5,6 +5,7 @@
 
 import { hideCredentials } from "./credentials";
 import type { PythonModule, Workers } from "./fastTests/workers";
+import { shellQuote } from "./shellQuote";
 
 /** One command of a job, run as argv (never through a shell). */
 export interface Step {
@@ -134,8 +135,5 @@ export function serviceEnv(service: ServiceNeed, host: string, port: number): Re
 
 /** Show argv as a shell would need it typed, for logs only (steps never run through a shell); no URL's credentials. */
 export function displayArgv(argv: string[]): string {
-  return argv
-    .map(hideCredentials)
-    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
-    .join(" ");
+  return argv.map(hideCredentials).map(shellQuote).join(" ");
 }

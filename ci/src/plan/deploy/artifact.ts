@@ -10,6 +10,7 @@ import { isReleaseId } from "./releaseId";
 import type { PromotionRecord } from "./promotion";
 import type { DeployTarget } from "./stage";
 import { pinnedSshArgv, type PinnedSsh } from "./ssh";
+import { shellQuote } from "../shellQuote";
 
 /** The manifest's file name at the release's root (it lists every other file, never itself). */
 export const MANIFEST_FILE = "MANIFEST";
@@ -152,9 +153,7 @@ export function artifactFetchArgv(
   excludes: readonly string[],
 ): string[] {
   if (!isReleaseId(release)) throw new ArtifactMismatchError(`"${release}" is not a release id`);
-  const shell = pinnedSshArgv({ ...ssh, port: t.port })
-    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
-    .join(" ");
+  const shell = pinnedSshArgv({ ...ssh, port: t.port }).map(shellQuote).join(" ");
   return [
     "rsync",
     "-a",

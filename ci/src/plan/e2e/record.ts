@@ -5,6 +5,7 @@ import { pinnedSshArgv } from "../deploy/ssh";
 import { NORMALISED_KEY, withNormalisedKey } from "../deploy/sshKey";
 import { IMAGES } from "../images";
 import type { StagingRelease } from "./stagingCommit";
+import { shellQuote } from "../shellQuote";
 
 /**
  * The promotion record deploy-production reads, from a run's summary. With staging's current release (read when the
@@ -60,6 +61,6 @@ export function recordWriteArgv(t: DeployTarget, commit: string): string[] {
     `${t.user}@${t.host}`,
     remote,
   ];
-  const write = `${ssh.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")} < ${RECORD_SSH.record}`;
+  const write = `${ssh.map(shellQuote).join(" ")} < ${RECORD_SSH.record}`;
   return withNormalisedKey(RECORD_SSH.key, ["sh", "-c", write]);
 }

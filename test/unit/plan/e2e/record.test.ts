@@ -68,11 +68,11 @@ describe("recordWriteArgv", () => {
     expect(argv.slice(3, 5)).toEqual(["sh", RECORD_SSH.key]);
     const [sh, c, script] = argv.slice(5);
     expect([sh, c]).toEqual(["sh", "-c"]);
-    expect(script).toContain(`'ssh' '-i' '${NORMALISED_KEY}' '-p' '2222'`);
-    expect(script).toContain(`'UserKnownHostsFile=${RECORD_SSH.knownHosts}'`);
-    expect(script).toContain("'StrictHostKeyChecking=yes'");
+    expect(script).toContain(`ssh -i ${NORMALISED_KEY} -p 2222 `);
+    expect(script).toContain(` UserKnownHostsFile=${RECORD_SSH.knownHosts} `);
+    expect(script).toContain(" StrictHostKeyChecking=yes ");
     expect(script).toContain(
-      `'deploy@staging.example.com' 'mkdir -p /srv/app/.dep/e2e && cat > /srv/app/.dep/e2e/${sha}.json.tmp && mv -f /srv/app/.dep/e2e/${sha}.json.tmp /srv/app/.dep/e2e/${sha}.json'`,
+      ` deploy@staging.example.com 'mkdir -p /srv/app/.dep/e2e && cat > /srv/app/.dep/e2e/${sha}.json.tmp && mv -f /srv/app/.dep/e2e/${sha}.json.tmp /srv/app/.dep/e2e/${sha}.json'`,
     );
     expect(script.endsWith(`< ${RECORD_SSH.record}`)).toBe(true);
   });
