@@ -21,7 +21,7 @@ export async function stagingCommitCommand(env: NodeJS.ProcessEnv = process.env)
       throw new StageFailure(
         `reading staging's current release at ${where} over ssh failed (exit ${r.exitCode}): ${r.stderr.trim()}. Check the connection: ${sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed }).typed("true")}`,
       );
-    console.log(commitUnderTest(undefined, parseStagingRelease(r.stdout), where));
+    console.log(commitUnderTest(undefined, parseStagingRelease(r.stdout, t.target.basePath), where));
     return 0;
   } finally {
     t.dispose();

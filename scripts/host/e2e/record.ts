@@ -41,7 +41,10 @@ export async function writeRecord(
     try {
       const file = join(t.target.basePath, promotionRecordPath(commit));
       // The release staging runs now is the one this run tested (deploy and E2E share one concurrency group).
-      const release = parseStagingRelease((await remote.run(stagingReleaseScript(t.target.basePath))).stdout);
+      const release = parseStagingRelease(
+        (await remote.run(stagingReleaseScript(t.target.basePath))).stdout,
+        t.target.basePath,
+      );
       const put = 'mkdir -p "$(dirname "$1")" && cat > "$1.tmp" && mv -f "$1.tmp" "$1"';
       const r = await remote.run(put, [file], text(release));
       if (r.code !== 0) throw new RemoteError("writing the E2E promotion record", remote.where, r);

@@ -77,7 +77,7 @@ async function readStagingRelease(staging: E2eStaging, runId: string): Promise<S
     const out = await withRunId(sshContainer(staging), runId)
       .withExec(withNormalisedKey(RECORD_SSH.key, argv))
       .stdout();
-    return parseStagingRelease(out);
+    return parseStagingRelease(out, t.basePath);
   } catch (e) {
     if (isExecError(e)) throw new StagingReadError(where, e.exitCode, e.stderr);
     throw e;

@@ -8,6 +8,8 @@ import { isReleaseId } from "../deploy/releaseId";
 import { parseReleaseLog } from "../deploy/releaseLog";
 import type { DeployTarget } from "../deploy/stage";
 import { pinnedSshArgv, type PinnedSsh } from "../deploy/ssh";
+import { LAYOUT_SCRIPT, layoutProblem, parseLayout } from "../deploy/serverInfo";
+import { shellQuote } from "../shellQuote";
 
 /** Staging's current release, the commit it was built from, and its artifact digest (when it has a MANIFEST). */
 export interface StagingRelease {
@@ -26,11 +28,16 @@ export class StagingCommitError extends InputError {
 const SEP = "@@";
 
 /**
- * The remote script that prints `current`'s target, its REVISION, the release log and the sha256 of its MANIFEST
- * (base path: validated plain).
+ * The remote script that prints the base's layout (the deploy's server check, LAYOUT_SCRIPT), `current`'s target, its
+ * REVISION, the release log and the sha256 of its MANIFEST; only regular files are read, so a FIFO cannot hang it.
+ * Run by bash whatever the login shell (base path: validated plain).
  */
 export function stagingReleaseScript(basePath: string): string {
-  return `cd ${basePath} && { readlink current; echo ${SEP}; cat current/REVISION; echo ${SEP}; cat .dep/releases.jsonl; echo ${SEP}; sha256sum current/MANIFEST; } 2>/dev/null; true`;
+  const file = (f: string) => `if [ -f ${f} ]; then cat ${f}; fi`;
+  const script =
+    `{ ${LAYOUT_SCRIPT}\necho ${SEP}; readlink current; echo ${SEP}; ${file("current/REVISION")}; echo ${SEP}; ` +
+    `${file(".dep/releases.jsonl")}; echo ${SEP}; if [ -f current/MANIFEST ]; then sha256sum current/MANIFEST; fi; } 2>/dev/null; true`;
+  return `cd ${basePath} && bash -c ${shellQuote(script)}`;
 }
 
 /** The ssh command that runs stagingReleaseScript on staging. */
@@ -38,10 +45,19 @@ export function stagingReleaseArgv(t: DeployTarget, ssh: Omit<PinnedSsh, "port">
   return [...pinnedSshArgv({ ...ssh, port: t.port }), "--", `${t.user}@${t.host}`, stagingReleaseScript(t.basePath)];
 }
 
-/** Read the remote command's output; undefined when staging has no current release or no commit for it. */
-export function parseStagingRelease(out: string): StagingRelease | undefined {
-  const [link = "", revision = "", log = "", manifest = ""] = out.split(`${SEP}\n`);
-  const release = link.trim().split("/").pop() ?? "";
+/**
+ * Read the remote command's output; undefined when staging has no current release or no commit for it. A `current`
+ * or release log the deploy would refuse (a link out of releases/, a FIFO) is refused the same way, with its fix.
+ */
+export function parseStagingRelease(out: string, basePath: string): StagingRelease | undefined {
+  const [layout = "", link = "", revision = "", log = "", manifest = ""] = out.split(`${SEP}\n`);
+  const { current, ".dep/releases.jsonl": releaseLog } = parseLayout(layout);
+  const bad = layoutProblem({ current, ".dep/releases.jsonl": releaseLog }, basePath);
+  if (bad)
+    throw new StagingCommitError(
+      `staging's ${bad.problem}, so the release it runs is not known. Fix it on staging: ${bad.fix}`,
+    );
+  const release = link.trim().replace(/\/+$/, "").split("/").pop() ?? "";
   if (!isReleaseId(release)) return undefined;
   const sum = /^([0-9a-f]{64})\s/.exec(manifest)?.[1];
   const artifact = sum ? { artifact: `sha256:${sum}` } : {};

@@ -21,8 +21,9 @@ describe("stagingReleaseArgv", () => {
     expect(argv).toContain("StrictHostKeyChecking=yes");
     expect(argv).toContain("UserKnownHostsFile=/kh");
     expect(argv.slice(-3, -1)).toEqual(["--", "deploy@staging.example.com"]);
+    // Run by bash whatever the login shell: the layout check is the deploy's, in bash.
     expect(argv.at(-1)).toMatch(
-      /^cd \/srv\/app && .*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl.*sha256sum current\/MANIFEST/,
+      /^cd \/srv\/app && bash -c '.*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl.*sha256sum current\/MANIFEST.*'$/s,
     );
   });
 });
@@ -30,7 +31,12 @@ describe("stagingReleaseArgv", () => {
 describe("parseStagingRelease", () => {
   it("names the release's artifact digest from the sha256 of its MANIFEST", () => {
     const sum = "c".repeat(64);
-    expect(parseStagingRelease(`releases/${ID}\n@@\n${A}\n@@\n${log(B)}@@\n${sum}  current/MANIFEST\n`)).toEqual({
+    expect(
+      parseStagingRelease(
+        `current link\n@@\nreleases/${ID}\n@@\n${A}\n@@\n${log(B)}@@\n${sum}  current/MANIFEST\n`,
+        "/srv/app",
+      ),
+    ).toEqual({
       release: ID,
       commit: A,
       artifact: `sha256:${sum}`,
@@ -38,20 +44,28 @@ describe("parseStagingRelease", () => {
   });
 
   it("takes the commit from current/REVISION", () => {
-    expect(parseStagingRelease(`releases/${ID}\n@@\n${A}\n@@\n${log(B)}`)).toEqual({ release: ID, commit: A });
+    expect(parseStagingRelease(`current link\n@@\nreleases/${ID}\n@@\n${A}\n@@\n${log(B)}`, "/srv/app")).toEqual({
+      release: ID,
+      commit: A,
+    });
   });
 
   it("falls back to the release log's entry for the current release when REVISION is missing", () => {
-    expect(parseStagingRelease(`releases/${ID}\n@@\n@@\n${log(B)}`)).toEqual({ release: ID, commit: B });
+    expect(parseStagingRelease(`current link\n@@\nreleases/${ID}\n@@\n@@\n${log(B)}`, "/srv/app")).toEqual({
+      release: ID,
+      commit: B,
+    });
   });
 
   it("finds no release when current is missing or names no release id", () => {
-    expect(parseStagingRelease(`@@\n@@\n`)).toBeUndefined();
-    expect(parseStagingRelease(`releases/../x\n@@\n${A}\n@@\n`)).toBeUndefined();
+    expect(parseStagingRelease(`current link\n@@\n@@\n@@\n`, "/srv/app")).toBeUndefined();
+    expect(parseStagingRelease(`current link\n@@\nreleases/../x\n@@\n${A}\n@@\n`, "/srv/app")).toBeUndefined();
   });
 
   it("finds no commit when neither REVISION nor the log holds a full sha", () => {
-    expect(parseStagingRelease(`releases/${ID}\n@@\nabc\n@@\n${log("abc")}`)).toBeUndefined();
+    expect(
+      parseStagingRelease(`current link\n@@\nreleases/${ID}\n@@\nabc\n@@\n${log("abc")}`, "/srv/app"),
+    ).toBeUndefined();
   });
 });
 
