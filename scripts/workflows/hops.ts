@@ -77,7 +77,8 @@ function calls(run: ActRun): string {
   return run.calls
     .map(
       (x) =>
-        `${x.fn}${x.commit ? ` --commit ${short(x.commit)}` : ""} in a checkout of ${short(x.head)} → exit ${x.exit}`,
+        `${x.fn}${x.commit ? ` --commit ${short(x.commit)}` : ""} in a checkout of ${short(x.head)}` +
+        `${x.pipeline && x.pipeline !== x.head ? ` (main's pipeline ${short(x.pipeline)})` : ""} → exit ${x.exit}`,
     )
     .join("; ");
 }
