@@ -1,10 +1,11 @@
 /** The host adapter of the quality checks: each scan as processes here, its files in a temp dir, reports on disk. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { repositoryEnv } from "../../ci/src/plan/env";
 import { displayArgv } from "../../ci/src/plan/job";
 import { withScratch, type QualityCheckName, type Scan, type ScanOutput } from "../../ci/src/plan/quality/scan";
 import { processExecutor, runRepositoryProcess } from "./exec";
+import { readLeftText } from "./leftFiles";
 import { prefixedWriter } from "./prefix";
 import { commandTmpdir, inCacheScope } from "./sandbox";
 
@@ -46,8 +47,11 @@ async function scanHere(given: Scan, o: HostScanOptions): Promise<ScanOutput> {
     out.write(`$ ${displayArgv(argv)}\n`);
     const r = await runRepositoryProcess(argv, cwd, env, { stderr: (s) => out.write(s) });
     out.write(`exit ${r.exitCode} (${seconds().toFixed(1)}s)\n`);
-    // A report file (bandit's) is read before the scratch directory goes; a missing one reads empty (no report).
-    const report = scan.report ? (existsSync(scan.report) ? readFileSync(scan.report, "utf8") : "") : r.stdout;
+    // A report file (bandit's) is read before the scratch directory goes; a missing one reads empty (no report). The
+    // scratch lies in the temp dir every repository command of the run can write, and bandit opens its report at
+    // start, so a test running beside the scan can swap that name for a link to a file of the runner's or a FIFO:
+    // only a regular file inside the scratch is read, without following a link or blocking (leftFiles.ts).
+    const report = scan.report ? (readLeftText(scratch, scan.report) ?? "") : r.stdout;
     return { exitCode: r.exitCode, stdout: report, stderr: r.stderr, seconds: seconds() };
   } finally {
     out.flush();

@@ -4,15 +4,18 @@
  * temp copy, green without it. The advisory databases are a loopback stand-in (test/support/advisories.ts) or a closed
  * port, since this machine reaches neither the npm bulk endpoint nor OSV.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qualityChecksFlow, qualityChecksFor } from "../../../ci/src/flow/quality";
 import { parseConfig } from "../../../ci/src/plan/config/parse";
+import { planBanditScan } from "../../../ci/src/plan/quality/sast";
+import type { Scan } from "../../../ci/src/plan/quality/scan";
 import type { QualityResult } from "../../../ci/src/plan/quality/verdict";
 import { runScan, saveQualityReport } from "../../../scripts/host/quality";
 import { runnerEnv } from "../../../scripts/host/stage";
@@ -203,3 +206,64 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((ok) => s.close(() => ok()));
   return port;
 }
+
+/**
+ * The scan's report file lies in its scratch folder, in the temp dir every repository command of the run (and of its
+ * cache scope) can write: bandit opens it at start, so a test running beside the scan (a conftest.py polling the temp
+ * dir for `sast-backend-*`) swaps the name for a FIFO or a link while bandit works (the fourteenth hostile run). The
+ * runner reads it outside the sandbox: never through a link, never blocking.
+ */
+describe("the scan's report file, as repository code left it", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "quality-report-"));
+    mkdirSync(join(dir, "backend"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** bandit's scan with its tool replaced by `script` (sh, `$1` the report's path), as the runner fills it. */
+  const planted = (script: string): Scan => {
+    const scan = planBanditScan(parseConfig("quality:\n  sast:\n    enabled: true\n"));
+    return { ...scan, steps: [{ name: "bandit", argv: ["sh", "-c", script, "sh", scan.report!] }] };
+  };
+
+  it("does not read the runner's file through a link put in its place", async () => {
+    const secret = join(dir, "runner-only.json");
+    const canary = `canary-${randomBytes(6).toString("hex")}`;
+    writeFileSync(
+      secret,
+      JSON.stringify({
+        results: [{ test_id: canary, issue_severity: "HIGH", filename: "./x.py", line_number: 1, issue_text: canary }],
+      }),
+      { mode: 0o600 },
+    );
+    const out = await runScan(planted(`rm -f "$1"; ln -s ${secret} "$1"`), {
+      sourceDir: dir,
+      env: runnerEnv(),
+      out: new PassThrough(),
+      index: 0,
+    });
+    expect(out.stdout).not.toContain(canary);
+    expect(out.stdout).toBe("");
+  });
+
+  it("does not block on a FIFO put in its place", () => {
+    // In a child: a read that blocks would hold this worker's event loop, and with it any timeout.
+    const driver = join(dir, "fifo.mts");
+    writeFileSync(
+      driver,
+      [
+        `import { PassThrough } from "node:stream";`,
+        `import { planBanditScan } from ${JSON.stringify(join(import.meta.dirname, "../../../ci/src/plan/quality/sast.ts"))};`,
+        `import { parseConfig } from ${JSON.stringify(join(import.meta.dirname, "../../../ci/src/plan/config/parse.ts"))};`,
+        `import { runScan } from ${JSON.stringify(join(import.meta.dirname, "../../../scripts/host/quality.ts"))};`,
+        `const scan = planBanditScan(parseConfig("quality:\\n  sast:\\n    enabled: true\\n"));`,
+        `const s = { ...scan, steps: [{ name: "bandit", argv: ["sh", "-c", 'rm -f "$1"; mkfifo "$1"', "sh", scan.report] }] };`,
+        `const out = await runScan(s, { sourceDir: ${JSON.stringify(dir)}, env: process.env, out: new PassThrough(), index: 0 });`,
+        `console.log(JSON.stringify(out.stdout));`,
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, ["--import", "tsx", driver], { encoding: "utf8", timeout: 60_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.stdout.trim()).toBe('""');
+  }, 90_000);
+});
