@@ -3,7 +3,19 @@
  * tree the Dagger module fetched), keep only what its MANIFEST lists, and refuse (exit 2, with the fix) unless the
  * manifest's digest is the one E2E recorded green and every listed file still hashes as listed.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { $ } from "zx";
 import {
@@ -11,6 +23,7 @@ import {
   ArtifactMismatchError,
   checkArtifactDigest,
   checkArtifactTree,
+  checkPromotedCommit,
   manifestDifferences,
   MANIFEST_FILE,
   parseManifest,
@@ -47,8 +60,13 @@ export async function promoteArtifact(i: PromoteInputs): Promise<string> {
     );
   const manifest = readFileSync(manifestFile, "utf8");
   checkArtifactDigest(manifestDigest(manifest), p, i.record.commit);
-  const only = new Set(parseManifest(manifest).map((e) => e.path));
+  const entries = parseManifest(manifest);
+  const only = new Set(entries.map((e) => e.path));
   checkArtifactTree(manifestDifferences(manifest, treeManifest(raw, only)), p, i.record.commit);
+  const revision = entries.some((e) => e.path === "REVISION" && e.kind === "file")
+    ? head(join(raw, "REVISION"), 256)
+    : undefined;
+  checkPromotedCommit(p, revision, i.record.commit);
   assemble(raw, manifest, i.out);
   // The copy is checked too: what goes to production is exactly what the record names.
   checkArtifactTree(manifestDifferences(manifest, treeManifest(i.out)), p, i.record.commit);
@@ -99,4 +117,15 @@ function assemble(raw: string, manifest: string, out: string): void {
     }
   }
   copyFileSync(join(raw, MANIFEST_FILE), join(out, MANIFEST_FILE));
+}
+
+/** The first `max` bytes of a regular file the manifest lists (checked above), never following a link. */
+function head(file: string, max: number): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const buf = Buffer.alloc(max);
+    return buf.subarray(0, readSync(fd, buf, 0, max, 0)).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -137,6 +137,23 @@ describe("deploy-production promotes staging's artifact", () => {
     }
   }, 120_000);
 
+  it("refuses a record of another commit naming this release, digest and all (exit 2), production untouched", async () => {
+    const other = "c".repeat(40);
+    const forged = join(staging.base, promotionRecordPath(other));
+    const good = readFileSync(recordFile(), "utf8");
+    try {
+      writeFileSync(forged, good.replace(`"commit": "${SHA}"`, `"commit": "${other}"`));
+      const r = await runPipeline(["deploy-production", "--source", tiny.source, "--commit", other], productionEnv());
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.stderr).toContain(
+        `input error: deploy-production refused: the E2E record for ${other} names staging's release ${current(staging)}, which is not a release of that commit`,
+      );
+      expect(readdirSync(join(production.base, "releases"))).toEqual([]);
+    } finally {
+      rmSync(forged, { force: true });
+    }
+  }, 120_000);
+
   it("on the Dagger path, checks the tree the module fetched: a changed byte is refused, staging's bytes deploy", async () => {
     const fetched = join(root, "fetched");
     const stagingHosts = join(root, "staging_known_hosts");

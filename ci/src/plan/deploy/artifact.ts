@@ -6,6 +6,7 @@
  * and file walking are the runners' (scripts/host/artifact.ts).
  */
 import { InputError } from "../errors";
+import { printable } from "../triggers/commits";
 import { isReleaseId } from "./releaseId";
 import type { PromotionRecord } from "./promotion";
 import type { DeployTarget } from "./stage";
@@ -137,6 +138,24 @@ export function checkArtifactTree(differences: string[], p: PromotedArtifact, co
   const shown = differences.slice(0, 3).join(", ") + (differences.length > 3 ? `, … (${differences.length})` : "");
   throw new ArtifactMismatchError(
     `deploy-production refused: staging's release ${p.release} no longer holds the bytes its ${MANIFEST_FILE} lists (${shown}). Fix: deploy-staging --commit ${commit} and re-run E2E, or pass --force-reason "..."`,
+  );
+}
+
+/**
+ * The promoted release must be of the record's commit: its id ends with the commit's short sha, and its REVISION (a
+ * file the manifest lists, so covered by the digest; absent in releases built before it) names that commit. Else a
+ * record of one commit could name another commit's release on staging (a hand edit, a key that writes records) and
+ * production would run those bytes logged as the recorded commit; the Dagger path's --artifact check refused that.
+ */
+export function checkPromotedCommit(p: PromotedArtifact, revision: string | undefined, commit: string): void {
+  const built = revision?.trim().slice(0, 200);
+  const idOk = commit.startsWith(p.release.slice(p.release.indexOf("-") + 1));
+  const revisionOk =
+    built === undefined || built === commit || (/^[0-9a-f]{7,40}$/.test(built) && commit.startsWith(built));
+  if (idOk && revisionOk) return;
+  const why = revisionOk ? "" : ` (its REVISION says ${printable(built!)})`;
+  throw new ArtifactMismatchError(
+    `deploy-production refused: the E2E record for ${commit} names staging's release ${p.release}, which is not a release of that commit${why}. Fix: deploy-staging --commit ${commit}, re-run E2E on staging, then deploy-production`,
   );
 }
 

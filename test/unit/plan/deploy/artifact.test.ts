@@ -4,6 +4,7 @@ import {
   ArtifactMismatchError,
   checkArtifactDigest,
   checkArtifactTree,
+  checkPromotedCommit,
   formatManifest,
   isShipped,
   manifestDifferences,
@@ -116,6 +117,27 @@ describe("checkArtifactDigest and checkArtifactTree", () => {
   it("refuse another digest, or differing files (the first three named)", () => {
     expect(() => checkArtifactDigest(`sha256:${H("0")}`, p, SHA)).toThrow(/but E2E recorded sha256:f{64}/);
     expect(() => checkArtifactTree(["a", "b", "c", "d"], p, SHA)).toThrow(/\(a, b, c, … \(4\)\)/);
+  });
+});
+
+describe("checkPromotedCommit", () => {
+  const p = { release: RELEASE, artifact: `sha256:${H("f")}` };
+  it("passes a release of the record's commit: its id's short sha and its REVISION (full, short, or none)", () => {
+    expect(() => checkPromotedCommit(p, `${SHA}\n`, SHA)).not.toThrow();
+    expect(() => checkPromotedCommit(p, "aaaaaaa\n", SHA)).not.toThrow();
+    expect(() => checkPromotedCommit(p, undefined, SHA)).not.toThrow();
+  });
+  it("refuses a record of one commit naming another commit's release (exit 2), by its id or its REVISION", () => {
+    const other = "b".repeat(40);
+    const byId = () => checkPromotedCommit({ ...p, release: "20261129T201500Z-bbbbbbb" }, `${SHA}\n`, SHA);
+    expect(byId).toThrow(ArtifactMismatchError);
+    expect(byId).toThrow(
+      /^input error: deploy-production refused: the E2E record for a{40} names staging's release 20261129T201500Z-bbbbbbb, which is not a release of that commit/,
+    );
+    const byRevision = () => checkPromotedCommit(p, `${other}\n`, SHA);
+    expect(byRevision).toThrow(/its REVISION says b{40}/);
+    expect(byRevision).toThrow(/Fix: deploy-staging --commit a{40}, re-run E2E on staging/);
+    expect(() => checkPromotedCommit(p, "\x1b[2J\n", SHA)).toThrow(/its REVISION says \\x1b\[2J/);
   });
 });
 
