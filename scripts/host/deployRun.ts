@@ -24,6 +24,7 @@ import { buildArtifact, checkArtifact, checkArtifactCommit, checkBuildable, mani
 import { promoteArtifact } from "./promote";
 import { MissingToolError } from "./preflight";
 import { redactAll } from "../../ci/src/plan/redact";
+import { printable } from "../../ci/src/plan/triggers/commits";
 import { checkSshFiles, type TargetSettings } from "./target";
 
 export type TargetName = "staging" | "production";
@@ -61,6 +62,14 @@ export async function runDeployInputs(i: DeployInputs): Promise<number> {
     if (builds) checkBuildable(i.source, paths);
     await checkTools(["ssh", "ssh-keygen", "rsync"]);
     const commit = i.commit ?? (await commitOf(i.source));
+    // Production's E2E record is named by the full sha (.dep/e2e/<sha>.json), as the Dagger function requires; a short
+    // one made the key copy and connected, then failed naming the record file (exit 1, a stack trace).
+    if (i.name === "production" && !/^[0-9a-f]{40}$/.test(commit))
+      throw new DeployInputError(
+        "--commit",
+        `${printable(commit)} is not a full 40-hex sha`,
+        `pass the full sha (git rev-parse ${/^[0-9A-Fa-f]{4,39}$/.test(commit) ? commit : "HEAD"})`,
+      );
     if (artifact) checkArtifactCommit(artifact, commit);
     const t = i.settings();
     try {
