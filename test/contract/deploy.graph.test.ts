@@ -14,6 +14,7 @@ import {
 } from "../../ci/src/plan/deploy/call";
 import { DEPLOY_REQUEST_PATH, parseDeployRequestJson, type DeployRequest } from "../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../ci/src/plan/deploy/stage";
+import { promotionRecordScript } from "../../ci/src/plan/deploy/promotion";
 import {
   artifactFetchArgv,
   ArtifactMismatchError,
@@ -332,7 +333,7 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
       expect.arrayContaining([
         "StrictHostKeyChecking=yes",
         `UserKnownHostsFile=${knownHostsPath("staging")}`,
-        `cat ${STAGING.basePath}/.dep/e2e/${SHA}.json 2>/dev/null || true`,
+        promotionRecordScript(`${STAGING.basePath}/.dep/e2e/${SHA}.json`),
       ]),
     );
     expect(calls(read, "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([

@@ -5,7 +5,7 @@
  * secrets as 0600 files and one request naming them.
  */
 import { DeployInputError, validateTarget, type DeployTarget } from "./stage";
-import { promotionRecordPath } from "./promotion";
+import { promotionRecordPath, promotionRecordScript } from "./promotion";
 import { DEPLOY_REQUEST_PATH, DEPLOY_REQUEST_VERSION, type DeployRequest } from "./request";
 import { pinnedSshArgv } from "./ssh";
 import type { Severity } from "./alerts";
@@ -127,7 +127,7 @@ export function buildArgv(
 export function recordReadArgv(t: DeployTarget, commit: string): string[] {
   const file = `${t.basePath}/${promotionRecordPath(commit)}`;
   const ssh = pinnedSshArgv({ keyFile: keyPath("staging"), knownHostsFile: knownHostsPath("staging"), port: t.port });
-  return [...ssh, "--", `${t.user}@${t.host}`, `cat ${file} 2>/dev/null || true`];
+  return [...ssh, "--", `${t.user}@${t.host}`, promotionRecordScript(file)];
 }
 
 /** A forced promotion needs a reason, and a gated one needs the staging host to read the record from. */

@@ -26,6 +26,18 @@ export function promotionRecordPath(commit: string): string {
   return `.dep/e2e/${commit}.json`;
 }
 
+/** A record is a few hundred bytes; more is not one. */
+export const RECORD_MAX_BYTES = 64 * 1024;
+
+/**
+ * The remote script that prints a record (file: base path validated plain, so never quoted), run by both runners: only
+ * a regular file (a link to /dev/zero or a FIFO printed for ever, or blocked, the promotion), and at most one byte past
+ * RECORD_MAX_BYTES, which then reads as no record. Always exit 0: a failing ssh is the only failure.
+ */
+export function promotionRecordScript(file: string): string {
+  return `f=${file}; if [ -f "$f" ]; then head -c ${RECORD_MAX_BYTES + 1} -- "$f" 2>/dev/null; fi; true`;
+}
+
 /** The verdict on promoting a commit: allowed, or refused with the reason and the next command. */
 export type PromotionCheck = { ok: true } | { ok: false; reason: string };
 
@@ -46,7 +58,7 @@ export function checkPromotion(record: PromotionRecord | undefined, commit: stri
 
 /** Parse a record's JSON text; anything malformed counts as no record. */
 export function parsePromotionRecord(text: string | undefined): PromotionRecord | undefined {
-  if (!text?.trim()) return undefined;
+  if (!text?.trim() || text.length > RECORD_MAX_BYTES) return undefined;
   try {
     const r = JSON.parse(text) as Partial<PromotionRecord>;
     if (typeof r.commit !== "string" || (r.status !== "passed" && r.status !== "failed")) return undefined;

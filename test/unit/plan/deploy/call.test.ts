@@ -7,6 +7,7 @@ import {
   targetName,
   targetOf,
 } from "../../../../ci/src/plan/deploy/call";
+import { promotionRecordScript } from "../../../../ci/src/plan/deploy/promotion";
 import { parseDeployRequest } from "../../../../ci/src/plan/deploy/request";
 import { DeployInputError } from "../../../../ci/src/plan/deploy/stage";
 
@@ -82,7 +83,7 @@ describe("recordReadArgv", () => {
       expect.arrayContaining(["StrictHostKeyChecking=yes", "GlobalKnownHostsFile=/dev/null", "deploy@s.example.com"]),
     );
     expect(argv.join(" ")).not.toContain("ssh-keyscan");
-    expect(argv.at(-1)).toBe(`cat /srv/app/.dep/e2e/${SHA}.json 2>/dev/null || true`);
+    expect(argv.at(-1)).toBe(promotionRecordScript(`/srv/app/.dep/e2e/${SHA}.json`));
   });
 });
 
