@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   checkPromotion,
   parsePromotionRecord,
@@ -63,6 +63,7 @@ describe("promotionRecordPath", () => {
  */
 describe("promotionRecordScript", () => {
   const dir = mkdtempSync(join(tmpdir(), "record-script-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (file: string) =>
     execFileSync("bash", ["-c", promotionRecordScript(file)], { timeout: 5000, maxBuffer: 4 * RECORD_MAX_BYTES });
   it("prints a regular record, and nothing (exit 0) for a missing one", () => {
@@ -79,6 +80,5 @@ describe("promotionRecordScript", () => {
     const huge = run(join(dir, "huge.json"));
     expect(huge.length).toBe(RECORD_MAX_BYTES + 1);
     expect(parsePromotionRecord(huge.toString())).toBeUndefined();
-    rmSync(dir, { recursive: true, force: true });
   });
 });
