@@ -1,7 +1,7 @@
 /** Host-runner deploy commands: deploy-staging, deploy-production, rollback, staging-server (options in cli/). */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { promotionRecordPath, promotionRecordScript } from "../../ci/src/plan/deploy/promotion";
+import { resolve } from "node:path";
+import { promotionRecordScript } from "../../ci/src/plan/deploy/promotion";
 import { sshRemote } from "../deploy/remote";
 import type { PipelineConfig } from "../../ci/src/plan/config/defaults";
 import { readConfig } from "./config";
@@ -64,7 +64,7 @@ export async function readStagingRecord(
   try {
     await checkSshFiles(s);
     const remote = sshRemote({ ...s.target, keyFile: s.keyFile, knownHostsFile: s.knownHostsFile, typed: s.typed });
-    const r = await remote.run(promotionRecordScript(join(s.target.basePath, promotionRecordPath(commit))));
+    const r = await remote.run(promotionRecordScript(s.target.basePath, commit));
     // The remote script itself always exits 0: anything else is ssh failing, not a missing record.
     if (r.code !== 0)
       throw new StageFailure(

@@ -333,7 +333,7 @@ describe("deployProduction E2E gate (recorded GraphQL requests)", () => {
       expect.arrayContaining([
         "StrictHostKeyChecking=yes",
         `UserKnownHostsFile=${knownHostsPath("staging")}`,
-        promotionRecordScript(`${STAGING.basePath}/.dep/e2e/${SHA}.json`),
+        promotionRecordScript(STAGING.basePath, SHA),
       ]),
     );
     expect(calls(read, "withMountedSecret").map((c) => [c.args.path, c.args.mode])).toEqual([

@@ -15,7 +15,7 @@ import { parse } from "dotenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { artifactFetchArgv, MANIFEST_FILE, parseManifest, UPLOAD_EXCLUDES } from "../../../ci/src/plan/deploy/artifact";
 import { parsePromotionRecord, promotionRecordPath } from "../../../ci/src/plan/deploy/promotion";
-import { parseReleaseLog } from "../../../ci/src/plan/deploy/releaseLog";
+import { formatLogEntry, parseReleaseLog } from "../../../ci/src/plan/deploy/releaseLog";
 import { summarizeE2e } from "../../../ci/src/plan/e2e/summary";
 import { treeManifest } from "../../../scripts/host/artifact";
 import { writeRecord } from "../../../scripts/host/e2e/record";
@@ -151,6 +151,28 @@ describe("deploy-production promotes staging's artifact", () => {
       expect(readdirSync(join(production.base, "releases"))).toEqual([]);
     } finally {
       rmSync(forged, { force: true });
+    }
+  }, 120_000);
+
+  /**
+   * The fourteenth hostile run: a green record, then a rollback on staging marks the release E2E tested BAD; Deploy
+   * Production dispatched with that sha still promoted it, as the gate read the record alone. It reads staging's BAD
+   * marks in the same ssh read now (a line as a rollback writes it is appended here).
+   */
+  it("refuses a release staging marked BAD after E2E (exit 2), production untouched", async () => {
+    const log = join(staging.base, ".dep/releases.jsonl");
+    const was = readFileSync(log);
+    try {
+      const bad = { id: current(staging), commit: SHA, time: new Date().toISOString(), status: "bad" as const };
+      appendFileSync(log, formatLogEntry({ ...bad, reason: "abandoned by rollback" }));
+      const r = await promote();
+      expect(r.exitCode, r.output).toBe(2);
+      expect(r.stderr).toContain(
+        `input error: deploy-production refused. Fix: staging's release ${current(staging)}, which E2E tested for 3520442, has since been marked BAD on staging`,
+      );
+      expect(readdirSync(join(production.base, "releases"))).toEqual([]);
+    } finally {
+      writeFileSync(log, was);
     }
   }, 120_000);
 

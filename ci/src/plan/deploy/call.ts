@@ -5,7 +5,7 @@
  * secrets as 0600 files and one request naming them.
  */
 import { DeployInputError, validateTarget, type DeployTarget } from "./stage";
-import { promotionRecordPath, promotionRecordScript } from "./promotion";
+import { promotionRecordScript } from "./promotion";
 import { DEPLOY_REQUEST_PATH, DEPLOY_REQUEST_VERSION, type DeployRequest } from "./request";
 import { pinnedSshArgv } from "./ssh";
 import type { Severity } from "./alerts";
@@ -125,9 +125,8 @@ export function buildArgv(
  * and an absent record prints nothing. An ssh failure (unreachable, wrong host key) still fails the exec.
  */
 export function recordReadArgv(t: DeployTarget, commit: string): string[] {
-  const file = `${t.basePath}/${promotionRecordPath(commit)}`;
   const ssh = pinnedSshArgv({ keyFile: keyPath("staging"), knownHostsFile: knownHostsPath("staging"), port: t.port });
-  return [...ssh, "--", `${t.user}@${t.host}`, promotionRecordScript(file)];
+  return [...ssh, "--", `${t.user}@${t.host}`, promotionRecordScript(t.basePath, commit)];
 }
 
 /** A forced promotion needs a reason, and a gated one needs the staging host to read the record from. */

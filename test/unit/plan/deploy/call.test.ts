@@ -83,7 +83,7 @@ describe("recordReadArgv", () => {
       expect.arrayContaining(["StrictHostKeyChecking=yes", "GlobalKnownHostsFile=/dev/null", "deploy@s.example.com"]),
     );
     expect(argv.join(" ")).not.toContain("ssh-keyscan");
-    expect(argv.at(-1)).toBe(promotionRecordScript(`/srv/app/.dep/e2e/${SHA}.json`));
+    expect(argv.at(-1)).toBe(promotionRecordScript("/srv/app", SHA));
   });
 });
 

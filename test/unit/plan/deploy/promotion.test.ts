@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import {
   RECORD_MAX_BYTES,
   type PromotionRecord,
 } from "../../../../ci/src/plan/deploy/promotion";
+import { formatLogEntry } from "../../../../ci/src/plan/deploy/releaseLog";
 
 const SHA = "3520442e4dc3c5bc938a31806b1e6a4d20cd12bc";
 const green: PromotionRecord = {
@@ -62,23 +63,48 @@ describe("promotionRecordPath", () => {
  * SIGTERM, and a FIFO blocked the promotion for ever.
  */
 describe("promotionRecordScript", () => {
-  const dir = mkdtempSync(join(tmpdir(), "record-script-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (file: string) =>
-    execFileSync("bash", ["-c", promotionRecordScript(file)], { timeout: 5000, maxBuffer: 4 * RECORD_MAX_BYTES });
+  const base = mkdtempSync(join(tmpdir(), "record-script-"));
+  const e2e = join(base, ".dep/e2e");
+  mkdirSync(e2e, { recursive: true });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const OTHER = "c".repeat(40);
+  const record = (sha: string) => join(e2e, `${sha}.json`);
+  const run = (sha = SHA) =>
+    execFileSync("bash", ["-c", promotionRecordScript(base, sha)], { timeout: 5000, maxBuffer: 4 * RECORD_MAX_BYTES });
+  /** The record part of the output: up to the line that starts the BAD marks. */
+  const recordPart = (out: Buffer) => out.toString().split("\n@@ releases marked BAD on staging @@\n")[0];
   it("prints a regular record, and nothing (exit 0) for a missing one", () => {
-    writeFileSync(join(dir, "good.json"), JSON.stringify(green));
-    expect(parsePromotionRecord(run(join(dir, "good.json")).toString())).toEqual(green);
-    expect(run(join(dir, "missing.json")).length).toBe(0);
+    writeFileSync(record(SHA), JSON.stringify(green));
+    expect(parsePromotionRecord(run().toString())).toEqual(green);
+    expect(recordPart(run(OTHER))).toBe("");
+    expect(parsePromotionRecord(run(OTHER).toString())).toBeUndefined();
   });
   it("reads no device or FIFO, and at most one byte past the bound of a huge file (then not a record)", () => {
-    symlinkSync("/dev/zero", join(dir, "zero.json"));
-    execFileSync("mkfifo", [join(dir, "fifo.json")]);
-    expect(run(join(dir, "zero.json")).length).toBe(0);
-    expect(run(join(dir, "fifo.json")).length).toBe(0);
-    writeFileSync(join(dir, "huge.json"), `${JSON.stringify(green)}${" ".repeat(4 * RECORD_MAX_BYTES)}`);
-    const huge = run(join(dir, "huge.json"));
-    expect(huge.length).toBe(RECORD_MAX_BYTES + 1);
+    symlinkSync("/dev/zero", record("d".repeat(40)));
+    execFileSync("mkfifo", [record("e".repeat(40))]);
+    expect(recordPart(run("d".repeat(40)))).toBe("");
+    expect(recordPart(run("e".repeat(40)))).toBe("");
+    writeFileSync(record(OTHER), `${JSON.stringify(green)}${" ".repeat(4 * RECORD_MAX_BYTES)}`);
+    const huge = run(OTHER);
+    expect(recordPart(huge).length).toBe(RECORD_MAX_BYTES + 1);
     expect(parsePromotionRecord(huge.toString())).toBeUndefined();
+  });
+  it("marks the record when staging's release log has marked its release BAD since, and only that release", () => {
+    const release = "20261206T000300Z-3520442";
+    writeFileSync(record(SHA), JSON.stringify({ ...green, release }));
+    const entry = (id: string, status: string) => formatLogEntry({ id, commit: SHA, time: "t", status } as never);
+    writeFileSync(
+      join(base, ".dep/releases.jsonl"),
+      entry(release, "deployed") + entry("20261206T000400Z-aaaaaaa", "bad"),
+    );
+    expect(parsePromotionRecord(run().toString())?.markedBad).toBeUndefined();
+    writeFileSync(join(base, ".dep/releases.jsonl"), entry(release, "deployed") + entry(release, "bad"));
+    expect(parsePromotionRecord(run().toString())).toEqual({ ...green, release, markedBad: true });
+    expect(checkPromotion(parsePromotionRecord(run().toString()), SHA)).toEqual({
+      ok: false,
+      reason: expect.stringContaining(
+        `staging's release ${release}, which E2E tested for 3520442, has since been marked BAD`,
+      ),
+    });
   });
 });
