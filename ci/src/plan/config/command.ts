@@ -1,5 +1,5 @@
 /** Commands in pipeline.yaml: a whitespace-separated string or an argv list, run without a shell. */
-import { ConfigError } from "./error";
+import { ConfigError, shown } from "./error";
 import { CONFIG_FILE } from "./defaults";
 
 /** Characters that mean something only to a shell, which the runners never start. */
@@ -12,7 +12,7 @@ export const notACommand = { problem: "must be a command", fix: `write it like {
 
 export function usesShell(value: string): { problem: string; fix: string } {
   return {
-    problem: `"${value}" uses shell syntax, and commands run without a shell`,
+    problem: `${shown(value)} uses shell syntax, and commands run without a shell`,
     fix: 'write it as an argv list, e.g. {name}: ["pytest", "-m", "not e2e"]',
   };
 }

@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import { COMMAND_EXAMPLE, COMMAND_LINE, notACommand, usesShell } from "./command";
 import { say } from "./issue";
+import { notAscii, shown } from "./error";
 import { RESERVED_KEYS } from "./yaml";
 import { suggest } from "./suggest";
 import { rangeOf, type Bound } from "../bounds";
@@ -47,7 +48,9 @@ export function text(example: string) {
 export function matching(re: RegExp, example: string, what: string) {
   return v.pipe(
     text(example),
-    v.regex(re, (i) => say(`is ${JSON.stringify(i.input)}, not ${what}`, `write it like {name}: ${example}`)),
+    v.regex(re, (i) =>
+      say(`is ${shown(i.input, true)}, not ${what}${notAscii(i.input)}`, `write it like {name}: ${example}`),
+    ),
   );
 }
 
@@ -65,9 +68,7 @@ export function httpUrl(example: string) {
   return v.pipe(
     text(example),
     v.regex(/^(?!.*:[/\\]{2}[^\s/\\?#@]*@)https?:\/\/[^\s/\\]+\S*$/, (i) =>
-      hasCredentials(i.input)
-        ? credentials
-        : say(`is ${JSON.stringify(hideCredentials(i.input))}, not an http(s) URL`, fix),
+      hasCredentials(i.input) ? credentials : say(`is ${shown(hideCredentials(i.input))}, not an http(s) URL`, fix),
     ),
   );
 }
@@ -77,7 +78,7 @@ export function insidePath(example: string, base = "the repository root", outsid
   return v.pipe(
     text(example),
     v.regex(INSIDE, (i) =>
-      say(`is ${JSON.stringify(i.input)}, outside ${outside}`, `use a path relative to ${base}, such as ${example}`),
+      say(`is ${shown(i.input)}, outside ${outside}`, `use a path relative to ${base}, such as ${example}`),
     ),
     v.description(`a path relative to ${base}, without .. segments, such as ${example}`),
   );
@@ -114,7 +115,10 @@ export function amount(b: Omit<Bound, "whole">) {
 /** One of `options`, with the closest one suggested. */
 export function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
   return v.picklist(options, (i) =>
-    say(`is ${JSON.stringify(i.input)}`, `use ${options.join(" or ")}${suggest(String(i.input), options)}`),
+    say(
+      `is ${shown(i.input, true)}${notAscii(i.input)}`,
+      `use ${options.join(" or ")}${suggest(String(i.input), options)}`,
+    ),
   );
 }
 

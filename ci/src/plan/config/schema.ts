@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { configErrorOf, say } from "./issue";
+import { shown } from "./error";
 import { BOUNDS } from "../bounds";
 import { QUALITY_SCHEMA } from "./quality/schema";
 import {
@@ -84,7 +85,7 @@ function stepCores() {
 
 const healthPath = v.pipe(
   text('"/api/v1/health"'),
-  v.regex(/^\/\S*$/, (i) => say(`is ${JSON.stringify(i.input)}`, "start it with /, such as /api/v1/health")),
+  v.regex(/^\/\S*$/, (i) => say(`is ${shown(i.input)}`, "start it with /, such as /api/v1/health")),
 );
 
 export const PIPELINE_SCHEMA = settings({
