@@ -23,6 +23,7 @@ export function directorySource(sourceDir: string): ConfigSource {
       return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
     },
     isFolder: async (path) => statSync(join(sourceDir, path)).isDirectory(),
+    size: async (path) => statSync(join(sourceDir, path)).size,
   };
 }
 

@@ -34,6 +34,7 @@ export function directorySource(source: Directory): ConfigSource {
       const name = path.slice(at + 1).replace(/\/+$/, "");
       return (await list(at < 0 ? "." : path.slice(0, at))).includes(`${name}/`);
     },
+    size: (path) => source.file(path).size(),
     // Refused when not UTF-8, as the host refuses it: the engine would hand over U+FFFD instead of the bytes.
     read: async (path) => {
       const file = source.file(path);

@@ -8,6 +8,7 @@ import { BACKEND_MANAGER_FILES, frontendFactPaths } from "../plan/config/toolcha
 import type { JsManager } from "../plan/toolchain/javascript";
 import { includedPath, REQUIREMENTS_FILES, requirementRefs } from "../plan/toolchain/python";
 import { ConfigError } from "../plan/config/error";
+import { tooLargeConfig } from "../plan/config/yaml";
 import { missingPathError, notFolderError, outsidePathError, parseConfig, requiredPaths } from "../plan/config/parse";
 
 /** The source tree as config loading sees it. */
@@ -22,6 +23,8 @@ export interface ConfigSource {
   inside?(path: string): Promise<boolean>;
   /** Whether an existing path is a folder (its links followed); absent where the listing cannot tell. */
   isFolder?(path: string): Promise<boolean>;
+  /** An existing file's size in bytes, known before it is read; absent where it cannot be told. */
+  size?(path: string): Promise<number>;
 }
 
 /** Read and validate the source's config file (optional under its default name), and check its paths exist. */
@@ -69,6 +72,9 @@ async function readConfigText(src: ConfigSource, file: string): Promise<string |
       "replace the link with the file itself",
     );
   }
+  // By its size first: reading a huge file (a sparse one costs nothing to make) would take the time and memory.
+  const large = src.size && tooLargeConfig(await src.size(file), file);
+  if (large) throw large;
   return src.read(file).catch((e: unknown) => {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(file, "", `cannot be read from ${src.where}`, fix);

@@ -74,6 +74,17 @@ describe("readConfig (Dagger, recorded GraphQL requests)", () => {
     expect(c.frontend.path).toBe("web");
   });
 
+  it("refuses a config file over 1 MiB as the host does, by its size, never asking for its contents", async () => {
+    writeFileSync(join(dir, "big.yaml"), `# ${"x".repeat(2 * 1024 * 1024)}\n`);
+    const p = inConnection((d) => readConfig(d, "big.yaml"));
+    await expect(p).rejects.toThrow(ConfigError);
+    await expect(p).rejects.toThrow(
+      "input error: big.yaml: is 2097155 bytes, more than the 1048576 (1 MiB) a config file may hold. Fix: ",
+    );
+    const read = rec.chains.filter((c) => c.at(-1)?.field === "contents" && c.some((x) => x.args.path === "big.yaml"));
+    expect(read).toEqual([]);
+  });
+
   it("refuses a named config file the Directory lacks, as an input error", async () => {
     const p = inConnection((d) => readConfig(d, "ci/missing.yaml"));
     await expect(p).rejects.toThrow(ConfigError);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,6 +67,17 @@ describe("readConfig (host)", () => {
     execFileSync("mkfifo", [join(dir, "frontend/package.json")]);
     expect((await readConfig(dir)).frontend.path).toBe("frontend");
   }, 5_000);
+
+  it("refuses a pipeline.yaml over 1 MiB by its size, before reading it (a sparse 10 GiB file)", async () => {
+    const dir = repo();
+    writeFileSync(join(dir, "pipeline.yaml"), "");
+    truncateSync(join(dir, "pipeline.yaml"), 10 * 1024 ** 3);
+    const started = Date.now();
+    await expect(readConfig(dir)).rejects.toThrow(
+      "input error: pipeline.yaml: is 10737418240 bytes, more than the 1048576 (1 MiB) a config file may hold. Fix: ",
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 
   it("fails when an explicitly named config file is absent, naming the folder", async () => {
     const dir = repo();

@@ -78,3 +78,21 @@ describe("parseConfig: time grows linearly with the file", () => {
     expect(() => parseYaml(rows.join("\n"), "bomb.yaml")).toThrow(/aliases that expand too far/);
   });
 });
+
+describe("parseConfig: a size bound, stated in the message", () => {
+  it("refuses a file over 1 MiB of UTF-8 (bytes, not characters), before parsing it", () => {
+    // 350,000 three-byte characters: 1,050,000 bytes in 350,000 characters.
+    const text = `# ${"€".repeat(350_000)}\nfrontend:\n  path: web\n`;
+    expect(() => parseConfig(text)).toThrow(ConfigError);
+    expect(() => parseConfig(text)).toThrow(
+      "input error: pipeline.yaml: is 1050025 bytes, more than the 1048576 (1 MiB) a config file may hold. Fix: ",
+    );
+  });
+
+  it("takes a file of exactly 1 MiB", () => {
+    const tail = "frontend:\n  path: web\n";
+    const text = `# ${"x".repeat(1024 * 1024 - tail.length - 3)}\n${tail}`;
+    expect(Buffer.byteLength(text)).toBe(1024 * 1024);
+    expect(parseConfig(text).frontend.path).toBe("web");
+  });
+});
