@@ -6,7 +6,7 @@
 import type { PipelineConfig } from "../plan/config/defaults";
 import { listCommits } from "../plan/triggers/commitRange";
 import { BadCommitsError, findBadCommits, formatCommitReport } from "../plan/triggers/commits";
-import { resolveDiffBase, type Git } from "../plan/triggers/diffBase";
+import { commitOf, OptionLikeRevisionError, resolveDiffBase, type Git } from "../plan/triggers/diffBase";
 import type { BaseResolution } from "../plan/triggers/diffRequest";
 import { parseEventPayload } from "../plan/triggers/event";
 import { planPipeline, type PipelinePlan } from "../plan/triggers/pipeline";
@@ -39,6 +39,8 @@ export interface ResolvedTrigger {
   branch?: string;
   /** The pull request's number, from the event file. */
   pullRequest?: number;
+  /** A pull request typed by hand (`--event pull_request`, no event file): the commit it tests, naming its caches. */
+  headCommit?: string;
   resolution?: BaseResolution;
   prefix: string;
 }
@@ -52,9 +54,23 @@ export async function resolveTrigger(args: TriggerArgs, ports: TriggerPorts): Pr
     const pr = ctx.pullRequest === undefined ? {} : { pullRequest: ctx.pullRequest };
     return { event: ctx.event, branch: args.branch ?? ctx.branch, ...pr, resolution, prefix };
   }
-  if (!args.base && !args.head) return { event: args.event, branch: args.branch, prefix };
+  if (!args.base && !args.head)
+    return { event: args.event, branch: args.branch, ...(await handTyped(args, ports)), prefix };
   const range = { kind: "range" as const, base: args.base ?? DEFAULT_BASE, head: args.head ?? DEFAULT_HEAD };
-  return { event: args.event, branch: args.branch, resolution: await resolveDiffBase(range, ports.git), prefix };
+  const resolution = await resolveDiffBase(range, ports.git);
+  return { event: args.event, branch: args.branch, ...(await handTyped(args, ports)), resolution, prefix };
+}
+
+/**
+ * A pull request typed by hand has no number or branch to name its caches by (plan/triggers/cacheScope.ts): its head
+ * commit does (`--head`, else HEAD); none outside a git checkout. Asked only for a pull request.
+ */
+async function handTyped(args: TriggerArgs, ports: TriggerPorts): Promise<{ headCommit?: string }> {
+  if (args.event !== "pull_request") return {};
+  const head = args.head ?? DEFAULT_HEAD;
+  if (head.startsWith("-")) throw new OptionLikeRevisionError("head", head);
+  const headCommit = await commitOf(head, ports.git);
+  return headCommit ? { headCommit } : {};
 }
 
 /** What would run for a trigger and why; explicit changed paths stand instead of a diff. */

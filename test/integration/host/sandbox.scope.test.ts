@@ -302,7 +302,10 @@ describe.runIf(probeSandbox().ok)("a checkout a pull request's run used", () => 
     expect(again.exitCode, again.output).toBe(0);
     const push = await run();
     expect(push.exitCode, push.output).toBe(2);
-    expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
+    // Typed by hand, the pull request is known by its head commit (cacheScope.ts), not the one scope `pr` of them all.
+    expect(push.stderr).toContain(
+      `${repo} was used by a pull request's run (pr-commit-${git("rev-parse", "HEAD").trim()})`,
+    );
     expect(push.stderr).toContain(`git -C ${repo} clean -ffdx`);
     expect(push.stdout).not.toContain("LINT RAN");
     git("clean", "-ffdx");
@@ -377,7 +380,10 @@ describe.runIf(probeSandbox().ok)("a checkout a pull request's run made a submod
       const push = await run();
       expect(existsSync(marker) ? readFileSync(marker, "utf8") : "").toBe("");
       expect(push.exitCode, push.output).toBe(2);
-      expect(push.stderr).toContain(`${repo} was used by a pull request's run (pr)`);
+      // Typed by hand, the pull request is known by its head commit (cacheScope.ts), not the one scope `pr`.
+      expect(push.stderr).toContain(
+        `${repo} was used by a pull request's run (pr-commit-${git("rev-parse", "HEAD").trim()})`,
+      );
       expect(push.stderr).toContain(`submodule folder ${join(repo, "sub")}`);
       expect(push.stdout).not.toContain("LINT RAN");
       // Emptied, the submodule's folder is as a checkout leaves it: the push's run goes on.

@@ -55,6 +55,17 @@ describe("resolveTrigger", () => {
     expect(git.calls).toEqual([]);
   });
 
+  it("names a pull request typed by hand (no event file) by its head commit, which its caches are keyed by", async () => {
+    const git = fakeGit([]);
+    expect((await resolveTrigger({ event: "pull_request" }, ports(git))).headCommit).toBe(SHA.HEAD);
+    expect((await resolveTrigger({ event: "pull_request", head: "HEAD~1" }, ports(git))).headCommit).toBe(
+      SHA["HEAD~1"],
+    );
+    expect((await resolveTrigger({ event: "push" }, ports(fakeGit([])))).headCommit).toBeUndefined();
+    const noRepo: Git = async () => ({ code: 128, stdout: "", stderr: "fatal: not a git repository" });
+    expect((await resolveTrigger({ event: "pull_request" }, ports(noRepo))).headCommit).toBeUndefined();
+  });
+
   it("diffs from HEAD~1 when only --head is given, and up to HEAD when only --base is", async () => {
     const onlyHead = fakeGit(["app/backend/x.py"]);
     const t = await resolveTrigger({ head: "HEAD" }, ports(onlyHead));

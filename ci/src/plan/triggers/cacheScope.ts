@@ -12,7 +12,7 @@ import type { Job } from "../job";
 
 /** The shared scope, or one pull request's. */
 export interface CacheScope {
-  /** "shared", or "pr-<number>" (else "pr-<branch>-<digest>"), safe as a folder name and a cache key. */
+  /** "shared", or "pr-<number>" (else "pr-<branch>-<digest>", else "pr-commit-<sha>"): a folder name, a cache key. */
   name: string;
   trusted: boolean;
 }
@@ -27,6 +27,8 @@ export interface ScopeTrigger {
   event?: string;
   pullRequest?: number;
   branch?: string;
+  /** A pull request typed by hand (no event file): its head commit, the one name its code has. */
+  headCommit?: string;
 }
 
 /** The cache scope of a run: a pull request's own, else the shared one. */
@@ -34,6 +36,10 @@ export function cacheScopeOf(t: ScopeTrigger): CacheScope {
   if (t.event !== "pull_request") return SHARED_SCOPE;
   if (t.pullRequest !== undefined && Number.isSafeInteger(t.pullRequest) && t.pullRequest > 0)
     return { name: `pr-${t.pullRequest}`, trusted: false };
+  // Typed by hand, a pull request has no number or branch: its head commit tells its code from another's (`pr` was
+  // one scope for all of them). Never a number's or a branch's scope: those have no `commit-` and 40 hex digits.
+  if (!t.branch && t.headCommit && /^[0-9a-f]{40}$/.test(t.headCommit))
+    return { name: `pr-commit-${t.headCommit}`, trusted: false };
   if (!t.branch) return { name: "pr", trusted: false };
   // The branch made safe as a folder name, and a digest of it as given: `17` is not pull request 17's scope, and
   // branches made alike (two forks' `patch-1` aside, `feat/x` and `feat-x`) are not each other's.

@@ -191,7 +191,8 @@ async function ensureCommit(rev: string, git: Git, branch?: string): Promise<str
   return commitOf(rev, git);
 }
 
-async function commitOf(rev: string, git: Git): Promise<string | undefined> {
+/** The full sha `rev` names in the repository, or undefined. */
+export async function commitOf(rev: string, git: Git): Promise<string | undefined> {
   const r = await git(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]);
   return r.code === 0 ? r.stdout.trim() : undefined;
 }

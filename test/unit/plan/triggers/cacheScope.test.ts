@@ -23,6 +23,9 @@ describe("cacheScopeOf", () => {
     // FNV-1a's published value for "a".
     expect(cacheScopeOf({ event: "pull_request", branch: "a" }).name).toBe("pr-a-e40c292c");
     expect(cacheScopeOf({ event: "pull_request", pullRequest: -1 }).name).toBe("pr");
+    expect(cacheScopeOf({ event: "pull_request", headCommit: "ab".repeat(20) }).name).toBe(
+      `pr-commit-${"ab".repeat(20)}`,
+    );
     expect(cacheScopeOf({ event: "pull_request", branch: "b".repeat(300) }).name).toHaveLength(72);
   });
 
@@ -39,6 +42,27 @@ describe("cacheScopeOf", () => {
     expect(new Set(["feat/x", "feat-x", "Feat_X", "feat..x"].map(byBranch)).size).toBe(4);
     expect(byBranch("a".repeat(60) + "1")).not.toBe(byBranch("a".repeat(60) + "2"));
     for (const b of ["17", "feat/x", "日本", "-", "a".repeat(300)]) expect(byBranch(b)).toMatch(/^pr(-[a-z0-9-]+)?$/);
+  });
+});
+
+/**
+ * The fourteenth hostile run: `--event pull_request` typed by hand (no event file, so no number and no branch) gave
+ * every such run one scope, `pr`: one pull request's code planted what the next one's hand run installed.
+ */
+describe("cacheScopeOf: a pull request typed by hand is known by its head commit", () => {
+  const byCommit = (headCommit: string) => cacheScopeOf({ event: "pull_request", headCommit }).name;
+
+  it("gives two head commits two scopes, and never a numbered or a branch's scope", () => {
+    const [a, b] = ["a".repeat(40), "b".repeat(40)];
+    expect(byCommit(a)).not.toBe(byCommit(b));
+    expect(byCommit(a)).toBe(byCommit(a));
+    expect(byCommit("1".repeat(40))).not.toMatch(/^pr-\d+$/);
+    expect(byCommit(a)).not.toBe(cacheScopeOf({ event: "pull_request", branch: "commit" }).name);
+  });
+
+  it("takes the event file's number or branch first, and only a full sha", () => {
+    expect(cacheScopeOf({ event: "pull_request", pullRequest: 3, headCommit: "a".repeat(40) }).name).toBe("pr-3");
+    expect(cacheScopeOf({ event: "pull_request", headCommit: "../x" }).name).toBe("pr");
   });
 });
 
