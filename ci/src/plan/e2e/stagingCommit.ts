@@ -27,16 +27,22 @@ export class StagingCommitError extends InputError {
 
 const SEP = "@@";
 
+/** What stagingReleaseScript reads at most: a REVISION (a sha), the log's newest part, a MANIFEST to hash. */
+const READ_BOUNDS = { revision: 4096, log: 1024 * 1024, manifest: 64 * 1024 * 1024 };
+
 /**
  * The remote script that prints the base's layout (the deploy's server check, LAYOUT_SCRIPT), `current`'s target, its
- * REVISION, the release log and the sha256 of its MANIFEST; only regular files are read, so a FIFO cannot hang it.
- * Run by bash whatever the login shell (base path: validated plain).
+ * REVISION, the release log's newest MiB and the sha256 of its MANIFEST. Only regular files, each read bounded (the
+ * app may write its release on a real server: a FIFO or a huge sparse file must not hang or flood the read). Run by
+ * bash whatever the login shell (base path: validated plain).
  */
 export function stagingReleaseScript(basePath: string): string {
-  const file = (f: string) => `if [ -f ${f} ]; then cat ${f}; fi`;
+  const b = READ_BOUNDS;
   const script =
-    `{ ${LAYOUT_SCRIPT}\necho ${SEP}; readlink current; echo ${SEP}; ${file("current/REVISION")}; echo ${SEP}; ` +
-    `${file(".dep/releases.jsonl")}; echo ${SEP}; if [ -f current/MANIFEST ]; then sha256sum current/MANIFEST; fi; } 2>/dev/null; true`;
+    `{ ${LAYOUT_SCRIPT}\necho ${SEP}; readlink current; echo ${SEP}; ` +
+    `if [ -f current/REVISION ]; then head -c ${b.revision} current/REVISION; fi; echo ${SEP}; ` +
+    `if [ -f .dep/releases.jsonl ]; then tail -c ${b.log} .dep/releases.jsonl; fi; echo ${SEP}; ` +
+    `if [ -f current/MANIFEST ] && [ "$(stat -c %s current/MANIFEST)" -le ${b.manifest} ]; then sha256sum current/MANIFEST; fi; } 2>/dev/null; true`;
   return `cd ${basePath} && bash -c ${shellQuote(script)}`;
 }
 

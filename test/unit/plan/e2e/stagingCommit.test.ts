@@ -23,7 +23,7 @@ describe("stagingReleaseArgv", () => {
     expect(argv.slice(-3, -1)).toEqual(["--", "deploy@staging.example.com"]);
     // Run by bash whatever the login shell: the layout check is the deploy's, in bash.
     expect(argv.at(-1)).toMatch(
-      /^cd \/srv\/app && bash -c '.*readlink current.*cat current\/REVISION.*\.dep\/releases\.jsonl.*sha256sum current\/MANIFEST.*'$/s,
+      /^cd \/srv\/app && bash -c '.*readlink current.*head -c 4096 current\/REVISION.*tail -c 1048576 \.dep\/releases\.jsonl.*sha256sum current\/MANIFEST.*'$/s,
     );
   });
 });
