@@ -106,14 +106,23 @@ function field(raw: Json, path: string, file: string): string {
   return v;
 }
 
+/** Longer than any branch (GitHub's refs are at most 255 bytes) or sha: a payload's field of more is not one. */
+const FIELD_MAX = 1024;
+
 /**
  * The string at `path`, if any. A branch or a sha is one line of plain text, as the flags it stands for: one holding
- * control characters would reach the terminal and the CI log (where a line starting `::` is a workflow command).
+ * control characters would reach the terminal and the CI log (where a line starting `::` is a workflow command), and
+ * one longer than FIELD_MAX would be echoed whole (a 5 MB branch name was, three times).
  */
 function opt(raw: unknown, path: string, file: string): string | undefined {
   let cur: unknown = raw;
   for (const k of path.split(".")) cur = isObj(cur) ? cur[k] : undefined;
   if (typeof cur !== "string") return undefined;
+  if (cur.length > FIELD_MAX)
+    throw new EventPayloadError(
+      file,
+      `\`${path}\` is ${cur.length} characters long; a branch or a sha is at most ${FIELD_MAX}`,
+    );
   if (printable(cur) !== cur)
     throw new EventPayloadError(file, `\`${path}\` holds control characters ("${printable(cur)}")`);
   return cur;

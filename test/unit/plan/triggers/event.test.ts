@@ -50,6 +50,23 @@ describe("parseEventPayload", () => {
     expect(run).not.toThrow(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
+  it.each([
+    ["ref", { ref: `refs/heads/${"b".repeat(5_000_000)}`, before: A, after: B }],
+    ["pull_request.head.ref", { pull_request: { base: { sha: A }, head: { sha: B, ref: "x".repeat(1025) } } }],
+  ])("refuses a payload whose %s is longer than any branch or sha, without echoing it", (path, payload) => {
+    // The fourteenth hostile run: a 5 MB branch name was planned (exit 0) and echoed three times, 15 MB of output.
+    const run = () => parseEventPayload(JSON.stringify(payload), undefined, "ev.json");
+    expect(run).toThrow(
+      new RegExp(`\`${path.replace(/\./g, "\\.")}\` is \\d+ characters long; a branch or a sha is at most 1024`),
+    );
+    expect(() => run()).toThrow(EventPayloadError);
+    try {
+      run();
+    } catch (e) {
+      expect((e as Error).message.length).toBeLessThan(600);
+    }
+  });
+
   it("reads schedule as nothing to diff", () => {
     expect(parseEventPayload(JSON.stringify({ schedule: "0 3 * * *" })).request.kind).toBe("none");
   });
