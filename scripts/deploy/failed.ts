@@ -42,16 +42,17 @@ export async function deployFailed(ctx: DeployContext, error: Error): Promise<st
 }
 
 /**
- * The newest release that passed health before this one (from the release log read under the lock) and whose files are
- * as its deploy recorded them; never `current` just because it is current: a run killed between its switch and its
- * health check leaves an unchecked one there. An edited one is skipped, said in the log and added to `edited`.
+ * The release that served before this deploy (warm in its slot) when it passed health, else the newest release deployed
+ * before this one that did (from the release log read under the lock), whose files are as its deploy recorded them;
+ * never `current` just because it is current: a run killed between its switch and its health check leaves an
+ * unchecked one there. An edited one is skipped, said in the log and added to `edited`.
  */
 async function intactHealthy(ctx: DeployContext, edited: string[]): Promise<string | undefined> {
   const st = ctx.state.snapshot;
   if (!st) return undefined;
   for (;;) {
     const existing = st.existing.filter((id) => !edited.includes(id));
-    const target = chooseRollbackTarget(st.log, existing, ctx.plan.releaseId);
+    const target = chooseRollbackTarget(st.log, existing, ctx.plan.releaseId, ctx.state.previous);
     if (!target) return undefined;
     try {
       await verifyRelease(ctx, target, st.log);

@@ -13,7 +13,7 @@ export async function cleanup(ctx: DeployContext): Promise<void> {
   // Releases the log cannot account for (it was lost) are neither counted nor removed.
   const lost = unaccounted(st.existing, st.log, st.recorded);
   const ours = st.existing.filter((id) => !lost.has(id));
-  const remove = chooseCleanup(ours, ctx.plan.keep, protect, passedHealth(st.log));
+  const remove = chooseCleanup(ours, ctx.plan.keep, protect, passedHealth(st.log), st.log);
   if (remove.length) await sh(ctx, "cleanup", 'for id in "$@"; do rm -rf -- "releases/$id"; done', remove);
   ctx.log(`cleanup: ${remove.length} removed, ${st.existing.length - remove.length} kept (keep ${ctx.plan.keep} good)`);
 }

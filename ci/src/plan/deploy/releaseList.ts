@@ -1,6 +1,6 @@
 /** `rollback --list`: the releases on a server, newest first, each with what the release log says of it. Pure. */
 import { deployCommand, rollbackCommand, type TargetName } from "./nextCommand";
-import { chooseRollbackTarget } from "./stage";
+import { byDeployOrder, chooseRollbackTarget } from "./stage";
 import { badReleases, latestStatuses, type ReleaseLogEntry } from "./releaseLog";
 
 /** What the server holds: the release dirs, where `current` points, and the release log. */
@@ -10,7 +10,10 @@ export interface ServerReleases {
   log: ReleaseLogEntry[];
 }
 
-/** One line per release dir (newest first), marking current, BAD and the release a bare `rollback` returns to. */
+/**
+ * One line per release dir (newest deploy first, `byDeployOrder`), marking current, BAD and the release a bare
+ * `rollback` returns to.
+ */
 export function formatReleaseList(target: TargetName, r: ServerReleases): string {
   if (!r.existing.length) return `no releases on ${target} yet; deploy one with: ${deployCommand(target)}`;
   const status = latestStatuses(r.log);
@@ -18,7 +21,7 @@ export function formatReleaseList(target: TargetName, r: ServerReleases): string
   const next = chooseRollbackTarget(r.log, r.existing, r.current);
   const width = Math.max(...r.existing.map((id) => id.length));
   const lines = [...r.existing]
-    .sort()
+    .sort(byDeployOrder(r.log))
     .reverse()
     .map((id) => {
       const marks = [

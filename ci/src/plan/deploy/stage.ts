@@ -166,37 +166,62 @@ export function healthDelays(p: HealthPolicy): number[] {
 }
 
 /**
- * The release a rollback returns to: the newest release before `current` that passed health (read from the release
- * log), still exists and was never marked BAD. Never `current` itself, which may be a release no health check passed.
- * Undefined when none.
+ * Deploy order: logged releases by their first line in the release log (the order their deploys took the lock), which
+ * no clock decides. A release id's timestamp is the deploying machine's clock: a runner whose clock is behind names
+ * its release older than the one it replaces (and one ahead, newer than every later one). A release with no log line
+ * is ordered among the others by its id.
+ */
+export function byDeployOrder(log: ReleaseLogEntry[]): (a: string, b: string) => number {
+  const first = new Map<string, number>();
+  log.forEach((e, i) => {
+    if (!first.has(e.id)) first.set(e.id, i);
+  });
+  return (a, b) => {
+    const x = first.get(a);
+    const y = first.get(b);
+    if (x !== undefined && y !== undefined) return x - y;
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+}
+
+/**
+ * The release a rollback returns to: `prefer` (the release that served before a failed deploy, warm in its slot) when
+ * it passed health, still exists and was never marked BAD; else the newest release deployed before `current` (deploy
+ * order, `byDeployOrder`) that passed health, still exists and was never marked BAD. Never `current` itself, which may
+ * be a release no health check passed. Undefined when none.
  */
 export function chooseRollbackTarget(
   log: ReleaseLogEntry[],
   existing: string[],
   current: string | undefined,
+  prefer?: string,
 ): string | undefined {
   const good = passedHealth(log);
   const candidates = existing.filter((id) => id !== current && good.has(id));
-  const older = current ? candidates.filter((id) => id < current) : candidates;
-  return (older.length ? older : candidates).sort().at(-1);
+  if (prefer && candidates.includes(prefer)) return prefer;
+  const order = byDeployOrder(log);
+  const older = current ? candidates.filter((id) => order(id, current) < 0) : candidates;
+  return (older.length ? older : candidates).sort(order).at(-1);
 }
 
 /**
  * Release dirs cleanup removes: the protected ones (current, the rollback target, what a slot runs) stay, then the
- * newest releases that passed health fill up to `keep`; everything else goes. Only good releases fill the count, so a
- * good release is never pruned while a BAD or failed one stays.
+ * newest releases that passed health fill up to `keep` (newest in deploy order when the log is given, else by id);
+ * everything else goes. Only good releases fill the count, so a good release is never pruned while a BAD or failed one
+ * stays.
  */
 export function chooseCleanup(
   existing: string[],
   keep: number,
   protect: (string | undefined)[],
   good: Set<string>,
+  log: ReleaseLogEntry[] = [],
 ): string[] {
   validateKeep(keep);
   const kept = new Set(protect.filter((x): x is string => !!x && existing.includes(x)));
   for (const id of existing
     .filter((x) => good.has(x))
-    .sort()
+    .sort(byDeployOrder(log))
     .reverse()) {
     if (kept.size >= keep) break;
     kept.add(id);

@@ -24,6 +24,20 @@ describe("formatReleaseList", () => {
     ]);
   });
 
+  it("lists in deploy order (the log's), so a release named by a runner whose clock was behind is not listed as old", () => {
+    const log = [entry(A, "deployed"), entry(C, "deployed"), entry(B, "deployed")];
+    expect(
+      formatReleaseList("staging", { existing: [A, B, C], current: B, log })
+        .split("\n")
+        .slice(0, 4),
+    ).toEqual([
+      "releases on staging, newest first:",
+      `  ${B}  current, deployed`,
+      `  ${C}  deployed, <- rollback goes here`,
+      `  ${A}  deployed`,
+    ]);
+  });
+
   it("says when nothing can be rolled back to, and when the server has no release", () => {
     expect(formatReleaseList("production", { existing: [A], current: A, log: [entry(A, "deployed")] })).toMatch(
       /\n {2}20261101T100000Z-aaaaaaa {2}current, deployed\nno release to roll back to: deploy a fixed commit instead: npm run pipeline -- deploy-production$/,

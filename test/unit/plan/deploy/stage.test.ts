@@ -109,6 +109,26 @@ describe("chooseRollbackTarget", () => {
   it("returns undefined when there is no previous good release", () => {
     expect(chooseRollbackTarget([entry(ids[0], "deployed")], [ids[0]], ids[0])).toBeUndefined();
   });
+  it("goes by deploy order (the log's), not by the id's timestamp, which is the deploying machine's clock", () => {
+    // ids[2] was deployed last by a runner whose clock was behind: its id sorts between ids[1] and ids[3].
+    const log = [ids[1], ids[3], ids[2]].map((id) => entry(id, "deployed"));
+    expect(chooseRollbackTarget(log, [ids[1], ids[2], ids[3]], ids[2])).toBe(ids[3]);
+    // and one whose clock was ahead: its id is the newest, yet ids[3] came after it
+    const ahead = [ids[1], ids[7], ids[3]].map((id) => entry(id, "deployed"));
+    expect(chooseRollbackTarget(ahead, [ids[1], ids[3], ids[7]], ids[3])).toBe(ids[7]);
+  });
+  it("returns to the preferred release (what served before the deploy) when it passed health", () => {
+    const log = [
+      ...ids.slice(0, 3).map((id) => entry(id, "deployed")),
+      entry(ids[2], "bad"),
+      entry(ids[0], "rollback"),
+      entry(ids[3], "started"),
+    ];
+    expect(chooseRollbackTarget(log, ids.slice(0, 4), ids[3], ids[0])).toBe(ids[0]);
+    // a preferred release that never passed health, is BAD or is gone is not taken
+    expect(chooseRollbackTarget(log, ids.slice(0, 4), ids[3], ids[2])).toBe(ids[1]);
+    expect(chooseRollbackTarget(log, ids.slice(1, 4), ids[3], ids[0])).toBe(ids[1]);
+  });
 });
 
 describe("chooseCleanup", () => {
@@ -127,5 +147,10 @@ describe("chooseCleanup", () => {
   it("counts only good releases: BAD and failed ones go before any good one", () => {
     const good = new Set([ids[0], ids[1], ids[2], ids[3], ids[6]]);
     expect(chooseCleanup(ids, 5, [ids[7]], good)).toEqual([ids[0], ids[4], ids[5]]);
+  });
+  it("keeps the most recently deployed (the log's order), not the newest ids, when a log is given", () => {
+    // ids[1] was deployed second to last by a runner whose clock was behind
+    const log = [ids[0], ...ids.slice(2, 7), ids[1], ids[7]].map((id) => entry(id, "deployed"));
+    expect(chooseCleanup(ids, 3, [ids[7]], new Set(ids), log)).toEqual([ids[0], ids[2], ids[3], ids[4], ids[5]]);
   });
 });
