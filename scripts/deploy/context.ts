@@ -188,7 +188,7 @@ export interface ReleaseState {
  */
 export const READ_STATE =
   `re='${RELEASE_ID_ERE}'; ` +
-  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; for f in .dep/manifests/*; do n=${f##*/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; cat .dep/slots.json 2>/dev/null || true';
+  'for d in releases/*/; do n=${d#releases/}; n=${n%/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; readlink current || true; echo "@@"; cat .dep/releases.jsonl 2>/dev/null || true; echo "@@"; for f in .dep/manifests/*; do n=${f##*/}; [[ $n =~ $re ]] && echo "$n"; done; echo "@@"; if [ -f .dep/slots.json ]; then cat .dep/slots.json 2>/dev/null; fi; true';
 
 export function parseReleaseState(out: string): ReleaseState {
   const [dirs, cur, log, recorded, slots] = out.split("@@\n");

@@ -67,7 +67,7 @@ async function readReleaseManifests(ctx: DeployContext, id: string): Promise<{ n
   const out = await sh(
     ctx,
     "manifest",
-    `(\n${MANIFEST_LISTING.replace("dir=$1", 'dir="releases/$1"')}\n)\nprintf '\\0@@manifest@@\\0'; cat ".dep/manifests/$1" 2>/dev/null || true`,
+    `(\n${MANIFEST_LISTING.replace("dir=$1", 'dir="releases/$1"')}\n)\nprintf '\\0@@manifest@@\\0'; f=".dep/manifests/$1"; if [ -f "$f" ]; then cat "$f" 2>/dev/null; fi; true`,
     [id],
   );
   const at = out.lastIndexOf("\0@@manifest@@\0");

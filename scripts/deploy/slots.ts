@@ -29,7 +29,8 @@ export function serverSlots(server: ServerInfo): { slots: SlotPorts[]; nginx: No
 
 /** The slot state, from a snapshot already read (readReleaseState) or read now. */
 export async function readSlots(ctx: DeployContext, text?: string): Promise<SlotState> {
-  const raw = text ?? (await sh(ctx, "slots", "cat .dep/slots.json 2>/dev/null || true"));
+  const raw =
+    text ?? (await sh(ctx, "slots", "if [ -f .dep/slots.json ]; then cat .dep/slots.json 2>/dev/null; fi; true"));
   return parseSlotState(raw, serverSlots(ctx.server!).slots.length);
 }
 

@@ -96,8 +96,14 @@ export function parseServerInfo(text: string, where: string): ServerInfo {
 export type PathKind = "link" | "folder" | "file" | "special" | "none" | "elsewhere";
 
 /** The paths of the base a deploy relies on the kind of. */
-type LayoutPath = "current" | "releases" | ".dep/deploy.lock" | ".dep/releases.jsonl";
-const LAYOUT_PATHS: LayoutPath[] = ["current", "releases", ".dep/deploy.lock", ".dep/releases.jsonl"];
+type LayoutPath = "current" | "releases" | ".dep/deploy.lock" | ".dep/releases.jsonl" | ".dep/slots.json";
+const LAYOUT_PATHS: LayoutPath[] = [
+  "current",
+  "releases",
+  ".dep/deploy.lock",
+  ".dep/releases.jsonl",
+  ".dep/slots.json",
+];
 
 /**
  * The bash that prints `<path> <kind>` for each of LAYOUT_PATHS, run in the base before the lock. `current` is a
@@ -120,13 +126,15 @@ echo "$p $k"; done`;
  * What each path must be (absent is always fine), and what it is for. `current` is the link a deploy renames a new one
  * over (mv -T); `releases` a folder of this base (a link would send releases and their removal elsewhere); the lock a
  * file a run creates and removes (written through a link to /dev/null, two runs would both hold it; opened, a FIFO
- * blocks for ever); the release log a file too (appended through a link to /dev/null, every BAD mark would be lost).
+ * blocks for ever); the release log a file too (appended through a link to /dev/null, every BAD mark would be lost);
+ * the slots' state a file (read under the lock, a FIFO blocked every deploy there for ever, deaf to SIGTERM).
  */
 const EXPECTED: Record<LayoutPath, { kind: PathKind; what: string }> = {
   current: { kind: "link", what: "the link a deploy switches" },
   releases: { kind: "folder", what: "the folder of this base's releases" },
   ".dep/deploy.lock": { kind: "file", what: "the file a deploy's lock is" },
   ".dep/releases.jsonl": { kind: "file", what: "the file the release log is" },
+  ".dep/slots.json": { kind: "file", what: "the file the slots' state is" },
 };
 
 const KIND_TEXT: Record<PathKind, string> = {
@@ -163,7 +171,7 @@ export function parseLayout(text: string): Partial<Record<LayoutPath, PathKind>>
   const out: Partial<Record<LayoutPath, PathKind>> = {};
   for (const line of text.split("\n")) {
     const m =
-      /^(current|releases|\.dep\/deploy\.lock|\.dep\/releases\.jsonl) (link|folder|file|special|none|elsewhere)$/.exec(
+      /^(current|releases|\.dep\/deploy\.lock|\.dep\/releases\.jsonl|\.dep\/slots\.json) (link|folder|file|special|none|elsewhere)$/.exec(
         line.trim(),
       );
     if (m) out[m[1] as LayoutPath] = m[2] as PathKind;

@@ -94,6 +94,11 @@ describe("layoutProblem", () => {
       `\`.dep/deploy.lock\` is ${kind === "special" ? "a FIFO, socket or device" : `a ${kind}`}, not the file a deploy's lock is`,
       "mv /srv/app/.dep/deploy.lock /srv/app/.dep/deploy.lock.by-hand",
     ]),
+    ...["link", "folder", "special"].map((kind) => [
+      `current link\nreleases folder\n.dep/slots.json ${kind}`,
+      `\`.dep/slots.json\` is ${kind === "special" ? "a FIFO, socket or device" : `a ${kind}`}, not the file the slots' state is`,
+      "mv /srv/app/.dep/slots.json /srv/app/.dep/slots.json.by-hand",
+    ]),
   ])("names what a hand edit left (%j) and the command that moves it aside", (text, problem, fix) => {
     expect(layoutProblem(parseLayout(text), base)).toEqual({ problem, fix });
   });
