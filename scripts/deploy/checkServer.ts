@@ -1,5 +1,11 @@
 import { InputError } from "../../ci/src/plan/errors";
-import { LAYOUT_SCRIPT, layoutProblem, parseLayout, parseServerInfo } from "../../ci/src/plan/deploy/serverInfo";
+import {
+  LAYOUT_SCRIPT,
+  layoutProblem,
+  parseLayout,
+  parseServerInfo,
+  SERVER_INFO_SCRIPT,
+} from "../../ci/src/plan/deploy/serverInfo";
 import { shStoppable, type DeployContext } from "./context";
 
 const SEPARATOR = "@@layout@@";
@@ -14,7 +20,7 @@ export async function checkServer(ctx: DeployContext): Promise<void> {
   const out = await shStoppable(
     ctx,
     "check server",
-    `cat shared/server.json 2>/dev/null || true; printf '\\n%s\\n' ${SEPARATOR}; ${LAYOUT_SCRIPT}`,
+    `${SERVER_INFO_SCRIPT}; printf '\\n%s\\n' ${SEPARATOR}; ${LAYOUT_SCRIPT}`,
     [],
     "nothing was changed on the server",
   );

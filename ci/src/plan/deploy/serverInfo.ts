@@ -77,8 +77,26 @@ function problemOf(o: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Parse and check shared/server.json's text; throws ServerInfoError saying what is wrong. */
+/** shared/server.json is a few hundred bytes; more is not one. */
+export const SERVER_INFO_MAX_BYTES = 64 * 1024;
+/** What SERVER_INFO_SCRIPT prints for a server.json that is there but is no regular file. */
+const NOT_A_FILE = "@@not-a-regular-file@@";
+
+/**
+ * The bash that prints shared/server.json, run in the base before the lock: only a regular file, at most one byte past
+ * SERVER_INFO_MAX_BYTES (a FIFO there blocked every deploy and rollback; a link to /dev/zero grew the runner).
+ */
+export const SERVER_INFO_SCRIPT = `f=shared/server.json; if [ -f "$f" ]; then head -c ${SERVER_INFO_MAX_BYTES + 1} -- "$f" 2>/dev/null; elif [ -e "$f" ] || [ -L "$f" ]; then echo ${NOT_A_FILE}; fi; true`;
+
+/** Parse and check shared/server.json's text (SERVER_INFO_SCRIPT's output); throws ServerInfoError saying why. */
 export function parseServerInfo(text: string, where: string): ServerInfo {
+  if (text.trim() === NOT_A_FILE)
+    throw new ServerInfoError(
+      where,
+      `is not a regular file (a FIFO, a device, a folder or a dangling link): mv shared/server.json shared/server.json.by-hand`,
+    );
+  if (text.length > SERVER_INFO_MAX_BYTES)
+    throw new ServerInfoError(where, `is more than ${SERVER_INFO_MAX_BYTES} bytes, which no server.json needs`);
   if (!text.trim()) throw new ServerInfoError(where, "is missing or empty");
   let o: unknown;
   try {

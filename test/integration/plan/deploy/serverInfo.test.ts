@@ -4,7 +4,14 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LAYOUT_SCRIPT, layoutProblem, parseLayout } from "../../../../ci/src/plan/deploy/serverInfo";
+import {
+  LAYOUT_SCRIPT,
+  layoutProblem,
+  parseLayout,
+  parseServerInfo,
+  SERVER_INFO_MAX_BYTES,
+  SERVER_INFO_SCRIPT,
+} from "../../../../ci/src/plan/deploy/serverInfo";
 
 const ID = "20261206T000300Z-ddddddd";
 
@@ -93,5 +100,49 @@ describe("LAYOUT_SCRIPT's release log", () => {
       problem: `\`.dep/releases.jsonl\` is ${kind}, not the file the release log is`,
       fix: `mv ${base}/.dep/releases.jsonl ${base}/.dep/releases.jsonl.by-hand`,
     });
+  });
+});
+
+/**
+ * The fifteenth hostile run (by reading): the server check read `shared/server.json` with a plain `cat` before the
+ * lock, so a FIFO there blocked every deploy and rollback, and a link to /dev/zero grew the runner without end. Only a
+ * regular file is read, bounded; anything else is named with its fix.
+ */
+describe("SERVER_INFO_SCRIPT", () => {
+  let base: string;
+  const path = () => join(base, "shared/server.json");
+  const read = () => {
+    const r = spawnSync("bash", ["-c", `cd "$1"\n${SERVER_INFO_SCRIPT}`, "_", base], {
+      encoding: "utf8",
+      timeout: 10_000,
+      maxBuffer: 4 * SERVER_INFO_MAX_BYTES,
+    });
+    expect(r.error, "the read must end by itself").toBeUndefined();
+    return () => parseServerInfo(r.stdout, "deploy@host:/srv/app");
+  };
+  beforeEach(() => {
+    base = realpathSync(mkdtempSync(join(tmpdir(), "server-info-")));
+    mkdirSync(join(base, "shared"));
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  it("refuses a FIFO, a device and a folder as not a file, with the fix", () => {
+    execFileSync("mkfifo", [path()]);
+    expect(read()).toThrow(/shared\/server\.json is not a regular file.*mv .*server\.json .*server\.json\.by-hand/);
+    rmSync(path());
+    symlinkSync("/dev/zero", path());
+    expect(read()).toThrow(/is not a regular file/);
+    rmSync(path());
+    mkdirSync(path());
+    expect(read()).toThrow(/is not a regular file/);
+  });
+
+  it("reads at most one byte past the bound of a huge file, then says it is too big", () => {
+    writeFileSync(path(), `{${" ".repeat(4 * SERVER_INFO_MAX_BYTES)}}`);
+    expect(read()).toThrow(/is more than 65536 bytes/);
+  });
+
+  it("still says a missing one is missing", () => {
+    expect(read()).toThrow(/is missing or empty/);
   });
 });

@@ -8,7 +8,7 @@ import type { Job, Step } from "../../job";
 import { judgeA11y } from "./a11y";
 import { judgeBudgets } from "./budgets";
 import { CHROMIUM_ARGS, pageSlug, QUALITY_PATHS } from "./files";
-import type { QualityJudged } from "./result";
+import { resultOf, type QualityCheck, type QualityJudged } from "./result";
 import { judgeVisual } from "./visual";
 
 /** The tools the checks run, pinned to versions that run on Node 20 (@axe-core/playwright 4.14 and lighthouse 13
@@ -125,8 +125,24 @@ export function judgeQuality(p: QualityPlan, outputs: Record<string, string | un
   const byPage = (pages: string[], file: (pg: string) => string) =>
     Object.fromEntries(pages.map((pg) => [pg, outputs[file(pg)]]));
   const results: QualityJudged[] = [];
-  if (q.a11y.enabled) results.push(judgeA11y(q.a11y, byPage(q.a11y.pages, a11yFile)));
-  if (q.budgets.enabled) results.push(judgeBudgets(q.budgets, byPage(q.budgets.pages, lighthouseFile)));
-  if (q.visual.enabled) results.push(judgeVisual(q.visual, outputs[QUALITY_PATHS.visualJson], p.accept));
+  if (q.a11y.enabled) results.push(judged("a11y", () => judgeA11y(q.a11y, byPage(q.a11y.pages, a11yFile))));
+  if (q.budgets.enabled)
+    results.push(judged("budgets", () => judgeBudgets(q.budgets, byPage(q.budgets.pages, lighthouseFile))));
+  if (q.visual.enabled)
+    results.push(judged("visual", () => judgeVisual(q.visual, outputs[QUALITY_PATHS.visualJson], p.accept)));
   return results;
+}
+
+/**
+ * A check's verdict, or a failed check when its output is not what the tool writes: the outputs lie in the frontend,
+ * where the app under test can rewrite them and a tool cut off leaves half a file, and a judge that threw took the
+ * whole E2E run down before its report and record, leaving the last run's green status standing.
+ */
+function judged(check: QualityCheck, judge: () => QualityJudged): QualityJudged {
+  try {
+    return judge();
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split("\n")[0].slice(0, 200);
+    return resultOf(check, [], "", [`${check}'s output could not be read (${why})`]);
+  }
 }
