@@ -6,7 +6,7 @@
  */
 import type { AlertEvent } from "../plan/deploy/alerts";
 import { e2eFailure } from "../plan/e2e/alerts";
-import { parseReport, type PwReport } from "../plan/e2e/playwrightReport";
+import { MalformedReportError, parseReport, type PwReport } from "../plan/e2e/playwrightReport";
 import { parsePytestJunit } from "../plan/e2e/pytestJunit";
 import { e2eReportFiles } from "../plan/e2e/reportFiles";
 import { blobShardRuns, shardProblems, type RerunContext } from "../plan/e2e/split";
@@ -24,12 +24,14 @@ export interface ShardEnd<Blob> {
   blob?: Blob;
 }
 
-/** How the merge ended: the report and its results.json when it wrote them. */
+/** How the merge ended: the report and its results.json when it wrote them, or why they cannot be read. */
 export interface MergeEnd<Report> {
   exitCode: number;
   killed: boolean;
   report?: Report;
   results?: string;
+  /** Why results.json was not read though it is there (too big to read): a problem of the run. */
+  problem?: string;
 }
 
 /** How the backend E2E ended: pytest's exit and its JUnit XML, if written. */
@@ -128,6 +130,7 @@ async function mergeOf<B, R, W>(
 ): Promise<{ end?: MergeEnd<R>; problems: string[] }> {
   if (!blobs.length) return { problems: [] };
   const end = await ports.merge(plan, blobs);
+  if (end.problem) return { end, problems: [end.problem] };
   if (end.results !== undefined && !end.killed) return { end, problems: [] };
   return {
     problems: [`merge-reports ${end.killed ? "was killed" : "exited"} (exit ${end.exitCode}) and wrote no report`],
@@ -148,14 +151,15 @@ async function finish<B, R, W>(
   const [backend, merged] = await Promise.all([r.backend, r.merged]);
   // After the shards and the merge, so Lighthouse's timings do not share the CPU with them.
   const quality = await e2eQualityFlow(plan.quality, ports);
+  const read = readMerged(merged.end?.results);
   const summary = summarizeE2e({
     suite: plan.suite,
     mode: plan.assignment.mode,
     modeReason: plan.assignment.reason,
     shards: r.runs,
-    report: readMerged(merged.end?.results),
+    report: read.report,
     backend: parsePytestJunit(backend.junit, backend.exitCode),
-    problems: [...r.problems, ...merged.problems],
+    problems: [...r.problems, ...merged.problems, ...(read.problem ? [read.problem] : [])],
     quality: quality.results,
     specFiles: plan.specFiles,
   });
@@ -189,12 +193,17 @@ export async function e2eQualityFlow<R>(
   return { results: withVerdicts(judgeQuality(quality, end.outputs)), dir: end.dir };
 }
 
-function readMerged(json: string | undefined): PwReport | undefined {
-  if (!json) return undefined;
+/**
+ * The merged report, or why it cannot be used: the repository's Playwright and config wrote it, so any shape can come,
+ * and one the summary cannot walk makes the run red, never a crash that leaves the last run's green status standing.
+ */
+function readMerged(json: string | undefined): { report?: PwReport; problem?: string } {
+  if (!json) return {};
   try {
-    return parseReport(json);
-  } catch {
-    return undefined;
+    return { report: parseReport(json) };
+  } catch (e) {
+    const why = e instanceof MalformedReportError ? e.problem : firstLine(e);
+    return { problem: `merge-reports wrote a results.json that is not a Playwright JSON report (${why})` };
   }
 }
 

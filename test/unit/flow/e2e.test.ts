@@ -156,6 +156,30 @@ describe("e2eFlow", () => {
     expect(out.summary.problems).toContain("merge-reports exited (exit 2) and wrote no report");
   });
 
+  // The merged results.json comes from the repository's Playwright and config (h15e2e): a shape the summary cannot walk
+  // threw a TypeError, so no notification, no red record, and the last run's green status and record stood.
+  it("turns a results.json the summary cannot walk into a red run that still tells, records and writes its report", async () => {
+    const results =
+      '{"suites": [{"title": "x", "specs": [{"title": "t", "file": "a", "tests": null}]}], "stats": {"duration": 1}}';
+    const f = fakePorts({ merge: { exitCode: 0, killed: false, report: "merged", results } });
+    const out = await e2eFlow(plan, ctx, f.ports);
+    expect(out.summary.status).toBe("failed");
+    expect(out.summary.problems).toContain(
+      "merge-reports wrote a results.json that is not a Playwright JSON report (suites[0].specs[0].tests is not a list)",
+    );
+    expect(f.calls).toEqual(expect.arrayContaining(["notify failed", "writeRecord failed", "writeReport"]));
+    expect(out.files.status).toBe("failed\n");
+  });
+
+  it("names why the merge's results could not be read (a results.json too big to read)", async () => {
+    const problem = "merge-reports' results.json is 600 MiB, more than the 128 MiB the runner reads";
+    const f = fakePorts({ merge: { exitCode: 0, killed: false, report: "merged", problem } });
+    const out = await e2eFlow(plan, ctx, f.ports);
+    expect(out.summary.status).toBe("failed");
+    expect(out.summary.problems).toEqual([problem, "no merged report: merge-reports failed or no shard wrote a blob"]);
+    expect(f.calls).toContain("writeRecord failed");
+  });
+
   it("writes no promotion record file without a commit", async () => {
     const out = await e2eFlow(plan, { ...ctx, commit: undefined }, fakePorts().ports);
     expect(Object.keys(out.files).sort()).toEqual(["status", "summary.json", "summary.txt"]);

@@ -48,7 +48,7 @@ export interface ReportedTest {
 export class MalformedReportError extends InputError {
   constructor(
     readonly file: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(
       `${file} is not a Playwright JSON report (${problem}). Pass the results.json of a previous \`npm run pipeline -- end-to-end\` run with --timings, or leave --timings out to shard with Playwright's --shard.`,
@@ -67,7 +67,64 @@ export function parseReport(text: string, file = "results.json"): PwReport {
   const r = raw as Partial<PwReport> | null;
   if (!r || typeof r !== "object" || !Array.isArray(r.suites)) throw new MalformedReportError(file, "no `suites` list");
   if (!r.stats || typeof r.stats.duration !== "number") throw new MalformedReportError(file, "no `stats.duration`");
+  const bad = shapeProblem(r);
+  if (bad) throw new MalformedReportError(file, bad);
   return r as PwReport;
+}
+
+/** How deep describe blocks may nest in a report: far past any real suite, well within the walk's stack. */
+export const MAX_SUITE_DEPTH = 100;
+
+/**
+ * What in a report's suites, specs, tests, results or errors has a shape reportedTests and fileTimings cannot walk
+ * (undefined: none). The merged report comes from the repository's own Playwright and config, so any shape can come.
+ */
+function shapeProblem(r: Partial<PwReport>): string | undefined {
+  const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
+  const list = (x: unknown, at: string, optional: boolean): unknown[] | string =>
+    Array.isArray(x) ? x : optional && x === undefined ? [] : `${at} is not a list`;
+  const text = (x: unknown, at: string, optional: boolean): string | undefined =>
+    typeof x === "string" || (optional && x === undefined) ? undefined : `${at} is not a string`;
+  const each = (xs: unknown[], at: string, check: (x: Record<string, unknown>, at: string) => string | undefined) => {
+    for (const [i, x] of xs.entries()) {
+      const bad = isObject(x) ? check(x, `${at}[${i}]`) : `${at}[${i}] is not an object`;
+      if (bad) return bad;
+    }
+    return undefined;
+  };
+  const test = (t: Record<string, unknown>, at: string) => {
+    const results = list(t.results, `${at}.results`, false);
+    return (
+      text(t.status, `${at}.status`, false) ??
+      (typeof results === "string" ? results : each(results, `${at}.results`, () => undefined))
+    );
+  };
+  const spec = (s: Record<string, unknown>, at: string) => {
+    const tests = list(s.tests, `${at}.tests`, false);
+    return (
+      text(s.title, `${at}.title`, false) ??
+      text(s.file, `${at}.file`, true) ??
+      (typeof tests === "string" ? tests : each(tests, `${at}.tests`, test))
+    );
+  };
+  const suite =
+    (depth: number) =>
+    (s: Record<string, unknown>, at: string): string | undefined => {
+      if (depth > MAX_SUITE_DEPTH) return `${at}: suites nested deeper than ${MAX_SUITE_DEPTH}`;
+      const specs = list(s.specs, `${at}.specs`, true);
+      const suites = list(s.suites, `${at}.suites`, true);
+      return (
+        text(s.title, `${at}.title`, false) ??
+        text(s.file, `${at}.file`, true) ??
+        (typeof specs === "string" ? specs : each(specs, `${at}.specs`, spec)) ??
+        (typeof suites === "string" ? suites : each(suites, `${at}.suites`, suite(depth + 1)))
+      );
+    };
+  const errors = list(r.errors, "errors", true);
+  return (
+    each(r.suites ?? [], "suites", suite(1)) ??
+    (typeof errors === "string" ? errors : each(errors, "errors", (e, at) => text(e.message, `${at}.message`, true)))
+  );
 }
 
 /** Every test in the report, depth first, with the spec file it came from. */
