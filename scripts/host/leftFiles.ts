@@ -12,9 +12,10 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   realpathSync,
-  writeFileSync,
+  rmSync,
+  writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import { isInside } from "./cli/values";
@@ -25,8 +26,64 @@ export function isLeftFile(root: string, path: string): boolean {
   return real !== undefined && lstatSync(real).isFile();
 }
 
-/** The bytes of the regular file `path` inside `root`; undefined for a link out of it, a FIFO, a folder or nothing. */
-export function readLeftFile(root: string, path: string): Buffer | undefined {
+/**
+ * The most of one file repository code left that the runner reads as text to parse (a merged results.json, a JUnit
+ * file, a scan's or a quality check's output): far above what a real suite writes, below V8's longest string (512 MiB).
+ */
+export const MAX_LEFT_TEXT = 128 * 1024 * 1024;
+
+/**
+ * The text of the regular file `path` inside `root`, read up to `max` bytes: `text` undefined for a link out of it, a
+ * FIFO, a folder or nothing; over `max`, `bytes` says how big it is instead (a file that large was a crash: a string
+ * longer than V8's, or a buffer over 2 GiB, thrown past every report and record of the run).
+ */
+export function leftText(root: string, path: string, max = MAX_LEFT_TEXT): { text?: string; bytes?: number } {
+  const fd = openLeft(root, path);
+  if (fd === undefined) return {};
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (let n = readChunk(fd); n.length; n = readChunk(fd)) {
+      total += n.length;
+      // The bound is on what is read, not on what fstat says (a file can grow while it is read).
+      if (total > max) return { bytes: Math.max(total, fstatSync(fd).size) };
+      chunks.push(n);
+    }
+    return { text: Buffer.concat(chunks).toString("utf8") };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** leftText's text: undefined for what is no regular file of the folder, and for one over `max` bytes. */
+export function readLeftText(root: string, path: string, max = MAX_LEFT_TEXT): string | undefined {
+  return leftText(root, path, max).text;
+}
+
+/**
+ * Copy the regular file `path` inside `root` to `dest`, a piece at a time (a blob zip or a trace can be gigabytes: read
+ * whole, one over 2 GiB threw past the run's report and record), never through a link at `dest`. False when `path`
+ * is no regular file of the folder.
+ */
+export function copyLeftFile(root: string, path: string, dest: string): boolean {
+  const fd = openLeft(root, path);
+  if (fd === undefined) return false;
+  try {
+    rmSync(dest, { force: true });
+    const out = openSync(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    try {
+      for (let n = readChunk(fd); n.length; n = readChunk(fd)) writeSync(out, n);
+    } finally {
+      closeSync(out);
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An fd of the regular file `path` inside `root`, opened without following a link or blocking; else undefined. */
+function openLeft(root: string, path: string): number | undefined {
   const real = realInside(root, path);
   if (real === undefined) return undefined;
   let fd: number;
@@ -35,16 +92,17 @@ export function readLeftFile(root: string, path: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-  try {
-    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
-  } finally {
-    closeSync(fd);
-  }
+  if (fstatSync(fd).isFile()) return fd;
+  closeSync(fd);
+  return undefined;
 }
 
-/** readLeftFile as text. */
-export function readLeftText(root: string, path: string): string | undefined {
-  return readLeftFile(root, path)?.toString("utf8");
+const CHUNK = 1024 * 1024;
+
+/** The next piece of an open file (empty at its end). */
+function readChunk(fd: number): Buffer {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  return buf.subarray(0, readSync(fd, buf, 0, CHUNK, null));
 }
 
 /**
@@ -61,11 +119,7 @@ export function copyLeftTree(root: string, src: string, dest: string): string[] 
       const p = join(rel, name);
       const st = lstatSync(join(src, p));
       if (st.isDirectory()) walk(p);
-      else {
-        const bytes = st.isFile() ? readLeftFile(root, join(src, p)) : undefined;
-        if (bytes === undefined) skipped.push(p);
-        else writeFileSync(join(dest, p), bytes);
-      }
+      else if (!st.isFile() || !copyLeftFile(root, join(src, p), join(dest, p))) skipped.push(p);
     }
   };
   walk("");

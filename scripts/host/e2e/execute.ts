@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { E2ePorts, ShardEnd } from "../../../ci/src/flow/e2e";
 import { repositoryEnv } from "../../../ci/src/plan/env";
@@ -7,7 +7,7 @@ import type { ShardRun } from "../../../ci/src/plan/e2e/summary";
 import { displayArgv, type Job, type Step } from "../../../ci/src/plan/job";
 import { isInside } from "../cli/values";
 import { processExecutor, type StepOutcome } from "../exec";
-import { isLeftFile, readLeftFile, readLeftText } from "../leftFiles";
+import { copyLeftFile, isLeftFile, leftText, MAX_LEFT_TEXT, readLeftText } from "../leftFiles";
 import { prefixedWriter } from "../prefix";
 import { runQualityJob, unlinkWorkFolder } from "./quality";
 
@@ -47,8 +47,18 @@ export function runPorts(sourceDir: string, env: NodeJS.ProcessEnv): RunPorts {
       await installOnce(plan.installed, plan.mergeJob, fe, env);
       gatherBlobs(fe, blobDirs);
       const r = await runStep(plan.mergeJob, plan.mergeJob.steps[0], fe, env, plan.shardJobs.length + 1);
-      const results = readLeftText(fe, join(fe, E2E_PATHS.json));
-      return { exitCode: r.exitCode, killed: false, report: join(fe, E2E_PATHS.report), results };
+      const results = leftText(fe, join(fe, E2E_PATHS.json));
+      const problem =
+        results.bytes === undefined
+          ? undefined
+          : `merge-reports' results.json is ${mib(results.bytes)} MiB, more than the ${mib(MAX_LEFT_TEXT)} MiB the runner reads: the suite's output is too big to judge (a test printing without end?)`;
+      return {
+        exitCode: r.exitCode,
+        killed: false,
+        report: join(fe, E2E_PATHS.report),
+        results: results.text,
+        ...(problem ? { problem } : {}),
+      };
     },
     runQuality: async (q) => {
       const fe = join(sourceDir, q.job.workdir);
@@ -135,9 +145,11 @@ function gatherBlobs(fe: string, dirs: string[]): void {
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     const root = isInside(fe, resolve(dir)) ? fe : dir;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) {
-      const bytes = readLeftFile(root, join(dir, f));
-      if (bytes) writeFileSync(join(into, f), bytes);
-    }
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".zip"))) copyLeftFile(root, join(dir, f), join(into, f));
   }
+}
+
+/** Bytes as whole MiB, for a message. */
+function mib(bytes: number): number {
+  return Math.round(bytes / (1024 * 1024));
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { e2eMergeFlow } from "../../../ci/src/flow/e2e";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 import type { PipelineConfig } from "../../../ci/src/plan/config/defaults";
@@ -10,7 +10,7 @@ import { e2eContext, finishPorts, printOutcome, readE2ePlan, resolveCommit, type
 import { printable } from "../../../ci/src/plan/triggers/commits";
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
-import { readLeftFile } from "../leftFiles";
+import { copyLeftFile } from "../leftFiles";
 import { preflight } from "../preflight";
 import { provideNode } from "../node";
 import { TOOLS_BIN } from "../stage";
@@ -49,13 +49,11 @@ export async function runE2eShard(f: E2eFlags, sourceDir: string, c: PipelineCon
     );
     return 1;
   }
-  const bytes = readLeftFile(dirname(blob), blob);
-  if (!bytes) {
+  mkdirSync(resolve(f.out), { recursive: true });
+  if (!copyLeftFile(dirname(blob), blob, join(resolve(f.out), basename(blob)))) {
     console.error(`shard ${index}'s blob ${printable(blob)} is no longer a regular file (a link, a FIFO?): not copied`);
     return 1;
   }
-  mkdirSync(resolve(f.out), { recursive: true });
-  writeFileSync(join(resolve(f.out), basename(blob)), bytes);
   console.log(`blob: ${join(resolve(f.out), basename(blob))}`);
   return 0;
 }

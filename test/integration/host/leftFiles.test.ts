@@ -1,9 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyLeftTree, isLeftFile, readLeftText } from "../../../scripts/host/leftFiles";
+import { copyLeftFile, copyLeftTree, isLeftFile, leftText, readLeftText } from "../../../scripts/host/leftFiles";
 
 /**
  * What repository code left in its folders, read by the runner outside the sandbox: a link to a secret of the
@@ -51,5 +60,36 @@ describe("reading what repository code left", () => {
     expect(readFileSync(join(dest, "data/a.zip"), "utf8")).toBe("zip");
     // A folder that is itself a link out of the root copies nothing.
     expect(copyLeftTree(dir, join(dir, "linked"), join(root, "out2"))).toEqual(["."]);
+  });
+  // A merged results.json or a blob zip is as big as repository code makes it (h15e2e): read whole, a 600 MiB
+  // results.json threw "Cannot create a string longer than 0x1fffffe8 characters" and a 2.2 GiB blob
+  // ERR_FS_FILE_TOO_LARGE, past the run's report, record and notification, leaving the last run's green status.
+  it("reads text only up to its bound, saying how big a bigger file is", () => {
+    const huge = join(dir, "huge.json");
+    writeFileSync(huge, "");
+    truncateSync(huge, 600 * 1024 * 1024);
+    try {
+      expect(readLeftText(dir, huge)).toBeUndefined();
+      expect(leftText(dir, huge)).toEqual({ bytes: 600 * 1024 * 1024 });
+      expect(leftText(dir, join(dir, "report/index.html"), 3)).toEqual({ bytes: 6 });
+      expect(leftText(dir, join(dir, "report/index.html"), 6)).toEqual({ text: "<html>" });
+    } finally {
+      rmSync(huge);
+    }
+  });
+
+  it("copies one file a piece at a time, never a link or a FIFO, and never through a link at the destination", () => {
+    const big = join(dir, "big.zip");
+    writeFileSync(big, Buffer.alloc(3 * 1024 * 1024 + 7, 0x61));
+    const mine = join(root, "runner-file");
+    writeFileSync(mine, "the runner's own\n");
+    const dest = join(root, "copied.zip");
+    symlinkSync(mine, dest);
+    expect(copyLeftFile(dir, big, dest)).toBe(true);
+    expect(lstatSync(dest).isFile()).toBe(true);
+    expect(readFileSync(dest).equals(readFileSync(big))).toBe(true);
+    expect(readFileSync(mine, "utf8")).toBe("the runner's own\n");
+    expect(copyLeftFile(dir, join(dir, "report/data/key.zip"), join(root, "key-copy"))).toBe(false);
+    expect(copyLeftFile(dir, join(dir, "report/results.json"), join(root, "fifo-copy"))).toBe(false);
   });
 });
