@@ -10,7 +10,7 @@ import { e2eContext, finishPorts, printOutcome, readE2ePlan, resolveCommit, type
 import { printable } from "../../../ci/src/plan/triggers/commits";
 import { recordMode } from "./record";
 import { runPorts, runShardAlone } from "./execute";
-import { copyLeftFile } from "../leftFiles";
+import { copyLeftFile, isLeftFile } from "../leftFiles";
 import { preflight } from "../preflight";
 import { provideNode } from "../node";
 import { TOOLS_BIN } from "../stage";
@@ -72,11 +72,20 @@ export async function runE2eMerge(f: E2eFlags, sourceDir: string, c: PipelineCon
   const commit = await resolveCommit(f, sourceDir);
   const { plan, env } = await splitPlan(f, sourceDir, c, total, (p) => [p.mergeJob, p.backendJob]);
   const blobs = resolve(f.blobs);
-  const names = existsSync(blobs) ? readdirSync(blobs) : [];
+  const names = arrivedBlobNames(blobs);
   const o = { reportOut: join(stateDir, "e2e-report"), stateDir, commit, record: recordMode(f.record) };
   const ctx = e2eContext(plan, { baseUrl: f.baseUrl!, apiUrl: f.apiUrl!, commit, total, timings: !!f.timings });
   const ports = { ...runPorts(sourceDir, env), ...finishPorts({ ...o, notifySuccess: !!f.notifySuccess }, env) };
   return printOutcome(await e2eMergeFlow(plan, ctx, names, blobs, ports), plan.warnings.length);
+}
+
+/**
+ * The names in --blobs the merge can take: regular files of the folder (through no link out of it), as the merge
+ * gathers them. A name that is a dangling link or a folder is no blob: counted, it would stand for a shard whose tests
+ * never reached merge-reports.
+ */
+export function arrivedBlobNames(blobs: string): string[] {
+  return existsSync(blobs) ? readdirSync(blobs).filter((n) => isLeftFile(blobs, join(blobs, n))) : [];
 }
 
 function totalOf(f: E2eFlags): number {

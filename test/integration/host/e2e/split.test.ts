@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +15,7 @@ import { parseConfig } from "../../../../ci/src/plan/config/parse";
 import { parseReport, reportedTests } from "../../../../ci/src/plan/e2e/playwrightReport";
 import { startLocalApp, type LocalApp } from "../../../../scripts/host/exampleApp";
 import { TOOLS_BIN } from "../../../../scripts/host/stage";
+import { arrivedBlobNames } from "../../../../scripts/host/e2e/split";
 import { runPipeline } from "../../../support/cli";
 import { linkFrontendDeps } from "../../../support/e2eFixtures";
 import { copyExample } from "../../../support/example";
@@ -169,4 +179,27 @@ describe("e2e-shard on separate machines, then e2e-merge", () => {
     expect(noOut.exitCode, noOut.output).toBe(2);
     expect(noOut.stderr).toMatch(/end-to-end-shard needs --out DIR/);
   }, 60_000);
+});
+
+/**
+ * A shard counts as arrived only when the merge can take its blob (h15e2e): a `report-1.zip` in --blobs that was a
+ * dangling link or a folder (a download that failed, a link to a machine's folder since removed) made shard 1 "ran on
+ * its own runner, exit 0" though merge-reports never saw its blob, so a smoke merge whose failing test was on shard 1
+ * passed and wrote a green record.
+ */
+describe("which blobs arrived", () => {
+  it("names only the regular files of --blobs, as the merge gathers them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "e2e-arrived-"));
+    try {
+      writeFileSync(join(dir, "report-2.zip"), "zip");
+      symlinkSync("/nonexistent/report-1.zip", join(dir, "report-1.zip"));
+      mkdirSync(join(dir, "report-3.zip"));
+      symlinkSync("report-2.zip", join(dir, "report-4.zip"));
+      writeFileSync(join(dir, "notes.txt"), "");
+      expect(arrivedBlobNames(dir).sort()).toEqual(["notes.txt", "report-2.zip", "report-4.zip"]);
+      expect(arrivedBlobNames(join(dir, "missing"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
