@@ -22,10 +22,12 @@ export interface PageFigures {
 export function figuresOf(page: string, text: string): PageFigures | string {
   const lhr = JSON.parse(text) as Lhr;
   if (lhr.runtimeError?.message) return `Lighthouse failed on ${page}: ${lhr.runtimeError.message}`;
-  const score = lhr.categories?.performance?.score;
-  const n = (id: string) => lhr.audits?.[id]?.numericValue;
+  // Only a finite number is a figure: text or null compares false with every budget, so the page would pass them all.
+  const figure = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+  const score = figure(lhr.categories?.performance?.score);
+  const n = (id: string) => figure(lhr.audits?.[id]?.numericValue);
   const [lcp, cls, bytes] = [n("largest-contentful-paint"), n("cumulative-layout-shift"), n("total-byte-weight")];
-  if (score === null || score === undefined || lcp === undefined || cls === undefined || bytes === undefined)
+  if (score === undefined || lcp === undefined || cls === undefined || bytes === undefined)
     return `Lighthouse measured no performance score, LCP, CLS or total bytes on ${page}`;
   return {
     page,

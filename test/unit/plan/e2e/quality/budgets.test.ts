@@ -49,4 +49,23 @@ describe("judgeBudgets", () => {
     );
     expect(judgeBudgets(cfg, {}).verdict).toBe("budgets: FAILED, Lighthouse wrote no report for /");
   });
+
+  // A figure that is no finite number compared false with every budget, so the page passed them all (h15e2e).
+  it.each([
+    ["a score that is text", { score: "x", lcp: 900, cls: 0, bytes: 1000 }],
+    ["an LCP that is text", { score: 0.9, lcp: "fast", cls: 0, bytes: 1000 }],
+    ["a byte weight that is null", { score: 0.9, lcp: 900, cls: 0, bytes: null }],
+  ])("fails a page whose report holds %s, never passing it", (_, f) => {
+    const text = JSON.stringify({
+      categories: { performance: { score: f.score } },
+      audits: {
+        "largest-contentful-paint": { numericValue: f.lcp },
+        "cumulative-layout-shift": { numericValue: f.cls },
+        "total-byte-weight": { numericValue: f.bytes },
+      },
+    });
+    expect(judgeBudgets(cfg, { "/": text }).verdict).toBe(
+      "budgets: FAILED, Lighthouse measured no performance score, LCP, CLS or total bytes on /",
+    );
+  });
 });
