@@ -12,6 +12,7 @@ import { parseReleaseLog, type ReleaseLogEntry } from "../../ci/src/plan/deploy/
 import { sshRemote } from "../deploy/remote";
 import { readConfig } from "./config";
 import { StageFailure } from "../../ci/src/plan/errors";
+import { RECORD_MAX_BYTES } from "../../ci/src/plan/deploy/promotion";
 import { checkSshFiles, deployEnv, resolveTarget } from "./target";
 
 /** Release logs and E2E records from files, or from the targets over SSH. */
@@ -32,8 +33,18 @@ async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseL
   return readTargets();
 }
 
-const READ =
-  'cat .dep/releases.jsonl 2>/dev/null || true; for f in .dep/e2e/*.json; do [ -f "$f" ] && { echo "@@E2E"; cat "$f"; }; done; true';
+/** The newest part of a server's release log metrics reads: years of deploys; a line cut at its start is skipped. */
+export const METRICS_LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What metrics runs in a server's base: the release log's newest METRICS_LOG_MAX_BYTES, then each E2E record, at most
+ * one byte past RECORD_MAX_BYTES (a longer one then reads as no record), regular files only. Read whole with `cat`, a 4
+ * GiB record (written by hand, or by a key that writes staging) took 42 s and 4.9 GB before a RangeError stack trace,
+ * as the gate's own read did before 5f3af03. Always exit 0: a failing ssh is the only failure.
+ */
+export const METRICS_READ =
+  `if [ -f .dep/releases.jsonl ]; then tail -c ${METRICS_LOG_MAX_BYTES} .dep/releases.jsonl 2>/dev/null; fi; ` +
+  `for f in .dep/e2e/*.json; do [ -f "$f" ] && { echo "@@E2E"; head -c ${RECORD_MAX_BYTES + 1} -- "$f" 2>/dev/null; }; done; true`;
 
 async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[] }> {
   const logs: ReleaseLogEntry[][] = [];
@@ -46,7 +57,7 @@ async function readTargets(): Promise<{ logs: ReleaseLogEntry[][]; e2e: E2eRun[]
     try {
       await checkSshFiles(t);
       const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
-      const r = await remote.run(`cd "$1" && ${READ}`, [t.target.basePath]);
+      const r = await remote.run(`cd "$1" && ${METRICS_READ}`, [t.target.basePath]);
       // The remote script itself always exits 0: anything else is ssh failing, never an empty history.
       if (r.code !== 0)
         throw new StageFailure(

@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatLogEntry } from "../../../ci/src/plan/deploy/releaseLog";
 import { runPipeline } from "../../support/cli";
 import { e2eRuns, productionLog, stagingLog } from "../../support/metricsHistory";
+import { METRICS_LOG_MAX_BYTES, METRICS_READ } from "../../../scripts/host/metrics";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -156,3 +157,30 @@ async function closedPort(): Promise<number> {
     });
   });
 }
+
+/**
+ * What metrics reads in a server's base over ssh, run here in a base of its own (h15e2e): a 4 GiB record on staging
+ * (by hand, or a key that writes staging) was read whole, 42 s and 4.9 GB before a RangeError stack trace.
+ */
+describe("metrics' read of a server's .dep", () => {
+  it("reads each E2E record to one byte past a record's bound and the release log's newest part, regular files only", () => {
+    const base = mkdtempSync(join(tmpdir(), "metrics-read-"));
+    try {
+      mkdirSync(join(base, ".dep/e2e"), { recursive: true });
+      const [run] = e2eRuns();
+      writeFileSync(join(base, ".dep/e2e", `${run.commit}.json`), JSON.stringify(run));
+      writeFileSync(join(base, ".dep/e2e/huge.json"), "");
+      truncateSync(join(base, ".dep/e2e/huge.json"), 512 * 1024 * 1024);
+      execFileSync("mkfifo", [join(base, ".dep/e2e/fifo.json")]);
+      writeFileSync(join(base, ".dep/releases.jsonl"), "");
+      truncateSync(join(base, ".dep/releases.jsonl"), METRICS_LOG_MAX_BYTES + 1024 * 1024);
+      const r = spawnSync("sh", ["-c", METRICS_READ], { cwd: base, timeout: 30_000, maxBuffer: 256 * 1024 * 1024 });
+      expect(r.error?.message).toBeUndefined();
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBeLessThanOrEqual(METRICS_LOG_MAX_BYTES + 2 * (64 * 1024 + 1) + 100);
+      expect(r.stdout.toString("latin1")).toContain(JSON.stringify(run));
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
