@@ -24,8 +24,12 @@ async function readHistory(f: Record<string, unknown>): Promise<{ logs: ReleaseL
       if (!existsSync(p)) throw new MetricsInputError(`${p} does not exist; pass a releases.jsonl or an e2e dir`);
     const e2e = dir
       ? readdirSync(dir)
-          // Regular files only, as the reader over SSH (`[ -f ]`): a FIFO would block the read, a folder fail it.
-          .filter((n) => n.endsWith(".json") && statSync(join(dir, n), { throwIfNoEntry: false })?.isFile())
+          // Regular files only, as the reader over SSH (`[ -f ]`): a FIFO would block the read, a folder fail it; and
+          // no longer than a record (RECORD_MAX_BYTES, as over SSH), where a file of gigabytes crashed the read.
+          .filter((n) => {
+            const st = n.endsWith(".json") ? statSync(join(dir, n), { throwIfNoEntry: false }) : undefined;
+            return !!st?.isFile() && st.size <= RECORD_MAX_BYTES;
+          })
           .map((n) => readFileSync(join(dir, n), "utf8"))
       : [];
     return { logs: files.map((p) => parseReleaseLog(readFileSync(p, "utf8"))), e2e: parseE2eRuns(e2e) };
