@@ -165,11 +165,14 @@ async function finish<B, R, W>(
   });
   // Telling and recording are independent: one that throws (a webhook's image that cannot be pulled, a refused
   // connection) is a warning, and never costs the record, the others or the report.
-  const said = await Promise.allSettled([
-    ports.notify(summary),
-    ports.alert(e2eFailure(summary, ctx.commit)),
-    ports.writeRecord(summary),
-  ]);
+  // Each called inside a promise, so a port that throws as it is called (before returning one) is settled too.
+  const said = await Promise.allSettled(
+    [
+      () => ports.notify(summary),
+      () => ports.alert(e2eFailure(summary, ctx.commit)),
+      () => ports.writeRecord(summary),
+    ].map((tell) => Promise.resolve().then(tell)),
+  );
   const what = [
     "the E2E notification could not be sent",
     "the E2E alert could not be sent",

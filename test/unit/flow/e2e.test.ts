@@ -150,6 +150,22 @@ describe("e2eFlow", () => {
     );
   });
 
+  // A port that throws before it returns a promise (the host's notify read .env as it was called): the throw escaped
+  // Promise.allSettled, so the run ended exit 2 after its tests with no record and no report (h15e2e).
+  it("records and reports a red run when a port throws as it is called, not only from its promise", async () => {
+    const red = JSON.stringify(reportOf({ "a.spec.ts": [fail("home @smoke")], "b.spec.ts": [pass("books @smoke")] }));
+    const f = fakePorts({ merge: { exitCode: 1, killed: false, report: "merged", results: red } });
+    f.ports.notify = () => {
+      throw new Error("input error: /repo/.env is a FIFO, not a file");
+    };
+    const out = await e2eFlow(plan, ctx, f.ports);
+    expect(f.calls).toContain("writeRecord failed");
+    expect(f.calls.at(-1)).toBe("writeReport");
+    expect(out.warnings).toContain(
+      "warning: the E2E notification could not be sent (input error: /repo/.env is a FIFO, not a file); the E2E result stands",
+    );
+  });
+
   it("says so when merge-reports ran but wrote no results", async () => {
     const f = fakePorts({ merge: { exitCode: 2, killed: false } });
     const out = await e2eFlow(plan, ctx, f.ports);
