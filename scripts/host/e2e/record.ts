@@ -34,7 +34,8 @@ export async function writeRecord(
 ): Promise<string> {
   const text = (release?: StagingRelease) =>
     `${JSON.stringify(promotionRecordOf(s, commit, report, new Date(), release), null, 2)}\n`;
-  const staging = { ...deployEnv("staging", o.env) };
+  // A local record reads no staging setting: a broken settings file would cost the record (and leave an older one).
+  const staging = o.mode === "local" ? {} : { ...deployEnv("staging", o.env) };
   if (o.mode === "staging" || (o.mode === "auto" && staging.STAGING_SSH_HOST)) {
     const t = resolveTarget("staging", staging, { appSecrets: false });
     const remote = sshRemote({ ...t.target, keyFile: t.keyFile, knownHostsFile: t.knownHostsFile, typed: t.typed });
