@@ -351,7 +351,10 @@ describe("workflows", () => {
             (s) => s.uses?.startsWith("actions/checkout@") && String(s.with?.path ?? ".") === workdir,
           );
           expect(module, `${f} ${name}: no checkout at the dagger step's workdir ${workdir}`).toBeDefined();
-          expect(module!.with?.ref, `${f} ${name}: the module at ${workdir} is checked out at another ref`).toBeUndefined();
+          expect(
+            module!.with?.ref,
+            `${f} ${name}: the module at ${workdir} is checked out at another ref`,
+          ).toBeUndefined();
           expect(step.with?.module, `${f} ${name}`).toBeUndefined();
         }
       }

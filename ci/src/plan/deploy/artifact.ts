@@ -172,7 +172,9 @@ export function artifactFetchArgv(
   excludes: readonly string[],
 ): string[] {
   if (!isReleaseId(release)) throw new ArtifactMismatchError(`"${release}" is not a release id`);
-  const shell = pinnedSshArgv({ ...ssh, port: t.port }).map(shellQuote).join(" ");
+  const shell = pinnedSshArgv({ ...ssh, port: t.port })
+    .map(shellQuote)
+    .join(" ");
   return [
     "rsync",
     "-a",
