@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { introspectModule, registeredCachePolicies, type FunctionShape } from "../support/introspect";
+import {
+  constructorArgs,
+  introspectModule,
+  registeredCachePolicies,
+  type FunctionShape,
+  type ModuleShape,
+} from "../support/introspect";
 
 const DEPLOY_FUNCTIONS = ["deployStaging", "deployProduction", "rollback"] as const;
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -10,8 +16,10 @@ const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 /** `dagger call deploy-staging | deploy-production | rollback` as the engine's own introspector sees the module. */
 describe("deploy function surface (SDK introspector)", () => {
   let methods: Record<string, FunctionShape>;
+  let module: ModuleShape;
   beforeAll(async () => {
-    methods = (await introspectModule()).objects.Ci.methods;
+    module = await introspectModule();
+    methods = module.objects.Ci.methods;
   }, 60_000);
 
   for (const fn of DEPLOY_FUNCTIONS) {
@@ -81,11 +89,18 @@ describe("deploy function surface (SDK introspector)", () => {
         jobs: Record<string, { steps: { with?: { call?: string } }[] }>;
       };
       const call = doc.jobs.deploy.steps.find((st) => st.with?.call)!.with!.call!;
-      const [fn, ...rest] = call.trim().split(/\s+/);
-      const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
-      const flags = rest
+      // `dagger call [constructor flags] <function> [its flags]`: Deploy Production gives the constructor --source.
+      const words = call.trim().split(/\s+/);
+      const at = words.findIndex((w, i) => !w.startsWith("--") && (i === 0 || !words[i - 1].startsWith("--")));
+      const [fn, rest] = [words[at], words.slice(at + 1)];
+      const camel = (w: string) => w.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      for (const flag of words
+        .slice(0, at)
         .filter((w) => w.startsWith("--"))
-        .map((w) => w.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+        .map(camel))
+        expect(Object.keys(constructorArgs(module.objects.Ci)), `constructor --${flag} in ${wf}.yml`).toContain(flag);
+      const f = methods[fn.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+      const flags = rest.filter((w) => w.startsWith("--")).map(camel);
       for (const flag of flags) expect(Object.keys(f.arguments), `--${flag} in ${wf}.yml`).toContain(flag);
       const required = Object.values(
         f.arguments as Record<
